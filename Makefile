@@ -1,0 +1,55 @@
+# Testgate: the two commands are `make run` and `make test`.
+GO      ?= go
+TEMPL   := $(GO) tool templ
+ADDR    ?= 127.0.0.1:8080
+DB      ?= ./data/testgate.db
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test test-go lint generate build bench fuzz browser clean
+
+## run: serve the console at http://$(ADDR) with an embedded database under ./data
+run:
+	$(GO) run ./cmd/testgate serve --addr $(ADDR) --db $(DB)
+
+## test: lint, then every test including the browser flows (installs Chromium if missing)
+test: lint browser
+	$(GO) test -count=1 -timeout 15m ./...
+
+## lint: gofmt, go vet, and generated templ code up to date
+lint:
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	@tmp="$$(mktemp -d)"; cp -r views "$$tmp/views"; \
+	$(TEMPL) generate -path "$$tmp/views" >/dev/null 2>&1 || { echo "templ generate failed"; exit 1; }; \
+	if ! diff -r -q views "$$tmp/views" >/dev/null; then \
+		diff -r views "$$tmp/views" | head -40; rm -rf "$$tmp"; \
+		echo "generated templ code is stale: run make generate and commit"; exit 1; fi; \
+	rm -rf "$$tmp"; echo "lint ok"
+
+## generate: regenerate templ components
+generate:
+	$(TEMPL) generate
+
+## build: a static binary in ./bin
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/testgate ./cmd/testgate
+
+## bench: Go benchmarks
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+## fuzz: run each fuzz target for a while
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeNativeTest$$' -fuzztime $(FUZZTIME) ./web
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeNativeLink$$' -fuzztime $(FUZZTIME) ./web
+
+## browser: Debian's Chromium for the chromedp tests
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium for the browser tests"; \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+clean:
+	rm -rf bin

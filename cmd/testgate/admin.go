@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"testgate/store"
+)
+
+// openStore opens and migrates the database, as every command needs.
+func openStore(ctx context.Context, path string) (*store.DB, []store.Migration, error) {
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, applied, nil
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("migrate", stderr)
+	dbPath := fs.dbFlag()
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	db, applied, err := openStore(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, m := range applied {
+		fmt.Fprintf(stdout, "applied %04d_%s\n", m.Version, m.Name)
+	}
+	fmt.Fprintf(stdout, "database %s is at schema version %d\n", *dbPath, store.LatestVersion())
+	return nil
+}
+
+func createUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user create", stderr)
+	dbPath := fs.dbFlag()
+	email := fs.String("email", "", "the user's email address (required)")
+	password := fs.String("password", "", "initial password, at least 10 characters (required)")
+	role := fs.String("role", "recruiter", "admin or recruiter")
+	name := fs.String("name", "", "display name")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	db, _, err := openStore(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.CreateUser(ctx, store.NewUser{Email: *email, Name: *name, Password: *password, Role: store.Role(*role)})
+	if fe, ok := err.(store.FieldErrors); ok {
+		return fmt.Errorf("user not created: %s", strings.TrimPrefix(fe.Error(), "invalid input: "))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
+	return nil
+}
+
+// createAPIKey prints ak, the signing secret, and the key alone on the last
+// line, so scripts can take it with tail -n1.
+func createAPIKey(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("apikey create", stderr)
+	dbPath := fs.dbFlag()
+	name := fs.String("name", "", "what the key is for (required)")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	db, _, err := openStore(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	k, err := db.CreateAPIKey(ctx, *name, nil)
+	if fe, ok := err.(store.FieldErrors); ok {
+		return fmt.Errorf("key not created: %s", strings.TrimPrefix(fe.Error(), "invalid input: "))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ak: %s\nsecret: %s\n%s\n", k.PublicID, k.SigningSecret, k.Key)
+	return nil
+}

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/mail"
+	"os"
+	"strings"
+	"time"
+
+	tgmail "testgate/mail"
+	"testgate/store"
+	"testgate/web"
+)
+
+// serveConfig is everything serve reads from flags and environment.
+type serveConfig struct {
+	Addr                  string
+	DB                    string
+	BaseURL               string
+	SMTPURL               string
+	MailFrom              string
+	AllowPrivateCallbacks bool
+	WebhookSecret         string
+	SessionKey            string
+	BehindProxy           bool
+	LogFormat             string
+	LogLevel              string
+}
+
+func parseServeConfig(args []string, stderr io.Writer) (serveConfig, error) {
+	fs := newFlagSet("serve", stderr)
+	var c serveConfig
+	fs.StringVar(&c.Addr, "addr", envOr("TESTGATE_ADDR", "127.0.0.1:8080"), "listen address (env TESTGATE_ADDR)")
+	fs.StringVar(&c.DB, "db", envOr("TESTGATE_DB", "./data/testgate.db"), "SQLite database file (env TESTGATE_DB)")
+	fs.StringVar(&c.BaseURL, "base-url", envOr("TESTGATE_BASE_URL", ""), "public URL used in every link and email; default http://<addr> (env TESTGATE_BASE_URL)")
+	smtpURL := fs.secret("smtp-url", "TESTGATE_SMTP_URL", "smtp://user:pass@host:port?tls=none|starttls|tls; empty keeps mail in the dev mailbox")
+	fs.StringVar(&c.MailFrom, "mail-from", envOr("TESTGATE_MAIL_FROM", "Testgate <testgate@localhost>"), "sender address of every email (env TESTGATE_MAIL_FROM)")
+	allowPrivate := fs.bool("allow-private-callbacks", "TESTGATE_ALLOW_PRIVATE_CALLBACKS", false, "allow callbacks to loopback and private addresses")
+	webhookSecret := fs.secret("webhook-secret", "TESTGATE_WEBHOOK_SECRET", "whsec_<base64> signing secret for callbacks; generated and kept when unset")
+	sessionKey := fs.secret("session-key", "TESTGATE_SESSION_KEY", "console cookie key, at least 32 characters; generated and kept when unset")
+	behindProxy := fs.bool("behind-proxy", "TESTGATE_BEHIND_PROXY", false, "trust X-Forwarded-For from a reverse proxy")
+	fs.StringVar(&c.LogFormat, "log-format", envOr("TESTGATE_LOG_FORMAT", "text"), "text or json (env TESTGATE_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", envOr("TESTGATE_LOG_LEVEL", "info"), "debug, info, warn or error (env TESTGATE_LOG_LEVEL)")
+	if err := fs.parse(args); err != nil {
+		return c, err
+	}
+	c.SMTPURL, c.WebhookSecret, c.SessionKey = *smtpURL, *webhookSecret, *sessionKey
+	c.AllowPrivateCallbacks, c.BehindProxy = *allowPrivate, *behindProxy
+	return c, c.validate()
+}
+
+// validate checks the configuration before anything starts, so a typo
+// fails fast with the setting named.
+func (c *serveConfig) validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	if msg := store.ValidWebURL(c.BaseURL); msg != "" {
+		errs = append(errs, fmt.Errorf("--base-url %q %s", c.BaseURL, msg))
+	}
+	if c.SMTPURL != "" {
+		if _, err := tgmail.ParseSMTPURL(c.SMTPURL); err != nil {
+			errs = append(errs, fmt.Errorf("--smtp-url: %w", err))
+		}
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		errs = append(errs, fmt.Errorf("--mail-from %q is not an email address: %w", c.MailFrom, err))
+	}
+	if c.WebhookSecret != "" && !validWebhookSecret(c.WebhookSecret) {
+		errs = append(errs, errors.New("--webhook-secret must be whsec_ followed by base64 of at least 24 bytes"))
+	}
+	if c.SessionKey != "" && len(c.SessionKey) < 32 {
+		errs = append(errs, errors.New("--session-key must be at least 32 characters"))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat))
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		errs = append(errs, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", c.LogLevel))
+	}
+	return errors.Join(errs...)
+}
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func validWebhookSecret(s string) bool {
+	raw, ok := strings.CutPrefix(s, "whsec_")
+	if !ok {
+		return false
+	}
+	b, err := base64.StdEncoding.DecodeString(raw)
+	return err == nil && len(b) >= 24
+}
+
+func newWebhookSecret() (string, error) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return "whsec_" + base64.StdEncoding.EncodeToString(b), nil
+}
+
+func newSessionKey() (string, error) {
+	b := make([]byte, 48)
+	rand.Read(b)
+	return base64.RawStdEncoding.EncodeToString(b), nil
+}
+
+func newLogger(c serveConfig, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	lvl.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// serve runs the server until ctx ends (SIGINT/SIGTERM), then drains
+// requests in flight before closing the database.
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	started := time.Now()
+	cfg, err := parseServeConfig(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+
+	db, applied, err := openStore(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, m := range applied {
+		log.Info("migration applied", "version", m.Version, "name", m.Name)
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+
+	sessionKey := cfg.SessionKey
+	if sessionKey == "" {
+		if sessionKey, err = db.SettingOrCreate(ctx, store.SettingSessionKey, newSessionKey); err != nil {
+			return fmt.Errorf("session key: %w", err)
+		}
+	}
+	if cfg.WebhookSecret == "" {
+		if _, err = db.SettingOrCreate(ctx, store.SettingWebhookSecret, newWebhookSecret); err != nil {
+			return fmt.Errorf("webhook secret: %w", err)
+		}
+	}
+
+	srv, err := web.New(db, web.Config{
+		BaseURL: cfg.BaseURL, SessionKey: []byte(sessionKey), BehindProxy: cfg.BehindProxy, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	httpServer := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	mailMode := "dev mailbox (no --smtp-url)"
+	if cfg.SMTPURL != "" {
+		smtp, _ := tgmail.ParseSMTPURL(cfg.SMTPURL)
+		mailMode = smtp.String()
+	}
+	log.Info("testgate listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB,
+		"mail", mailMode, "startup", time.Since(started).Round(time.Millisecond))
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,25 @@
+// Copy buttons: <button data-copy="#input-id"> copies that input's value.
+// Delegated from the document so buttons swapped in by htmx work too.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const source = document.querySelector(button.dataset.copy);
+  if (!source) return;
+  const text = source.value ?? source.textContent;
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    copied = true;
+  } catch {
+    // Plain-http deployments have no async clipboard: fall back to selection.
+    source.select?.();
+    copied = document.execCommand?.("copy") ?? false;
+  }
+  const label = button.dataset.label || button.textContent;
+  button.dataset.label = label;
+  button.textContent = copied ? "Copied" : "Press Ctrl+C to copy";
+  button.setAttribute("aria-live", "polite");
+  if (!copied) source.select?.();
+  clearTimeout(button._reset);
+  button._reset = setTimeout(() => { button.textContent = label; }, 2000);
+});

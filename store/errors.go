@@ -1,0 +1,65 @@
+package store
+
+import (
+	"errors"
+	"sort"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Sentinel errors the store returns; callers map them to their own transport.
+var (
+	ErrNotFound           = errors.New("not found")
+	ErrConflict           = errors.New("conflict")
+	ErrInvalidCredentials = errors.New("invalid email or password")
+)
+
+// mapError turns driver constraint errors into sentinels.
+func mapError(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return errors.Join(ErrConflict, err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return errors.Join(ErrNotFound, err)
+		}
+	}
+	return err
+}
+
+// isUniqueViolation reports whether err is a unique constraint on column
+// (as SQLite names it, "table.column").
+func isUniqueViolation(err error, column string) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE &&
+		strings.Contains(se.Error(), column)
+}
+
+// FieldErrors reports invalid input, one message per field. Keys are the
+// field names callers send (the native API's JSON names, the console's form
+// names); messages read after the field name ("is required").
+type FieldErrors map[string]string
+
+func (fe FieldErrors) Error() string {
+	keys := make([]string, 0, len(fe))
+	for k := range fe {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " " + fe[k]
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// orNil returns nil for an empty set so callers can return it directly.
+func (fe FieldErrors) orNil() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return fe
+}

@@ -1,0 +1,261 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// TestLink is a named, shareable set of invitation settings for a test.
+// Invitations made through it copy these settings; per-invite fields override.
+type TestLink struct {
+	ID                     int64
+	TestID                 int64
+	Name                   string
+	Slug                   string
+	IsDefault              bool
+	CallbackURL            string
+	RedirectURL            string
+	HideInstruction        bool
+	DisableMandatoryFields bool
+	SendEmail              bool
+	ExpiresAt              *time.Time // invitations made through the link expire then
+	ValidFrom              *time.Time // candidates cannot start before
+	ValidUntil             *time.Time // nor after
+	Public                 bool       // anyone with /l/{slug} may register themselves
+	MaxUses                int        // 0: unlimited
+	DisabledAt             *time.Time
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
+}
+
+// Disabled reports whether the link has been switched off.
+func (l TestLink) Disabled() bool { return l.DisabledAt != nil }
+
+// LinkInput is the editable part of a link. An empty Slug on create makes a
+// random one; on update it keeps the current one.
+type LinkInput struct {
+	Name                   string
+	Slug                   string
+	CallbackURL            string
+	RedirectURL            string
+	HideInstruction        bool
+	DisableMandatoryFields bool
+	SendEmail              bool
+	ExpiresAt              *time.Time
+	ValidFrom              *time.Time
+	ValidUntil             *time.Time
+	Public                 bool
+	MaxUses                int
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,63}$`)
+
+// MaxURLLength bounds callback and redirect URLs.
+const MaxURLLength = 2048
+
+// ValidWebURL reports why s is not an absolute http(s) URL, or "" if it is.
+func ValidWebURL(s string) string {
+	if len(s) > MaxURLLength {
+		return fmt.Sprintf("must be at most %d characters", MaxURLLength)
+	}
+	u, err := url.Parse(s)
+	if err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
+		return "must be an absolute http(s) URL"
+	}
+	if strings.ContainsAny(s, " \t\r\n") {
+		return "must not contain spaces"
+	}
+	return ""
+}
+
+// Validate checks the input field by field (keys are the API field names).
+func (in LinkInput) Validate() FieldErrors {
+	fe := FieldErrors{}
+	requireText(fe, "name", in.Name, MaxNameLength)
+	if in.Slug != "" && !slugPattern.MatchString(in.Slug) {
+		fe["slug"] = "must be 3 to 64 lower-case letters, digits or dashes, starting with a letter or digit"
+	}
+	for field, v := range map[string]string{"callbackUrl": in.CallbackURL, "redirectUrl": in.RedirectURL} {
+		if v != "" {
+			if msg := ValidWebURL(v); msg != "" {
+				fe[field] = msg
+			}
+		}
+	}
+	if in.ValidFrom != nil && in.ValidUntil != nil && !in.ValidUntil.After(*in.ValidFrom) {
+		fe["validUntil"] = "must be after validFrom"
+	}
+	if in.MaxUses < 0 || in.MaxUses > 1_000_000 {
+		fe["maxUses"] = "must be between 0 (unlimited) and 1000000"
+	}
+	return fe
+}
+
+// newSlug makes a random, unguessable slug: 16 base32 characters (80 bits).
+func newSlug() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+	b := make([]byte, 16)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[b[i]%32]
+	}
+	return string(b)
+}
+
+const linkColumns = `id, test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction, disable_mandatory_fields,
+	send_email, expires_at, valid_from, valid_until, public, max_uses, disabled_at, created_at, updated_at`
+
+func scanLink(row interface{ Scan(...any) error }) (TestLink, error) {
+	var l TestLink
+	var expires, from, until, disabled, maxUses sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&l.ID, &l.TestID, &l.Name, &l.Slug, &l.IsDefault, &l.CallbackURL, &l.RedirectURL, &l.HideInstruction,
+		&l.DisableMandatoryFields, &l.SendEmail, &expires, &from, &until, &l.Public, &maxUses, &disabled, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return TestLink{}, ErrNotFound
+	}
+	if err != nil {
+		return TestLink{}, err
+	}
+	l.ExpiresAt, l.ValidFrom, l.ValidUntil, l.DisabledAt = timePtr(expires), timePtr(from), timePtr(until), timePtr(disabled)
+	l.MaxUses = int(maxUses.Int64)
+	l.CreatedAt, l.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return l, nil
+}
+
+func nullPositive(n int) sql.NullInt64 {
+	return sql.NullInt64{Int64: int64(n), Valid: n > 0}
+}
+
+func insertLink(ctx context.Context, tx *sql.Tx, testID int64, in LinkInput, isDefault bool, now int64) (int64, error) {
+	custom := in.Slug != ""
+	for attempt := 0; ; attempt++ {
+		slug := in.Slug
+		if !custom {
+			slug = newSlug()
+		}
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO test_links (test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction,
+				disable_mandatory_fields, send_email, expires_at, valid_from, valid_until, public, max_uses, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			testID, strings.TrimSpace(in.Name), slug, boolInt(isDefault), in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
+			boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
+			nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), now, now).Scan(&id)
+		if isUniqueViolation(err, "test_links.slug") {
+			if custom {
+				return 0, FieldErrors{"slug": "is already used by another link"}
+			}
+			if attempt < 3 {
+				continue
+			}
+		}
+		return id, mapError(err)
+	}
+}
+
+// CreateLink adds a link to a test.
+func (db *DB) CreateLink(ctx context.Context, testID int64, in LinkInput) (TestLink, error) {
+	fe := in.Validate()
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(db.Now()) {
+		fe["expiresAt"] = "must be in the future"
+	}
+	if err := fe.orNil(); err != nil {
+		return TestLink{}, err
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := testKindTx(ctx, tx, testID); err != nil {
+			return err
+		}
+		var err error
+		id, err = insertLink(ctx, tx, testID, in, false, millis(db.Now()))
+		return err
+	})
+	if err != nil {
+		return TestLink{}, err
+	}
+	return db.Link(ctx, id)
+}
+
+// UpdateLink replaces a link's settings. Invitations already made keep the
+// settings they copied.
+func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink, error) {
+	if err := in.Validate().orNil(); err != nil {
+		return TestLink{}, err
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE test_links SET name = ?, slug = CASE WHEN ? = '' THEN slug ELSE ? END,
+			callback_url = ?, redirect_url = ?, hide_instruction = ?, disable_mandatory_fields = ?, send_email = ?,
+			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, updated_at = ?
+		WHERE id = ?`,
+		strings.TrimSpace(in.Name), in.Slug, in.Slug, in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
+		boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
+		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), millis(db.Now()), id)
+	if isUniqueViolation(err, "test_links.slug") {
+		return TestLink{}, FieldErrors{"slug": "is already used by another link"}
+	}
+	if err != nil {
+		return TestLink{}, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return TestLink{}, ErrNotFound
+	}
+	return db.Link(ctx, id)
+}
+
+// Link returns one link.
+func (db *DB) Link(ctx context.Context, id int64) (TestLink, error) {
+	return scanLink(db.r.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE id = ?`, id))
+}
+
+// LinkBySlug returns the link with this slug.
+func (db *DB) LinkBySlug(ctx context.Context, slug string) (TestLink, error) {
+	return scanLink(db.r.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE slug = ?`, slug))
+}
+
+// DefaultLink returns the link used when a request names none.
+func (db *DB) DefaultLink(ctx context.Context, testID int64) (TestLink, error) {
+	return scanLink(db.r.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE test_id = ? AND is_default = 1`, testID))
+}
+
+// Links lists a test's links, the default first.
+func (db *DB) Links(ctx context.Context, testID int64) ([]TestLink, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE test_id = ? ORDER BY is_default DESC, id`, testID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []TestLink
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// SetLinkDisabled switches a link off or on. A disabled link takes no new
+// invitations or self-registrations.
+func (db *DB) SetLinkDisabled(ctx context.Context, id int64, disabled bool) error {
+	now := millis(db.Now())
+	var at sql.NullInt64
+	if disabled {
+		at = sql.NullInt64{Int64: now, Valid: true}
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE test_links SET disabled_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

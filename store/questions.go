@@ -1,0 +1,301 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// QuestionKind is how a question is answered.
+type QuestionKind string
+
+const (
+	QuestionSingle   QuestionKind = "single"   // one option is correct
+	QuestionMultiple QuestionKind = "multiple" // one or more options are correct
+	QuestionText     QuestionKind = "text"     // a short written answer, not scored
+)
+
+// Valid reports whether k is a known question kind.
+func (k QuestionKind) Valid() bool {
+	return k == QuestionSingle || k == QuestionMultiple || k == QuestionText
+}
+
+// Question belongs to a test; Position orders it (1-based).
+type Question struct {
+	ID        int64
+	TestID    int64
+	Position  int
+	Kind      QuestionKind
+	Text      string
+	Options   []string
+	Correct   []int // zero-based indexes into Options
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// IsCorrect reports whether option i is a correct one.
+func (q Question) IsCorrect(i int) bool { return slices.Contains(q.Correct, i) }
+
+// QuestionInput is the editable part of a question.
+type QuestionInput struct {
+	Text    string
+	Kind    QuestionKind
+	Options []string
+	Correct []int
+}
+
+// Limits on questions.
+const (
+	MaxQuestions          = 500
+	MaxOptions            = 20
+	MaxQuestionTextLength = 5000
+	MaxOptionLength       = 1000
+)
+
+// Validate checks a question for a test of the given kind. Blank options are
+// an error rather than silently dropped: the indexes in Correct refer to them.
+func (in QuestionInput) Validate(testKind TestKind) FieldErrors {
+	fe := FieldErrors{}
+	requireText(fe, "text", in.Text, MaxQuestionTextLength)
+	if !in.Kind.Valid() {
+		fe["kind"] = "must be single, multiple or text"
+		return fe
+	}
+	if testKind == KindInterview && in.Kind != QuestionText {
+		fe["kind"] = "must be text in an interview"
+		return fe
+	}
+	if in.Kind == QuestionText {
+		if len(in.Options) > 0 {
+			fe["options"] = "must be empty for a text question"
+		}
+		if len(in.Correct) > 0 {
+			fe["correct"] = "must be empty for a text question"
+		}
+		return fe
+	}
+	switch {
+	case len(in.Options) < 2:
+		fe["options"] = "must list at least 2 options"
+	case len(in.Options) > MaxOptions:
+		fe["options"] = fmt.Sprintf("must list at most %d options", MaxOptions)
+	default:
+		seen := map[string]bool{}
+		for i, o := range in.Options {
+			o = strings.TrimSpace(o)
+			switch {
+			case o == "":
+				fe["options"] = fmt.Sprintf("option %d is empty", i+1)
+			case len(o) > MaxOptionLength:
+				fe["options"] = fmt.Sprintf("option %d must be at most %d characters", i+1, MaxOptionLength)
+			case seen[strings.ToLower(o)]:
+				fe["options"] = fmt.Sprintf("option %d repeats an earlier option", i+1)
+			}
+			seen[strings.ToLower(o)] = true
+		}
+	}
+	seen := map[int]bool{}
+	for _, c := range in.Correct {
+		if c < 0 || c >= len(in.Options) {
+			fe["correct"] = fmt.Sprintf("index %d is not an option", c)
+		} else if seen[c] {
+			fe["correct"] = fmt.Sprintf("index %d is listed twice", c)
+		}
+		seen[c] = true
+	}
+	if _, bad := fe["correct"]; !bad {
+		switch {
+		case len(in.Correct) == 0:
+			fe["correct"] = "must mark at least one option as correct"
+		case in.Kind == QuestionSingle && len(in.Correct) != 1:
+			fe["correct"] = "must mark exactly one option as correct for a single-choice question"
+		}
+	}
+	return fe
+}
+
+// normalized trims options and sorts the correct indexes.
+func (in QuestionInput) normalized() QuestionInput {
+	out := QuestionInput{Text: strings.TrimSpace(in.Text), Kind: in.Kind, Options: []string{}, Correct: []int{}}
+	for _, o := range in.Options {
+		out.Options = append(out.Options, strings.TrimSpace(o))
+	}
+	out.Correct = append(out.Correct, in.Correct...)
+	slices.Sort(out.Correct)
+	return out
+}
+
+func insertQuestion(ctx context.Context, tx *sql.Tx, testID int64, position int, in QuestionInput, now int64) (int64, error) {
+	in = in.normalized()
+	opts, _ := json.Marshal(in.Options)
+	correct, _ := json.Marshal(in.Correct)
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO questions (test_id, position, kind, body, options, correct, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, testID, position, in.Kind, in.Text, string(opts), string(correct), now, now).Scan(&id)
+	return id, mapError(err)
+}
+
+const questionColumns = `id, test_id, position, kind, body, options, correct, created_at, updated_at`
+
+func scanQuestion(row interface{ Scan(...any) error }) (Question, error) {
+	var q Question
+	var opts, correct string
+	var created, updated int64
+	err := row.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Question{}, ErrNotFound
+	}
+	if err != nil {
+		return Question{}, err
+	}
+	if err := json.Unmarshal([]byte(opts), &q.Options); err != nil {
+		return Question{}, fmt.Errorf("store: question %d options: %w", q.ID, err)
+	}
+	if err := json.Unmarshal([]byte(correct), &q.Correct); err != nil {
+		return Question{}, fmt.Errorf("store: question %d correct: %w", q.ID, err)
+	}
+	q.CreatedAt = fromMillis(created)
+	q.UpdatedAt = fromMillis(updated)
+	return q, nil
+}
+
+// testKindTx reads a test's kind inside a transaction (ErrNotFound if none).
+func testKindTx(ctx context.Context, tx *sql.Tx, testID int64) (TestKind, error) {
+	var kind TestKind
+	err := tx.QueryRowContext(ctx, `SELECT kind FROM tests WHERE id = ?`, testID).Scan(&kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return kind, err
+}
+
+// AddQuestion appends a question to a test.
+func (db *DB) AddQuestion(ctx context.Context, testID int64, in QuestionInput) (Question, error) {
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		kind, err := testKindTx(ctx, tx, testID)
+		if err != nil {
+			return err
+		}
+		if err := in.Validate(kind).orNil(); err != nil {
+			return err
+		}
+		var count int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ?`, testID).Scan(&count); err != nil {
+			return err
+		}
+		if count >= MaxQuestions {
+			return FieldErrors{"text": fmt.Sprintf("a test holds at most %d questions", MaxQuestions)}
+		}
+		id, err = insertQuestion(ctx, tx, testID, count+1, in, millis(db.Now()))
+		return err
+	})
+	if err != nil {
+		return Question{}, err
+	}
+	return db.Question(ctx, testID, id)
+}
+
+// UpdateQuestion replaces a question's text, kind, options and answers.
+func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionInput) (Question, error) {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		kind, err := testKindTx(ctx, tx, testID)
+		if err != nil {
+			return err
+		}
+		if err := in.Validate(kind).orNil(); err != nil {
+			return err
+		}
+		in = in.normalized()
+		opts, _ := json.Marshal(in.Options)
+		correct, _ := json.Marshal(in.Correct)
+		res, err := tx.ExecContext(ctx, `UPDATE questions SET kind = ?, body = ?, options = ?, correct = ?, updated_at = ?
+			WHERE id = ? AND test_id = ?`, in.Kind, in.Text, string(opts), string(correct), millis(db.Now()), id, testID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return Question{}, err
+	}
+	return db.Question(ctx, testID, id)
+}
+
+// Question returns one question of a test.
+func (db *DB) Question(ctx context.Context, testID, id int64) (Question, error) {
+	return scanQuestion(db.r.QueryRowContext(ctx, `SELECT `+questionColumns+` FROM questions WHERE id = ? AND test_id = ?`, id, testID))
+}
+
+// Questions returns a test's questions in order.
+func (db *DB) Questions(ctx context.Context, testID int64) ([]Question, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? ORDER BY position, id`, testID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Question
+	for rows.Next() {
+		q, err := scanQuestion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// DeleteQuestion removes a question and closes the gap in positions.
+func (db *DB) DeleteQuestion(ctx context.Context, testID, id int64) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var pos int
+		err := tx.QueryRowContext(ctx, `DELETE FROM questions WHERE id = ? AND test_id = ? RETURNING position`, id, testID).Scan(&pos)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE questions SET position = position - 1 WHERE test_id = ? AND position > ?`, testID, pos)
+		return err
+	})
+}
+
+// MoveQuestion swaps a question with its neighbour above (up) or below.
+// Moving the first question up or the last one down changes nothing.
+func (db *DB) MoveQuestion(ctx context.Context, testID, id int64, up bool) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var pos int
+		err := tx.QueryRowContext(ctx, `SELECT position FROM questions WHERE id = ? AND test_id = ?`, id, testID).Scan(&pos)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		other := pos + 1
+		if up {
+			other = pos - 1
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE questions SET position = ? WHERE test_id = ? AND position = ?`, pos, testID, other); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ? AND position = ?`, testID, pos).Scan(&n); err != nil {
+			return err
+		}
+		if n < 2 { // no neighbour there: stay put
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE questions SET position = ? WHERE id = ?`, other, id)
+		return err
+	})
+}

@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// TestKind tells assessments (scored questions) from interviews (text answers).
+type TestKind string
+
+const (
+	KindAssessment TestKind = "assessment"
+	KindInterview  TestKind = "interview"
+)
+
+// Valid reports whether k is a known kind.
+func (k TestKind) Valid() bool { return k == KindAssessment || k == KindInterview }
+
+// Test is what candidates are invited to take.
+type Test struct {
+	ID              int64
+	Name            string
+	Kind            TestKind
+	Instructions    string
+	DurationMinutes int
+	PassingScore    int // percent
+	ArchivedAt      *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+
+	// Filled by list and detail queries.
+	QuestionCount int
+	LinkCount     int
+}
+
+// Archived reports whether the test is archived.
+func (t Test) Archived() bool { return t.ArchivedAt != nil }
+
+// TestInput is the editable part of a test.
+type TestInput struct {
+	Name            string
+	Kind            TestKind
+	Instructions    string
+	DurationMinutes int
+	PassingScore    int
+}
+
+// Limits on what a test may hold.
+const (
+	MaxNameLength         = 200
+	MaxInstructionsLength = 20000
+	MaxDurationMinutes    = 24 * 60
+)
+
+// Validate checks the input field by field (keys are the API field names).
+func (in TestInput) Validate() FieldErrors {
+	fe := FieldErrors{}
+	requireText(fe, "name", in.Name, MaxNameLength)
+	if !in.Kind.Valid() {
+		fe["kind"] = "must be assessment or interview"
+	}
+	if utf8.RuneCountInString(in.Instructions) > MaxInstructionsLength {
+		fe["instructions"] = fmt.Sprintf("must be at most %d characters", MaxInstructionsLength)
+	}
+	if in.DurationMinutes < 1 || in.DurationMinutes > MaxDurationMinutes {
+		fe["durationMinutes"] = fmt.Sprintf("must be between 1 and %d minutes", MaxDurationMinutes)
+	}
+	if in.PassingScore < 0 || in.PassingScore > 100 {
+		fe["passingScore"] = "must be between 0 and 100 (percent)"
+	}
+	return fe
+}
+
+func requireText(fe FieldErrors, field, value string, maxLen int) {
+	switch {
+	case strings.TrimSpace(value) == "":
+		fe[field] = "is required"
+	case utf8.RuneCountInString(value) > maxLen:
+		fe[field] = fmt.Sprintf("must be at most %d characters", maxLen)
+	case strings.ContainsRune(value, 0):
+		fe[field] = "must not contain NUL characters"
+	}
+}
+
+const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.archived_at, t.created_at, t.updated_at,
+	(SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id),
+	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id)`
+
+func scanTest(row interface{ Scan(...any) error }) (Test, error) {
+	var t Test
+	var archived sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore,
+		&archived, &created, &updated, &t.QuestionCount, &t.LinkCount)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Test{}, ErrNotFound
+	}
+	if err != nil {
+		return Test{}, err
+	}
+	t.ArchivedAt = timePtr(archived)
+	t.CreatedAt = fromMillis(created)
+	t.UpdatedAt = fromMillis(updated)
+	return t, nil
+}
+
+// CreateTest stores a test, its questions and its default link in one
+// transaction. Question errors are keyed "questions[i].field".
+func (db *DB) CreateTest(ctx context.Context, in TestInput, questions []QuestionInput) (Test, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	fe := in.Validate()
+	for i, q := range questions {
+		for f, msg := range q.Validate(in.Kind) {
+			fe[fmt.Sprintf("questions[%d].%s", i, f)] = msg
+		}
+	}
+	if len(questions) > MaxQuestions {
+		fe["questions"] = fmt.Sprintf("must be at most %d", MaxQuestions)
+	}
+	if err := fe.orNil(); err != nil {
+		return Test{}, err
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		now := millis(db.Now())
+		err := tx.QueryRowContext(ctx, `INSERT INTO tests (name, kind, instructions, duration_minutes, passing_score, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, now, now).Scan(&id)
+		if err != nil {
+			return err
+		}
+		for i, q := range questions {
+			if _, err := insertQuestion(ctx, tx, id, i+1, q, now); err != nil {
+				return err
+			}
+		}
+		_, err = insertLink(ctx, tx, id, LinkInput{Name: "Default link"}, true, now)
+		return err
+	})
+	if err != nil {
+		return Test{}, err
+	}
+	return db.Test(ctx, id)
+}
+
+// UpdateTest replaces a test's editable fields. A test's kind cannot change
+// once it has questions that the other kind does not allow.
+func (db *DB) UpdateTest(ctx context.Context, id int64, in TestInput) (Test, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	if fe := in.Validate(); len(fe) > 0 {
+		return Test{}, fe
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if in.Kind == KindInterview {
+			var choice int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ? AND kind <> 'text'`, id).Scan(&choice); err != nil {
+				return err
+			}
+			if choice > 0 {
+				return FieldErrors{"kind": "cannot be interview while the test has choice questions"}
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE tests SET name = ?, kind = ?, instructions = ?, duration_minutes = ?, passing_score = ?, updated_at = ?
+			WHERE id = ?`, in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, millis(db.Now()), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return Test{}, err
+	}
+	return db.Test(ctx, id)
+}
+
+// Test returns one test with its counts.
+func (db *DB) Test(ctx context.Context, id int64) (Test, error) {
+	return scanTest(db.r.QueryRowContext(ctx, `SELECT `+testColumns+` FROM tests t WHERE t.id = ?`, id))
+}
+
+// TestFilter narrows the test list.
+type TestFilter struct {
+	Query    string // substring of the name, case-insensitive
+	Archived bool   // archived tests instead of active ones
+}
+
+// Tests lists tests matching the filter, newest first.
+func (db *DB) Tests(ctx context.Context, f TestFilter) ([]Test, error) {
+	q := `SELECT ` + testColumns + ` FROM tests t WHERE `
+	if f.Archived {
+		q += `t.archived_at IS NOT NULL`
+	} else {
+		q += `t.archived_at IS NULL`
+	}
+	var args []any
+	if s := strings.TrimSpace(f.Query); s != "" {
+		q += ` AND LOWER(t.name) LIKE ? ESCAPE '\'`
+		args = append(args, "%"+escapeLike(strings.ToLower(s))+"%")
+	}
+	q += ` ORDER BY t.id DESC`
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Test
+	for rows.Next() {
+		t, err := scanTest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// escapeLike makes s match literally inside a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// SetTestArchived archives or restores a test. Archived tests stay readable
+// (their invitations keep working) but leave the active list.
+func (db *DB) SetTestArchived(ctx context.Context, id int64, archived bool) error {
+	now := millis(db.Now())
+	var at sql.NullInt64
+	if archived {
+		at = sql.NullInt64{Int64: now, Valid: true}
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE tests SET archived_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+// Package views holds the console's templ components: layouts, pages and the
+// htmx fragments they are built from. Views render what handlers give them
+// and run no queries.
+package views
+
+import (
+	"fmt"
+	"time"
+
+	"testgate/store"
+)
+
+// Page is what every console page's layout needs.
+type Page struct {
+	Title   string
+	User    *store.User // nil when signed out
+	CSRF    string
+	Assets  Assets
+	Section string // highlighted navigation entry
+	Flash   string // one-off notice after a redirect
+}
+
+// Assets are the fingerprinted URLs of the static files.
+type Assets struct {
+	CSS  string
+	JS   string
+	HTMX string
+}
+
+// Section names for the navigation.
+const (
+	SectionDashboard = "dashboard"
+	SectionTests     = "tests"
+	SectionUsers     = "users"
+	SectionAPIKeys   = "api-keys"
+)
+
+// csrfHeaders is the hx-headers value that lets htmx requests outside a form
+// carry the CSRF token.
+func csrfHeaders(token string) string {
+	return fmt.Sprintf(`{"X-CSRF-Token": %q}`, token)
+}
+
+// htmxConfig keeps htmx within the CSP (no inline styles, no eval) and lets
+// it swap 422 responses, which carry forms with their errors.
+const htmxConfig = `{"includeIndicatorStyles": false, "allowEval": false, "allowScriptTags": false,
+ "responseHandling": [{"code": "204", "swap": false}, {"code": "[23]..", "swap": true},
+ {"code": "422", "swap": true}, {"code": "[45]..", "swap": false, "error": true}]}`
+
+// When formats a time for the console, in UTC with the zone named.
+func When(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+}
+
+// WhenPtr formats an optional time, or a dash.
+func WhenPtr(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return When(*t)
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+func idStr(n int64) string { return fmt.Sprint(n) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return "No"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func shownHidden(shown bool) string {
+	if shown {
+		return "Shown"
+	}
+	return "Skipped"
+}
+
+func maxUses(n int) string {
+	if n == 0 {
+		return "Unlimited"
+	}
+	return itoa(n)
+}
+
+// describedBy links an input to its error, or else to its hint.
+func describedBy(name, hint string, errs map[string]string) string {
+	switch {
+	case errs[name] != "":
+		return "e-" + name
+	case hint != "":
+		return "h-" + name
+	}
+	return ""
+}

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+// decodeJSON reads one JSON object from the request body into dst. Unknown
+// fields and wrong types are reported per field, so an integrator sees every
+// typo at once rather than a silently ignored setting.
+func decodeJSON(c echo.Context, dst any) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The request body is too large.")
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "The request body could not be read.")
+	}
+	return decodeJSONBytes(body, dst)
+}
+
+func decodeJSONBytes(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return echo.NewHTTPError(http.StatusBadRequest, "The request body must be a JSON object.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(dst)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			return echo.NewHTTPError(http.StatusBadRequest, "The request body must hold a single JSON object.")
+		}
+		return nil
+	}
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntaxErr):
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("The request body is not valid JSON (at byte %d).", syntaxErr.Offset))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid JSON (it ends too early).")
+	case errors.As(err, &typeErr):
+		if typeErr.Field == "" {
+			return echo.NewHTTPError(http.StatusBadRequest, "The request body must be a JSON object.")
+		}
+		return store.FieldErrors{typeErr.Field: "must be " + jsonTypeName(typeErr.Type.String())}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return store.FieldErrors{name: "is not a known field"}
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid JSON.")
+	}
+}
+
+// jsonTypeName says in JSON terms what a Go type expects.
+func jsonTypeName(goType string) string {
+	goType = strings.TrimPrefix(goType, "*")
+	switch {
+	case goType == "string":
+		return "a string"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(goType, "float"):
+		return "a number"
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
+	default:
+		return "an object"
+	}
+}

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+// The native API: Testgate's own JSON shapes, camelCase, RFC 3339 times.
+
+// nativeError is the native dialect's error body.
+type nativeError struct {
+	Error nativeErrorBody `json:"error"`
+}
+
+type nativeErrorBody struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+var nativeErrorCodes = map[int]string{
+	http.StatusBadRequest:            "invalid_request",
+	http.StatusUnauthorized:          "unauthorized",
+	http.StatusForbidden:             "forbidden",
+	http.StatusNotFound:              "not_found",
+	http.StatusMethodNotAllowed:      "method_not_allowed",
+	http.StatusConflict:              "conflict",
+	http.StatusRequestEntityTooLarge: "payload_too_large",
+	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusTooManyRequests:       "rate_limited",
+}
+
+// nativeDialect makes errors under /api/native answer in its JSON shape.
+func (s *Server) nativeDialect(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(ctxErrorWriter, errorWriter(writeNativeError))
+		return next(c)
+	}
+}
+
+func writeNativeError(c echo.Context, status int, message string, fields store.FieldErrors) error {
+	code, ok := nativeErrorCodes[status]
+	if !ok {
+		code = "internal_error"
+	}
+	if status == http.StatusNotFound {
+		message = "No such resource."
+	}
+	return c.JSON(status, nativeError{Error: nativeErrorBody{Code: code, Message: message, Fields: fields}})
+}
+
+type nativeQuestion struct {
+	ID       int64    `json:"id,omitempty"`
+	Position int      `json:"position,omitempty"`
+	Text     string   `json:"text"`
+	Kind     string   `json:"kind"`
+	Options  []string `json:"options"`
+	Correct  []int    `json:"correct"`
+}
+
+type nativeTestRequest struct {
+	Name            string           `json:"name"`
+	Kind            string           `json:"kind"`
+	Instructions    string           `json:"instructions"`
+	DurationMinutes *int             `json:"durationMinutes"`
+	PassingScore    *int             `json:"passingScore"`
+	Questions       []nativeQuestion `json:"questions"`
+}
+
+type nativeTest struct {
+	ID              int64            `json:"id"`
+	Name            string           `json:"name"`
+	Kind            string           `json:"kind"`
+	Instructions    string           `json:"instructions"`
+	DurationMinutes int              `json:"durationMinutes"`
+	PassingScore    int              `json:"passingScore"`
+	Archived        bool             `json:"archived"`
+	QuestionCount   int              `json:"questionCount"`
+	LinkCount       int              `json:"linkCount"`
+	CreatedAt       time.Time        `json:"createdAt"`
+	UpdatedAt       time.Time        `json:"updatedAt"`
+	Questions       []nativeQuestion `json:"questions,omitempty"`
+	DefaultLink     *nativeLink      `json:"defaultLink,omitempty"`
+}
+
+func toNativeTest(t store.Test) nativeTest {
+	return nativeTest{ID: t.ID, Name: t.Name, Kind: string(t.Kind), Instructions: t.Instructions,
+		DurationMinutes: t.DurationMinutes, PassingScore: t.PassingScore, Archived: t.Archived(),
+		QuestionCount: t.QuestionCount, LinkCount: t.LinkCount, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+}
+
+func (s *Server) apiCreateTest(c echo.Context) error {
+	var req nativeTestRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	in := store.TestInput{Name: req.Name, Kind: store.TestKind(req.Kind), Instructions: req.Instructions}
+	if in.Kind == "" {
+		in.Kind = store.KindAssessment
+	}
+	required := store.FieldErrors{}
+	if req.DurationMinutes == nil {
+		required["durationMinutes"] = "is required"
+	} else {
+		in.DurationMinutes = *req.DurationMinutes
+	}
+	if req.PassingScore != nil {
+		in.PassingScore = *req.PassingScore
+	}
+	var qs []store.QuestionInput
+	for _, q := range req.Questions {
+		qs = append(qs, store.QuestionInput{Text: q.Text, Kind: store.QuestionKind(q.Kind), Options: q.Options, Correct: q.Correct})
+	}
+	if len(required) > 0 {
+		return combine(in.Validate(), required)
+	}
+	t, err := s.db.CreateTest(c.Request().Context(), in, qs)
+	if err != nil {
+		return err
+	}
+	out, err := s.nativeTestDetail(c, t)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/native/tests/"+strconv.FormatInt(t.ID, 10))
+	return c.JSON(http.StatusCreated, out)
+}
+
+// nativeTestDetail is a test with its questions and default link.
+func (s *Server) nativeTestDetail(c echo.Context, t store.Test) (nativeTest, error) {
+	ctx := c.Request().Context()
+	out := toNativeTest(t)
+	qs, err := s.db.Questions(ctx, t.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Questions = []nativeQuestion{}
+	for _, q := range qs {
+		out.Questions = append(out.Questions, nativeQuestion{ID: q.ID, Position: q.Position, Text: q.Text,
+			Kind: string(q.Kind), Options: q.Options, Correct: q.Correct})
+	}
+	l, err := s.db.DefaultLink(ctx, t.ID)
+	if err != nil {
+		return out, err
+	}
+	nl := s.toNativeLink(l)
+	out.DefaultLink = &nl
+	return out, nil
+}
+
+func (s *Server) apiGetTest(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	t, err := s.db.Test(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	out, err := s.nativeTestDetail(c, t)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) apiListTests(c echo.Context) error {
+	f := store.TestFilter{Query: c.QueryParam("q")}
+	switch c.QueryParam("archived") {
+	case "", "false", "0":
+	case "true", "1":
+		f.Archived = true
+	default:
+		return store.FieldErrors{"archived": "must be true or false"}
+	}
+	tests, err := s.db.Tests(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Tests []nativeTest `json:"tests"`
+	}{Tests: []nativeTest{}}
+	for _, t := range tests {
+		out.Tests = append(out.Tests, toNativeTest(t))
+	}
+	return c.JSON(http.StatusOK, out)
+}

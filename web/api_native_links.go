@@ -1,0 +1,125 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+type nativeLinkRequest struct {
+	Name                   string  `json:"name"`
+	Slug                   string  `json:"slug"`
+	CallbackURL            string  `json:"callbackUrl"`
+	RedirectURL            string  `json:"redirectUrl"`
+	HideInstruction        bool    `json:"hideInstruction"`
+	DisableMandatoryFields bool    `json:"disableMandatoryFields"`
+	SendEmail              bool    `json:"sendEmail"`
+	ExpiresAt              *string `json:"expiresAt"`
+	ValidFrom              *string `json:"validFrom"`
+	ValidUntil             *string `json:"validUntil"`
+	Public                 bool    `json:"public"`
+	MaxUses                int     `json:"maxUses"`
+}
+
+type nativeLink struct {
+	ID                     int64      `json:"id"`
+	TestID                 int64      `json:"testId"`
+	Name                   string     `json:"name"`
+	Slug                   string     `json:"slug"`
+	URL                    string     `json:"url"`
+	IsDefault              bool       `json:"isDefault"`
+	CallbackURL            string     `json:"callbackUrl"`
+	RedirectURL            string     `json:"redirectUrl"`
+	HideInstruction        bool       `json:"hideInstruction"`
+	DisableMandatoryFields bool       `json:"disableMandatoryFields"`
+	SendEmail              bool       `json:"sendEmail"`
+	ExpiresAt              *time.Time `json:"expiresAt"`
+	ValidFrom              *time.Time `json:"validFrom"`
+	ValidUntil             *time.Time `json:"validUntil"`
+	Public                 bool       `json:"public"`
+	MaxUses                int        `json:"maxUses"`
+	Disabled               bool       `json:"disabled"`
+	CreatedAt              time.Time  `json:"createdAt"`
+	UpdatedAt              time.Time  `json:"updatedAt"`
+}
+
+func (s *Server) toNativeLink(l store.TestLink) nativeLink {
+	return nativeLink{ID: l.ID, TestID: l.TestID, Name: l.Name, Slug: l.Slug, URL: s.linkURL(l), IsDefault: l.IsDefault,
+		CallbackURL: l.CallbackURL, RedirectURL: l.RedirectURL, HideInstruction: l.HideInstruction,
+		DisableMandatoryFields: l.DisableMandatoryFields, SendEmail: l.SendEmail, ExpiresAt: l.ExpiresAt,
+		ValidFrom: l.ValidFrom, ValidUntil: l.ValidUntil, Public: l.Public, MaxUses: l.MaxUses,
+		Disabled: l.Disabled(), CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
+}
+
+// rfc3339 parses an optional RFC 3339 time field.
+func rfc3339(fe store.FieldErrors, field string, raw *string) *time.Time {
+	if raw == nil || *raw == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, *raw)
+	if err != nil {
+		fe[field] = "must be an RFC 3339 time, e.g. 2027-01-31T18:00:00Z"
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func (s *Server) apiCreateLink(c echo.Context) error {
+	ctx := c.Request().Context()
+	testID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.Test(ctx, testID); err != nil {
+		return err
+	}
+	var req nativeLinkRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	parsed := store.FieldErrors{}
+	in := store.LinkInput{
+		Name: req.Name, Slug: req.Slug, CallbackURL: req.CallbackURL, RedirectURL: req.RedirectURL,
+		HideInstruction: req.HideInstruction, DisableMandatoryFields: req.DisableMandatoryFields,
+		SendEmail: req.SendEmail, Public: req.Public, MaxUses: req.MaxUses,
+		ExpiresAt:  rfc3339(parsed, "expiresAt", req.ExpiresAt),
+		ValidFrom:  rfc3339(parsed, "validFrom", req.ValidFrom),
+		ValidUntil: rfc3339(parsed, "validUntil", req.ValidUntil),
+	}
+	if len(parsed) > 0 {
+		return combine(in.Validate(), parsed)
+	}
+	l, err := s.db.CreateLink(ctx, testID, in)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/native/tests/"+strconv.FormatInt(testID, 10)+"/links")
+	return c.JSON(http.StatusCreated, s.toNativeLink(l))
+}
+
+func (s *Server) apiListLinks(c echo.Context) error {
+	ctx := c.Request().Context()
+	testID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.Test(ctx, testID); err != nil {
+		return err
+	}
+	links, err := s.db.Links(ctx, testID)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Links []nativeLink `json:"links"`
+	}{Links: []nativeLink{}}
+	for _, l := range links {
+		out.Links = append(out.Links, s.toNativeLink(l))
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/views"
+)
+
+func (s *Server) renderAPIKeys(c echo.Context, status int, v views.APIKeysView) error {
+	var err error
+	if v.Keys, err = s.db.APIKeys(c.Request().Context()); err != nil {
+		return err
+	}
+	// The page may show a fresh secret: keep it out of every cache.
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, status, views.APIKeysPage(s.page(c, "API keys", views.SectionAPIKeys), v))
+}
+
+func (s *Server) listAPIKeys(c echo.Context) error {
+	return s.renderAPIKeys(c, http.StatusOK, views.APIKeysView{})
+}
+
+// createAPIKey answers with the page itself, not a redirect: the key is
+// shown this once and must not travel through the session.
+func (s *Server) createAPIKey(c echo.Context) error {
+	name := c.FormValue("name")
+	by := currentUser(c).ID
+	k, err := s.db.CreateAPIKey(c.Request().Context(), name, &by)
+	if fe, ok := asFieldErrors(err); ok {
+		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, views.APIKeysView{Name: name, NameError: fe["name"]})
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("api key created", "api_key_id", k.ID, "ak", k.PublicID, "by", by)
+	return s.renderAPIKeys(c, http.StatusCreated, views.APIKeysView{Created: &k})
+}
+
+func (s *Server) revokeAPIKey(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.db.RevokeAPIKey(c.Request().Context(), id); err != nil {
+		return err
+	}
+	s.log.Info("api key revoked", "api_key_id", id, "by", currentUser(c).ID)
+	if err := setFlash(c, "Key revoked: requests using it are now refused."); err != nil {
+		return err
+	}
+	return redirect(c, "/settings/api-keys")
+}

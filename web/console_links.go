@@ -1,0 +1,174 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+// parseLinkForm reads the link form, keeping every value as typed.
+func parseLinkForm(c echo.Context) (views.LinkForm, store.LinkInput, store.FieldErrors) {
+	f := views.LinkForm{
+		Name: c.FormValue("name"), Slug: strings.TrimSpace(c.FormValue("slug")),
+		CallbackURL: strings.TrimSpace(c.FormValue("callbackUrl")), RedirectURL: strings.TrimSpace(c.FormValue("redirectUrl")),
+		HideInstruction: checked(c, "hideInstruction"), DisableMandatoryFields: checked(c, "disableMandatoryFields"),
+		SendEmail: checked(c, "sendEmail"), Public: checked(c, "public"),
+		ExpiresAt: c.FormValue("expiresAt"), ValidFrom: c.FormValue("validFrom"), ValidUntil: c.FormValue("validUntil"),
+		MaxUses: c.FormValue("maxUses"),
+	}
+	parsed := store.FieldErrors{}
+	in := store.LinkInput{
+		Name: f.Name, Slug: f.Slug, CallbackURL: f.CallbackURL, RedirectURL: f.RedirectURL,
+		HideInstruction: f.HideInstruction, DisableMandatoryFields: f.DisableMandatoryFields,
+		SendEmail: f.SendEmail, Public: f.Public,
+		ExpiresAt:  formTime(parsed, "expiresAt", f.ExpiresAt),
+		ValidFrom:  formTime(parsed, "validFrom", f.ValidFrom),
+		ValidUntil: formTime(parsed, "validUntil", f.ValidUntil),
+		MaxUses:    formInt(parsed, "maxUses", f.MaxUses, 0),
+	}
+	return f, in, parsed
+}
+
+func linkPath(id int64) string { return "/links/" + strconv.FormatInt(id, 10) }
+
+func (s *Server) newLinkForm(c echo.Context) error {
+	testID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	t, err := s.db.Test(c.Request().Context(), testID)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.LinkFormPage(s.page(c, "New link", views.SectionTests), t, views.LinkForm{}))
+}
+
+func (s *Server) createLink(c echo.Context) error {
+	ctx := c.Request().Context()
+	testID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	t, err := s.db.Test(ctx, testID)
+	if err != nil {
+		return err
+	}
+	f, in, parsed := parseLinkForm(c)
+	if len(parsed) > 0 {
+		f.Errors = combine(in.Validate(), parsed)
+		return render(c, http.StatusUnprocessableEntity, views.LinkFormPage(s.page(c, "New link", views.SectionTests), t, f))
+	}
+	l, err := s.db.CreateLink(ctx, testID, in)
+	if fe, ok := asFieldErrors(err); ok {
+		f.Errors = fe
+		return render(c, http.StatusUnprocessableEntity, views.LinkFormPage(s.page(c, "New link", views.SectionTests), t, f))
+	}
+	if err != nil {
+		return err
+	}
+	if err := setFlash(c, "Link created. Copy its URL below."); err != nil {
+		return err
+	}
+	return redirect(c, linkPath(l.ID))
+}
+
+func (s *Server) showLink(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	l, err := s.db.Link(ctx, id)
+	if err != nil {
+		return err
+	}
+	t, err := s.db.Test(ctx, l.TestID)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.LinkPage(s.page(c, l.Name, views.SectionTests), t, views.LinkRow{Link: l, URL: s.linkURL(l)}))
+}
+
+func (s *Server) editLinkForm(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	l, err := s.db.Link(ctx, id)
+	if err != nil {
+		return err
+	}
+	t, err := s.db.Test(ctx, l.TestID)
+	if err != nil {
+		return err
+	}
+	f := views.LinkForm{
+		ID: l.ID, Name: l.Name, Slug: l.Slug, CallbackURL: l.CallbackURL, RedirectURL: l.RedirectURL,
+		HideInstruction: l.HideInstruction, DisableMandatoryFields: l.DisableMandatoryFields, SendEmail: l.SendEmail,
+		Public: l.Public, ExpiresAt: formatLocal(l.ExpiresAt), ValidFrom: formatLocal(l.ValidFrom),
+		ValidUntil: formatLocal(l.ValidUntil),
+	}
+	if l.MaxUses > 0 {
+		f.MaxUses = strconv.Itoa(l.MaxUses)
+	}
+	return render(c, http.StatusOK, views.LinkFormPage(s.page(c, "Edit "+l.Name, views.SectionTests), t, f))
+}
+
+func (s *Server) updateLink(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	l, err := s.db.Link(ctx, id)
+	if err != nil {
+		return err
+	}
+	t, err := s.db.Test(ctx, l.TestID)
+	if err != nil {
+		return err
+	}
+	f, in, parsed := parseLinkForm(c)
+	f.ID = id
+	if len(parsed) > 0 {
+		f.Errors = combine(in.Validate(), parsed)
+		return render(c, http.StatusUnprocessableEntity, views.LinkFormPage(s.page(c, "Edit link", views.SectionTests), t, f))
+	}
+	_, err = s.db.UpdateLink(ctx, id, in)
+	if fe, ok := asFieldErrors(err); ok {
+		f.Errors = fe
+		return render(c, http.StatusUnprocessableEntity, views.LinkFormPage(s.page(c, "Edit link", views.SectionTests), t, f))
+	}
+	if err != nil {
+		return err
+	}
+	if err := setFlash(c, "Link saved. Invitations already made keep the settings they were made with."); err != nil {
+		return err
+	}
+	return redirect(c, linkPath(id))
+}
+
+func (s *Server) setLinkState(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	disabled := c.FormValue("disabled") != "0"
+	if err := s.db.SetLinkDisabled(c.Request().Context(), id, disabled); err != nil {
+		return err
+	}
+	msg := "Link enabled."
+	if disabled {
+		msg = "Link disabled: it takes no new invitations or registrations."
+	}
+	if err := setFlash(c, msg); err != nil {
+		return err
+	}
+	return redirect(c, linkPath(id))
+}

@@ -1,0 +1,186 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+// parseQuestionForm reads the question form: blank option rows are dropped
+// and the ticked boxes renumbered to the options that remain.
+func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput, store.FieldErrors) {
+	f := views.QuestionForm{Text: c.FormValue("text"), Kind: c.FormValue("kind")}
+	parsed := store.FieldErrors{}
+	form, _ := c.FormParams()
+	for _, v := range form["correct"] {
+		if i, err := strconv.Atoi(v); err == nil && i >= 0 && i < views.QuestionSlots {
+			f.Correct[i] = true
+		}
+	}
+	in := store.QuestionInput{Text: f.Text, Kind: store.QuestionKind(f.Kind)}
+	for i := range views.QuestionSlots {
+		f.Options[i] = c.FormValue("option" + strconv.Itoa(i))
+		if strings.TrimSpace(f.Options[i]) == "" {
+			if f.Correct[i] && in.Kind != store.QuestionText {
+				parsed["correct"] = fmt.Sprintf("option %d is ticked but empty", i+1)
+			}
+			continue
+		}
+		if f.Correct[i] {
+			in.Correct = append(in.Correct, len(in.Options))
+		}
+		in.Options = append(in.Options, f.Options[i])
+	}
+	if in.Kind == store.QuestionText {
+		// Options typed before switching to a text question are not kept.
+		in.Options, in.Correct = nil, nil
+	}
+	return f, in, parsed
+}
+
+func questionForm(q store.Question) views.QuestionForm {
+	f := views.QuestionForm{ID: q.ID, Text: q.Text, Kind: string(q.Kind)}
+	for i, o := range q.Options {
+		if i < views.QuestionSlots {
+			f.Options[i] = o
+			f.Correct[i] = q.IsCorrect(i)
+		}
+	}
+	return f
+}
+
+// renderQuestions answers a question change: the questions section for
+// htmx, otherwise the whole test page (or a redirect back to it).
+func (s *Server) renderQuestions(c echo.Context, testID int64, f views.QuestionForm, status int) error {
+	if status < 300 && !isHTMX(c) {
+		return redirect(c, testPath(testID)+"#questions")
+	}
+	d, err := s.testDetail(c, testID)
+	if err != nil {
+		return err
+	}
+	d.NewQ = f
+	if isHTMX(c) {
+		return render(c, status, views.QuestionsSection(s.page(c, d.Test.Name, views.SectionTests), d.Test, d.Questions, d.NewQ))
+	}
+	return render(c, status, views.TestPage(s.page(c, d.Test.Name, views.SectionTests), d))
+}
+
+func (s *Server) addQuestion(c echo.Context) error {
+	testID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, in, parsed := parseQuestionForm(c)
+	if len(parsed) > 0 {
+		t, err := s.db.Test(c.Request().Context(), testID)
+		if err != nil {
+			return err
+		}
+		f.Errors = combine(in.Validate(t.Kind), parsed)
+		return s.renderQuestions(c, testID, f, http.StatusUnprocessableEntity)
+	}
+	_, err = s.db.AddQuestion(c.Request().Context(), testID, in)
+	if fe, ok := asFieldErrors(err); ok {
+		f.Errors = fe
+		return s.renderQuestions(c, testID, f, http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	return s.renderQuestions(c, testID, views.QuestionForm{Kind: f.Kind}, http.StatusOK)
+}
+
+func (s *Server) editQuestionForm(c echo.Context) error {
+	testID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	qid, err := pathID(c, "qid")
+	if err != nil {
+		return err
+	}
+	t, err := s.db.Test(c.Request().Context(), testID)
+	if err != nil {
+		return err
+	}
+	q, err := s.db.Question(c.Request().Context(), testID, qid)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.QuestionEditPage(s.page(c, "Edit question", views.SectionTests), t, questionForm(q)))
+}
+
+func (s *Server) updateQuestion(c echo.Context) error {
+	ctx := c.Request().Context()
+	testID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	qid, err := pathID(c, "qid")
+	if err != nil {
+		return err
+	}
+	t, err := s.db.Test(ctx, testID)
+	if err != nil {
+		return err
+	}
+	f, in, parsed := parseQuestionForm(c)
+	f.ID = qid
+	if len(parsed) > 0 {
+		f.Errors = combine(in.Validate(t.Kind), parsed)
+		return render(c, http.StatusUnprocessableEntity, views.QuestionEditPage(s.page(c, "Edit question", views.SectionTests), t, f))
+	}
+	_, err = s.db.UpdateQuestion(ctx, testID, qid, in)
+	if fe, ok := asFieldErrors(err); ok {
+		f.Errors = fe
+		return render(c, http.StatusUnprocessableEntity, views.QuestionEditPage(s.page(c, "Edit question", views.SectionTests), t, f))
+	}
+	if err != nil {
+		return err
+	}
+	if err := setFlash(c, "Question saved."); err != nil {
+		return err
+	}
+	return redirect(c, testPath(testID)+"#questions")
+}
+
+func (s *Server) moveQuestion(c echo.Context) error {
+	testID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	qid, err := pathID(c, "qid")
+	if err != nil {
+		return err
+	}
+	dir := c.FormValue("dir")
+	if dir != "up" && dir != "down" {
+		return echo.NewHTTPError(http.StatusBadRequest, "dir must be up or down")
+	}
+	if err := s.db.MoveQuestion(c.Request().Context(), testID, qid, dir == "up"); err != nil {
+		return err
+	}
+	return s.renderQuestions(c, testID, views.QuestionForm{}, http.StatusOK)
+}
+
+func (s *Server) deleteQuestion(c echo.Context) error {
+	testID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	qid, err := pathID(c, "qid")
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteQuestion(c.Request().Context(), testID, qid); err != nil {
+		return err
+	}
+	return s.renderQuestions(c, testID, views.QuestionForm{}, http.StatusOK)
+}

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+func (s *Server) dashboard(c echo.Context) error {
+	ctx := c.Request().Context()
+	active, err := s.db.Tests(ctx, store.TestFilter{})
+	if err != nil {
+		return err
+	}
+	archived, err := s.db.Tests(ctx, store.TestFilter{Archived: true})
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.DashboardPage(s.page(c, "Dashboard", views.SectionDashboard),
+		views.Dashboard{ActiveTests: active, ArchivedCount: len(archived)}))
+}
+
+func (s *Server) listTests(c echo.Context) error {
+	l := views.TestList{Query: c.QueryParam("q"), Archived: c.QueryParam("archived") == "1"}
+	var err error
+	if l.Tests, err = s.db.Tests(c.Request().Context(), store.TestFilter{Query: l.Query, Archived: l.Archived}); err != nil {
+		return err
+	}
+	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "tests-table" {
+		return render(c, http.StatusOK, views.TestsTable(l))
+	}
+	return render(c, http.StatusOK, views.TestsPage(s.page(c, "Tests", views.SectionTests), l))
+}
+
+func (s *Server) newTestForm(c echo.Context) error {
+	f := views.TestForm{Kind: string(store.KindAssessment), DurationMinutes: "30", PassingScore: "60"}
+	return render(c, http.StatusOK, views.TestFormPage(s.page(c, "New test", views.SectionTests), f))
+}
+
+// parseTestForm reads the test form, keeping every value as typed.
+func parseTestForm(c echo.Context) (views.TestForm, store.TestInput, store.FieldErrors) {
+	f := views.TestForm{
+		Name: c.FormValue("name"), Kind: c.FormValue("kind"), Instructions: c.FormValue("instructions"),
+		DurationMinutes: c.FormValue("durationMinutes"), PassingScore: c.FormValue("passingScore"),
+	}
+	parsed := store.FieldErrors{}
+	in := store.TestInput{
+		Name: f.Name, Kind: store.TestKind(f.Kind), Instructions: f.Instructions,
+		DurationMinutes: formInt(parsed, "durationMinutes", f.DurationMinutes, 0),
+		PassingScore:    formInt(parsed, "passingScore", f.PassingScore, 0),
+	}
+	return f, in, parsed
+}
+
+func (s *Server) createTest(c echo.Context) error {
+	f, in, parsed := parseTestForm(c)
+	if len(parsed) > 0 {
+		f.Errors = combine(in.Validate(), parsed)
+		return render(c, http.StatusUnprocessableEntity, views.TestFormPage(s.page(c, "New test", views.SectionTests), f))
+	}
+	t, err := s.db.CreateTest(c.Request().Context(), in, nil)
+	if fe, ok := asFieldErrors(err); ok {
+		f.Errors = fe
+		return render(c, http.StatusUnprocessableEntity, views.TestFormPage(s.page(c, "New test", views.SectionTests), f))
+	}
+	if err != nil {
+		return err
+	}
+	if err := setFlash(c, "Test created with a default link. Add its questions below."); err != nil {
+		return err
+	}
+	return redirect(c, testPath(t.ID))
+}
+
+func testPath(id int64) string { return "/tests/" + strconv.FormatInt(id, 10) }
+
+func (s *Server) showTest(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.testDetail(c, id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.TestPage(s.page(c, d.Test.Name, views.SectionTests), d))
+}
+
+// testDetail loads what the test page shows.
+func (s *Server) testDetail(c echo.Context, id int64) (views.TestDetail, error) {
+	ctx := c.Request().Context()
+	t, err := s.db.Test(ctx, id)
+	if err != nil {
+		return views.TestDetail{}, err
+	}
+	qs, err := s.db.Questions(ctx, id)
+	if err != nil {
+		return views.TestDetail{}, err
+	}
+	links, err := s.db.Links(ctx, id)
+	if err != nil {
+		return views.TestDetail{}, err
+	}
+	d := views.TestDetail{Test: t, Questions: qs, NewQ: views.QuestionForm{}}
+	for _, l := range links {
+		d.Links = append(d.Links, views.LinkRow{Link: l, URL: s.linkURL(l)})
+	}
+	return d, nil
+}
+
+func (s *Server) editTestForm(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	t, err := s.db.Test(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	f := views.TestForm{ID: t.ID, Name: t.Name, Kind: string(t.Kind), Instructions: t.Instructions,
+		DurationMinutes: strconv.Itoa(t.DurationMinutes), PassingScore: strconv.Itoa(t.PassingScore)}
+	return render(c, http.StatusOK, views.TestFormPage(s.page(c, "Edit "+t.Name, views.SectionTests), f))
+}
+
+func (s *Server) updateTest(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, in, parsed := parseTestForm(c)
+	f.ID = id
+	if len(parsed) > 0 {
+		f.Errors = combine(in.Validate(), parsed)
+		return render(c, http.StatusUnprocessableEntity, views.TestFormPage(s.page(c, "Edit test", views.SectionTests), f))
+	}
+	_, err = s.db.UpdateTest(c.Request().Context(), id, in)
+	if fe, ok := asFieldErrors(err); ok {
+		f.Errors = fe
+		return render(c, http.StatusUnprocessableEntity, views.TestFormPage(s.page(c, "Edit test", views.SectionTests), f))
+	}
+	if err != nil {
+		return err
+	}
+	if err := setFlash(c, "Test saved."); err != nil {
+		return err
+	}
+	return redirect(c, testPath(id))
+}
+
+func (s *Server) archiveTest(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	archived := c.FormValue("archived") != "0"
+	if err := s.db.SetTestArchived(c.Request().Context(), id, archived); err != nil {
+		return err
+	}
+	msg := "Test restored."
+	if archived {
+		msg = "Test archived. Invitations already sent keep working; restore it to list it again."
+	}
+	if err := setFlash(c, msg); err != nil {
+		return err
+	}
+	return redirect(c, testPath(id))
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+// An errorWriter renders an error in one surface's dialect. API groups set
+// theirs on the context; the console's HTML page is the default.
+type errorWriter func(c echo.Context, status int, message string, fields store.FieldErrors) error
+
+const ctxErrorWriter = "error-writer"
+
+// handleError is echo's one error handler: it picks the status, logs what
+// was not expected, and lets the surface's dialect render it.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, message, fields := classify(err)
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err,
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	}
+	write, _ := c.Get(ctxErrorWriter).(errorWriter)
+	if write == nil {
+		write = s.writeConsoleError
+	}
+	if c.Request().Method == http.MethodHead {
+		err = c.NoContent(status)
+	} else {
+		err = write(c, status, message, fields)
+	}
+	if err != nil {
+		s.log.Error("writing error response", "err", err)
+	}
+}
+
+// classify maps an error to a status and a message safe to show.
+func classify(err error) (int, string, store.FieldErrors) {
+	var he *echo.HTTPError
+	var fe store.FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		return http.StatusBadRequest, "The request has invalid fields.", fe
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, "There is nothing here. It may have been removed, or the address is mistyped.", nil
+	case errors.Is(err, store.ErrConflict):
+		return http.StatusConflict, "That conflicts with the current state; reload and try again.", nil
+	case errors.As(err, &he):
+		msg, _ := he.Message.(string)
+		switch {
+		case he.Code == http.StatusNotFound:
+			msg = "There is nothing here. It may have been removed, or the address is mistyped."
+		case msg == "" || he.Code >= 500:
+			msg = http.StatusText(he.Code)
+		}
+		return he.Code, msg, nil
+	default:
+		return http.StatusInternalServerError, "Something went wrong on our side. It has been logged; please try again.", nil
+	}
+}
+
+var statusTitles = map[int]string{
+	http.StatusBadRequest:            "Bad request",
+	http.StatusForbidden:             "Not allowed",
+	http.StatusNotFound:              "Page not found",
+	http.StatusMethodNotAllowed:      "Method not allowed",
+	http.StatusConflict:              "Conflict",
+	http.StatusRequestEntityTooLarge: "Too large",
+	http.StatusTooManyRequests:       "Too many requests",
+}
+
+func (s *Server) writeConsoleError(c echo.Context, status int, message string, _ store.FieldErrors) error {
+	title, ok := statusTitles[status]
+	if !ok {
+		title = "Something went wrong"
+	}
+	return render(c, status, views.ErrorPage(s.page(c, title, ""), status, message))
+}

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+func asFieldErrors(err error) (store.FieldErrors, bool) {
+	var fe store.FieldErrors
+	ok := errors.As(err, &fe)
+	return fe, ok
+}
+
+// pathID reads a positive integer path parameter; anything else is a 404,
+// since no such page exists.
+func pathID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.NewHTTPError(http.StatusNotFound)
+	}
+	return id, nil
+}
+
+// formInt parses an optional integer form field into dst; an empty field
+// leaves dst at def. A malformed value is recorded in fe.
+func formInt(fe store.FieldErrors, field, raw string, def int) int {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil {
+		fe[field] = "must be a whole number"
+		return def
+	}
+	return n
+}
+
+// datetimeLocal is the format of <input type="datetime-local">; the console
+// reads and writes these times in UTC.
+const datetimeLocal = "2006-01-02T15:04"
+
+// formTime parses an optional datetime-local field as UTC.
+func formTime(fe store.FieldErrors, field, raw string) *time.Time {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil
+	}
+	for _, layout := range []string{datetimeLocal, "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, raw, time.UTC); err == nil {
+			return &t
+		}
+	}
+	fe[field] = "must be a date and time like 2027-01-31T18:00"
+	return nil
+}
+
+func formatLocal(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(datetimeLocal)
+}
+
+// checked reads an HTML checkbox.
+func checked(c echo.Context, name string) bool {
+	v := c.FormValue(name)
+	return v == "1" || v == "on" || v == "true"
+}
+
+// combine merges field errors; b wins for a field both name (a parse
+// error says better than a range check what was wrong).
+func combine(a, b store.FieldErrors) store.FieldErrors {
+	out := store.FieldErrors{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}

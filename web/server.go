@@ -1,0 +1,152 @@
+// Package web is Testgate's HTTP surface: the recruiter console, the
+// candidate pages and the JSON APIs, on one echo instance.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"testgate/static"
+	"testgate/store"
+)
+
+// Config is what the web layer needs from the command line.
+type Config struct {
+	// BaseURL is the public origin used in every URL handed out, without a
+	// trailing slash ("https://tests.example.com").
+	BaseURL string
+	// SessionKey signs and encrypts the console cookie (at least 32 bytes).
+	SessionKey []byte
+	// BehindProxy trusts X-Forwarded-For for the client address (throttling).
+	BehindProxy bool
+	Logger      *slog.Logger
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	e       *echo.Echo
+	db      *store.DB
+	cfg     Config
+	log     *slog.Logger
+	cookies *sessions.CookieStore
+	assets  map[string]static.Asset
+	// setupDone caches "a user exists" so the first-run check costs nothing
+	// once setup is over; it never goes back to false.
+	setupDone atomic.Bool
+}
+
+// New wires the routes. The database must be migrated.
+func New(db *store.DB, cfg Config) (*Server, error) {
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("web: base URL %q must be an absolute http(s) URL", cfg.BaseURL)
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	if len(cfg.SessionKey) < 32 {
+		return nil, errors.New("web: session key must be at least 32 bytes")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	assets, err := static.Assets()
+	if err != nil {
+		return nil, fmt.Errorf("web: static assets: %w", err)
+	}
+	s := &Server{e: echo.New(), db: db, cfg: cfg, log: cfg.Logger, assets: assets}
+	s.cookies = newCookieStore(cfg.SessionKey, base.Scheme == "https")
+	s.e.HideBanner, s.e.HidePort = true, true
+	s.e.HTTPErrorHandler = s.handleError
+	if cfg.BehindProxy {
+		s.e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	} else {
+		s.e.IPExtractor = echo.ExtractIPDirect()
+	}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+
+// Echo exposes the router, for route listings in tests.
+func (s *Server) Echo() *echo.Echo { return s.e }
+
+// routes is the whole URL map: console, API, operations.
+func (s *Server) routes() {
+	e := s.e
+	e.Use(middleware.Recover(), middleware.RequestID(), s.requestLog(), securityHeaders,
+		middleware.BodyLimit("2M"))
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/static/:name", s.serveAsset)
+
+	api := e.Group("/api/native", s.nativeDialect, s.requireAPIKey)
+	api.POST("/tests", s.apiCreateTest)
+	api.GET("/tests", s.apiListTests)
+	api.GET("/tests/:id", s.apiGetTest)
+	api.POST("/tests/:id/links", s.apiCreateLink)
+	api.GET("/tests/:id/links", s.apiListLinks)
+
+	console := e.Group("", s.loadSession, s.checkCSRF, s.requireSetup)
+	console.GET("/setup", s.setupForm)
+	console.POST("/setup", s.setup)
+	console.GET("/login", s.loginForm)
+	console.POST("/login", s.login)
+	console.POST("/logout", s.logout)
+
+	signedIn := console.Group("", s.requireUser)
+	signedIn.GET("/", s.dashboard)
+	signedIn.GET("/tests", s.listTests)
+	signedIn.GET("/tests/new", s.newTestForm)
+	signedIn.POST("/tests", s.createTest)
+	signedIn.GET("/tests/:id", s.showTest)
+	signedIn.GET("/tests/:id/edit", s.editTestForm)
+	signedIn.POST("/tests/:id", s.updateTest)
+	signedIn.POST("/tests/:id/archive", s.archiveTest)
+	signedIn.POST("/tests/:id/questions", s.addQuestion)
+	signedIn.GET("/tests/:id/questions/:qid/edit", s.editQuestionForm)
+	signedIn.POST("/tests/:id/questions/:qid", s.updateQuestion)
+	signedIn.POST("/tests/:id/questions/:qid/move", s.moveQuestion)
+	signedIn.POST("/tests/:id/questions/:qid/delete", s.deleteQuestion)
+	signedIn.GET("/tests/:id/links/new", s.newLinkForm)
+	signedIn.POST("/tests/:id/links", s.createLink)
+	signedIn.GET("/links/:id", s.showLink)
+	signedIn.GET("/links/:id/edit", s.editLinkForm)
+	signedIn.POST("/links/:id", s.updateLink)
+	signedIn.POST("/links/:id/state", s.setLinkState)
+
+	admin := signedIn.Group("/settings", s.requireAdmin)
+	admin.GET("/users", s.listUsers)
+	admin.POST("/users", s.createUser)
+	admin.POST("/users/:id", s.updateUserAccess)
+	admin.GET("/api-keys", s.listAPIKeys)
+	admin.POST("/api-keys", s.createAPIKey)
+	admin.POST("/api-keys/:id/revoke", s.revokeAPIKey)
+}
+
+// linkURL is the shareable URL of a test link.
+func (s *Server) linkURL(l store.TestLink) string {
+	return s.cfg.BaseURL + "/l/" + l.Slug
+}
+
+// healthz answers 200 once the database answers; serve only starts
+// listening after migrations ran.
+func (s *Server) healthz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2e9)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Error("health check failed", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
