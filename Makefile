@@ -20,8 +20,8 @@ lint:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	@tmp="$$(mktemp -d)"; cp -r views "$$tmp/views"; \
-	$(TEMPL) generate -path "$$tmp/views" >/dev/null 2>&1 || { echo "templ generate failed"; exit 1; }; \
+	@tmp="$$(mktemp -d)"; cp -r views go.mod go.sum "$$tmp/"; \
+	(cd "$$tmp" && $(TEMPL) generate >/dev/null 2>&1) || { echo "templ generate failed"; rm -rf "$$tmp"; exit 1; }; \
 	if ! diff -r -q views "$$tmp/views" >/dev/null; then \
 		diff -r views "$$tmp/views" | head -40; rm -rf "$$tmp"; \
 		echo "generated templ code is stale: run make generate and commit"; exit 1; fi; \
