@@ -1,0 +1,277 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// newTestDB opens a migrated database in a temp dir with a fixed clock.
+func newTestDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "testgate.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func mustField(t *testing.T, err error, field string) {
+	t.Helper()
+	var fe FieldErrors
+	if !errors.As(err, &fe) {
+		t.Fatalf("want FieldErrors on %q, got %v", field, err)
+	}
+	if fe[field] == "" {
+		t.Fatalf("want an error on %q, got %v", field, fe)
+	}
+}
+
+func TestMigrateFromEmptyAndAgain(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sub", "dir", "testgate.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if v, _ := db.SchemaVersion(ctx); v != 0 {
+		t.Fatalf("new database at version %d", v)
+	}
+	if err := db.CheckSchema(ctx); err == nil {
+		t.Fatal("CheckSchema accepted an unmigrated database")
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != LatestVersion() || applied[0].Version != 1 || applied[0].Name != "init" {
+		t.Fatalf("applied %+v", applied)
+	}
+	again, err := db.Migrate(ctx)
+	if err != nil || len(again) != 0 {
+		t.Fatalf("second Migrate applied %d, err %v", len(again), err)
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&rows)
+	if rows != LatestVersion() {
+		t.Fatalf("schema_migrations has %d rows", rows)
+	}
+	if v, err := db.IntegrityCheck(ctx); err != nil || v != "ok" {
+		t.Fatalf("integrity %q %v", v, err)
+	}
+}
+
+func TestPragmasAreInForce(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	var mode string
+	var fk, sync, busy int
+	db.w.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode)
+	db.w.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk)
+	db.w.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync)
+	db.w.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&busy)
+	if mode != "wal" || fk != 1 || sync != 1 || busy < 5000 {
+		t.Fatalf("journal_mode=%s foreign_keys=%d synchronous=%d busy_timeout=%d", mode, fk, sync, busy)
+	}
+	// Readers cannot write.
+	if _, err := db.r.ExecContext(ctx, `INSERT INTO settings (name, value, updated_at) VALUES ('x', 'y', 0)`); err == nil {
+		t.Fatal("reader pool accepted a write")
+	}
+	// Foreign keys hold.
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO questions (test_id, position, kind, body, created_at, updated_at) VALUES (999, 1, 'text', 'q', 0, 0)`); err == nil {
+		t.Fatal("question for a missing test was accepted")
+	}
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', 0)`, LatestVersion()+1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err == nil {
+		t.Fatal("Migrate accepted a database newer than the binary")
+	}
+	if err := db.CheckSchema(ctx); err == nil {
+		t.Fatal("CheckSchema accepted a database newer than the binary")
+	}
+}
+
+func TestSettingOrCreateKeepsTheFirstValue(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	if _, err := db.Setting(ctx, SettingSessionKey); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing setting: %v", err)
+	}
+	first, err := db.SettingOrCreate(ctx, SettingSessionKey, func() (string, error) { return "one", nil })
+	if err != nil || first != "one" {
+		t.Fatalf("%q %v", first, err)
+	}
+	second, _ := db.SettingOrCreate(ctx, SettingSessionKey, func() (string, error) { return "two", nil })
+	if second != "one" {
+		t.Fatalf("setting changed to %q", second)
+	}
+}
+
+func TestUsers(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+
+	mustField(t, func() error { _, err := db.CreateUser(ctx, NewUser{Email: "nope", Password: "long enough pw", Role: RoleAdmin}); return err }(), "email")
+	mustField(t, func() error { _, err := db.CreateUser(ctx, NewUser{Email: "a@b.co", Password: "short", Role: RoleAdmin}); return err }(), "password")
+	mustField(t, func() error { _, err := db.CreateUser(ctx, NewUser{Email: "a@b.co", Password: "long enough pw", Role: "boss"}); return err }(), "role")
+
+	admin, err := db.CreateFirstAdmin(ctx, NewUser{Email: " Ada@Example.com ", Name: "Ada", Password: "correct horse"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if admin.Role != RoleAdmin || admin.Email != "Ada@Example.com" {
+		t.Fatalf("first admin %+v", admin)
+	}
+	if _, err := db.CreateFirstAdmin(ctx, NewUser{Email: "eve@example.com", Password: "correct horse"}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("second first-admin: %v", err)
+	}
+	mustField(t, func() error {
+		_, err := db.CreateUser(ctx, NewUser{Email: "ada@example.COM", Password: "correct horse", Role: RoleRecruiter})
+		return err
+	}(), "email")
+
+	if _, err := db.Authenticate(ctx, "ada@example.com", "wrong password"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if _, err := db.Authenticate(ctx, "nobody@example.com", "correct horse"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("unknown user: %v", err)
+	}
+	u, err := db.Authenticate(ctx, "  ADA@example.com", "correct horse")
+	if err != nil || u.ID != admin.ID {
+		t.Fatalf("authenticate: %+v %v", u, err)
+	}
+
+	// The last active admin can be neither demoted nor disabled.
+	mustField(t, func() error { _, err := db.UpdateUserAccess(ctx, admin.ID, RoleRecruiter, false); return err }(), "role")
+	mustField(t, func() error { _, err := db.UpdateUserAccess(ctx, admin.ID, RoleAdmin, true); return err }(), "role")
+
+	rec, err := db.CreateUser(ctx, NewUser{Email: "rob@example.com", Password: "recruiter pw", Role: RoleRecruiter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid, err := db.CreateSession(ctx, rec.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.SessionUser(ctx, sid); err != nil || got.ID != rec.ID {
+		t.Fatalf("session user %+v %v", got, err)
+	}
+	// Disabling ends sessions and sign-in.
+	if _, err := db.UpdateUserAccess(ctx, rec.ID, RoleRecruiter, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SessionUser(ctx, sid); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("disabled user's session survived: %v", err)
+	}
+	if _, err := db.Authenticate(ctx, "rob@example.com", "recruiter pw"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("disabled user signed in: %v", err)
+	}
+	if _, err := db.UpdateUserAccess(ctx, 9999, RoleRecruiter, false); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing user: %v", err)
+	}
+}
+
+func TestSessionsExpireAndEnd(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	now := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	db.SetClock(func() time.Time { return now })
+	u, _ := db.CreateFirstAdmin(ctx, NewUser{Email: "a@example.com", Password: "correct horse"})
+	sid, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	now = now.Add(59 * time.Minute)
+	if _, err := db.SessionUser(ctx, sid); err != nil {
+		t.Fatalf("live session: %v", err)
+	}
+	now = now.Add(2 * time.Minute)
+	if _, err := db.SessionUser(ctx, sid); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("expired session: %v", err)
+	}
+	sid2, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	if err := db.DeleteSession(ctx, sid2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SessionUser(ctx, sid2); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("deleted session: %v", err)
+	}
+	if _, err := db.SessionUser(ctx, "forged"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("forged session: %v", err)
+	}
+}
+
+func TestLoginFailuresWindow(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	now := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	db.SetClock(func() time.Time { return now })
+	for range 3 {
+		db.RecordLoginFailure(ctx, 15*time.Minute, "ip:1.2.3.4", "account:a@b.co")
+		now = now.Add(time.Minute)
+	}
+	n, oldest, err := db.LoginFailures(ctx, "account:a@b.co", now.Add(-15*time.Minute))
+	if err != nil || n != 3 || !oldest.Equal(time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("n=%d oldest=%v err=%v", n, oldest, err)
+	}
+	now = now.Add(14 * time.Minute)
+	if n, _, _ := db.LoginFailures(ctx, "account:a@b.co", now.Add(-15*time.Minute)); n != 1 {
+		t.Fatalf("after the window moved: %d", n)
+	}
+	db.ClearLoginFailures(ctx, "account:a@b.co")
+	if n, _, _ := db.LoginFailures(ctx, "account:a@b.co", now.Add(-time.Hour)); n != 0 {
+		t.Fatalf("after clear: %d", n)
+	}
+	if n, _, _ := db.LoginFailures(ctx, "ip:1.2.3.4", now.Add(-time.Hour)); n != 3 {
+		t.Fatalf("ip scope: %d", n)
+	}
+}
+
+func TestAPIKeys(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	mustField(t, func() error { _, err := db.CreateAPIKey(ctx, "  ", nil); return err }(), "name")
+	k, err := db.CreateAPIKey(ctx, "ATS", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(k.Key) < 40 || k.PublicID == "" || k.SigningSecret == "" {
+		t.Fatalf("key %+v", k)
+	}
+	var stored int
+	db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_keys WHERE key_hash = ? OR signing_secret = ?`, k.Key, k.Key).Scan(&stored)
+	if stored != 0 {
+		t.Fatal("the key is stored in the clear")
+	}
+	if got, err := db.APIKeyBySecret(ctx, k.Key); err != nil || got.ID != k.ID {
+		t.Fatalf("by secret: %v", err)
+	}
+	if got, err := db.APIKeyByPublicID(ctx, k.PublicID); err != nil || got.SigningSecret != k.SigningSecret {
+		t.Fatalf("by ak: %v", err)
+	}
+	if _, err := db.APIKeyBySecret(ctx, k.Key+"x"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("wrong key: %v", err)
+	}
+	if err := db.RevokeAPIKey(ctx, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.APIKeyBySecret(ctx, k.Key); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("revoked key still works: %v", err)
+	}
+	if err := db.RevokeAPIKey(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("revoke missing: %v", err)
+	}
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"testgate/store"
+)
+
+const testBaseURL = "http://testgate.test"
+
+// newTestServer is a server on a fresh, migrated database in a temp dir.
+func newTestServer(t *testing.T) (*Server, *store.DB) {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "testgate.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(db, Config{
+		BaseURL:    testBaseURL,
+		SessionKey: []byte("0123456789abcdef0123456789abcdef"),
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, db
+}
+
+// browser is a cookie-keeping client that drives the server through
+// ServeHTTP, the way a browser with JavaScript off would.
+type browser struct {
+	t       *testing.T
+	srv     *Server
+	cookies map[string]*http.Cookie
+	csrf    string // from the last page that had a form
+	ip      string
+}
+
+func newBrowser(t *testing.T, srv *Server) *browser {
+	return &browser{t: t, srv: srv, cookies: map[string]*http.Cookie{}, ip: "192.0.2.10:5555"}
+}
+
+// response is what came back, with the HTML parsed when there is some.
+type response struct {
+	*httptest.ResponseRecorder
+	doc *goquery.Document
+}
+
+func (r response) text(selector string) string {
+	return strings.TrimSpace(r.doc.Find(selector).Text())
+}
+
+func (b *browser) do(req *http.Request) response {
+	b.t.Helper()
+	req.RemoteAddr = b.ip
+	for _, c := range b.cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	b.srv.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.MaxAge < 0 {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c
+		}
+	}
+	resp := response{ResponseRecorder: rec}
+	if strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(rec.Body.Bytes()))
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		resp.doc = doc
+		if tok, ok := doc.Find(`input[name="_csrf"]`).First().Attr("value"); ok {
+			b.csrf = tok
+		}
+	}
+	return resp
+}
+
+func (b *browser) get(path string) response {
+	b.t.Helper()
+	return b.do(httptest.NewRequest(http.MethodGet, path, nil))
+}
+
+// post submits a form with the page's CSRF token.
+func (b *browser) post(path string, form url.Values) response {
+	b.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, set := form["_csrf"]; !set {
+		form.Set("_csrf", b.csrf)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// htmx sends a form the way htmx does: token in the header, HX-Request set.
+func (b *browser) htmx(method, path string, form url.Values, target string) response {
+	b.t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+	if method == http.MethodGet {
+		req = httptest.NewRequest(method, path+"?"+form.Encode(), nil)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Target", target)
+	req.Header.Set("X-CSRF-Token", b.csrf)
+	return b.do(req)
+}
+
+// signIn creates a user with the role (the first one through /setup) and
+// signs the browser in.
+func signIn(t *testing.T, srv *Server, db *store.DB, role store.Role) *browser {
+	t.Helper()
+	b := newBrowser(t, srv)
+	email := string(role) + "@example.com"
+	if n, _ := db.CountUsers(context.Background()); n == 0 {
+		b.get("/setup")
+		r := b.post("/setup", url.Values{"email": {"first-admin@example.com"}, "password": {"admin password"}})
+		if r.Code != http.StatusSeeOther {
+			t.Fatalf("setup: %d %s", r.Code, r.Body)
+		}
+		if role == store.RoleAdmin {
+			return b
+		}
+		b = newBrowser(t, srv)
+	}
+	if _, err := db.CreateUser(context.Background(), store.NewUser{Email: email, Password: "password for " + string(role), Role: role}); err != nil {
+		t.Fatal(err)
+	}
+	b.get("/login")
+	r := b.post("/login", url.Values{"email": {email}, "password": {"password for " + string(role)}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("sign in: %d %s", r.Code, r.Body)
+	}
+	return b
+}
+
+// api calls the native API with a key.
+func api(t *testing.T, srv *Server, method, path, key string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	switch v := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(v)
+	default:
+		buf, _ := json.Marshal(v)
+		rd = bytes.NewReader(buf)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("X-API-Key", key)
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("%s %s: content type %q, body %s", method, path, ct, rec.Body)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatalf("%s %s: %v in %s", method, path, err, rec.Body)
+	}
+	return rec.Code, out
+}
+
+type goquerySelection = goquery.Selection
+
+func newRequest(method, path, ifNoneMatch string) *http.Request {
+	req := httptest.NewRequest(method, path, nil)
+	if ifNoneMatch != "" {
+		req.Header.Set("If-None-Match", ifNoneMatch)
+	}
+	return req
+}
