@@ -127,9 +127,18 @@ func TestUsers(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
 
-	mustField(t, func() error { _, err := db.CreateUser(ctx, NewUser{Email: "nope", Password: "long enough pw", Role: RoleAdmin}); return err }(), "email")
-	mustField(t, func() error { _, err := db.CreateUser(ctx, NewUser{Email: "a@b.co", Password: "short", Role: RoleAdmin}); return err }(), "password")
-	mustField(t, func() error { _, err := db.CreateUser(ctx, NewUser{Email: "a@b.co", Password: "long enough pw", Role: "boss"}); return err }(), "role")
+	mustField(t, func() error {
+		_, err := db.CreateUser(ctx, NewUser{Email: "nope", Password: "long enough pw", Role: RoleAdmin})
+		return err
+	}(), "email")
+	mustField(t, func() error {
+		_, err := db.CreateUser(ctx, NewUser{Email: "a@b.co", Password: "short", Role: RoleAdmin})
+		return err
+	}(), "password")
+	mustField(t, func() error {
+		_, err := db.CreateUser(ctx, NewUser{Email: "a@b.co", Password: "long enough pw", Role: "boss"})
+		return err
+	}(), "role")
 
 	admin, err := db.CreateFirstAdmin(ctx, NewUser{Email: " Ada@Example.com ", Name: "Ada", Password: "correct horse"})
 	if err != nil {

@@ -170,7 +170,7 @@ func TestQuestionsEditMoveDelete(t *testing.T) {
 	if got := order(); got != "one,three,two," {
 		t.Fatalf("after move up: %s", got)
 	}
-	db.MoveQuestion(ctx, tt.ID, ids[0], true) // already first
+	db.MoveQuestion(ctx, tt.ID, ids[0], true)  // already first
 	db.MoveQuestion(ctx, tt.ID, ids[1], false) // already last
 	if got := order(); got != "one,three,two," {
 		t.Fatalf("edge moves changed the order: %s", got)
