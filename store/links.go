@@ -90,7 +90,7 @@ func (in LinkInput) Validate() FieldErrors {
 		}
 	}
 	if in.ValidFrom != nil && in.ValidUntil != nil && !in.ValidUntil.After(*in.ValidFrom) {
-		fe["validUntil"] = "must be after validFrom"
+		fe["validUntil"] = "must be later than the opening time (validFrom)"
 	}
 	if in.MaxUses < 0 || in.MaxUses > 1_000_000 {
 		fe["maxUses"] = "must be between 0 (unlimited) and 1000000"

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -194,3 +195,5 @@ func newRequest(method, path, ifNoneMatch string) *http.Request {
 	}
 	return req
 }
+
+func idStr(id int64) string { return strconv.FormatInt(id, 10) }

@@ -84,20 +84,20 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 // routes is the whole URL map: console, API, operations.
 func (s *Server) routes() {
 	e := s.e
-	e.Use(middleware.Recover(), middleware.RequestID(), s.requestLog(), securityHeaders,
-		middleware.BodyLimit("2M"))
+	e.Use(middleware.Recover(), middleware.RequestID(), s.requestLog(), securityHeaders)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/static/:name", s.serveAsset)
 
-	api := e.Group("/api/native", s.nativeDialect, s.requireAPIKey)
+	// Body limits sit inside each surface so that a refusal speaks its dialect.
+	api := e.Group("/api/native", s.nativeDialect, s.requireAPIKey, middleware.BodyLimit("1M"))
 	api.POST("/tests", s.apiCreateTest)
 	api.GET("/tests", s.apiListTests)
 	api.GET("/tests/:id", s.apiGetTest)
 	api.POST("/tests/:id/links", s.apiCreateLink)
 	api.GET("/tests/:id/links", s.apiListLinks)
 
-	console := e.Group("", s.loadSession, s.checkCSRF, s.requireSetup)
+	console := e.Group("", middleware.BodyLimit("2M"), s.loadSession, s.checkCSRF, s.requireSetup)
 	console.GET("/setup", s.setupForm)
 	console.POST("/setup", s.setup)
 	console.GET("/login", s.loginForm)

@@ -1,0 +1,110 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"testgate/store"
+)
+
+func TestAdminManagesUsers(t *testing.T) {
+	srv, db := newTestServer(t)
+	b := signIn(t, srv, db, store.RoleAdmin)
+	ctx := context.Background()
+	b.get("/settings/users")
+
+	for _, c := range []struct {
+		form  url.Values
+		field string
+	}{
+		{url.Values{"email": {"bad"}, "password": {"long enough pw"}, "role": {"recruiter"}}, "email"},
+		{url.Values{"email": {"first-admin@example.com"}, "password": {"long enough pw"}, "role": {"recruiter"}}, "email"},
+		{url.Values{"email": {"r@example.com"}, "password": {"short"}, "role": {"recruiter"}}, "password"},
+		{url.Values{"email": {"r@example.com"}, "password": {"long enough pw"}, "role": {"owner"}}, "role"},
+	} {
+		r := b.post("/settings/users", c.form)
+		if r.Code != http.StatusUnprocessableEntity || r.text(`[data-testid="error-`+c.field+`"]`) == "" {
+			t.Errorf("%s: %d %q", c.field, r.Code, r.text(`[data-testid="error-`+c.field+`"]`))
+		}
+	}
+	if users, _ := db.Users(ctx); len(users) != 1 {
+		t.Fatalf("invalid forms wrote users: %d", len(users))
+	}
+
+	r := b.post("/settings/users", url.Values{"email": {"rec@example.com"}, "name": {"Rec"}, "password": {"long enough pw"}, "role": {"recruiter"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d", r.Code)
+	}
+	r = b.get("/settings/users")
+	if !strings.Contains(r.text(`[data-testid="users-table"]`), "rec@example.com") {
+		t.Fatal("new user not listed")
+	}
+	rec := newBrowser(t, srv)
+	rec.get("/login")
+	if r := rec.post("/login", url.Values{"email": {"rec@example.com"}, "password": {"long enough pw"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("new user cannot sign in: %d", r.Code)
+	}
+
+	users, _ := db.Users(ctx)
+	var admin, recruiter store.User
+	for _, u := range users {
+		if u.IsAdmin() {
+			admin = u
+		} else {
+			recruiter = u
+		}
+	}
+	// The last admin cannot demote themselves.
+	r = b.post("/settings/users/"+idStr(admin.ID), url.Values{"role": {"recruiter"}})
+	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.text(`[data-testid="users-problem"]`), "last active admin") {
+		t.Fatalf("demote last admin: %d %q", r.Code, r.text(`[data-testid="users-problem"]`))
+	}
+	// Disabling a user signs them out at once.
+	if r := b.post("/settings/users/"+idStr(recruiter.ID), url.Values{"role": {"recruiter"}, "disabled": {"1"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("disable: %d", r.Code)
+	}
+	if r := rec.get("/tests"); r.Code != http.StatusSeeOther {
+		t.Fatalf("disabled user still signed in: %d", r.Code)
+	}
+	if r := b.post("/settings/users/99999", url.Values{"role": {"recruiter"}}); r.Code != http.StatusNotFound {
+		t.Fatalf("missing user: %d", r.Code)
+	}
+}
+
+func TestAdminManagesAPIKeys(t *testing.T) {
+	srv, db := newTestServer(t)
+	b := signIn(t, srv, db, store.RoleAdmin)
+	b.get("/settings/api-keys")
+	if r := b.post("/settings/api-keys", url.Values{"name": {" "}}); r.Code != http.StatusUnprocessableEntity || r.text(`[data-testid="error-name"]`) != "Name is required" {
+		t.Fatalf("blank name: %d %q", r.Code, r.text(`[data-testid="error-name"]`))
+	}
+	r := b.post("/settings/api-keys", url.Values{"name": {"ATS production"}})
+	if r.Code != http.StatusCreated || r.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("create: %d %q", r.Code, r.Header().Get("Cache-Control"))
+	}
+	key, _ := r.doc.Find("#new-key-value").Attr("value")
+	if !strings.HasPrefix(key, "tgk_") {
+		t.Fatalf("shown key %q", key)
+	}
+	if code, _ := api(t, srv, http.MethodGet, "/api/native/tests", key, nil); code != http.StatusOK {
+		t.Fatalf("new key refused: %d", code)
+	}
+	// Shown once only.
+	r = b.get("/settings/api-keys")
+	if strings.Contains(r.Body.String(), key) {
+		t.Fatal("key shown again")
+	}
+	if r.doc.Find(`[data-testid="keys-table"] tbody tr`).Length() != 1 {
+		t.Fatal("key not listed")
+	}
+	keys, _ := db.APIKeys(context.Background())
+	if r := b.post("/settings/api-keys/"+idStr(keys[0].ID)+"/revoke", nil); r.Code != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", r.Code)
+	}
+	if code, _ := api(t, srv, http.MethodGet, "/api/native/tests", key, nil); code != http.StatusUnauthorized {
+		t.Fatalf("revoked key accepted: %d", code)
+	}
+}
