@@ -42,8 +42,8 @@ bench:
 ## fuzz: run each fuzz target for a while
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeNativeTest$$' -fuzztime $(FUZZTIME) ./web
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeNativeLink$$' -fuzztime $(FUZZTIME) ./web
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeNativeTest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeNativeLink$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 
 ## browser: Debian's Chromium for the chromedp tests
 browser:

@@ -25,6 +25,7 @@ type Assets struct {
 	CSS  string
 	JS   string
 	HTMX string
+	Icon string
 }
 
 // Section names for the navigation.

@@ -368,3 +368,18 @@ func TestHealthz(t *testing.T) {
 		t.Fatalf("healthz on a closed database: %d", r.Code)
 	}
 }
+
+func TestUnknownPathsAre404ForAnonymousVisitors(t *testing.T) {
+	srv, db := newTestServer(t)
+	signIn(t, srv, db, store.RoleAdmin)
+	b := newBrowser(t, srv)
+	for _, path := range []string{"/l/no-such-link", "/nope", "/t/abc/def"} {
+		r := b.get(path)
+		if r.Code != http.StatusNotFound || r.text("h1") != "Page not found" {
+			t.Errorf("anonymous GET %s: %d", path, r.Code)
+		}
+		if r.doc.Find(`a[href="/tests"]`).Length() != 0 {
+			t.Errorf("anonymous 404 at %s shows the console navigation", path)
+		}
+	}
+}

@@ -22,7 +22,7 @@ import (
 const testBaseURL = "http://testgate.test"
 
 // newTestServer is a server on a fresh, migrated database in a temp dir.
-func newTestServer(t *testing.T) (*Server, *store.DB) {
+func newTestServer(t testing.TB) (*Server, *store.DB) {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "testgate.db"))
 	if err != nil {

@@ -132,6 +132,11 @@ func (s *Server) routes() {
 	admin.GET("/api-keys", s.listAPIKeys)
 	admin.POST("/api-keys", s.createAPIKey)
 	admin.POST("/api-keys/:id/revoke", s.revokeAPIKey)
+
+	// Unknown paths are a plain 404 for everyone, not a sign-in prompt: a
+	// candidate with a mistyped URL must not land on the recruiters' login.
+	// Registered last, it replaces the catch-alls the groups above added.
+	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound }, s.loadSession)
 }
 
 // linkURL is the shareable URL of a test link.

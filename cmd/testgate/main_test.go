@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"testgate/store"
+)
+
+func runCmd(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func openDB(t *testing.T, path string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestMigrateCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "tg.db")
+	out, _, err := runCmd(t, "migrate", "--db", path)
+	if err != nil || !strings.Contains(out, "applied 0001_init") {
+		t.Fatalf("first migrate: %v\n%s", err, out)
+	}
+	out, _, err = runCmd(t, "migrate", "--db", path)
+	if err != nil || strings.Contains(out, "applied") || !strings.Contains(out, fmt.Sprintf("schema version %d", store.LatestVersion())) {
+		t.Fatalf("second migrate: %v\n%s", err, out)
+	}
+}
+
+func TestEveryCommandHonoursTheDBEnvironment(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "env.db")
+	t.Setenv("TESTGATE_DB", path)
+	if _, _, err := runCmd(t, "user", "create", "--email", "a@example.com", "--password", "long password", "--role", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "apikey", "create", "--name", "ci"); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, path)
+	if n, _ := db.CountUsers(context.Background()); n != 1 {
+		t.Fatalf("users in $TESTGATE_DB: %d", n)
+	}
+	if keys, _ := db.APIKeys(context.Background()); len(keys) != 1 {
+		t.Fatalf("keys in $TESTGATE_DB: %d", len(keys))
+	}
+	// The flag wins over the environment.
+	other := filepath.Join(t.TempDir(), "flag.db")
+	runCmd(t, "migrate", "--db", other)
+	if _, err := os.Stat(other); err != nil {
+		t.Fatalf("--db ignored: %v", err)
+	}
+}
+
+func TestUserCreateCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tg.db")
+	out, _, err := runCmd(t, "user", "create", "--db", path, "--email", "Rec@Example.com", "--password", "long password", "--role", "recruiter", "--name", "Rec")
+	if err != nil || !strings.HasPrefix(out, "created recruiter Rec@Example.com") {
+		t.Fatalf("%v %q", err, out)
+	}
+	for _, args := range [][]string{
+		{"--email", "rec@example.com", "--password", "long password"},
+		{"--email", "x@example.com", "--password", "short"},
+		{"--email", "x@example.com", "--password", "long password", "--role", "owner"},
+		{"--email", "", "--password", "long password"},
+	} {
+		if _, _, err := runCmd(t, append([]string{"user", "create", "--db", path}, args...)...); err == nil || !strings.Contains(err.Error(), "user not created") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	db := openDB(t, path)
+	u, err := db.Authenticate(context.Background(), "rec@example.com", "long password")
+	if err != nil || u.Role != store.RoleRecruiter || u.Name != "Rec" {
+		t.Fatalf("created user: %+v %v", u, err)
+	}
+}
+
+func TestAPIKeyCreateCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tg.db")
+	out, _, err := runCmd(t, "apikey", "create", "--db", path, "--name", "ATS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "ak: ") || !strings.HasPrefix(lines[1], "secret: ") {
+		t.Fatalf("output %q", out)
+	}
+	key := lines[2]
+	db := openDB(t, path)
+	k, err := db.APIKeyBySecret(context.Background(), key)
+	if err != nil {
+		t.Fatalf("printed key does not authenticate: %v", err)
+	}
+	if k.PublicID != strings.TrimPrefix(lines[0], "ak: ") || k.SigningSecret != strings.TrimPrefix(lines[1], "secret: ") || k.Name != "ATS" {
+		t.Fatalf("stored %+v", k)
+	}
+	raw, _ := os.ReadFile(path)
+	if bytes.Contains(raw, []byte(key)) {
+		t.Fatal("the key is in the database file in the clear")
+	}
+	if _, _, err := runCmd(t, "apikey", "create", "--db", path); err == nil || !strings.Contains(err.Error(), "name is required") {
+		t.Fatalf("missing name: %v", err)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"frobnicate"},
+		{"user"},
+		{"user", "delete"},
+		{"apikey", "list"},
+		{"migrate", "--no-such-flag"},
+		{"migrate", "extra"},
+		{"serve", "-h"},
+	} {
+		_, stderr, err := runCmd(t, args...)
+		if !errors.Is(err, errUsage) || stderr == "" {
+			t.Errorf("%v: err %v, stderr %q", args, err, stderr)
+		}
+	}
+	if out, _, err := runCmd(t, "help"); err != nil || !strings.Contains(out, "testgate serve") {
+		t.Errorf("help: %v %q", err, out)
+	}
+}
+
+func TestServeRejectsBadConfiguration(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "tg.db")
+	cases := map[string][]string{
+		"--smtp-url":       {"--smtp-url", "http://mail.example.com"},
+		"tls must be":      {"--smtp-url", "smtp://mail.example.com?tls=maybe"},
+		"--base-url":       {"--base-url", "ftp://example.com"},
+		"--mail-from":      {"--mail-from", "not an address"},
+		"--webhook-secret": {"--webhook-secret", "secret"},
+		"--session-key":    {"--session-key", "short"},
+		"--addr":           {"--addr", "nonsense"},
+		"--log-format":     {"--log-format", "xml"},
+	}
+	for want, args := range cases {
+		_, _, err := runCmd(t, append([]string{"serve", "--db", db}, args...)...)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	t.Setenv("TESTGATE_ALLOW_PRIVATE_CALLBACKS", "maybe")
+	if _, _, err := runCmd(t, "serve", "--db", db); err == nil || !strings.Contains(err.Error(), "TESTGATE_ALLOW_PRIVATE_CALLBACKS") {
+		t.Errorf("bad boolean env: %v", err)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitHealthy(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s never became healthy", base)
+}
+
+func TestServeStartsAndStops(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "data", "tg.db")
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	go func() { done <- run(ctx, []string{"serve", "--db", path, "--addr", addr}, io.Discard, &logs) }()
+	base := "http://" + addr
+	waitHealthy(t, base)
+
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/setup" {
+		t.Fatalf("fresh install: %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	// Secrets generated at first start are kept for the next one.
+	db := openDB(t, path)
+	key, err := db.Setting(context.Background(), store.SettingSessionKey)
+	if err != nil || len(key) < 32 {
+		t.Fatalf("session key %q %v", key, err)
+	}
+	secret, err := db.Setting(context.Background(), store.SettingWebhookSecret)
+	if err != nil || !validWebhookSecret(secret) {
+		t.Fatalf("webhook secret %q %v", secret, err)
+	}
+	if !strings.Contains(logs.String(), "testgate listening") || !strings.Contains(logs.String(), "stopped") {
+		t.Fatalf("logs:\n%s", logs.String())
+	}
+}
+
+// TestBinaryShutsDownOnSIGTERM builds the real binary and stops it the way
+// a service manager does.
+func TestBinaryShutsDownOnSIGTERM(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "testgate")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "TESTGATE_ADDR="+addr, "TESTGATE_DB="+filepath.Join(dir, "tg.db"), "TESTGATE_LOG_FORMAT=json")
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitHealthy(t, "http://"+addr)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- cmd.Wait() }()
+	select {
+	case err := <-waitErr:
+		if err != nil {
+			t.Fatalf("exit: %v\n%s", err, logs.String())
+		}
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("no exit after SIGTERM")
+	}
+	if !strings.Contains(logs.String(), `"msg":"stopped"`) {
+		t.Fatalf("no clean stop in logs:\n%s", logs.String())
+	}
+}

@@ -1,0 +1,208 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"testgate/store"
+)
+
+// startBrowser starts headless Debian Chromium. A missing browser fails the
+// test: `make test` installs it.
+func startBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not installed; run `make browser` (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil { // start the browser without a deadline
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// startHTTPServer serves a fresh Testgate over real HTTP on loopback.
+func startHTTPServer(t *testing.T) (string, *store.DB) {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	base := "http://" + ts.Listener.Addr().String()
+	srv, db := newTestServer(t)
+	srv2, err := New(db, Config{BaseURL: base, SessionKey: srv.cfg.SessionKey, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = srv2
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return base, db
+}
+
+// screenshot keeps a picture of the page when TESTGATE_SCREENSHOTS names a
+// directory, for a person to look at.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	dir := os.Getenv("TESTGATE_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+}
+
+// css selects by CSS selector.
+type css = chromedp.CSS
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, steps...); err != nil {
+		screenshot(t, ctx, "failure")
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		t.Fatalf("at %s: %v", loc, err)
+	}
+}
+
+// TestBrowserSetupToCopiedLink walks the first-run path a new admin takes:
+// setup, sign out and in, a test with questions, a link, and its URL copied.
+func TestBrowserSetupToCopiedLink(t *testing.T) {
+	base, db := startHTTPServer(t)
+	ctx := startBrowser(t)
+
+	do(t, ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(css("#f-email")))
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); loc != base+"/setup" {
+		t.Fatalf("fresh install opened %s", loc)
+	}
+	do(t, ctx,
+		chromedp.SendKeys(css("#f-name"), "Ada Admin"),
+		chromedp.SendKeys(css("#f-email"), "ada@example.com"),
+		chromedp.SendKeys(css("#f-password"), "a long password"),
+		chromedp.Click(css(`button[type="submit"]`)),
+		chromedp.WaitVisible(css(`[data-testid="empty-dashboard"]`)),
+	)
+	screenshot(t, ctx, "01-dashboard")
+
+	// Sign out, then sign in again.
+	do(t, ctx,
+		chromedp.Click(css(".signout button")),
+		chromedp.WaitVisible(css(`form[action="/login"]`)),
+		chromedp.SendKeys(css("#f-email"), "ada@example.com"),
+		chromedp.SendKeys(css("#f-password"), "a long password"),
+		chromedp.Click(css(`form[action="/login"] button`)),
+		chromedp.WaitVisible(css(`[data-testid="current-user"]`)),
+	)
+	if got := text(t, ctx, `[data-testid="current-user"]`); got != "ada@example.com" {
+		t.Fatalf("signed in as %q", got)
+	}
+
+	// A test.
+	do(t, ctx,
+		chromedp.Navigate(base+"/tests/new"),
+		chromedp.WaitVisible(css("#f-name")),
+		chromedp.SendKeys(css("#f-name"), "Go backend"),
+		chromedp.SendKeys(css("#f-instructions"), "Answer every question."),
+		chromedp.SetValue(css("#f-durationMinutes"), "40"),
+		chromedp.Click(css(`form[action="/tests"] button[type="submit"]`)),
+		chromedp.WaitVisible(css(`[data-testid="test-name"]`)),
+	)
+	if got := text(t, ctx, `[data-testid="test-name"]`); got != "Go backend" {
+		t.Fatalf("test page shows %q", got)
+	}
+
+	// Two questions through the htmx form; a mistake is shown inline first.
+	do(t, ctx,
+		chromedp.SendKeys(css(`#questions #f-text`), "What does 2+2 make?"),
+		chromedp.SendKeys(css(`#questions input[name="option0"]`), "3"),
+		chromedp.SendKeys(css(`#questions input[name="option1"]`), "4"),
+		chromedp.Click(css(`#questions .question-form button[type="submit"]`)),
+		chromedp.WaitVisible(css(`#questions [data-testid="error-correct"]`)),
+	)
+	if got := text(t, ctx, `#questions [data-testid="error-correct"]`); !strings.Contains(got, "at least one option") {
+		t.Fatalf("inline error %q", got)
+	}
+	do(t, ctx,
+		chromedp.Click(css(`#f-correct-1`)),
+		chromedp.Click(css(`#questions .question-form button[type="submit"]`)),
+		chromedp.WaitVisible(css(`#questions [data-testid="questions"] > li`)),
+		chromedp.SendKeys(css(`#questions #f-text`), "Why Go?"),
+		chromedp.SetValue(css(`#questions #f-kind`), "text"),
+		chromedp.Click(css(`#questions .question-form button[type="submit"]`)),
+		chromedp.WaitVisible(css(`#questions [data-testid="questions"] > li:nth-child(2)`)),
+	)
+	screenshot(t, ctx, "02-test")
+	tests, _ := db.Tests(context.Background(), store.TestFilter{})
+	if len(tests) != 1 || tests[0].QuestionCount != 2 {
+		t.Fatalf("stored tests %+v", tests)
+	}
+
+	// A public link, then its URL copied with one click.
+	do(t, ctx,
+		chromedp.Click(css(`[data-testid="new-link"]`)),
+		chromedp.WaitVisible(css("#f-name")),
+		chromedp.SendKeys(css("#f-name"), "Campus 2027"),
+		chromedp.SendKeys(css("#f-slug"), "campus-2027"),
+		chromedp.Click(css("#f-public")),
+		chromedp.Click(css(`main form button[type="submit"]`)),
+		chromedp.WaitVisible(css(`[data-testid="link-name"]`)),
+	)
+	url, err := chromedp.Run(ctx, chromedp.Value(css("#link-url")))
+	if err != nil || url != base+"/l/campus-2027" {
+		t.Fatalf("link URL %q %v", url, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+			Permission: &cdpbrowser.PermissionDescriptor{Name: "clipboard-read"}, Setting: cdpbrowser.PermissionSettingGranted, Origin: base,
+		})
+		return err
+	})); err != nil {
+		t.Fatalf("grant clipboard: %v", err)
+	}
+	do(t, ctx, chromedp.Click(css(`[data-testid="copy-button"]`)))
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(pctx, chromedp.Poll[bool](`document.querySelector('[data-testid="copy-button"]').textContent === "Copied"`)); err != nil {
+		t.Fatalf("copy button never said Copied: %v", err)
+	}
+	copied, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
+	if err != nil || copied != url {
+		t.Fatalf("clipboard holds %q (%v), want %q", copied, err, url)
+	}
+	screenshot(t, ctx, "03-link")
+}

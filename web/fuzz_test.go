@@ -1,0 +1,72 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"testgate/store"
+)
+
+// fuzzAPI posts arbitrary bytes to a native API route and requires an
+// answer that is not a server error and is JSON in the native shape.
+func fuzzAPI(f *testing.F, path func(testID int64) string, seeds ...string) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	srv, db := newTestServer(f)
+	key, err := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	tt, err := db.CreateTest(f.Context(), store.TestInput{Name: "fuzz", Kind: store.KindAssessment, DurationMinutes: 5}, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	target := path(tt.ID)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+		req.Header.Set("X-API-Key", key.Key)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%d for %q: %s", rec.Code, body, rec.Body)
+		}
+		var out map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatalf("non-JSON answer %q for %q", rec.Body, body)
+		}
+		if rec.Code >= 400 {
+			if _, ok := out["error"].(map[string]any); !ok {
+				t.Fatalf("error without the native shape: %s", rec.Body)
+			}
+		} else if rec.Code != http.StatusCreated {
+			t.Fatalf("unexpected %d: %s", rec.Code, rec.Body)
+		}
+	})
+}
+
+func FuzzDecodeNativeTest(f *testing.F) {
+	fuzzAPI(f, func(int64) string { return "/api/native/tests" },
+		`{"name":"Go","kind":"assessment","durationMinutes":30,"questions":[{"text":"q","kind":"single","options":["a","b"],"correct":[1]}]}`,
+		`{"name":"x","durationMinutes":1e400}`,
+		`{"name":"\u0000","durationMinutes":-9223372036854775808}`,
+		`{"questions":[{"correct":[99999999999]}]}`,
+		`{"name":"x","durationMinutes":5,"questions":[{"text":"q","kind":"multiple","options":["a","A "],"correct":[0,0]}]}`,
+		`[`, `null`, `{"name":{}}`, strings.Repeat(`[`, 10000),
+	)
+}
+
+func FuzzDecodeNativeLink(f *testing.F) {
+	fuzzAPI(f, func(id int64) string { return "/api/native/tests/" + idStr(id) + "/links" },
+		`{"name":"Campus","callbackUrl":"https://a.example/x","expiresAt":"2099-01-01T00:00:00Z","maxUses":3}`,
+		`{"name":"x","validFrom":"2099-01-01T00:00:00Z","validUntil":"2098-01-01T00:00:00Z"}`,
+		`{"name":"x","redirectUrl":"http://[::1"}`,
+		`{"name":"x","slug":"--"}`,
+		`{"name":"x","expiresAt":"9999-12-31T23:59:60Z"}`,
+		`{"name":"x","maxUses":1e3}`,
+	)
+}
