@@ -86,19 +86,19 @@ func (db *DB) APIKeyBySecret(ctx context.Context, key string) (APIKey, error) {
 	if !strings.HasPrefix(key, apiKeyPrefix) {
 		return APIKey{}, ErrNotFound
 	}
-	return scanAPIKey(db.r.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys
+	return scanAPIKey(db.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys
 		WHERE key_hash = ? AND revoked_at IS NULL`, hashToken(key)))
 }
 
 // APIKeyByPublicID returns the live key with this ak, or ErrNotFound.
 func (db *DB) APIKeyByPublicID(ctx context.Context, publicID string) (APIKey, error) {
-	return scanAPIKey(db.r.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys
+	return scanAPIKey(db.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys
 		WHERE public_id = ? AND revoked_at IS NULL`, publicID))
 }
 
 // APIKeys lists every key, newest first, revoked ones included.
 func (db *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys ORDER BY id DESC`)
+	rows, err := db.query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys ORDER BY id DESC`)
 	if err != nil {
 		return nil, err
 	}

@@ -21,9 +21,10 @@ import (
 
 // DB is the store: a writer connection, a reader pool and a clock.
 type DB struct {
-	w   *sql.DB
-	r   *sql.DB
-	now func() time.Time
+	w     *sql.DB
+	r     *sql.DB
+	reads *stmtCache
+	now   func() time.Time
 }
 
 // Open opens (creating it and its directory if needed) the SQLite database at
@@ -63,7 +64,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: open readers on %s: %w", path, err)
 	}
-	return &DB{w: w, r: r, now: time.Now}, nil
+	return &DB{w: w, r: r, reads: newStmtCache(r), now: time.Now}, nil
 }
 
 // dsn builds the modernc DSN. busy_timeout goes first so that no later pragma
@@ -85,6 +86,7 @@ func dsn(path string, readOnly bool) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.reads.close()
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 

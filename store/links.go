@@ -211,22 +211,22 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 
 // Link returns one link.
 func (db *DB) Link(ctx context.Context, id int64) (TestLink, error) {
-	return scanLink(db.r.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE id = ?`, id))
+	return scanLink(db.queryRow(ctx, `SELECT `+linkColumns+` FROM test_links WHERE id = ?`, id))
 }
 
 // LinkBySlug returns the link with this slug.
 func (db *DB) LinkBySlug(ctx context.Context, slug string) (TestLink, error) {
-	return scanLink(db.r.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE slug = ?`, slug))
+	return scanLink(db.queryRow(ctx, `SELECT `+linkColumns+` FROM test_links WHERE slug = ?`, slug))
 }
 
 // DefaultLink returns the link used when a request names none.
 func (db *DB) DefaultLink(ctx context.Context, testID int64) (TestLink, error) {
-	return scanLink(db.r.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE test_id = ? AND is_default = 1`, testID))
+	return scanLink(db.queryRow(ctx, `SELECT `+linkColumns+` FROM test_links WHERE test_id = ? AND is_default = 1`, testID))
 }
 
 // Links lists a test's links, the default first.
 func (db *DB) Links(ctx context.Context, testID int64) ([]TestLink, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE test_id = ? ORDER BY is_default DESC, id`, testID)
+	rows, err := db.query(ctx, `SELECT `+linkColumns+` FROM test_links WHERE test_id = ? ORDER BY is_default DESC, id`, testID)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, keep time.Duration, scopes
 // the oldest of them, from which the caller can tell when the window clears.
 func (db *DB) LoginFailures(ctx context.Context, scope string, since time.Time) (count int, oldest time.Time, err error) {
 	var first sql.NullInt64
-	err = db.r.QueryRowContext(ctx, `SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE scope = ? AND failed_at >= ?`,
+	err = db.queryRow(ctx, `SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE scope = ? AND failed_at >= ?`,
 		scope, millis(since)).Scan(&count, &first)
 	if first.Valid {
 		oldest = fromMillis(first.Int64)

@@ -232,12 +232,12 @@ func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionI
 
 // Question returns one question of a test.
 func (db *DB) Question(ctx context.Context, testID, id int64) (Question, error) {
-	return scanQuestion(db.r.QueryRowContext(ctx, `SELECT `+questionColumns+` FROM questions WHERE id = ? AND test_id = ?`, id, testID))
+	return scanQuestion(db.queryRow(ctx, `SELECT `+questionColumns+` FROM questions WHERE id = ? AND test_id = ?`, id, testID))
 }
 
 // Questions returns a test's questions in order.
 func (db *DB) Questions(ctx context.Context, testID int64) ([]Question, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? ORDER BY position, id`, testID)
+	rows, err := db.query(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? ORDER BY position, id`, testID)
 	if err != nil {
 		return nil, err
 	}

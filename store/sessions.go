@@ -41,7 +41,7 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, ttl time.Duration
 
 // SessionUser returns the active user of a live session, or ErrNotFound.
 func (db *DB) SessionUser(ctx context.Context, sessionID string) (User, error) {
-	return scanUser(db.r.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.disabled_at, u.created_at
+	return scanUser(db.queryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.disabled_at, u.created_at
 		FROM console_sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL`,
 		hashToken(sessionID), millis(db.Now())))

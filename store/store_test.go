@@ -9,7 +9,7 @@ import (
 )
 
 // newTestDB opens a migrated database in a temp dir with a fixed clock.
-func newTestDB(t *testing.T) *DB {
+func newTestDB(t testing.TB) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "testgate.db"))
 	if err != nil {

@@ -183,7 +183,7 @@ func (db *DB) UpdateTest(ctx context.Context, id int64, in TestInput) (Test, err
 
 // Test returns one test with its counts.
 func (db *DB) Test(ctx context.Context, id int64) (Test, error) {
-	return scanTest(db.r.QueryRowContext(ctx, `SELECT `+testColumns+` FROM tests t WHERE t.id = ?`, id))
+	return scanTest(db.queryRow(ctx, `SELECT `+testColumns+` FROM tests t WHERE t.id = ?`, id))
 }
 
 // TestFilter narrows the test list.
@@ -206,7 +206,7 @@ func (db *DB) Tests(ctx context.Context, f TestFilter) ([]Test, error) {
 		args = append(args, "%"+escapeLike(strings.ToLower(s))+"%")
 	}
 	q += ` ORDER BY t.id DESC`
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -149,18 +149,18 @@ func (db *DB) createUser(ctx context.Context, n NewUser, onlyIfFirst bool) (User
 // CountUsers returns how many users exist; zero means setup has not run.
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
 }
 
 // User returns one user by id.
 func (db *DB) User(ctx context.Context, id int64) (User, error) {
-	return scanUser(db.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 }
 
 // Users lists every user, admins first.
 func (db *DB) Users(ctx context.Context) ([]User, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY role, email_norm`)
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY role, email_norm`)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (User, e
 	var hash string
 	var disabled sql.NullInt64
 	var id int64
-	err := db.r.QueryRowContext(ctx, `SELECT id, password_hash, disabled_at FROM users WHERE email_norm = ?`,
+	err := db.queryRow(ctx, `SELECT id, password_hash, disabled_at FROM users WHERE email_norm = ?`,
 		NormalizeEmail(email)).Scan(&id, &hash, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))

@@ -5,6 +5,7 @@ package views
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"testgate/store"
@@ -64,9 +65,9 @@ func WhenPtr(t *time.Time) string {
 	return When(*t)
 }
 
-func itoa(n int) string { return fmt.Sprint(n) }
+func itoa(n int) string { return strconv.Itoa(n) }
 
-func idStr(n int64) string { return fmt.Sprint(n) }
+func idStr(n int64) string { return strconv.FormatInt(n, 10) }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

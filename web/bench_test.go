@@ -1,0 +1,118 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"testgate/store"
+)
+
+// benchFixture is a server holding a test with 20 questions and 5 links.
+func benchFixture(b *testing.B) (*Server, *store.DB, store.Test, string) {
+	b.Helper()
+	srv, db := newTestServer(b)
+	ctx := context.Background()
+	var qs []store.QuestionInput
+	for i := range 20 {
+		qs = append(qs, store.QuestionInput{Text: fmt.Sprintf("Question %d?", i), Kind: store.QuestionSingle,
+			Options: []string{"a", "b", "c", "d"}, Correct: []int{i % 4}})
+	}
+	tt, err := db.CreateTest(ctx, store.TestInput{Name: "Bench", Kind: store.KindAssessment, DurationMinutes: 30}, qs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 4 {
+		db.CreateLink(ctx, tt.ID, store.LinkInput{Name: fmt.Sprintf("Link %d", i)})
+	}
+	k, _ := db.CreateAPIKey(ctx, "bench", nil)
+	return srv, db, tt, k.Key
+}
+
+// BenchmarkConsoleTestPage renders the test page (session lookup, three
+// queries, templ) for a signed-in recruiter.
+func BenchmarkConsoleTestPage(b *testing.B) {
+	srv, db, tt, _ := benchFixture(b)
+	br := signIn(&testing.T{}, srv, db, store.RoleAdmin)
+	req := httptest.NewRequest(http.MethodGet, testPath(tt.ID), nil)
+	for _, c := range br.cookies {
+		req.AddCookie(c)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+// BenchmarkNativeGetTest is an authenticated API read of a test with its
+// questions and default link.
+func BenchmarkNativeGetTest(b *testing.B) {
+	srv, _, tt, key := benchFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "/api/native/tests/"+idStr(tt.ID), nil)
+		req.Header.Set("X-API-Key", key)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+// BenchmarkNativeCreateTest writes a test with 5 questions and its default
+// link in one transaction, through the API.
+func BenchmarkNativeCreateTest(b *testing.B) {
+	srv, _, _, key := benchFixture(b)
+	body := `{"name":"Created","durationMinutes":30,"questions":[` + strings.TrimSuffix(strings.Repeat(
+		`{"text":"q","kind":"single","options":["a","b","c"],"correct":[1]},`, 5), ",") + `]}`
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/api/native/tests", strings.NewReader(body))
+		req.Header.Set("X-API-Key", key)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusCreated {
+			b.Fatal(rec.Code, rec.Body)
+		}
+	}
+}
+
+// BenchmarkHTTPLoadNativeGetTest is a load run over real HTTP on loopback,
+// 64 concurrent clients reading a test through the API.
+func BenchmarkHTTPLoadNativeGetTest(b *testing.B) {
+	srv, _, tt, key := benchFixture(b)
+	srv.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	url := ts.URL + "/api/native/tests/" + idStr(tt.ID)
+	b.SetParallelism(32) // 2 cores × 32 = 64 clients
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest(http.MethodGet, url, nil)
+			req.Header.Set("X-API-Key", key)
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+		}
+	})
+}
