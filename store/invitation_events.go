@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Event is one entry of an invitation's timeline.
+type Event struct {
+	ID         int64
+	Kind       string // invited, reopened, opened, started, completed, expired, cancelled, expiry_extended
+	FromStatus InvitationStatus
+	ToStatus   InvitationStatus
+	Actor      string
+	Detail     string
+	OccurredAt time.Time
+}
+
+func addEvent(ctx context.Context, tx *sql.Tx, invitationID int64, kind string, from, to InvitationStatus, actor, detail string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO invitation_events (invitation_id, kind, from_status, to_status, actor, detail, occurred_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, invitationID, kind, from, to, actor, detail, millis(now))
+	return err
+}
+
+// Timeline returns an invitation's events, oldest first.
+func (db *DB) Timeline(ctx context.Context, invitationID int64) ([]Event, error) {
+	rows, err := db.query(ctx, `SELECT id, kind, from_status, to_status, actor, detail, occurred_at
+		FROM invitation_events WHERE invitation_id = ? ORDER BY id`, invitationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var at int64
+		if err := rows.Scan(&e.ID, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Actor, &e.Detail, &at); err != nil {
+			return nil, err
+		}
+		e.OccurredAt = fromMillis(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// statusColumn is the timestamp each status sets.
+var statusColumn = map[InvitationStatus]string{
+	StatusOpened:    "opened_at",
+	StatusStarted:   "started_at",
+	StatusCompleted: "completed_at",
+	StatusExpired:   "expired_at",
+	StatusCancelled: "cancelled_at",
+}
+
+// setStatus moves an invitation to a status, stamps its time and records
+// the event, inside the caller's transaction.
+func setStatus(ctx context.Context, tx *sql.Tx, inv Invitation, to InvitationStatus, actor, detail string, now time.Time) error {
+	col := statusColumn[to]
+	_, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, `+col+` = ?, updated_at = ? WHERE id = ?`,
+		to, millis(now), millis(now), inv.ID)
+	if err != nil {
+		return err
+	}
+	return addEvent(ctx, tx, inv.ID, string(to), inv.Status, to, actor, detail, now)
+}
+
+// ErrAlreadyStarted refuses changes that only make sense before the
+// candidate began.
+var ErrAlreadyStarted = errors.New("the candidate has already started the test")
+
+func invitationTx(ctx context.Context, tx *sql.Tx, id int64) (Invitation, error) {
+	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`, id))
+}
+
+// CancelInvitation cancels an invitation the candidate has not started.
+// Cancelling a cancelled one changes nothing.
+func (db *DB) CancelInvitation(ctx context.Context, id int64, actor string) (Invitation, error) {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		inv, err := invitationTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case inv.Status == StatusCancelled:
+			return nil
+		case !inv.Status.NotStarted():
+			return ErrAlreadyStarted
+		}
+		return setStatus(ctx, tx, inv, StatusCancelled, actor, "", db.Now())
+	})
+	if err != nil {
+		return Invitation{}, err
+	}
+	return db.Invitation(ctx, id)
+}
+
+// ExtendInvitation sets a new expiry on an invitation not yet started; an
+// expired one becomes usable again (as invited).
+func (db *DB) ExtendInvitation(ctx context.Context, id int64, until time.Time, actor string) (Invitation, error) {
+	now := db.Now()
+	if !until.After(now) {
+		return Invitation{}, FieldErrors{"expiresAt": "must be in the future"}
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		inv, err := invitationTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !inv.Status.NotStarted() && inv.Status != StatusExpired {
+			return ErrAlreadyStarted
+		}
+		to := inv.Status
+		if to == StatusExpired {
+			to = StatusInvited
+			// Another live invitation may have taken the address meanwhile.
+			var other int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations WHERE link_id = ? AND email_norm = ?
+				AND status NOT IN ('cancelled', 'expired') AND id <> ?`, inv.LinkID, NormalizeEmail(inv.Email), inv.ID).Scan(&other); err != nil {
+				return err
+			}
+			if other > 0 {
+				return ErrConflict
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET expires_at = ?, status = ?,
+				expired_at = CASE WHEN ? = 'invited' THEN NULL ELSE expired_at END, updated_at = ? WHERE id = ?`,
+			millis(until), to, to, millis(now), id); err != nil {
+			return mapError(err)
+		}
+		return addEvent(ctx, tx, id, "expiry_extended", inv.Status, to, actor, "until "+until.UTC().Format(time.RFC3339), now)
+	})
+	if err != nil {
+		return Invitation{}, err
+	}
+	return db.Invitation(ctx, id)
+}
+
+// ExpireDue marks invitations whose expiry has passed before the candidate
+// started as expired, and returns how many it marked.
+func (db *DB) ExpireDue(ctx context.Context) (int, error) {
+	now := db.Now()
+	var n int
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
+			WHERE i.status IN ('invited', 'opened') AND i.expires_at IS NOT NULL AND i.expires_at <= ? LIMIT 1000`, millis(now))
+		if err != nil {
+			return err
+		}
+		var due []Invitation
+		for rows.Next() {
+			inv, err := scanInvitation(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			due = append(due, inv)
+		}
+		rows.Close()
+		for _, inv := range due {
+			if err := setStatus(ctx, tx, inv, StatusExpired, "system", "expiry passed", now); err != nil {
+				return err
+			}
+		}
+		n = len(due)
+		return rows.Err()
+	})
+	return n, err
+}

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email, i.placeholder, i.status, i.source,
+	i.callback_url, i.redirect_url, i.hide_instruction, i.disable_mandatory_fields, i.send_email,
+	i.expires_at, i.valid_from, i.valid_until, i.tags, i.labels, i.group_name, i.external_id, i.external_data, i.lang,
+	i.score, i.max_score, i.deadline_at, i.invited_at, i.opened_at, i.started_at, i.completed_at, i.expired_at,
+	i.cancelled_at, i.created_at, i.updated_at, t.name, COALESCE(l.name, '')`
+
+const invitationFrom = ` FROM invitations i JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id`
+
+func scanInvitation(r row) (Invitation, error) {
+	var inv Invitation
+	var linkID, expires, from, until, score, maxScore, deadline, opened, started, completed, expired, cancelled sql.NullInt64
+	var tags, labels, extData string
+	var invited, created, updated int64
+	err := r.Scan(&inv.ID, &inv.TestID, &linkID, &inv.Token, &inv.Name, &inv.Email, &inv.Placeholder, &inv.Status, &inv.Source,
+		&inv.CallbackURL, &inv.RedirectURL, &inv.HideInstruction, &inv.DisableMandatoryFields, &inv.SendEmail,
+		&expires, &from, &until, &tags, &labels, &inv.Group, &inv.ExternalID, &extData, &inv.Lang,
+		&score, &maxScore, &deadline, &invited, &opened, &started, &completed, &expired, &cancelled, &created, &updated,
+		&inv.TestName, &inv.LinkName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Invitation{}, ErrNotFound
+	}
+	if err != nil {
+		return Invitation{}, err
+	}
+	inv.LinkID = linkID.Int64
+	inv.ExpiresAt, inv.ValidFrom, inv.ValidUntil = timePtr(expires), timePtr(from), timePtr(until)
+	inv.Tags, inv.ExternalData = json.RawMessage(tags), json.RawMessage(extData)
+	if err := json.Unmarshal([]byte(labels), &inv.Labels); err != nil {
+		return Invitation{}, fmt.Errorf("store: invitation %d labels: %w", inv.ID, err)
+	}
+	if score.Valid {
+		s := int(score.Int64)
+		inv.Score = &s
+	}
+	if maxScore.Valid {
+		m := int(maxScore.Int64)
+		inv.MaxScore = &m
+	}
+	inv.DeadlineAt = timePtr(deadline)
+	inv.InvitedAt = fromMillis(invited)
+	inv.OpenedAt, inv.StartedAt, inv.CompletedAt = timePtr(opened), timePtr(started), timePtr(completed)
+	inv.ExpiredAt, inv.CancelledAt = timePtr(expired), timePtr(cancelled)
+	inv.CreatedAt, inv.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return inv, nil
+}
+
+// Invitation returns one invitation by id.
+func (db *DB) Invitation(ctx context.Context, id int64) (Invitation, error) {
+	return scanInvitation(db.queryRow(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`, id))
+}
+
+// InvitationByToken returns the invitation a candidate URL names.
+func (db *DB) InvitationByToken(ctx context.Context, token string) (Invitation, error) {
+	return scanInvitation(db.queryRow(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.token = ?`, token))
+}
+
+// InvitationFilter narrows and orders the invitation list.
+type InvitationFilter struct {
+	TestID   int64
+	LinkID   int64
+	Status   InvitationStatus
+	Query    string // part of the name or email
+	Sort     string // one of InvitationSorts; default newest first
+	Desc     bool
+	Page     int // 1-based
+	PageSize int
+}
+
+// InvitationSorts are the orders the list offers, by key.
+var InvitationSorts = map[string]string{
+	"created": "i.id",
+	"name":    "LOWER(i.name)",
+	"email":   "i.email_norm",
+	"status":  "i.status",
+	"test":    "LOWER(t.name)",
+}
+
+// MaxPageSize bounds one page of invitations.
+const MaxPageSize = 200
+
+func (f InvitationFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if f.TestID != 0 {
+		conds, args = append(conds, "i.test_id = ?"), append(args, f.TestID)
+	}
+	if f.LinkID != 0 {
+		conds, args = append(conds, "i.link_id = ?"), append(args, f.LinkID)
+	}
+	if f.Status != "" {
+		conds, args = append(conds, "i.status = ?"), append(args, f.Status)
+	}
+	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
+		pattern := "%" + escapeLike(q) + "%"
+		conds = append(conds, `(LOWER(i.name) LIKE ? ESCAPE '\' OR i.email_norm LIKE ? ESCAPE '\')`)
+		args = append(args, pattern, pattern)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Invitations returns one page of matching invitations and how many match.
+func (db *DB) Invitations(ctx context.Context, f InvitationFilter) ([]Invitation, int, error) {
+	if f.PageSize <= 0 || f.PageSize > MaxPageSize {
+		f.PageSize = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	where, args := f.where()
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*)`+invitationFrom+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	order, ok := InvitationSorts[f.Sort]
+	desc := f.Desc
+	if !ok {
+		order, desc = "i.id", true
+	}
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	q := `SELECT ` + invitationColumns + invitationFrom + where + ` ORDER BY ` + order + dir + `, i.id` + dir + ` LIMIT ? OFFSET ?`
+	rows, err := db.query(ctx, q, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Invitation
+	for rows.Next() {
+		inv, err := scanInvitation(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, inv)
+	}
+	return out, total, rows.Err()
+}
+
+// StatusCounts counts invitations per status, over all tests.
+func (db *DB) StatusCounts(ctx context.Context) (map[InvitationStatus]int, error) {
+	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM invitations GROUP BY status`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[InvitationStatus]int{}
+	for rows.Next() {
+		var s InvitationStatus
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
+
+// Funnel is how far a link's invitations got: each count includes the
+// ones that went further.
+type Funnel struct {
+	TestID    int64
+	TestName  string
+	LinkID    int64
+	LinkName  string
+	Invited   int
+	Opened    int
+	Started   int
+	Completed int
+}
+
+// LinkFunnels returns the funnel of every link of an active test that has
+// invitations, busiest first.
+func (db *DB) LinkFunnels(ctx context.Context, limit int) ([]Funnel, error) {
+	rows, err := db.query(ctx, `SELECT t.id, t.name, l.id, l.name, COUNT(*),
+			SUM(CASE WHEN i.opened_at IS NOT NULL OR i.started_at IS NOT NULL OR i.completed_at IS NOT NULL THEN 1 ELSE 0 END),
+			SUM(CASE WHEN i.started_at IS NOT NULL OR i.completed_at IS NOT NULL THEN 1 ELSE 0 END),
+			SUM(CASE WHEN i.completed_at IS NOT NULL THEN 1 ELSE 0 END)
+		FROM invitations i JOIN test_links l ON l.id = i.link_id JOIN tests t ON t.id = i.test_id
+		WHERE t.archived_at IS NULL
+		GROUP BY t.id, t.name, l.id, l.name ORDER BY COUNT(*) DESC, l.id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Funnel
+	for rows.Next() {
+		var f Funnel
+		if err := rows.Scan(&f.TestID, &f.TestName, &f.LinkID, &f.LinkName, &f.Invited, &f.Opened, &f.Started, &f.Completed); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

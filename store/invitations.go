@@ -1,0 +1,391 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// InvitationStatus is where a test attempt stands.
+type InvitationStatus string
+
+const (
+	StatusInvited   InvitationStatus = "invited"
+	StatusOpened    InvitationStatus = "opened"
+	StatusStarted   InvitationStatus = "started"
+	StatusCompleted InvitationStatus = "completed"
+	StatusExpired   InvitationStatus = "expired"
+	StatusCancelled InvitationStatus = "cancelled"
+)
+
+// Statuses lists every status in funnel order.
+var Statuses = []InvitationStatus{StatusInvited, StatusOpened, StatusStarted, StatusCompleted, StatusExpired, StatusCancelled}
+
+// Valid reports whether s is a known status.
+func (s InvitationStatus) Valid() bool {
+	for _, v := range Statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Live reports whether the invitation can still be used (or was used):
+// cancelled and expired ones are not, and inviting again re-opens them.
+func (s InvitationStatus) Live() bool { return s != StatusCancelled && s != StatusExpired }
+
+// NotStarted reports whether the candidate has not begun the test yet.
+func (s InvitationStatus) NotStarted() bool { return s == StatusInvited || s == StatusOpened }
+
+// Invitation is one test attempt.
+type Invitation struct {
+	ID          int64
+	TestID      int64
+	LinkID      int64 // 0: none
+	Token       string
+	Name        string
+	Email       string
+	Placeholder bool // name and email are generated; the candidate replaces them
+	Status      InvitationStatus
+	Source      string // the dialect or surface that made it
+
+	CallbackURL            string
+	RedirectURL            string
+	HideInstruction        bool
+	DisableMandatoryFields bool
+	SendEmail              bool
+	ExpiresAt              *time.Time
+	ValidFrom              *time.Time
+	ValidUntil             *time.Time
+
+	Tags         json.RawMessage // object
+	Labels       []string
+	Group        string
+	ExternalID   string
+	ExternalData json.RawMessage // object
+	Lang         string
+
+	Score      *int
+	MaxScore   *int
+	DeadlineAt *time.Time
+
+	InvitedAt   time.Time
+	OpenedAt    *time.Time
+	StartedAt   *time.Time
+	CompletedAt *time.Time
+	ExpiredAt   *time.Time
+	CancelledAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+
+	// Joined for display.
+	TestName string
+	LinkName string
+}
+
+// Sources of invitations.
+const (
+	SourceConsole = "console"
+	SourceNative  = "native"
+	SourceIMocha  = "imocha"
+)
+
+// NewInvitation asks for an invitation through a link. Nil overrides take
+// the link's setting.
+type NewInvitation struct {
+	TestID int64
+	LinkID int64 // 0: the test's default link
+	Name   string
+	Email  string
+	// GeneratePlaceholders accepts a missing name and email and makes
+	// stand-ins that the candidate replaces on the landing page.
+	GeneratePlaceholders bool
+	Source               string
+	Actor                string // who asked, for the timeline
+
+	CallbackURL            *string
+	RedirectURL            *string
+	HideInstruction        *bool
+	DisableMandatoryFields *bool
+	SendEmail              *bool
+	ExpiresAt              *time.Time
+	ValidFrom              *time.Time
+	ValidUntil             *time.Time
+
+	Tags         json.RawMessage
+	Labels       []string
+	Group        string
+	ExternalID   string
+	ExternalData json.RawMessage
+	Lang         string
+}
+
+// InviteResult is the invitation a request produced or found.
+type InviteResult struct {
+	Invitation Invitation
+	Created    bool // a new invitation
+	Reopened   bool // a cancelled or expired one made pending again
+}
+
+// ClosedError says why a link or test takes no invitations now.
+type ClosedError struct{ Reason string }
+
+func (e *ClosedError) Error() string { return e.Reason }
+
+// ErrClosed matches every ClosedError.
+var ErrClosed = errors.New("closed")
+
+func (e *ClosedError) Is(target error) bool { return target == ErrClosed }
+
+// Validate checks what the invitation request carries.
+func (n NewInvitation) Validate() FieldErrors {
+	fe := FieldErrors{}
+	email, name := strings.TrimSpace(n.Email), strings.TrimSpace(n.Name)
+	switch {
+	case email == "" && !n.GeneratePlaceholders:
+		fe["email"] = "is required"
+	case email != "" && !ValidEmail(email):
+		fe["email"] = "is not a valid email address"
+	}
+	switch {
+	case name == "" && !n.GeneratePlaceholders:
+		fe["name"] = "is required"
+	case len([]rune(name)) > MaxNameLength:
+		fe["name"] = fmt.Sprintf("must be at most %d characters", MaxNameLength)
+	case strings.ContainsAny(name, "\x00\r\n"):
+		fe["name"] = "must be a single line"
+	}
+	for field, v := range map[string]*string{"callbackUrl": n.CallbackURL, "redirectUrl": n.RedirectURL} {
+		if v != nil && *v != "" {
+			if msg := ValidWebURL(*v); msg != "" {
+				fe[field] = msg
+			}
+		}
+	}
+	return fe
+}
+
+// placeholderEmailDomain is reserved (RFC 2606): mail to it never leaves.
+const placeholderEmailDomain = "placeholder.invalid"
+
+// IsPlaceholderEmail reports whether an address is a generated stand-in.
+func IsPlaceholderEmail(email string) bool {
+	return strings.HasSuffix(NormalizeEmail(email), "@"+placeholderEmailDomain)
+}
+
+// Invite finds or makes the invitation for a candidate on a link, in one
+// transaction: an address already invited through the link gets the same
+// invitation back (a cancelled or expired one is re-opened), any other
+// gets a new one with the link's settings and the request's overrides.
+func (db *DB) Invite(ctx context.Context, n NewInvitation) (InviteResult, error) {
+	if err := n.Validate().orNil(); err != nil {
+		return InviteResult{}, err
+	}
+	var res InviteResult
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		now := db.Now()
+		link, err := inviteLink(ctx, tx, n)
+		if err != nil {
+			return err
+		}
+		if !n.GeneratePlaceholders || strings.TrimSpace(n.Email) != "" {
+			existing, err := latestOnLink(ctx, tx, link.ID, NormalizeEmail(n.Email))
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			if err == nil {
+				if existing.Status.NotStarted() && existing.ExpiresAt != nil && !existing.ExpiresAt.After(now) {
+					if err := setStatus(ctx, tx, existing, StatusExpired, "system", "expiry passed", now); err != nil {
+						return err
+					}
+					existing.Status = StatusExpired
+				}
+				if existing.Status.Live() {
+					id = existing.ID
+					return nil
+				}
+				if err := linkOpen(ctx, tx, link, now); err != nil {
+					return err
+				}
+				id, res.Reopened = existing.ID, true
+				return reopen(ctx, tx, existing, link, n, now)
+			}
+		}
+		if err := linkOpen(ctx, tx, link, now); err != nil {
+			return err
+		}
+		id, err = insertInvitation(ctx, tx, link, n, now)
+		res.Created = true
+		return err
+	})
+	if err != nil {
+		return InviteResult{}, err
+	}
+	res.Invitation, err = db.Invitation(ctx, id)
+	return res, err
+}
+
+// inviteLink loads the link a request names (or the test's default) and
+// checks that it belongs to the test.
+func inviteLink(ctx context.Context, tx *sql.Tx, n NewInvitation) (TestLink, error) {
+	q := `SELECT ` + linkColumns + ` FROM test_links WHERE id = ?`
+	arg := n.LinkID
+	if n.LinkID == 0 {
+		q = `SELECT ` + linkColumns + ` FROM test_links WHERE test_id = ? AND is_default = 1`
+		arg = n.TestID
+	}
+	link, err := scanLink(tx.QueryRowContext(ctx, q, arg))
+	if err != nil {
+		return TestLink{}, err
+	}
+	if n.TestID != 0 && link.TestID != n.TestID {
+		return TestLink{}, ErrNotFound
+	}
+	return link, nil
+}
+
+// linkOpen refuses new invitations through a link that is switched off,
+// past its dates, full, or whose test is archived.
+func linkOpen(ctx context.Context, tx *sql.Tx, l TestLink, now time.Time) error {
+	var archived sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT archived_at FROM tests WHERE id = ?`, l.TestID).Scan(&archived); err != nil {
+		return err
+	}
+	switch {
+	case archived.Valid:
+		return &ClosedError{"The test is archived."}
+	case l.Disabled():
+		return &ClosedError{"The test link is disabled."}
+	case l.ExpiresAt != nil && !l.ExpiresAt.After(now):
+		return &ClosedError{"The test link has expired."}
+	case l.ValidUntil != nil && !l.ValidUntil.After(now):
+		return &ClosedError{"The test link has closed."}
+	}
+	if l.MaxUses > 0 {
+		var used int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations WHERE link_id = ?`, l.ID).Scan(&used); err != nil {
+			return err
+		}
+		if used >= l.MaxUses {
+			return &ClosedError{"The test link has reached its maximum number of invitations."}
+		}
+	}
+	return nil
+}
+
+func latestOnLink(ctx context.Context, tx *sql.Tx, linkID int64, emailNorm string) (Invitation, error) {
+	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+` FROM invitations i
+		JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id
+		WHERE i.link_id = ? AND i.email_norm = ? ORDER BY i.id DESC LIMIT 1`, linkID, emailNorm))
+}
+
+// settings merges the link's settings with the request's overrides.
+type inviteSettings struct {
+	callbackURL, redirectURL                     string
+	hideInstruction, disableMandatory, sendEmail bool
+	expiresAt, validFrom, validUntil             *time.Time
+}
+
+func mergeSettings(l TestLink, n NewInvitation) inviteSettings {
+	s := inviteSettings{l.CallbackURL, l.RedirectURL, l.HideInstruction, l.DisableMandatoryFields, l.SendEmail, l.ExpiresAt, l.ValidFrom, l.ValidUntil}
+	if n.CallbackURL != nil {
+		s.callbackURL = *n.CallbackURL
+	}
+	if n.RedirectURL != nil {
+		s.redirectURL = *n.RedirectURL
+	}
+	if n.HideInstruction != nil {
+		s.hideInstruction = *n.HideInstruction
+	}
+	if n.DisableMandatoryFields != nil {
+		s.disableMandatory = *n.DisableMandatoryFields
+	}
+	if n.SendEmail != nil {
+		s.sendEmail = *n.SendEmail
+	}
+	if n.ExpiresAt != nil {
+		s.expiresAt = n.ExpiresAt
+	}
+	if n.ValidFrom != nil {
+		s.validFrom = n.ValidFrom
+	}
+	if n.ValidUntil != nil {
+		s.validUntil = n.ValidUntil
+	}
+	return s
+}
+
+// candidateIdentity returns the name and email to store, generating
+// stand-ins for the ones missing when placeholders are allowed.
+func candidateIdentity(n NewInvitation) (name, email string, placeholder bool) {
+	name, email = strings.TrimSpace(n.Name), strings.TrimSpace(n.Email)
+	tag := strings.ToLower(NewToken(6))
+	if email == "" {
+		email, placeholder = "candidate-"+tag+"@"+placeholderEmailDomain, true
+	}
+	if name == "" {
+		name, placeholder = "Candidate "+tag, true
+	}
+	return name, email, placeholder
+}
+
+func jsonOr(raw json.RawMessage, empty string) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return empty
+	}
+	return string(raw)
+}
+
+func labelsJSON(labels []string) string {
+	if labels == nil {
+		labels = []string{}
+	}
+	b, _ := json.Marshal(labels)
+	return string(b)
+}
+
+func insertInvitation(ctx context.Context, tx *sql.Tx, l TestLink, n NewInvitation, now time.Time) (int64, error) {
+	s := mergeSettings(l, n)
+	name, email, placeholder := candidateIdentity(n)
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO invitations (test_id, link_id, token, name, email, email_norm, placeholder, status, source,
+			callback_url, redirect_url, hide_instruction, disable_mandatory_fields, send_email, expires_at, valid_from, valid_until,
+			tags, labels, group_name, external_id, external_data, lang, invited_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		l.TestID, l.ID, NewToken(24), name, email, NormalizeEmail(email), boolInt(placeholder), n.Source,
+		s.callbackURL, s.redirectURL, boolInt(s.hideInstruction), boolInt(s.disableMandatory), boolInt(s.sendEmail),
+		nullMillis(s.expiresAt), nullMillis(s.validFrom), nullMillis(s.validUntil),
+		jsonOr(n.Tags, "{}"), labelsJSON(n.Labels), n.Group, n.ExternalID, jsonOr(n.ExternalData, "{}"), n.Lang,
+		millis(now), millis(now), millis(now)).Scan(&id)
+	if err != nil {
+		return 0, mapError(err)
+	}
+	return id, addEvent(ctx, tx, id, "invited", "", StatusInvited, n.Actor, "via "+n.Source, now)
+}
+
+// reopen makes a cancelled or expired invitation pending again, with the
+// new request's settings and the same id and URL.
+func reopen(ctx context.Context, tx *sql.Tx, inv Invitation, l TestLink, n NewInvitation, now time.Time) error {
+	s := mergeSettings(l, n)
+	name := inv.Name
+	if v := strings.TrimSpace(n.Name); v != "" {
+		name = v
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE invitations SET status = 'invited', name = ?,
+			callback_url = ?, redirect_url = ?, hide_instruction = ?, disable_mandatory_fields = ?, send_email = ?,
+			expires_at = ?, valid_from = ?, valid_until = ?, invited_at = ?, opened_at = NULL, started_at = NULL,
+			deadline_at = NULL, expired_at = NULL, cancelled_at = NULL, updated_at = ?
+		WHERE id = ?`, name, s.callbackURL, s.redirectURL, boolInt(s.hideInstruction), boolInt(s.disableMandatory),
+		boolInt(s.sendEmail), nullMillis(s.expiresAt), nullMillis(s.validFrom), nullMillis(s.validUntil),
+		millis(now), millis(now), inv.ID)
+	if err != nil {
+		return mapError(err)
+	}
+	return addEvent(ctx, tx, inv.ID, "reopened", inv.Status, StatusInvited, n.Actor, "invited again via "+n.Source, now)
+}

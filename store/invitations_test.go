@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// inviteFixture is a test with its default link and a second link.
+func inviteFixture(t *testing.T) (*DB, Test, TestLink, TestLink, *time.Time) {
+	t.Helper()
+	db := newTestDB(t)
+	now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	clock := &now
+	db.SetClock(func() time.Time { return *clock })
+	tt, err := db.CreateTest(context.Background(), sampleTest, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := db.DefaultLink(context.Background(), tt.ID)
+	other, err := db.CreateLink(context.Background(), tt.ID, LinkInput{Name: "Campus", RedirectURL: "https://example.com/done", HideInstruction: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, tt, def, other, clock
+}
+
+func TestInviteIsIdempotentPerLink(t *testing.T) {
+	db, tt, def, campus, _ := inviteFixture(t)
+	ctx := context.Background()
+	first, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "Ann", Email: " Ann@Example.com ", Source: SourceIMocha, Actor: "api:ats"})
+	if err != nil || !first.Created {
+		t.Fatalf("first invite: %+v %v", first, err)
+	}
+	inv := first.Invitation
+	if inv.Email != "Ann@Example.com" || inv.Status != StatusInvited || !inv.HideInstruction || inv.RedirectURL != "https://example.com/done" || len(inv.Token) < 22 {
+		t.Fatalf("invitation %+v", inv)
+	}
+	again, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "Ann B", Email: "ann@example.COM", Source: SourceIMocha})
+	if err != nil || again.Created || again.Invitation.ID != inv.ID || again.Invitation.Token != inv.Token {
+		t.Fatalf("re-invite: %+v %v", again, err)
+	}
+	// Another link of the same test: its own invitation.
+	elsewhere, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, Name: "Ann", Email: "ann@example.com", Source: SourceIMocha})
+	if err != nil || !elsewhere.Created || elsewhere.Invitation.ID == inv.ID {
+		t.Fatalf("other link: %+v %v", elsewhere, err)
+	}
+	// LinkID 0 means the default link.
+	viaDefault, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "Ann", Email: "ann@example.com", Source: SourceNative})
+	if viaDefault.Invitation.ID != elsewhere.Invitation.ID {
+		t.Fatal("default link not used when none is named")
+	}
+	events, _ := db.Timeline(ctx, inv.ID)
+	if len(events) != 1 || events[0].Kind != "invited" || events[0].Actor != "api:ats" {
+		t.Fatalf("timeline %+v", events)
+	}
+}
+
+func TestInviteRefusesLinkOfAnotherTest(t *testing.T) {
+	db, _, _, campus, _ := inviteFixture(t)
+	other, _ := db.CreateTest(context.Background(), sampleTest, nil)
+	_, err := db.Invite(context.Background(), NewInvitation{TestID: other.ID, LinkID: campus.ID, Name: "A", Email: "a@example.com", Source: SourceIMocha})
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("link of another test: %v", err)
+	}
+	_, err = db.Invite(context.Background(), NewInvitation{TestID: other.ID, LinkID: 9999, Name: "A", Email: "a@example.com", Source: SourceIMocha})
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown link: %v", err)
+	}
+}
+
+func TestCancelledInvitationIsReopened(t *testing.T) {
+	db, tt, _, campus, _ := inviteFixture(t)
+	ctx := context.Background()
+	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "Bo", Email: "bo@example.com", Source: SourceIMocha})
+	cancelled, err := db.CancelInvitation(ctx, res.Invitation.ID, "user:admin@example.com")
+	if err != nil || cancelled.Status != StatusCancelled || cancelled.CancelledAt == nil {
+		t.Fatalf("cancel: %+v %v", cancelled, err)
+	}
+	if again, err := db.CancelInvitation(ctx, res.Invitation.ID, "x"); err != nil || again.Status != StatusCancelled {
+		t.Fatalf("cancel twice: %v", err)
+	}
+	re, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "Bo", Email: "BO@example.com", Source: SourceIMocha})
+	if err != nil || re.Created || !re.Reopened || re.Invitation.ID != res.Invitation.ID || re.Invitation.Status != StatusInvited || re.Invitation.CancelledAt != nil {
+		t.Fatalf("reopen: %+v %v", re, err)
+	}
+	events, _ := db.Timeline(ctx, res.Invitation.ID)
+	kinds := ""
+	for _, e := range events {
+		kinds += e.Kind + ","
+	}
+	if kinds != "invited,cancelled,reopened," {
+		t.Fatalf("timeline %s", kinds)
+	}
+}
+
+func TestExpiredInvitationIsReopenedAndExtended(t *testing.T) {
+	db, tt, _, campus, clock := inviteFixture(t)
+	ctx := context.Background()
+	soon := clock.Add(time.Hour)
+	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "Cy", Email: "cy@example.com", Source: SourceNative, ExpiresAt: &soon})
+	*clock = clock.Add(2 * time.Hour)
+	if n, err := db.ExpireDue(ctx); err != nil || n != 1 {
+		t.Fatalf("expire due: %d %v", n, err)
+	}
+	if inv, _ := db.Invitation(ctx, res.Invitation.ID); inv.Status != StatusExpired || inv.ExpiredAt == nil {
+		t.Fatalf("not expired: %+v", inv)
+	}
+	later := clock.Add(48 * time.Hour)
+	ext, err := db.ExtendInvitation(ctx, res.Invitation.ID, later, "user:a")
+	if err != nil || ext.Status != StatusInvited || !ext.ExpiresAt.Equal(later) || ext.ExpiredAt != nil {
+		t.Fatalf("extend: %+v %v", ext, err)
+	}
+	if _, err := db.ExtendInvitation(ctx, res.Invitation.ID, clock.Add(-time.Hour), "user:a"); err == nil {
+		t.Fatal("extended into the past")
+	}
+	// Past its expiry again, a re-invite finds it expired and re-opens it.
+	*clock = later.Add(time.Minute)
+	re, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "Cy", Email: "cy@example.com", Source: SourceIMocha})
+	if err != nil || !re.Reopened || re.Invitation.ID != res.Invitation.ID || re.Invitation.ExpiresAt != nil {
+		t.Fatalf("reopen expired: %+v %v", re, err)
+	}
+}
+
+func TestPlaceholdersWhenMandatoryFieldsAreOff(t *testing.T) {
+	db, tt, _, campus, _ := inviteFixture(t)
+	ctx := context.Background()
+	_, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Source: SourceIMocha})
+	mustField(t, err, "email")
+	a, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Source: SourceIMocha, GeneratePlaceholders: true})
+	if err != nil || !a.Invitation.Placeholder || !IsPlaceholderEmail(a.Invitation.Email) || a.Invitation.Name == "" {
+		t.Fatalf("placeholder: %+v %v", a.Invitation, err)
+	}
+	b, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Source: SourceIMocha, GeneratePlaceholders: true})
+	if b.Invitation.ID == a.Invitation.ID || b.Invitation.Email == a.Invitation.Email {
+		t.Fatal("two anonymous invitations share an identity")
+	}
+}
+
+func TestInviteValidation(t *testing.T) {
+	db, tt, _, campus, _ := inviteFixture(t)
+	bad := "ftp://x"
+	for field, n := range map[string]NewInvitation{
+		"email":       {Name: "A"},
+		"name":        {Email: "a@example.com"},
+		"callbackUrl": {Name: "A", Email: "a@example.com", CallbackURL: &bad},
+		"redirectUrl": {Name: "A", Email: "a@example.com", RedirectURL: &bad},
+	} {
+		n.TestID, n.LinkID, n.Source = tt.ID, campus.ID, SourceNative
+		_, err := db.Invite(context.Background(), n)
+		mustField(t, err, field)
+	}
+	for _, email := range []string{"plain", "a@b", "A <a@example.com>", "a@example.com\r\nBcc: x@example.com", "a @example.com"} {
+		_, err := db.Invite(context.Background(), NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "A", Email: email, Source: SourceNative})
+		mustField(t, err, "email")
+	}
+	if _, n, _ := db.Invitations(context.Background(), InvitationFilter{}); n != 0 {
+		t.Fatalf("invalid invites wrote %d", n)
+	}
+}
+
+func TestClosedLinksTakeNoInvitations(t *testing.T) {
+	db, tt, _, campus, clock := inviteFixture(t)
+	ctx := context.Background()
+	invite := func(email string) error {
+		_, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "A", Email: email, Source: SourceNative})
+		return err
+	}
+	db.SetLinkDisabled(ctx, campus.ID, true)
+	if err := invite("a@example.com"); !errors.Is(err, ErrClosed) || err.Error() != "The test link is disabled." {
+		t.Fatalf("disabled: %v", err)
+	}
+	db.SetLinkDisabled(ctx, campus.ID, false)
+	in := LinkInput{Name: "Campus", MaxUses: 2}
+	db.UpdateLink(ctx, campus.ID, in)
+	invite("a@example.com")
+	invite("b@example.com")
+	if err := invite("c@example.com"); !errors.Is(err, ErrClosed) {
+		t.Fatalf("full: %v", err)
+	}
+	if err := invite("a@example.com"); err != nil {
+		t.Fatalf("re-invite on a full link: %v", err)
+	}
+	until := clock.Add(time.Hour)
+	db.UpdateLink(ctx, campus.ID, LinkInput{Name: "Campus", ValidUntil: &until})
+	*clock = clock.Add(2 * time.Hour)
+	if err := invite("d@example.com"); !errors.Is(err, ErrClosed) {
+		t.Fatalf("closed window: %v", err)
+	}
+	db.UpdateLink(ctx, campus.ID, LinkInput{Name: "Campus"})
+	db.SetTestArchived(ctx, tt.ID, true)
+	if err := invite("e@example.com"); !errors.Is(err, ErrClosed) || err.Error() != "The test is archived." {
+		t.Fatalf("archived: %v", err)
+	}
+}
+
+func TestConcurrentReinvitesMakeOneInvitation(t *testing.T) {
+	db, tt, _, campus, _ := inviteFixture(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	ids := make(chan int64, 50)
+	errs := make(chan error, 50)
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "Dee", Email: "dee@example.com", Source: SourceIMocha})
+			if err != nil {
+				errs <- err
+				return
+			}
+			ids <- res.Invitation.ID
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	seen := map[int64]bool{}
+	for id := range ids {
+		seen[id] = true
+	}
+	_, total, _ := db.Invitations(ctx, InvitationFilter{LinkID: campus.ID})
+	if len(seen) != 1 || total != 1 {
+		t.Fatalf("%d distinct ids, %d rows", len(seen), total)
+	}
+}
+
+func TestOneLiveInvitationIsADatabaseRule(t *testing.T) {
+	db, tt, _, campus, _ := inviteFixture(t)
+	ctx := context.Background()
+	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "E", Email: "e@example.com", Source: SourceNative})
+	_, err := db.w.ExecContext(ctx, `INSERT INTO invitations (test_id, link_id, token, name, email, email_norm, status, source, invited_at, created_at, updated_at)
+		VALUES (?, ?, 'tok-2', 'E', 'e@example.com', 'e@example.com', 'invited', 'native', 0, 0, 0)`, tt.ID, campus.ID)
+	if !errors.Is(mapError(err), ErrConflict) {
+		t.Fatalf("second live invitation inserted: %v", err)
+	}
+	// The timeline is append-only.
+	if _, err := db.w.ExecContext(ctx, `UPDATE invitation_events SET kind = 'x' WHERE invitation_id = ?`, res.Invitation.ID); err == nil {
+		t.Fatal("event rewritten")
+	}
+	if _, err := db.w.ExecContext(ctx, `DELETE FROM invitation_events WHERE invitation_id = ?`, res.Invitation.ID); err == nil {
+		t.Fatal("event deleted")
+	}
+}
+
+func TestCancelOnlyBeforeStart(t *testing.T) {
+	db, tt, _, campus, _ := inviteFixture(t)
+	ctx := context.Background()
+	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "F", Email: "f@example.com", Source: SourceNative})
+	db.w.ExecContext(ctx, `UPDATE invitations SET status = 'started' WHERE id = ?`, res.Invitation.ID)
+	if _, err := db.CancelInvitation(ctx, res.Invitation.ID, "x"); !errors.Is(err, ErrAlreadyStarted) {
+		t.Fatalf("cancel started: %v", err)
+	}
+	if _, err := db.CancelInvitation(ctx, 999, "x"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("cancel missing: %v", err)
+	}
+}
+
+func TestListFiltersSortsAndPages(t *testing.T) {
+	db, tt, def, campus, clock := inviteFixture(t)
+	ctx := context.Background()
+	for i := range 30 {
+		link := def.ID
+		if i%3 == 0 {
+			link = campus.ID
+		}
+		*clock = clock.Add(time.Second)
+		db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: link, Name: fmt.Sprintf("Person %02d", i), Email: fmt.Sprintf("p%02d@example.com", i), Source: SourceNative})
+	}
+	db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, Name: "100%_literal", Email: "lit@example.com", Source: SourceNative})
+	page, total, err := db.Invitations(ctx, InvitationFilter{PageSize: 10, Page: 2})
+	if err != nil || total != 31 || len(page) != 10 || page[0].Name != "Person 20" {
+		t.Fatalf("page 2: total %d len %d first %q %v", total, len(page), page[0].Name, err)
+	}
+	if _, total, _ := db.Invitations(ctx, InvitationFilter{LinkID: campus.ID}); total != 10 {
+		t.Fatalf("by link: %d", total)
+	}
+	if got, total, _ := db.Invitations(ctx, InvitationFilter{Query: "P07@EXAMPLE"}); total != 1 || got[0].Name != "Person 07" {
+		t.Fatalf("search by email: %d", total)
+	}
+	if _, total, _ := db.Invitations(ctx, InvitationFilter{Query: "%_"}); total != 1 {
+		t.Fatalf("LIKE wildcards not literal: %d", total)
+	}
+	sorted, _, _ := db.Invitations(ctx, InvitationFilter{Sort: "name", PageSize: 3})
+	if sorted[0].Name != "100%_literal" || sorted[1].Name != "Person 00" {
+		t.Fatalf("sort by name: %q %q", sorted[0].Name, sorted[1].Name)
+	}
+	if _, total, _ := db.Invitations(ctx, InvitationFilter{Status: StatusCancelled}); total != 0 {
+		t.Fatalf("status filter: %d", total)
+	}
+	counts, _ := db.StatusCounts(ctx)
+	if counts[StatusInvited] != 31 {
+		t.Fatalf("counts %v", counts)
+	}
+	funnels, _ := db.LinkFunnels(ctx, 10)
+	if len(funnels) != 2 || funnels[0].Invited != 21 || funnels[1].Invited != 10 {
+		t.Fatalf("funnels %+v", funnels)
+	}
+}
