@@ -168,3 +168,55 @@ func (db *DB) ExpireDue(ctx context.Context) (int, error) {
 	})
 	return n, err
 }
+
+// ErrNotUsable refuses a candidate action on an invitation that is
+// cancelled, expired or already finished.
+var ErrNotUsable = errors.New("the invitation cannot be used")
+
+// OpenInvitation records the candidate's first visit (invited → opened);
+// later visits change nothing.
+func (db *DB) OpenInvitation(ctx context.Context, id int64) (Invitation, error) {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		inv, err := invitationTx(ctx, tx, id)
+		if err != nil || inv.Status != StatusInvited {
+			return err
+		}
+		return setStatus(ctx, tx, inv, StatusOpened, "candidate", "", db.Now())
+	})
+	if err != nil {
+		return Invitation{}, err
+	}
+	return db.Invitation(ctx, id)
+}
+
+// StartInvitation begins the test (invited or opened → started) and fixes
+// the server-side deadline from the test's duration.
+func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error) {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		inv, err := invitationTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if inv.Status == StatusStarted {
+			return nil
+		}
+		if !inv.Status.NotStarted() {
+			return ErrNotUsable
+		}
+		var minutes int
+		if err := tx.QueryRowContext(ctx, `SELECT duration_minutes FROM tests WHERE id = ?`, inv.TestID).Scan(&minutes); err != nil {
+			return err
+		}
+		now := db.Now()
+		if err := setStatus(ctx, tx, inv, StatusStarted, "candidate", "", now); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE invitations SET deadline_at = ? WHERE id = ?`,
+			millis(now.Add(time.Duration(minutes)*time.Minute)), id)
+		return err
+	})
+	if err != nil {
+		return Invitation{}, err
+	}
+	return db.Invitation(ctx, id)
+}

@@ -303,3 +303,32 @@ func TestListFiltersSortsAndPages(t *testing.T) {
 		t.Fatalf("funnels %+v", funnels)
 	}
 }
+
+func TestOpenAndStart(t *testing.T) {
+	db, tt, _, campus, clock := inviteFixture(t)
+	ctx := context.Background()
+	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "G", Email: "g@example.com", Source: SourceNative})
+	id := res.Invitation.ID
+	inv, err := db.OpenInvitation(ctx, id)
+	if err != nil || inv.Status != StatusOpened || !inv.OpenedAt.Equal(*clock) {
+		t.Fatalf("open: %+v %v", inv, err)
+	}
+	*clock = clock.Add(time.Minute)
+	db.OpenInvitation(ctx, id) // a second visit changes nothing
+	inv, err = db.StartInvitation(ctx, id)
+	if err != nil || inv.Status != StatusStarted || !inv.DeadlineAt.Equal(clock.Add(45*time.Minute)) || !inv.OpenedAt.Equal(clock.Add(-time.Minute)) {
+		t.Fatalf("start: %+v %v", inv, err)
+	}
+	if again, err := db.StartInvitation(ctx, id); err != nil || !again.DeadlineAt.Equal(*inv.DeadlineAt) {
+		t.Fatalf("second start moved the deadline: %v", err)
+	}
+	events, _ := db.Timeline(ctx, id)
+	if len(events) != 3 || events[1].Kind != "opened" || events[2].Kind != "started" {
+		t.Fatalf("timeline %+v", events)
+	}
+	cancelled, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "H", Email: "h@example.com", Source: SourceNative})
+	db.CancelInvitation(ctx, cancelled.Invitation.ID, "x")
+	if _, err := db.StartInvitation(ctx, cancelled.Invitation.ID); !errors.Is(err, ErrNotUsable) {
+		t.Fatalf("start cancelled: %v", err)
+	}
+}

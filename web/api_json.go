@@ -18,13 +18,9 @@ import (
 // fields and wrong types are reported per field, so an integrator sees every
 // typo at once rather than a silently ignored setting.
 func decodeJSON(c echo.Context, dst any) error {
-	body, err := io.ReadAll(c.Request().Body)
+	body, err := readBody(c)
 	if err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The request body is too large.")
-		}
-		return echo.NewHTTPError(http.StatusBadRequest, "The request body could not be read.")
+		return err
 	}
 	return decodeJSONBytes(body, dst)
 }
@@ -79,4 +75,17 @@ func jsonTypeName(goType string) string {
 	default:
 		return "an object"
 	}
+}
+
+// readBody reads the whole (size-limited) request body.
+func readBody(c echo.Context) ([]byte, error) {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return nil, echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The request body is too large.")
+		}
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "The request body could not be read.")
+	}
+	return body, nil
 }

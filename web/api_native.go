@@ -30,6 +30,7 @@ var nativeErrorCodes = map[int]string{
 	http.StatusNotFound:              "not_found",
 	http.StatusMethodNotAllowed:      "method_not_allowed",
 	http.StatusConflict:              "conflict",
+	http.StatusUnprocessableEntity:   "unprocessable",
 	http.StatusRequestEntityTooLarge: "payload_too_large",
 	http.StatusUnsupportedMediaType:  "unsupported_media_type",
 	http.StatusTooManyRequests:       "rate_limited",
@@ -48,7 +49,7 @@ func writeNativeError(c echo.Context, status int, message string, fields store.F
 	if !ok {
 		code = "internal_error"
 	}
-	if status == http.StatusNotFound {
+	if status == http.StatusNotFound && message == notFoundMessage {
 		message = "No such resource."
 	}
 	return c.JSON(status, nativeError{Error: nativeErrorBody{Code: code, Message: message, Fields: fields}})

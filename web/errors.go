@@ -41,6 +41,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
+const notFoundMessage = "There is nothing here. It may have been removed, or the address is mistyped."
+
 // classify maps an error to a status and a message safe to show.
 func classify(err error) (int, string, store.FieldErrors) {
 	var he *echo.HTTPError
@@ -49,14 +51,16 @@ func classify(err error) (int, string, store.FieldErrors) {
 	case errors.As(err, &fe):
 		return http.StatusBadRequest, "The request has invalid fields.", fe
 	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, "There is nothing here. It may have been removed, or the address is mistyped.", nil
+		return http.StatusNotFound, notFoundMessage, nil
+	case errors.Is(err, store.ErrClosed), errors.Is(err, store.ErrAlreadyStarted):
+		return http.StatusConflict, err.Error(), nil
 	case errors.Is(err, store.ErrConflict):
 		return http.StatusConflict, "That conflicts with the current state; reload and try again.", nil
 	case errors.As(err, &he):
 		msg, _ := he.Message.(string)
 		switch {
-		case he.Code == http.StatusNotFound:
-			msg = "There is nothing here. It may have been removed, or the address is mistyped."
+		case he.Code == http.StatusNotFound && msg == "Not Found":
+			msg = notFoundMessage
 		case msg == "" || he.Code >= 500:
 			msg = http.StatusText(he.Code)
 		}

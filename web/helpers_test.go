@@ -197,3 +197,11 @@ func newRequest(method, path, ifNoneMatch string) *http.Request {
 }
 
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
+
+// markStarted starts an invitation as the candidate would.
+func markStarted(t testing.TB, db *store.DB, id int64) {
+	t.Helper()
+	if _, err := db.StartInvitation(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -96,6 +96,17 @@ func (s *Server) routes() {
 	api.GET("/tests/:id", s.apiGetTest)
 	api.POST("/tests/:id/links", s.apiCreateLink)
 	api.GET("/tests/:id/links", s.apiListLinks)
+	api.POST("/links/:id/invitations", s.apiInvite)
+	api.GET("/invitations", s.apiListInvitations)
+	api.GET("/invitations/:id", s.apiGetInvitation)
+	api.POST("/invitations/:id/cancel", s.apiCancelInvitation)
+	e.GET("/api/native/openapi.json", s.openAPI)
+
+	imocha := e.Group("/v3", s.imochaDialect, s.requireAPIKey, middleware.BodyLimit("1M"))
+	imocha.POST("/tests/:testId/testlinks/:testLinkId/invite", s.imochaInviteCandidate)
+	imocha.GET("/tests/:testId/testlinks", s.imochaTestLinks)
+	imocha.POST("/invitations/:id/cancel", s.imochaCancel)
+	imocha.GET("/reports/:id", s.imochaReport)
 
 	console := e.Group("", middleware.BodyLimit("2M"), s.loadSession, s.checkCSRF, s.requireSetup)
 	console.GET("/setup", s.setupForm)
@@ -137,6 +148,11 @@ func (s *Server) routes() {
 	// candidate with a mistyped URL must not land on the recruiters' login.
 	// Registered last, it replaces the catch-alls the groups above added.
 	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound }, s.loadSession)
+}
+
+// testURL is the candidate's personal URL of an invitation.
+func (s *Server) testURL(inv store.Invitation) string {
+	return s.cfg.BaseURL + "/t/" + inv.Token
 }
 
 // linkURL is the shareable URL of a test link.

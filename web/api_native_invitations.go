@@ -1,0 +1,171 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+type nativeInviteRequest struct {
+	Email           string  `json:"email"`
+	Name            string  `json:"name"`
+	SendEmail       *bool   `json:"sendEmail"`
+	RedirectURL     *string `json:"redirectUrl"`
+	CallbackURL     *string `json:"callbackUrl"`
+	HideInstruction *bool   `json:"hideInstruction"`
+	ExpiresAt       *string `json:"expiresAt"`
+}
+
+type nativeInvitation struct {
+	ID                     int64      `json:"id"`
+	TestID                 int64      `json:"testId"`
+	LinkID                 int64      `json:"linkId"`
+	Email                  string     `json:"email"`
+	Name                   string     `json:"name"`
+	Status                 string     `json:"status"`
+	TestURL                string     `json:"testUrl"`
+	Score                  *int       `json:"score"`
+	MaxScore               *int       `json:"maxScore"`
+	Source                 string     `json:"source"`
+	CallbackURL            string     `json:"callbackUrl"`
+	RedirectURL            string     `json:"redirectUrl"`
+	HideInstruction        bool       `json:"hideInstruction"`
+	DisableMandatoryFields bool       `json:"disableMandatoryFields"`
+	SendEmail              bool       `json:"sendEmail"`
+	ExpiresAt              *time.Time `json:"expiresAt"`
+	CreatedAt              time.Time  `json:"createdAt"`
+	InvitedAt              time.Time  `json:"invitedAt"`
+	OpenedAt               *time.Time `json:"openedAt"`
+	StartedAt              *time.Time `json:"startedAt"`
+	CompletedAt            *time.Time `json:"completedAt"`
+	ExpiredAt              *time.Time `json:"expiredAt"`
+	CancelledAt            *time.Time `json:"cancelledAt"`
+}
+
+func (s *Server) toNativeInvitation(inv store.Invitation) nativeInvitation {
+	return nativeInvitation{ID: inv.ID, TestID: inv.TestID, LinkID: inv.LinkID, Email: inv.Email, Name: inv.Name,
+		Status: string(inv.Status), TestURL: s.testURL(inv), Score: inv.Score, MaxScore: inv.MaxScore, Source: inv.Source,
+		CallbackURL: inv.CallbackURL, RedirectURL: inv.RedirectURL, HideInstruction: inv.HideInstruction,
+		DisableMandatoryFields: inv.DisableMandatoryFields, SendEmail: inv.SendEmail, ExpiresAt: inv.ExpiresAt,
+		CreatedAt: inv.CreatedAt, InvitedAt: inv.InvitedAt, OpenedAt: inv.OpenedAt, StartedAt: inv.StartedAt,
+		CompletedAt: inv.CompletedAt, ExpiredAt: inv.ExpiredAt, CancelledAt: inv.CancelledAt}
+}
+
+// apiInvite: POST /api/native/links/{id}/invitations. 201 for a new
+// invitation, 200 for the existing one of the same address.
+func (s *Server) apiInvite(c echo.Context) error {
+	linkID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	link, err := s.db.Link(c.Request().Context(), linkID)
+	if err != nil {
+		return err
+	}
+	var req nativeInviteRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	parsed := store.FieldErrors{}
+	n := store.NewInvitation{
+		TestID: link.TestID, LinkID: link.ID, Name: req.Name, Email: req.Email, Source: store.SourceNative,
+		Actor: s.apiActor(c), SendEmail: req.SendEmail, RedirectURL: req.RedirectURL, CallbackURL: req.CallbackURL,
+		HideInstruction: req.HideInstruction, ExpiresAt: rfc3339(parsed, "expiresAt", req.ExpiresAt),
+	}
+	if n.ExpiresAt != nil && !n.ExpiresAt.After(s.db.Now()) {
+		parsed["expiresAt"] = "must be in the future"
+	}
+	if len(parsed) > 0 {
+		return combine(n.Validate(), parsed)
+	}
+	res, err := s.db.Invite(c.Request().Context(), n)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if res.Created || res.Reopened {
+		status = http.StatusCreated
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/native/invitations/"+strconv.FormatInt(res.Invitation.ID, 10))
+	return c.JSON(status, s.toNativeInvitation(res.Invitation))
+}
+
+func (s *Server) apiGetInvitation(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	inv, err := s.db.Invitation(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.toNativeInvitation(inv))
+}
+
+func (s *Server) apiCancelInvitation(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	inv, err := s.db.CancelInvitation(c.Request().Context(), id, s.apiActor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.toNativeInvitation(inv))
+}
+
+// queryInt reads an optional positive integer query parameter.
+func queryInt(c echo.Context, fe store.FieldErrors, name string) int64 {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 1 {
+		fe[name] = "must be a positive whole number"
+		return 0
+	}
+	return n
+}
+
+func (s *Server) apiListInvitations(c echo.Context) error {
+	fe := store.FieldErrors{}
+	f := store.InvitationFilter{
+		TestID: queryInt(c, fe, "testId"), LinkID: queryInt(c, fe, "linkId"),
+		Status: store.InvitationStatus(c.QueryParam("status")), Query: c.QueryParam("q"),
+		Page: int(queryInt(c, fe, "page")), PageSize: int(queryInt(c, fe, "pageSize")),
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		fe["status"] = "must be one of invited, opened, started, completed, expired, cancelled"
+	}
+	if f.PageSize > store.MaxPageSize {
+		fe["pageSize"] = "must be at most " + strconv.Itoa(store.MaxPageSize)
+	}
+	if len(fe) > 0 {
+		return fe
+	}
+	if f.Page == 0 {
+		f.Page = 1
+	}
+	if f.PageSize == 0 {
+		f.PageSize = 50
+	}
+	invs, total, err := s.db.Invitations(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Invitations []nativeInvitation `json:"invitations"`
+		Page        int                `json:"page"`
+		PageSize    int                `json:"pageSize"`
+		Total       int                `json:"total"`
+	}{Invitations: []nativeInvitation{}, Page: f.Page, PageSize: f.PageSize, Total: total}
+	for _, inv := range invs {
+		out.Invitations = append(out.Invitations, s.toNativeInvitation(inv))
+	}
+	return c.JSON(http.StatusOK, out)
+}

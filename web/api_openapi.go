@@ -1,0 +1,24 @@
+package web
+
+import (
+	_ "embed"
+	"encoding/json"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+//go:embed openapi.json
+var openAPIDocument []byte
+
+// openAPI serves the native API's OpenAPI 3.1 description, with this
+// installation's base URL as its server. It needs no key: it is a manual.
+func (s *Server) openAPI(c echo.Context) error {
+	var doc map[string]any
+	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
+		return err
+	}
+	doc["servers"] = []map[string]string{{"url": s.cfg.BaseURL}}
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.JSON(http.StatusOK, doc)
+}
