@@ -44,6 +44,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeNativeTest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeNativeLink$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeIMochaInvite$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 
 ## browser: Debian's Chromium for the chromedp tests
 browser:

@@ -1,3 +1,11 @@
+// Report the browser's time zone so the console shows times in it.
+(() => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.split("; ").includes("tz=" + encodeURIComponent(zone))) {
+    document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+  }
+})();
+
 // Copy buttons: <button data-copy="#input-id"> copies that input's value.
 // Delegated from the document so buttons swapped in by htmx work too.
 document.addEventListener("click", async (event) => {

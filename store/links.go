@@ -259,3 +259,21 @@ func (db *DB) SetLinkDisabled(ctx context.Context, id int64, disabled bool) erro
 	}
 	return nil
 }
+
+// AllLinks lists the links of every test, grouped by test.
+func (db *DB) AllLinks(ctx context.Context) ([]TestLink, error) {
+	rows, err := db.query(ctx, `SELECT `+linkColumns+` FROM test_links ORDER BY test_id, is_default DESC, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []TestLink
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

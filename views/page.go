@@ -19,6 +19,8 @@ type Page struct {
 	Assets  Assets
 	Section string // highlighted navigation entry
 	Flash   string // one-off notice after a redirect
+	// Loc is the viewer's time zone (reported by the browser); nil is UTC.
+	Loc *time.Location
 }
 
 // Assets are the fingerprinted URLs of the static files.
@@ -31,10 +33,11 @@ type Assets struct {
 
 // Section names for the navigation.
 const (
-	SectionDashboard = "dashboard"
-	SectionTests     = "tests"
-	SectionUsers     = "users"
-	SectionAPIKeys   = "api-keys"
+	SectionDashboard   = "dashboard"
+	SectionTests       = "tests"
+	SectionInvitations = "invitations"
+	SectionUsers       = "users"
+	SectionAPIKeys     = "api-keys"
 )
 
 // csrfHeaders is the hx-headers value that lets htmx requests outside a form
@@ -49,20 +52,31 @@ const htmxConfig = `{"includeIndicatorStyles": false, "allowEval": false, "allow
  "responseHandling": [{"code": "204", "swap": false}, {"code": "[23]..", "swap": true},
  {"code": "422", "swap": true}, {"code": "[45]..", "swap": false, "error": true}]}`
 
-// When formats a time for the console, in UTC with the zone named.
-func When(t time.Time) string {
+// Location is the viewer's time zone.
+func (p Page) Location() *time.Location {
+	if p.Loc == nil {
+		return time.UTC
+	}
+	return p.Loc
+}
+
+// ZoneName names the viewer's time zone, e.g. "Europe/Berlin".
+func (p Page) ZoneName() string { return p.Location().String() }
+
+// When formats a time in the viewer's zone, with the zone named.
+func (p Page) When(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+	return t.In(p.Location()).Format("2 Jan 2006 15:04 MST")
 }
 
 // WhenPtr formats an optional time, or a dash.
-func WhenPtr(t *time.Time) string {
+func (p Page) WhenPtr(t *time.Time) string {
 	if t == nil {
 		return "—"
 	}
-	return When(*t)
+	return p.When(*t)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

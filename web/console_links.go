@@ -22,13 +22,14 @@ func parseLinkForm(c echo.Context) (views.LinkForm, store.LinkInput, store.Field
 		MaxUses: c.FormValue("maxUses"),
 	}
 	parsed := store.FieldErrors{}
+	loc := viewerLocation(c)
 	in := store.LinkInput{
 		Name: f.Name, Slug: f.Slug, CallbackURL: f.CallbackURL, RedirectURL: f.RedirectURL,
 		HideInstruction: f.HideInstruction, DisableMandatoryFields: f.DisableMandatoryFields,
 		SendEmail: f.SendEmail, Public: f.Public,
-		ExpiresAt:  formTime(parsed, "expiresAt", f.ExpiresAt),
-		ValidFrom:  formTime(parsed, "validFrom", f.ValidFrom),
-		ValidUntil: formTime(parsed, "validUntil", f.ValidUntil),
+		ExpiresAt:  formTime(parsed, "expiresAt", f.ExpiresAt, loc),
+		ValidFrom:  formTime(parsed, "validFrom", f.ValidFrom, loc),
+		ValidUntil: formTime(parsed, "validUntil", f.ValidUntil, loc),
 		MaxUses:    formInt(parsed, "maxUses", f.MaxUses, 0),
 	}
 	return f, in, parsed
@@ -91,7 +92,8 @@ func (s *Server) showLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.LinkPage(s.page(c, l.Name, views.SectionTests), t, views.LinkRow{Link: l, URL: s.linkURL(l)}))
+	return render(c, http.StatusOK, views.LinkPage(s.page(c, l.Name, views.SectionTests), t, views.LinkRow{Link: l, URL: s.linkURL(l)},
+		views.InviteForm{LinkID: l.ID, SendEmail: l.SendEmail}))
 }
 
 func (s *Server) editLinkForm(c echo.Context) error {
@@ -108,11 +110,12 @@ func (s *Server) editLinkForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	loc := viewerLocation(c)
 	f := views.LinkForm{
 		ID: l.ID, Name: l.Name, Slug: l.Slug, CallbackURL: l.CallbackURL, RedirectURL: l.RedirectURL,
 		HideInstruction: l.HideInstruction, DisableMandatoryFields: l.DisableMandatoryFields, SendEmail: l.SendEmail,
-		Public: l.Public, ExpiresAt: formatLocal(l.ExpiresAt), ValidFrom: formatLocal(l.ValidFrom),
-		ValidUntil: formatLocal(l.ValidUntil),
+		Public: l.Public, ExpiresAt: formatLocal(l.ExpiresAt, loc), ValidFrom: formatLocal(l.ValidFrom, loc),
+		ValidUntil: formatLocal(l.ValidUntil, loc),
 	}
 	if l.MaxUses > 0 {
 		f.MaxUses = strconv.Itoa(l.MaxUses)

@@ -20,8 +20,19 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.DashboardPage(s.page(c, "Dashboard", views.SectionDashboard),
-		views.Dashboard{ActiveTests: active, ArchivedCount: len(archived)}))
+	counts, err := s.db.StatusCounts(ctx)
+	if err != nil {
+		return err
+	}
+	funnels, err := s.db.LinkFunnels(ctx, 12)
+	if err != nil {
+		return err
+	}
+	d := views.Dashboard{ActiveTests: active, ArchivedCount: len(archived), Counts: counts}
+	for _, f := range funnels {
+		d.Funnels = append(d.Funnels, views.NewFunnelChart(f))
+	}
+	return render(c, http.StatusOK, views.DashboardPage(s.page(c, "Dashboard", views.SectionDashboard), d))
 }
 
 func (s *Server) listTests(c echo.Context) error {
@@ -31,7 +42,7 @@ func (s *Server) listTests(c echo.Context) error {
 		return err
 	}
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "tests-table" {
-		return render(c, http.StatusOK, views.TestsTable(l))
+		return render(c, http.StatusOK, views.TestsTable(s.page(c, "Tests", views.SectionTests), l))
 	}
 	return render(c, http.StatusOK, views.TestsPage(s.page(c, "Tests", views.SectionTests), l))
 }

@@ -44,17 +44,18 @@ func formInt(fe store.FieldErrors, field, raw string, def int) int {
 }
 
 // datetimeLocal is the format of <input type="datetime-local">; the console
-// reads and writes these times in UTC.
+// reads and writes these times in the viewer's zone.
 const datetimeLocal = "2006-01-02T15:04"
 
-// formTime parses an optional datetime-local field as UTC.
-func formTime(fe store.FieldErrors, field, raw string) *time.Time {
+// formTime parses an optional datetime-local field in the viewer's zone.
+func formTime(fe store.FieldErrors, field, raw string, loc *time.Location) *time.Time {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil
 	}
 	for _, layout := range []string{datetimeLocal, "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, raw, time.UTC); err == nil {
+		if t, err := time.ParseInLocation(layout, raw, loc); err == nil {
+			t = t.UTC()
 			return &t
 		}
 	}
@@ -62,11 +63,12 @@ func formTime(fe store.FieldErrors, field, raw string) *time.Time {
 	return nil
 }
 
-func formatLocal(t *time.Time) string {
+// formatLocal writes a time for a datetime-local field in the viewer's zone.
+func formatLocal(t *time.Time, loc *time.Location) string {
 	if t == nil {
 		return ""
 	}
-	return t.UTC().Format(datetimeLocal)
+	return t.In(loc).Format(datetimeLocal)
 }
 
 // checked reads an HTML checkbox.

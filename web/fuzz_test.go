@@ -70,3 +70,43 @@ func FuzzDecodeNativeLink(f *testing.F) {
 		`{"name":"x","maxUses":1e3}`,
 	)
 }
+
+// FuzzDecodeIMochaInvite posts arbitrary bodies to the iMocha invite route:
+// never a server error, always JSON, errors always as {"errors": [...]}.
+func FuzzDecodeIMochaInvite(f *testing.F) {
+	for _, s := range []string{
+		`{ "email":"amey@example.com", "name":"amey", "callbackURL":"https://www.interviewmocha.com/", "redirectURL":"https://www.interviewmocha.com/", "disableMandatoryFields":0, "hideInstruction":0 }`,
+		`{"disableMandatoryFields":1}`, `{"EMAIL":"a@b.co","NAME":"x","sendEmail":"YES"}`, `{"email":"","name":""}`,
+		`{"email":null,"name":null,"hideInstruction":"1","disableMandatoryFields":true}`, `{"email":"a@b.co","name":"\u0000"}`,
+		`{"email":"a@b.co","name":"n","callbackUrl":"http://[::1"}`, `[]`, `"x"`, `{`, ``,
+	} {
+		f.Add([]byte(s))
+	}
+	srv, db := newTestServer(f)
+	key, _ := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	tt, _ := db.CreateTest(f.Context(), store.TestInput{Name: "fuzz", Kind: store.KindAssessment, DurationMinutes: 5}, nil)
+	link, _ := db.DefaultLink(f.Context(), tt.ID)
+	target := "/v3/tests/" + idStr(tt.ID) + "/testlinks/" + idStr(link.ID) + "/invite"
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+		req.Header.Set("X-API-KEY", key.Key)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		var out map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatalf("%d non-JSON answer %q for %q", rec.Code, rec.Body, body)
+		}
+		switch {
+		case rec.Code == http.StatusCreated:
+			if _, ok := out["testInvitationId"].(float64); !ok {
+				t.Fatalf("201 without an id: %s", rec.Body)
+			}
+		case rec.Code == http.StatusBadRequest:
+			if errs, ok := out["errors"].([]any); !ok || len(errs) == 0 {
+				t.Fatalf("400 without errors: %s", rec.Body)
+			}
+		default:
+			t.Fatalf("%d for %q: %s", rec.Code, body, rec.Body)
+		}
+	})
+}

@@ -29,6 +29,7 @@ func (s *Server) page(c echo.Context, title, section string) views.Page {
 		Assets:  s.viewAssets(),
 		Section: section,
 		Flash:   takeFlash(c),
+		Loc:     viewerLocation(c),
 	}
 }
 

@@ -135,6 +135,11 @@ func (s *Server) routes() {
 	signedIn.GET("/links/:id/edit", s.editLinkForm)
 	signedIn.POST("/links/:id", s.updateLink)
 	signedIn.POST("/links/:id/state", s.setLinkState)
+	signedIn.POST("/links/:id/invitations", s.inviteFromLink)
+	signedIn.GET("/invitations", s.listInvitations)
+	signedIn.GET("/invitations/:id", s.showInvitation)
+	signedIn.POST("/invitations/:id/cancel", s.cancelInvitation)
+	signedIn.POST("/invitations/:id/extend", s.extendInvitation)
 
 	admin := signedIn.Group("/settings", s.requireAdmin)
 	admin.GET("/users", s.listUsers)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // time zone names work on hosts without zoneinfo
 )
 
 const usage = `Testgate: invite candidates to online tests.

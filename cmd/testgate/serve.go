@@ -198,6 +198,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
+	go expireInvitations(ctx, db, log, time.Minute)
 	select {
 	case err := <-errc:
 		return err
@@ -211,4 +212,25 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// expireInvitations marks invitations past their expiry as expired, so that
+// lists, filters and reports show it without anyone opening them.
+func expireInvitations(ctx context.Context, db *store.DB, log *slog.Logger, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		n, err := db.ExpireDue(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("expiring invitations", "err", err)
+		case n > 0:
+			log.Info("invitations expired", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

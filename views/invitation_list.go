@@ -1,0 +1,165 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+
+	"testgate/store"
+)
+
+// InvitationRow is an invitation with its candidate URL.
+type InvitationRow struct {
+	Invitation store.Invitation
+	URL        string
+}
+
+// InvitationFilter is the list's filter as the URL carries it.
+type InvitationFilter struct {
+	TestID int64
+	LinkID int64
+	Status string
+	Query  string
+	Sort   string
+	Desc   bool
+	Page   int
+}
+
+// InvitationList is one page of the invitations list with what its
+// filter form offers.
+type InvitationList struct {
+	Rows     []InvitationRow
+	Total    int
+	PageSize int
+	Filter   InvitationFilter
+	Tests    []TestLinks // for the test and link selects
+}
+
+// TestLinks is a test with its links, for grouped selects.
+type TestLinks struct {
+	Test  store.Test
+	Links []store.TestLink
+}
+
+// query is the filter as URL parameters, with page and sort replaced.
+func (l InvitationList) query(page int, sort string, desc bool) string {
+	v := url.Values{}
+	f := l.Filter
+	if f.TestID != 0 {
+		v.Set("test", strconv.FormatInt(f.TestID, 10))
+	}
+	if f.LinkID != 0 {
+		v.Set("link", strconv.FormatInt(f.LinkID, 10))
+	}
+	if f.Status != "" {
+		v.Set("status", f.Status)
+	}
+	if f.Query != "" {
+		v.Set("q", f.Query)
+	}
+	if sort != "" {
+		v.Set("sort", sort)
+		if desc {
+			v.Set("dir", "desc")
+		} else {
+			v.Set("dir", "asc")
+		}
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/invitations"
+	}
+	return "/invitations?" + v.Encode()
+}
+
+// PageURL is the list at another page, same filter and order.
+func (l InvitationList) PageURL(page int) string {
+	return l.query(page, l.Filter.Sort, l.Filter.Desc)
+}
+
+// SortURL orders by a column: ascending first, descending when it already
+// is ascending by it.
+func (l InvitationList) SortURL(key string) string {
+	desc := l.Filter.Sort == key && !l.Filter.Desc
+	return l.query(1, key, desc)
+}
+
+// SortState is the aria-sort value of a column.
+func (l InvitationList) SortState(key string) string {
+	switch {
+	case l.Filter.Sort != key:
+		return "none"
+	case l.Filter.Desc:
+		return "descending"
+	default:
+		return "ascending"
+	}
+}
+
+// Pages is how many pages the filter fills.
+func (l InvitationList) Pages() int {
+	if l.PageSize == 0 {
+		return 1
+	}
+	return max(1, (l.Total+l.PageSize-1)/l.PageSize)
+}
+
+// Range says which rows this page shows, e.g. "51–100 of 230".
+func (l InvitationList) Range() string {
+	if l.Total == 0 {
+		return "0"
+	}
+	first := (l.Filter.Page-1)*l.PageSize + 1
+	last := min(first+len(l.Rows)-1, l.Total)
+	return strconv.Itoa(first) + "–" + strconv.Itoa(last) + " of " + strconv.Itoa(l.Total)
+}
+
+// StatusLabel is a status as the console words it.
+func StatusLabel(s store.InvitationStatus) string {
+	switch s {
+	case store.StatusInvited:
+		return "Invited"
+	case store.StatusOpened:
+		return "Opened"
+	case store.StatusStarted:
+		return "In progress"
+	case store.StatusCompleted:
+		return "Completed"
+	case store.StatusExpired:
+		return "Expired"
+	case store.StatusCancelled:
+		return "Cancelled"
+	}
+	return string(s)
+}
+
+// EventLabel words a timeline entry.
+func EventLabel(kind string) string {
+	switch kind {
+	case "invited":
+		return "Invited"
+	case "reopened":
+		return "Invited again (re-opened)"
+	case "opened":
+		return "Opened the test page"
+	case "started":
+		return "Started the test"
+	case "completed":
+		return "Completed the test"
+	case "expired":
+		return "Expired"
+	case "cancelled":
+		return "Cancelled"
+	case "expiry_extended":
+		return "Expiry changed"
+	}
+	return kind
+}
+
+func scoreText(inv store.Invitation) string {
+	if inv.Score == nil || inv.MaxScore == nil {
+		return "—"
+	}
+	return strconv.Itoa(*inv.Score) + " / " + strconv.Itoa(*inv.MaxScore)
+}
