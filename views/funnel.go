@@ -52,11 +52,15 @@ func NewFunnelChart(f store.Funnel) FunnelChart {
 	return c
 }
 
-func (b FunnelBar) textY() string   { return strconv.Itoa(b.Y + funnelBarHeight*2/3) }
-func (b FunnelBar) barX() string    { return strconv.Itoa(funnelLabelW) }
-func (b FunnelBar) countX() string  { return strconv.Itoa(funnelLabelW + b.Width + 6) }
-func (b FunnelBar) yStr() string    { return strconv.Itoa(b.Y) }
-func (b FunnelBar) wStr() string    { return strconv.Itoa(b.Width) }
-func (b FunnelBar) hStr() string    { return strconv.Itoa(funnelBarHeight) }
-func funnelViewBox() string         { return "0 0 " + strconv.Itoa(FunnelWidth) + " " + strconv.Itoa(FunnelHeight) }
-func (b FunnelBar) summary() string { return b.Label + ": " + strconv.Itoa(b.Count) + " (" + b.Percent + ")" }
+func (b FunnelBar) textY() string  { return strconv.Itoa(b.Y + funnelBarHeight*2/3) }
+func (b FunnelBar) barX() string   { return strconv.Itoa(funnelLabelW) }
+func (b FunnelBar) countX() string { return strconv.Itoa(funnelLabelW + b.Width + 6) }
+func (b FunnelBar) yStr() string   { return strconv.Itoa(b.Y) }
+func (b FunnelBar) wStr() string   { return strconv.Itoa(b.Width) }
+func (b FunnelBar) hStr() string   { return strconv.Itoa(funnelBarHeight) }
+func funnelViewBox() string {
+	return "0 0 " + strconv.Itoa(FunnelWidth) + " " + strconv.Itoa(FunnelHeight)
+}
+func (b FunnelBar) summary() string {
+	return b.Label + ": " + strconv.Itoa(b.Count) + " (" + b.Percent + ")"
+}

@@ -42,4 +42,3 @@ func loadZone(name string) *time.Location {
 	zoneCache.Store(name, loc)
 	return loc
 }
-
