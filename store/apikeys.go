@@ -35,11 +35,11 @@ const apiKeyPrefix = "tgk_"
 
 const apiKeyColumns = `id, name, public_id, signing_secret, created_by, created_at, last_used_at, revoked_at`
 
-func scanAPIKey(row interface{ Scan(...any) error }) (APIKey, error) {
+func scanAPIKey(r row) (APIKey, error) {
 	var k APIKey
 	var createdBy, lastUsed, revoked sql.NullInt64
 	var created int64
-	if err := row.Scan(&k.ID, &k.Name, &k.PublicID, &k.SigningSecret, &createdBy, &created, &lastUsed, &revoked); err != nil {
+	if err := r.Scan(&k.ID, &k.Name, &k.PublicID, &k.SigningSecret, &createdBy, &created, &lastUsed, &revoked); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return APIKey{}, ErrNotFound
 		}

@@ -21,10 +21,11 @@ import (
 
 // DB is the store: a writer connection, a reader pool and a clock.
 type DB struct {
-	w     *sql.DB
-	r     *sql.DB
-	reads *stmtCache
-	now   func() time.Time
+	w      *sql.DB
+	r      *sql.DB
+	reads  *stmtCache
+	writes *stmtCache
+	now    func() time.Time
 }
 
 // Open opens (creating it and its directory if needed) the SQLite database at
@@ -64,7 +65,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: open readers on %s: %w", path, err)
 	}
-	return &DB{w: w, r: r, reads: newStmtCache(r), now: time.Now}, nil
+	return &DB{w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w), now: time.Now}, nil
 }
 
 // dsn builds the modernc DSN. busy_timeout goes first so that no later pragma
@@ -87,6 +88,7 @@ func dsn(path string, readOnly bool) string {
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.reads.close()
+	db.writes.close()
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 
@@ -109,17 +111,62 @@ func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 	return verdict, err
 }
 
+// Tx is a write transaction whose statements come from the writer's
+// prepared-statement cache.
+type Tx struct {
+	tx    *sql.Tx
+	cache *stmtCache
+}
+
+// ExecContext runs a statement in the transaction, prepared from the cache
+// when it is there.
+func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st, ok := t.cache.lookup(query); ok {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	t.cache.want(query)
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a single-row query in the transaction.
+func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) row {
+	if st, ok := t.cache.lookup(query); ok {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	t.cache.want(query)
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+// QueryContext runs a query in the transaction.
+func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st, ok := t.cache.lookup(query); ok {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	t.cache.want(query)
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+// execScript runs SQL that may hold several statements (migrations); it
+// is not cached, since a prepared statement holds only the first.
+func (t *Tx) execScript(ctx context.Context, script string) error {
+	_, err := t.tx.ExecContext(ctx, script)
+	return err
+}
+
 // inTx runs fn in a write transaction, committing when it returns nil.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.w.BeginTx(ctx, nil)
+func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	tx := &Tx{tx: sqlTx, cache: db.writes}
+	// Statements first seen in this transaction are prepared once it ends.
+	defer db.writes.prepareWanted(context.WithoutCancel(ctx))
 	if err := fn(tx); err != nil {
-		tx.Rollback()
+		sqlTx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))
 	}
 	return nil

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 )
@@ -18,7 +17,7 @@ type Event struct {
 	OccurredAt time.Time
 }
 
-func addEvent(ctx context.Context, tx *sql.Tx, invitationID int64, kind string, from, to InvitationStatus, actor, detail string, now time.Time) error {
+func addEvent(ctx context.Context, tx *Tx, invitationID int64, kind string, from, to InvitationStatus, actor, detail string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO invitation_events (invitation_id, kind, from_status, to_status, actor, detail, occurred_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, invitationID, kind, from, to, actor, detail, millis(now))
 	return err
@@ -56,7 +55,7 @@ var statusColumn = map[InvitationStatus]string{
 
 // setStatus moves an invitation to a status, stamps its time and records
 // the event, inside the caller's transaction.
-func setStatus(ctx context.Context, tx *sql.Tx, inv Invitation, to InvitationStatus, actor, detail string, now time.Time) error {
+func setStatus(ctx context.Context, tx *Tx, inv Invitation, to InvitationStatus, actor, detail string, now time.Time) error {
 	col := statusColumn[to]
 	_, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, `+col+` = ?, updated_at = ? WHERE id = ?`,
 		to, millis(now), millis(now), inv.ID)
@@ -70,14 +69,14 @@ func setStatus(ctx context.Context, tx *sql.Tx, inv Invitation, to InvitationSta
 // candidate began.
 var ErrAlreadyStarted = errors.New("the candidate has already started the test")
 
-func invitationTx(ctx context.Context, tx *sql.Tx, id int64) (Invitation, error) {
+func invitationTx(ctx context.Context, tx *Tx, id int64) (Invitation, error) {
 	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`, id))
 }
 
 // CancelInvitation cancels an invitation the candidate has not started.
 // Cancelling a cancelled one changes nothing.
 func (db *DB) CancelInvitation(ctx context.Context, id int64, actor string) (Invitation, error) {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		inv, err := invitationTx(ctx, tx, id)
 		if err != nil {
 			return err
@@ -103,7 +102,7 @@ func (db *DB) ExtendInvitation(ctx context.Context, id int64, until time.Time, a
 	if !until.After(now) {
 		return Invitation{}, FieldErrors{"expiresAt": "must be in the future"}
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		inv, err := invitationTx(ctx, tx, id)
 		if err != nil {
 			return err
@@ -142,7 +141,7 @@ func (db *DB) ExtendInvitation(ctx context.Context, id int64, until time.Time, a
 func (db *DB) ExpireDue(ctx context.Context) (int, error) {
 	now := db.Now()
 	var n int
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
 			WHERE i.status IN ('invited', 'opened') AND i.expires_at IS NOT NULL AND i.expires_at <= ? LIMIT 1000`, millis(now))
 		if err != nil {
@@ -176,7 +175,7 @@ var ErrNotUsable = errors.New("the invitation cannot be used")
 // OpenInvitation records the candidate's first visit (invited → opened);
 // later visits change nothing.
 func (db *DB) OpenInvitation(ctx context.Context, id int64) (Invitation, error) {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		inv, err := invitationTx(ctx, tx, id)
 		if err != nil || inv.Status != StatusInvited {
 			return err
@@ -192,7 +191,7 @@ func (db *DB) OpenInvitation(ctx context.Context, id int64) (Invitation, error) 
 // StartInvitation begins the test (invited or opened → started) and fixes
 // the server-side deadline from the test's duration.
 func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error) {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		inv, err := invitationTx(ctx, tx, id)
 		if err != nil {
 			return err

@@ -188,7 +188,7 @@ func (db *DB) Invite(ctx context.Context, n NewInvitation) (InviteResult, error)
 	}
 	var res InviteResult
 	var id int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		now := db.Now()
 		link, err := inviteLink(ctx, tx, n)
 		if err != nil {
@@ -233,7 +233,7 @@ func (db *DB) Invite(ctx context.Context, n NewInvitation) (InviteResult, error)
 
 // inviteLink loads the link a request names (or the test's default) and
 // checks that it belongs to the test.
-func inviteLink(ctx context.Context, tx *sql.Tx, n NewInvitation) (TestLink, error) {
+func inviteLink(ctx context.Context, tx *Tx, n NewInvitation) (TestLink, error) {
 	q := `SELECT ` + linkColumns + ` FROM test_links WHERE id = ?`
 	arg := n.LinkID
 	if n.LinkID == 0 {
@@ -252,7 +252,7 @@ func inviteLink(ctx context.Context, tx *sql.Tx, n NewInvitation) (TestLink, err
 
 // linkOpen refuses new invitations through a link that is switched off,
 // past its dates, full, or whose test is archived.
-func linkOpen(ctx context.Context, tx *sql.Tx, l TestLink, now time.Time) error {
+func linkOpen(ctx context.Context, tx *Tx, l TestLink, now time.Time) error {
 	var archived sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT archived_at FROM tests WHERE id = ?`, l.TestID).Scan(&archived); err != nil {
 		return err
@@ -279,7 +279,7 @@ func linkOpen(ctx context.Context, tx *sql.Tx, l TestLink, now time.Time) error 
 	return nil
 }
 
-func latestOnLink(ctx context.Context, tx *sql.Tx, linkID int64, emailNorm string) (Invitation, error) {
+func latestOnLink(ctx context.Context, tx *Tx, linkID int64, emailNorm string) (Invitation, error) {
 	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+` FROM invitations i
 		JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id
 		WHERE i.link_id = ? AND i.email_norm = ? ORDER BY i.id DESC LIMIT 1`, linkID, emailNorm))
@@ -350,7 +350,7 @@ func labelsJSON(labels []string) string {
 	return string(b)
 }
 
-func insertInvitation(ctx context.Context, tx *sql.Tx, l TestLink, n NewInvitation, now time.Time) (int64, error) {
+func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, now time.Time) (int64, error) {
 	s := mergeSettings(l, n)
 	name, email, placeholder := candidateIdentity(n)
 	var id int64
@@ -371,7 +371,7 @@ func insertInvitation(ctx context.Context, tx *sql.Tx, l TestLink, n NewInvitati
 
 // reopen makes a cancelled or expired invitation pending again, with the
 // new request's settings and the same id and URL.
-func reopen(ctx context.Context, tx *sql.Tx, inv Invitation, l TestLink, n NewInvitation, now time.Time) error {
+func reopen(ctx context.Context, tx *Tx, inv Invitation, l TestLink, n NewInvitation, now time.Time) error {
 	s := mergeSettings(l, n)
 	name := inv.Name
 	if v := strings.TrimSpace(n.Name); v != "" {

@@ -112,11 +112,11 @@ func newSlug() string {
 const linkColumns = `id, test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction, disable_mandatory_fields,
 	send_email, expires_at, valid_from, valid_until, public, max_uses, disabled_at, created_at, updated_at`
 
-func scanLink(row interface{ Scan(...any) error }) (TestLink, error) {
+func scanLink(r row) (TestLink, error) {
 	var l TestLink
 	var expires, from, until, disabled, maxUses sql.NullInt64
 	var created, updated int64
-	err := row.Scan(&l.ID, &l.TestID, &l.Name, &l.Slug, &l.IsDefault, &l.CallbackURL, &l.RedirectURL, &l.HideInstruction,
+	err := r.Scan(&l.ID, &l.TestID, &l.Name, &l.Slug, &l.IsDefault, &l.CallbackURL, &l.RedirectURL, &l.HideInstruction,
 		&l.DisableMandatoryFields, &l.SendEmail, &expires, &from, &until, &l.Public, &maxUses, &disabled, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return TestLink{}, ErrNotFound
@@ -134,7 +134,7 @@ func nullPositive(n int) sql.NullInt64 {
 	return sql.NullInt64{Int64: int64(n), Valid: n > 0}
 }
 
-func insertLink(ctx context.Context, tx *sql.Tx, testID int64, in LinkInput, isDefault bool, now int64) (int64, error) {
+func insertLink(ctx context.Context, tx *Tx, testID int64, in LinkInput, isDefault bool, now int64) (int64, error) {
 	custom := in.Slug != ""
 	for attempt := 0; ; attempt++ {
 		slug := in.Slug
@@ -170,7 +170,7 @@ func (db *DB) CreateLink(ctx context.Context, testID int64, in LinkInput) (TestL
 		return TestLink{}, err
 	}
 	var id int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		if _, err := testKindTx(ctx, tx, testID); err != nil {
 			return err
 		}

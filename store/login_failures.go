@@ -10,7 +10,7 @@ import (
 // account) and forgets failures older than keep.
 func (db *DB) RecordLoginFailure(ctx context.Context, keep time.Duration, scopes ...string) error {
 	now := db.Now()
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE failed_at < ?`, millis(now.Add(-keep))); err != nil {
 			return err
 		}

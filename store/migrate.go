@@ -95,8 +95,8 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 	}
 	var applied []Migration
 	for _, m := range all[current:] {
-		err := db.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		err := db.inTx(ctx, func(tx *Tx) error {
+			if err := tx.execScript(ctx, m.sql); err != nil {
 				return fmt.Errorf("store: migration %04d_%s: %w", m.Version, m.Name, err)
 			}
 			_, err := tx.ExecContext(ctx,

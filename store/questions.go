@@ -130,7 +130,7 @@ func (in QuestionInput) normalized() QuestionInput {
 	return out
 }
 
-func insertQuestion(ctx context.Context, tx *sql.Tx, testID int64, position int, in QuestionInput, now int64) (int64, error) {
+func insertQuestion(ctx context.Context, tx *Tx, testID int64, position int, in QuestionInput, now int64) (int64, error) {
 	in = in.normalized()
 	opts, _ := json.Marshal(in.Options)
 	correct, _ := json.Marshal(in.Correct)
@@ -142,11 +142,11 @@ func insertQuestion(ctx context.Context, tx *sql.Tx, testID int64, position int,
 
 const questionColumns = `id, test_id, position, kind, body, options, correct, created_at, updated_at`
 
-func scanQuestion(row interface{ Scan(...any) error }) (Question, error) {
+func scanQuestion(r row) (Question, error) {
 	var q Question
 	var opts, correct string
 	var created, updated int64
-	err := row.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &created, &updated)
+	err := r.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Question{}, ErrNotFound
 	}
@@ -165,7 +165,7 @@ func scanQuestion(row interface{ Scan(...any) error }) (Question, error) {
 }
 
 // testKindTx reads a test's kind inside a transaction (ErrNotFound if none).
-func testKindTx(ctx context.Context, tx *sql.Tx, testID int64) (TestKind, error) {
+func testKindTx(ctx context.Context, tx *Tx, testID int64) (TestKind, error) {
 	var kind TestKind
 	err := tx.QueryRowContext(ctx, `SELECT kind FROM tests WHERE id = ?`, testID).Scan(&kind)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -177,7 +177,7 @@ func testKindTx(ctx context.Context, tx *sql.Tx, testID int64) (TestKind, error)
 // AddQuestion appends a question to a test.
 func (db *DB) AddQuestion(ctx context.Context, testID int64, in QuestionInput) (Question, error) {
 	var id int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		kind, err := testKindTx(ctx, tx, testID)
 		if err != nil {
 			return err
@@ -203,7 +203,7 @@ func (db *DB) AddQuestion(ctx context.Context, testID int64, in QuestionInput) (
 
 // UpdateQuestion replaces a question's text, kind, options and answers.
 func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionInput) (Question, error) {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		kind, err := testKindTx(ctx, tx, testID)
 		if err != nil {
 			return err
@@ -255,7 +255,7 @@ func (db *DB) Questions(ctx context.Context, testID int64) ([]Question, error) {
 
 // DeleteQuestion removes a question and closes the gap in positions.
 func (db *DB) DeleteQuestion(ctx context.Context, testID, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		var pos int
 		err := tx.QueryRowContext(ctx, `DELETE FROM questions WHERE id = ? AND test_id = ? RETURNING position`, id, testID).Scan(&pos)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -272,7 +272,7 @@ func (db *DB) DeleteQuestion(ctx context.Context, testID, id int64) error {
 // MoveQuestion swaps a question with its neighbour above (up) or below.
 // Moving the first question up or the last one down changes nothing.
 func (db *DB) MoveQuestion(ctx context.Context, testID, id int64, up bool) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		var pos int
 		err := tx.QueryRowContext(ctx, `SELECT position FROM questions WHERE id = ? AND test_id = ?`, id, testID).Scan(&pos)
 		if errors.Is(err, sql.ErrNoRows) {

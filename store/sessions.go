@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"time"
@@ -27,7 +26,7 @@ func hashToken(token string) string {
 func (db *DB) CreateSession(ctx context.Context, userID int64, ttl time.Duration) (string, error) {
 	id := NewToken(32)
 	now := db.Now()
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		// Sweep this user's expired sessions while we hold the lock anyway.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM console_sessions WHERE user_id = ? AND expires_at <= ?`, userID, millis(now)); err != nil {
 			return err

@@ -34,7 +34,7 @@ func (db *DB) SettingOrCreate(ctx context.Context, name string, generate func() 
 		return "", err
 	}
 	var v string
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`,
 			name, fresh, millis(db.Now())); err != nil {

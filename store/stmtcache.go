@@ -11,28 +11,69 @@ import (
 // time; the queries are a small fixed set, so each is prepared once
 // (database/sql then prepares it lazily on each pooled connection).
 type stmtCache struct {
-	db *sql.DB
-	mu sync.RWMutex
-	m  map[string]*sql.Stmt
+	db     *sql.DB
+	mu     sync.RWMutex
+	m      map[string]*sql.Stmt
+	wanted map[string]bool // seen inside a transaction, prepared after it
 }
 
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+func newStmtCache(db *sql.DB) *stmtCache {
+	return &stmtCache{db: db, m: map[string]*sql.Stmt{}, wanted: map[string]bool{}}
+}
 
-func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+// lookup returns a prepared statement without preparing one.
+func (c *stmtCache) lookup(query string) (*sql.Stmt, bool) {
 	c.mu.RLock()
+	defer c.mu.RUnlock()
 	st, ok := c.m[query]
-	c.mu.RUnlock()
-	if ok {
-		return st, nil
-	}
+	return st, ok
+}
+
+// want notes a statement to prepare once the writer connection is free:
+// preparing needs a connection, and inside a transaction the writer pool's
+// only one is taken.
+func (c *stmtCache) want(query string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if st, ok := c.m[query]; ok {
+	if _, ok := c.m[query]; !ok && c.m != nil {
+		c.wanted[query] = true
+	}
+}
+
+// prepareWanted prepares the statements noted by want. A failure only
+// means the statement stays uncached.
+func (c *stmtCache) prepareWanted(ctx context.Context) {
+	c.mu.Lock()
+	queries := make([]string, 0, len(c.wanted))
+	for q := range c.wanted {
+		queries = append(queries, q)
+	}
+	clear(c.wanted)
+	c.mu.Unlock()
+	for _, q := range queries {
+		c.stmt(ctx, q)
+	}
+}
+
+func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := c.lookup(query); ok {
 		return st, nil
 	}
+	// Prepare without holding the lock: preparing may wait for the writer
+	// connection, whose holder may be about to look a statement up.
 	st, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil { // closed meanwhile
+		st.Close()
+		return nil, sql.ErrConnDone
+	}
+	if prior, ok := c.m[query]; ok { // another goroutine won the race
+		st.Close()
+		return prior, nil
 	}
 	c.m[query] = st
 	return st, nil

@@ -91,11 +91,11 @@ const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t
 	(SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id),
 	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id)`
 
-func scanTest(row interface{ Scan(...any) error }) (Test, error) {
+func scanTest(r row) (Test, error) {
 	var t Test
 	var archived sql.NullInt64
 	var created, updated int64
-	err := row.Scan(&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore,
+	err := r.Scan(&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore,
 		&archived, &created, &updated, &t.QuestionCount, &t.LinkCount)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Test{}, ErrNotFound
@@ -126,7 +126,7 @@ func (db *DB) CreateTest(ctx context.Context, in TestInput, questions []Question
 		return Test{}, err
 	}
 	var id int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		now := millis(db.Now())
 		err := tx.QueryRowContext(ctx, `INSERT INTO tests (name, kind, instructions, duration_minutes, passing_score, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -155,7 +155,7 @@ func (db *DB) UpdateTest(ctx context.Context, id int64, in TestInput) (Test, err
 	if fe := in.Validate(); len(fe) > 0 {
 		return Test{}, fe
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		if in.Kind == KindInterview {
 			var choice int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ? AND kind <> 'text'`, id).Scan(&choice); err != nil {

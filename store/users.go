@@ -86,11 +86,11 @@ func (n NewUser) Validate() FieldErrors {
 
 const userColumns = `id, email, name, role, disabled_at, created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
+func scanUser(r row) (User, error) {
 	var u User
 	var disabled sql.NullInt64
 	var created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &disabled, &created); err != nil {
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &disabled, &created); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return User{}, ErrNotFound
 		}
@@ -123,7 +123,7 @@ func (db *DB) createUser(ctx context.Context, n NewUser, onlyIfFirst bool) (User
 		return User{}, fmt.Errorf("store: hash password: %w", err)
 	}
 	var u User
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *Tx) error {
 		if onlyIfFirst {
 			var count int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&count); err != nil {
@@ -209,7 +209,7 @@ func (db *DB) UpdateUserAccess(ctx context.Context, id int64, role Role, disable
 		return User{}, FieldErrors{"role": "must be admin or recruiter"}
 	}
 	var u User
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		now := millis(db.Now())
 		var disabledAt sql.NullInt64
 		if disabled {
@@ -247,7 +247,7 @@ func (db *DB) SetPassword(ctx context.Context, id int64, password string) error 
 	if err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, string(hash), millis(db.Now()), id)
 		if err != nil {
 			return err

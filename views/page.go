@@ -5,6 +5,7 @@ package views
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -127,4 +128,19 @@ func describedBy(name, hint string, errs map[string]string) string {
 		return "h-" + name
 	}
 	return ""
+}
+
+// URL is the tests list with this filter, without empty parameters.
+func (l TestList) URL() string {
+	v := url.Values{}
+	if l.Query != "" {
+		v.Set("q", l.Query)
+	}
+	if l.Archived {
+		v.Set("archived", "1")
+	}
+	if len(v) == 0 {
+		return "/tests"
+	}
+	return "/tests?" + v.Encode()
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"testgate/store"
@@ -115,4 +116,55 @@ func BenchmarkHTTPLoadNativeGetTest(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkIMochaInvite is single invitations per second through the iMocha
+// API over real HTTP on loopback, 16 clients at once, each a new address.
+func BenchmarkIMochaInvite(b *testing.B) {
+	srv, db, tt, key := benchFixture(b)
+	link, _ := db.DefaultLink(context.Background(), tt.ID)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	target := ts.URL + "/v3/tests/" + idStr(tt.ID) + "/testlinks/" + idStr(link.ID) + "/invite"
+	var seq atomic.Int64
+	b.SetParallelism(8) // 2 cores × 8 = 16 clients
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := seq.Add(1)
+			body := fmt.Sprintf(`{"email":"cand%d@example.com","name":"Candidate %d"}`, n, n)
+			req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
+			req.Header.Set("X-API-KEY", key)
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "invites/s")
+}
+
+// BenchmarkIMochaReinvite is the idempotent path: the same address again.
+func BenchmarkIMochaReinvite(b *testing.B) {
+	srv, db, tt, key := benchFixture(b)
+	link, _ := db.DefaultLink(context.Background(), tt.ID)
+	target := "/v3/tests/" + idStr(tt.ID) + "/testlinks/" + idStr(link.ID) + "/invite"
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(`{"email":"same@example.com","name":"Same"}`))
+		req.Header.Set("X-API-KEY", key)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusCreated {
+			b.Fatal(rec.Code)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -205,4 +206,86 @@ func TestBrowserSetupToCopiedLink(t *testing.T) {
 		t.Fatalf("clipboard holds %q (%v), want %q", copied, err, url)
 	}
 	screenshot(t, ctx, "03-link")
+}
+
+// TestBrowserInviteFindCancel: a recruiter invites a candidate from a link
+// page, finds them by searching the list, opens the detail and cancels.
+func TestBrowserInviteFindCancel(t *testing.T) {
+	base, db := startHTTPServer(t)
+	ctx := context.Background()
+	if _, err := db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"}); err != nil {
+		t.Fatal(err)
+	}
+	db.CreateUser(ctx, store.NewUser{Email: "rec@example.com", Password: "recruiter password", Role: store.RoleRecruiter})
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go backend", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
+	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Campus 2027"})
+	for i := range 12 {
+		db.Invite(ctx, store.NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: fmt.Sprintf("Other %d", i), Email: fmt.Sprintf("o%d@example.com", i), Source: store.SourceNative})
+	}
+	b := startBrowser(t)
+
+	do(t, b,
+		chromedp.Navigate(base+"/links/"+idStr(link.ID)),
+		chromedp.WaitVisible(css(`form[action="/login"]`)),
+		chromedp.SendKeys(css("#f-email"), "rec@example.com"),
+		chromedp.SendKeys(css("#f-password"), "recruiter password"),
+		chromedp.Click(css(`form[action="/login"] button`)),
+		chromedp.WaitVisible(css(`[data-testid="link-name"]`)),
+	)
+	// Invite through the htmx form; the result replaces the panel in place.
+	do(t, b,
+		chromedp.SendKeys(css("#invite-panel #f-name"), "Priya Raman"),
+		chromedp.SendKeys(css("#invite-panel #f-email"), "priya@example.com"),
+		chromedp.Click(css(`[data-testid="invite-submit"]`)),
+		chromedp.WaitVisible(css(`[data-testid="invite-result"]`)),
+	)
+	if got := text(t, b, `[data-testid="invite-result"]`); !strings.Contains(got, "Invited Priya Raman (priya@example.com)") {
+		t.Fatalf("result %q", got)
+	}
+	testURL, _ := chromedp.Run(b, chromedp.Value(css("#invite-url")))
+	if !strings.HasPrefix(testURL, base+"/t/") {
+		t.Fatalf("test URL %q", testURL)
+	}
+	screenshot(t, b, "04-invited")
+
+	// Find them by search in the list (htmx swaps the table as you type).
+	do(t, b,
+		chromedp.Navigate(base+"/invitations"),
+		chromedp.WaitVisible(css(`[data-testid="invitation-search"]`)),
+		chromedp.SendKeys(css(`[data-testid="invitation-search"]`), "priya"),
+	)
+	pctx, cancel := context.WithTimeout(b, 10*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(pctx, chromedp.Poll[bool](`document.querySelectorAll('[data-testid="invitations"] tbody tr').length === 1`)); err != nil {
+		t.Fatalf("search never narrowed the list: %v", err)
+	}
+	if loc, _ := chromedp.Run(b, chromedp.Location()); loc != base+"/invitations?q=priya" {
+		t.Fatalf("the URL does not keep the search: %s", loc)
+	}
+	screenshot(t, b, "05-search")
+	do(t, b,
+		chromedp.Click(css(`[data-testid="invitation-link"]`)),
+		chromedp.WaitVisible(css(`[data-testid="invitation-name"]`)),
+	)
+	if got := text(t, b, `[data-testid="invitation-email"]`); got != "priya@example.com" {
+		t.Fatalf("detail email %q", got)
+	}
+	if got, _ := chromedp.Run(b, chromedp.Value(css("#invitation-url"))); got != testURL {
+		t.Fatalf("detail URL %q", got)
+	}
+	do(t, b,
+		chromedp.Click(css(`[data-testid="cancel-invitation"]`)),
+		chromedp.WaitVisible(css(`[data-testid="flash"]`)),
+	)
+	if got := text(t, b, `[data-testid="status"]`); got != "Cancelled" {
+		t.Fatalf("status after cancel %q", got)
+	}
+	if !strings.Contains(text(t, b, `[data-testid="timeline"]`), "Cancelled") {
+		t.Fatal("timeline lacks the cancellation")
+	}
+	screenshot(t, b, "06-cancelled")
+	invs, _, _ := db.Invitations(ctx, store.InvitationFilter{Query: "priya"})
+	if len(invs) != 1 || invs[0].Status != store.StatusCancelled {
+		t.Fatalf("stored %+v", invs)
+	}
 }

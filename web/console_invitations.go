@@ -56,6 +56,8 @@ func (s *Server) listInvitations(c echo.Context) error {
 	}
 	page := s.page(c, "Invitations", views.SectionInvitations)
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "invitations-table" {
+		// Push the tidy URL (no empty parameters) so the address bar is bookmarkable.
+		c.Response().Header().Set("HX-Push-Url", l.PageURL(f.Page))
 		return render(c, http.StatusOK, views.InvitationsTable(page, l))
 	}
 	if l.Tests, err = s.testsWithLinks(c); err != nil {

@@ -42,6 +42,7 @@ func (s *Server) listTests(c echo.Context) error {
 		return err
 	}
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "tests-table" {
+		c.Response().Header().Set("HX-Push-Url", l.URL())
 		return render(c, http.StatusOK, views.TestsTable(s.page(c, "Tests", views.SectionTests), l))
 	}
 	return render(c, http.StatusOK, views.TestsPage(s.page(c, "Tests", views.SectionTests), l))

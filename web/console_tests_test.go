@@ -115,9 +115,12 @@ func TestTestListFilterFragment(t *testing.T) {
 		t.Fatalf("filter not kept in the form: %q", v)
 	}
 	// htmx asks for the table alone.
-	r = b.htmx(http.MethodGet, "/tests", url.Values{"q": {"senior"}}, "tests-table")
+	r = b.htmx(http.MethodGet, "/tests", url.Values{"q": {"senior"}, "archived": {""}}, "tests-table")
 	if r.doc.Find("html header.top").Length() != 0 || r.doc.Find(`#tests-table tbody tr`).Length() != 2 {
 		t.Fatalf("fragment: %s", r.Body)
+	}
+	if got := r.Header().Get("HX-Push-Url"); got != "/tests?q=senior" {
+		t.Fatalf("pushed URL %q", got)
 	}
 	r = b.htmx(http.MethodGet, "/tests", url.Values{"q": {"rust"}}, "tests-table")
 	if !strings.Contains(r.text(`[data-testid="no-tests"]`), "No tests match “rust”") {

@@ -29,7 +29,7 @@ func viewerLocation(c echo.Context) *time.Location {
 }
 
 func loadZone(name string) *time.Location {
-	if name == "" || len(name) > 64 || strings.ContainsAny(name, ". \\") && !strings.HasPrefix(name, "Etc/GMT") {
+	if name == "" || len(name) > 64 || strings.Contains(name, "..") || strings.ContainsAny(name, " \\") {
 		return time.UTC
 	}
 	if loc, ok := zoneCache.Load(name); ok {
