@@ -9,7 +9,7 @@ import (
 	"io/fs"
 )
 
-//go:embed htmx.min.js app.css app.js favicon.svg
+//go:embed htmx.min.js app.css app.js candidate.js favicon.svg
 var files embed.FS
 
 // Asset is one embedded file with a content hash for cache busting.

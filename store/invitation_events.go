@@ -136,14 +136,15 @@ func (db *DB) ExtendInvitation(ctx context.Context, id int64, until time.Time, a
 	return db.Invitation(ctx, id)
 }
 
-// ExpireDue marks invitations whose expiry has passed before the candidate
-// started as expired, and returns how many it marked.
+// ExpireDue marks invitations whose expiry (or the end of their window)
+// has passed before the candidate started as expired, and returns how many
+// it marked.
 func (db *DB) ExpireDue(ctx context.Context) (int, error) {
 	now := db.Now()
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
-			WHERE i.status IN ('invited', 'opened') AND i.expires_at IS NOT NULL AND i.expires_at <= ? LIMIT 1000`, millis(now))
+			WHERE i.status IN ('invited', 'opened') AND (i.expires_at <= ? OR i.valid_until <= ?) LIMIT 1000`, millis(now), millis(now))
 		if err != nil {
 			return err
 		}

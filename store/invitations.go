@@ -93,6 +93,7 @@ const (
 	SourceConsole = "console"
 	SourceNative  = "native"
 	SourceIMocha  = "imocha"
+	SourcePublic  = "public" // self-registration through /l/{slug}
 )
 
 // NewInvitation asks for an invitation through a link. Nil overrides take

@@ -28,8 +28,9 @@ type Page struct {
 type Assets struct {
 	CSS  string
 	JS   string
-	HTMX string
-	Icon string
+	HTMX      string
+	Icon      string
+	Candidate string
 }
 
 // Section names for the navigation.

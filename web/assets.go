@@ -17,7 +17,8 @@ func (s *Server) assetURL(name string) string {
 }
 
 func (s *Server) viewAssets() views.Assets {
-	return views.Assets{CSS: s.assetURL("app.css"), JS: s.assetURL("app.js"), HTMX: s.assetURL("htmx.min.js"), Icon: s.assetURL("favicon.svg")}
+	return views.Assets{CSS: s.assetURL("app.css"), JS: s.assetURL("app.js"), HTMX: s.assetURL("htmx.min.js"), Icon: s.assetURL("favicon.svg"),
+		Candidate: s.assetURL("candidate.js")}
 }
 
 // serveAsset serves an embedded file: immutable for a year when the request

@@ -373,7 +373,7 @@ func TestUnknownPathsAre404ForAnonymousVisitors(t *testing.T) {
 	srv, db := newTestServer(t)
 	signIn(t, srv, db, store.RoleAdmin)
 	b := newBrowser(t, srv)
-	for _, path := range []string{"/l/no-such-link", "/nope", "/t/abc/def"} {
+	for _, path := range []string{"/x/no-such-page", "/nope", "/t/abc/def"} {
 		r := b.get(path)
 		if r.Code != http.StatusNotFound || r.text("h1") != "Page not found" {
 			t.Errorf("anonymous GET %s: %d", path, r.Code)

@@ -19,3 +19,15 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// candidateHeaders keeps candidate pages out of caches and search engines
+// and their tokens out of Referer headers sent to other sites.
+func candidateHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Robots-Tag", "noindex")
+		h.Set("Referrer-Policy", "no-referrer")
+		return next(c)
+	}
+}

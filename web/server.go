@@ -108,6 +108,16 @@ func (s *Server) routes() {
 	imocha.POST("/invitations/:id/cancel", s.imochaCancel)
 	imocha.GET("/reports/:id", s.imochaReport)
 
+	// Candidate pages: the token is the key; no session, no CSRF token (a
+	// forged form would need the unguessable token it posts to).
+	candidate := e.Group("", middleware.BodyLimit("1M"), candidateHeaders)
+	candidate.GET("/t/:token", s.showCandidate)
+	candidate.POST("/t/:token/details", s.saveDetails)
+	candidate.POST("/t/:token/start", s.startAttempt)
+	candidate.POST("/t/:token/answers", s.saveAnswers)
+	candidate.GET("/l/:slug", s.publicLinkForm)
+	candidate.POST("/l/:slug", s.publicRegister)
+
 	console := e.Group("", middleware.BodyLimit("2M"), s.loadSession, s.checkCSRF, s.requireSetup)
 	console.GET("/setup", s.setupForm)
 	console.POST("/setup", s.setup)

@@ -198,7 +198,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
-	go expireInvitations(ctx, db, log, time.Minute)
+	go sweepInvitations(ctx, db, log, 15*time.Second)
 	select {
 	case err := <-errc:
 		return err
@@ -214,18 +214,26 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	return nil
 }
 
-// expireInvitations marks invitations past their expiry as expired, so that
-// lists, filters and reports show it without anyone opening them.
-func expireInvitations(ctx context.Context, db *store.DB, log *slog.Logger, every time.Duration) {
+// sweepInvitations marks invitations past their expiry as expired and
+// submits attempts past their deadline, so that lists, reports and callbacks
+// show it even when the candidate never comes back.
+func sweepInvitations(ctx context.Context, db *store.DB, log *slog.Logger, every time.Duration) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		n, err := db.ExpireDue(ctx)
+		expired, err := db.ExpireDue(ctx)
+		if err == nil {
+			var submitted int
+			submitted, err = db.CompleteOverdue(ctx)
+			if submitted > 0 {
+				log.Info("overdue attempts submitted", "count", submitted)
+			}
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
-			log.Error("expiring invitations", "err", err)
-		case n > 0:
-			log.Info("invitations expired", "count", n)
+			log.Error("sweeping invitations", "err", err)
+		case expired > 0:
+			log.Info("invitations expired", "count", expired)
 		}
 		select {
 		case <-ctx.Done():

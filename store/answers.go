@@ -1,0 +1,286 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Answer is what a candidate gave for one question.
+type Answer struct {
+	QuestionID int64
+	Choices    []int  // option indexes, for choice questions
+	Text       string // for text questions
+	Correct    *bool  // set when the attempt is scored; nil for text
+	UpdatedAt  time.Time
+}
+
+// AnswerInput is one question's answer as the candidate sends it.
+type AnswerInput struct {
+	QuestionID int64
+	Choices    []int
+	Text       string
+}
+
+// MaxAnswerLength bounds a written answer.
+const MaxAnswerLength = 10000
+
+// ErrDeadlinePassed refuses answers that arrive after the time is up.
+var ErrDeadlinePassed = errors.New("the time for this test is up")
+
+// validateAnswer checks an answer against its question.
+func validateAnswer(q Question, a AnswerInput) error {
+	switch q.Kind {
+	case QuestionText:
+		if utf8.RuneCountInString(a.Text) > MaxAnswerLength {
+			return FieldErrors{fmt.Sprintf("q%d", q.ID): fmt.Sprintf("must be at most %d characters", MaxAnswerLength)}
+		}
+		if strings.ContainsRune(a.Text, 0) {
+			return FieldErrors{fmt.Sprintf("q%d", q.ID): "must not contain NUL characters"}
+		}
+	default:
+		seen := map[int]bool{}
+		for _, c := range a.Choices {
+			if c < 0 || c >= len(q.Options) || seen[c] {
+				return FieldErrors{fmt.Sprintf("q%d", q.ID): "is not one of the options"}
+			}
+			seen[c] = true
+		}
+		if q.Kind == QuestionSingle && len(a.Choices) > 1 {
+			return FieldErrors{fmt.Sprintf("q%d", q.ID): "takes one option"}
+		}
+	}
+	return nil
+}
+
+// SaveAnswers stores answers of a started attempt before its deadline.
+// Answers to questions not in the test are ignored.
+func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []AnswerInput) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		inv, err := invitationTx(ctx, tx, invitationID)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		switch {
+		case inv.Status != StatusStarted:
+			return ErrNotUsable
+		case inv.DeadlineAt != nil && !now.Before(*inv.DeadlineAt):
+			return ErrDeadlinePassed
+		}
+		questions, err := questionsTx(ctx, tx, inv.TestID)
+		if err != nil {
+			return err
+		}
+		byID := map[int64]Question{}
+		for _, q := range questions {
+			byID[q.ID] = q
+		}
+		for _, a := range answers {
+			q, ok := byID[a.QuestionID]
+			if !ok {
+				continue
+			}
+			if err := validateAnswer(q, a); err != nil {
+				return err
+			}
+			choices := slices.Clone(a.Choices)
+			if choices == nil {
+				choices = []int{}
+			}
+			slices.Sort(choices)
+			cj, _ := json.Marshal(choices)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, choices, body, updated_at)
+				VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (invitation_id, question_id) DO UPDATE SET choices = excluded.choices, body = excluded.body,
+					updated_at = excluded.updated_at`, invitationID, q.ID, string(cj), a.Text, millis(now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func questionsTx(ctx context.Context, tx *Tx, testID int64) ([]Question, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? ORDER BY position, id`, testID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Question
+	for rows.Next() {
+		q, err := scanQuestion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// Answers returns an attempt's answers by question id.
+func (db *DB) Answers(ctx context.Context, invitationID int64) (map[int64]Answer, error) {
+	rows, err := db.query(ctx, `SELECT question_id, choices, body, correct, updated_at FROM answers WHERE invitation_id = ?`, invitationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]Answer{}
+	for rows.Next() {
+		var a Answer
+		var choices string
+		var correct *bool
+		var updated int64
+		if err := rows.Scan(&a.QuestionID, &choices, &a.Text, &correct, &updated); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(choices), &a.Choices); err != nil {
+			return nil, err
+		}
+		a.Correct, a.UpdatedAt = correct, fromMillis(updated)
+		out[a.QuestionID] = a
+	}
+	return out, rows.Err()
+}
+
+// CompleteInvitation scores a started attempt and marks it completed, with
+// its timeline event, in one transaction. Completing a completed attempt
+// changes nothing. reason says why ("submitted", "time ran out").
+func (db *DB) CompleteInvitation(ctx context.Context, invitationID int64, reason string) (Invitation, error) {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		inv, err := invitationTx(ctx, tx, invitationID)
+		if err != nil {
+			return err
+		}
+		switch inv.Status {
+		case StatusCompleted:
+			return nil
+		case StatusStarted:
+		default:
+			return ErrNotUsable
+		}
+		return complete(ctx, tx, inv, reason, db.Now())
+	})
+	if err != nil {
+		return Invitation{}, err
+	}
+	return db.Invitation(ctx, invitationID)
+}
+
+// complete scores each choice question (right when the chosen options are
+// exactly the correct ones) and stores the score with the completion.
+func complete(ctx context.Context, tx *Tx, inv Invitation, reason string, now time.Time) error {
+	questions, err := questionsTx(ctx, tx, inv.TestID)
+	if err != nil {
+		return err
+	}
+	saved := map[int64][]int{}
+	rows, err := tx.QueryContext(ctx, `SELECT question_id, choices FROM answers WHERE invitation_id = ?`, inv.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var qid int64
+		var choices string
+		if err := rows.Scan(&qid, &choices); err != nil {
+			rows.Close()
+			return err
+		}
+		var c []int
+		json.Unmarshal([]byte(choices), &c)
+		saved[qid] = c
+	}
+	rows.Close()
+	score, maxScore := 0, 0
+	for _, q := range questions {
+		if q.Kind == QuestionText {
+			continue
+		}
+		maxScore++
+		right := slices.Equal(saved[q.ID], q.Correct)
+		if right {
+			score++
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, correct, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (invitation_id, question_id) DO UPDATE SET correct = excluded.correct`,
+			inv.ID, q.ID, boolInt(right), millis(now)); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET score = ?, max_score = ? WHERE id = ?`, score, maxScore, inv.ID); err != nil {
+		return err
+	}
+	return setStatus(ctx, tx, inv, StatusCompleted, "candidate", reason, now)
+}
+
+// CompleteOverdue submits started attempts whose deadline has passed, with
+// the answers saved so far, and returns how many it submitted.
+func (db *DB) CompleteOverdue(ctx context.Context) (int, error) {
+	var n int
+	err := db.inTx(ctx, func(tx *Tx) error {
+		now := db.Now()
+		rows, err := tx.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
+			WHERE i.status = 'started' AND i.deadline_at <= ? LIMIT 500`, millis(now))
+		if err != nil {
+			return err
+		}
+		var due []Invitation
+		for rows.Next() {
+			inv, err := scanInvitation(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			due = append(due, inv)
+		}
+		rows.Close()
+		for _, inv := range due {
+			if err := complete(ctx, tx, inv, "time ran out", now); err != nil {
+				return err
+			}
+		}
+		n = len(due)
+		return nil
+	})
+	return n, err
+}
+
+// UpdateCandidateDetails replaces generated stand-ins with the name and
+// email the candidate typed, before the test starts.
+func (db *DB) UpdateCandidateDetails(ctx context.Context, invitationID int64, name, email string) (Invitation, error) {
+	name, email = strings.TrimSpace(name), strings.TrimSpace(email)
+	fe := NewInvitation{Name: name, Email: email}.Validate()
+	if IsPlaceholderEmail(email) {
+		fe["email"] = "is not a valid email address"
+	}
+	if err := fe.orNil(); err != nil {
+		return Invitation{}, err
+	}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		inv, err := invitationTx(ctx, tx, invitationID)
+		if err != nil {
+			return err
+		}
+		if !inv.Placeholder || !inv.Status.NotStarted() {
+			return ErrNotUsable
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE invitations SET name = ?, email = ?, email_norm = ?, placeholder = 0, updated_at = ? WHERE id = ?`,
+			name, email, NormalizeEmail(email), millis(db.Now()), invitationID)
+		if isUniqueViolation(err, "invitations.link_id") || isUniqueViolation(err, "email_norm") {
+			return FieldErrors{"email": "already has an invitation to this test: use the link from that invitation"}
+		}
+		if err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, invitationID, "details_given", inv.Status, inv.Status, "candidate", name+" <"+email+">", db.Now())
+	})
+	if err != nil {
+		return Invitation{}, err
+	}
+	return db.Invitation(ctx, invitationID)
+}

@@ -1,0 +1,113 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+// answersFromForm reads every question's answer from the attempt form:
+// q<id> holds option indexes (radio, checkboxes) or the written answer.
+func answersFromForm(c echo.Context, qs []store.Question) ([]store.AnswerInput, error) {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	var out []store.AnswerInput
+	for _, q := range qs {
+		values, sent := form["q"+strconv.FormatInt(q.ID, 10)]
+		a := store.AnswerInput{QuestionID: q.ID, Choices: []int{}}
+		if q.Kind == store.QuestionText {
+			if !sent {
+				continue // not on the form: keep what was saved
+			}
+			a.Text = values[0]
+		} else {
+			for _, v := range values {
+				i, err := strconv.Atoi(v)
+				if err != nil {
+					return nil, echo.NewHTTPError(http.StatusBadRequest, "An answer is not one of the options.")
+				}
+				a.Choices = append(a.Choices, i)
+			}
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// saveAnswers is POST /t/{token}/answers: autosave (htmx), "Save answers"
+// and "Submit test" all arrive here; answers after the deadline are
+// refused and the attempt is submitted with what was saved.
+func (s *Server) saveAnswers(c echo.Context) error {
+	ctx := c.Request().Context()
+	inv, ok, err := s.candidateInvitation(c)
+	if !ok {
+		return err
+	}
+	action := c.FormValue("action")
+	switch inv.Status {
+	case store.StatusCompleted:
+		return s.afterSubmit(c, inv, action)
+	case store.StatusStarted:
+	default:
+		if refused, err := s.refusal(c, inv); refused {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, tokenPath(inv))
+	}
+	qs, err := s.db.Questions(ctx, inv.TestID)
+	if err != nil {
+		return err
+	}
+	answers, err := answersFromForm(c, qs)
+	if err != nil {
+		return err
+	}
+	err = s.db.SaveAnswers(ctx, inv.ID, answers)
+	switch {
+	case errors.Is(err, store.ErrDeadlinePassed):
+		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, "time ran out"); err != nil {
+			return err
+		}
+		return s.afterSubmit(c, inv, action)
+	case err != nil:
+		if _, bad := asFieldErrors(err); bad {
+			return echo.NewHTTPError(http.StatusBadRequest, "An answer is not one of the options.")
+		}
+		return err
+	}
+	switch action {
+	case "submit":
+		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, "submitted"); err != nil {
+			return err
+		}
+		return s.afterSubmit(c, inv, action)
+	case "autosave":
+		return c.HTML(http.StatusOK, "Answers saved at "+s.db.Now().In(viewerLocation(c)).Format("15:04:05")+".")
+	default:
+		v, err := s.candidateView(c, inv)
+		if err != nil {
+			return err
+		}
+		return s.renderAttempt(c, v, "Your answers are saved. You can keep going, or submit when you are done.", http.StatusOK)
+	}
+}
+
+// afterSubmit answers a request that found the attempt complete: htmx
+// autosave is told to leave for the completion, a form post is redirected.
+func (s *Server) afterSubmit(c echo.Context, inv store.Invitation, action string) error {
+	if action == "autosave" && isHTMX(c) {
+		target := tokenPath(inv)
+		if inv.RedirectURL != "" {
+			target = inv.RedirectURL
+		}
+		c.Response().Header().Set("HX-Redirect", target)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return s.finished(c, inv)
+}

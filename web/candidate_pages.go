@@ -1,0 +1,188 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+// Candidate pages: the token in the URL is the only key. No session, no
+// console cookies; every state of the invitation has its own page.
+
+func (s *Server) candidatePage(c echo.Context, title string) views.Page {
+	return views.Page{Title: title + " · Testgate", Assets: s.viewAssets(), Loc: viewerLocation(c)}
+}
+
+func (s *Server) candidateMessage(c echo.Context, status int, heading, message string) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, status, views.CandidateMessage(s.candidatePage(c, heading), heading, message))
+}
+
+func tokenPath(inv store.Invitation) string { return "/t/" + inv.Token }
+
+// candidateInvitation loads the invitation a token names; an unknown token
+// is answered with its page and ok=false.
+func (s *Server) candidateInvitation(c echo.Context) (store.Invitation, bool, error) {
+	token := c.Param("token")
+	if len(token) > 64 {
+		return store.Invitation{}, false, s.unknownToken(c)
+	}
+	inv, err := s.db.InvitationByToken(c.Request().Context(), token)
+	if errors.Is(err, store.ErrNotFound) {
+		return inv, false, s.unknownToken(c)
+	}
+	return inv, err == nil, err
+}
+
+func (s *Server) unknownToken(c echo.Context) error {
+	return s.candidateMessage(c, http.StatusNotFound, "This test link is not valid",
+		"Check that you opened the whole link from your invitation. If it still does not work, ask the person who invited you for a new one.")
+}
+
+// refusal answers the states in which a candidate cannot go on, or returns
+// false when they can.
+func (s *Server) refusal(c echo.Context, inv store.Invitation) (bool, error) {
+	now := s.db.Now()
+	switch {
+	case inv.Status == store.StatusCancelled:
+		return true, s.candidateMessage(c, http.StatusGone, "This invitation was cancelled",
+			"The invitation to this test has been withdrawn. If you think this is a mistake, contact the person who invited you.")
+	case inv.Status == store.StatusExpired,
+		inv.Status.NotStarted() && inv.ExpiresAt != nil && !inv.ExpiresAt.After(now):
+		return true, s.candidateMessage(c, http.StatusGone, "This invitation has expired",
+			"The time to take this test has passed. Contact the person who invited you if you need a new invitation.")
+	case inv.Status.NotStarted() && inv.ValidUntil != nil && !inv.ValidUntil.After(now):
+		return true, s.candidateMessage(c, http.StatusGone, "This test has closed",
+			"The test was open until "+s.candidatePage(c, "").When(*inv.ValidUntil)+". Contact the person who invited you.")
+	case inv.Status.NotStarted() && inv.ValidFrom != nil && inv.ValidFrom.After(now):
+		return true, s.candidateMessage(c, http.StatusForbidden, "This test is not open yet",
+			"You can start from "+s.candidatePage(c, "").When(*inv.ValidFrom)+". Come back then with the same link.")
+	}
+	return false, nil
+}
+
+func (s *Server) candidateView(c echo.Context, inv store.Invitation) (views.CandidateView, error) {
+	t, err := s.db.Test(c.Request().Context(), inv.TestID)
+	if err != nil {
+		return views.CandidateView{}, err
+	}
+	return views.CandidateView{Invitation: inv, Test: t, QuestionCount: t.QuestionCount, Action: tokenPath(inv)}, nil
+}
+
+// showCandidate is GET /t/{token}: the page for wherever the candidate is.
+func (s *Server) showCandidate(c echo.Context) error {
+	ctx := c.Request().Context()
+	inv, ok, err := s.candidateInvitation(c)
+	if !ok {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if refused, err := s.refusal(c, inv); refused {
+		return err
+	}
+	if inv.Status == store.StatusStarted && inv.DeadlineAt != nil && !s.db.Now().Before(*inv.DeadlineAt) {
+		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, "time ran out"); err != nil {
+			return err
+		}
+		return s.finished(c, inv)
+	}
+	if inv.Status == store.StatusInvited {
+		if inv, err = s.db.OpenInvitation(ctx, inv.ID); err != nil {
+			return err
+		}
+	}
+	v, err := s.candidateView(c, inv)
+	if err != nil {
+		return err
+	}
+	switch {
+	case inv.Status == store.StatusCompleted:
+		return render(c, http.StatusOK, views.CandidateDonePage(s.candidatePage(c, v.Test.Name), v))
+	case inv.Status == store.StatusStarted:
+		return s.renderAttempt(c, v, "", http.StatusOK)
+	case inv.Placeholder:
+		return render(c, http.StatusOK, views.CandidateDetailsPage(s.candidatePage(c, v.Test.Name), v, views.DetailsForm{}))
+	default:
+		return render(c, http.StatusOK, views.CandidateIntroPage(s.candidatePage(c, v.Test.Name), v))
+	}
+}
+
+func (s *Server) renderAttempt(c echo.Context, v views.CandidateView, notice string, status int) error {
+	ctx := c.Request().Context()
+	qs, err := s.db.Questions(ctx, v.Invitation.TestID)
+	if err != nil {
+		return err
+	}
+	answers, err := s.db.Answers(ctx, v.Invitation.ID)
+	if err != nil {
+		return err
+	}
+	left := time.Duration(0)
+	deadline := ""
+	if d := v.Invitation.DeadlineAt; d != nil {
+		left = max(0, d.Sub(s.db.Now()))
+		deadline = d.UTC().Format(time.RFC3339)
+	}
+	remaining := fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)
+	return render(c, status, views.CandidateAttemptPage(s.candidatePage(c, v.Test.Name), views.AttemptView{
+		CandidateView: v, Questions: qs, Answers: answers, Deadline: deadline, Remaining: remaining, Notice: notice,
+	}))
+}
+
+// finished sends a candidate whose attempt is complete on: to the
+// invitation's redirectUrl when it has one, else to the completion page.
+func (s *Server) finished(c echo.Context, inv store.Invitation) error {
+	if inv.RedirectURL != "" {
+		return c.Redirect(http.StatusSeeOther, inv.RedirectURL)
+	}
+	return c.Redirect(http.StatusSeeOther, tokenPath(inv))
+}
+
+// saveDetails replaces generated stand-ins with what the candidate typed.
+func (s *Server) saveDetails(c echo.Context) error {
+	inv, ok, err := s.candidateInvitation(c)
+	if !ok {
+		return err
+	}
+	if refused, err := s.refusal(c, inv); refused {
+		return err
+	}
+	f := views.DetailsForm{Name: c.FormValue("name"), Email: c.FormValue("email")}
+	_, err = s.db.UpdateCandidateDetails(c.Request().Context(), inv.ID, f.Name, f.Email)
+	if fe, bad := asFieldErrors(err); bad {
+		v, verr := s.candidateView(c, inv)
+		if verr != nil {
+			return verr
+		}
+		f.Errors = fe
+		return render(c, http.StatusUnprocessableEntity, views.CandidateDetailsPage(s.candidatePage(c, v.Test.Name), v, f))
+	}
+	if err != nil && !errors.Is(err, store.ErrNotUsable) {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, tokenPath(inv))
+}
+
+// startAttempt begins the timed test.
+func (s *Server) startAttempt(c echo.Context) error {
+	inv, ok, err := s.candidateInvitation(c)
+	if !ok {
+		return err
+	}
+	if refused, err := s.refusal(c, inv); refused {
+		return err
+	}
+	if inv.Placeholder {
+		return c.Redirect(http.StatusSeeOther, tokenPath(inv)) // details first
+	}
+	if _, err := s.db.StartInvitation(c.Request().Context(), inv.ID); err != nil && !errors.Is(err, store.ErrNotUsable) {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, tokenPath(inv))
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+// Public links: /l/{slug} lets anyone register for a link that allows
+// self-registration, within its window, uses and state.
+
+// openPublicLink loads a link by slug and answers with a refusal page when
+// it takes no registrations (ok=false).
+func (s *Server) openPublicLink(c echo.Context) (store.TestLink, store.Test, bool, error) {
+	ctx := c.Request().Context()
+	link, err := s.db.LinkBySlug(ctx, c.Param("slug"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !link.Public) {
+		return link, store.Test{}, false, s.candidateMessage(c, http.StatusNotFound, "This test link is not valid",
+			"Check that you opened the whole link. If it still does not work, ask the person who shared it for a new one.")
+	}
+	if err != nil {
+		return link, store.Test{}, false, err
+	}
+	t, err := s.db.Test(ctx, link.TestID)
+	if err != nil {
+		return link, t, false, err
+	}
+	now := s.db.Now()
+	p := s.candidatePage(c, t.Name)
+	switch {
+	case link.Disabled() || t.Archived():
+		return link, t, false, s.candidateMessage(c, http.StatusGone, "Registration is closed",
+			"This test no longer takes registrations.")
+	case link.ValidFrom != nil && link.ValidFrom.After(now):
+		return link, t, false, s.candidateMessage(c, http.StatusForbidden, "Registration is not open yet",
+			"You can register from "+p.When(*link.ValidFrom)+". Come back then with the same link.")
+	case link.ValidUntil != nil && !link.ValidUntil.After(now), link.ExpiresAt != nil && !link.ExpiresAt.After(now):
+		return link, t, false, s.candidateMessage(c, http.StatusGone, "Registration is closed",
+			"The time to register for this test has passed.")
+	}
+	return link, t, true, nil
+}
+
+func (s *Server) publicLinkForm(c echo.Context) error {
+	_, t, ok, err := s.openPublicLink(c)
+	if !ok {
+		return err
+	}
+	return render(c, http.StatusOK, views.PublicRegisterPage(s.candidatePage(c, t.Name), t, c.Request().URL.Path, views.RegisterForm{}))
+}
+
+// publicRegister makes the invitation and sends the candidate on to it. An
+// address that already has an invitation on the link is not handed its
+// test URL: anyone could type someone else's address.
+func (s *Server) publicRegister(c echo.Context) error {
+	link, t, ok, err := s.openPublicLink(c)
+	if !ok {
+		return err
+	}
+	f := views.RegisterForm{Name: c.FormValue("name"), Email: c.FormValue("email")}
+	res, err := s.db.Invite(c.Request().Context(), store.NewInvitation{
+		TestID: link.TestID, LinkID: link.ID, Name: f.Name, Email: f.Email,
+		Source: store.SourcePublic, Actor: "candidate",
+	})
+	status := http.StatusUnprocessableEntity
+	switch fe, bad := asFieldErrors(err); {
+	case bad:
+		f.Errors = fe
+	case errors.Is(err, store.ErrClosed):
+		f.Problem = "Registration is closed: " + err.Error()
+		status = http.StatusGone
+	case err != nil:
+		return err
+	case !res.Created && !res.Reopened:
+		f.Problem = "This email address is already registered for this test. Use the personal link you were given when you registered."
+		status = http.StatusConflict
+	default:
+		return c.Redirect(http.StatusSeeOther, tokenPath(res.Invitation))
+	}
+	return render(c, status, views.PublicRegisterPage(s.candidatePage(c, t.Name), t, c.Request().URL.Path, f))
+}
