@@ -163,3 +163,13 @@ func scoreText(inv store.Invitation) string {
 	}
 	return strconv.Itoa(*inv.Score) + " / " + strconv.Itoa(*inv.MaxScore)
 }
+
+// chose reports whether an answer picked option i.
+func chose(a store.Answer, i int) bool {
+	for _, c := range a.Choices {
+		if c == i {
+			return true
+		}
+	}
+	return false
+}

@@ -26,8 +26,8 @@ type Page struct {
 
 // Assets are the fingerprinted URLs of the static files.
 type Assets struct {
-	CSS  string
-	JS   string
+	CSS       string
+	JS        string
 	HTMX      string
 	Icon      string
 	Candidate string

@@ -424,3 +424,30 @@ func TestPublicLinkRegistration(t *testing.T) {
 		t.Fatalf("not yet open: %d", r.Code)
 	}
 }
+
+func TestRecruiterSeesAnswersAndScore(t *testing.T) {
+	f := newCandidateFixture(t, store.LinkInput{})
+	inv := f.invite(t, store.NewInvitation{})
+	f.b.post(f.token+"/start", nil)
+	f.b.post(f.token+"/answers", url.Values{f.q(0): {"1"}, f.q(1): {"1"}, f.q(2): {"Because <it> compiles fast."}, "action": {"submit"}})
+
+	rec := signIn(t, f.srv, f.db, store.RoleAdmin)
+	r := rec.get(invitationPath(inv.ID))
+	answers := r.doc.Find(`[data-testid="answers"]`)
+	if answers.Length() != 1 || !strings.Contains(answers.Find("h2").Text(), "score 1 / 2") {
+		t.Fatalf("answers section: %q", answers.Find("h2").Text())
+	}
+	marks := []string{}
+	answers.Find(`[data-testid="mark"]`).Each(func(_ int, s *goquerySelection) { marks = append(marks, s.Text()) })
+	if strings.Join(marks, ",") != "correct,wrong" {
+		t.Fatalf("marks %v", marks)
+	}
+	if got := answers.Find(`[data-testid="text-answer"]`).Text(); got != "Because <it> compiles fast." {
+		t.Fatalf("text answer %q", got)
+	}
+	r = rec.get("/invitations")
+	row := r.doc.Find(`[data-testid="invitations"] tbody tr`).First().Text()
+	if !strings.Contains(row, "1 / 2") || !strings.Contains(row, "3 May 2027 10:00 UTC") || !strings.Contains(row, "Completed") {
+		t.Fatalf("list row %q", row)
+	}
+}

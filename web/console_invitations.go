@@ -98,11 +98,20 @@ func (s *Server) invitationDetail(c echo.Context, id int64) (views.InvitationDet
 	if err != nil {
 		return views.InvitationDetail{}, err
 	}
-	return views.InvitationDetail{
+	d := views.InvitationDetail{
 		Row:        views.InvitationRow{Invitation: inv, URL: s.testURL(inv)},
 		Timeline:   timeline,
 		ExtendForm: formatLocal(inv.ExpiresAt, viewerLocation(c)),
-	}, nil
+	}
+	if inv.StartedAt != nil {
+		if d.Questions, err = s.db.Questions(ctx, inv.TestID); err != nil {
+			return d, err
+		}
+		if d.Answers, err = s.db.Answers(ctx, inv.ID); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
 }
 
 func (s *Server) showInvitation(c echo.Context) error {
