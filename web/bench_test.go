@@ -7,9 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"testgate/store"
 )
@@ -167,4 +170,58 @@ func BenchmarkIMochaReinvite(b *testing.B) {
 			b.Fatal(rec.Code)
 		}
 	}
+}
+
+// BenchmarkCandidateLanding is GET /t/{token} over real HTTP on loopback
+// with 64 concurrent connections, across 5,000 opened invitations; it
+// reports requests/second and the 99th-percentile latency.
+func BenchmarkCandidateLanding(b *testing.B) {
+	srv, db, tt, _ := benchFixture(b)
+	ctx := context.Background()
+	var paths []string
+	for i := range 5000 {
+		res, err := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, Name: "C", Email: fmt.Sprintf("c%d@example.com", i), Source: store.SourceNative})
+		if err != nil {
+			b.Fatal(err)
+		}
+		db.OpenInvitation(ctx, res.Invitation.ID)
+		paths = append(paths, "/t/"+res.Invitation.Token)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}}
+	var mu sync.Mutex
+	var latencies []time.Duration
+	var seq atomic.Int64
+	b.SetParallelism(32) // 2 cores × 32 = 64 connections
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			url := ts.URL + paths[seq.Add(1)%int64(len(paths))]
+			start := time.Now()
+			resp, err := client.Get(url)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			mine = append(mine, time.Since(start))
+			if resp.StatusCode != http.StatusOK {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+		}
+		mu.Lock()
+		latencies = append(latencies, mine...)
+		mu.Unlock()
+	})
+	b.StopTimer()
+	if len(latencies) == 0 {
+		return
+	}
+	slices.Sort(latencies)
+	b.ReportMetric(float64(len(latencies))/b.Elapsed().Seconds(), "req/s")
+	b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
 }
