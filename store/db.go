@@ -26,6 +26,8 @@ type DB struct {
 	reads  *stmtCache
 	writes *stmtCache
 	now    func() time.Time
+
+	composer Composer // renders emails for the outbox
 }
 
 // Open opens (creating it and its directory if needed) the SQLite database at

@@ -87,6 +87,9 @@ func (db *DB) CancelInvitation(ctx context.Context, id int64, actor string) (Inv
 		case !inv.Status.NotStarted():
 			return ErrAlreadyStarted
 		}
+		if err := cancelQueuedFor(ctx, tx, inv.ID, "", db.Now()); err != nil {
+			return err
+		}
 		return setStatus(ctx, tx, inv, StatusCancelled, actor, "", db.Now())
 	})
 	if err != nil {
@@ -209,6 +212,10 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 		}
 		now := db.Now()
 		if err := setStatus(ctx, tx, inv, StatusStarted, "candidate", "", now); err != nil {
+			return err
+		}
+		// Reminders not sent yet are pointless once the candidate started.
+		if err := cancelQueuedFor(ctx, tx, inv.ID, EmailReminder, now); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE invitations SET deadline_at = ? WHERE id = ?`,

@@ -114,6 +114,7 @@ type NewInvitation struct {
 	HideInstruction        *bool
 	DisableMandatoryFields *bool
 	SendEmail              *bool
+	SendEmailAt            *time.Time // schedule the email; nil: now
 	ExpiresAt              *time.Time
 	ValidFrom              *time.Time
 	ValidUntil             *time.Time
@@ -215,21 +216,39 @@ func (db *DB) Invite(ctx context.Context, n NewInvitation) (InviteResult, error)
 					return err
 				}
 				id, res.Reopened = existing.ID, true
-				return reopen(ctx, tx, existing, link, n, now)
+				if err := reopen(ctx, tx, existing, link, n, now); err != nil {
+					return err
+				}
+				return db.emailIfAsked(ctx, tx, id, n, now)
 			}
 		}
 		if err := linkOpen(ctx, tx, link, now); err != nil {
 			return err
 		}
-		id, err = insertInvitation(ctx, tx, link, n, now)
+		if id, err = insertInvitation(ctx, tx, link, n, now); err != nil {
+			return err
+		}
 		res.Created = true
-		return err
+		return db.emailIfAsked(ctx, tx, id, n, now)
 	})
 	if err != nil {
 		return InviteResult{}, err
 	}
 	res.Invitation, err = db.Invitation(ctx, id)
 	return res, err
+}
+
+// emailIfAsked queues the invitation email of a new or re-opened
+// invitation whose settings say to send it, in the same transaction.
+func (db *DB) emailIfAsked(ctx context.Context, tx *Tx, id int64, n NewInvitation, now time.Time) error {
+	inv, err := invitationTx(ctx, tx, id)
+	if err != nil || !inv.SendEmail {
+		return err
+	}
+	if err := db.enqueueEmail(ctx, tx, EmailInvitation, inv, n.SendEmailAt, now); err != nil {
+		return err
+	}
+	return addEvent(ctx, tx, id, "invitation_queued", inv.Status, inv.Status, n.Actor, "to "+inv.Email, now)
 }
 
 // inviteLink loads the link a request names (or the test's default) and

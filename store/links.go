@@ -30,6 +30,7 @@ type TestLink struct {
 	ValidUntil             *time.Time // nor after
 	Public                 bool       // anyone with /l/{slug} may register themselves
 	MaxUses                int        // 0: unlimited
+	LinkEmails
 	DisabledAt             *time.Time
 	CreatedAt              time.Time
 	UpdatedAt              time.Time
@@ -53,6 +54,18 @@ type LinkInput struct {
 	ValidUntil             *time.Time
 	Public                 bool
 	MaxUses                int
+	LinkEmails
+}
+
+// LinkEmails is a link's email wording (empty: the built-in text) and its
+// automatic reminders (0: none).
+type LinkEmails struct {
+	InviteSubject           string
+	InviteBody              string
+	ReminderSubject         string
+	ReminderBody            string
+	RemindAfterHours        int
+	RemindBeforeExpiryHours int
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,63}$`)
@@ -95,6 +108,21 @@ func (in LinkInput) Validate() FieldErrors {
 	if in.MaxUses < 0 || in.MaxUses > 1_000_000 {
 		fe["maxUses"] = "must be between 0 (unlimited) and 1000000"
 	}
+	for field, h := range map[string]int{"remindAfterHours": in.RemindAfterHours, "remindBeforeExpiryHours": in.RemindBeforeExpiryHours} {
+		if h < 0 || h > 24*365 {
+			fe[field] = "must be between 0 (no reminder) and 8760 hours"
+		}
+	}
+	for field, v := range map[string]string{"inviteSubject": in.InviteSubject, "reminderSubject": in.ReminderSubject} {
+		if len(v) > 300 || strings.ContainsAny(v, "\r\n") {
+			fe[field] = "must be one line of at most 300 characters"
+		}
+	}
+	for field, v := range map[string]string{"inviteBody": in.InviteBody, "reminderBody": in.ReminderBody} {
+		if len(v) > 20000 {
+			fe[field] = "must be at most 20000 characters"
+		}
+	}
 	return fe
 }
 
@@ -110,14 +138,16 @@ func newSlug() string {
 }
 
 const linkColumns = `id, test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction, disable_mandatory_fields,
-	send_email, expires_at, valid_from, valid_until, public, max_uses, disabled_at, created_at, updated_at`
+	send_email, expires_at, valid_from, valid_until, public, max_uses, disabled_at, created_at, updated_at,
+	invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours`
 
 func scanLink(r row) (TestLink, error) {
 	var l TestLink
-	var expires, from, until, disabled, maxUses sql.NullInt64
+	var expires, from, until, disabled, maxUses, remindAfter, remindBefore sql.NullInt64
 	var created, updated int64
 	err := r.Scan(&l.ID, &l.TestID, &l.Name, &l.Slug, &l.IsDefault, &l.CallbackURL, &l.RedirectURL, &l.HideInstruction,
-		&l.DisableMandatoryFields, &l.SendEmail, &expires, &from, &until, &l.Public, &maxUses, &disabled, &created, &updated)
+		&l.DisableMandatoryFields, &l.SendEmail, &expires, &from, &until, &l.Public, &maxUses, &disabled, &created, &updated,
+		&l.InviteSubject, &l.InviteBody, &l.ReminderSubject, &l.ReminderBody, &remindAfter, &remindBefore)
 	if errors.Is(err, sql.ErrNoRows) {
 		return TestLink{}, ErrNotFound
 	}
@@ -126,6 +156,7 @@ func scanLink(r row) (TestLink, error) {
 	}
 	l.ExpiresAt, l.ValidFrom, l.ValidUntil, l.DisabledAt = timePtr(expires), timePtr(from), timePtr(until), timePtr(disabled)
 	l.MaxUses = int(maxUses.Int64)
+	l.RemindAfterHours, l.RemindBeforeExpiryHours = int(remindAfter.Int64), int(remindBefore.Int64)
 	l.CreatedAt, l.UpdatedAt = fromMillis(created), fromMillis(updated)
 	return l, nil
 }
@@ -143,11 +174,14 @@ func insertLink(ctx context.Context, tx *Tx, testID int64, in LinkInput, isDefau
 		}
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO test_links (test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction,
-				disable_mandatory_fields, send_email, expires_at, valid_from, valid_until, public, max_uses, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				disable_mandatory_fields, send_email, expires_at, valid_from, valid_until, public, max_uses, created_at, updated_at,
+				invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			testID, strings.TrimSpace(in.Name), slug, boolInt(isDefault), in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
 			boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
-			nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), now, now).Scan(&id)
+			nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), now, now,
+			in.InviteSubject, in.InviteBody, in.ReminderSubject, in.ReminderBody,
+			nullPositive(in.RemindAfterHours), nullPositive(in.RemindBeforeExpiryHours)).Scan(&id)
 		if isUniqueViolation(err, "test_links.slug") {
 			if custom {
 				return 0, FieldErrors{"slug": "is already used by another link"}
@@ -192,11 +226,15 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 	}
 	res, err := db.w.ExecContext(ctx, `UPDATE test_links SET name = ?, slug = CASE WHEN ? = '' THEN slug ELSE ? END,
 			callback_url = ?, redirect_url = ?, hide_instruction = ?, disable_mandatory_fields = ?, send_email = ?,
-			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, updated_at = ?
+			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, updated_at = ?,
+			invite_subject = ?, invite_body = ?, reminder_subject = ?, reminder_body = ?, remind_after_hours = ?,
+			remind_before_expiry_hours = ?
 		WHERE id = ?`,
 		strings.TrimSpace(in.Name), in.Slug, in.Slug, in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
 		boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
-		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), millis(db.Now()), id)
+		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), millis(db.Now()),
+		in.InviteSubject, in.InviteBody, in.ReminderSubject, in.ReminderBody,
+		nullPositive(in.RemindAfterHours), nullPositive(in.RemindBeforeExpiryHours), id)
 	if isUniqueViolation(err, "test_links.slug") {
 		return TestLink{}, FieldErrors{"slug": "is already used by another link"}
 	}

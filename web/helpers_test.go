@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	netmail "net/mail"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"testgate/mail"
 	"testgate/store"
 )
 
@@ -32,6 +34,7 @@ func newTestServer(t testing.TB) (*Server, *store.DB) {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	db.SetComposer(mail.NewComposer(testBaseURL, &netmail.Address{Name: "Testgate", Address: "tests@testgate.test"}))
 	srv, err := New(db, Config{
 		BaseURL:    testBaseURL,
 		SessionKey: []byte("0123456789abcdef0123456789abcdef"),

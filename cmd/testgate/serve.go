@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/mail"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,7 +28,10 @@ type serveConfig struct {
 	DB                    string
 	BaseURL               string
 	SMTPURL               string
+	SMTPPassword          string
 	MailFrom              string
+	MailRate              float64
+	MailConcurrency       int
 	AllowPrivateCallbacks bool
 	WebhookSecret         string
 	SessionKey            string
@@ -42,6 +47,9 @@ func parseServeConfig(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.DB, "db", envOr("TESTGATE_DB", "./data/testgate.db"), "SQLite database file (env TESTGATE_DB)")
 	fs.StringVar(&c.BaseURL, "base-url", envOr("TESTGATE_BASE_URL", ""), "public URL used in every link and email; default http://<addr> (env TESTGATE_BASE_URL)")
 	smtpURL := fs.secret("smtp-url", "TESTGATE_SMTP_URL", "smtp://user:pass@host:port?tls=none|starttls|tls; empty keeps mail in the dev mailbox")
+	smtpPassword := fs.secret("smtp-password", "TESTGATE_SMTP_PASSWORD", "SMTP password, replacing the one in --smtp-url")
+	fs.Float64Var(&c.MailRate, "mail-rate", envFloat("TESTGATE_MAIL_RATE", 20), "emails per second at most (env TESTGATE_MAIL_RATE)")
+	fs.IntVar(&c.MailConcurrency, "mail-concurrency", int(envFloat("TESTGATE_MAIL_CONCURRENCY", 2)), "SMTP connections sending at once (env TESTGATE_MAIL_CONCURRENCY)")
 	fs.StringVar(&c.MailFrom, "mail-from", envOr("TESTGATE_MAIL_FROM", "Testgate <testgate@localhost>"), "sender address of every email (env TESTGATE_MAIL_FROM)")
 	allowPrivate := fs.bool("allow-private-callbacks", "TESTGATE_ALLOW_PRIVATE_CALLBACKS", false, "allow callbacks to loopback and private addresses")
 	webhookSecret := fs.secret("webhook-secret", "TESTGATE_WEBHOOK_SECRET", "whsec_<base64> signing secret for callbacks; generated and kept when unset")
@@ -52,7 +60,7 @@ func parseServeConfig(args []string, stderr io.Writer) (serveConfig, error) {
 	if err := fs.parse(args); err != nil {
 		return c, err
 	}
-	c.SMTPURL, c.WebhookSecret, c.SessionKey = *smtpURL, *webhookSecret, *sessionKey
+	c.SMTPURL, c.SMTPPassword, c.WebhookSecret, c.SessionKey = *smtpURL, *smtpPassword, *webhookSecret, *sessionKey
 	c.AllowPrivateCallbacks, c.BehindProxy = *allowPrivate, *behindProxy
 	return c, c.validate()
 }
@@ -75,6 +83,12 @@ func (c *serveConfig) validate() error {
 		if _, err := tgmail.ParseSMTPURL(c.SMTPURL); err != nil {
 			errs = append(errs, fmt.Errorf("--smtp-url: %w", err))
 		}
+	}
+	if c.MailRate <= 0 || c.MailRate > 10000 {
+		errs = append(errs, fmt.Errorf("--mail-rate must be between 0 and 10000 emails per second, not %v", c.MailRate))
+	}
+	if c.MailConcurrency < 1 || c.MailConcurrency > 64 {
+		errs = append(errs, fmt.Errorf("--mail-concurrency must be between 1 and 64, not %d", c.MailConcurrency))
 	}
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		errs = append(errs, fmt.Errorf("--mail-from %q is not an email address: %w", c.MailFrom, err))
@@ -102,6 +116,20 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envFloat reads a number from the environment; a bad value becomes NaN,
+// which validation then refuses with the setting named.
+func envFloat(name string, def float64) float64 {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return f
 }
 
 func validWebhookSecret(s string) bool {
@@ -188,17 +216,27 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	from, _ := mail.ParseAddress(cfg.MailFrom)
+	db.SetComposer(tgmail.NewComposer(cfg.BaseURL, from))
+	newSender := func() (tgmail.Sender, error) { return tgmail.DevMailbox{}, nil }
 	mailMode := "dev mailbox (no --smtp-url)"
 	if cfg.SMTPURL != "" {
 		smtp, _ := tgmail.ParseSMTPURL(cfg.SMTPURL)
+		if cfg.SMTPPassword != "" {
+			smtp.Password = cfg.SMTPPassword
+		}
 		mailMode = smtp.String()
+		newSender = func() (tgmail.Sender, error) { return tgmail.NewSMTPSender(smtp, from) }
 	}
+	outbox := &tgmail.Worker{DB: db, NewSender: newSender, Rate: cfg.MailRate, Concurrency: cfg.MailConcurrency, Log: log}
 	log.Info("testgate listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB,
 		"mail", mailMode, "startup", time.Since(started).Round(time.Millisecond))
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	go sweepInvitations(ctx, db, log, 15*time.Second)
+	mailDone := make(chan struct{})
+	go func() { outbox.Run(ctx); close(mailDone) }()
 	select {
 	case err := <-errc:
 		return err
@@ -209,6 +247,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	select { // the email in flight is finished, the rest stays queued
+	case <-mailDone:
+	case <-shutdownCtx.Done():
+		log.Warn("mail worker did not stop in time")
 	}
 	log.Info("stopped")
 	return nil
@@ -227,6 +270,13 @@ func sweepInvitations(ctx context.Context, db *store.DB, log *slog.Logger, every
 			submitted, err = db.CompleteOverdue(ctx)
 			if submitted > 0 {
 				log.Info("overdue attempts submitted", "count", submitted)
+			}
+		}
+		if err == nil {
+			var reminded int
+			reminded, err = db.QueueDueReminders(ctx)
+			if reminded > 0 {
+				log.Info("reminders queued", "count", reminded)
 			}
 		}
 		switch {

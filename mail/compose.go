@@ -1,0 +1,195 @@
+package mail
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	htmltemplate "html/template"
+	"net/mail"
+	"strings"
+	"text/template"
+
+	"testgate/store"
+)
+
+// Composer renders invitation and reminder emails: a plain-text body from
+// the link's wording (or the built-in one) and an HTML alternative around
+// it with a clear call to action. It implements store.Composer.
+type Composer struct {
+	baseURL string
+	domain  string // of the sender, for Message-IDs
+}
+
+// NewComposer makes a composer for test URLs under baseURL and Message-IDs
+// in the sender's domain.
+func NewComposer(baseURL string, from *mail.Address) *Composer {
+	domain := "testgate.local"
+	if at := strings.LastIndexByte(from.Address, '@'); at >= 0 && at < len(from.Address)-1 {
+		domain = from.Address[at+1:]
+	}
+	return &Composer{baseURL: strings.TrimSuffix(baseURL, "/"), domain: domain}
+}
+
+// TemplateData is what a recruiter's wording may use, e.g. {{.CandidateName}}.
+type TemplateData struct {
+	CandidateName   string
+	TestName        string
+	TestURL         string
+	ExpiresAt       string // "31 Jan 2027 18:00 UTC", or empty
+	DurationMinutes int
+	LinkName        string
+}
+
+// Built-in wording, used when a link sets none.
+const (
+	DefaultInviteSubject = `Your invitation to {{.TestName}}`
+	DefaultInviteBody    = `Hello {{.CandidateName}},
+
+You are invited to take the test "{{.TestName}}". It takes {{.DurationMinutes}} minutes; the timer starts when you press Start, so begin when you have the time.
+
+Start the test: {{.TestURL}}
+{{if .ExpiresAt}}
+Please finish before {{.ExpiresAt}}, when the invitation expires.
+{{end}}
+Good luck!`
+	DefaultReminderSubject = `Reminder: {{.TestName}} is waiting for you`
+	DefaultReminderBody    = `Hello {{.CandidateName}},
+
+This is a reminder that you have not taken the test "{{.TestName}}" yet. It takes {{.DurationMinutes}} minutes.
+
+Start the test: {{.TestURL}}
+{{if .ExpiresAt}}
+The invitation expires on {{.ExpiresAt}}.
+{{end}}
+Good luck!`
+)
+
+// MessageID returns a new globally unique Message-ID, without brackets.
+func (c *Composer) MessageID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b) + "@" + c.domain
+}
+
+// Data is what an email about this invitation can say.
+func (c *Composer) Data(d store.EmailData) TemplateData {
+	td := TemplateData{
+		CandidateName: d.Invitation.Name, TestName: d.Test.Name, TestURL: c.baseURL + "/t/" + d.Invitation.Token,
+		DurationMinutes: d.Test.DurationMinutes, LinkName: d.Link.Name,
+	}
+	if d.Invitation.ExpiresAt != nil {
+		td.ExpiresAt = d.Invitation.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC")
+	}
+	return td
+}
+
+// Compose renders the email of an invitation.
+func (c *Composer) Compose(d store.EmailData) (store.Email, error) {
+	subject, body := d.Link.InviteSubject, d.Link.InviteBody
+	defSubject, defBody, action := DefaultInviteSubject, DefaultInviteBody, "Start the test"
+	if d.Kind == store.EmailReminder {
+		subject, body = d.Link.ReminderSubject, d.Link.ReminderBody
+		defSubject, defBody = DefaultReminderSubject, DefaultReminderBody
+	}
+	if strings.TrimSpace(subject) == "" {
+		subject = defSubject
+	}
+	if strings.TrimSpace(body) == "" {
+		body = defBody
+	}
+	return Render(subject, body, action, c.Data(d))
+}
+
+// Render executes a subject and body written with placeholders. The text
+// part is the body as written; the HTML part escapes it, keeps its
+// paragraphs, links the test URL and adds a button.
+func Render(subject, body, action string, data TemplateData) (store.Email, error) {
+	s, err := execute("subject", subject, data)
+	if err != nil {
+		return store.Email{}, err
+	}
+	text, err := execute("body", body, data)
+	if err != nil {
+		return store.Email{}, err
+	}
+	var html bytes.Buffer
+	err = htmlLayout.Execute(&html, htmlData{
+		Subject: oneLine(s), Paragraphs: paragraphs(text, data.TestURL), Action: action, URL: data.TestURL,
+	})
+	if err != nil {
+		return store.Email{}, err
+	}
+	return store.Email{Subject: oneLine(s), Text: strings.TrimSpace(text) + "\n", HTML: html.String()}, nil
+}
+
+// ValidateTemplate reports whether a recruiter's wording parses and runs
+// against sample data, in words fit for a form.
+func ValidateTemplate(text string) error {
+	_, err := execute("preview", text, TemplateData{CandidateName: "Ada Lovelace", TestName: "Sample test",
+		TestURL: "https://example.com/t/sample", ExpiresAt: "31 Jan 2027 18:00 UTC", DurationMinutes: 30, LinkName: "Sample link"})
+	return err
+}
+
+func execute(name, text string, data TemplateData) (string, error) {
+	t, err := template.New(name).Option("missingkey=error").Parse(text)
+	if err != nil {
+		return "", fmt.Errorf("cannot be read: %s", strings.TrimPrefix(err.Error(), "template: "))
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("cannot be filled in: %s", strings.TrimPrefix(err.Error(), "template: "))
+	}
+	if b.Len() > 100_000 {
+		return "", fmt.Errorf("is too long once filled in")
+	}
+	return b.String(), nil
+}
+
+// oneLine makes a header value of s: line breaks become spaces, so no
+// name or wording can add a header.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.NewReplacer("\r", " ", "\n", " ").Replace(s)), " ")
+}
+
+// paragraph is a run of text with the test URL, if present, linked.
+type paragraph struct {
+	Before, Link, After string
+}
+
+func paragraphs(text, url string) []paragraph {
+	var out []paragraph
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if i := strings.Index(p, url); url != "" && i >= 0 {
+			out = append(out, paragraph{Before: p[:i], Link: url, After: p[i+len(url):]})
+		} else {
+			out = append(out, paragraph{Before: p})
+		}
+	}
+	return out
+}
+
+type htmlData struct {
+	Subject    string
+	Paragraphs []paragraph
+	Action     string
+	URL        string
+}
+
+var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Subject}}</title></head>
+<body style="margin:0;padding:24px;background:#f5f6f8;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#1d232b;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #d9dde3;border-radius:8px;">
+<tr><td style="padding:24px;font-size:16px;line-height:1.5;">
+{{range .Paragraphs}}<p style="margin:0 0 16px;white-space:pre-line;">{{.Before}}{{if .Link}}<a href="{{.Link}}" style="color:#1f5fbf;">{{.Link}}</a>{{end}}{{.After}}</p>
+{{end}}<p style="margin:24px 0 8px;"><a href="{{.URL}}" style="display:inline-block;background:#1f5fbf;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 24px;border-radius:6px;">{{.Action}}</a></p>
+</td></tr>
+</table>
+</body>
+</html>
+`))

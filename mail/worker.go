@@ -1,0 +1,161 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"testgate/store"
+)
+
+// Worker drains the outbox: it leases due messages, sends them at no more
+// than Rate per second over Concurrency connections, and records each
+// outcome. A message left "sending" by a crash is leased again when its
+// lease runs out, with the same Message-ID.
+type Worker struct {
+	DB          *store.DB
+	NewSender   func() (Sender, error)
+	Rate        float64 // messages per second, all connections together
+	Concurrency int
+	MaxAttempts int           // then the message is failed
+	Backoff     time.Duration // first retry delay; doubles each attempt
+	Lease       time.Duration
+	Poll        time.Duration // how often to look for due messages when idle
+	Log         *slog.Logger
+
+	wake chan struct{}
+	once sync.Once
+}
+
+func (w *Worker) defaults() {
+	w.once.Do(func() {
+		if w.Concurrency < 1 {
+			w.Concurrency = 1
+		}
+		if w.Rate <= 0 {
+			w.Rate = 20
+		}
+		if w.MaxAttempts < 1 {
+			w.MaxAttempts = 8
+		}
+		if w.Backoff <= 0 {
+			w.Backoff = 30 * time.Second
+		}
+		if w.Lease <= 0 {
+			w.Lease = 2 * time.Minute
+		}
+		if w.Poll <= 0 {
+			w.Poll = time.Second
+		}
+		if w.Log == nil {
+			w.Log = slog.Default()
+		}
+		w.wake = make(chan struct{}, 1)
+	})
+}
+
+// Wake makes an idle worker look for messages now (after an enqueue).
+func (w *Worker) Wake() {
+	w.defaults()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends until ctx ends; a message in flight is finished first.
+func (w *Worker) Run(ctx context.Context) {
+	w.defaults()
+	limiter := rate.NewLimiter(rate.Limit(w.Rate), 1)
+	var wg sync.WaitGroup
+	for range w.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.loop(ctx, limiter)
+		}()
+	}
+	wg.Wait()
+}
+
+func (w *Worker) loop(ctx context.Context, limiter *rate.Limiter) {
+	sender, err := w.NewSender()
+	if err != nil {
+		w.Log.Error("mail sender", "err", err)
+		return
+	}
+	defer sender.Close()
+	// Claim small batches so that a stop leaves little to hand back.
+	batch := max(1, min(20, int(w.Rate)/w.Concurrency))
+	for ctx.Err() == nil {
+		msgs, err := w.DB.ClaimOutbox(ctx, batch, w.Lease)
+		if err != nil && ctx.Err() == nil {
+			w.Log.Error("claiming outbox", "err", err)
+		}
+		if len(msgs) == 0 {
+			select {
+			case <-ctx.Done():
+			case <-w.wake:
+			case <-time.After(w.Poll):
+			}
+			continue
+		}
+		for i, m := range msgs {
+			if limiter.Wait(ctx) != nil {
+				w.release(msgs[i:])
+				return
+			}
+			// Finish this one even if a stop arrives meanwhile.
+			w.send(context.WithoutCancel(ctx), sender, m)
+		}
+	}
+}
+
+func (w *Worker) release(msgs []store.OutboxMessage) {
+	ids := make([]int64, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.ID
+	}
+	if err := w.DB.ReleaseOutbox(context.Background(), ids); err != nil {
+		w.Log.Error("handing back unsent messages", "err", err)
+	}
+}
+
+func (w *Worker) send(ctx context.Context, sender Sender, m store.OutboxMessage) {
+	sendCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	err := sender.Deliver(sendCtx, m)
+	cancel()
+	var perm *PermanentError
+	switch {
+	case err == nil:
+		err = w.DB.MarkSent(ctx, m.ID, sender.DevMailbox())
+	case errors.As(err, &perm):
+		w.Log.Warn("email refused", "outbox_id", m.ID, "kind", m.Kind, "err", err)
+		err = w.DB.MarkFailed(ctx, m.ID, err.Error())
+	case m.Attempts >= w.MaxAttempts:
+		w.Log.Warn("email given up", "outbox_id", m.ID, "attempts", m.Attempts, "err", err)
+		err = w.DB.MarkFailed(ctx, m.ID, fmt.Sprintf("gave up after %d attempts: ", m.Attempts)+err.Error())
+	default:
+		next := w.DB.Now().Add(w.retryDelay(m.Attempts))
+		w.Log.Info("email will be retried", "outbox_id", m.ID, "attempt", m.Attempts, "next", next, "err", err)
+		err = w.DB.MarkRetry(ctx, m.ID, next, err.Error())
+	}
+	if err != nil {
+		w.Log.Error("recording email outcome", "outbox_id", m.ID, "err", err)
+	}
+}
+
+// retryDelay doubles from Backoff with each attempt, up to an hour, with
+// ±20% jitter so that a recovering server is not hit all at once.
+func (w *Worker) retryDelay(attempt int) time.Duration {
+	d := w.Backoff << min(attempt-1, 16)
+	d = min(d, time.Hour)
+	jitter := 0.8 + 0.4*rand.Float64()
+	return time.Duration(float64(d) * jitter)
+}

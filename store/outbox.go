@@ -1,0 +1,402 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Email kinds.
+const (
+	EmailInvitation = "invitation"
+	EmailReminder   = "reminder"
+)
+
+// Outbox statuses.
+const (
+	OutboxQueued    = "queued"
+	OutboxSending   = "sending"
+	OutboxSent      = "sent"
+	OutboxFailed    = "failed"
+	OutboxCancelled = "cancelled"
+)
+
+// OutboxStatuses lists the statuses in the order the console offers them.
+var OutboxStatuses = []string{OutboxQueued, OutboxSending, OutboxSent, OutboxFailed, OutboxCancelled}
+
+// Email is a rendered message.
+type Email struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// EmailData is what an email is composed from.
+type EmailData struct {
+	Kind       string
+	Invitation Invitation
+	Link       TestLink
+	Test       Test
+}
+
+// Composer renders emails. The mail package provides it; the store calls
+// it inside the transaction that enqueues, so the row holds what is sent.
+type Composer interface {
+	Compose(EmailData) (Email, error)
+	MessageID() string // a new, globally unique Message-ID (without <>)
+}
+
+// SetComposer installs the email composer; without one, invitations that
+// ask for an email are refused rather than silently not mailed.
+func (db *DB) SetComposer(c Composer) { db.composer = c }
+
+// ErrNoComposer is returned when an email is asked for but the store was
+// given no way to write one.
+var ErrNoComposer = errors.New("store: no email composer configured")
+
+// OutboxMessage is one email in the outbox.
+type OutboxMessage struct {
+	ID            int64
+	Kind          string
+	InvitationID  int64
+	Recipient     string
+	RecipientName string
+	Subject       string
+	Text          string
+	HTML          string
+	MessageID     string
+	Status        string
+	Attempts      int
+	ScheduledAt   time.Time
+	NextAttemptAt time.Time
+	LastError     string
+	SentAt        *time.Time
+	DevMailbox    bool
+	CreatedAt     time.Time
+}
+
+const outboxColumns = `id, kind, COALESCE(invitation_id, 0), recipient, recipient_name, subject, body_text, body_html, message_id,
+	status, attempts, scheduled_at, next_attempt_at, last_error, sent_at, dev_mailbox, created_at`
+
+func scanOutbox(r row) (OutboxMessage, error) {
+	var m OutboxMessage
+	var scheduled, next, created int64
+	var sent sql.NullInt64
+	err := r.Scan(&m.ID, &m.Kind, &m.InvitationID, &m.Recipient, &m.RecipientName, &m.Subject, &m.Text, &m.HTML, &m.MessageID,
+		&m.Status, &m.Attempts, &scheduled, &next, &m.LastError, &sent, &m.DevMailbox, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return OutboxMessage{}, ErrNotFound
+	}
+	if err != nil {
+		return OutboxMessage{}, err
+	}
+	m.ScheduledAt, m.NextAttemptAt, m.CreatedAt = fromMillis(scheduled), fromMillis(next), fromMillis(created)
+	m.SentAt = timePtr(sent)
+	return m, nil
+}
+
+// enqueueEmail composes an email about an invitation and writes it to the
+// outbox inside the caller's transaction. sendAt nil means now.
+func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitation, sendAt *time.Time, now time.Time) error {
+	if IsPlaceholderEmail(inv.Email) {
+		return nil // a generated stand-in: there is nobody to write to
+	}
+	if db.composer == nil {
+		return ErrNoComposer
+	}
+	link, err := scanLink(tx.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE id = ?`, inv.LinkID))
+	if err != nil {
+		return err
+	}
+	t, err := scanTest(tx.QueryRowContext(ctx, `SELECT `+testColumns+` FROM tests t WHERE t.id = ?`, inv.TestID))
+	if err != nil {
+		return err
+	}
+	email, err := db.composer.Compose(EmailData{Kind: kind, Invitation: inv, Link: link, Test: t})
+	if err != nil {
+		return fmt.Errorf("store: compose %s email: %w", kind, err)
+	}
+	at := now
+	if sendAt != nil && sendAt.After(now) {
+		at = *sendAt
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (kind, invitation_id, recipient, recipient_name, subject, body_text, body_html,
+			message_id, status, scheduled_at, next_attempt_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+		kind, inv.ID, inv.Email, inv.Name, email.Subject, email.Text, email.HTML, db.composer.MessageID(),
+		millis(at), millis(at), millis(now), millis(now))
+	return err
+}
+
+// QueueEmail writes an email about an invitation to the outbox: a resend of
+// the invitation, or a reminder. Only invitations not yet started qualify.
+func (db *DB) QueueEmail(ctx context.Context, invitationID int64, kind string, actor string) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		inv, err := invitationTx(ctx, tx, invitationID)
+		if err != nil {
+			return err
+		}
+		if !inv.Status.NotStarted() {
+			return ErrAlreadyStarted
+		}
+		if inv.Placeholder {
+			return ErrNotUsable
+		}
+		now := db.Now()
+		if err := db.enqueueEmail(ctx, tx, kind, inv, nil, now); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, inv.ID, kind+"_queued", inv.Status, inv.Status, actor, "to "+inv.Email, now)
+	})
+}
+
+// RemindNotStarted queues a reminder for every invitation of a link that
+// has not been started (and has a real address), and returns how many.
+func (db *DB) RemindNotStarted(ctx context.Context, linkID int64, actor string) (int, error) {
+	var n int
+	err := db.inTx(ctx, func(tx *Tx) error {
+		invs, err := invitationsTx(ctx, tx, `WHERE i.link_id = ? AND i.status IN ('invited', 'opened') AND i.placeholder = 0 ORDER BY i.id`, linkID)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		for _, inv := range invs {
+			if err := db.enqueueEmail(ctx, tx, EmailReminder, inv, nil, now); err != nil {
+				return err
+			}
+			if err := addEvent(ctx, tx, inv.ID, "reminder_queued", inv.Status, inv.Status, actor, "to "+inv.Email, now); err != nil {
+				return err
+			}
+		}
+		n = len(invs)
+		return nil
+	})
+	return n, err
+}
+
+func invitationsTx(ctx context.Context, tx *Tx, where string, args ...any) ([]Invitation, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+` `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Invitation
+	for rows.Next() {
+		inv, err := scanInvitation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inv)
+	}
+	return out, rows.Err()
+}
+
+// QueueDueReminders queues the automatic reminders links ask for: N hours
+// after the invitation, and N hours before it expires, once each, only
+// while the candidate has not started. It returns how many it queued.
+func (db *DB) QueueDueReminders(ctx context.Context) (int, error) {
+	var n int
+	err := db.inTx(ctx, func(tx *Tx) error {
+		now := db.Now()
+		after, err := invitationsTx(ctx, tx, `JOIN test_links rl ON rl.id = i.link_id
+			WHERE i.status IN ('invited', 'opened') AND i.placeholder = 0 AND i.reminded_after_at IS NULL
+			AND rl.remind_after_hours IS NOT NULL AND i.invited_at + rl.remind_after_hours * 3600000 <= ? LIMIT 500`, millis(now))
+		if err != nil {
+			return err
+		}
+		before, err := invitationsTx(ctx, tx, `JOIN test_links rl ON rl.id = i.link_id
+			WHERE i.status IN ('invited', 'opened') AND i.placeholder = 0 AND i.reminded_before_at IS NULL
+			AND rl.remind_before_expiry_hours IS NOT NULL AND i.expires_at IS NOT NULL AND i.expires_at > ?
+			AND i.expires_at - rl.remind_before_expiry_hours * 3600000 <= ? LIMIT 500`, millis(now), millis(now))
+		if err != nil {
+			return err
+		}
+		for _, batch := range []struct {
+			invs   []Invitation
+			column string
+			detail string
+		}{{after, "reminded_after_at", "automatic, after invitation"}, {before, "reminded_before_at", "automatic, before expiry"}} {
+			for _, inv := range batch.invs {
+				if err := db.enqueueEmail(ctx, tx, EmailReminder, inv, nil, now); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE invitations SET `+batch.column+` = ? WHERE id = ?`, millis(now), inv.ID); err != nil {
+					return err
+				}
+				if err := addEvent(ctx, tx, inv.ID, "reminder_queued", inv.Status, inv.Status, "system", batch.detail, now); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// ClaimOutbox leases up to n due messages for sending: queued ones whose
+// time has come, and ones left "sending" by a worker whose lease ran out
+// (a crash). Each claim counts as an attempt.
+func (db *DB) ClaimOutbox(ctx context.Context, n int, lease time.Duration) ([]OutboxMessage, error) {
+	var out []OutboxMessage
+	err := db.inTx(ctx, func(tx *Tx) error {
+		now := millis(db.Now())
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1, locked_until = ?, updated_at = ?
+			WHERE id IN (SELECT id FROM outbox
+				WHERE (status = 'queued' AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until <= ?)
+				ORDER BY next_attempt_at, id LIMIT ?)
+			RETURNING `+outboxColumns, now+lease.Milliseconds(), now, now, now, n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m, err := scanOutbox(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// MarkSent records a delivery; devMailbox marks one kept in the built-in
+// mailbox instead of sent over SMTP.
+func (db *DB) MarkSent(ctx context.Context, id int64, devMailbox bool) error {
+	now := millis(db.Now())
+	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL, last_error = '',
+		dev_mailbox = ?, updated_at = ? WHERE id = ? AND status = 'sending'`, now, boolInt(devMailbox), now, id)
+	return err
+}
+
+// MarkRetry puts a message back in the queue for another attempt.
+func (db *DB) MarkRetry(ctx context.Context, id int64, next time.Time, lastError string) error {
+	now := millis(db.Now())
+	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?, locked_until = NULL, last_error = ?,
+		updated_at = ? WHERE id = ? AND status = 'sending'`, millis(next), truncate(lastError, 1000), now, id)
+	return err
+}
+
+// MarkFailed gives up on a message, keeping the reason.
+func (db *DB) MarkFailed(ctx context.Context, id int64, lastError string) error {
+	now := millis(db.Now())
+	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'failed', locked_until = NULL, last_error = ?, updated_at = ?
+		WHERE id = ? AND status = 'sending'`, truncate(lastError, 1000), now, id)
+	return err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// RetryOutbox re-queues a failed message now.
+func (db *DB) RetryOutbox(ctx context.Context, id int64) error {
+	now := millis(db.Now())
+	res, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?, updated_at = ?
+		WHERE id = ? AND status = 'failed'`, now, now, id)
+	return rowsOrConflict(ctx, db, res, err, id)
+}
+
+// CancelOutbox withdraws a queued message.
+func (db *DB) CancelOutbox(ctx context.Context, id int64) error {
+	now := millis(db.Now())
+	res, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'queued'`, now, id)
+	return rowsOrConflict(ctx, db, res, err, id)
+}
+
+// rowsOrConflict tells "no such message" from "not in a state for that".
+func rowsOrConflict(ctx context.Context, db *DB, res sql.Result, err error, id int64) error {
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	if _, err := db.OutboxMessage(ctx, id); err != nil {
+		return err
+	}
+	return ErrConflict
+}
+
+// OutboxMessage returns one message.
+func (db *DB) OutboxMessage(ctx context.Context, id int64) (OutboxMessage, error) {
+	return scanOutbox(db.queryRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
+}
+
+// OutboxFilter narrows the outbox list.
+type OutboxFilter struct {
+	Status       string
+	Recipient    string // part of the address
+	InvitationID int64
+	DevMailbox   bool // only messages kept in the dev mailbox
+	Limit        int
+}
+
+// Outbox lists messages, newest first.
+func (db *DB) Outbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error) {
+	var conds []string
+	var args []any
+	if f.Status != "" {
+		conds, args = append(conds, "status = ?"), append(args, f.Status)
+	}
+	if r := strings.ToLower(strings.TrimSpace(f.Recipient)); r != "" {
+		conds, args = append(conds, `LOWER(recipient) LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(r)+"%")
+	}
+	if f.InvitationID != 0 {
+		conds, args = append(conds, "invitation_id = ?"), append(args, f.InvitationID)
+	}
+	if f.DevMailbox {
+		conds = append(conds, "dev_mailbox = 1")
+	}
+	q := `SELECT ` + outboxColumns + ` FROM outbox`
+	if len(conds) > 0 {
+		q += ` WHERE ` + strings.Join(conds, " AND ")
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	rows, err := db.query(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// cancelQueuedFor withdraws the queued emails of an invitation, of one kind
+// or ("") all.
+func cancelQueuedFor(ctx context.Context, tx *Tx, invitationID int64, kind string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', updated_at = ?
+		WHERE invitation_id = ? AND status = 'queued' AND (? = '' OR kind = ?)`, millis(now), invitationID, kind, kind)
+	return err
+}
+
+// ReleaseOutbox hands leased messages back unsent (a worker stopping),
+// without counting the attempt.
+func (db *DB) ReleaseOutbox(ctx context.Context, ids []int64) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'queued', attempts = attempts - 1, locked_until = NULL
+				WHERE id = ? AND status = 'sending'`, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
