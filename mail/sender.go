@@ -89,6 +89,13 @@ func (s *SMTPSender) Deliver(ctx context.Context, m store.OutboxMessage) error {
 		return nil
 	}
 	var sendErr *gomail.SendError
+	if errors.As(err, &sendErr) && sendErr.Reason == gomail.ErrSMTPReset {
+		// The server accepted the message (DATA ended well) and only the
+		// RSET after it failed: delivered. Sending it again would duplicate.
+		s.client.Close()
+		s.dialed = false
+		return nil
+	}
 	if errors.As(err, &sendErr) && sendErr.ErrorCode() >= 500 && sendErr.ErrorCode() < 600 {
 		// The server answered and refused; the connection is still good.
 		return &PermanentError{err}

@@ -1,0 +1,134 @@
+package mail
+
+import (
+	"bytes"
+	"io"
+	"mime/quotedprintable"
+	"strings"
+	"net"
+	"sync"
+	"testing"
+
+	"github.com/emersion/go-smtp"
+)
+
+// sink is a real SMTP server in-process that keeps what it receives and
+// can be told to refuse or to drop connections.
+type sink struct {
+	mu       sync.Mutex
+	messages []received
+	// refuse, when set, answers RCPT TO for an address.
+	refuse func(rcpt string) error
+	// dropAfter closes the connection after this many messages on it (0: never).
+	dropAfter int
+	srv       *smtp.Server
+	addr      string
+}
+
+type received struct {
+	From string
+	To   []string
+	Data []byte
+}
+
+func startSink(t testing.TB, addr string) *sink {
+	t.Helper()
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sink{addr: ln.Addr().String()}
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &sinkSession{sink: s, conn: c}, nil
+	}))
+	s.srv.Domain = "sink.test"
+	s.srv.AllowInsecureAuth = true
+	go s.srv.Serve(ln)
+	t.Cleanup(func() { s.srv.Close() })
+	return s
+}
+
+func (s *sink) received() []received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]received(nil), s.messages...)
+}
+
+type sinkSession struct {
+	sink *sink
+	conn *smtp.Conn
+	cur  received
+	sent int
+}
+
+func (ss *sinkSession) Reset()        { ss.cur = received{} }
+func (ss *sinkSession) Logout() error { return nil }
+func (ss *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
+	ss.cur.From = from
+	return nil
+}
+func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ss.sink.mu.Lock()
+	refuse := ss.sink.refuse
+	ss.sink.mu.Unlock()
+	if refuse != nil {
+		if err := refuse(to); err != nil {
+			return err
+		}
+	}
+	ss.cur.To = append(ss.cur.To, to)
+	return nil
+}
+func (ss *sinkSession) Data(r io.Reader) error {
+	var b bytes.Buffer
+	if _, err := io.Copy(&b, r); err != nil {
+		return err
+	}
+	ss.cur.Data = b.Bytes()
+	ss.sink.mu.Lock()
+	ss.sink.messages = append(ss.sink.messages, ss.cur)
+	drop := ss.sink.dropAfter
+	ss.sink.mu.Unlock()
+	ss.sent++
+	if drop > 0 && ss.sent >= drop {
+		go ss.conn.Close() // the server hangs up after this message
+	}
+	return nil
+}
+
+var errMailboxUnavailable = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "mailbox unavailable"}
+
+
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func portOf(addr string) int {
+	_, p, _ := net.SplitHostPort(addr)
+	n := 0
+	for _, c := range p {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+func decodeQP(t testing.TB, encoding string, body []byte) string {
+	t.Helper()
+	if !strings.EqualFold(encoding, "quoted-printable") {
+		return string(body)
+	}
+	b, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

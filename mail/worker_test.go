@@ -1,0 +1,346 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime"
+	"mime/multipart"
+	netmail "net/mail"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"testgate/store"
+)
+
+// clock is a settable time for the store, safe across worker goroutines.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+var sender = &netmail.Address{Name: "Acme Hiring", Address: "hiring@acme.test"}
+
+type mailFixture struct {
+	db    *store.DB
+	clock *clock
+	test  store.Test
+	link  store.TestLink
+}
+
+func newMailFixture(t *testing.T) *mailFixture {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "tg.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{now: time.Date(2027, 6, 1, 9, 0, 0, 0, time.UTC)}
+	db.SetClock(c.Now)
+	db.SetComposer(NewComposer("https://tests.acme.test", sender))
+	tt, _ := db.CreateTest(context.Background(), store.TestInput{Name: "Go backend", Kind: store.KindAssessment, DurationMinutes: 45}, nil)
+	link, _ := db.CreateLink(context.Background(), tt.ID, store.LinkInput{Name: "Campus", SendEmail: true})
+	return &mailFixture{db: db, clock: c, test: tt, link: link}
+}
+
+func (f *mailFixture) invite(t *testing.T, name, email string, at *time.Time) store.Invitation {
+	t.Helper()
+	res, err := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, Name: name, Email: email,
+		Source: store.SourceIMocha, SendEmailAt: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Invitation
+}
+
+// runWorker runs a worker against the SMTP address until the test ends.
+func (f *mailFixture) runWorker(t *testing.T, addr string, rate float64) *Worker {
+	t.Helper()
+	host, port, _ := strings.Cut(addr, ":")
+	cfg, err := ParseSMTPURL("smtp://" + host + ":" + port + "?tls=none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &Worker{DB: f.db, Rate: rate, Concurrency: 1, Backoff: time.Minute, MaxAttempts: 5, Lease: time.Minute,
+		Poll: 10 * time.Millisecond, NewSender: func() (Sender, error) { return NewSMTPSender(cfg, sender) }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return w
+}
+
+// waitFor polls the outbox until every message is in the status, or fails.
+func (f *mailFixture) waitFor(t *testing.T, status string, n int) []store.OutboxMessage {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		msgs, _ := f.db.Outbox(context.Background(), store.OutboxFilter{Status: status})
+		if len(msgs) == n {
+			return msgs
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	all, _ := f.db.Outbox(context.Background(), store.OutboxFilter{})
+	for _, m := range all {
+		t.Logf("outbox %d: %s attempts %d next %v err %q", m.ID, m.Status, m.Attempts, m.NextAttemptAt, m.LastError)
+	}
+	t.Fatalf("never %d %s messages", n, status)
+	return nil
+}
+
+// parts reads a received message's headers and its text and HTML parts.
+func parts(t *testing.T, data []byte) (*netmail.Message, string, string) {
+	t.Helper()
+	msg, err := netmail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mediaType, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || mediaType != "multipart/alternative" {
+		t.Fatalf("content type %q", msg.Header.Get("Content-Type"))
+	}
+	var text, html string
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(p)
+		switch {
+		case strings.HasPrefix(p.Header.Get("Content-Type"), "text/plain"):
+			text = decodeQP(t, p.Header.Get("Content-Transfer-Encoding"), body)
+		case strings.HasPrefix(p.Header.Get("Content-Type"), "text/html"):
+			html = decodeQP(t, p.Header.Get("Content-Transfer-Encoding"), body)
+		}
+	}
+	return msg, text, html
+}
+
+func TestInvitationEmailIsDelivered(t *testing.T) {
+	f := newMailFixture(t)
+	s := startSink(t, "")
+	inv := f.invite(t, "Ada Lovelace", "ada@example.com", nil)
+	queued, _ := f.db.Outbox(context.Background(), store.OutboxFilter{InvitationID: inv.ID})
+	if len(queued) != 1 || queued[0].Status != store.OutboxQueued || queued[0].Kind != store.EmailInvitation {
+		t.Fatalf("outbox after invite %+v", queued)
+	}
+	f.runWorker(t, s.addr, 100)
+	sent := f.waitFor(t, store.OutboxSent, 1)
+	got := s.received()
+	if len(got) != 1 || got[0].From != "hiring@acme.test" || len(got[0].To) != 1 || got[0].To[0] != "ada@example.com" {
+		t.Fatalf("envelope %+v", got)
+	}
+	msg, text, html := parts(t, got[0].Data)
+	testURL := "https://tests.acme.test/t/" + inv.Token
+	dec := new(mime.WordDecoder)
+	subject, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
+	if subject != "Your invitation to Go backend" || msg.Header.Get("Message-Id") != "<"+sent[0].MessageID+">" ||
+		!strings.Contains(msg.Header.Get("To"), "ada@example.com") || !strings.Contains(msg.Header.Get("From"), "hiring@acme.test") {
+		t.Fatalf("headers %v", msg.Header)
+	}
+	if !strings.Contains(text, "Hello Ada Lovelace") || !strings.Contains(text, testURL) || !strings.Contains(text, "45 minutes") {
+		t.Fatalf("text part %q", text)
+	}
+	if !strings.Contains(html, `href="`+testURL+`"`) || !strings.Contains(html, "Start the test") {
+		t.Fatalf("html part %q", html)
+	}
+	if sent[0].Attempts != 1 || sent[0].SentAt == nil || sent[0].DevMailbox {
+		t.Fatalf("row %+v", sent[0])
+	}
+}
+
+func TestServerDownThenUpDeliversOnce(t *testing.T) {
+	f := newMailFixture(t)
+	addr := freeAddr(t) // nothing listens yet
+	f.invite(t, "Bo", "bo@example.com", nil)
+	f.runWorker(t, addr, 100)
+	deadline := time.Now().Add(10 * time.Second)
+	var m store.OutboxMessage
+	for time.Now().Before(deadline) {
+		msgs, _ := f.db.Outbox(context.Background(), store.OutboxFilter{})
+		if m = msgs[0]; m.Attempts >= 1 && m.Status == store.OutboxQueued {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if m.Status != store.OutboxQueued || m.LastError == "" || !m.NextAttemptAt.After(f.clock.Now()) {
+		t.Fatalf("after a refused connection: %+v", m)
+	}
+	s := startSink(t, addr)
+	time.Sleep(50 * time.Millisecond)
+	if len(s.received()) != 0 {
+		t.Fatal("retried before its time")
+	}
+	f.clock.Add(2 * time.Minute) // past the backoff
+	f.waitFor(t, store.OutboxSent, 1)
+	time.Sleep(50 * time.Millisecond)
+	if n := len(s.received()); n != 1 {
+		t.Fatalf("delivered %d times", n)
+	}
+}
+
+func TestPermanentRefusalIsNotRetried(t *testing.T) {
+	f := newMailFixture(t)
+	s := startSink(t, "")
+	s.refuse = func(rcpt string) error {
+		if rcpt == "gone@example.com" {
+			return errMailboxUnavailable
+		}
+		return nil
+	}
+	f.invite(t, "Gone", "gone@example.com", nil)
+	f.invite(t, "Here", "here@example.com", nil)
+	f.runWorker(t, s.addr, 100)
+	failed := f.waitFor(t, store.OutboxFailed, 1)
+	f.waitFor(t, store.OutboxSent, 1)
+	if failed[0].Recipient != "gone@example.com" || !strings.Contains(failed[0].LastError, "550") || failed[0].Attempts != 1 {
+		t.Fatalf("failed row %+v", failed[0])
+	}
+	f.clock.Add(24 * time.Hour)
+	time.Sleep(100 * time.Millisecond)
+	if again, _ := f.db.OutboxMessage(context.Background(), failed[0].ID); again.Attempts != 1 || again.Status != store.OutboxFailed {
+		t.Fatalf("a permanent failure was retried: %+v", again)
+	}
+}
+
+func TestConnectionDroppedMidBatch(t *testing.T) {
+	f := newMailFixture(t)
+	s := startSink(t, "")
+	s.dropAfter = 2
+	for i := range 6 {
+		f.invite(t, "C", "c"+string(rune('a'+i))+"@example.com", nil)
+	}
+	f.runWorker(t, s.addr, 1000)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if sent, _ := f.db.Outbox(context.Background(), store.OutboxFilter{Status: store.OutboxSent}); len(sent) == 6 {
+			break
+		}
+		f.clock.Add(time.Hour) // let retries come due
+		time.Sleep(20 * time.Millisecond)
+	}
+	f.waitFor(t, store.OutboxSent, 6)
+	seen := map[string]int{}
+	for _, r := range s.received() {
+		msg, _ := netmail.ReadMessage(bytes.NewReader(r.Data))
+		seen[msg.Header.Get("Message-Id")]++
+	}
+	if len(seen) != 6 {
+		t.Fatalf("%d distinct messages received: %v", len(seen), seen)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("%s received %d times", id, n)
+		}
+	}
+}
+
+func TestCrashedSendingIsRetriedWithTheSameMessageID(t *testing.T) {
+	f := newMailFixture(t)
+	s := startSink(t, "")
+	f.invite(t, "Cy", "cy@example.com", nil)
+	// A worker claims the message and dies before sending it.
+	claimed, err := f.db.ClaimOutbox(context.Background(), 10, time.Minute)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %v %d", err, len(claimed))
+	}
+	f.runWorker(t, s.addr, 100)
+	time.Sleep(100 * time.Millisecond)
+	if len(s.received()) != 0 {
+		t.Fatal("a leased message was taken before its lease ran out")
+	}
+	f.clock.Add(2 * time.Minute)
+	sent := f.waitFor(t, store.OutboxSent, 1)
+	msg, _ := netmail.ReadMessage(bytes.NewReader(s.received()[0].Data))
+	if msg.Header.Get("Message-Id") != "<"+claimed[0].MessageID+">" || sent[0].Attempts != 2 {
+		t.Fatalf("Message-ID %q, want %q; attempts %d", msg.Header.Get("Message-Id"), claimed[0].MessageID, sent[0].Attempts)
+	}
+}
+
+func TestScheduledEmailWaitsForItsTime(t *testing.T) {
+	f := newMailFixture(t)
+	s := startSink(t, "")
+	at := f.clock.Now().Add(3 * time.Hour)
+	f.invite(t, "Di", "di@example.com", &at)
+	f.runWorker(t, s.addr, 100)
+	time.Sleep(100 * time.Millisecond)
+	f.clock.Add(2*time.Hour + 59*time.Minute)
+	time.Sleep(100 * time.Millisecond)
+	if len(s.received()) != 0 {
+		t.Fatal("sent before its time")
+	}
+	f.clock.Add(time.Minute)
+	f.waitFor(t, store.OutboxSent, 1)
+}
+
+func TestRateLimitIsHonoured(t *testing.T) {
+	f := newMailFixture(t)
+	s := startSink(t, "")
+	for i := range 10 {
+		f.invite(t, "R", "r"+string(rune('a'+i))+"@example.com", nil)
+	}
+	start := time.Now()
+	f.runWorker(t, s.addr, 20) // 20 a second: 10 messages need at least 450 ms
+	f.waitFor(t, store.OutboxSent, 10)
+	if elapsed := time.Since(start); elapsed < 450*time.Millisecond {
+		t.Fatalf("10 messages at 20/s took only %v", elapsed)
+	}
+}
+
+func TestHeaderInjectionIsImpossible(t *testing.T) {
+	f := newMailFixture(t)
+	s := startSink(t, "")
+	// The store refuses such names and addresses at the door...
+	if _, err := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, Name: "Eve\r\nBcc: spy@evil.test",
+		Email: "eve@example.com", Source: store.SourceNative}); err == nil {
+		t.Fatal("a name with a line break was accepted")
+	}
+	// ...and a row that got in anyway still makes one header line each.
+	row := store.OutboxMessage{Recipient: "eve@example.com", RecipientName: "Eve\r\nBcc: spy@evil.test",
+		Subject: "Hello\r\nBcc: spy@evil.test", Text: "hi", HTML: "<p>hi</p>", MessageID: "x1@acme.test"}
+	snd, _ := NewSMTPSender(SMTPConfig{Host: "127.0.0.1", Port: portOf(s.addr), TLS: TLSNone}, sender)
+	defer snd.Close()
+	if err := snd.Deliver(context.Background(), row); err != nil {
+		t.Fatal(err)
+	}
+	got := s.received()
+	if len(got) != 1 || len(got[0].To) != 1 || got[0].To[0] != "eve@example.com" {
+		t.Fatalf("envelope %+v", got)
+	}
+	msg, _ := netmail.ReadMessage(bytes.NewReader(got[0].Data))
+	if msg.Header.Get("Bcc") != "" || strings.Contains(string(got[0].Data), "\r\nBcc:") {
+		t.Fatalf("injected header in:\n%s", got[0].Data)
+	}
+	if _, err := Message(sender, store.OutboxMessage{Recipient: "a@example.com\r\nBcc: spy@evil.test"}); err == nil {
+		t.Fatal("a recipient with a line break was accepted")
+	}
+}
+
+func TestPlaceholderAddressesAreNeverMailed(t *testing.T) {
+	f := newMailFixture(t)
+	res, err := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, GeneratePlaceholders: true, Source: store.SourceIMocha})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msgs, _ := f.db.Outbox(context.Background(), store.OutboxFilter{InvitationID: res.Invitation.ID}); len(msgs) != 0 {
+		t.Fatalf("mail queued for a stand-in address: %+v", msgs)
+	}
+}
