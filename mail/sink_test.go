@@ -67,6 +67,15 @@ type sinkSession struct {
 func (ss *sinkSession) Reset()        { ss.cur = received{} }
 func (ss *sinkSession) Logout() error { return nil }
 func (ss *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
+	ss.sink.mu.Lock()
+	drop := ss.sink.dropAfter
+	ss.sink.mu.Unlock()
+	if drop > 0 && ss.sent >= drop {
+		// The server hangs up after acknowledging its last message, when
+		// the next one begins.
+		ss.conn.Close()
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "closing connection"}
+	}
 	ss.cur.From = from
 	return nil
 }
@@ -90,12 +99,8 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	ss.cur.Data = b.Bytes()
 	ss.sink.mu.Lock()
 	ss.sink.messages = append(ss.sink.messages, ss.cur)
-	drop := ss.sink.dropAfter
 	ss.sink.mu.Unlock()
 	ss.sent++
-	if drop > 0 && ss.sent >= drop {
-		go ss.conn.Close() // the server hangs up after this message
-	}
 	return nil
 }
 
