@@ -218,23 +218,19 @@ func (db *DB) CreateLink(ctx context.Context, testID int64, in LinkInput) (TestL
 	return db.Link(ctx, id)
 }
 
-// UpdateLink replaces a link's settings. Invitations already made keep the
-// settings they copied.
+// UpdateLink replaces a link's settings (its emails are UpdateLinkEmails'
+// business). Invitations already made keep the settings they copied.
 func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink, error) {
 	if err := in.Validate().orNil(); err != nil {
 		return TestLink{}, err
 	}
 	res, err := db.w.ExecContext(ctx, `UPDATE test_links SET name = ?, slug = CASE WHEN ? = '' THEN slug ELSE ? END,
 			callback_url = ?, redirect_url = ?, hide_instruction = ?, disable_mandatory_fields = ?, send_email = ?,
-			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, updated_at = ?,
-			invite_subject = ?, invite_body = ?, reminder_subject = ?, reminder_body = ?, remind_after_hours = ?,
-			remind_before_expiry_hours = ?
+			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, updated_at = ?
 		WHERE id = ?`,
 		strings.TrimSpace(in.Name), in.Slug, in.Slug, in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
 		boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
-		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), millis(db.Now()),
-		in.InviteSubject, in.InviteBody, in.ReminderSubject, in.ReminderBody,
-		nullPositive(in.RemindAfterHours), nullPositive(in.RemindBeforeExpiryHours), id)
+		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), millis(db.Now()), id)
 	if isUniqueViolation(err, "test_links.slug") {
 		return TestLink{}, FieldErrors{"slug": "is already used by another link"}
 	}
@@ -314,4 +310,23 @@ func (db *DB) AllLinks(ctx context.Context) ([]TestLink, error) {
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// UpdateLinkEmails replaces a link's email wording and reminder schedule.
+// The caller checks that the wording is a valid template.
+func (db *DB) UpdateLinkEmails(ctx context.Context, id int64, e LinkEmails) (TestLink, error) {
+	if err := (LinkInput{Name: "-", LinkEmails: e}).Validate().orNil(); err != nil {
+		return TestLink{}, err
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE test_links SET invite_subject = ?, invite_body = ?, reminder_subject = ?,
+			reminder_body = ?, remind_after_hours = ?, remind_before_expiry_hours = ?, updated_at = ?
+		WHERE id = ?`, e.InviteSubject, e.InviteBody, e.ReminderSubject, e.ReminderBody,
+		nullPositive(e.RemindAfterHours), nullPositive(e.RemindBeforeExpiryHours), millis(db.Now()), id)
+	if err != nil {
+		return TestLink{}, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return TestLink{}, ErrNotFound
+	}
+	return db.Link(ctx, id)
 }

@@ -153,6 +153,12 @@ func EventLabel(kind string) string {
 		return "Cancelled"
 	case "expiry_extended":
 		return "Expiry changed"
+	case "invitation_queued":
+		return "Invitation email queued"
+	case "reminder_queued":
+		return "Reminder email queued"
+	case "details_given":
+		return "Gave their name and email"
 	}
 	return kind
 }

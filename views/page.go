@@ -22,6 +22,16 @@ type Page struct {
 	Flash   string // one-off notice after a redirect
 	// Loc is the viewer's time zone (reported by the browser); nil is UTC.
 	Loc *time.Location
+	// DevMailbox is set when emails are kept in the console, not sent.
+	DevMailbox bool
+}
+
+// MailURL is where the navigation's Emails entry leads.
+func (p Page) MailURL() string {
+	if p.DevMailbox {
+		return "/mailbox"
+	}
+	return "/outbox"
 }
 
 // Assets are the fingerprinted URLs of the static files.
@@ -38,6 +48,7 @@ const (
 	SectionDashboard   = "dashboard"
 	SectionTests       = "tests"
 	SectionInvitations = "invitations"
+	SectionEmails      = "emails"
 	SectionUsers       = "users"
 	SectionAPIKeys     = "api-keys"
 )

@@ -103,6 +103,9 @@ func (s *Server) invitationDetail(c echo.Context, id int64) (views.InvitationDet
 		Timeline:   timeline,
 		ExtendForm: formatLocal(inv.ExpiresAt, viewerLocation(c)),
 	}
+	if d.Emails, err = s.db.Outbox(ctx, store.OutboxFilter{InvitationID: id}); err != nil {
+		return d, err
+	}
 	if inv.StartedAt != nil {
 		if d.Questions, err = s.db.Questions(ctx, inv.TestID); err != nil {
 			return d, err

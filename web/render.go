@@ -30,6 +30,8 @@ func (s *Server) page(c echo.Context, title, section string) views.Page {
 		Section: section,
 		Flash:   takeFlash(c),
 		Loc:     viewerLocation(c),
+
+		DevMailbox: s.cfg.DevMailbox,
 	}
 }
 

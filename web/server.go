@@ -29,6 +29,8 @@ type Config struct {
 	SessionKey []byte
 	// BehindProxy trusts X-Forwarded-For for the client address (throttling).
 	BehindProxy bool
+	// DevMailbox says emails are kept in the console instead of sent.
+	DevMailbox bool
 	Logger      *slog.Logger
 }
 
@@ -150,6 +152,16 @@ func (s *Server) routes() {
 	signedIn.GET("/invitations/:id", s.showInvitation)
 	signedIn.POST("/invitations/:id/cancel", s.cancelInvitation)
 	signedIn.POST("/invitations/:id/extend", s.extendInvitation)
+	signedIn.POST("/invitations/:id/resend", s.resendInvitation)
+	signedIn.POST("/links/:id/remind", s.remindLink)
+	signedIn.GET("/links/:id/emails", s.linkEmailsForm)
+	signedIn.POST("/links/:id/emails", s.saveLinkEmails)
+	signedIn.GET("/outbox", s.listOutbox)
+	signedIn.GET("/mailbox", s.mailbox)
+	signedIn.GET("/outbox/:id", s.showMessage)
+	signedIn.GET("/outbox/:id/html", s.messageHTML)
+	signedIn.POST("/outbox/:id/retry", s.retryMessage)
+	signedIn.POST("/outbox/:id/cancel", s.cancelMessage)
 
 	admin := signedIn.Group("/settings", s.requireAdmin)
 	admin.GET("/users", s.listUsers)

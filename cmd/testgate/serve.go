@@ -199,6 +199,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv, err := web.New(db, web.Config{
 		BaseURL: cfg.BaseURL, SessionKey: []byte(sessionKey), BehindProxy: cfg.BehindProxy, Logger: log,
+		DevMailbox: cfg.SMTPURL == "",
 	})
 	if err != nil {
 		return err

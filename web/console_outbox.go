@@ -1,0 +1,144 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+func (s *Server) listOutbox(c echo.Context) error {
+	v := views.OutboxView{Recipient: c.QueryParam("q")}
+	for _, st := range store.OutboxStatuses {
+		if c.QueryParam("status") == st {
+			v.Status = st
+		}
+	}
+	var err error
+	if v.Messages, err = s.db.Outbox(c.Request().Context(), store.OutboxFilter{Status: v.Status, Recipient: v.Recipient}); err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Outbox", views.SectionEmails), v))
+}
+
+// mailbox shows what the dev mailbox kept: every email, when no SMTP
+// server is configured.
+func (s *Server) mailbox(c echo.Context) error {
+	msgs, err := s.db.Outbox(c.Request().Context(), store.OutboxFilter{DevMailbox: true})
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Dev mailbox", views.SectionEmails), views.OutboxView{Messages: msgs, Mailbox: true}))
+}
+
+func (s *Server) outboxMessage(c echo.Context) (store.OutboxMessage, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return store.OutboxMessage{}, err
+	}
+	return s.db.OutboxMessage(c.Request().Context(), id)
+}
+
+func (s *Server) showMessage(c echo.Context) error {
+	m, err := s.outboxMessage(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.MessagePage(s.page(c, m.Subject, views.SectionEmails), m))
+}
+
+// messageHTML serves an email's HTML part for the preview frame. Emails
+// carry inline styles, so this response has its own policy: styles and
+// images only, no script, framed by this site alone, sandboxed.
+func (s *Server) messageHTML(c echo.Context) error {
+	m, err := s.outboxMessage(c)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; frame-ancestors 'self'; sandbox")
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	return c.HTMLBlob(http.StatusOK, []byte(m.HTML))
+}
+
+func (s *Server) retryMessage(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	err = s.db.RetryOutbox(c.Request().Context(), id)
+	if errors.Is(err, store.ErrConflict) {
+		return echo.NewHTTPError(http.StatusConflict, "Only a failed email can be retried.")
+	}
+	if err != nil {
+		return err
+	}
+	if err := setFlash(c, "The email is queued again."); err != nil {
+		return err
+	}
+	return redirect(c, "/outbox/"+strconv.FormatInt(id, 10))
+}
+
+func (s *Server) cancelMessage(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	err = s.db.CancelOutbox(c.Request().Context(), id)
+	if errors.Is(err, store.ErrConflict) {
+		return echo.NewHTTPError(http.StatusConflict, "Only a queued email can be cancelled.")
+	}
+	if err != nil {
+		return err
+	}
+	if err := setFlash(c, "The email will not be sent."); err != nil {
+		return err
+	}
+	return redirect(c, "/outbox/"+strconv.FormatInt(id, 10))
+}
+
+// resendInvitation queues the invitation email again.
+func (s *Server) resendInvitation(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	err = s.db.QueueEmail(c.Request().Context(), id, store.EmailInvitation, s.userActor(c))
+	switch {
+	case errors.Is(err, store.ErrAlreadyStarted), errors.Is(err, store.ErrNotUsable):
+		return echo.NewHTTPError(http.StatusConflict, "This invitation can no longer be emailed: the candidate started, or gave no address yet.")
+	case err != nil:
+		return err
+	}
+	if err := setFlash(c, "The invitation email is queued."); err != nil {
+		return err
+	}
+	return redirect(c, invitationPath(id))
+}
+
+// remindLink queues a reminder for everyone on a link who has not started.
+func (s *Server) remindLink(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.Link(c.Request().Context(), id); err != nil {
+		return err
+	}
+	n, err := s.db.RemindNotStarted(c.Request().Context(), id, s.userActor(c))
+	if err != nil {
+		return err
+	}
+	msg := "Nobody to remind: every candidate of this link has started."
+	if n > 0 {
+		msg = "Reminder queued for " + strconv.Itoa(n) + " candidate(s) who have not started."
+	}
+	if err := setFlash(c, msg); err != nil {
+		return err
+	}
+	return redirect(c, linkPath(id))
+}
