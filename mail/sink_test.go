@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"io"
 	"mime/quotedprintable"
-	"strings"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 
@@ -105,7 +105,6 @@ func (ss *sinkSession) Data(r io.Reader) error {
 }
 
 var errMailboxUnavailable = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "mailbox unavailable"}
-
 
 func freeAddr(t testing.TB) string {
 	t.Helper()

@@ -31,9 +31,9 @@ type TestLink struct {
 	Public                 bool       // anyone with /l/{slug} may register themselves
 	MaxUses                int        // 0: unlimited
 	LinkEmails
-	DisabledAt             *time.Time
-	CreatedAt              time.Time
-	UpdatedAt              time.Time
+	DisabledAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Disabled reports whether the link has been switched off.

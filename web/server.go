@@ -31,7 +31,7 @@ type Config struct {
 	BehindProxy bool
 	// DevMailbox says emails are kept in the console instead of sent.
 	DevMailbox bool
-	Logger      *slog.Logger
+	Logger     *slog.Logger
 }
 
 // Server holds the handlers' dependencies.
