@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	netmail "net/mail"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"testgate/mail"
 	"testgate/store"
 )
 
@@ -52,6 +54,7 @@ func startHTTPServer(t *testing.T) (string, *store.DB) {
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
 	srv, db := newTestServer(t)
+	db.SetComposer(mail.NewComposer(base, &netmail.Address{Address: "tests@testgate.test"}))
 	srv2, err := New(db, Config{BaseURL: base, SessionKey: srv.cfg.SessionKey, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -287,5 +290,66 @@ func TestBrowserInviteFindCancel(t *testing.T) {
 	invs, _, _ := db.Invitations(ctx, store.InvitationFilter{Query: "priya"})
 	if len(invs) != 1 || invs[0].Status != store.StatusCancelled {
 		t.Fatalf("stored %+v", invs)
+	}
+}
+
+// TestBrowserDevMailboxToCandidate: a recruiter invites with email, finds
+// the message in the dev mailbox and follows its link to the candidate page.
+func TestBrowserDevMailboxToCandidate(t *testing.T) {
+	base, db := startHTTPServer(t)
+	ctx := context.Background()
+	db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"})
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go backend", Kind: store.KindAssessment, DurationMinutes: 30,
+		Instructions: "Work alone."}, []store.QuestionInput{{Text: "Why Go?", Kind: store.QuestionText}})
+	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Campus", SendEmail: true})
+	worker := &mail.Worker{DB: db, NewSender: func() (mail.Sender, error) { return mail.DevMailbox{}, nil }, Poll: 20 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { worker.Run(wctx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+
+	b := startBrowser(t)
+	do(t, b,
+		chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(css("#f-email"), "admin@example.com"),
+		chromedp.SendKeys(css("#f-password"), "admin password"),
+		chromedp.Click(css(`form[action="/login"] button`)),
+		chromedp.WaitVisible(css(`[data-testid="current-user"]`)),
+		chromedp.Navigate(base+"/links/"+idStr(link.ID)),
+		chromedp.SendKeys(css("#invite-panel #f-name"), "Mina Park"),
+		chromedp.SendKeys(css("#invite-panel #f-email"), "mina@example.com"),
+		chromedp.Click(css(`[data-testid="invite-submit"]`)),
+		chromedp.WaitVisible(css(`[data-testid="invite-result"]`)),
+	)
+	// The worker delivers to the dev mailbox within moments.
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if msgs, _ := db.Outbox(ctx, store.OutboxFilter{DevMailbox: true}); len(msgs) == 1 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	do(t, b,
+		chromedp.Navigate(base+"/mailbox"),
+		chromedp.WaitVisible(css(`[data-testid="message-link"]`)),
+	)
+	checkA11y(t, b, "/mailbox")
+	do(t, b, chromedp.Click(css(`[data-testid="message-link"]`)), chromedp.WaitVisible(css(`[data-testid="message-subject"]`)))
+	if got := text(t, b, `[data-testid="message-subject"]`); got != "Your invitation to Go backend" {
+		t.Fatalf("subject %q", got)
+	}
+	checkA11y(t, b, "message page")
+	screenshot(t, b, "07-mailbox-message")
+	// Follow the link in the email's HTML part, as the candidate would.
+	frameURL, _ := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("iframe.email-preview").src`))
+	do(t, b, chromedp.Navigate(frameURL), chromedp.WaitVisible(css("a")))
+	href, err := chromedp.Run(b, chromedp.Evaluate[string](`[...document.querySelectorAll("a")].pop().href`))
+	if err != nil || !strings.HasPrefix(href, base+"/t/") {
+		t.Fatalf("link in the email %q %v", href, err)
+	}
+	do(t, b, chromedp.Navigate(href), chromedp.WaitVisible(css(`[data-testid="start"]`)))
+	if got := text(t, b, `[data-testid="instructions"]`); got != "Work alone." {
+		t.Fatalf("candidate page instructions %q", got)
 	}
 }
