@@ -91,8 +91,18 @@ func (w *Worker) loop(ctx context.Context, limiter *rate.Limiter) {
 		return
 	}
 	defer sender.Close()
+	// Outcomes are recorded by a second goroutine, so the next message goes
+	// out while the last one's row is written; each row still records its
+	// own message before long.
+	outcomes := make(chan outcome, 64)
+	recorded := make(chan struct{})
+	go func() {
+		w.recordAll(outcomes)
+		close(recorded)
+	}()
+	defer func() { close(outcomes); <-recorded }()
 	// Claim small batches so that a stop leaves little to hand back.
-	batch := max(1, min(20, int(w.Rate)/w.Concurrency))
+	batch := max(1, min(50, int(w.Rate)/w.Concurrency))
 	for ctx.Err() == nil {
 		msgs, err := w.DB.ClaimOutbox(ctx, batch, w.Lease)
 		if err != nil && ctx.Err() == nil {
@@ -112,7 +122,7 @@ func (w *Worker) loop(ctx context.Context, limiter *rate.Limiter) {
 				return
 			}
 			// Finish this one even if a stop arrives meanwhile.
-			w.send(context.WithoutCancel(ctx), sender, m)
+			outcomes <- w.send(context.WithoutCancel(ctx), sender, m)
 		}
 	}
 }
@@ -127,24 +137,76 @@ func (w *Worker) release(msgs []store.OutboxMessage) {
 	}
 }
 
-func (w *Worker) send(ctx context.Context, sender Sender, m store.OutboxMessage) {
+// outcome is a delivery attempt waiting to be recorded.
+type outcome struct {
+	msg        store.OutboxMessage
+	err        error
+	devMailbox bool
+}
+
+func (w *Worker) send(ctx context.Context, sender Sender, m store.OutboxMessage) outcome {
 	sendCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	err := sender.Deliver(sendCtx, m)
-	cancel()
+	defer cancel()
+	return outcome{msg: m, err: sender.Deliver(sendCtx, m), devMailbox: sender.DevMailbox()}
+}
+
+// recordWindow is how long deliveries are gathered before they are marked
+// sent together: one write per window instead of one per message, at the
+// price of resending (same Message-ID) what a crash catches unrecorded.
+const recordWindow = 10 * time.Millisecond
+
+// recordAll records outcomes as they come; deliveries are marked sent in
+// batches gathered for up to recordWindow.
+func (w *Worker) recordAll(outcomes <-chan outcome) {
+	for o := range outcomes {
+		if o.err != nil {
+			w.record(o)
+			continue
+		}
+		sent := []int64{o.msg.ID}
+		dev := o.devMailbox
+		window := time.After(recordWindow)
+	more:
+		for len(sent) < 200 {
+			select {
+			case next, ok := <-outcomes:
+				if !ok {
+					break more
+				}
+				if next.err != nil {
+					w.record(next)
+					continue
+				}
+				sent = append(sent, next.msg.ID)
+			case <-window:
+				break more
+			}
+		}
+		if err := w.DB.MarkSentAll(context.Background(), sent, dev); err != nil {
+			w.Log.Error("recording sent emails", "count", len(sent), "err", err)
+		}
+	}
+}
+
+// record writes an attempt's outcome: sent, failed for good, or queued
+// again after a backoff.
+func (w *Worker) record(o outcome) {
+	ctx, m := context.Background(), o.msg
 	var perm *PermanentError
+	var err error
 	switch {
-	case err == nil:
-		err = w.DB.MarkSent(ctx, m.ID, sender.DevMailbox())
-	case errors.As(err, &perm):
-		w.Log.Warn("email refused", "outbox_id", m.ID, "kind", m.Kind, "err", err)
-		err = w.DB.MarkFailed(ctx, m.ID, err.Error())
+	case o.err == nil:
+		err = w.DB.MarkSent(ctx, m.ID, o.devMailbox)
+	case errors.As(o.err, &perm):
+		w.Log.Warn("email refused", "outbox_id", m.ID, "kind", m.Kind, "err", o.err)
+		err = w.DB.MarkFailed(ctx, m.ID, o.err.Error())
 	case m.Attempts >= w.MaxAttempts:
-		w.Log.Warn("email given up", "outbox_id", m.ID, "attempts", m.Attempts, "err", err)
-		err = w.DB.MarkFailed(ctx, m.ID, fmt.Sprintf("gave up after %d attempts: ", m.Attempts)+err.Error())
+		w.Log.Warn("email given up", "outbox_id", m.ID, "attempts", m.Attempts, "err", o.err)
+		err = w.DB.MarkFailed(ctx, m.ID, fmt.Sprintf("gave up after %d attempts: ", m.Attempts)+o.err.Error())
 	default:
 		next := w.DB.Now().Add(w.retryDelay(m.Attempts))
-		w.Log.Info("email will be retried", "outbox_id", m.ID, "attempt", m.Attempts, "next", next, "err", err)
-		err = w.DB.MarkRetry(ctx, m.ID, next, err.Error())
+		w.Log.Info("email will be retried", "outbox_id", m.ID, "attempt", m.Attempts, "next", next, "err", o.err)
+		err = w.DB.MarkRetry(ctx, m.ID, next, o.err.Error())
 	}
 	if err != nil {
 		w.Log.Error("recording email outcome", "outbox_id", m.ID, "err", err)

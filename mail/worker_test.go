@@ -38,7 +38,7 @@ type mailFixture struct {
 	link  store.TestLink
 }
 
-func newMailFixture(t *testing.T) *mailFixture {
+func newMailFixture(t testing.TB) *mailFixture {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "tg.db"))
 	if err != nil {
@@ -67,6 +67,8 @@ func (f *mailFixture) invite(t *testing.T, name, email string, at *time.Time) st
 }
 
 // runWorker runs a worker against the SMTP address until the test ends.
+// Its lease outlasts every jump of the test clock: a lease is real time in
+// production, and a jump must not make a message in flight look abandoned.
 func (f *mailFixture) runWorker(t *testing.T, addr string, rate float64) *Worker {
 	t.Helper()
 	host, port, _ := strings.Cut(addr, ":")
@@ -74,7 +76,7 @@ func (f *mailFixture) runWorker(t *testing.T, addr string, rate float64) *Worker
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &Worker{DB: f.db, Rate: rate, Concurrency: 1, Backoff: time.Minute, MaxAttempts: 5, Lease: time.Minute,
+	w := &Worker{DB: f.db, Rate: rate, Concurrency: 1, Backoff: time.Minute, MaxAttempts: 5, Lease: 100000 * time.Hour,
 		Poll: 10 * time.Millisecond, NewSender: func() (Sender, error) { return NewSMTPSender(cfg, sender) }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

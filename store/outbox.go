@@ -244,11 +244,14 @@ func (db *DB) ClaimOutbox(ctx context.Context, n int, lease time.Duration) ([]Ou
 	var out []OutboxMessage
 	err := db.inTx(ctx, func(tx *Tx) error {
 		now := millis(db.Now())
+		// Two index range scans (leases run out, due queued rows), each
+		// bounded; an OR in one WHERE would scan the whole outbox.
 		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1, locked_until = ?, updated_at = ?
-			WHERE id IN (SELECT id FROM outbox
-				WHERE (status = 'queued' AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until <= ?)
-				ORDER BY next_attempt_at, id LIMIT ?)
-			RETURNING `+outboxColumns, now+lease.Milliseconds(), now, now, now, n)
+			WHERE id IN (
+				SELECT id FROM (SELECT id FROM outbox WHERE status = 'sending' AND locked_until <= ? LIMIT ?)
+				UNION ALL
+				SELECT id FROM (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?))
+			RETURNING `+outboxColumns, now+lease.Milliseconds(), now, now, n, now, n)
 		if err != nil {
 			return err
 		}
@@ -269,15 +272,32 @@ func (db *DB) ClaimOutbox(ctx context.Context, n int, lease time.Duration) ([]Ou
 // mailbox instead of sent over SMTP.
 func (db *DB) MarkSent(ctx context.Context, id int64, devMailbox bool) error {
 	now := millis(db.Now())
-	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL, last_error = '',
+	_, err := db.exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL, last_error = '',
 		dev_mailbox = ?, updated_at = ? WHERE id = ? AND status = 'sending'`, now, boolInt(devMailbox), now, id)
+	return err
+}
+
+// MarkSentAll records several deliveries in one statement.
+func (db *DB) MarkSentAll(ctx context.Context, ids []int64, devMailbox bool) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	now := millis(db.Now())
+	args := []any{now, boolInt(devMailbox), now}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		marks[i], args = "?", append(args, id)
+	}
+	// The statement varies with the batch size, so it is not cached.
+	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL, last_error = '',
+		dev_mailbox = ?, updated_at = ? WHERE status = 'sending' AND id IN (`+strings.Join(marks, ", ")+`)`, args...)
 	return err
 }
 
 // MarkRetry puts a message back in the queue for another attempt.
 func (db *DB) MarkRetry(ctx context.Context, id int64, next time.Time, lastError string) error {
 	now := millis(db.Now())
-	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?, locked_until = NULL, last_error = ?,
+	_, err := db.exec(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?, locked_until = NULL, last_error = ?,
 		updated_at = ? WHERE id = ? AND status = 'sending'`, millis(next), truncate(lastError, 1000), now, id)
 	return err
 }
@@ -285,7 +305,7 @@ func (db *DB) MarkRetry(ctx context.Context, id int64, next time.Time, lastError
 // MarkFailed gives up on a message, keeping the reason.
 func (db *DB) MarkFailed(ctx context.Context, id int64, lastError string) error {
 	now := millis(db.Now())
-	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'failed', locked_until = NULL, last_error = ?, updated_at = ?
+	_, err := db.exec(ctx, `UPDATE outbox SET status = 'failed', locked_until = NULL, last_error = ?, updated_at = ?
 		WHERE id = ? AND status = 'sending'`, truncate(lastError, 1000), now, id)
 	return err
 }

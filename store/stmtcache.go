@@ -113,3 +113,12 @@ func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 	}
 	return st.QueryContext(ctx, args...)
 }
+
+// exec runs a cached statement on the writer outside a transaction.
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := db.writes.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}

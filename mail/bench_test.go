@@ -1,0 +1,83 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"testgate/store"
+)
+
+// queueInvitations fills the outbox with n invitation emails.
+func queueInvitations(b *testing.B, f *mailFixture, n int) []store.OutboxMessage {
+	b.Helper()
+	send := true
+	for i := range n {
+		if _, err := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID,
+			Name: fmt.Sprintf("Candidate %d", i), Email: fmt.Sprintf("c%d@example.com", i), SendEmail: &send, Source: store.SourceNative}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	msgs, err := f.db.Outbox(context.Background(), store.OutboxFilter{Limit: 500})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return msgs
+}
+
+// BenchmarkOutboxToSMTP is the whole path: lease from the outbox, send over
+// one reused connection to an in-process SMTP server, record the outcome.
+func BenchmarkOutboxToSMTP(b *testing.B) {
+	f := newMailFixture(b)
+	s := startSink(b, "")
+	queueInvitations(b, f, b.N)
+	host, port, _ := strings.Cut(s.addr, ":")
+	cfg, _ := ParseSMTPURL("smtp://" + host + ":" + port + "?tls=none")
+	w := &Worker{DB: f.db, Rate: 100000, Concurrency: 1, Poll: time.Millisecond,
+		NewSender: func() (Sender, error) { return NewSMTPSender(cfg, sender) }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.ResetTimer()
+	go w.Run(ctx)
+	for {
+		s.mu.Lock()
+		n := len(s.messages)
+		s.mu.Unlock()
+		if n >= b.N {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// BenchmarkGoMailDirect sends the same messages with go-mail alone over one
+// connection: the ceiling the outbox is measured against.
+func BenchmarkGoMailDirect(b *testing.B) {
+	f := newMailFixture(b)
+	s := startSink(b, "")
+	rows := queueInvitations(b, f, min(b.N, 500))
+	host, port, _ := strings.Cut(s.addr, ":")
+	cfg, _ := ParseSMTPURL("smtp://" + host + ":" + port + "?tls=none")
+	snd, _ := NewSMTPSender(cfg, sender)
+	if err := snd.client.DialWithContext(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	defer snd.client.Close()
+	b.ResetTimer()
+	for i := range b.N {
+		// Building each message is part of sending it, as for the worker.
+		msg, err := Message(sender, rows[i%len(rows)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := snd.client.Send(msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
