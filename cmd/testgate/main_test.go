@@ -274,3 +274,22 @@ func TestBinaryShutsDownOnSIGTERM(t *testing.T) {
 		t.Fatalf("no clean stop in logs:\n%s", logs.String())
 	}
 }
+
+func TestSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "tg.db")
+	t.Setenv("TESTGATE_SMTP_PASSWORD_FILE", filepath.Join(dir, "missing"))
+	if _, _, err := runCmd(t, "serve", "--db", db); err == nil || !strings.Contains(err.Error(), "TESTGATE_SMTP_PASSWORD_FILE") {
+		t.Fatalf("missing secret file: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "key"), []byte("short\n"), 0o600)
+	t.Setenv("TESTGATE_SMTP_PASSWORD_FILE", "")
+	t.Setenv("TESTGATE_SESSION_KEY_FILE", filepath.Join(dir, "key"))
+	if _, _, err := runCmd(t, "serve", "--db", db); err == nil || !strings.Contains(err.Error(), "--session-key must be at least 32 characters") {
+		t.Fatalf("session key from a file: %v", err)
+	}
+	t.Setenv("TESTGATE_MAIL_RATE", "fast")
+	if _, _, err := runCmd(t, "serve", "--db", db); err == nil || !strings.Contains(err.Error(), "--mail-rate") {
+		t.Fatalf("bad mail rate: %v", err)
+	}
+}
