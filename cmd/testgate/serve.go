@@ -49,7 +49,7 @@ func parseServeConfig(args []string, stderr io.Writer) (serveConfig, error) {
 	smtpURL := fs.secret("smtp-url", "TESTGATE_SMTP_URL", "smtp://user:pass@host:port?tls=none|starttls|tls; empty keeps mail in the dev mailbox")
 	smtpPassword := fs.secret("smtp-password", "TESTGATE_SMTP_PASSWORD", "SMTP password, replacing the one in --smtp-url")
 	fs.Float64Var(&c.MailRate, "mail-rate", envFloat("TESTGATE_MAIL_RATE", 20), "emails per second at most (env TESTGATE_MAIL_RATE)")
-	fs.IntVar(&c.MailConcurrency, "mail-concurrency", int(envFloat("TESTGATE_MAIL_CONCURRENCY", 2)), "SMTP connections sending at once (env TESTGATE_MAIL_CONCURRENCY)")
+	fs.IntVar(&c.MailConcurrency, "mail-concurrency", envInt("TESTGATE_MAIL_CONCURRENCY", 2), "SMTP connections sending at once (env TESTGATE_MAIL_CONCURRENCY)")
 	fs.StringVar(&c.MailFrom, "mail-from", envOr("TESTGATE_MAIL_FROM", "Testgate <testgate@localhost>"), "sender address of every email (env TESTGATE_MAIL_FROM)")
 	allowPrivate := fs.bool("allow-private-callbacks", "TESTGATE_ALLOW_PRIVATE_CALLBACKS", false, "allow callbacks to loopback and private addresses")
 	webhookSecret := fs.secret("webhook-secret", "TESTGATE_WEBHOOK_SECRET", "whsec_<base64> signing secret for callbacks; generated and kept when unset")
@@ -84,7 +84,7 @@ func (c *serveConfig) validate() error {
 			errs = append(errs, fmt.Errorf("--smtp-url: %w", err))
 		}
 	}
-	if c.MailRate <= 0 || c.MailRate > 10000 {
+	if math.IsNaN(c.MailRate) || c.MailRate <= 0 || c.MailRate > 10000 {
 		errs = append(errs, fmt.Errorf("--mail-rate must be between 0 and 10000 emails per second, not %v", c.MailRate))
 	}
 	if c.MailConcurrency < 1 || c.MailConcurrency > 64 {
@@ -130,6 +130,20 @@ func envFloat(name string, def float64) float64 {
 		return math.NaN()
 	}
 	return f
+}
+
+// envInt reads a whole number from the environment; a bad value becomes
+// -1, which validation refuses.
+func envInt(name string, def int) int {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 func validWebhookSecret(s string) bool {
