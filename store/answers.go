@@ -164,7 +164,7 @@ func (db *DB) CompleteInvitation(ctx context.Context, invitationID int64, reason
 		default:
 			return ErrNotUsable
 		}
-		return complete(ctx, tx, inv, reason, db.Now())
+		return db.complete(ctx, tx, inv, reason, db.Now())
 	})
 	if err != nil {
 		return Invitation{}, err
@@ -174,7 +174,7 @@ func (db *DB) CompleteInvitation(ctx context.Context, invitationID int64, reason
 
 // complete scores each choice question (right when the chosen options are
 // exactly the correct ones) and stores the score with the completion.
-func complete(ctx context.Context, tx *Tx, inv Invitation, reason string, now time.Time) error {
+func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason string, now time.Time) error {
 	questions, err := questionsTx(ctx, tx, inv.TestID)
 	if err != nil {
 		return err
@@ -215,7 +215,7 @@ func complete(ctx context.Context, tx *Tx, inv Invitation, reason string, now ti
 	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET score = ?, max_score = ? WHERE id = ?`, score, maxScore, inv.ID); err != nil {
 		return err
 	}
-	return setStatus(ctx, tx, inv, StatusCompleted, "candidate", reason, now)
+	return db.setStatus(ctx, tx, inv, StatusCompleted, "candidate", reason, now)
 }
 
 // CompleteOverdue submits started attempts whose deadline has passed, with
@@ -240,7 +240,7 @@ func (db *DB) CompleteOverdue(ctx context.Context) (int, error) {
 		}
 		rows.Close()
 		for _, inv := range due {
-			if err := complete(ctx, tx, inv, "time ran out", now); err != nil {
+			if err := db.complete(ctx, tx, inv, "time ran out", now); err != nil {
 				return err
 			}
 		}

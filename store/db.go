@@ -27,7 +27,8 @@ type DB struct {
 	writes *stmtCache
 	now    func() time.Time
 
-	composer Composer // renders emails for the outbox
+	composer Composer       // renders emails for the outbox
+	payloads PayloadBuilder // writes callback bodies
 }
 
 // Open opens (creating it and its directory if needed) the SQLite database at

@@ -55,14 +55,20 @@ var statusColumn = map[InvitationStatus]string{
 
 // setStatus moves an invitation to a status, stamps its time and records
 // the event, inside the caller's transaction.
-func setStatus(ctx context.Context, tx *Tx, inv Invitation, to InvitationStatus, actor, detail string, now time.Time) error {
+func (db *DB) setStatus(ctx context.Context, tx *Tx, inv Invitation, to InvitationStatus, actor, detail string, now time.Time) error {
 	col := statusColumn[to]
 	_, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, `+col+` = ?, updated_at = ? WHERE id = ?`,
 		to, millis(now), millis(now), inv.ID)
 	if err != nil {
 		return err
 	}
-	return addEvent(ctx, tx, inv.ID, string(to), inv.Status, to, actor, detail, now)
+	if err := addEvent(ctx, tx, inv.ID, string(to), inv.Status, to, actor, detail, now); err != nil {
+		return err
+	}
+	if event, ok := callbackEvents[to]; ok {
+		return db.notify(ctx, tx, inv.ID, event, now)
+	}
+	return nil
 }
 
 // ErrAlreadyStarted refuses changes that only make sense before the
@@ -90,7 +96,7 @@ func (db *DB) CancelInvitation(ctx context.Context, id int64, actor string) (Inv
 		if err := cancelQueuedFor(ctx, tx, inv.ID, "", db.Now()); err != nil {
 			return err
 		}
-		return setStatus(ctx, tx, inv, StatusCancelled, actor, "", db.Now())
+		return db.setStatus(ctx, tx, inv, StatusCancelled, actor, "", db.Now())
 	})
 	if err != nil {
 		return Invitation{}, err
@@ -162,7 +168,7 @@ func (db *DB) ExpireDue(ctx context.Context) (int, error) {
 		}
 		rows.Close()
 		for _, inv := range due {
-			if err := setStatus(ctx, tx, inv, StatusExpired, "system", "expiry passed", now); err != nil {
+			if err := db.setStatus(ctx, tx, inv, StatusExpired, "system", "expiry passed", now); err != nil {
 				return err
 			}
 		}
@@ -184,7 +190,7 @@ func (db *DB) OpenInvitation(ctx context.Context, id int64) (Invitation, error) 
 		if err != nil || inv.Status != StatusInvited {
 			return err
 		}
-		return setStatus(ctx, tx, inv, StatusOpened, "candidate", "", db.Now())
+		return db.setStatus(ctx, tx, inv, StatusOpened, "candidate", "", db.Now())
 	})
 	if err != nil {
 		return Invitation{}, err
@@ -211,7 +217,7 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 			return err
 		}
 		now := db.Now()
-		if err := setStatus(ctx, tx, inv, StatusStarted, "candidate", "", now); err != nil {
+		if err := db.setStatus(ctx, tx, inv, StatusStarted, "candidate", "", now); err != nil {
 			return err
 		}
 		// Reminders not sent yet are pointless once the candidate started.

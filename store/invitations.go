@@ -83,9 +83,26 @@ type Invitation struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 
-	// Joined for display.
-	TestName string
-	LinkName string
+	// Joined from the test and link.
+	TestName     string
+	PassingScore int // percent
+	LinkName     string
+}
+
+// ScorePercent is the score as a percentage with two decimals, or nil
+// before the attempt is scored.
+func (inv Invitation) ScorePercent() *float64 {
+	if inv.Score == nil || inv.MaxScore == nil || *inv.MaxScore == 0 {
+		return nil
+	}
+	p := float64(*inv.Score*10000 / *inv.MaxScore) / 100
+	return &p
+}
+
+// Passed reports whether a scored attempt reached the test's passing score.
+func (inv Invitation) Passed() bool {
+	p := inv.ScorePercent()
+	return p != nil && *p >= float64(inv.PassingScore)
 }
 
 // Sources of invitations.
@@ -203,7 +220,7 @@ func (db *DB) Invite(ctx context.Context, n NewInvitation) (InviteResult, error)
 			}
 			if err == nil {
 				if existing.Status.NotStarted() && existing.ExpiresAt != nil && !existing.ExpiresAt.After(now) {
-					if err := setStatus(ctx, tx, existing, StatusExpired, "system", "expiry passed", now); err != nil {
+					if err := db.setStatus(ctx, tx, existing, StatusExpired, "system", "expiry passed", now); err != nil {
 						return err
 					}
 					existing.Status = StatusExpired

@@ -44,3 +44,17 @@ func (db *DB) SettingOrCreate(ctx context.Context, name string, generate func() 
 	})
 	return v, err
 }
+
+// SetSettings stores several settings in one transaction.
+func (db *DB) SetSettings(ctx context.Context, values map[string]string) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		now := millis(db.Now())
+		for name, value := range values {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?)
+				ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, value, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

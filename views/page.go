@@ -49,6 +49,8 @@ const (
 	SectionTests       = "tests"
 	SectionInvitations = "invitations"
 	SectionEmails      = "emails"
+	SectionCallbacks   = "callbacks"
+	SectionWebhooks    = "webhooks"
 	SectionUsers       = "users"
 	SectionAPIKeys     = "api-keys"
 )

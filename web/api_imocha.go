@@ -325,11 +325,6 @@ func (s *Server) imochaReport(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	var pct *float64
-	if inv.Score != nil && inv.MaxScore != nil && *inv.MaxScore > 0 {
-		p := float64(int(float64(*inv.Score)*10000/float64(*inv.MaxScore))) / 100
-		pct = &p
-	}
 	return c.JSON(http.StatusOK, struct {
 		TestInvitationID int64      `json:"testInvitationId"`
 		TestID           int64      `json:"testId"`
@@ -343,6 +338,57 @@ func (s *Server) imochaReport(c echo.Context) error {
 		AttemptedOnUtc   *time.Time `json:"attemptedOnUtc"`
 		CompletedOnUtc   *time.Time `json:"completedOnUtc"`
 		TestURL          string     `json:"testUrl"`
-	}{inv.ID, inv.TestID, inv.TestName, inv.Name, inv.Email, imochaStatus(inv.Status), inv.MaxScore, inv.Score, pct,
+	}{inv.ID, inv.TestID, inv.TestName, inv.Name, inv.Email, imochaStatus(inv.Status), inv.MaxScore, inv.Score, inv.ScorePercent(),
 		inv.StartedAt, inv.CompletedAt, s.testURL(inv)})
+}
+
+// maxReplay bounds one callback replay request.
+const maxReplay = 100
+
+// imochaReplayCallbacks: POST /v3/callbacks/process {"testinvitationIds":
+// [...]} queues a callback of each invitation's current state again.
+func (s *Server) imochaReplayCallbacks(c echo.Context) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{"The request body is not valid JSON."}})
+	}
+	var ids []int64
+	for k, v := range raw {
+		if strings.EqualFold(k, "testInvitationIds") {
+			if err := json.Unmarshal(v, &ids); err != nil {
+				return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{"'Test Invitation Ids' must be a list of numbers."}})
+			}
+		}
+	}
+	switch {
+	case len(ids) == 0:
+		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{"'Test Invitation Ids' must not be empty."}})
+	case len(ids) > maxReplay:
+		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{fmt.Sprintf("'Test Invitation Ids' must contain at most %d items.", maxReplay)}})
+	}
+	queued, err := s.db.ReplayCallbacks(c.Request().Context(), ids)
+	if err != nil {
+		return err
+	}
+	skipped := []int64{}
+	inQueue := map[int64]bool{}
+	for _, id := range queued {
+		inQueue[id] = true
+	}
+	for _, id := range ids {
+		if !inQueue[id] {
+			skipped = append(skipped, id)
+		}
+	}
+	if queued == nil {
+		queued = []int64{}
+	}
+	return c.JSON(http.StatusOK, struct {
+		Queued  []int64 `json:"queued"`
+		Skipped []int64 `json:"skipped"`
+	}{queued, skipped})
 }

@@ -106,6 +106,9 @@ func (s *Server) invitationDetail(c echo.Context, id int64) (views.InvitationDet
 	if d.Emails, err = s.db.Outbox(ctx, store.OutboxFilter{InvitationID: id}); err != nil {
 		return d, err
 	}
+	if d.Deliveries, err = s.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: id}); err != nil {
+		return d, err
+	}
 	if inv.StartedAt != nil {
 		if d.Questions, err = s.db.Questions(ctx, inv.TestID); err != nil {
 			return d, err

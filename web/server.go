@@ -31,6 +31,12 @@ type Config struct {
 	BehindProxy bool
 	// DevMailbox says emails are kept in the console instead of sent.
 	DevMailbox bool
+	// AllowPrivateCallbacks lets callbacks reach loopback and private
+	// addresses (tests, internal receivers).
+	AllowPrivateCallbacks bool
+	// WebhookSecret, when set, signs callbacks instead of the secret kept
+	// in the database.
+	WebhookSecret string
 	Logger     *slog.Logger
 }
 
@@ -42,6 +48,7 @@ type Server struct {
 	log     *slog.Logger
 	cookies *sessions.CookieStore
 	assets  map[string]static.Asset
+	secrets webhookSecrets
 	// setupDone caches "a user exists" so the first-run check costs nothing
 	// once setup is over; it never goes back to false.
 	setupDone atomic.Bool
@@ -64,7 +71,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
 	}
-	s := &Server{e: echo.New(), db: db, cfg: cfg, log: cfg.Logger, assets: assets}
+	s := &Server{e: echo.New(), db: db, cfg: cfg, log: cfg.Logger, assets: assets,
+		secrets: webhookSecrets{db: db, fixed: cfg.WebhookSecret}}
+	db.SetPayloadBuilder(s)
 	s.cookies = newCookieStore(cfg.SessionKey, base.Scheme == "https")
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.handleError
@@ -109,6 +118,7 @@ func (s *Server) routes() {
 	imocha.GET("/tests/:testId/testlinks", s.imochaTestLinks)
 	imocha.POST("/invitations/:id/cancel", s.imochaCancel)
 	imocha.GET("/reports/:id", s.imochaReport)
+	imocha.POST("/callbacks/process", s.imochaReplayCallbacks)
 
 	// Candidate pages: the token is the key; no session, no CSRF token (a
 	// forged form would need the unguessable token it posts to).
@@ -162,6 +172,9 @@ func (s *Server) routes() {
 	signedIn.GET("/outbox/:id/html", s.messageHTML)
 	signedIn.POST("/outbox/:id/retry", s.retryMessage)
 	signedIn.POST("/outbox/:id/cancel", s.cancelMessage)
+	signedIn.GET("/deliveries", s.listDeliveries)
+	signedIn.GET("/deliveries/:id", s.showDelivery)
+	signedIn.POST("/deliveries/:id/retry", s.retryDelivery)
 
 	admin := signedIn.Group("/settings", s.requireAdmin)
 	admin.GET("/users", s.listUsers)
@@ -170,6 +183,8 @@ func (s *Server) routes() {
 	admin.GET("/api-keys", s.listAPIKeys)
 	admin.POST("/api-keys", s.createAPIKey)
 	admin.POST("/api-keys/:id/revoke", s.revokeAPIKey)
+	admin.GET("/webhooks", s.webhooksPage)
+	admin.POST("/webhooks/rotate", s.rotateWebhookSecret)
 
 	// Unknown paths are a plain 404 for everyone, not a sign-in prompt: a
 	// candidate with a mistyped URL must not land on the recruiters' login.

@@ -155,12 +155,6 @@ func validWebhookSecret(s string) bool {
 	return err == nil && len(b) >= 24
 }
 
-func newWebhookSecret() (string, error) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return "whsec_" + base64.StdEncoding.EncodeToString(b), nil
-}
-
 func newSessionKey() (string, error) {
 	b := make([]byte, 48)
 	rand.Read(b)
@@ -206,14 +200,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 	if cfg.WebhookSecret == "" {
-		if _, err = db.SettingOrCreate(ctx, store.SettingWebhookSecret, newWebhookSecret); err != nil {
+		if _, err = db.SettingOrCreate(ctx, store.SettingWebhookSecret, web.NewWebhookSecret); err != nil {
 			return fmt.Errorf("webhook secret: %w", err)
 		}
 	}
 
 	srv, err := web.New(db, web.Config{
 		BaseURL: cfg.BaseURL, SessionKey: []byte(sessionKey), BehindProxy: cfg.BehindProxy, Logger: log,
-		DevMailbox: cfg.SMTPURL == "",
+		DevMailbox: cfg.SMTPURL == "", AllowPrivateCallbacks: cfg.AllowPrivateCallbacks, WebhookSecret: cfg.WebhookSecret,
 	})
 	if err != nil {
 		return err
@@ -250,8 +244,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	go sweepInvitations(ctx, db, log, 15*time.Second)
-	mailDone := make(chan struct{})
+	mailDone, callbacksDone := make(chan struct{}), make(chan struct{})
 	go func() { outbox.Run(ctx); close(mailDone) }()
+	go func() { srv.Callbacks().Run(ctx); close(callbacksDone) }()
 	select {
 	case err := <-errc:
 		return err
@@ -263,10 +258,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	select { // the email in flight is finished, the rest stays queued
-	case <-mailDone:
-	case <-shutdownCtx.Done():
-		log.Warn("mail worker did not stop in time")
+	// The email and callback in flight are finished; the rest stays queued.
+	for name, done := range map[string]chan struct{}{"mail": mailDone, "callbacks": callbacksDone} {
+		select {
+		case <-done:
+		case <-shutdownCtx.Done():
+			log.Warn("worker did not stop in time", "worker", name)
+		}
 	}
 	log.Info("stopped")
 	return nil

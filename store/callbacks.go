@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+)
+
+// Callback events, named after the status they announce.
+const (
+	EventStarted   = "invitation.started"
+	EventCompleted = "invitation.completed"
+	EventExpired   = "invitation.expired"
+	EventCancelled = "invitation.cancelled"
+)
+
+// callbackEvents maps the statuses that notify to their event.
+var callbackEvents = map[InvitationStatus]string{
+	StatusStarted: EventStarted, StatusCompleted: EventCompleted,
+	StatusExpired: EventExpired, StatusCancelled: EventCancelled,
+}
+
+// Delivery statuses.
+const (
+	DeliveryPending    = "pending"
+	DeliveryDelivering = "delivering"
+	DeliveryDelivered  = "delivered"
+	DeliveryFailed     = "failed"
+)
+
+// DeliveryStatuses lists them in the order the console offers them.
+var DeliveryStatuses = []string{DeliveryPending, DeliveryDelivering, DeliveryDelivered, DeliveryFailed}
+
+// PayloadBuilder writes a callback's JSON body in the shape of the dialect
+// that created the invitation. The web layer provides it; the store calls
+// it inside the transaction of the status change.
+type PayloadBuilder interface {
+	CallbackPayload(event string, inv Invitation, webhookID string, at time.Time) ([]byte, error)
+}
+
+// SetPayloadBuilder installs the callback payload builder; without one,
+// status changes of invitations with a callback URL record no delivery.
+func (db *DB) SetPayloadBuilder(b PayloadBuilder) { db.payloads = b }
+
+// Delivery is one callback notification.
+type Delivery struct {
+	ID            int64
+	InvitationID  int64
+	Event         string
+	URL           string
+	Payload       string
+	WebhookID     string
+	Status        string
+	Attempts      int
+	NextAttemptAt time.Time
+	ResponseCode  int
+	ResponseBody  string
+	LastError     string
+	DeliveredAt   *time.Time
+	CreatedAt     time.Time
+}
+
+const deliveryColumns = `id, invitation_id, event, url, payload, webhook_id, status, attempts, next_attempt_at,
+	COALESCE(response_code, 0), response_body, last_error, delivered_at, created_at`
+
+func scanDelivery(r row) (Delivery, error) {
+	var d Delivery
+	var next, created int64
+	var delivered sql.NullInt64
+	err := r.Scan(&d.ID, &d.InvitationID, &d.Event, &d.URL, &d.Payload, &d.WebhookID, &d.Status, &d.Attempts, &next,
+		&d.ResponseCode, &d.ResponseBody, &d.LastError, &delivered, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Delivery{}, ErrNotFound
+	}
+	if err != nil {
+		return Delivery{}, err
+	}
+	d.NextAttemptAt, d.CreatedAt, d.DeliveredAt = fromMillis(next), fromMillis(created), timePtr(delivered)
+	return d, nil
+}
+
+// notify records the callback of a status change inside its transaction.
+func (db *DB) notify(ctx context.Context, tx *Tx, invitationID int64, event string, now time.Time) error {
+	if db.payloads == nil {
+		return nil
+	}
+	inv, err := invitationTx(ctx, tx, invitationID)
+	if err != nil || inv.CallbackURL == "" {
+		return err
+	}
+	webhookID := "msg_" + NewToken(18)
+	body, err := db.payloads.CallbackPayload(event, inv, webhookID, now)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO callback_deliveries (invitation_id, event, url, payload, webhook_id, status,
+			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+		inv.ID, event, inv.CallbackURL, string(body), webhookID, millis(now), millis(now), millis(now))
+	return err
+}
+
+// ReplayCallbacks records a new notification of each invitation's current
+// state (for integrators who missed one) and returns the ids that had a
+// callback URL and a state to announce.
+func (db *DB) ReplayCallbacks(ctx context.Context, invitationIDs []int64) ([]int64, error) {
+	var queued []int64
+	err := db.inTx(ctx, func(tx *Tx) error {
+		now := db.Now()
+		for _, id := range invitationIDs {
+			inv, err := invitationTx(ctx, tx, id)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			event, ok := callbackEvents[inv.Status]
+			if !ok || inv.CallbackURL == "" {
+				continue
+			}
+			if err := db.notify(ctx, tx, id, event, now); err != nil {
+				return err
+			}
+			queued = append(queued, id)
+		}
+		return nil
+	})
+	return queued, err
+}
+
+// ClaimDeliveries leases up to n due deliveries.
+func (db *DB) ClaimDeliveries(ctx context.Context, n int, lease time.Duration) ([]Delivery, error) {
+	var out []Delivery
+	err := db.inTx(ctx, func(tx *Tx) error {
+		now := millis(db.Now())
+		rows, err := tx.QueryContext(ctx, `UPDATE callback_deliveries SET status = 'delivering', attempts = attempts + 1,
+				locked_until = ?, updated_at = ?
+			WHERE id IN (
+				SELECT id FROM (SELECT id FROM callback_deliveries WHERE status = 'delivering' AND locked_until <= ? LIMIT ?)
+				UNION ALL
+				SELECT id FROM (SELECT id FROM callback_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+					ORDER BY next_attempt_at LIMIT ?))
+			RETURNING `+deliveryColumns, now+lease.Milliseconds(), now, now, n, now, n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDelivery(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// DeliveryOutcome is what one attempt produced.
+type DeliveryOutcome struct {
+	Code  int    // HTTP status, 0 when no response came
+	Body  string // the start of the response body
+	Error string // why it did not succeed
+}
+
+// RecordDelivery stores an attempt's outcome: delivered on a 2xx, else
+// pending again at next, or failed when next is nil.
+func (db *DB) RecordDelivery(ctx context.Context, id int64, o DeliveryOutcome, delivered bool, next *time.Time) error {
+	now := millis(db.Now())
+	status, nextAt := DeliveryFailed, now
+	switch {
+	case delivered:
+		status = DeliveryDelivered
+	case next != nil:
+		status, nextAt = DeliveryPending, millis(*next)
+	}
+	var deliveredAt sql.NullInt64
+	if delivered {
+		deliveredAt = sql.NullInt64{Int64: now, Valid: true}
+	}
+	_, err := db.exec(ctx, `UPDATE callback_deliveries SET status = ?, next_attempt_at = ?, locked_until = NULL,
+			response_code = ?, response_body = ?, last_error = ?, delivered_at = COALESCE(?, delivered_at), updated_at = ?
+		WHERE id = ? AND status = 'delivering'`,
+		status, nextAt, sql.NullInt64{Int64: int64(o.Code), Valid: o.Code != 0}, truncate(o.Body, 2000), truncate(o.Error, 1000),
+		deliveredAt, now, id)
+	return err
+}
+
+// RetryDelivery makes a failed (or waiting) delivery due now.
+func (db *DB) RetryDelivery(ctx context.Context, id int64) error {
+	now := millis(db.Now())
+	res, err := db.w.ExecContext(ctx, `UPDATE callback_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?
+		WHERE id = ? AND status IN ('failed', 'pending')`, now, now, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	if _, err := db.Delivery(ctx, id); err != nil {
+		return err
+	}
+	return ErrConflict
+}
+
+// Delivery returns one delivery.
+func (db *DB) Delivery(ctx context.Context, id int64) (Delivery, error) {
+	return scanDelivery(db.queryRow(ctx, `SELECT `+deliveryColumns+` FROM callback_deliveries WHERE id = ?`, id))
+}
+
+// DeliveryFilter narrows the deliveries list.
+type DeliveryFilter struct {
+	Status       string
+	InvitationID int64
+	Limit        int
+}
+
+// Deliveries lists deliveries, newest first.
+func (db *DB) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error) {
+	var conds []string
+	var args []any
+	if f.Status != "" {
+		conds, args = append(conds, "status = ?"), append(args, f.Status)
+	}
+	if f.InvitationID != 0 {
+		conds, args = append(conds, "invitation_id = ?"), append(args, f.InvitationID)
+	}
+	q := `SELECT ` + deliveryColumns + ` FROM callback_deliveries`
+	if len(conds) > 0 {
+		q += ` WHERE ` + strings.Join(conds, " AND ")
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	rows, err := db.query(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
