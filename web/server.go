@@ -37,7 +37,7 @@ type Config struct {
 	// WebhookSecret, when set, signs callbacks instead of the secret kept
 	// in the database.
 	WebhookSecret string
-	Logger     *slog.Logger
+	Logger        *slog.Logger
 }
 
 // Server holds the handlers' dependencies.
