@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	netmail "net/mail"
 	"net/url"
 	"path/filepath"
@@ -207,4 +208,13 @@ func markStarted(t testing.TB, db *store.DB, id int64) {
 	if _, err := db.StartInvitation(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func mustAddr(t testing.TB, s string) netip.Addr {
+	t.Helper()
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -1,0 +1,404 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"testgate/store"
+)
+
+// receiver is a real HTTP endpoint that records callbacks and answers
+// with the status the test sets.
+type receiver struct {
+	mu       sync.Mutex
+	requests []receivedCallback
+	status   int
+	ts       *httptest.Server
+}
+
+type receivedCallback struct {
+	Header http.Header
+	Body   []byte
+}
+
+func newReceiver(t *testing.T) *receiver {
+	r := &receiver{status: http.StatusOK}
+	r.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.requests = append(r.requests, receivedCallback{req.Header.Clone(), body})
+		status := r.status
+		r.mu.Unlock()
+		if status == http.StatusFound {
+			http.Redirect(w, req, r.ts.URL+"/elsewhere", status)
+			return
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, `{"ok": true}`)
+	}))
+	t.Cleanup(r.ts.Close)
+	return r
+}
+
+func (r *receiver) got() []receivedCallback {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]receivedCallback(nil), r.requests...)
+}
+
+func (r *receiver) answer(status int) {
+	r.mu.Lock()
+	r.status = status
+	r.mu.Unlock()
+}
+
+// verifyStandardWebhook checks a request the way a receiver would, with
+// the Standard Webhooks scheme, written here independently of the server.
+func verifyStandardWebhook(t *testing.T, secret string, h http.Header, body []byte) bool {
+	t.Helper()
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(h.Get("webhook-id") + "." + h.Get("webhook-timestamp") + "." + string(body)))
+	want := "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	for _, sig := range strings.Fields(h.Get("webhook-signature")) {
+		if hmac.Equal([]byte(sig), []byte(want)) {
+			return true
+		}
+	}
+	return false
+}
+
+type callbackFixture struct {
+	srv    *Server
+	db     *store.DB
+	clock  *lockedClock
+	test   store.Test
+	link   store.TestLink
+	worker *CallbackWorker
+}
+
+type lockedClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *lockedClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *lockedClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+func newCallbackFixture(t *testing.T, allowPrivate bool) *callbackFixture {
+	t.Helper()
+	base, db := newTestServer(t)
+	clock := &lockedClock{now: time.Date(2027, 8, 2, 9, 0, 0, 0, time.UTC)}
+	db.SetClock(clock.Now)
+	srv, err := New(db, Config{BaseURL: testBaseURL, SessionKey: base.cfg.SessionKey, AllowPrivateCallbacks: allowPrivate,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30, PassingScore: 50},
+		[]store.QuestionInput{{Text: "2+2?", Kind: store.QuestionSingle, Options: []string{"3", "4"}, Correct: []int{1}}})
+	link, _ := db.DefaultLink(ctx, tt.ID)
+	f := &callbackFixture{srv: srv, db: db, clock: clock, test: tt, link: link}
+	f.worker = srv.Callbacks()
+	f.worker.Poll = 5 * time.Millisecond
+	f.worker.Lease = 100000 * time.Hour // the test clock jumps; a lease is real time
+	return f
+}
+
+func (f *callbackFixture) run(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.worker.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+func (f *callbackFixture) waitDelivery(t *testing.T, status string) store.Delivery {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{})
+		if len(ds) > 0 && ds[0].Status == status {
+			return ds[0]
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{})
+	t.Fatalf("no %s delivery: %+v", status, ds)
+	return store.Delivery{}
+}
+
+// complete takes an iMocha invitation through to completion, right answer.
+func (f *callbackFixture) complete(t *testing.T, callbackURL string) store.Invitation {
+	t.Helper()
+	ctx := context.Background()
+	res, err := f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, Name: "Ann", Email: "ann@example.com",
+		Source: store.SourceIMocha, CallbackURL: &callbackURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Invitation.ID
+	f.db.StartInvitation(ctx, id)
+	qs, _ := f.db.Questions(ctx, f.test.ID)
+	f.db.SaveAnswers(ctx, id, []store.AnswerInput{{QuestionID: qs[0].ID, Choices: []int{1}}})
+	inv, err := f.db.CompleteInvitation(ctx, id, "submitted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv
+}
+
+func TestCompletionCallbackIsSignedAndInIMochaShape(t *testing.T) {
+	f := newCallbackFixture(t, true)
+	r := newReceiver(t)
+	inv := f.complete(t, r.ts.URL+"/hook")
+	// Written with the status changes, before any worker runs.
+	ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{InvitationID: inv.ID})
+	if len(ds) != 2 || ds[0].Event != store.EventCompleted || ds[1].Event != store.EventStarted || ds[0].Status != store.DeliveryPending {
+		t.Fatalf("deliveries %+v", ds)
+	}
+	f.run(t)
+	f.waitDelivery(t, store.DeliveryDelivered)
+	time.Sleep(20 * time.Millisecond)
+	got := r.got()
+	if len(got) != 2 {
+		t.Fatalf("%d callbacks received", len(got))
+	}
+	secret, _ := f.db.Setting(context.Background(), store.SettingWebhookSecret)
+	var completed map[string]any
+	for _, c := range got {
+		if !verifyStandardWebhook(t, secret, c.Header, c.Body) {
+			t.Fatalf("bad signature on %s", c.Body)
+		}
+		if ts, _ := strconv.ParseInt(c.Header.Get("webhook-timestamp"), 10, 64); ts != f.clock.Now().Unix() {
+			t.Errorf("timestamp %d", ts)
+		}
+		if c.Header.Get("Content-Type") != "application/json" || !strings.HasPrefix(c.Header.Get("webhook-id"), "msg_") {
+			t.Errorf("headers %v", c.Header)
+		}
+		var body map[string]any
+		json.Unmarshal(c.Body, &body)
+		if body["Status"] == "Completed" {
+			completed = body
+		}
+	}
+	if completed == nil {
+		t.Fatal("no completion callback")
+	}
+	for k, want := range map[string]any{"TestInvitationId": float64(inv.ID), "CandidateEmailId": "ann@example.com", "Status": "Completed",
+		"TotalScore": 1.0, "CandidateScore": 1.0, "ScorePercentage": 100.0, "PerformanceCategory": "Pass", "TestName": "Go"} {
+		if completed[k] != want {
+			t.Errorf("%s = %v, want %v", k, completed[k], want)
+		}
+	}
+	if completed["AttemptedOnUtc"] == nil || completed["ReportPDFUrl"] == nil {
+		t.Errorf("payload %v", completed)
+	}
+	// The delivery page shows what was sent and what came back.
+	b := signIn(t, f.srv, f.db, store.RoleRecruiter)
+	ds, _ = f.db.Deliveries(context.Background(), store.DeliveryFilter{})
+	page := b.get("/deliveries/" + idStr(ds[0].ID))
+	if page.text(`[data-testid="response-code"]`) != "200" || !strings.Contains(page.text(`[data-testid="delivery-payload"]`), `"TestInvitationId"`) {
+		t.Fatalf("delivery page %q", page.text("main"))
+	}
+	if b.get(invitationPath(inv.ID)).doc.Find(`[data-testid="deliveries"] tbody tr`).Length() != 2 {
+		t.Fatal("invitation page lacks its callbacks")
+	}
+}
+
+func TestCallbacksAreRetriedThenGivenUp(t *testing.T) {
+	f := newCallbackFixture(t, true)
+	r := newReceiver(t)
+	r.answer(http.StatusInternalServerError)
+	ctx := context.Background()
+	url := r.ts.URL + "/hook"
+	res, _ := f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, Name: "B", Email: "b@example.com",
+		Source: store.SourceNative, CallbackURL: &url})
+	f.db.CancelInvitation(ctx, res.Invitation.ID, "user:x")
+	f.run(t)
+	d := f.waitDelivery(t, store.DeliveryPending)
+	for d.Attempts == 0 || d.ResponseCode == 0 {
+		d = f.waitDelivery(t, store.DeliveryPending)
+	}
+	if d.ResponseCode != 500 || !d.NextAttemptAt.After(f.clock.Now()) || !strings.Contains(d.LastError, "500") {
+		t.Fatalf("after a 500: %+v", d)
+	}
+	r.answer(http.StatusNoContent)
+	f.clock.Add(time.Hour)
+	d = f.waitDelivery(t, store.DeliveryDelivered)
+	if d.Attempts != 2 || d.ResponseCode != 204 {
+		t.Fatalf("delivered: %+v", d)
+	}
+	// The native shape, for an invitation made through the native API.
+	var body map[string]any
+	json.Unmarshal(r.got()[1].Body, &body)
+	data, _ := body["data"].(map[string]any)
+	invitation, _ := data["invitation"].(map[string]any)
+	if body["type"] != store.EventCancelled || body["id"] != r.got()[1].Header.Get("webhook-id") || invitation["status"] != "cancelled" {
+		t.Fatalf("native payload %v", body)
+	}
+
+	// A receiver that keeps failing is given up on after a day.
+	r.answer(http.StatusServiceUnavailable)
+	other, _ := f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, Name: "C", Email: "c@example.com",
+		Source: store.SourceNative, CallbackURL: &url})
+	f.db.CancelInvitation(ctx, other.Invitation.ID, "user:x")
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		ds, _ := f.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: other.Invitation.ID})
+		if ds[0].Status == store.DeliveryFailed {
+			if age := f.clock.Now().Sub(ds[0].CreatedAt); age < 24*time.Hour {
+				t.Fatalf("failed after only %v", age)
+			}
+			return
+		}
+		f.clock.Add(2 * time.Hour)
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("never given up")
+}
+
+func TestCallbacksNeverReachPrivateAddressesUnlessAllowed(t *testing.T) {
+	f := newCallbackFixture(t, false)
+	r := newReceiver(t) // on 127.0.0.1
+	f.complete(t, r.ts.URL+"/hook")
+	f.run(t)
+	var d store.Delivery
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{})
+		if d = ds[0]; d.Attempts > 0 && d.Status == store.DeliveryPending {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !strings.Contains(d.LastError, "private or local address") || d.ResponseCode != 0 {
+		t.Fatalf("delivery to loopback: %+v", d)
+	}
+	if n := len(r.got()); n != 0 {
+		t.Fatalf("the receiver on loopback got %d requests", n)
+	}
+	for _, ip := range []string{"127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "::1", "fe80::1",
+		"0.0.0.0", "224.0.0.1", "100.64.0.1", "::ffff:127.0.0.1", "fd00::1"} {
+		if !forbiddenIP(mustAddr(t, ip)) {
+			t.Errorf("%s allowed", ip)
+		}
+	}
+	for _, ip := range []string{"93.184.216.34", "2606:4700::1111", "8.8.8.8"} {
+		if forbiddenIP(mustAddr(t, ip)) {
+			t.Errorf("%s refused", ip)
+		}
+	}
+}
+
+func TestCallbackRedirectsAreNotFollowed(t *testing.T) {
+	f := newCallbackFixture(t, true)
+	r := newReceiver(t)
+	r.answer(http.StatusFound)
+	f.complete(t, r.ts.URL+"/hook")
+	f.run(t)
+	var d store.Delivery
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{})
+		if d = ds[0]; d.Attempts > 0 && d.Status != store.DeliveryDelivering {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if d.ResponseCode != http.StatusFound || d.Status != store.DeliveryPending {
+		t.Fatalf("redirect: %+v", d)
+	}
+	for _, c := range r.got() {
+		if strings.Contains(string(c.Body), "elsewhere") {
+			t.Fatal("redirect followed")
+		}
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n := len(r.got()); n > 2 {
+		t.Fatalf("%d requests: the redirect was followed", n)
+	}
+}
+
+func TestWebhookSecretRotation(t *testing.T) {
+	f := newCallbackFixture(t, true)
+	ctx := context.Background()
+	old, _ := f.srv.secrets.Current(ctx)
+	b := signIn(t, f.srv, f.db, store.RoleAdmin)
+	r := b.get("/settings/webhooks")
+	if v, _ := r.doc.Find("#webhook-secret").Attr("value"); v != old[0] || !strings.HasPrefix(v, "whsec_") {
+		t.Fatalf("secret shown %q", v)
+	}
+	if r := b.post("/settings/webhooks/rotate", nil); r.Code != http.StatusSeeOther {
+		t.Fatalf("rotate: %d", r.Code)
+	}
+	now, _ := f.srv.secrets.Current(ctx)
+	if len(now) != 2 || now[1] != old[0] || now[0] == old[0] {
+		t.Fatalf("after rotation %v", now)
+	}
+	sig, _ := signWebhook(now, "msg_1", 1700000000, []byte(`{}`))
+	h := http.Header{"Webhook-Id": {"msg_1"}, "Webhook-Timestamp": {"1700000000"}, "Webhook-Signature": {sig}}
+	if !verifyStandardWebhook(t, old[0], h, []byte(`{}`)) || !verifyStandardWebhook(t, now[0], h, []byte(`{}`)) {
+		t.Fatal("both secrets must verify during the overlap")
+	}
+	f.clock.Add(25 * time.Hour)
+	if later, _ := f.srv.secrets.Current(ctx); len(later) != 1 || later[0] != now[0] {
+		t.Fatalf("a day later %v", later)
+	}
+	// A recruiter cannot see or rotate it.
+	rec := signIn(t, f.srv, f.db, store.RoleRecruiter)
+	if r := rec.get("/settings/webhooks"); r.Code != http.StatusForbidden {
+		t.Fatalf("recruiter: %d", r.Code)
+	}
+}
+
+func TestIMochaCallbackReplay(t *testing.T) {
+	f := newIMochaFixture(t)
+	url := "https://ats.example.com/hook"
+	res, _ := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "R", Email: "r@example.com",
+		Source: store.SourceIMocha, CallbackURL: &url})
+	f.db.CancelInvitation(context.Background(), res.Invitation.ID, "x")
+	noCallback, _ := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "S", Email: "s@example.com", Source: store.SourceIMocha})
+	body := `{"testinvitationIds": [` + idStr(res.Invitation.ID) + `, ` + idStr(noCallback.Invitation.ID) + `, 999999]}`
+	code, out := f.call(t, http.MethodPost, "/v3/callbacks/process", body, nil)
+	if code != http.StatusOK || len(out["queued"].([]any)) != 1 || len(out["skipped"].([]any)) != 2 {
+		t.Fatalf("replay: %d %v", code, out)
+	}
+	if ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{InvitationID: res.Invitation.ID}); len(ds) != 2 {
+		t.Fatalf("%d deliveries after replay", len(ds))
+	}
+	many := make([]string, 101)
+	for i := range many {
+		many[i] = "1"
+	}
+	for b, want := range map[string]string{
+		`{}`:                        "'Test Invitation Ids' must not be empty.",
+		`{"testinvitationIds":"x"}`: "'Test Invitation Ids' must be a list of numbers.",
+		`{"testinvitationIds":[` + strings.Join(many, ",") + `]}`: "'Test Invitation Ids' must contain at most 100 items.",
+		`nope`: "The request body is not valid JSON.",
+	} {
+		code, out := f.call(t, http.MethodPost, "/v3/callbacks/process", b, nil)
+		if code != http.StatusBadRequest || errorsOf(out)[0] != want {
+			t.Errorf("%s: %d %v", b, code, out)
+		}
+	}
+}
