@@ -225,3 +225,47 @@ func BenchmarkCandidateLanding(b *testing.B) {
 	b.ReportMetric(float64(len(latencies))/b.Elapsed().Seconds(), "req/s")
 	b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
 }
+
+// BenchmarkCallbackDeliveries is signed callbacks per second from the
+// worker to a local receiver over HTTP.
+func BenchmarkCallbackDeliveries(b *testing.B) {
+	srv, db := newTestServer(b)
+	srv.cfg.AllowPrivateCallbacks = true
+	ctx := context.Background()
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer receiver.Close()
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Bench", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
+	url := receiver.URL + "/hook"
+	res, _ := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, Name: "B", Email: "b@example.com", Source: store.SourceNative, CallbackURL: &url})
+	db.CancelInvitation(ctx, res.Invitation.ID, "bench") // one delivery
+	ids := make([]int64, b.N-1)
+	for i := range ids {
+		ids[i] = res.Invitation.ID
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 1000)
+		if _, err := db.ReplayCallbacks(ctx, ids[:n]); err != nil {
+			b.Fatal(err)
+		}
+		ids = ids[n:]
+	}
+	worker := srv.Callbacks()
+	worker.Poll = time.Millisecond
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	b.ResetTimer()
+	go worker.Run(wctx)
+	for {
+		pending, _ := db.Deliveries(ctx, store.DeliveryFilter{Status: store.DeliveryPending, Limit: 1})
+		delivering, _ := db.Deliveries(ctx, store.DeliveryFilter{Status: store.DeliveryDelivering, Limit: 1})
+		if len(pending) == 0 && len(delivering) == 0 {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"testgate/store"
 )
@@ -185,9 +188,18 @@ func TestCompletionCallbackIsSignedAndInIMochaShape(t *testing.T) {
 	}
 	secret, _ := f.db.Setting(context.Background(), store.SettingWebhookSecret)
 	var completed map[string]any
+	official, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range got {
 		if !verifyStandardWebhook(t, secret, c.Header, c.Body) {
 			t.Fatalf("bad signature on %s", c.Body)
+		}
+		// The reference library agrees (the test clock is not the wall clock,
+		// so its timestamp tolerance is left out).
+		if err := official.VerifyIgnoringTimestamp(c.Body, c.Header); err != nil {
+			t.Fatalf("standard-webhooks library: %v", err)
 		}
 		if ts, _ := strconv.ParseInt(c.Header.Get("webhook-timestamp"), 10, 64); ts != f.clock.Now().Unix() {
 			t.Errorf("timestamp %d", ts)
@@ -401,4 +413,73 @@ func TestIMochaCallbackReplay(t *testing.T) {
 			t.Errorf("%s: %d %v", b, code, out)
 		}
 	}
+}
+
+func TestCallbackReceiverDownThenUpAndAcrossRestarts(t *testing.T) {
+	f := newCallbackFixture(t, true)
+	// Reserve an address, leave it closed: the receiver is down.
+	r := newReceiver(t)
+	addr := r.ts.Listener.Addr().String()
+	r.ts.Close()
+	ctx := context.Background()
+	url := "http://" + addr + "/hook"
+	res, _ := f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, Name: "D", Email: "d@example.com",
+		Source: store.SourceNative, CallbackURL: &url})
+	f.db.CancelInvitation(ctx, res.Invitation.ID, "user:x")
+
+	// A first worker tries once and fails; then the process "restarts".
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { f.worker.Run(wctx); close(done) }()
+	var d store.Delivery
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		ds, _ := f.db.Deliveries(ctx, store.DeliveryFilter{})
+		if d = ds[0]; d.Attempts == 1 && d.Status == store.DeliveryPending {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	<-done
+	if d.Status != store.DeliveryPending || d.LastError == "" {
+		t.Fatalf("after the receiver was down: %+v", d)
+	}
+
+	// The receiver comes back on the same address; a new server and worker
+	// on the same database finish the job.
+	up := newReceiverOn(t, addr)
+	restarted, err := New(f.db, Config{BaseURL: testBaseURL, SessionKey: f.srv.cfg.SessionKey, AllowPrivateCallbacks: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.worker = restarted.Callbacks()
+	f.worker.Poll = 5 * time.Millisecond
+	f.run(t)
+	f.clock.Add(time.Hour)
+	delivered := f.waitDelivery(t, store.DeliveryDelivered)
+	if delivered.Attempts != 2 || len(up.got()) != 1 || up.got()[0].Header.Get("webhook-id") != d.WebhookID {
+		t.Fatalf("after restart: %+v, %d requests", delivered, len(up.got()))
+	}
+}
+
+// newReceiverOn starts a receiver on a given address.
+func newReceiverOn(t *testing.T, addr string) *receiver {
+	t.Helper()
+	r := &receiver{status: http.StatusOK}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ts = &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.requests = append(r.requests, receivedCallback{req.Header.Clone(), body})
+		r.mu.Unlock()
+		w.WriteHeader(http.StatusOK)
+	})}}
+	r.ts.Start()
+	t.Cleanup(r.ts.Close)
+	return r
 }
