@@ -39,6 +39,7 @@ type TemplateData struct {
 	ExpiresAt       string // "31 Jan 2027 18:00 UTC", or empty
 	DurationMinutes int
 	LinkName        string
+	AccessCode      string // to type after opening the link, or empty
 }
 
 // Built-in wording, used when a link sets none.
@@ -49,7 +50,9 @@ const (
 You are invited to take the test "{{.TestName}}". It takes {{.DurationMinutes}} minutes; the timer starts when you press Start, so begin when you have the time.
 
 Start the test: {{.TestURL}}
-{{if .ExpiresAt}}
+{{if .AccessCode}}
+Your access code: {{.AccessCode}}
+{{end}}{{if .ExpiresAt}}
 Please finish before {{.ExpiresAt}}, when the invitation expires.
 {{end}}
 Good luck!`
@@ -59,7 +62,9 @@ Good luck!`
 This is a reminder that you have not taken the test "{{.TestName}}" yet. It takes {{.DurationMinutes}} minutes.
 
 Start the test: {{.TestURL}}
-{{if .ExpiresAt}}
+{{if .AccessCode}}
+Your access code: {{.AccessCode}}
+{{end}}{{if .ExpiresAt}}
 The invitation expires on {{.ExpiresAt}}.
 {{end}}
 Good luck!`
@@ -76,7 +81,7 @@ func (c *Composer) MessageID() string {
 func (c *Composer) Data(d store.EmailData) TemplateData {
 	td := TemplateData{
 		CandidateName: d.Invitation.Name, TestName: d.Test.Name, TestURL: c.baseURL + "/t/" + d.Invitation.Token,
-		DurationMinutes: d.Test.DurationMinutes, LinkName: d.Link.Name,
+		DurationMinutes: d.Test.DurationMinutes, LinkName: d.Link.Name, AccessCode: d.Invitation.AccessCode,
 	}
 	if d.Invitation.ExpiresAt != nil {
 		td.ExpiresAt = d.Invitation.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC")
@@ -127,7 +132,8 @@ func Render(subject, body, action string, data TemplateData) (store.Email, error
 // against sample data, in words fit for a form.
 func ValidateTemplate(text string) error {
 	_, err := execute("preview", text, TemplateData{CandidateName: "Ada Lovelace", TestName: "Sample test",
-		TestURL: "https://example.com/t/sample", ExpiresAt: "31 Jan 2027 18:00 UTC", DurationMinutes: 30, LinkName: "Sample link"})
+		TestURL: "https://example.com/t/sample", ExpiresAt: "31 Jan 2027 18:00 UTC", DurationMinutes: 30, LinkName: "Sample link",
+		AccessCode: "123456"})
 	return err
 }
 

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -232,4 +234,33 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 		return Invitation{}, err
 	}
 	return db.Invitation(ctx, id)
+}
+
+// MaxAccessFailures locks an invitation's access code after so many wrong
+// tries: six digits must not be guessable by a script.
+const MaxAccessFailures = 10
+
+// ErrAccessLocked refuses access codes after too many wrong tries.
+var ErrAccessLocked = errors.New("too many wrong access codes")
+
+// CheckAccessCode compares a typed code with the invitation's, counting
+// wrong tries. It reports whether the code is right.
+func (db *DB) CheckAccessCode(ctx context.Context, id int64, code string) (bool, error) {
+	var ok bool
+	err := db.inTx(ctx, func(tx *Tx) error {
+		inv, err := invitationTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if inv.AccessFailures >= MaxAccessFailures {
+			return ErrAccessLocked
+		}
+		ok = inv.AccessCode != "" && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(code)), []byte(inv.AccessCode)) == 1
+		if ok {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE invitations SET access_failures = access_failures + 1 WHERE id = ?`, id)
+		return err
+	})
+	return ok, err
 }

@@ -13,7 +13,7 @@ const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email,
 	i.callback_url, i.redirect_url, i.hide_instruction, i.disable_mandatory_fields, i.send_email,
 	i.expires_at, i.valid_from, i.valid_until, i.tags, i.labels, i.group_name, i.external_id, i.external_data, i.lang,
 	i.score, i.max_score, i.deadline_at, i.invited_at, i.opened_at, i.started_at, i.completed_at, i.expired_at,
-	i.cancelled_at, i.created_at, i.updated_at, t.name, t.passing_score, COALESCE(l.name, '')`
+	i.cancelled_at, i.created_at, i.updated_at, i.access_code, i.access_failures, t.name, t.passing_score, COALESCE(l.name, '')`
 
 const invitationFrom = ` FROM invitations i JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id`
 
@@ -26,7 +26,7 @@ func scanInvitation(r row) (Invitation, error) {
 		&inv.CallbackURL, &inv.RedirectURL, &inv.HideInstruction, &inv.DisableMandatoryFields, &inv.SendEmail,
 		&expires, &from, &until, &tags, &labels, &inv.Group, &inv.ExternalID, &extData, &inv.Lang,
 		&score, &maxScore, &deadline, &invited, &opened, &started, &completed, &expired, &cancelled, &created, &updated,
-		&inv.TestName, &inv.PassingScore, &inv.LinkName)
+		&inv.AccessCode, &inv.AccessFailures, &inv.TestName, &inv.PassingScore, &inv.LinkName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Invitation{}, ErrNotFound
 	}

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 )
@@ -74,6 +76,10 @@ type Invitation struct {
 	MaxScore   *int
 	DeadlineAt *time.Time
 
+	// AccessCode, when set, must be typed besides opening the link.
+	AccessCode     string
+	AccessFailures int
+
 	InvitedAt   time.Time
 	OpenedAt    *time.Time
 	StartedAt   *time.Time
@@ -107,10 +113,12 @@ func (inv Invitation) Passed() bool {
 
 // Sources of invitations.
 const (
-	SourceConsole = "console"
-	SourceNative  = "native"
-	SourceIMocha  = "imocha"
-	SourcePublic  = "public" // self-registration through /l/{slug}
+	SourceConsole   = "console"
+	SourceNative    = "native"
+	SourceIMocha    = "imocha"
+	SourcePublic    = "public" // self-registration through /l/{slug}
+	SourceThinkExam = "thinkexam"
+	SourceXobin     = "xobin"
 )
 
 // NewInvitation asks for an invitation through a link. Nil overrides take
@@ -125,6 +133,8 @@ type NewInvitation struct {
 	GeneratePlaceholders bool
 	Source               string
 	Actor                string // who asked, for the timeline
+	// RequireAccessCode makes a one-time code the candidate must type.
+	RequireAccessCode bool
 
 	CallbackURL            *string
 	RedirectURL            *string
@@ -208,51 +218,84 @@ func (db *DB) Invite(ctx context.Context, n NewInvitation) (InviteResult, error)
 	var res InviteResult
 	var id int64
 	err := db.inTx(ctx, func(tx *Tx) error {
-		now := db.Now()
-		link, err := inviteLink(ctx, tx, n)
-		if err != nil {
-			return err
-		}
-		if !n.GeneratePlaceholders || strings.TrimSpace(n.Email) != "" {
-			existing, err := latestOnLink(ctx, tx, link.ID, NormalizeEmail(n.Email))
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return err
-			}
-			if err == nil {
-				if existing.Status.NotStarted() && existing.ExpiresAt != nil && !existing.ExpiresAt.After(now) {
-					if err := db.setStatus(ctx, tx, existing, StatusExpired, "system", "expiry passed", now); err != nil {
-						return err
-					}
-					existing.Status = StatusExpired
-				}
-				if existing.Status.Live() {
-					id = existing.ID
-					return nil
-				}
-				if err := linkOpen(ctx, tx, link, now); err != nil {
-					return err
-				}
-				id, res.Reopened = existing.ID, true
-				if err := reopen(ctx, tx, existing, link, n, now); err != nil {
-					return err
-				}
-				return db.emailIfAsked(ctx, tx, id, n, now)
-			}
-		}
-		if err := linkOpen(ctx, tx, link, now); err != nil {
-			return err
-		}
-		if id, err = insertInvitation(ctx, tx, link, n, now); err != nil {
-			return err
-		}
-		res.Created = true
-		return db.emailIfAsked(ctx, tx, id, n, now)
+		var err error
+		id, res.Created, res.Reopened, err = db.inviteTx(ctx, tx, n, db.Now())
+		return err
 	})
 	if err != nil {
 		return InviteResult{}, err
 	}
 	res.Invitation, err = db.Invitation(ctx, id)
 	return res, err
+}
+
+// MaxBulkInvitations bounds one InviteMany.
+const MaxBulkInvitations = 10000
+
+// InviteMany invites every request in one transaction: all of them, or,
+// at the first problem, none. A FieldErrors names the request by index
+// ("email[3]"). It returns the invitations' ids in order.
+func (db *DB) InviteMany(ctx context.Context, ns []NewInvitation) ([]int64, error) {
+	if len(ns) > MaxBulkInvitations {
+		return nil, FieldErrors{"email": fmt.Sprintf("must list at most %d addresses", MaxBulkInvitations)}
+	}
+	for i, n := range ns {
+		for field, msg := range n.Validate() {
+			return nil, FieldErrors{fmt.Sprintf("%s[%d]", field, i): msg}
+		}
+	}
+	ids := make([]int64, len(ns))
+	err := db.inTx(ctx, func(tx *Tx) error {
+		now := db.Now()
+		for i, n := range ns {
+			id, _, _, err := db.inviteTx(ctx, tx, n, now)
+			if err != nil {
+				return err
+			}
+			ids[i] = id
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// inviteTx finds or makes one invitation inside the caller's transaction.
+func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Time) (id int64, created, reopened bool, err error) {
+	link, err := inviteLink(ctx, tx, n)
+	if err != nil {
+		return 0, false, false, err
+	}
+	if !n.GeneratePlaceholders || strings.TrimSpace(n.Email) != "" {
+		existing, err := latestOnLink(ctx, tx, link.ID, NormalizeEmail(n.Email))
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return 0, false, false, err
+		}
+		if err == nil {
+			if existing.Status.NotStarted() && existing.ExpiresAt != nil && !existing.ExpiresAt.After(now) {
+				if err := db.setStatus(ctx, tx, existing, StatusExpired, "system", "expiry passed", now); err != nil {
+					return 0, false, false, err
+				}
+				existing.Status = StatusExpired
+			}
+			if existing.Status.Live() {
+				return existing.ID, false, false, nil
+			}
+			if err := linkOpen(ctx, tx, link, now); err != nil {
+				return 0, false, false, err
+			}
+			if err := reopen(ctx, tx, existing, link, n, now); err != nil {
+				return 0, false, false, err
+			}
+			return existing.ID, false, true, db.emailIfAsked(ctx, tx, existing.ID, n, now)
+		}
+	}
+	if err := linkOpen(ctx, tx, link, now); err != nil {
+		return 0, false, false, err
+	}
+	if id, err = insertInvitation(ctx, tx, link, n, now); err != nil {
+		return 0, false, false, err
+	}
+	return id, true, false, db.emailIfAsked(ctx, tx, id, n, now)
 }
 
 // emailIfAsked queues the invitation email of a new or re-opened
@@ -393,17 +436,26 @@ func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, 
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO invitations (test_id, link_id, token, name, email, email_norm, placeholder, status, source,
 			callback_url, redirect_url, hide_instruction, disable_mandatory_fields, send_email, expires_at, valid_from, valid_until,
-			tags, labels, group_name, external_id, external_data, lang, invited_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			tags, labels, group_name, external_id, external_data, lang, invited_at, created_at, updated_at, access_code)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		l.TestID, l.ID, NewToken(24), name, email, NormalizeEmail(email), boolInt(placeholder), n.Source,
 		s.callbackURL, s.redirectURL, boolInt(s.hideInstruction), boolInt(s.disableMandatory), boolInt(s.sendEmail),
 		nullMillis(s.expiresAt), nullMillis(s.validFrom), nullMillis(s.validUntil),
 		jsonOr(n.Tags, "{}"), labelsJSON(n.Labels), n.Group, n.ExternalID, jsonOr(n.ExternalData, "{}"), n.Lang,
-		millis(now), millis(now), millis(now)).Scan(&id)
+		millis(now), millis(now), millis(now), accessCode(n.RequireAccessCode)).Scan(&id)
 	if err != nil {
 		return 0, mapError(err)
 	}
 	return id, addEvent(ctx, tx, id, "invited", "", StatusInvited, n.Actor, "via "+n.Source, now)
+}
+
+// accessCode makes a six-digit one-time code, or none.
+func accessCode(required bool) string {
+	if !required {
+		return ""
+	}
+	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	return fmt.Sprintf("%06d", n.Int64())
 }
 
 // reopen makes a cancelled or expired invitation pending again, with the

@@ -50,6 +50,9 @@ func (s *Server) saveAnswers(c echo.Context) error {
 		return err
 	}
 	action := c.FormValue("action")
+	if !s.hasAccess(c, inv) {
+		return c.Redirect(http.StatusSeeOther, tokenPath(inv))
+	}
 	switch inv.Status {
 	case store.StatusCompleted:
 		return s.afterSubmit(c, inv, action)

@@ -92,6 +92,9 @@ func (s *Server) showCandidate(c echo.Context) error {
 		}
 		return s.finished(c, inv)
 	}
+	if inv.Status != store.StatusCompleted && !s.hasAccess(c, inv) {
+		return s.renderAccess(c, inv, http.StatusOK, nil)
+	}
 	if inv.Status == store.StatusInvited {
 		if inv, err = s.db.OpenInvitation(ctx, inv.ID); err != nil {
 			return err
@@ -153,6 +156,9 @@ func (s *Server) saveDetails(c echo.Context) error {
 	if refused, err := s.refusal(c, inv); refused {
 		return err
 	}
+	if !s.hasAccess(c, inv) {
+		return c.Redirect(http.StatusSeeOther, tokenPath(inv))
+	}
 	f := views.DetailsForm{Name: c.FormValue("name"), Email: c.FormValue("email")}
 	_, err = s.db.UpdateCandidateDetails(c.Request().Context(), inv.ID, f.Name, f.Email)
 	if fe, bad := asFieldErrors(err); bad {
@@ -178,8 +184,8 @@ func (s *Server) startAttempt(c echo.Context) error {
 	if refused, err := s.refusal(c, inv); refused {
 		return err
 	}
-	if inv.Placeholder {
-		return c.Redirect(http.StatusSeeOther, tokenPath(inv)) // details first
+	if inv.Placeholder || !s.hasAccess(c, inv) {
+		return c.Redirect(http.StatusSeeOther, tokenPath(inv)) // details or access code first
 	}
 	if _, err := s.db.StartInvitation(c.Request().Context(), inv.ID); err != nil && !errors.Is(err, store.ErrNotUsable) {
 		return err

@@ -126,6 +126,7 @@ func (s *Server) routes() {
 	candidate.GET("/t/:token", s.showCandidate)
 	candidate.POST("/t/:token/details", s.saveDetails)
 	candidate.POST("/t/:token/start", s.startAttempt)
+	candidate.POST("/t/:token/access", s.checkAccess)
 	candidate.POST("/t/:token/answers", s.saveAnswers)
 	candidate.GET("/l/:slug", s.publicLinkForm)
 	candidate.POST("/l/:slug", s.publicRegister)
