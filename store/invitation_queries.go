@@ -207,3 +207,9 @@ func (db *DB) LinkFunnels(ctx context.Context, limit int) ([]Funnel, error) {
 	}
 	return out, rows.Err()
 }
+
+// InvitationOnLink returns the newest invitation of an address on a link.
+func (db *DB) InvitationOnLink(ctx context.Context, linkID int64, email string) (Invitation, error) {
+	return scanInvitation(db.queryRow(ctx, `SELECT `+invitationColumns+invitationFrom+`
+		WHERE i.link_id = ? AND i.email_norm = ? ORDER BY i.id DESC LIMIT 1`, linkID, NormalizeEmail(email)))
+}

@@ -12,8 +12,11 @@ import (
 // made the invitation: iMocha's PascalCase report, or the native event.
 // It implements store.PayloadBuilder.
 func (s *Server) CallbackPayload(event string, inv store.Invitation, webhookID string, at time.Time) ([]byte, error) {
-	if inv.Source == store.SourceIMocha {
+	switch inv.Source {
+	case store.SourceIMocha:
 		return json.Marshal(s.imochaCallback(inv))
+	case store.SourceThinkExam:
+		return json.Marshal(s.thinkExamCallback(event, inv))
 	}
 	return json.Marshal(nativeEvent{Type: event, ID: webhookID, OccurredAt: at.UTC(),
 		Data: nativeEventData{Invitation: s.toNativeInvitation(inv)}})
@@ -61,4 +64,34 @@ func (s *Server) imochaCallback(inv store.Invitation) imochaCallback {
 		}
 	}
 	return cb
+}
+
+// thinkExamCallback is the notification of a ThinkExam assignment, in the
+// platform's envelope.
+type thinkExamCallbackData struct {
+	Event         string     `json:"event"`
+	TestID        string     `json:"testId"`
+	Email         string     `json:"email"`
+	CandidateName string     `json:"candidateName"`
+	Status        string     `json:"status"`
+	MarksObtained *int       `json:"marksObtained"`
+	TotalMarks    *int       `json:"totalMarks"`
+	Percentage    *float64   `json:"percentage"`
+	Result        string     `json:"result"`
+	StartTime     *time.Time `json:"startTime"`
+	EndTime       *time.Time `json:"endTime"`
+	TestURL       string     `json:"testUrl"`
+}
+
+func (s *Server) thinkExamCallback(event string, inv store.Invitation) thinkExamEnvelope {
+	d := thinkExamCallbackData{Event: event, TestID: strconv.FormatInt(inv.TestID, 10), Email: inv.Email, CandidateName: inv.Name,
+		Status: string(inv.Status), MarksObtained: inv.Score, TotalMarks: inv.MaxScore, Percentage: inv.ScorePercent(),
+		StartTime: inv.StartedAt, EndTime: inv.CompletedAt, TestURL: s.testURL(inv)}
+	if d.Percentage != nil {
+		d.Result = "Fail"
+		if inv.Passed() {
+			d.Result = "Pass"
+		}
+	}
+	return thinkExamEnvelope{Result: "success", Success: &thinkExamBody{Code: "200", Msg: event, Data: d}}
 }

@@ -131,6 +131,14 @@ func (s *Server) routes() {
 	candidate.GET("/l/:slug", s.publicLinkForm)
 	candidate.POST("/l/:slug", s.publicRegister)
 
+	// ThinkExam: 10,000 addresses fit in a few hundred kilobytes.
+	thinkexam := e.Group("/api/v1", s.thinkExamDialect, middleware.BodyLimit("2M"))
+	thinkexam.POST("/generateSignature", s.thinkExamGenerateSignature)
+	signed := thinkexam.Group("", s.requireThinkExamSignature)
+	signed.POST("/assignTest", s.thinkExamAssign(false))
+	signed.POST("/assignTestMultiCandidates", s.thinkExamAssign(true))
+	signed.POST("/deassignTest", s.thinkExamDeassign)
+
 	console := e.Group("", middleware.BodyLimit("2M"), s.loadSession, s.checkCSRF, s.requireSetup)
 	console.GET("/setup", s.setupForm)
 	console.POST("/setup", s.setup)
