@@ -8,6 +8,7 @@ import (
 	htmltemplate "html/template"
 	"net/mail"
 	"strings"
+	"sync"
 	"text/template"
 
 	"testgate/store"
@@ -137,10 +138,21 @@ func ValidateTemplate(text string) error {
 	return err
 }
 
+// parsed keeps templates by their text: the same wording is rendered for
+// every candidate of a link.
+var parsed sync.Map // text → *template.Template
+
 func execute(name, text string, data TemplateData) (string, error) {
-	t, err := template.New(name).Option("missingkey=error").Parse(text)
-	if err != nil {
-		return "", fmt.Errorf("cannot be read: %s", strings.TrimPrefix(err.Error(), "template: "))
+	var t *template.Template
+	if v, ok := parsed.Load(text); ok {
+		t = v.(*template.Template)
+	} else {
+		var err error
+		t, err = template.New(name).Option("missingkey=error").Parse(text)
+		if err != nil {
+			return "", fmt.Errorf("cannot be read: %s", strings.TrimPrefix(err.Error(), "template: "))
+		}
+		parsed.Store(text, t)
 	}
 	var b bytes.Buffer
 	if err := t.Execute(&b, data); err != nil {

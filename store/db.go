@@ -119,34 +119,65 @@ func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 type Tx struct {
 	tx    *sql.Tx
 	cache *stmtCache
+	// Links and tests read in this transaction; bulk invitations through
+	// one link would otherwise read them again for every candidate.
+	links map[int64]TestLink
+	tests map[int64]Test
+	// Statements first used in this transaction, prepared on it: a bulk
+	// transaction reuses them rather than parsing each statement per row.
+	local map[string]*sql.Stmt
+}
+
+// stmt returns a prepared statement for the transaction: from the writer
+// cache, or prepared here (and noted for the cache once the transaction
+// ends, when the writer connection is free to prepare it).
+func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := t.local[query]; ok {
+		return st, nil
+	}
+	var st *sql.Stmt
+	if shared, ok := t.cache.lookup(query); ok {
+		st = t.tx.StmtContext(ctx, shared)
+	} else {
+		t.cache.want(query)
+		var err error
+		if st, err = t.tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+	}
+	if t.local == nil {
+		t.local = map[string]*sql.Stmt{}
+	}
+	t.local[query] = st
+	return st, nil
 }
 
 // ExecContext runs a statement in the transaction, prepared from the cache
 // when it is there.
 func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st, ok := t.cache.lookup(query); ok {
-		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
 	}
-	t.cache.want(query)
-	return t.tx.ExecContext(ctx, query, args...)
+	return st.ExecContext(ctx, args...)
 }
 
 // QueryRowContext runs a single-row query in the transaction.
 func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) row {
-	if st, ok := t.cache.lookup(query); ok {
-		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return errRow{err}
 	}
-	t.cache.want(query)
-	return t.tx.QueryRowContext(ctx, query, args...)
+	return st.QueryRowContext(ctx, args...)
 }
 
 // QueryContext runs a query in the transaction.
 func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st, ok := t.cache.lookup(query); ok {
-		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
 	}
-	t.cache.want(query)
-	return t.tx.QueryContext(ctx, query, args...)
+	return st.QueryContext(ctx, args...)
 }
 
 // execScript runs SQL that may hold several statements (migrations); it
@@ -173,4 +204,36 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: commit: %w", mapError(err))
 	}
 	return nil
+}
+
+// link reads a link once per transaction.
+func (t *Tx) link(ctx context.Context, id int64) (TestLink, error) {
+	if l, ok := t.links[id]; ok {
+		return l, nil
+	}
+	l, err := scanLink(t.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE id = ?`, id))
+	if err != nil {
+		return l, err
+	}
+	if t.links == nil {
+		t.links = map[int64]TestLink{}
+	}
+	t.links[id] = l
+	return l, nil
+}
+
+// test reads a test once per transaction.
+func (t *Tx) test(ctx context.Context, id int64) (Test, error) {
+	if v, ok := t.tests[id]; ok {
+		return v, nil
+	}
+	v, err := scanTest(t.QueryRowContext(ctx, `SELECT `+testColumns+` FROM tests t WHERE t.id = ?`, id))
+	if err != nil {
+		return v, err
+	}
+	if t.tests == nil {
+		t.tests = map[int64]Test{}
+	}
+	t.tests[id] = v
+	return v, nil
 }

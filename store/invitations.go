@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -314,13 +313,13 @@ func (db *DB) emailIfAsked(ctx context.Context, tx *Tx, id int64, n NewInvitatio
 // inviteLink loads the link a request names (or the test's default) and
 // checks that it belongs to the test.
 func inviteLink(ctx context.Context, tx *Tx, n NewInvitation) (TestLink, error) {
-	q := `SELECT ` + linkColumns + ` FROM test_links WHERE id = ?`
-	arg := n.LinkID
-	if n.LinkID == 0 {
-		q = `SELECT ` + linkColumns + ` FROM test_links WHERE test_id = ? AND is_default = 1`
-		arg = n.TestID
+	var link TestLink
+	var err error
+	if n.LinkID != 0 {
+		link, err = tx.link(ctx, n.LinkID)
+	} else {
+		link, err = scanLink(tx.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE test_id = ? AND is_default = 1`, n.TestID))
 	}
-	link, err := scanLink(tx.QueryRowContext(ctx, q, arg))
 	if err != nil {
 		return TestLink{}, err
 	}
@@ -333,12 +332,12 @@ func inviteLink(ctx context.Context, tx *Tx, n NewInvitation) (TestLink, error) 
 // linkOpen refuses new invitations through a link that is switched off,
 // past its dates, full, or whose test is archived.
 func linkOpen(ctx context.Context, tx *Tx, l TestLink, now time.Time) error {
-	var archived sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT archived_at FROM tests WHERE id = ?`, l.TestID).Scan(&archived); err != nil {
+	t, err := tx.test(ctx, l.TestID)
+	if err != nil {
 		return err
 	}
 	switch {
-	case archived.Valid:
+	case t.Archived():
 		return &ClosedError{"The test is archived."}
 	case l.Disabled():
 		return &ClosedError{"The test link is disabled."}

@@ -107,11 +107,11 @@ func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitat
 	if db.composer == nil {
 		return ErrNoComposer
 	}
-	link, err := scanLink(tx.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE id = ?`, inv.LinkID))
+	link, err := tx.link(ctx, inv.LinkID)
 	if err != nil {
 		return err
 	}
-	t, err := scanTest(tx.QueryRowContext(ctx, `SELECT `+testColumns+` FROM tests t WHERE t.id = ?`, inv.TestID))
+	t, err := tx.test(ctx, inv.TestID)
 	if err != nil {
 		return err
 	}

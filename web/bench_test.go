@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -268,4 +269,23 @@ func BenchmarkCallbackDeliveries(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
+}
+
+// BenchmarkThinkExamBulkAssign10k is one assignTestMultiCandidates request
+// of 10,000 new addresses with emails, committed in one transaction.
+func BenchmarkThinkExamBulkAssign10k(b *testing.B) {
+	f := newThinkExamFixture(b)
+	b.ReportAllocs()
+	for i := range b.N {
+		emails := make([]string, 10000)
+		for j := range emails {
+			emails[j] = fmt.Sprintf("r%d-c%05d@example.com", i, j)
+		}
+		list, _ := json.Marshal(emails)
+		body := `{"email":` + string(list) + `,"testId":"` + idStr(f.test.ID) + `","isMailEnable":"1","isPasswordSkip":"1"}`
+		if code, _ := f.call(b, "/api/v1/assignTestMultiCandidates", body, nil); code != http.StatusOK {
+			b.Fatal(code)
+		}
+	}
+	b.ReportMetric(float64(b.N*10000)/b.Elapsed().Seconds(), "invitations/s")
 }
