@@ -360,4 +360,3 @@ func (s *Server) thinkExamGenerateSignature(c echo.Context) error {
 	return c.JSON(http.StatusOK, thinkExamEnvelope{Result: "success", Success: &thinkExamBody{Code: "200", Msg: "Signature generated",
 		Data: map[string]string{"ak": ak, "sgn": thinkExamSignature(key.SigningSecret, ak, ts), "ts": ts}}})
 }
-
