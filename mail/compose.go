@@ -57,6 +57,12 @@ Your access code: {{.AccessCode}}
 Please finish before {{.ExpiresAt}}, when the invitation expires.
 {{end}}
 Good luck!`
+	DefaultRevocationSubject = `Your invitation to {{.TestName}} was withdrawn`
+	DefaultRevocationBody    = `Hello {{.CandidateName}},
+
+Your invitation to take the test "{{.TestName}}" has been withdrawn, and its link no longer opens the test.
+
+If you think this is a mistake, please reply to the person who invited you.`
 	DefaultReminderSubject = `Reminder: {{.TestName}} is waiting for you`
 	DefaultReminderBody    = `Hello {{.CandidateName}},
 
@@ -94,9 +100,12 @@ func (c *Composer) Data(d store.EmailData) TemplateData {
 func (c *Composer) Compose(d store.EmailData) (store.Email, error) {
 	subject, body := d.Link.InviteSubject, d.Link.InviteBody
 	defSubject, defBody, action := DefaultInviteSubject, DefaultInviteBody, "Start the test"
-	if d.Kind == store.EmailReminder {
+	switch d.Kind {
+	case store.EmailReminder:
 		subject, body = d.Link.ReminderSubject, d.Link.ReminderBody
 		defSubject, defBody = DefaultReminderSubject, DefaultReminderBody
+	case store.EmailRevocation:
+		subject, body, defSubject, defBody, action = "", "", DefaultRevocationSubject, DefaultRevocationBody, ""
 	}
 	if strings.TrimSpace(subject) == "" {
 		subject = defSubject
@@ -205,7 +214,7 @@ var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE ht
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #d9dde3;border-radius:8px;">
 <tr><td style="padding:24px;font-size:16px;line-height:1.5;">
 {{range .Paragraphs}}<p style="margin:0 0 16px;white-space:pre-line;">{{.Before}}{{if .Link}}<a href="{{.Link}}" style="color:#1f5fbf;">{{.Link}}</a>{{end}}{{.After}}</p>
-{{end}}<p style="margin:24px 0 8px;"><a href="{{.URL}}" style="display:inline-block;background:#1f5fbf;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 24px;border-radius:6px;">{{.Action}}</a></p>
+{{end}}{{if .Action}}<p style="margin:24px 0 8px;"><a href="{{.URL}}" style="display:inline-block;background:#1f5fbf;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 24px;border-radius:6px;">{{.Action}}</a></p>{{end}}
 </td></tr>
 </table>
 </body>

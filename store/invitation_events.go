@@ -84,6 +84,13 @@ func invitationTx(ctx context.Context, tx *Tx, id int64) (Invitation, error) {
 // CancelInvitation cancels an invitation the candidate has not started.
 // Cancelling a cancelled one changes nothing.
 func (db *DB) CancelInvitation(ctx context.Context, id int64, actor string) (Invitation, error) {
+	return db.RevokeInvitation(ctx, id, false, actor)
+}
+
+// RevokeInvitation cancels an invitation the candidate has not started,
+// withdrawing its queued emails, and with notify tells the candidate by
+// email. Revoking a cancelled one changes nothing.
+func (db *DB) RevokeInvitation(ctx context.Context, id int64, notify bool, actor string) (Invitation, error) {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		inv, err := invitationTx(ctx, tx, id)
 		if err != nil {
@@ -95,10 +102,20 @@ func (db *DB) CancelInvitation(ctx context.Context, id int64, actor string) (Inv
 		case !inv.Status.NotStarted():
 			return ErrAlreadyStarted
 		}
-		if err := cancelQueuedFor(ctx, tx, inv.ID, "", db.Now()); err != nil {
+		now := db.Now()
+		if err := cancelQueuedFor(ctx, tx, inv.ID, "", now); err != nil {
 			return err
 		}
-		return db.setStatus(ctx, tx, inv, StatusCancelled, actor, "", db.Now())
+		if err := db.setStatus(ctx, tx, inv, StatusCancelled, actor, "", now); err != nil {
+			return err
+		}
+		if !notify || inv.Placeholder {
+			return nil
+		}
+		if err := db.enqueueEmail(ctx, tx, EmailRevocation, inv, nil, now); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, inv.ID, "revocation_queued", StatusCancelled, StatusCancelled, actor, "to "+inv.Email, now)
 	})
 	if err != nil {
 		return Invitation{}, err

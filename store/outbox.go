@@ -13,6 +13,7 @@ import (
 const (
 	EmailInvitation = "invitation"
 	EmailReminder   = "reminder"
+	EmailRevocation = "revocation" // the invitation was withdrawn
 )
 
 // Outbox statuses.

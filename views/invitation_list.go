@@ -157,6 +157,8 @@ func EventLabel(kind string) string {
 		return "Invitation email queued"
 	case "reminder_queued":
 		return "Reminder email queued"
+	case "revocation_queued":
+		return "Withdrawal email queued"
 	case "details_given":
 		return "Gave their name and email"
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -109,4 +110,54 @@ func FuzzDecodeIMochaInvite(f *testing.F) {
 			t.Fatalf("%d for %q: %s", rec.Code, body, rec.Body)
 		}
 	})
+}
+
+// fuzzDialect posts arbitrary bodies to a route and requires a JSON answer
+// that is not a server error.
+func fuzzDialect(f *testing.F, seeds []string, request func(srv *Server, body []byte) *http.Request, srv *Server) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, request(srv, body))
+		if rec.Code >= 500 {
+			t.Fatalf("%d for %q: %s", rec.Code, body, rec.Body)
+		}
+		var out map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatalf("%d non-JSON answer %q for %q", rec.Code, rec.Body, body)
+		}
+	})
+}
+
+func FuzzDecodeXobinInvite(f *testing.F) {
+	srv, db := newTestServer(f)
+	key, _ := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	tt, _ := db.CreateTest(f.Context(), store.TestInput{Name: "fuzz", Kind: store.KindAssessment, DurationMinutes: 5}, nil)
+	fuzzDialect(f, []string{
+		`{"candidate_name":"A","candidate_email":"a@example.com","assessment_id":` + idStr(tt.ID) + `,"invite_format":"getlink"}`,
+		`{"candidate_name":"A","candidate_email":"a@example.com","assessment_id":"` + idStr(tt.ID) + `","expiry_date":"2099-01-01 00:00"}`,
+		`{"assessment_id":1e99}`, `{"candidate_name":null}`, `[]`, `{`,
+	}, func(_ *Server, body []byte) *http.Request {
+		req := httptest.NewRequest(http.MethodPost, "/assessments/invite", bytes.NewReader(body))
+		req.Header.Set("apiKey", key.Key)
+		return req
+	}, srv)
+}
+
+func FuzzDecodeThinkExamAssign(f *testing.F) {
+	tf := newThinkExamFixture(f)
+	tid := idStr(tf.test.ID)
+	fuzzDialect(f, []string{
+		`{"email":["a@example.com","b@example.com"],"testId":"` + tid + `","isMailEnable":"1","isPasswordSkip":"0"}`,
+		`{"email":["a@example.com",""],"testId":` + tid + `}`, `{"email":"x","testId":null}`, `{"EMAIL":[1,2]}`, `[]`, `{`,
+	}, func(srv *Server, body []byte) *http.Request {
+		ts := strconv.FormatInt(tf.now.Unix(), 10)
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/assignTestMultiCandidates", bytes.NewReader(body))
+		req.Header.Set("ak", tf.key.PublicID)
+		req.Header.Set("ts", ts)
+		req.Header.Set("sgn", thinkExamSignature(tf.key.SigningSecret, tf.key.PublicID, ts))
+		return req
+	}, tf.srv)
 }

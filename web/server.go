@@ -131,6 +131,12 @@ func (s *Server) routes() {
 	candidate.GET("/l/:slug", s.publicLinkForm)
 	candidate.POST("/l/:slug", s.publicRegister)
 
+	xobin := e.Group("", s.xobinDialect, s.requireXobinKey, middleware.BodyLimit("1M"))
+	xobin.POST("/assessments/invite", s.xobinAssessmentInvite)
+	xobin.POST("/automated-interviews/invite", s.xobinInterviewInvite)
+	xobin.GET("/assessments/report/:report_id", s.xobinReport)
+	xobin.POST("/assessments/invite/revoke", s.xobinRevoke)
+
 	// ThinkExam: 10,000 addresses fit in a few hundred kilobytes.
 	thinkexam := e.Group("/api/v1", s.thinkExamDialect, middleware.BodyLimit("2M"))
 	thinkexam.POST("/generateSignature", s.thinkExamGenerateSignature)

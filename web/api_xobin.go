@@ -1,0 +1,301 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+// The Xobin dialect (seeds 001 and 003): header apiKey, snake_case fields,
+// errors as {"error": "..."}. Requests name no link: the test's default
+// link is used.
+
+type xobinError struct {
+	Error string `json:"error"`
+}
+
+func (s *Server) xobinDialect(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(ctxErrorWriter, errorWriter(writeXobinError))
+		return next(c)
+	}
+}
+
+func writeXobinError(c echo.Context, status int, message string, fields store.FieldErrors) error {
+	if status == http.StatusNotFound && message == notFoundMessage {
+		message = "Not found."
+	}
+	for f, msg := range fields {
+		message = f + " " + msg
+	}
+	return c.JSON(status, xobinError{Error: message})
+}
+
+func xobinFail(status int, format string, args ...any) error {
+	return echo.NewHTTPError(status, fmt.Sprintf(format, args...))
+}
+
+// requireXobinKey reads the key from the apiKey header.
+func (s *Server) requireXobinKey(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		key := strings.TrimSpace(c.Request().Header.Get("apiKey"))
+		if key == "" {
+			return xobinFail(http.StatusUnauthorized, "The apiKey header is required.")
+		}
+		k, err := s.db.APIKeyBySecret(c.Request().Context(), key)
+		if errors.Is(err, store.ErrNotFound) {
+			return xobinFail(http.StatusUnauthorized, "The apiKey is not valid.")
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(ctxAPIKey, k)
+		return next(c)
+	}
+}
+
+// xobinFields decodes the body with lower-cased keys.
+func xobinFields(c echo.Context) (map[string]json.RawMessage, error) {
+	body, err := readBody(c)
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return nil, xobinFail(http.StatusBadRequest, "The request body must be a JSON object.")
+	}
+	out := make(map[string]json.RawMessage, len(raw))
+	for k, v := range raw {
+		out[strings.ToLower(k)] = v
+	}
+	return out, nil
+}
+
+func xobinString(f map[string]json.RawMessage, name string, required bool) (string, error) {
+	raw, ok := f[name]
+	if !ok || string(raw) == "null" {
+		if required {
+			return "", xobinFail(http.StatusBadRequest, "%s is required.", name)
+		}
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", xobinFail(http.StatusBadRequest, "%s must be a string.", name)
+	}
+	s = strings.TrimSpace(s)
+	if s == "" && required {
+		return "", xobinFail(http.StatusBadRequest, "%s is required.", name)
+	}
+	return s, nil
+}
+
+// xobinID reads an integer id given as a number or a string of digits.
+func xobinID(f map[string]json.RawMessage, name string) (int64, error) {
+	raw, ok := f[name]
+	if !ok || string(raw) == "null" {
+		return 0, xobinFail(http.StatusBadRequest, "%s is required.", name)
+	}
+	text := strings.Trim(string(raw), `"`)
+	id, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, xobinFail(http.StatusBadRequest, "%s must be a positive integer.", name)
+	}
+	return id, nil
+}
+
+// xobinStatus is how Xobin words an invitation's state.
+func xobinStatus(s store.InvitationStatus) string {
+	switch s {
+	case store.StatusInvited, store.StatusOpened:
+		return "invited"
+	case store.StatusStarted:
+		return "started"
+	case store.StatusCompleted:
+		return "completed"
+	case store.StatusExpired:
+		return "expired"
+	default:
+		return "revoked"
+	}
+}
+
+// xobinInvite is the shared core of both invite endpoints.
+func (s *Server) xobinInvite(c echo.Context, idField string, kind store.TestKind, formatFields ...string) (store.Invitation, error) {
+	f, err := xobinFields(c)
+	if err != nil {
+		return store.Invitation{}, err
+	}
+	name, err := xobinString(f, "candidate_name", true)
+	if err != nil {
+		return store.Invitation{}, err
+	}
+	email, err := xobinString(f, "candidate_email", true)
+	if err != nil {
+		return store.Invitation{}, err
+	}
+	if !store.ValidEmail(email) {
+		return store.Invitation{}, xobinFail(http.StatusBadRequest, "candidate_email is not a valid email address.")
+	}
+	testID, err := xobinID(f, idField)
+	if err != nil {
+		return store.Invitation{}, err
+	}
+	format := "getlink"
+	for _, field := range formatFields {
+		if v, err := xobinString(f, field, false); err != nil {
+			return store.Invitation{}, err
+		} else if v != "" {
+			format = strings.ToLower(v)
+		}
+	}
+	if format != "getlink" && format != "sendlink" {
+		return store.Invitation{}, xobinFail(http.StatusBadRequest, "%s must be getlink or sendlink.", formatFields[0])
+	}
+	var expires *time.Time
+	if raw, err := xobinString(f, "expiry_date", false); err != nil {
+		return store.Invitation{}, err
+	} else if raw != "" {
+		t, err := time.ParseInLocation("2006-01-02 15:04", raw, time.UTC)
+		if err != nil {
+			return store.Invitation{}, xobinFail(http.StatusBadRequest, "expiry_date must be YYYY-MM-DD HH:MM (UTC), e.g. 2024-12-31 18:30.")
+		}
+		if !t.After(s.db.Now()) {
+			return store.Invitation{}, xobinFail(http.StatusBadRequest, "expiry_date must be in the future.")
+		}
+		expires = &t
+	}
+	t, err := s.db.Test(c.Request().Context(), testID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Kind != kind) {
+		return store.Invitation{}, xobinFail(http.StatusNotFound, "No %s with this %s.", strings.ReplaceAll(strings.TrimSuffix(idField, "_id"), "_", " "), idField)
+	}
+	if err != nil {
+		return store.Invitation{}, err
+	}
+	send := format == "sendlink"
+	res, err := s.db.Invite(c.Request().Context(), store.NewInvitation{TestID: t.ID, Name: name, Email: email, SendEmail: &send,
+		ExpiresAt: expires, Source: store.SourceXobin, Actor: s.apiActor(c)})
+	switch {
+	case errors.Is(err, store.ErrClosed):
+		return store.Invitation{}, xobinFail(http.StatusConflict, "%s", err.Error())
+	case err != nil:
+		return store.Invitation{}, err
+	}
+	return res.Invitation, nil
+}
+
+// xobinAssessmentInvite: POST /assessments/invite (seed 001).
+func (s *Server) xobinAssessmentInvite(c echo.Context) error {
+	inv, err := s.xobinInvite(c, "assessment_id", store.KindAssessment, "invite_format", "invite_type")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, struct {
+		Email        string `json:"email"`
+		ReportID     int64  `json:"report_id"`
+		CandidateID  int64  `json:"candidate_id"`
+		AssessmentID int64  `json:"assessment_id"`
+		InviteLink   string `json:"invite_link"`
+		Name         string `json:"name"`
+		Status       string `json:"status"`
+	}{inv.Email, inv.ID, inv.ID, inv.TestID, s.testURL(inv), inv.Name, xobinStatus(inv.Status)})
+}
+
+// xobinInterviewInvite: POST /automated-interviews/invite (seed 003), with
+// the documented spelling interview_reponse_id.
+func (s *Server) xobinInterviewInvite(c echo.Context) error {
+	inv, err := s.xobinInvite(c, "interview_id", store.KindInterview, "invite_format", "invite_type")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, struct {
+		Name               string `json:"name"`
+		Email              string `json:"email"`
+		InterviewName      string `json:"interview_name"`
+		InterviewReponseID int64  `json:"interview_reponse_id"`
+		InterviewID        int64  `json:"interview_id"`
+		InviteLink         string `json:"invite_link"`
+		Status             string `json:"status"`
+	}{inv.Name, inv.Email, inv.TestName, inv.ID, inv.TestID, s.testURL(inv), xobinStatus(inv.Status)})
+}
+
+// xobinReport: GET /assessments/report/{report_id}.
+func (s *Server) xobinReport(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("report_id"), 10, 64)
+	if err != nil || id <= 0 {
+		return xobinFail(http.StatusNotFound, "No report with this report_id.")
+	}
+	inv, err := s.db.Invitation(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return xobinFail(http.StatusNotFound, "No report with this report_id.")
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, struct {
+		ReportID       int64      `json:"report_id"`
+		AssessmentID   int64      `json:"assessment_id"`
+		AssessmentName string     `json:"assessment_name"`
+		Name           string     `json:"name"`
+		Email          string     `json:"email"`
+		Status         string     `json:"status"`
+		Score          *int       `json:"score"`
+		MaxScore       *int       `json:"max_score"`
+		Percentage     *float64   `json:"percentage"`
+		StartedAt      *time.Time `json:"started_at"`
+		CompletedAt    *time.Time `json:"completed_at"`
+		InviteLink     string     `json:"invite_link"`
+	}{inv.ID, inv.TestID, inv.TestName, inv.Name, inv.Email, xobinStatus(inv.Status), inv.Score, inv.MaxScore,
+		inv.ScorePercent(), inv.StartedAt, inv.CompletedAt, s.testURL(inv)})
+}
+
+// xobinRevoke: POST /assessments/invite/revoke {report_id, notify_candidate}.
+func (s *Server) xobinRevoke(c echo.Context) error {
+	f, err := xobinFields(c)
+	if err != nil {
+		return err
+	}
+	id, err := xobinID(f, "report_id")
+	if err != nil {
+		return err
+	}
+	notify := false
+	if raw, ok := f["notify_candidate"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &notify); err != nil {
+			return xobinFail(http.StatusBadRequest, "notify_candidate must be true or false.")
+		}
+	}
+	ctx := c.Request().Context()
+	inv, err := s.db.Invitation(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return xobinFail(http.StatusNotFound, "No report with this report_id.")
+	}
+	if err != nil {
+		return err
+	}
+	status := "REVOKED"
+	switch {
+	case inv.Status == store.StatusCancelled:
+		status = "ALREADY_REVOKED"
+	case !inv.Status.NotStarted():
+		status = "NOT_ALLOWED"
+	default:
+		if _, err := s.db.RevokeInvitation(ctx, id, notify, s.apiActor(c)); errors.Is(err, store.ErrAlreadyStarted) {
+			status = "NOT_ALLOWED"
+		} else if err != nil {
+			return err
+		}
+	}
+	return c.JSON(http.StatusOK, struct {
+		ReportID int64  `json:"report_id"`
+		Status   string `json:"status"`
+	}{id, status})
+}
