@@ -47,6 +47,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeIMochaInvite$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeXobinInvite$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeThinkExamAssign$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeTestinviteCandidate$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 
 ## browser: Debian's Chromium for the chromedp tests
 browser:

@@ -13,20 +13,22 @@ const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email,
 	i.callback_url, i.redirect_url, i.hide_instruction, i.disable_mandatory_fields, i.send_email,
 	i.expires_at, i.valid_from, i.valid_until, i.tags, i.labels, i.group_name, i.external_id, i.external_data, i.lang,
 	i.score, i.max_score, i.deadline_at, i.invited_at, i.opened_at, i.started_at, i.completed_at, i.expired_at,
-	i.cancelled_at, i.created_at, i.updated_at, i.access_code, i.access_failures, t.name, t.passing_score, COALESCE(l.name, '')`
+	i.cancelled_at, i.created_at, i.updated_at, i.access_code, i.access_failures, i.tracking_uniq_id, i.tracking_key, i.candidate_kind, i.callback_resource,
+	i.callback_params, t.name, t.passing_score, COALESCE(l.name, '')`
 
 const invitationFrom = ` FROM invitations i JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id`
 
 func scanInvitation(r row) (Invitation, error) {
 	var inv Invitation
 	var linkID, expires, from, until, score, maxScore, deadline, opened, started, completed, expired, cancelled sql.NullInt64
-	var tags, labels, extData string
+	var tags, labels, extData, callbackParams string
 	var invited, created, updated int64
 	err := r.Scan(&inv.ID, &inv.TestID, &linkID, &inv.Token, &inv.Name, &inv.Email, &inv.Placeholder, &inv.Status, &inv.Source,
 		&inv.CallbackURL, &inv.RedirectURL, &inv.HideInstruction, &inv.DisableMandatoryFields, &inv.SendEmail,
 		&expires, &from, &until, &tags, &labels, &inv.Group, &inv.ExternalID, &extData, &inv.Lang,
 		&score, &maxScore, &deadline, &invited, &opened, &started, &completed, &expired, &cancelled, &created, &updated,
-		&inv.AccessCode, &inv.AccessFailures, &inv.TestName, &inv.PassingScore, &inv.LinkName)
+		&inv.AccessCode, &inv.AccessFailures, &inv.TrackingUniqID, &inv.TrackingKey, &inv.CandidateKind, &inv.CallbackResource,
+		&callbackParams, &inv.TestName, &inv.PassingScore, &inv.LinkName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Invitation{}, ErrNotFound
 	}
@@ -35,7 +37,7 @@ func scanInvitation(r row) (Invitation, error) {
 	}
 	inv.LinkID = linkID.Int64
 	inv.ExpiresAt, inv.ValidFrom, inv.ValidUntil = timePtr(expires), timePtr(from), timePtr(until)
-	inv.Tags, inv.ExternalData = json.RawMessage(tags), json.RawMessage(extData)
+	inv.Tags, inv.ExternalData, inv.CallbackParams = json.RawMessage(tags), json.RawMessage(extData), json.RawMessage(callbackParams)
 	if err := json.Unmarshal([]byte(labels), &inv.Labels); err != nil {
 		return Invitation{}, fmt.Errorf("store: invitation %d labels: %w", inv.ID, err)
 	}
@@ -71,6 +73,10 @@ type InvitationFilter struct {
 	LinkID   int64
 	Status   InvitationStatus
 	Query    string // part of the name or email
+	// Exact matches, for API filters.
+	Email      string
+	ExternalID string
+	Group      string
 	Sort     string // one of InvitationSorts; default newest first
 	Desc     bool
 	Page     int // 1-based
@@ -100,6 +106,15 @@ func (f InvitationFilter) where() (string, []any) {
 	}
 	if f.Status != "" {
 		conds, args = append(conds, "i.status = ?"), append(args, f.Status)
+	}
+	if f.Email != "" {
+		conds, args = append(conds, "i.email_norm = ?"), append(args, NormalizeEmail(f.Email))
+	}
+	if f.ExternalID != "" {
+		conds, args = append(conds, "i.external_id = ?"), append(args, f.ExternalID)
+	}
+	if f.Group != "" {
+		conds, args = append(conds, "i.group_name = ?"), append(args, f.Group)
 	}
 	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
 		pattern := "%" + escapeLike(q) + "%"

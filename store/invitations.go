@@ -79,6 +79,14 @@ type Invitation struct {
 	AccessCode     string
 	AccessFailures int
 
+	// Testinvite's fields: tracking within a scope, the kind of candidate,
+	// and which callback body (basic or detailed) with which extra params.
+	TrackingUniqID   string
+	TrackingKey      string
+	CandidateKind    string
+	CallbackResource string
+	CallbackParams   json.RawMessage
+
 	InvitedAt   time.Time
 	OpenedAt    *time.Time
 	StartedAt   *time.Time
@@ -112,12 +120,13 @@ func (inv Invitation) Passed() bool {
 
 // Sources of invitations.
 const (
-	SourceConsole   = "console"
-	SourceNative    = "native"
-	SourceIMocha    = "imocha"
-	SourcePublic    = "public" // self-registration through /l/{slug}
-	SourceThinkExam = "thinkexam"
-	SourceXobin     = "xobin"
+	SourceConsole    = "console"
+	SourceNative     = "native"
+	SourceIMocha     = "imocha"
+	SourcePublic     = "public" // self-registration through /l/{slug}
+	SourceThinkExam  = "thinkexam"
+	SourceXobin      = "xobin"
+	SourceTestinvite = "testinvite"
 )
 
 // NewInvitation asks for an invitation through a link. Nil overrides take
@@ -134,6 +143,13 @@ type NewInvitation struct {
 	Actor                string // who asked, for the timeline
 	// RequireAccessCode makes a one-time code the candidate must type.
 	RequireAccessCode bool
+	// Testinvite: uniqId unique within TrackingKey (a conflict is
+	// ErrConflict), the candidate's kind, and the callback's shape.
+	TrackingUniqID   string
+	TrackingKey      string
+	CandidateKind    string
+	CallbackResource string
+	CallbackParams   json.RawMessage
 
 	CallbackURL            *string
 	RedirectURL            *string
@@ -159,6 +175,10 @@ type InviteResult struct {
 	Created    bool // a new invitation
 	Reopened   bool // a cancelled or expired one made pending again
 }
+
+// ErrDuplicateTracking refuses a second candidate with the same tracking
+// uniqId in the same scope.
+var ErrDuplicateTracking = errors.New("a candidate with this uniqId already exists in this scope")
 
 // ClosedError says why a link or test takes no invitations now.
 type ClosedError struct{ Reason string }
@@ -263,6 +283,16 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 	link, err := inviteLink(ctx, tx, n)
 	if err != nil {
 		return 0, false, false, err
+	}
+	if n.TrackingUniqID != "" {
+		var taken int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations WHERE tracking_key = ? AND tracking_uniq_id = ?`,
+			n.TrackingKey, n.TrackingUniqID).Scan(&taken); err != nil {
+			return 0, false, false, err
+		}
+		if taken > 0 {
+			return 0, false, false, ErrDuplicateTracking
+		}
 	}
 	if !n.GeneratePlaceholders || strings.TrimSpace(n.Email) != "" {
 		existing, err := latestOnLink(ctx, tx, link.ID, NormalizeEmail(n.Email))
@@ -435,13 +465,18 @@ func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, 
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO invitations (test_id, link_id, token, name, email, email_norm, placeholder, status, source,
 			callback_url, redirect_url, hide_instruction, disable_mandatory_fields, send_email, expires_at, valid_from, valid_until,
-			tags, labels, group_name, external_id, external_data, lang, invited_at, created_at, updated_at, access_code)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			tags, labels, group_name, external_id, external_data, lang, invited_at, created_at, updated_at, access_code,
+			tracking_uniq_id, tracking_key, candidate_kind, callback_resource, callback_params)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		l.TestID, l.ID, NewToken(24), name, email, NormalizeEmail(email), boolInt(placeholder), n.Source,
 		s.callbackURL, s.redirectURL, boolInt(s.hideInstruction), boolInt(s.disableMandatory), boolInt(s.sendEmail),
 		nullMillis(s.expiresAt), nullMillis(s.validFrom), nullMillis(s.validUntil),
 		jsonOr(n.Tags, "{}"), labelsJSON(n.Labels), n.Group, n.ExternalID, jsonOr(n.ExternalData, "{}"), n.Lang,
-		millis(now), millis(now), millis(now), accessCode(n.RequireAccessCode)).Scan(&id)
+		millis(now), millis(now), millis(now), accessCode(n.RequireAccessCode),
+		n.TrackingUniqID, n.TrackingKey, n.CandidateKind, n.CallbackResource, jsonOr(n.CallbackParams, "{}")).Scan(&id)
+	if isUniqueViolation(err, "invitations.tracking_key") {
+		return 0, ErrDuplicateTracking
+	}
 	if err != nil {
 		return 0, mapError(err)
 	}

@@ -17,6 +17,8 @@ func (s *Server) CallbackPayload(event string, inv store.Invitation, webhookID s
 		return json.Marshal(s.imochaCallback(inv))
 	case store.SourceThinkExam:
 		return json.Marshal(s.thinkExamCallback(event, inv))
+	case store.SourceTestinvite:
+		return json.Marshal(s.testinviteCallback(event, inv))
 	}
 	return json.Marshal(nativeEvent{Type: event, ID: webhookID, OccurredAt: at.UTC(),
 		Data: nativeEventData{Invitation: s.toNativeInvitation(inv)}})

@@ -161,3 +161,20 @@ func FuzzDecodeThinkExamAssign(f *testing.F) {
 		return req
 	}, tf.srv)
 }
+
+func FuzzDecodeTestinviteCandidate(f *testing.F) {
+	srv, db := newTestServer(f)
+	key, _ := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	tt, _ := db.CreateTest(f.Context(), store.TestInput{Name: "fuzz", Kind: store.KindAssessment, DurationMinutes: 5}, nil)
+	path := "/api/integration/rest/v1/tasks/" + idStr(tt.ID) + "/candidates"
+	fuzzDialect(f, []string{
+		`{"kind":"temporary-candidate","fullname":"A","email":"a@example.com","tracking":{"uniqId":"1","scope":"labels"},"labels":["x"]}`,
+		`{"kind":"internal-candidate","id":"1"}`, `{"kind":"temporary-candidate","dates":{"after":-9223372036854775808}}`,
+		`{"kind":"temporary-candidate","callback":{"url":"https://a.example","resource":"detailed","params":null}}`,
+		`{"kind":"temporary-candidate","price":{"amount":1e308,"currency":"USD"}}`, `[]`, `{`,
+	}, func(_ *Server, body []byte) *http.Request {
+		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key.Key)
+		return req
+	}, srv)
+}

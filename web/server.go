@@ -131,6 +131,12 @@ func (s *Server) routes() {
 	candidate.GET("/l/:slug", s.publicLinkForm)
 	candidate.POST("/l/:slug", s.publicRegister)
 
+	testinvite := e.Group("/api/integration/rest/v1", s.testinviteDialect, s.requireAPIKey, middleware.BodyLimit("1M"))
+	testinvite.POST("/tasks/:taskId/candidates", s.testinviteCreate)
+	testinvite.GET("/tasks/:taskId/candidates", s.testinviteList)
+	testinvite.GET("/tasks/:taskId/candidates/:candidateId", s.testinviteGet)
+	testinvite.DELETE("/tasks/:taskId/candidates/:candidateId", s.testinviteDelete)
+
 	xobin := e.Group("", s.xobinDialect, s.requireXobinKey, middleware.BodyLimit("1M"))
 	xobin.POST("/assessments/invite", s.xobinAssessmentInvite)
 	xobin.POST("/automated-interviews/invite", s.xobinInterviewInvite)

@@ -1,0 +1,481 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+// The Testinvite dialect (seed 002): Authorization: Bearer, candidates
+// under a task (a test, through its default link), errors as
+// {"error": {"message": "..."}}.
+
+type testinviteError struct {
+	Error struct {
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func (s *Server) testinviteDialect(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(ctxErrorWriter, errorWriter(writeTestinviteError))
+		return next(c)
+	}
+}
+
+func writeTestinviteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
+	if status == http.StatusNotFound && message == notFoundMessage {
+		message = "Not found."
+	}
+	if len(fields) > 0 {
+		var parts []string
+		for f, msg := range fields {
+			parts = append(parts, f+" "+msg)
+		}
+		slices.Sort(parts)
+		message = strings.Join(parts, "; ")
+	}
+	var e testinviteError
+	e.Error.Message = message
+	return c.JSON(status, e)
+}
+
+func tiFail(status int, format string, args ...any) error {
+	return echo.NewHTTPError(status, fmt.Sprintf(format, args...))
+}
+
+// testinviteCandidate is the create body: the common properties and those
+// of either kind.
+type testinviteCandidate struct {
+	Kind         string         `json:"kind"`
+	ID           string         `json:"id"`
+	Fullname     string         `json:"fullname"`
+	Email        string         `json:"email"`
+	Credential1  string         `json:"credential1"`
+	Credential2  string         `json:"credential2"`
+	Tracking     *tiTracking    `json:"tracking"`
+	Group        string         `json:"group"`
+	Labels       []string       `json:"labels"`
+	Tags         map[string]any `json:"tags"`
+	ExternalID   string         `json:"externalId"`
+	ExternalData map[string]any `json:"externalData"`
+	Lang         string         `json:"lang"`
+	ProgramIDs   []string       `json:"programIds"`
+	ExtraEmails  []string       `json:"extraEmails"`
+	Dates        *struct {
+		Before *int64 `json:"before"`
+		After  *int64 `json:"after"`
+	} `json:"dates"`
+	Price *struct {
+		Amount   *float64 `json:"amount"`
+		Currency string   `json:"currency"`
+	} `json:"price"`
+	CustomizedSteps []struct {
+		StepID        string `json:"stepId"`
+		Customization struct {
+			ActiveAfter  *int64 `json:"activeAfter"`
+			ActiveBefore *int64 `json:"activeBefore"`
+		} `json:"customization"`
+	} `json:"customizedSteps"`
+	InviteByEmail *struct {
+		EmailTemplateName string `json:"emailTemplateName"`
+		DateToSend        *int64 `json:"dateToSend"`
+	} `json:"inviteByEmail"`
+	Callback *struct {
+		URL      string         `json:"url"`
+		Params   map[string]any `json:"params"`
+		Resource string         `json:"resource"`
+	} `json:"callback"`
+}
+
+type tiTracking struct {
+	UniqID string `json:"uniqId"`
+	Scope  string `json:"scope"`
+}
+
+var testinviteLangs = []string{"tr", "en", "es", "fr", "nl", "it", "sr", "sv", "de", "no", "ru", "pt"}
+
+// validate checks the body field by field, in Testinvite's names.
+func (b testinviteCandidate) validate() store.FieldErrors {
+	fe := store.FieldErrors{}
+	switch b.Kind {
+	case "temporary-candidate":
+		if b.ID != "" {
+			fe["id"] = "is only for internal-candidate"
+		}
+	case "internal-candidate":
+		if strings.TrimSpace(b.ID) == "" {
+			fe["id"] = "is required for internal-candidate"
+		}
+		if b.Tracking != nil {
+			fe["tracking"] = "is set from the user for internal-candidate"
+		}
+	case "":
+		fe["kind"] = "is required"
+	default:
+		fe["kind"] = "must be temporary-candidate or internal-candidate"
+	}
+	if b.Email != "" && !store.ValidEmail(b.Email) {
+		fe["email"] = "is not a valid email address"
+	}
+	if b.Lang != "" && !slices.Contains(testinviteLangs, b.Lang) {
+		fe["lang"] = "must be one of " + strings.Join(testinviteLangs, ", ")
+	}
+	for i, e := range b.ExtraEmails {
+		if !store.ValidEmail(e) {
+			fe[fmt.Sprintf("extraEmails[%d]", i)] = "is not a valid email address"
+		}
+	}
+	if t := b.Tracking; t != nil {
+		if strings.TrimSpace(t.UniqID) == "" {
+			fe["tracking.uniqId"] = "is required"
+		}
+		switch t.Scope {
+		case "", "task":
+		case "group":
+			if b.Group == "" {
+				fe["tracking.scope"] = "group needs a group"
+			}
+		case "labels":
+			if len(b.Labels) == 0 {
+				fe["tracking.scope"] = "labels needs labels"
+			}
+		case "programs":
+			if len(b.ProgramIDs) == 0 {
+				fe["tracking.scope"] = "programs needs programIds"
+			}
+		default:
+			fe["tracking.scope"] = "must be task, group, labels or programs"
+		}
+	}
+	if d := b.Dates; d != nil && d.Before != nil && d.After != nil && *d.Before <= *d.After {
+		fe["dates.before"] = "must be later than dates.after"
+	}
+	if p := b.Price; p != nil {
+		if p.Amount == nil || *p.Amount < 0 {
+			fe["price.amount"] = "is required and must not be negative"
+		}
+		if !slices.Contains([]string{"USD", "EUR", "TRY"}, p.Currency) {
+			fe["price.currency"] = "must be USD, EUR or TRY"
+		}
+	}
+	for i, st := range b.CustomizedSteps {
+		if strings.TrimSpace(st.StepID) == "" {
+			fe[fmt.Sprintf("customizedSteps[%d].stepId", i)] = "is required"
+		}
+	}
+	if ie := b.InviteByEmail; ie != nil && strings.TrimSpace(ie.EmailTemplateName) == "" {
+		fe["inviteByEmail.emailTemplateName"] = "is required"
+	}
+	if cb := b.Callback; cb != nil {
+		if msg := store.ValidWebURL(cb.URL); msg != "" {
+			fe["callback.url"] = msg
+		}
+		if cb.Resource != "basic" && cb.Resource != "detailed" {
+			fe["callback.resource"] = "must be basic or detailed"
+		}
+	}
+	return fe
+}
+
+// trackingKey names the scope instance a uniqId must be unique in.
+func trackingKey(taskID int64, b testinviteCandidate, scope string) string {
+	switch scope {
+	case "group":
+		return "group:" + b.Group
+	case "labels":
+		l := slices.Clone(b.Labels)
+		slices.Sort(l)
+		return "labels:" + strings.Join(l, ",")
+	case "programs":
+		p := slices.Clone(b.ProgramIDs)
+		slices.Sort(p)
+		return "programs:" + strings.Join(p, ",")
+	default:
+		return "task:" + strconv.FormatInt(taskID, 10)
+	}
+}
+
+func (s *Server) testinviteTask(c echo.Context) (store.Test, error) {
+	id, err := strconv.ParseInt(c.Param("taskId"), 10, 64)
+	if err != nil || id <= 0 {
+		return store.Test{}, tiFail(http.StatusNotFound, "No task with this id.")
+	}
+	t, err := s.db.Test(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return t, tiFail(http.StatusNotFound, "No task with this id.")
+	}
+	return t, err
+}
+
+func unixPtr(sec *int64) *time.Time {
+	if sec == nil {
+		return nil
+	}
+	t := time.Unix(*sec, 0).UTC()
+	return &t
+}
+
+// testinviteCreate: POST /api/integration/rest/v1/tasks/{taskId}/candidates.
+func (s *Server) testinviteCreate(c echo.Context) error {
+	t, err := s.testinviteTask(c)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	var b testinviteCandidate
+	if err := json.Unmarshal(body, &b); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return store.FieldErrors{typeErr.Field: "must be " + jsonTypeName(typeErr.Type.String())}
+		}
+		return tiFail(http.StatusBadRequest, "The request body must be a JSON object.")
+	}
+	if fe := b.validate(); len(fe) > 0 {
+		return fe
+	}
+	n := store.NewInvitation{TestID: t.ID, Name: b.Fullname, Email: b.Email, Source: store.SourceTestinvite, Actor: s.apiActor(c),
+		Labels: b.Labels, Group: b.Group, ExternalID: b.ExternalID, Lang: b.Lang, CandidateKind: "temp"}
+	if b.Tags != nil {
+		n.Tags, _ = json.Marshal(b.Tags)
+	}
+	if b.ExternalData != nil {
+		n.ExternalData, _ = json.Marshal(b.ExternalData)
+	}
+	if b.Kind == "internal-candidate" {
+		uid, _ := strconv.ParseInt(b.ID, 10, 64)
+		u, err := s.db.User(c.Request().Context(), uid)
+		if errors.Is(err, store.ErrNotFound) {
+			return tiFail(http.StatusNotFound, "No user with this id.")
+		} else if err != nil {
+			return err
+		}
+		// The user's sign-in name (their address) is their uniqId in the task.
+		n.Name, n.Email, n.CandidateKind = u.Name, u.Email, "user"
+		if n.Name == "" {
+			n.Name = u.Email
+		}
+		n.TrackingUniqID, n.TrackingKey = u.Email, trackingKey(t.ID, b, "task")
+	} else if b.Tracking != nil {
+		n.TrackingUniqID, n.TrackingKey = strings.TrimSpace(b.Tracking.UniqID), trackingKey(t.ID, b, b.Tracking.Scope)
+	}
+	n.GeneratePlaceholders = strings.TrimSpace(n.Email) == "" || strings.TrimSpace(n.Name) == ""
+	if d := b.Dates; d != nil {
+		n.ValidFrom, n.ValidUntil = unixPtr(d.After), unixPtr(d.Before)
+	}
+	send := false
+	if ie := b.InviteByEmail; ie != nil {
+		send, n.SendEmailAt = true, unixPtr(ie.DateToSend)
+	}
+	n.SendEmail = &send
+	if cb := b.Callback; cb != nil {
+		n.CallbackURL, n.CallbackResource = &cb.URL, cb.Resource
+		if cb.Params != nil {
+			n.CallbackParams, _ = json.Marshal(cb.Params)
+		}
+	}
+	res, err := s.db.Invite(c.Request().Context(), n)
+	switch {
+	case errors.Is(err, store.ErrDuplicateTracking):
+		return tiFail(http.StatusConflict, "A candidate with this uniqId already exists in this scope.")
+	case errors.Is(err, store.ErrClosed):
+		return tiFail(http.StatusConflict, "%s", err.Error())
+	case err != nil:
+		return err
+	}
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	return c.JSON(status, s.testinviteBasic(res.Invitation))
+}
+
+// testinviteBasicCandidate is the "basic" candidate object.
+type testinviteBasicCandidate struct {
+	CandidateID    string `json:"candidateId"`
+	Kind           string `json:"kind"`
+	TaskID         string `json:"taskId"`
+	LoggedIn       bool   `json:"loggedIn"`
+	Fullname       string `json:"fullname,omitempty"`
+	Email          string `json:"email,omitempty"`
+	InvitationCode string `json:"invitationCode"`
+}
+
+type testinviteDetailedCandidate struct {
+	testinviteBasicCandidate
+	Status       string          `json:"status"`
+	TestURL      string          `json:"testUrl"`
+	Group        string          `json:"group,omitempty"`
+	Labels       []string        `json:"labels"`
+	Tags         json.RawMessage `json:"tags"`
+	ExternalID   string          `json:"externalId,omitempty"`
+	ExternalData json.RawMessage `json:"externalData"`
+	Lang         string          `json:"lang,omitempty"`
+	Tracking     *tiTracking     `json:"tracking,omitempty"`
+	Score        *int            `json:"score"`
+	MaxScore     *int            `json:"maxScore"`
+	CreatedAt    time.Time       `json:"createdAt"`
+	StartedAt    *time.Time      `json:"startedAt"`
+	CompletedAt  *time.Time      `json:"completedAt"`
+}
+
+func loggedIn(inv store.Invitation) bool {
+	return inv.OpenedAt != nil || inv.StartedAt != nil || inv.CompletedAt != nil
+}
+
+func (s *Server) testinviteBasic(inv store.Invitation) testinviteBasicCandidate {
+	kind := inv.CandidateKind
+	if kind == "" {
+		kind = "temp"
+	}
+	b := testinviteBasicCandidate{CandidateID: strconv.FormatInt(inv.ID, 10), Kind: kind, TaskID: strconv.FormatInt(inv.TestID, 10),
+		LoggedIn: loggedIn(inv), InvitationCode: inv.Token}
+	if !inv.Placeholder {
+		b.Fullname, b.Email = inv.Name, inv.Email
+	}
+	return b
+}
+
+func (s *Server) testinviteDetailed(inv store.Invitation) testinviteDetailedCandidate {
+	d := testinviteDetailedCandidate{testinviteBasicCandidate: s.testinviteBasic(inv), Status: string(inv.Status), TestURL: s.testURL(inv),
+		Group: inv.Group, Labels: inv.Labels, Tags: inv.Tags, ExternalID: inv.ExternalID, ExternalData: inv.ExternalData, Lang: inv.Lang,
+		Score: inv.Score, MaxScore: inv.MaxScore, CreatedAt: inv.CreatedAt, StartedAt: inv.StartedAt, CompletedAt: inv.CompletedAt}
+	if inv.TrackingUniqID != "" {
+		scope, _, _ := strings.Cut(inv.TrackingKey, ":")
+		d.Tracking = &tiTracking{UniqID: inv.TrackingUniqID, Scope: scope}
+	}
+	return d
+}
+
+func (s *Server) testinviteView(mode string, inv store.Invitation) any {
+	if mode == "detailed" {
+		return s.testinviteDetailed(inv)
+	}
+	return s.testinviteBasic(inv)
+}
+
+func testinviteMode(c echo.Context) (string, error) {
+	switch m := c.QueryParam("mode"); m {
+	case "", "basic":
+		return "basic", nil
+	case "detailed":
+		return m, nil
+	default:
+		return "", store.FieldErrors{"mode": "must be basic or detailed"}
+	}
+}
+
+// testinviteCandidateOf loads a candidate of the task in the path.
+func (s *Server) testinviteCandidateOf(c echo.Context, t store.Test) (store.Invitation, error) {
+	id, err := strconv.ParseInt(c.Param("candidateId"), 10, 64)
+	if err != nil || id <= 0 {
+		return store.Invitation{}, tiFail(http.StatusNotFound, "No candidate with this id in this task.")
+	}
+	inv, err := s.db.Invitation(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && inv.TestID != t.ID) {
+		return inv, tiFail(http.StatusNotFound, "No candidate with this id in this task.")
+	}
+	return inv, err
+}
+
+// testinviteList: GET .../candidates?mode=&limit=&page=&email=&externalId=&group=
+func (s *Server) testinviteList(c echo.Context) error {
+	t, err := s.testinviteTask(c)
+	if err != nil {
+		return err
+	}
+	mode, err := testinviteMode(c)
+	if err != nil {
+		return err
+	}
+	fe := store.FieldErrors{}
+	limit, page := 20, 1
+	if v := c.QueryParam("limit"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > store.MaxPageSize {
+			fe["limit"] = fmt.Sprintf("must be between 1 and %d", store.MaxPageSize)
+		} else {
+			limit = n
+		}
+	}
+	if v := c.QueryParam("page"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 {
+			fe["page"] = "must be a positive whole number"
+		} else {
+			page = n
+		}
+	}
+	if len(fe) > 0 {
+		return fe
+	}
+	invs, total, err := s.db.Invitations(c.Request().Context(), store.InvitationFilter{TestID: t.ID, Email: c.QueryParam("email"),
+		ExternalID: c.QueryParam("externalId"), Group: c.QueryParam("group"), Page: page, PageSize: limit, Sort: "created"})
+	if err != nil {
+		return err
+	}
+	items := []any{}
+	for _, inv := range invs {
+		items = append(items, s.testinviteView(mode, inv))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": total, "page": page, "limit": limit})
+}
+
+// testinviteGet: GET .../candidates/{candidateId}?mode=
+func (s *Server) testinviteGet(c echo.Context) error {
+	t, err := s.testinviteTask(c)
+	if err != nil {
+		return err
+	}
+	mode, err := testinviteMode(c)
+	if err != nil {
+		return err
+	}
+	inv, err := s.testinviteCandidateOf(c, t)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.testinviteView(mode, inv))
+}
+
+// testinviteDelete: DELETE .../candidates/{candidateId}, refused once the
+// candidate has logged in (opened the test).
+func (s *Server) testinviteDelete(c echo.Context) error {
+	t, err := s.testinviteTask(c)
+	if err != nil {
+		return err
+	}
+	inv, err := s.testinviteCandidateOf(c, t)
+	if err != nil {
+		return err
+	}
+	if loggedIn(inv) {
+		return tiFail(http.StatusForbidden, "The candidate has already logged in and cannot be deleted.")
+	}
+	if _, err := s.db.CancelInvitation(c.Request().Context(), inv.ID, s.apiActor(c)); errors.Is(err, store.ErrAlreadyStarted) {
+		return tiFail(http.StatusForbidden, "The candidate has already logged in and cannot be deleted.")
+	} else if err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// testinviteCallback is Testinvite's notification: the event, the params
+// the integrator gave, and the candidate as the resource asked.
+func (s *Server) testinviteCallback(event string, inv store.Invitation) map[string]any {
+	params := json.RawMessage(inv.CallbackParams)
+	if len(params) == 0 {
+		params = json.RawMessage("{}")
+	}
+	return map[string]any{"event": event, "params": params, "candidate": s.testinviteView(inv.CallbackResource, inv)}
+}

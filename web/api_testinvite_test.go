@@ -1,0 +1,221 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"testgate/store"
+)
+
+type testinviteFixture struct {
+	srv  *Server
+	db   *store.DB
+	key  string
+	task store.Test
+	base string
+}
+
+func newTestinviteFixture(t *testing.T) testinviteFixture {
+	srv, db := newTestServer(t)
+	tt, _ := db.CreateTest(context.Background(), store.TestInput{Name: "Sales", Kind: store.KindAssessment, DurationMinutes: 25}, nil)
+	return testinviteFixture{srv: srv, db: db, key: newAPIKey(t, db), task: tt,
+		base: "/api/integration/rest/v1/tasks/" + idStr(tt.ID) + "/candidates"}
+}
+
+func (f testinviteFixture) call(t *testing.T, method, path, body string) (int, map[string]any) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+f.key)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	if rec.Code == http.StatusNoContent {
+		return rec.Code, nil
+	}
+	var out map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatalf("%s %s: not JSON: %s", method, path, rec.Body)
+	}
+	return rec.Code, out
+}
+
+func tiMessage(out map[string]any) string {
+	e, _ := out["error"].(map[string]any)
+	m, _ := e["message"].(string)
+	return m
+}
+
+func TestTestinviteTemporaryCandidate(t *testing.T) {
+	f := newTestinviteFixture(t)
+	ctx := context.Background()
+	dateToSend := time.Now().Add(48 * time.Hour).Unix()
+	body := `{"kind":"temporary-candidate","fullname":"Eda Kaya","email":"eda@example.com","tracking":{"uniqId":"EMP-1"},
+		"group":"istanbul","labels":["b","a"],"tags":{"level":"senior"},"externalId":"ats-77","externalData":{"req":42},"lang":"tr",
+		"programIds":["p1"],"extraEmails":["hr@example.com"],"dates":{"after":1800000000,"before":1900000000},
+		"price":{"amount":10,"currency":"EUR"},"customizedSteps":[{"stepId":"s1","customization":{"activeAfter":60}}],
+		"inviteByEmail":{"emailTemplateName":"default","dateToSend":` + idStr(dateToSend) + `},
+		"callback":{"url":"https://ats.example.com/ti","params":{"job":"sales"},"resource":"detailed"}}`
+	code, out := f.call(t, http.MethodPost, f.base, body)
+	if code != http.StatusCreated || out["kind"] != "temp" || out["taskId"] != idStr(f.task.ID) || out["loggedIn"] != false ||
+		out["fullname"] != "Eda Kaya" || out["email"] != "eda@example.com" || out["invitationCode"] == "" || len(out) != 7 {
+		t.Fatalf("create: %d %v", code, out)
+	}
+	inv, _ := f.db.InvitationByToken(ctx, out["invitationCode"].(string))
+	if inv.Group != "istanbul" || inv.ExternalID != "ats-77" || inv.Lang != "tr" || inv.TrackingUniqID != "EMP-1" ||
+		inv.ValidFrom.Unix() != 1800000000 || inv.ValidUntil.Unix() != 1900000000 || inv.CallbackResource != "detailed" ||
+		string(inv.CallbackParams) != `{"job":"sales"}` || !inv.SendEmail {
+		t.Fatalf("stored %+v", inv)
+	}
+	msgs, _ := f.db.Outbox(ctx, store.OutboxFilter{InvitationID: inv.ID})
+	if len(msgs) != 1 || msgs[0].ScheduledAt.Unix() != dateToSend {
+		t.Fatalf("scheduled email %+v", msgs)
+	}
+	// The same uniqId in the task is refused, whatever the address.
+	code, out = f.call(t, http.MethodPost, f.base, `{"kind":"temporary-candidate","fullname":"X","email":"x@example.com","tracking":{"uniqId":"EMP-1"}}`)
+	if code != http.StatusConflict || !strings.Contains(tiMessage(out), "uniqId") {
+		t.Fatalf("duplicate uniqId: %d %v", code, out)
+	}
+	// In another scope it is free.
+	if code, out := f.call(t, http.MethodPost, f.base, `{"kind":"temporary-candidate","fullname":"Y","email":"y@example.com","group":"ankara","tracking":{"uniqId":"EMP-1","scope":"group"}}`); code != http.StatusCreated {
+		t.Fatalf("other scope: %d %v", code, out)
+	}
+	// Without name or email: generated stand-ins, not shown back.
+	code, out = f.call(t, http.MethodPost, f.base, `{"kind":"temporary-candidate"}`)
+	if code != http.StatusCreated || out["email"] != nil || out["fullname"] != nil {
+		t.Fatalf("anonymous: %d %v", code, out)
+	}
+}
+
+func TestTestinviteInternalCandidate(t *testing.T) {
+	f := newTestinviteFixture(t)
+	u, _ := f.db.CreateUser(context.Background(), store.NewUser{Email: "emre@example.com", Name: "Emre", Password: "long password", Role: store.RoleRecruiter})
+	code, out := f.call(t, http.MethodPost, f.base, `{"kind":"internal-candidate","id":"`+idStr(u.ID)+`","tags":{"team":"x"}}`)
+	if code != http.StatusCreated || out["kind"] != "user" || out["fullname"] != "Emre" || out["email"] != "emre@example.com" {
+		t.Fatalf("internal: %d %v", code, out)
+	}
+	if code, out := f.call(t, http.MethodPost, f.base, `{"kind":"internal-candidate","id":"`+idStr(u.ID)+`"}`); code != http.StatusConflict {
+		t.Fatalf("the user twice: %d %v", code, out)
+	}
+	if code, _ := f.call(t, http.MethodPost, f.base, `{"kind":"internal-candidate","id":"9999"}`); code != http.StatusNotFound {
+		t.Fatalf("unknown user: %d", code)
+	}
+}
+
+func TestTestinviteErrors(t *testing.T) {
+	f := newTestinviteFixture(t)
+	for body, want := range map[string]string{
+		`{}`:                            "kind is required",
+		`{"kind":"robot"}`:              "kind must be temporary-candidate or internal-candidate",
+		`{"kind":"internal-candidate"}`: "id is required for internal-candidate",
+		`{"kind":"temporary-candidate","email":"nope"}`:                                 "email is not a valid email address",
+		`{"kind":"temporary-candidate","lang":"xx"}`:                                    "lang must be one of",
+		`{"kind":"temporary-candidate","extraEmails":["x"]}`:                            "extraEmails[0] is not a valid email address",
+		`{"kind":"temporary-candidate","tracking":{"uniqId":""}}`:                       "tracking.uniqId is required",
+		`{"kind":"temporary-candidate","tracking":{"uniqId":"a","scope":"group"}}`:      "tracking.scope group needs a group",
+		`{"kind":"temporary-candidate","tracking":{"uniqId":"a","scope":"galaxy"}}`:     "tracking.scope must be task, group, labels or programs",
+		`{"kind":"temporary-candidate","dates":{"after":20,"before":10}}`:               "dates.before must be later than dates.after",
+		`{"kind":"temporary-candidate","price":{"amount":-1,"currency":"GBP"}}`:         "price.amount is required and must not be negative; price.currency must be USD, EUR or TRY",
+		`{"kind":"temporary-candidate","inviteByEmail":{}}`:                             "inviteByEmail.emailTemplateName is required",
+		`{"kind":"temporary-candidate","callback":{"url":"ftp://x","resource":"full"}}`: "callback.resource must be basic or detailed; callback.url must be an absolute http(s) URL",
+		`{"kind":"temporary-candidate","labels":"a"}`:                                   "labels must be an array",
+		`nope`: "The request body must be a JSON object.",
+	} {
+		code, out := f.call(t, http.MethodPost, f.base, body)
+		if code != http.StatusBadRequest || !strings.HasPrefix(tiMessage(out), want) {
+			t.Errorf("%s: %d %q", body, code, tiMessage(out))
+		}
+	}
+	if _, total, _ := f.db.Invitations(context.Background(), store.InvitationFilter{}); total != 0 {
+		t.Fatalf("bad requests wrote %d", total)
+	}
+	if code, out := f.call(t, http.MethodPost, "/api/integration/rest/v1/tasks/999/candidates", `{"kind":"temporary-candidate"}`); code != http.StatusNotFound || tiMessage(out) != "No task with this id." {
+		t.Fatalf("unknown task: %d %v", code, out)
+	}
+	req := httptest.NewRequest(http.MethodGet, f.base, nil)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized || !strings.Contains(rec.Body.String(), `"message"`) {
+		t.Fatalf("no key: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestTestinviteListFetchDelete(t *testing.T) {
+	f := newTestinviteFixture(t)
+	var ids []string
+	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com"} {
+		_, out := f.call(t, http.MethodPost, f.base, `{"kind":"temporary-candidate","fullname":"N","email":"`+e+`","group":"g1","externalId":"x-`+e[:1]+`"}`)
+		ids = append(ids, out["candidateId"].(string))
+	}
+	code, out := f.call(t, http.MethodGet, f.base+"?limit=2&page=2", "")
+	if code != http.StatusOK || out["total"] != 3.0 || len(out["items"].([]any)) != 1 {
+		t.Fatalf("page 2: %d %v", code, out)
+	}
+	if _, out := f.call(t, http.MethodGet, f.base+"?email=B@example.com", ""); out["total"] != 1.0 {
+		t.Fatalf("email filter: %v", out)
+	}
+	if _, out := f.call(t, http.MethodGet, f.base+"?externalId=x-c&mode=detailed", ""); out["total"] != 1.0 || out["items"].([]any)[0].(map[string]any)["testUrl"] == nil {
+		t.Fatalf("detailed: %v", out)
+	}
+	for q, want := range map[string]int{"?mode=full": 400, "?limit=0": 400, "?page=x": 400} {
+		if code, _ := f.call(t, http.MethodGet, f.base+q, ""); code != want {
+			t.Errorf("%s: %d", q, code)
+		}
+	}
+	code, one := f.call(t, http.MethodGet, f.base+"/"+ids[0], "")
+	if code != http.StatusOK || one["email"] != "a@example.com" {
+		t.Fatalf("fetch: %d %v", code, one)
+	}
+	if code, _ := f.call(t, http.MethodGet, f.base+"/99999", ""); code != http.StatusNotFound {
+		t.Fatalf("unknown candidate: %d", code)
+	}
+	if code, _ := f.call(t, http.MethodDelete, f.base+"/"+ids[0], ""); code != http.StatusNoContent {
+		t.Fatalf("delete: %d", code)
+	}
+	// Once the candidate has logged in (opened the test), no delete.
+	inv, _ := f.db.InvitationByToken(context.Background(), mustToken(t, f, ids[1]))
+	f.db.OpenInvitation(context.Background(), inv.ID)
+	if code, out := f.call(t, http.MethodDelete, f.base+"/"+ids[1], ""); code != http.StatusForbidden || !strings.Contains(tiMessage(out), "logged in") {
+		t.Fatalf("delete after login: %d %v", code, out)
+	}
+	if _, out := f.call(t, http.MethodGet, f.base+"/"+ids[1], ""); out["loggedIn"] != true {
+		t.Fatalf("loggedIn %v", out)
+	}
+}
+
+func mustToken(t *testing.T, f testinviteFixture, id string) string {
+	_, out := f.call(t, http.MethodGet, f.base+"/"+id, "")
+	return out["invitationCode"].(string)
+}
+
+func TestDialectCallbackShapes(t *testing.T) {
+	f := newTestinviteFixture(t)
+	ctx := context.Background()
+	_, out := f.call(t, http.MethodPost, f.base, `{"kind":"temporary-candidate","fullname":"Cem","email":"cem@example.com",
+		"callback":{"url":"https://ats.example.com/ti","params":{"job":7},"resource":"basic"}}`)
+	inv, _ := f.db.InvitationByToken(ctx, out["invitationCode"].(string))
+	f.db.CancelInvitation(ctx, inv.ID, "x")
+	ds, _ := f.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: inv.ID})
+	var body map[string]any
+	json.Unmarshal([]byte(ds[0].Payload), &body)
+	cand, _ := body["candidate"].(map[string]any)
+	if body["event"] != store.EventCancelled || body["params"].(map[string]any)["job"] != 7.0 || cand["email"] != "cem@example.com" || cand["status"] != nil {
+		t.Fatalf("Testinvite basic callback %v", body)
+	}
+
+	te := newThinkExamFixture(t)
+	url := "https://ats.example.com/te"
+	link, _ := te.db.DefaultLink(ctx, te.test.ID)
+	res, _ := te.db.Invite(ctx, store.NewInvitation{TestID: te.test.ID, LinkID: link.ID, Name: "T", Email: "t@example.com",
+		Source: store.SourceThinkExam, CallbackURL: &url})
+	te.db.CancelInvitation(ctx, res.Invitation.ID, "x")
+	ds, _ = te.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: res.Invitation.ID})
+	json.Unmarshal([]byte(ds[0].Payload), &body)
+	data, _ := body["success"].(map[string]any)["data"].(map[string]any)
+	if body["result"] != "success" || data["event"] != store.EventCancelled || data["email"] != "t@example.com" || data["testId"] != idStr(te.test.ID) {
+		t.Fatalf("ThinkExam callback %v", body)
+	}
+}
