@@ -69,18 +69,18 @@ func (db *DB) InvitationByToken(ctx context.Context, token string) (Invitation, 
 
 // InvitationFilter narrows and orders the invitation list.
 type InvitationFilter struct {
-	TestID   int64
-	LinkID   int64
-	Status   InvitationStatus
-	Query    string // part of the name or email
+	TestID int64
+	LinkID int64
+	Status InvitationStatus
+	Query  string // part of the name or email
 	// Exact matches, for API filters.
 	Email      string
 	ExternalID string
 	Group      string
-	Sort     string // one of InvitationSorts; default newest first
-	Desc     bool
-	Page     int // 1-based
-	PageSize int
+	Sort       string // one of InvitationSorts; default newest first
+	Desc       bool
+	Page       int // 1-based
+	PageSize   int
 }
 
 // InvitationSorts are the orders the list offers, by key.
