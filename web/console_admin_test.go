@@ -100,6 +100,10 @@ func TestAdminManagesAPIKeys(t *testing.T) {
 	if r.doc.Find(`[data-testid="keys-table"] tbody tr`).Length() != 1 {
 		t.Fatal("key not listed")
 	}
+	keysNow, _ := db.APIKeys(context.Background())
+	if got := r.text(`[data-testid="signing-secret"] code`); got != keysNow[0].SigningSecret || !strings.Contains(r.text(`[data-testid="keys-table"]`), keysNow[0].PublicID) {
+		t.Fatalf("ThinkExam credentials not shown: %q", got)
+	}
 	keys, _ := db.APIKeys(context.Background())
 	if r := b.post("/settings/api-keys/"+idStr(keys[0].ID)+"/revoke", nil); r.Code != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", r.Code)
