@@ -89,3 +89,22 @@ func readBody(c echo.Context) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// objectFields reads the body as a JSON object with its keys lower-cased,
+// for dialects that match field names in any case. ok is false when the
+// body is not an object.
+func objectFields(c echo.Context) (fields map[string]json.RawMessage, ok bool, err error) {
+	body, err := readBody(c)
+	if err != nil {
+		return nil, false, err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return nil, false, nil
+	}
+	fields = make(map[string]json.RawMessage, len(raw))
+	for k, v := range raw {
+		fields[strings.ToLower(k)] = v
+	}
+	return fields, true, nil
+}

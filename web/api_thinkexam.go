@@ -131,19 +131,11 @@ func (s *Server) requireThinkExamSignature(next echo.HandlerFunc) echo.HandlerFu
 
 // thinkExamFields decodes a JSON object with its keys lower-cased.
 func thinkExamFields(c echo.Context) (map[string]json.RawMessage, error) {
-	body, err := readBody(c)
-	if err != nil {
-		return nil, err
+	f, ok, err := objectFields(c)
+	if err == nil && !ok {
+		err = teErr(http.StatusBadRequest, teBadJSON, "The request body is not valid JSON.")
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
-		return nil, teErr(http.StatusBadRequest, teBadJSON, "The request body is not valid JSON.")
-	}
-	out := make(map[string]json.RawMessage, len(raw))
-	for k, v := range raw {
-		out[strings.ToLower(k)] = v
-	}
-	return out, nil
+	return f, err
 }
 
 // teString reads a required string (a number is taken as its digits).

@@ -64,19 +64,11 @@ func (s *Server) requireXobinKey(next echo.HandlerFunc) echo.HandlerFunc {
 
 // xobinFields decodes the body with lower-cased keys.
 func xobinFields(c echo.Context) (map[string]json.RawMessage, error) {
-	body, err := readBody(c)
-	if err != nil {
-		return nil, err
+	f, ok, err := objectFields(c)
+	if err == nil && !ok {
+		err = xobinFail(http.StatusBadRequest, "The request body must be a JSON object.")
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
-		return nil, xobinFail(http.StatusBadRequest, "The request body must be a JSON object.")
-	}
-	out := make(map[string]json.RawMessage, len(raw))
-	for k, v := range raw {
-		out[strings.ToLower(k)] = v
-	}
-	return out, nil
+	return f, err
 }
 
 func xobinString(f map[string]json.RawMessage, name string, required bool) (string, error) {

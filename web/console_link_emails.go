@@ -24,19 +24,6 @@ func hoursText(h int) string {
 	return strconv.Itoa(h)
 }
 
-func (s *Server) linkAndTest(c echo.Context) (store.TestLink, store.Test, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return store.TestLink{}, store.Test{}, err
-	}
-	l, err := s.db.Link(c.Request().Context(), id)
-	if err != nil {
-		return l, store.Test{}, err
-	}
-	t, err := s.db.Test(c.Request().Context(), l.TestID)
-	return l, t, err
-}
-
 func (s *Server) linkEmailsForm(c echo.Context) error {
 	l, t, err := s.linkAndTest(c)
 	if err != nil {

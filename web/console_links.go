@@ -78,17 +78,22 @@ func (s *Server) createLink(c echo.Context) error {
 	return redirect(c, linkPath(l.ID))
 }
 
-func (s *Server) showLink(c echo.Context) error {
-	ctx := c.Request().Context()
+// linkAndTest loads the link in the path and its test.
+func (s *Server) linkAndTest(c echo.Context) (store.TestLink, store.Test, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		return err
+		return store.TestLink{}, store.Test{}, err
 	}
-	l, err := s.db.Link(ctx, id)
+	l, err := s.db.Link(c.Request().Context(), id)
 	if err != nil {
-		return err
+		return l, store.Test{}, err
 	}
-	t, err := s.db.Test(ctx, l.TestID)
+	t, err := s.db.Test(c.Request().Context(), l.TestID)
+	return l, t, err
+}
+
+func (s *Server) showLink(c echo.Context) error {
+	l, t, err := s.linkAndTest(c)
 	if err != nil {
 		return err
 	}
@@ -97,16 +102,7 @@ func (s *Server) showLink(c echo.Context) error {
 }
 
 func (s *Server) editLinkForm(c echo.Context) error {
-	ctx := c.Request().Context()
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	l, err := s.db.Link(ctx, id)
-	if err != nil {
-		return err
-	}
-	t, err := s.db.Test(ctx, l.TestID)
+	l, t, err := s.linkAndTest(c)
 	if err != nil {
 		return err
 	}
@@ -125,18 +121,11 @@ func (s *Server) editLinkForm(c echo.Context) error {
 
 func (s *Server) updateLink(c echo.Context) error {
 	ctx := c.Request().Context()
-	id, err := pathID(c, "id")
+	l, t, err := s.linkAndTest(c)
 	if err != nil {
 		return err
 	}
-	l, err := s.db.Link(ctx, id)
-	if err != nil {
-		return err
-	}
-	t, err := s.db.Test(ctx, l.TestID)
-	if err != nil {
-		return err
-	}
+	id := l.ID
 	f, in, parsed := parseLinkForm(c)
 	f.ID = id
 	if len(parsed) > 0 {
