@@ -250,3 +250,8 @@ func (db *DB) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, err
 	}
 	return out, rows.Err()
 }
+
+// DeliveryCounts counts callback deliveries per status.
+func (db *DB) DeliveryCounts(ctx context.Context) (map[string]int, error) {
+	return db.countBy(ctx, `SELECT status, COUNT(*) FROM callback_deliveries GROUP BY status`)
+}

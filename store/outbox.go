@@ -421,3 +421,27 @@ func (db *DB) ReleaseOutbox(ctx context.Context, ids []int64) error {
 		return nil
 	})
 }
+
+// OutboxCounts counts messages per status.
+func (db *DB) OutboxCounts(ctx context.Context) (map[string]int, error) {
+	return db.countBy(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+}
+
+// countBy runs a "key, count" grouping query.
+func (db *DB) countBy(ctx context.Context, query string) (map[string]int, error) {
+	rows, err := db.query(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}

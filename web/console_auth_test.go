@@ -383,3 +383,30 @@ func TestUnknownPathsAre404ForAnonymousVisitors(t *testing.T) {
 		}
 	}
 }
+
+func TestMetrics(t *testing.T) {
+	srv, db := newTestServer(t)
+	b := signIn(t, srv, db, store.RoleAdmin)
+	tt, _ := db.CreateTest(context.Background(), store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
+	send := true
+	db.Invite(context.Background(), store.NewInvitation{TestID: tt.ID, Name: "A", Email: "a@example.com", SendEmail: &send, Source: store.SourceNative})
+	b.get("/tests")
+	b.get("/nope")
+	r := b.get("/metrics")
+	body := r.Body.String()
+	if r.Code != http.StatusOK || !strings.HasPrefix(r.Header().Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Fatalf("%d %q", r.Code, r.Header().Get("Content-Type"))
+	}
+	for _, want := range []string{
+		`testgate_http_requests_total{method="GET",route="/tests",status="200"} 1`,
+		`testgate_http_requests_total{method="GET",route="/*",status="404"} 1`,
+		`testgate_invitations{status="invited"} 1`,
+		`testgate_outbox_messages{status="queued"} 1`,
+		`testgate_callback_deliveries{status="pending"} 0`,
+		"# TYPE testgate_http_requests_total counter",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q in:\n%s", want, body)
+		}
+	}
+}

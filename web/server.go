@@ -49,6 +49,7 @@ type Server struct {
 	cookies *sessions.CookieStore
 	assets  map[string]static.Asset
 	secrets webhookSecrets
+	metrics *metrics
 	// setupDone caches "a user exists" so the first-run check costs nothing
 	// once setup is over; it never goes back to false.
 	setupDone atomic.Bool
@@ -72,7 +73,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: static assets: %w", err)
 	}
 	s := &Server{e: echo.New(), db: db, cfg: cfg, log: cfg.Logger, assets: assets,
-		secrets: webhookSecrets{db: db, fixed: cfg.WebhookSecret}}
+		secrets: webhookSecrets{db: db, fixed: cfg.WebhookSecret}, metrics: newMetrics()}
 	db.SetPayloadBuilder(s)
 	s.cookies = newCookieStore(cfg.SessionKey, base.Scheme == "https")
 	s.e.HideBanner, s.e.HidePort = true, true
@@ -95,9 +96,10 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 // routes is the whole URL map: console, API, operations.
 func (s *Server) routes() {
 	e := s.e
-	e.Use(middleware.Recover(), middleware.RequestID(), s.requestLog(), securityHeaders)
+	e.Use(middleware.Recover(), middleware.RequestID(), s.requestLog(), s.metrics.middleware, securityHeaders)
 
 	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", s.serveMetrics)
 	e.GET("/static/:name", s.serveAsset)
 
 	// Body limits sit inside each surface so that a refusal speaks its dialect.
