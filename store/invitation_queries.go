@@ -228,3 +228,24 @@ func (db *DB) InvitationOnLink(ctx context.Context, linkID int64, email string) 
 	return scanInvitation(db.queryRow(ctx, `SELECT `+invitationColumns+invitationFrom+`
 		WHERE i.link_id = ? AND i.email_norm = ? ORDER BY i.id DESC LIMIT 1`, linkID, NormalizeEmail(email)))
 }
+
+// EachInvitation calls fn for every invitation matching the filter, oldest
+// first, without holding them all in memory (exports of large cohorts).
+func (db *DB) EachInvitation(ctx context.Context, f InvitationFilter, fn func(Invitation) error) error {
+	where, args := f.where()
+	rows, err := db.r.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+where+` ORDER BY i.id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		inv, err := scanInvitation(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(inv); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

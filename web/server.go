@@ -181,6 +181,8 @@ func (s *Server) routes() {
 	signedIn.POST("/links/:id", s.updateLink)
 	signedIn.POST("/links/:id/state", s.setLinkState)
 	signedIn.POST("/links/:id/invitations", s.inviteFromLink)
+	signedIn.GET("/tests/:id/invitations.csv", s.exportTest)
+	signedIn.GET("/links/:id/invitations.csv", s.exportLink)
 	signedIn.GET("/invitations", s.listInvitations)
 	signedIn.GET("/invitations/:id", s.showInvitation)
 	signedIn.POST("/invitations/:id/cancel", s.cancelInvitation)
