@@ -108,19 +108,7 @@ func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []Ans
 
 func questionsTx(ctx context.Context, tx *Tx, testID int64) ([]Question, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? ORDER BY position, id`, testID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Question
-	for rows.Next() {
-		q, err := scanQuestion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, q)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanQuestion)
 }
 
 // Answers returns an attempt's answers by question id.
@@ -224,21 +212,10 @@ func (db *DB) CompleteOverdue(ctx context.Context) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
 		now := db.Now()
-		rows, err := tx.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
-			WHERE i.status = 'started' AND i.deadline_at <= ? LIMIT 500`, millis(now))
+		due, err := invitationsTx(ctx, tx, `WHERE i.status = 'started' AND i.deadline_at <= ? LIMIT 500`, millis(now))
 		if err != nil {
 			return err
 		}
-		var due []Invitation
-		for rows.Next() {
-			inv, err := scanInvitation(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			due = append(due, inv)
-		}
-		rows.Close()
 		for _, inv := range due {
 			if err := db.complete(ctx, tx, inv, "time ran out", now); err != nil {
 				return err

@@ -99,19 +99,7 @@ func (db *DB) APIKeyByPublicID(ctx context.Context, publicID string) (APIKey, er
 // APIKeys lists every key, newest first, revoked ones included.
 func (db *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
 	rows, err := db.query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys ORDER BY id DESC`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []APIKey
-	for rows.Next() {
-		k, err := scanAPIKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanAPIKey)
 }
 
 // RevokeAPIKey stops a key from authenticating; revoking twice is harmless.

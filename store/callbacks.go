@@ -143,18 +143,8 @@ func (db *DB) ClaimDeliveries(ctx context.Context, n int, lease time.Duration) (
 				SELECT id FROM (SELECT id FROM callback_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
 					ORDER BY next_attempt_at LIMIT ?))
 			RETURNING `+deliveryColumns, now+lease.Milliseconds(), now, now, n, now, n)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			d, err := scanDelivery(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return rows.Err()
+		out, err = collect(rows, err, scanDelivery)
+		return err
 	})
 	return out, err
 }
@@ -236,19 +226,7 @@ func (db *DB) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, err
 		f.Limit = 200
 	}
 	rows, err := db.query(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanDelivery)
 }
 
 // DeliveryCounts counts callback deliveries per status.

@@ -29,21 +29,13 @@ func addEvent(ctx context.Context, tx *Tx, invitationID int64, kind string, from
 func (db *DB) Timeline(ctx context.Context, invitationID int64) ([]Event, error) {
 	rows, err := db.query(ctx, `SELECT id, kind, from_status, to_status, actor, detail, occurred_at
 		FROM invitation_events WHERE invitation_id = ? ORDER BY id`, invitationID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
+	return collect(rows, err, func(r row) (Event, error) {
 		var e Event
 		var at int64
-		if err := rows.Scan(&e.ID, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Actor, &e.Detail, &at); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&e.ID, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Actor, &e.Detail, &at)
 		e.OccurredAt = fromMillis(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	})
 }
 
 // statusColumn is the timestamp each status sets.
@@ -171,28 +163,18 @@ func (db *DB) ExpireDue(ctx context.Context) (int, error) {
 	now := db.Now()
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
-			WHERE i.status IN ('invited', 'opened') AND (i.expires_at <= ? OR i.valid_until <= ?) LIMIT 1000`, millis(now), millis(now))
+		due, err := invitationsTx(ctx, tx, `WHERE i.status IN ('invited', 'opened') AND (i.expires_at <= ? OR i.valid_until <= ?)
+			LIMIT 1000`, millis(now), millis(now))
 		if err != nil {
 			return err
 		}
-		var due []Invitation
-		for rows.Next() {
-			inv, err := scanInvitation(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			due = append(due, inv)
-		}
-		rows.Close()
 		for _, inv := range due {
 			if err := db.setStatus(ctx, tx, inv, StatusExpired, "system", "expiry passed", now); err != nil {
 				return err
 			}
 		}
 		n = len(due)
-		return rows.Err()
+		return nil
 	})
 	return n, err
 }

@@ -151,38 +151,18 @@ func (db *DB) Invitations(ctx context.Context, f InvitationFilter) ([]Invitation
 	}
 	q := `SELECT ` + invitationColumns + invitationFrom + where + ` ORDER BY ` + order + dir + `, i.id` + dir + ` LIMIT ? OFFSET ?`
 	rows, err := db.query(ctx, q, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []Invitation
-	for rows.Next() {
-		inv, err := scanInvitation(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, inv)
-	}
-	return out, total, rows.Err()
+	out, err := collect(rows, err, scanInvitation)
+	return out, total, err
 }
 
 // StatusCounts counts invitations per status, over all tests.
 func (db *DB) StatusCounts(ctx context.Context) (map[InvitationStatus]int, error) {
-	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM invitations GROUP BY status`)
-	if err != nil {
-		return nil, err
+	counts, err := db.countBy(ctx, `SELECT status, COUNT(*) FROM invitations GROUP BY status`)
+	out := make(map[InvitationStatus]int, len(counts))
+	for s, n := range counts {
+		out[InvitationStatus(s)] = n
 	}
-	defer rows.Close()
-	out := map[InvitationStatus]int{}
-	for rows.Next() {
-		var s InvitationStatus
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return out, err
 }
 
 // Funnel is how far a link's invitations got: each count includes the
@@ -208,19 +188,11 @@ func (db *DB) LinkFunnels(ctx context.Context, limit int) ([]Funnel, error) {
 		FROM invitations i JOIN test_links l ON l.id = i.link_id JOIN tests t ON t.id = i.test_id
 		WHERE t.archived_at IS NULL
 		GROUP BY t.id, t.name, l.id, l.name ORDER BY COUNT(*) DESC, l.id LIMIT ?`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Funnel
-	for rows.Next() {
+	return collect(rows, err, func(r row) (Funnel, error) {
 		var f Funnel
-		if err := rows.Scan(&f.TestID, &f.TestName, &f.LinkID, &f.LinkName, &f.Invited, &f.Opened, &f.Started, &f.Completed); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		err := r.Scan(&f.TestID, &f.TestName, &f.LinkID, &f.LinkName, &f.Invited, &f.Opened, &f.Started, &f.Completed)
+		return f, err
+	})
 }
 
 // InvitationOnLink returns the newest invitation of an address on a link.

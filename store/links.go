@@ -261,19 +261,7 @@ func (db *DB) DefaultLink(ctx context.Context, testID int64) (TestLink, error) {
 // Links lists a test's links, the default first.
 func (db *DB) Links(ctx context.Context, testID int64) ([]TestLink, error) {
 	rows, err := db.query(ctx, `SELECT `+linkColumns+` FROM test_links WHERE test_id = ? ORDER BY is_default DESC, id`, testID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []TestLink
-	for rows.Next() {
-		l, err := scanLink(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanLink)
 }
 
 // SetLinkDisabled switches a link off or on. A disabled link takes no new
@@ -297,19 +285,7 @@ func (db *DB) SetLinkDisabled(ctx context.Context, id int64, disabled bool) erro
 // AllLinks lists the links of every test, grouped by test.
 func (db *DB) AllLinks(ctx context.Context) ([]TestLink, error) {
 	rows, err := db.query(ctx, `SELECT `+linkColumns+` FROM test_links ORDER BY test_id, is_default DESC, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []TestLink
-	for rows.Next() {
-		l, err := scanLink(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanLink)
 }
 
 // UpdateLinkEmails replaces a link's email wording and reminder schedule.

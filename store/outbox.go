@@ -180,19 +180,7 @@ func (db *DB) RemindNotStarted(ctx context.Context, linkID int64, actor string) 
 
 func invitationsTx(ctx context.Context, tx *Tx, where string, args ...any) ([]Invitation, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+` `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Invitation
-	for rows.Next() {
-		inv, err := scanInvitation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanInvitation)
 }
 
 // QueueDueReminders queues the automatic reminders links ask for: N hours
@@ -253,18 +241,8 @@ func (db *DB) ClaimOutbox(ctx context.Context, n int, lease time.Duration) ([]Ou
 				UNION ALL
 				SELECT id FROM (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?))
 			RETURNING `+outboxColumns, now+lease.Milliseconds(), now, now, n, now, n)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanOutbox(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return rows.Err()
+		out, err = collect(rows, err, scanOutbox)
+		return err
 	})
 	return out, err
 }
@@ -385,19 +363,7 @@ func (db *DB) Outbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, erro
 		f.Limit = 200
 	}
 	rows, err := db.query(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanOutbox)
 }
 
 // cancelQueuedFor withdraws the queued emails of an invitation, of one kind

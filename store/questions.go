@@ -238,19 +238,7 @@ func (db *DB) Question(ctx context.Context, testID, id int64) (Question, error) 
 // Questions returns a test's questions in order.
 func (db *DB) Questions(ctx context.Context, testID int64) ([]Question, error) {
 	rows, err := db.query(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? ORDER BY position, id`, testID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Question
-	for rows.Next() {
-		q, err := scanQuestion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, q)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanQuestion)
 }
 
 // DeleteQuestion removes a question and closes the gap in positions.

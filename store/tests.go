@@ -207,19 +207,7 @@ func (db *DB) Tests(ctx context.Context, f TestFilter) ([]Test, error) {
 	}
 	q += ` ORDER BY t.id DESC`
 	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Test
-	for rows.Next() {
-		t, err := scanTest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanTest)
 }
 
 // escapeLike makes s match literally inside a LIKE pattern.

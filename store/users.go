@@ -161,19 +161,7 @@ func (db *DB) User(ctx context.Context, id int64) (User, error) {
 // Users lists every user, admins first.
 func (db *DB) Users(ctx context.Context) ([]User, error) {
 	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY role, email_norm`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanUser)
 }
 
 // dummyHash is compared against when the account does not exist, so a wrong
