@@ -235,6 +235,16 @@ func TestCompletionCallbackIsSignedAndInIMochaShape(t *testing.T) {
 	if b.get(invitationPath(inv.ID)).doc.Find(`[data-testid="deliveries"] tbody tr`).Length() != 2 {
 		t.Fatal("invitation page lacks its callbacks")
 	}
+	// A delivered callback is not retried; a failed one is, from the console.
+	if r := b.post("/deliveries/"+idStr(ds[0].ID)+"/retry", nil); r.Code != http.StatusConflict {
+		t.Fatalf("retry a delivered callback: %d", r.Code)
+	}
+	// An outcome only lands on a delivery being delivered: a late one
+	// cannot turn a delivered callback back into a failed one.
+	f.db.RecordDelivery(context.Background(), ds[0].ID, store.DeliveryOutcome{}, false, nil)
+	if delivered, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{Status: store.DeliveryDelivered}); len(delivered) != 2 {
+		t.Fatalf("deliveries %+v", delivered)
+	}
 }
 
 func TestCallbacksAreRetriedThenGivenUp(t *testing.T) {
@@ -280,6 +290,15 @@ func TestCallbacksAreRetriedThenGivenUp(t *testing.T) {
 		if ds[0].Status == store.DeliveryFailed {
 			if age := f.clock.Now().Sub(ds[0].CreatedAt); age < 24*time.Hour {
 				t.Fatalf("failed after only %v", age)
+			}
+			// A person can send it again from the console.
+			b := signIn(t, f.srv, f.db, store.RoleRecruiter)
+			b.get("/deliveries/" + idStr(ds[0].ID))
+			if r := b.post("/deliveries/"+idStr(ds[0].ID)+"/retry", nil); r.Code != http.StatusSeeOther {
+				t.Fatalf("retry: %d", r.Code)
+			}
+			if d, _ := f.db.Delivery(ctx, ds[0].ID); d.Status != store.DeliveryPending && d.Status != store.DeliveryDelivering {
+				t.Fatalf("after retry: %s", d.Status)
 			}
 			return
 		}

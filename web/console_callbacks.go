@@ -1,9 +1,7 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,21 +36,8 @@ func (s *Server) showDelivery(c echo.Context) error {
 }
 
 func (s *Server) retryDelivery(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	err = s.db.RetryDelivery(c.Request().Context(), id)
-	if errors.Is(err, store.ErrConflict) {
-		return echo.NewHTTPError(http.StatusConflict, "Only a failed or waiting callback can be retried.")
-	}
-	if err != nil {
-		return err
-	}
-	if err := setFlash(c, "The callback will be sent again within moments."); err != nil {
-		return err
-	}
-	return redirect(c, "/deliveries/"+strconv.FormatInt(id, 10))
+	return s.changeState(c, s.db.RetryDelivery, "Only a failed or waiting callback can be retried.",
+		"The callback will be sent again within moments.", "/deliveries/")
 }
 
 func (s *Server) webhooksPage(c echo.Context) error {

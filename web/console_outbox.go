@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -66,39 +67,11 @@ func (s *Server) messageHTML(c echo.Context) error {
 }
 
 func (s *Server) retryMessage(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	err = s.db.RetryOutbox(c.Request().Context(), id)
-	if errors.Is(err, store.ErrConflict) {
-		return echo.NewHTTPError(http.StatusConflict, "Only a failed email can be retried.")
-	}
-	if err != nil {
-		return err
-	}
-	if err := setFlash(c, "The email is queued again."); err != nil {
-		return err
-	}
-	return redirect(c, "/outbox/"+strconv.FormatInt(id, 10))
+	return s.changeState(c, s.db.RetryOutbox, "Only a failed email can be retried.", "The email is queued again.", "/outbox/")
 }
 
 func (s *Server) cancelMessage(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	err = s.db.CancelOutbox(c.Request().Context(), id)
-	if errors.Is(err, store.ErrConflict) {
-		return echo.NewHTTPError(http.StatusConflict, "Only a queued email can be cancelled.")
-	}
-	if err != nil {
-		return err
-	}
-	if err := setFlash(c, "The email will not be sent."); err != nil {
-		return err
-	}
-	return redirect(c, "/outbox/"+strconv.FormatInt(id, 10))
+	return s.changeState(c, s.db.CancelOutbox, "Only a queued email can be cancelled.", "The email will not be sent.", "/outbox/")
 }
 
 // resendInvitation queues the invitation email again.
@@ -141,4 +114,25 @@ func (s *Server) remindLink(c echo.Context) error {
 		return err
 	}
 	return redirect(c, linkPath(id))
+}
+
+// changeState applies a state change to the record whose id is in the
+// path, then returns to its page with a notice; ErrConflict (not in a
+// state for that change) is a 409 saying so.
+func (s *Server) changeState(c echo.Context, change func(context.Context, int64) error, conflict, done, page string) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	err = change(c.Request().Context(), id)
+	if errors.Is(err, store.ErrConflict) {
+		return echo.NewHTTPError(http.StatusConflict, conflict)
+	}
+	if err != nil {
+		return err
+	}
+	if err := setFlash(c, done); err != nil {
+		return err
+	}
+	return redirect(c, page+strconv.FormatInt(id, 10))
 }

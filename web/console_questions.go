@@ -44,6 +44,14 @@ func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput,
 	return f, in, parsed
 }
 
+// questionIDs reads the test and question ids of a question's URL.
+func questionIDs(c echo.Context) (testID, qid int64, err error) {
+	if testID, err = pathID(c, "id"); err == nil {
+		qid, err = pathID(c, "qid")
+	}
+	return testID, qid, err
+}
+
 func questionForm(q store.Question) views.QuestionForm {
 	f := views.QuestionForm{ID: q.ID, Text: q.Text, Kind: string(q.Kind)}
 	for i, o := range q.Options {
@@ -98,11 +106,7 @@ func (s *Server) addQuestion(c echo.Context) error {
 }
 
 func (s *Server) editQuestionForm(c echo.Context) error {
-	testID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	qid, err := pathID(c, "qid")
+	testID, qid, err := questionIDs(c)
 	if err != nil {
 		return err
 	}
@@ -119,11 +123,7 @@ func (s *Server) editQuestionForm(c echo.Context) error {
 
 func (s *Server) updateQuestion(c echo.Context) error {
 	ctx := c.Request().Context()
-	testID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	qid, err := pathID(c, "qid")
+	testID, qid, err := questionIDs(c)
 	if err != nil {
 		return err
 	}
@@ -152,11 +152,7 @@ func (s *Server) updateQuestion(c echo.Context) error {
 }
 
 func (s *Server) moveQuestion(c echo.Context) error {
-	testID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	qid, err := pathID(c, "qid")
+	testID, qid, err := questionIDs(c)
 	if err != nil {
 		return err
 	}
@@ -171,11 +167,7 @@ func (s *Server) moveQuestion(c echo.Context) error {
 }
 
 func (s *Server) deleteQuestion(c echo.Context) error {
-	testID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	qid, err := pathID(c, "qid")
+	testID, qid, err := questionIDs(c)
 	if err != nil {
 		return err
 	}
