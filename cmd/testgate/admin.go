@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -57,11 +58,8 @@ func createUser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	defer db.Close()
 	u, err := db.CreateUser(ctx, store.NewUser{Email: *email, Name: *name, Password: *password, Role: store.Role(*role)})
-	if fe, ok := err.(store.FieldErrors); ok {
-		return fmt.Errorf("user not created: %s", strings.TrimPrefix(fe.Error(), "invalid input: "))
-	}
 	if err != nil {
-		return err
+		return notCreated("user", err)
 	}
 	fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
 	return nil
@@ -82,12 +80,18 @@ func createAPIKey(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer db.Close()
 	k, err := db.CreateAPIKey(ctx, *name, nil)
-	if fe, ok := err.(store.FieldErrors); ok {
-		return fmt.Errorf("key not created: %s", strings.TrimPrefix(fe.Error(), "invalid input: "))
-	}
 	if err != nil {
-		return err
+		return notCreated("key", err)
 	}
 	fmt.Fprintf(stdout, "ak: %s\nsecret: %s\n%s\n", k.PublicID, k.SigningSecret, k.Key)
 	return nil
+}
+
+// notCreated says which fields a command's input got wrong.
+func notCreated(what string, err error) error {
+	var fe store.FieldErrors
+	if errors.As(err, &fe) {
+		return fmt.Errorf("%s not created: %s", what, strings.TrimPrefix(fe.Error(), "invalid input: "))
+	}
+	return err
 }
