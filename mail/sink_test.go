@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 )
@@ -21,8 +22,12 @@ type sink struct {
 	refuse func(rcpt string) error
 	// dropAfter closes the connection after this many messages on it (0: never).
 	dropAfter int
-	srv       *smtp.Server
-	addr      string
+	// slow, when set, is closed as a message's data starts arriving and
+	// the server then takes slowFor to accept it.
+	slow    chan struct{}
+	slowFor time.Duration
+	srv     *smtp.Server
+	addr    string
 }
 
 type received struct {
@@ -92,6 +97,14 @@ func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 func (ss *sinkSession) Data(r io.Reader) error {
+	ss.sink.mu.Lock()
+	slow := ss.sink.slow
+	ss.sink.slow = nil
+	ss.sink.mu.Unlock()
+	if slow != nil {
+		close(slow)
+		time.Sleep(ss.sink.slowFor)
+	}
 	var b bytes.Buffer
 	if _, err := io.Copy(&b, r); err != nil {
 		return err

@@ -346,3 +346,50 @@ func TestPlaceholderAddressesAreNeverMailed(t *testing.T) {
 		t.Fatalf("mail queued for a stand-in address: %+v", msgs)
 	}
 }
+
+func TestStoppingHandsBackUnsentMessages(t *testing.T) {
+	f := newMailFixture(t)
+	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com"} {
+		f.invite(t, "N", e, nil)
+	}
+	ctx := context.Background()
+	claimed, err := f.db.ClaimOutbox(ctx, 3, time.Hour)
+	if err != nil || len(claimed) != 3 {
+		t.Fatalf("claim: %d %v", len(claimed), err)
+	}
+	// A worker stopping after the first message gives the other two back,
+	// due now and with their attempt not counted.
+	w := &Worker{DB: f.db}
+	w.defaults()
+	w.release(claimed[1:])
+	queued := f.waitFor(t, store.OutboxQueued, 2)
+	for _, m := range queued {
+		if m.Attempts != 0 || m.NextAttemptAt.After(f.clock.Now()) {
+			t.Fatalf("released %+v", m)
+		}
+	}
+	if m, _ := f.db.OutboxMessage(ctx, claimed[0].ID); m.Status != store.OutboxSending {
+		t.Fatalf("the message in flight became %s", m.Status)
+	}
+}
+
+func TestStopFinishesTheMessageInFlight(t *testing.T) {
+	f := newMailFixture(t)
+	s := startSink(t, "")
+	s.slow, s.slowFor = make(chan struct{}), 300*time.Millisecond
+	began := s.slow
+	f.invite(t, "Slow", "slow@example.com", nil)
+	host, port, _ := strings.Cut(s.addr, ":")
+	cfg, _ := ParseSMTPURL("smtp://" + host + ":" + port + "?tls=none")
+	w := &Worker{DB: f.db, Poll: 10 * time.Millisecond, NewSender: func() (Sender, error) { return NewSMTPSender(cfg, sender) }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	<-began // the message is on the wire
+	cancel()
+	<-done
+	msgs, _ := f.db.Outbox(context.Background(), store.OutboxFilter{})
+	if msgs[0].Status != store.OutboxSent || len(s.received()) != 1 {
+		t.Fatalf("after a stop mid-send: %s, %d received", msgs[0].Status, len(s.received()))
+	}
+}
