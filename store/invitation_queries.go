@@ -221,3 +221,32 @@ func (db *DB) EachInvitation(ctx context.Context, f InvitationFilter, fn func(In
 	}
 	return rows.Err()
 }
+
+// Tokens returns the URL tokens of invitations by id, in chunks so that
+// a bulk of 10,000 costs a few queries rather than one per invitation.
+func (db *DB) Tokens(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		// The statement varies with the chunk size; only two sizes occur.
+		rows, err := db.query(ctx, `SELECT id, token FROM invitations WHERE id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		pairs, err := collect(rows, err, func(r row) ([2]any, error) {
+			var id int64
+			var token string
+			err := r.Scan(&id, &token)
+			return [2]any{id, token}, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pairs {
+			out[p[0].(int64)] = p[1].(string)
+		}
+	}
+	return out, nil
+}

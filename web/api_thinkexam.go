@@ -269,13 +269,13 @@ func (s *Server) thinkExamAssign(multi bool) echo.HandlerFunc {
 		case err != nil:
 			return err
 		}
+		tokens, err := s.db.Tokens(c.Request().Context(), ids)
+		if err != nil {
+			return err
+		}
 		assigned := make([]thinkExamAssigned, 0, len(ids))
 		for i, id := range ids {
-			inv, err := s.db.Invitation(c.Request().Context(), id)
-			if err != nil {
-				return err
-			}
-			assigned = append(assigned, thinkExamAssigned{Email: emails[i], InvitationID: id, TestURL: s.testURL(inv)})
+			assigned = append(assigned, thinkExamAssigned{Email: emails[i], InvitationID: id, TestURL: s.testURL(store.Invitation{Token: tokens[id]})})
 		}
 		msg := "Test is assigned successfully"
 		if mail {
