@@ -237,3 +237,7 @@ func (t *Tx) test(ctx context.Context, id int64) (Test, error) {
 	t.tests[id] = v
 	return v, nil
 }
+
+// ReadOnly is a read-only handle on the database, for checks outside the
+// store (tests, invariants) that have no query of their own here.
+func (db *DB) ReadOnly() *sql.DB { return db.r }

@@ -121,6 +121,7 @@ func (inv Invitation) Passed() bool {
 // Sources of invitations.
 const (
 	SourceConsole    = "console"
+	SourceImport     = "import" // a bulk import from the console
 	SourceNative     = "native"
 	SourceIMocha     = "imocha"
 	SourcePublic     = "public" // self-registration through /l/{slug}
@@ -263,9 +264,15 @@ func (db *DB) InviteMany(ctx context.Context, ns []NewInvitation) ([]int64, erro
 			return nil, FieldErrors{fmt.Sprintf("%s[%d]", field, i): msg}
 		}
 	}
-	ids := make([]int64, len(ns))
+	var ids []int64
 	err := db.inTx(ctx, func(tx *Tx) error {
 		now := db.Now()
+		if uniformBatch(ns) {
+			var err error
+			ids, _, err = db.inviteBatch(ctx, tx, ns, now)
+			return err
+		}
+		ids = make([]int64, len(ns))
 		for i, n := range ns {
 			id, _, _, err := db.inviteTx(ctx, tx, n, now)
 			if err != nil {
@@ -276,6 +283,17 @@ func (db *DB) InviteMany(ctx context.Context, ns []NewInvitation) ([]int64, erro
 		return nil
 	})
 	return ids, err
+}
+
+// uniformBatch reports whether requests share what inviteBatch needs to
+// share: link, test, source and actor.
+func uniformBatch(ns []NewInvitation) bool {
+	for _, n := range ns[min(1, len(ns)):] {
+		if n.LinkID != ns[0].LinkID || n.TestID != ns[0].TestID || n.Source != ns[0].Source || n.Actor != ns[0].Actor {
+			return false
+		}
+	}
+	return true
 }
 
 // inviteTx finds or makes one invitation inside the caller's transaction.

@@ -19,3 +19,16 @@ func collect[T any](rows *sql.Rows, err error, scan func(row) (T, error)) ([]T, 
 	}
 	return out, rows.Err()
 }
+
+// stringSet collects a one-column query of strings as a set.
+func stringSet(rows *sql.Rows, err error) (map[string]bool, error) {
+	found, err := collect(rows, err, func(r row) (string, error) {
+		var s string
+		return s, r.Scan(&s)
+	})
+	set := make(map[string]bool, len(found))
+	for _, s := range found {
+		set[s] = true
+	}
+	return set, err
+}

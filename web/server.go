@@ -50,6 +50,7 @@ type Server struct {
 	assets  map[string]static.Asset
 	secrets webhookSecrets
 	metrics *metrics
+	imports *ImportWorker
 	// setupDone caches "a user exists" so the first-run check costs nothing
 	// once setup is over; it never goes back to false.
 	setupDone atomic.Bool
@@ -73,7 +74,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: static assets: %w", err)
 	}
 	s := &Server{e: echo.New(), db: db, cfg: cfg, log: cfg.Logger, assets: assets,
-		secrets: webhookSecrets{db: db, fixed: cfg.WebhookSecret}, metrics: newMetrics()}
+		secrets: webhookSecrets{db: db, fixed: cfg.WebhookSecret}, metrics: newMetrics(),
+		imports: newImportWorker(db, cfg.Logger)}
 	db.SetPayloadBuilder(s)
 	s.cookies = newCookieStore(cfg.SessionKey, base.Scheme == "https")
 	s.e.HideBanner, s.e.HidePort = true, true
@@ -153,7 +155,13 @@ func (s *Server) routes() {
 	signed.POST("/assignTestMultiCandidates", s.thinkExamAssign(true))
 	signed.POST("/deassignTest", s.thinkExamDeassign)
 
-	console := e.Group("", middleware.BodyLimit("2M"), s.loadSession, s.checkCSRF, s.requireSetup)
+	// Forms are small; an import's upload has a larger limit. Both apply
+	// before the CSRF check reads the body.
+	isImport := func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/links/:id/import") }
+	formLimit := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "2M", Skipper: isImport})
+	importLimit := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "24M",
+		Skipper: func(c echo.Context) bool { return !isImport(c) }})
+	console := e.Group("", formLimit, importLimit, s.loadSession, s.checkCSRF, s.requireSetup)
 	console.GET("/setup", s.setupForm)
 	console.POST("/setup", s.setup)
 	console.GET("/login", s.loginForm)
@@ -189,6 +197,12 @@ func (s *Server) routes() {
 	signedIn.POST("/invitations/:id/extend", s.extendInvitation)
 	signedIn.POST("/invitations/:id/resend", s.resendInvitation)
 	signedIn.POST("/links/:id/remind", s.remindLink)
+	signedIn.GET("/links/:id/import", s.importPage)
+	signedIn.POST("/links/:id/import/check", s.checkImport)
+	signedIn.POST("/links/:id/imports", s.startImport)
+	signedIn.GET("/imports/:id", s.showImport)
+	signedIn.GET("/imports/:id/progress", s.importProgress)
+	signedIn.GET("/imports/:id/rejected.csv", s.importRejected)
 	signedIn.GET("/links/:id/emails", s.linkEmailsForm)
 	signedIn.POST("/links/:id/emails", s.saveLinkEmails)
 	signedIn.GET("/outbox", s.listOutbox)

@@ -244,9 +244,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	go sweepInvitations(ctx, db, log, 15*time.Second)
-	mailDone, callbacksDone := make(chan struct{}), make(chan struct{})
+	mailDone, callbacksDone, importsDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	go func() { outbox.Run(ctx); close(mailDone) }()
 	go func() { srv.Callbacks().Run(ctx); close(callbacksDone) }()
+	go func() { srv.Imports().Run(ctx); close(importsDone) }()
 	select {
 	case err := <-errc:
 		return err
@@ -258,8 +259,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	// The email and callback in flight are finished; the rest stays queued.
-	for name, done := range map[string]chan struct{}{"mail": mailDone, "callbacks": callbacksDone} {
+	// The email, callback and import chunk in flight are finished; the rest
+	// stays queued.
+	for name, done := range map[string]chan struct{}{"mail": mailDone, "callbacks": callbacksDone, "imports": importsDone} {
 		select {
 		case <-done:
 		case <-shutdownCtx.Done():

@@ -1,0 +1,280 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"net/http"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+// Bulk invitations from the console: a check (dry run) that writes
+// nothing, then an import run by the ImportWorker with its progress on
+// its own page.
+
+// maxCheckRowsShown bounds the check's table; problems are listed first.
+const maxCheckRowsShown = 500
+
+func importPath(id int64) string { return "/imports/" + strconv.FormatInt(id, 10) }
+
+// importForm loads the link, its test and recent imports for the page.
+func (s *Server) importForm(c echo.Context) (views.ImportForm, error) {
+	link, t, err := s.linkAndTest(c)
+	if err != nil {
+		return views.ImportForm{}, err
+	}
+	recent, err := s.db.ImportsOnLink(c.Request().Context(), link.ID, 10)
+	return views.ImportForm{Link: link, Test: t, SendEmail: link.SendEmail, Recent: recent}, err
+}
+
+func (s *Server) importPage(c echo.Context) error {
+	f, err := s.importForm(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ImportPage(s.page(c, "Invite many · "+f.Link.Name, views.SectionTests), f))
+}
+
+// checkImport is the dry run: every row classified, nothing written.
+func (s *Server) checkImport(c echo.Context) error {
+	f, err := s.importForm(c)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if plan, err := s.readImport(c, &f); err != nil {
+		return err
+	} else if f.Problem != "" {
+		status = http.StatusUnprocessableEntity
+	} else {
+		f.Check = &plan.check
+	}
+	page := s.page(c, "Invite many · "+f.Link.Name, views.SectionTests)
+	if isHTMX(c) {
+		return render(c, status, views.ImportCheckPanel(page, f))
+	}
+	return render(c, status, views.ImportPage(page, f))
+}
+
+// startImport checks the list again and queues what it finds importable.
+func (s *Server) startImport(c echo.Context) error {
+	f, err := s.importForm(c)
+	if err != nil {
+		return err
+	}
+	plan, err := s.readImport(c, &f)
+	if err != nil {
+		return err
+	}
+	if f.Problem == "" && plan.check.Valid == 0 {
+		f.Problem, f.Check = "Nothing to import: there is nobody new to invite in this list.", &plan.check
+	}
+	if f.Problem != "" {
+		return render(c, http.StatusUnprocessableEntity, views.ImportPage(s.page(c, "Invite many · "+f.Link.Name, views.SectionTests), f))
+	}
+	im, err := s.db.CreateImport(c.Request().Context(), store.NewImport{LinkID: f.Link.ID, Actor: s.userActor(c),
+		FileName: plan.fileName, SendEmail: f.SendEmail, TotalRows: plan.check.Total, Rows: plan.rows, Rejected: plan.rejected})
+	if err != nil {
+		return err
+	}
+	s.imports.Wake()
+	s.log.Info("import queued", "import", im.ID, "link", f.Link.ID, "rows", im.Staged, "actor", im.Actor)
+	return redirect(c, importPath(im.ID))
+}
+
+// importPlan is a classified list: the check to show, the rows to import
+// and the rows left out.
+type importPlan struct {
+	fileName string
+	check    views.ImportCheck
+	rows     []store.ImportRow
+	rejected []store.ImportRejection
+}
+
+// readImport reads the pasted text or the uploaded file and classifies it;
+// a problem with the input as a whole is put on the form.
+func (s *Server) readImport(c echo.Context, f *views.ImportForm) (importPlan, error) {
+	f.Pasted, f.SendEmail = c.FormValue("pasted"), checked(c, "sendEmail")
+	switch {
+	case f.Link.Disabled():
+		f.Problem = "This link is disabled: enable it before inviting through it."
+		return importPlan{}, nil
+	case f.Test.Archived():
+		f.Problem = "This test is archived: it takes no invitations."
+		return importPlan{}, nil
+	}
+	var parsed []parsedRow
+	var plan importPlan
+	fh, err := c.FormFile("file")
+	switch {
+	case err == nil && fh.Size > 0:
+		file, err := fh.Open()
+		if err != nil {
+			return plan, err
+		}
+		defer file.Close()
+		plan.fileName = truncate(filepath.Base(fh.Filename), 200)
+		parsed, err = parseCandidates(file, true)
+		if err != nil {
+			f.Problem = err.Error()
+			return plan, nil
+		}
+	case err != nil && !errors.Is(err, http.ErrMissingFile):
+		f.Problem = "The upload could not be read; choose the file again."
+		return plan, nil
+	case strings.TrimSpace(f.Pasted) == "":
+		f.Problem = "Paste the candidates or choose a CSV file."
+		return plan, nil
+	default:
+		plan.fileName = "pasted list"
+		if parsed, err = parseCandidates(strings.NewReader(f.Pasted), false); err != nil {
+			f.Problem = err.Error()
+			return plan, nil
+		}
+	}
+	if len(parsed) == 0 {
+		f.Problem = "The list has no candidates in it."
+		return plan, nil
+	}
+	return plan, s.classifyImport(c.Request().Context(), f.Link.ID, parsed, &plan)
+}
+
+// classifyImport sorts every row into valid, invalid, duplicate inside the
+// file, or already invited on the link.
+func (s *Server) classifyImport(ctx context.Context, linkID int64, parsed []parsedRow, plan *importPlan) error {
+	firstLine := make(map[string]int, len(parsed))
+	norms := make([]string, 0, len(parsed))
+	for _, r := range parsed {
+		if r.Problem == "" {
+			if norm := store.NormalizeEmail(r.Email); firstLine[norm] == 0 {
+				firstLine[norm] = r.Line
+				norms = append(norms, norm)
+			}
+		}
+	}
+	invited, err := s.db.InvitedEmailsOnLink(ctx, linkID, norms)
+	if err != nil {
+		return err
+	}
+	check := &plan.check
+	check.Total = len(parsed)
+	all := make([]views.ImportCheckRow, len(parsed))
+	for i, r := range parsed {
+		row := views.ImportCheckRow{Line: r.Line, Name: r.Name, Email: r.Email, Kind: views.ImportRowValid}
+		norm := store.NormalizeEmail(r.Email)
+		switch {
+		case r.Problem != "":
+			row.Kind, row.Reason = views.ImportRowInvalid, r.Problem
+			check.Invalid++
+		case firstLine[norm] != r.Line:
+			row.Kind, row.Reason = views.ImportRowDuplicate, "same address as line "+strconv.Itoa(firstLine[norm])
+			check.Duplicate++
+		case invited[norm]:
+			row.Kind, row.Reason = views.ImportRowInvited, store.ReasonAlreadyInvited
+			check.Invited++
+		default:
+			check.Valid++
+			plan.rows = append(plan.rows, store.ImportRow{Line: r.Line, Name: r.Name, Email: r.Email, Data: r.Data})
+		}
+		if row.Kind != views.ImportRowValid {
+			reason := row.Reason
+			if row.Kind == views.ImportRowInvalid {
+				reason = "invalid: " + reason
+			}
+			plan.rejected = append(plan.rejected, store.ImportRejection{Line: r.Line, Name: r.Name, Email: r.Email, Reason: reason})
+		}
+		all[i] = row
+	}
+	check.Rows = rowsToShow(all)
+	check.Hidden = len(all) - len(check.Rows)
+	return nil
+}
+
+// rowsToShow picks the problems first, then valid rows, up to the table's
+// size, in file order.
+func rowsToShow(all []views.ImportCheckRow) []views.ImportCheckRow {
+	if len(all) <= maxCheckRowsShown {
+		return all
+	}
+	shown := make([]views.ImportCheckRow, 0, maxCheckRowsShown)
+	for _, r := range all {
+		if r.Kind != views.ImportRowValid && len(shown) < maxCheckRowsShown {
+			shown = append(shown, r)
+		}
+	}
+	for _, r := range all {
+		if r.Kind == views.ImportRowValid && len(shown) < maxCheckRowsShown {
+			shown = append(shown, r)
+		}
+	}
+	sort.Slice(shown, func(i, j int) bool { return shown[i].Line < shown[j].Line })
+	return shown
+}
+
+// importView loads an import job with its link and test.
+func (s *Server) importView(c echo.Context) (views.ImportView, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return views.ImportView{}, err
+	}
+	ctx := c.Request().Context()
+	im, err := s.db.Import(ctx, id)
+	if err != nil {
+		return views.ImportView{}, err
+	}
+	link, err := s.db.Link(ctx, im.LinkID)
+	if err != nil {
+		return views.ImportView{}, err
+	}
+	t, err := s.db.Test(ctx, link.TestID)
+	return views.ImportView{Import: im, Link: link, Test: t}, err
+}
+
+func (s *Server) showImport(c echo.Context) error {
+	v, err := s.importView(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ImportJobPage(s.page(c, "Import into "+v.Link.Name, views.SectionTests), v))
+}
+
+// importProgress is the progress card alone, for htmx's polling.
+func (s *Server) importProgress(c echo.Context) error {
+	v, err := s.importView(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ImportProgress(s.page(c, "", views.SectionTests), v))
+}
+
+// importRejected downloads the rows an import did not invite, with why.
+func (s *Server) importRejected(c echo.Context) error {
+	v, err := s.importView(c)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="import-`+strconv.FormatInt(v.Import.ID, 10)+`-not-invited.csv"`)
+	h.Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	w.Write([]string{"line", "name", "email", "reason"})
+	err = s.db.EachImportRejection(c.Request().Context(), v.Import.ID, func(r store.ImportRejection) error {
+		return w.Write([]string{strconv.Itoa(r.Line), spreadsheetSafe(r.Name), spreadsheetSafe(r.Email), r.Reason})
+	})
+	w.Flush()
+	if err != nil {
+		s.log.Error("rejected rows download interrupted", "import", v.Import.ID, "err", err)
+		return nil
+	}
+	return w.Error()
+}
