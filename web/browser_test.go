@@ -48,8 +48,24 @@ func startBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// startHTTPServer serves a fresh Testgate over real HTTP on loopback.
+// startHTTPServer serves a fresh Testgate over real HTTP on loopback, its
+// import worker running.
 func startHTTPServer(t *testing.T) (string, *store.DB) {
+	t.Helper()
+	base, db, srv := serveHTTP(t)
+	startImportWorker(t, srv)
+	return base, db
+}
+
+func startImportWorker(t *testing.T, srv *Server) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { srv.Imports().Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// serveHTTP serves a fresh Testgate over real HTTP on loopback, no workers.
+func serveHTTP(t *testing.T) (string, *store.DB, *Server) {
 	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
@@ -62,7 +78,7 @@ func startHTTPServer(t *testing.T) (string, *store.DB) {
 	ts.Config.Handler = srv2
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return base, db
+	return base, db, srv2
 }
 
 // screenshot keeps a picture of the page when TESTGATE_SCREENSHOTS names a
