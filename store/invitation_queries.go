@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -81,6 +82,9 @@ type InvitationFilter struct {
 	Desc       bool
 	Page       int // 1-based
 	PageSize   int
+	// CountLimit stops counting a search's matches past it (0: count them
+	// all): the console shows "10,000+" rather than wait for the exact sum.
+	CountLimit int
 }
 
 // InvitationSorts are the orders the list offers, by key.
@@ -95,9 +99,47 @@ var InvitationSorts = map[string]string{
 // MaxPageSize bounds one page of invitations.
 const MaxPageSize = 200
 
-func (f InvitationFilter) where() (string, []any) {
+// minSearchLength is the shortest query the trigram index answers;
+// shorter ones are matched row by row.
+const minSearchLength = 3
+
+// searchMatch is the full-text query for a part of a name or address: one
+// quoted string, which the trigram index matches as a substring.
+func searchMatch(q string) string { return `"` + strings.ReplaceAll(q, `"`, `""`) + `"` }
+
+// selectiveMatches is how many full-text matches a search may have for the
+// search to start from the index; a broader one (a shared domain, say)
+// starts from the other filters' indexes and matches row by row.
+const selectiveMatches = 1000
+
+// selectiveSearch reports whether the filter's query is answered best from
+// the full-text index: long enough, and matching few invitations.
+func (db *DB) selectiveSearch(ctx context.Context, f InvitationFilter) (bool, error) {
+	q := strings.ToLower(strings.TrimSpace(f.Query))
+	if len([]rune(q)) < minSearchLength {
+		return false, nil
+	}
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM invitations_search WHERE invitations_search MATCH ? LIMIT ?)`,
+		searchMatch(q), selectiveMatches).Scan(&n)
+	return n < selectiveMatches, err
+}
+
+// from is the FROM clause and conditions of the filter over invitations
+// alone (no joins). A selective search starts from the full-text index.
+func (f InvitationFilter) from(fullText bool) (from, where string, args []any) {
 	var conds []string
-	var args []any
+	from = ` FROM invitations i`
+	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
+		if fullText {
+			from = ` FROM invitations_search s JOIN invitations i ON i.id = s.rowid`
+			conds, args = append(conds, "invitations_search MATCH ?"), append(args, searchMatch(q))
+		} else {
+			pattern := "%" + escapeLike(q) + "%"
+			conds = append(conds, `(LOWER(i.name) LIKE ? ESCAPE '\' OR i.email_norm LIKE ? ESCAPE '\')`)
+			args = append(args, pattern, pattern)
+		}
+	}
 	if f.TestID != 0 {
 		conds, args = append(conds, "i.test_id = ?"), append(args, f.TestID)
 	}
@@ -116,15 +158,10 @@ func (f InvitationFilter) where() (string, []any) {
 	if f.Group != "" {
 		conds, args = append(conds, "i.group_name = ?"), append(args, f.Group)
 	}
-	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
-		pattern := "%" + escapeLike(q) + "%"
-		conds = append(conds, `(LOWER(i.name) LIKE ? ESCAPE '\' OR i.email_norm LIKE ? ESCAPE '\')`)
-		args = append(args, pattern, pattern)
-	}
 	if len(conds) == 0 {
-		return "", nil
+		return from, "", nil
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return from, " WHERE " + strings.Join(conds, " AND "), args
 }
 
 // Invitations returns one page of matching invitations and how many match.
@@ -135,9 +172,19 @@ func (db *DB) Invitations(ctx context.Context, f InvitationFilter) ([]Invitation
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	where, args := f.where()
+	fullText, err := db.selectiveSearch(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	from, where, args := f.from(fullText)
+	// The filters are on invitations alone: counting and picking the page
+	// without the joins reads indexes, not every row with its test.
+	count := `SELECT COUNT(*)` + from + where
+	if f.CountLimit > 0 && f.Query != "" {
+		count = `SELECT COUNT(*) FROM (SELECT 1` + from + where + ` LIMIT ` + strconv.Itoa(f.CountLimit+1) + `)`
+	}
 	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*)`+invitationFrom+where, args...).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	order, ok := InvitationSorts[f.Sort]
@@ -149,7 +196,12 @@ func (db *DB) Invitations(ctx context.Context, f InvitationFilter) ([]Invitation
 	if desc {
 		dir = " DESC"
 	}
-	q := `SELECT ` + invitationColumns + invitationFrom + where + ` ORDER BY ` + order + dir + `, i.id` + dir + ` LIMIT ? OFFSET ?`
+	orderBy := ` ORDER BY ` + order + dir + `, i.id` + dir
+	page := `SELECT i.id` + from + where + orderBy + ` LIMIT ? OFFSET ?`
+	if f.Sort == "test" {
+		page = `SELECT i.id` + from + ` JOIN tests t ON t.id = i.test_id` + where + orderBy + ` LIMIT ? OFFSET ?`
+	}
+	q := `SELECT ` + invitationColumns + invitationFrom + ` WHERE i.id IN (` + page + `)` + orderBy
 	rows, err := db.query(ctx, q, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 	out, err := collect(rows, err, scanInvitation)
 	return out, total, err
@@ -204,8 +256,13 @@ func (db *DB) InvitationOnLink(ctx context.Context, linkID int64, email string) 
 // EachInvitation calls fn for every invitation matching the filter, oldest
 // first, without holding them all in memory (exports of large cohorts).
 func (db *DB) EachInvitation(ctx context.Context, f InvitationFilter, fn func(Invitation) error) error {
-	where, args := f.where()
-	rows, err := db.r.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+where+` ORDER BY i.id`, args...)
+	fullText, err := db.selectiveSearch(ctx, f)
+	if err != nil {
+		return err
+	}
+	from, where, args := f.from(fullText)
+	rows, err := db.r.QueryContext(ctx, `SELECT `+invitationColumns+from+` JOIN tests t ON t.id = i.test_id
+		LEFT JOIN test_links l ON l.id = i.link_id`+where+` ORDER BY i.id`, args...)
 	if err != nil {
 		return err
 	}

@@ -332,3 +332,65 @@ func TestOpenAndStart(t *testing.T) {
 		t.Fatalf("start cancelled: %v", err)
 	}
 }
+
+// TestSearchFromTheFullTextIndex covers both ways a search runs: from the
+// trigram index (selective, three characters or more) and row by row
+// (short, or so broad that the other filters narrow better), with the same
+// answers, and the index following renames.
+func TestSearchFromTheFullTextIndex(t *testing.T) {
+	db, tt, def, campus, _ := inviteFixture(t)
+	ctx := context.Background()
+	var ns []NewInvitation
+	for i := range selectiveMatches + 50 {
+		link := def.ID
+		if i%2 == 0 {
+			link = campus.ID
+		}
+		ns = append(ns, NewInvitation{TestID: tt.ID, LinkID: link, Name: fmt.Sprintf("Student %04d", i),
+			Email: fmt.Sprintf("s%04d@campus.example", i), Source: SourceImport, Actor: "t"})
+	}
+	for _, n := range ns {
+		if _, err := db.Invite(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	zoe, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, Name: "Zoë O'Brien-Ærø", Email: "ZOE@Example.org", Source: SourceNative})
+	cases := []struct {
+		f     InvitationFilter
+		total int
+		first string
+	}{
+		{InvitationFilter{Query: "student 0042"}, 1, "Student 0042"},                        // index, case folded
+		{InvitationFilter{Query: "zoe@example"}, 1, zoe.Invitation.Name},                    // index, address
+		{InvitationFilter{Query: "o'brien-ær"}, 1, zoe.Invitation.Name},                     // index, punctuation and non-ASCII
+		{InvitationFilter{Query: "ZOË"}, 1, zoe.Invitation.Name},                            // index, non-ASCII case
+		{InvitationFilter{Query: "07"}, 120, ""},                                            // two characters: row by row
+		{InvitationFilter{Query: "campus.example", LinkID: campus.ID}, 525, "Student 1048"}, // broad: from the link
+		{InvitationFilter{Query: "campus.example", Status: StatusStarted}, 0, ""},
+		{InvitationFilter{Query: "campus.example", CountLimit: 100}, 101, "Student 1049"}, // counted up to the limit
+		{InvitationFilter{Query: `"quoted" OR *`}, 0, ""},
+	}
+	for _, c := range cases {
+		got, total, err := db.Invitations(ctx, c.f)
+		if err != nil || total != c.total || (c.first != "" && (len(got) == 0 || got[0].Name != c.first)) {
+			first := ""
+			if len(got) > 0 {
+				first = got[0].Name
+			}
+			t.Errorf("%+v: total %d, first %q, %v; want %d, %q", c.f, total, first, err, c.total, c.first)
+		}
+	}
+	// Invited again under another name: the index follows the row.
+	if _, err := db.CancelInvitation(ctx, zoe.Invitation.ID, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, Name: "Renée Lambert", Email: "zoe@example.org", Source: SourceNative}); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, _ := db.Invitations(ctx, InvitationFilter{Query: "o'brien"}); total != 0 {
+		t.Errorf("the old name still matches: %d", total)
+	}
+	if got, total, _ := db.Invitations(ctx, InvitationFilter{Query: "lambert"}); total != 1 || got[0].ID != zoe.Invitation.ID {
+		t.Errorf("the new name: %d", total)
+	}
+}

@@ -105,6 +105,10 @@ func (l InvitationList) Pages() int {
 	return max(1, (l.Total+l.PageSize-1)/l.PageSize)
 }
 
+// SearchCountLimit is where the console stops counting a search's
+// matches: past it, the list says "10,000+".
+const SearchCountLimit = 10_000
+
 // Range says which rows this page shows, e.g. "51–100 of 230".
 func (l InvitationList) Range() string {
 	if l.Total == 0 {
@@ -112,7 +116,11 @@ func (l InvitationList) Range() string {
 	}
 	first := (l.Filter.Page-1)*l.PageSize + 1
 	last := min(first+len(l.Rows)-1, l.Total)
-	return strconv.Itoa(first) + "–" + strconv.Itoa(last) + " of " + strconv.Itoa(l.Total)
+	of := strconv.Itoa(l.Total)
+	if l.Filter.Query != "" && l.Total > SearchCountLimit {
+		of = strconv.Itoa(SearchCountLimit) + "+"
+	}
+	return strconv.Itoa(first) + "–" + strconv.Itoa(last) + " of " + of
 }
 
 // StatusLabel is a status as the console words it.

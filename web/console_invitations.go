@@ -45,7 +45,7 @@ func (s *Server) listInvitations(c echo.Context) error {
 	f := parseInvitationFilter(c)
 	rows, total, err := s.db.Invitations(ctx, store.InvitationFilter{
 		TestID: f.TestID, LinkID: f.LinkID, Status: store.InvitationStatus(f.Status), Query: f.Query,
-		Sort: f.Sort, Desc: f.Desc, Page: f.Page, PageSize: invitationsPageSize,
+		Sort: f.Sort, Desc: f.Desc, Page: f.Page, PageSize: invitationsPageSize, CountLimit: views.SearchCountLimit,
 	})
 	if err != nil {
 		return err

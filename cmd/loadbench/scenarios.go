@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// cohortCSV is a campus drive's file: n students with a custom column.
+func cohortCSV(prefix string, n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("Name,Email,Student ID\n")
+	for i := range n {
+		fmt.Fprintf(&b, "Student %d,%s%d@campus.example,S%06d\n", i, prefix, i, i)
+	}
+	return b.Bytes()
+}
+
+// importRun uploads n candidates through the console and waits for the
+// import to finish, sampling the server's memory on the way.
+func importRun(s *server, prefix string, n int, sendEmail bool) (testID, linkID int64, took time.Duration, peakRSS int64, err error) {
+	if testID, linkID, err = s.newLink("Import "+prefix, sendEmail); err != nil {
+		return
+	}
+	took, peakRSS, err = s.importAndWait(linkID, cohortCSV(prefix, n), sendEmail)
+	return
+}
+
+func (s *server) importAndWait(linkID int64, file []byte, sendEmail bool) (took time.Duration, peakRSS int64, err error) {
+	start := time.Now()
+	page, err := s.upload(linkID, file, sendEmail)
+	if err != nil {
+		return 0, 0, err
+	}
+	for {
+		if now, _ := s.rss(); now > peakRSS {
+			peakRSS = now
+		}
+		status, err := s.importStatus(page)
+		if err != nil {
+			return 0, 0, err
+		}
+		switch status {
+		case "Finished":
+			return time.Since(start), peakRSS, nil
+		case "Stopped":
+			return 0, 0, fmt.Errorf("import %s stopped", page)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// thinkExamRun assigns n candidates through ThinkExam's multi-candidate
+// call, 10,000 (its maximum) per request, emails on.
+func thinkExamRun(s *server, prefix string, n int) (time.Duration, error) {
+	testID, _, err := s.newLink("ThinkExam "+prefix, true)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	for from := 0; from < n; from += 10_000 {
+		emails := make([]string, 0, 10_000)
+		for i := from; i < min(from+10_000, n); i++ {
+			emails = append(emails, fmt.Sprintf("%s%d@campus.example", prefix, i))
+		}
+		body, _ := json.Marshal(map[string]any{"email": emails, "testId": strconv.FormatInt(testID, 10),
+			"isMailEnable": "1", "isPasswordSkip": "1"})
+		req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/assignTestMultiCandidates", bytes.NewReader(body))
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		mac := hmac.New(sha256.New, []byte(s.sec))
+		mac.Write([]byte(s.ak + ts))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("ak", s.ak)
+		req.Header.Set("ts", ts)
+		req.Header.Set("sgn", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("assignTestMultiCandidates: %d %.300s", resp.StatusCode, raw)
+		}
+	}
+	return time.Since(start), nil
+}
+
+// tokens reads candidate tokens of a link straight from the database file.
+func tokens(dbPath string, prefix string, n int) ([]string, error) {
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT token FROM invitations WHERE email_norm LIKE ? ORDER BY id LIMIT ?`, prefix+"%", n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		rows.Scan(&t)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+func countInvitations(dbPath string) (int, error) {
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int
+	return n, db.QueryRow(`SELECT COUNT(*) FROM invitations`).Scan(&n)
+}
+
+// bareServer serves body for every /t/{token} from a bare echo handler:
+// the ceiling for the landing page on this machine.
+func bareServer(body []byte, contentType string) (base string, stop func(), err error) {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.GET("/t/:token", func(c echo.Context) error { return c.Blob(http.StatusOK, contentType, body) })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: e}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+func get(client *http.Client, url string) *http.Request {
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	return req
+}
+
+// landingBody fetches one landing page as a candidate's browser would.
+func landingBody(client *http.Client, url string) ([]byte, string, error) {
+	resp, err := client.Do(get(client, url))
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", fmt.Errorf("GET %s: %d", url, resp.StatusCode)
+	}
+	return b, resp.Header.Get("Content-Type"), err
+}
+
+// listURLs are filtered views of the invitation list a recruiter pages
+// through: by link and status, searching, sorted, deep pages.
+func listURLs(testID, linkID int64) []string {
+	t, l := strconv.FormatInt(testID, 10), strconv.FormatInt(linkID, 10)
+	return []string{
+		"/invitations?link=" + l,
+		"/invitations?link=" + l + "&status=opened",
+		"/invitations?link=" + l + "&status=invited&page=40",
+		"/invitations?test=" + t + "&q=student4242",
+		"/invitations?q=campus.example&status=opened",
+		"/invitations?link=" + l + "&sort=name",
+		"/invitations?link=" + l + "&sort=email&dir=desc&page=7",
+		"/invitations?status=completed",
+		"/invitations",
+	}
+}
