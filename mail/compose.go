@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	htmltemplate "html/template"
 	"net/mail"
 	"strings"
 	"sync"
@@ -128,13 +127,8 @@ func Render(subject, body, action string, data TemplateData) (store.Email, error
 	if err != nil {
 		return store.Email{}, err
 	}
-	var html bytes.Buffer
-	err = htmlLayout.Execute(&html, htmlData{
-		Subject: oneLine(s), Paragraphs: paragraphs(text, data.TestURL), Action: action, URL: data.TestURL,
-	})
-	if err != nil {
-		return store.Email{}, err
-	}
+	var html strings.Builder
+	writeHTML(&html, htmlData{Subject: oneLine(s), Paragraphs: paragraphs(text, data.TestURL), Action: action, URL: data.TestURL})
 	return store.Email{Subject: oneLine(s), Text: strings.TrimSpace(text) + "\n", HTML: html.String()}, nil
 }
 
@@ -207,16 +201,59 @@ type htmlData struct {
 	URL        string
 }
 
-var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE html>
+// htmlEscaper escapes text and quoted attribute values as html/template
+// does. The email's HTML is written directly: html/template's reflection
+// was a fifth of a bulk import's time.
+var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// safeURL is an http(s) URL for an href, normalised and escaped as
+// html/template does, or its "#ZgotmplZ" for any other scheme.
+func safeURL(u string) string {
+	lower := strings.ToLower(u)
+	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+		return "#ZgotmplZ"
+	}
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("!#$&*+,/:;=?@[]-._~%", c) >= 0:
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return htmlEscaper.Replace(b.String())
+}
+
+// writeHTML writes the HTML part of an email.
+func writeHTML(b *strings.Builder, d htmlData) {
+	b.WriteString(`<!DOCTYPE html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Subject}}</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>`)
+	b.WriteString(htmlEscaper.Replace(d.Subject))
+	b.WriteString(`</title></head>
 <body style="margin:0;padding:24px;background:#f5f6f8;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#1d232b;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #d9dde3;border-radius:8px;">
 <tr><td style="padding:24px;font-size:16px;line-height:1.5;">
-{{range .Paragraphs}}<p style="margin:0 0 16px;white-space:pre-line;">{{.Before}}{{if .Link}}<a href="{{.Link}}" style="color:#1f5fbf;">{{.Link}}</a>{{end}}{{.After}}</p>
-{{end}}{{if .Action}}<p style="margin:24px 0 8px;"><a href="{{.URL}}" style="display:inline-block;background:#1f5fbf;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 24px;border-radius:6px;">{{.Action}}</a></p>{{end}}
+`)
+	for _, p := range d.Paragraphs {
+		b.WriteString(`<p style="margin:0 0 16px;white-space:pre-line;">`)
+		b.WriteString(htmlEscaper.Replace(p.Before))
+		if p.Link != "" {
+			b.WriteString(`<a href="` + safeURL(p.Link) + `" style="color:#1f5fbf;">` + htmlEscaper.Replace(p.Link) + `</a>`)
+		}
+		b.WriteString(htmlEscaper.Replace(p.After))
+		b.WriteString("</p>\n")
+	}
+	if d.Action != "" {
+		b.WriteString(`<p style="margin:24px 0 8px;"><a href="` + safeURL(d.URL) + `" style="display:inline-block;background:#1f5fbf;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 24px;border-radius:6px;">` +
+			htmlEscaper.Replace(d.Action) + `</a></p>`)
+	}
+	b.WriteString(`
 </td></tr>
 </table>
 </body>
 </html>
-`))
+`)
+}

@@ -19,43 +19,77 @@ const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email,
 
 const invitationFrom = ` FROM invitations i JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id`
 
-func scanInvitation(r row) (Invitation, error) {
-	var inv Invitation
-	var linkID, expires, from, until, score, maxScore, deadline, opened, started, completed, expired, cancelled sql.NullInt64
-	var tags, labels, extData, callbackParams string
-	var invited, created, updated int64
-	err := r.Scan(&inv.ID, &inv.TestID, &linkID, &inv.Token, &inv.Name, &inv.Email, &inv.Placeholder, &inv.Status, &inv.Source,
+// invitationScan holds one row of invitationColumns while it is scanned.
+type invitationScan struct {
+	inv                                                                      Invitation
+	linkID, expires, from, until, score, maxScore, deadline, opened, started sql.NullInt64
+	completed, expired, cancelled                                            sql.NullInt64
+	tags, labels, extData, callbackParams                                    string
+	invited, created, updated                                                int64
+}
+
+func (s *invitationScan) dest() []any {
+	inv := &s.inv
+	return []any{&inv.ID, &inv.TestID, &s.linkID, &inv.Token, &inv.Name, &inv.Email, &inv.Placeholder, &inv.Status, &inv.Source,
 		&inv.CallbackURL, &inv.RedirectURL, &inv.HideInstruction, &inv.DisableMandatoryFields, &inv.SendEmail,
-		&expires, &from, &until, &tags, &labels, &inv.Group, &inv.ExternalID, &extData, &inv.Lang,
-		&score, &maxScore, &deadline, &invited, &opened, &started, &completed, &expired, &cancelled, &created, &updated,
-		&inv.AccessCode, &inv.AccessFailures, &inv.TrackingUniqID, &inv.TrackingKey, &inv.CandidateKind, &inv.CallbackResource,
-		&callbackParams, &inv.TestName, &inv.PassingScore, &inv.LinkName)
+		&s.expires, &s.from, &s.until, &s.tags, &s.labels, &inv.Group, &inv.ExternalID, &s.extData, &inv.Lang,
+		&s.score, &s.maxScore, &s.deadline, &s.invited, &s.opened, &s.started, &s.completed, &s.expired, &s.cancelled,
+		&s.created, &s.updated, &inv.AccessCode, &inv.AccessFailures, &inv.TrackingUniqID, &inv.TrackingKey, &inv.CandidateKind,
+		&inv.CallbackResource, &s.callbackParams, &inv.TestName, &inv.PassingScore, &inv.LinkName}
+}
+
+func (s *invitationScan) finish() (Invitation, error) {
+	inv := s.inv
+	inv.LinkID = s.linkID.Int64
+	inv.ExpiresAt, inv.ValidFrom, inv.ValidUntil = timePtr(s.expires), timePtr(s.from), timePtr(s.until)
+	inv.Tags, inv.ExternalData, inv.CallbackParams = json.RawMessage(s.tags), json.RawMessage(s.extData), json.RawMessage(s.callbackParams)
+	if err := json.Unmarshal([]byte(s.labels), &inv.Labels); err != nil {
+		return Invitation{}, fmt.Errorf("store: invitation %d labels: %w", inv.ID, err)
+	}
+	if s.score.Valid {
+		v := int(s.score.Int64)
+		inv.Score = &v
+	}
+	if s.maxScore.Valid {
+		m := int(s.maxScore.Int64)
+		inv.MaxScore = &m
+	}
+	inv.DeadlineAt = timePtr(s.deadline)
+	inv.InvitedAt = fromMillis(s.invited)
+	inv.OpenedAt, inv.StartedAt, inv.CompletedAt = timePtr(s.opened), timePtr(s.started), timePtr(s.completed)
+	inv.ExpiredAt, inv.CancelledAt = timePtr(s.expired), timePtr(s.cancelled)
+	inv.CreatedAt, inv.UpdatedAt = fromMillis(s.created), fromMillis(s.updated)
+	return inv, nil
+}
+
+func scanInvitation(r row) (Invitation, error) {
+	var s invitationScan
+	err := r.Scan(s.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Invitation{}, ErrNotFound
 	}
 	if err != nil {
 		return Invitation{}, err
 	}
-	inv.LinkID = linkID.Int64
-	inv.ExpiresAt, inv.ValidFrom, inv.ValidUntil = timePtr(expires), timePtr(from), timePtr(until)
-	inv.Tags, inv.ExternalData, inv.CallbackParams = json.RawMessage(tags), json.RawMessage(extData), json.RawMessage(callbackParams)
-	if err := json.Unmarshal([]byte(labels), &inv.Labels); err != nil {
-		return Invitation{}, fmt.Errorf("store: invitation %d labels: %w", inv.ID, err)
+	return s.finish()
+}
+
+// InvitationAndTestByToken returns the invitation a candidate URL names
+// and its test in one query: the candidate pages need both on every
+// request, and the landing page is the busiest there is.
+func (db *DB) InvitationAndTestByToken(ctx context.Context, token string) (Invitation, Test, error) {
+	var is invitationScan
+	var ts testScan
+	err := db.queryRow(ctx, `SELECT `+invitationColumns+`, `+candidateTestColumns+invitationFrom+` WHERE i.token = ?`, token).
+		Scan(append(is.dest(), ts.dest()...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Invitation{}, Test{}, ErrNotFound
 	}
-	if score.Valid {
-		s := int(score.Int64)
-		inv.Score = &s
+	if err != nil {
+		return Invitation{}, Test{}, err
 	}
-	if maxScore.Valid {
-		m := int(maxScore.Int64)
-		inv.MaxScore = &m
-	}
-	inv.DeadlineAt = timePtr(deadline)
-	inv.InvitedAt = fromMillis(invited)
-	inv.OpenedAt, inv.StartedAt, inv.CompletedAt = timePtr(opened), timePtr(started), timePtr(completed)
-	inv.ExpiredAt, inv.CancelledAt = timePtr(expired), timePtr(cancelled)
-	inv.CreatedAt, inv.UpdatedAt = fromMillis(created), fromMillis(updated)
-	return inv, nil
+	inv, err := is.finish()
+	return inv, ts.finish(), err
 }
 
 // Invitation returns one invitation by id.

@@ -91,22 +91,40 @@ const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t
 	(SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id),
 	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id)`
 
+// candidateTestColumns are testColumns without the link count, which no
+// candidate page shows.
+const candidateTestColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.archived_at, t.created_at,
+	t.updated_at, (SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id), 0`
+
+// testScan holds one row of testColumns while it is scanned.
+type testScan struct {
+	t                Test
+	archived         sql.NullInt64
+	created, updated int64
+}
+
+func (s *testScan) dest() []any {
+	t := &s.t
+	return []any{&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore,
+		&s.archived, &s.created, &s.updated, &t.QuestionCount, &t.LinkCount}
+}
+
+func (s *testScan) finish() Test {
+	t := s.t
+	t.ArchivedAt, t.CreatedAt, t.UpdatedAt = timePtr(s.archived), fromMillis(s.created), fromMillis(s.updated)
+	return t
+}
+
 func scanTest(r row) (Test, error) {
-	var t Test
-	var archived sql.NullInt64
-	var created, updated int64
-	err := r.Scan(&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore,
-		&archived, &created, &updated, &t.QuestionCount, &t.LinkCount)
+	var s testScan
+	err := r.Scan(s.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Test{}, ErrNotFound
 	}
 	if err != nil {
 		return Test{}, err
 	}
-	t.ArchivedAt = timePtr(archived)
-	t.CreatedAt = fromMillis(created)
-	t.UpdatedAt = fromMillis(updated)
-	return t, nil
+	return s.finish(), nil
 }
 
 // CreateTest stores a test, its questions and its default link in one

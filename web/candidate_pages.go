@@ -26,6 +26,10 @@ func (s *Server) candidateMessage(c echo.Context, status int, heading, message s
 
 func tokenPath(inv store.Invitation) string { return "/t/" + inv.Token }
 
+// ctxCandidateTest keeps the test read with the invitation for the rest of
+// the request: one query instead of two on every candidate page.
+const ctxCandidateTest = "testgate.candidateTest"
+
 // candidateInvitation loads the invitation a token names; an unknown token
 // is answered with its page and ok=false.
 func (s *Server) candidateInvitation(c echo.Context) (store.Invitation, bool, error) {
@@ -33,10 +37,11 @@ func (s *Server) candidateInvitation(c echo.Context) (store.Invitation, bool, er
 	if len(token) > 64 {
 		return store.Invitation{}, false, s.unknownToken(c)
 	}
-	inv, err := s.db.InvitationByToken(c.Request().Context(), token)
+	inv, t, err := s.db.InvitationAndTestByToken(c.Request().Context(), token)
 	if errors.Is(err, store.ErrNotFound) {
 		return inv, false, s.unknownToken(c)
 	}
+	c.Set(ctxCandidateTest, t)
 	return inv, err == nil, err
 }
 
@@ -68,9 +73,12 @@ func (s *Server) refusal(c echo.Context, inv store.Invitation) (bool, error) {
 }
 
 func (s *Server) candidateView(c echo.Context, inv store.Invitation) (views.CandidateView, error) {
-	t, err := s.db.Test(c.Request().Context(), inv.TestID)
-	if err != nil {
-		return views.CandidateView{}, err
+	t, ok := c.Get(ctxCandidateTest).(store.Test)
+	if !ok || t.ID != inv.TestID {
+		var err error
+		if t, err = s.db.Test(c.Request().Context(), inv.TestID); err != nil {
+			return views.CandidateView{}, err
+		}
 	}
 	return views.CandidateView{Invitation: inv, Test: t, QuestionCount: t.QuestionCount, Action: tokenPath(inv)}, nil
 }
