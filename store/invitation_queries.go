@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email, i.placeholder, i.status, i.source,
@@ -133,42 +134,72 @@ var InvitationSorts = map[string]string{
 // MaxPageSize bounds one page of invitations.
 const MaxPageSize = 200
 
-// minSearchLength is the shortest query the trigram index answers;
-// shorter ones are matched row by row.
-const minSearchLength = 3
+// searchMatch is the full-text query for what a recruiter typed: its words
+// as words of the name or address, the last one as a beginning, since it
+// may still be being typed ("jane no" finds Jane Novak and
+// jane.novak@…). It is "" when the text has no word to look for.
+func searchMatch(q string) string {
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	for i, w := range words {
+		words[i] = `"` + w + `"`
+	}
+	if len(words) > 0 {
+		words[len(words)-1] += "*"
+	}
+	return strings.Join(words, " ")
+}
 
-// searchMatch is the full-text query for a part of a name or address: one
-// quoted string, which the trigram index matches as a substring.
-func searchMatch(q string) string { return `"` + strings.ReplaceAll(q, `"`, `""`) + `"` }
+// How a search runs depends on how many invitations its words match,
+// counted up to broadMatches: few, and it starts from the full-text index;
+// more, and the other filters' indexes lead while the matching ids are
+// looked up; so many (a domain every candidate shares) that reading them
+// costs more than reading the rows, and the rows are matched one by one.
+const (
+	selectiveMatches = 1000
+	broadMatches     = 20_000
+)
 
-// selectiveMatches is how many full-text matches a search may have for the
-// search to start from the index; a broader one (a shared domain, say)
-// starts from the other filters' indexes and matches row by row.
-const selectiveMatches = 1000
+type searchPlan int
 
-// selectiveSearch reports whether the filter's query is answered best from
-// the full-text index: long enough, and matching few invitations.
-func (db *DB) selectiveSearch(ctx context.Context, f InvitationFilter) (bool, error) {
-	q := strings.ToLower(strings.TrimSpace(f.Query))
-	if len([]rune(q)) < minSearchLength {
-		return false, nil
+const (
+	searchRows     searchPlan = iota // LIKE on each row the other filters give
+	searchIndex                      // start from the full-text index
+	searchIndexIDs                   // keep the rows whose id the index matches
+)
+
+// planSearch counts the filter's matches in the full-text index, up to a
+// bound, to choose how to run it.
+func (db *DB) planSearch(ctx context.Context, f InvitationFilter) (searchPlan, error) {
+	match := searchMatch(f.Query)
+	if match == "" {
+		return searchRows, nil
 	}
 	var n int
 	err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM invitations_search WHERE invitations_search MATCH ? LIMIT ?)`,
-		searchMatch(q), selectiveMatches).Scan(&n)
-	return n < selectiveMatches, err
+		match, broadMatches).Scan(&n)
+	switch {
+	case n < selectiveMatches:
+		return searchIndex, err
+	case n < broadMatches:
+		return searchIndexIDs, err
+	}
+	return searchRows, err
 }
 
 // from is the FROM clause and conditions of the filter over invitations
 // alone (no joins). A selective search starts from the full-text index.
-func (f InvitationFilter) from(fullText bool) (from, where string, args []any) {
+func (f InvitationFilter) from(plan searchPlan) (from, where string, args []any) {
 	var conds []string
 	from = ` FROM invitations i`
 	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
-		if fullText {
+		switch plan {
+		case searchIndex:
 			from = ` FROM invitations_search s JOIN invitations i ON i.id = s.rowid`
 			conds, args = append(conds, "invitations_search MATCH ?"), append(args, searchMatch(q))
-		} else {
+		case searchIndexIDs:
+			conds = append(conds, "i.id IN (SELECT rowid FROM invitations_search WHERE invitations_search MATCH ?)")
+			args = append(args, searchMatch(q))
+		default:
 			pattern := "%" + escapeLike(q) + "%"
 			conds = append(conds, `(LOWER(i.name) LIKE ? ESCAPE '\' OR i.email_norm LIKE ? ESCAPE '\')`)
 			args = append(args, pattern, pattern)
@@ -206,11 +237,11 @@ func (db *DB) Invitations(ctx context.Context, f InvitationFilter) ([]Invitation
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	fullText, err := db.selectiveSearch(ctx, f)
+	plan, err := db.planSearch(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	from, where, args := f.from(fullText)
+	from, where, args := f.from(plan)
 	// The filters are on invitations alone: counting and picking the page
 	// without the joins reads indexes, not every row with its test.
 	count := `SELECT COUNT(*)` + from + where
@@ -290,11 +321,11 @@ func (db *DB) InvitationOnLink(ctx context.Context, linkID int64, email string) 
 // EachInvitation calls fn for every invitation matching the filter, oldest
 // first, without holding them all in memory (exports of large cohorts).
 func (db *DB) EachInvitation(ctx context.Context, f InvitationFilter, fn func(Invitation) error) error {
-	fullText, err := db.selectiveSearch(ctx, f)
+	plan, err := db.planSearch(ctx, f)
 	if err != nil {
 		return err
 	}
-	from, where, args := f.from(fullText)
+	from, where, args := f.from(plan)
 	rows, err := db.r.QueryContext(ctx, `SELECT `+invitationColumns+from+` JOIN tests t ON t.id = i.test_id
 		LEFT JOIN test_links l ON l.id = i.link_id`+where+` ORDER BY i.id`, args...)
 	if err != nil {

@@ -333,10 +333,10 @@ func TestOpenAndStart(t *testing.T) {
 	}
 }
 
-// TestSearchFromTheFullTextIndex covers both ways a search runs: from the
-// trigram index (selective, three characters or more) and row by row
-// (short, or so broad that the other filters narrow better), with the same
-// answers, and the index following renames.
+// TestSearchFromTheFullTextIndex covers the ways a search runs: from the
+// word index (selective), from the other filters keeping rows whose words
+// match (broad), and row by row for text with no words; and the index
+// following renames.
 func TestSearchFromTheFullTextIndex(t *testing.T) {
 	db, tt, def, campus, _ := inviteFixture(t)
 	ctx := context.Background()
@@ -364,11 +364,15 @@ func TestSearchFromTheFullTextIndex(t *testing.T) {
 		{InvitationFilter{Query: "zoe@example"}, 1, zoe.Invitation.Name},                    // index, address
 		{InvitationFilter{Query: "o'brien-ær"}, 1, zoe.Invitation.Name},                     // index, punctuation and non-ASCII
 		{InvitationFilter{Query: "ZOË"}, 1, zoe.Invitation.Name},                            // index, non-ASCII case
-		{InvitationFilter{Query: "07"}, 120, ""},                                            // two characters: row by row
+		{InvitationFilter{Query: "07"}, 100, ""},                                            // words beginning with 07
 		{InvitationFilter{Query: "campus.example", LinkID: campus.ID}, 525, "Student 1048"}, // broad: from the link
 		{InvitationFilter{Query: "campus.example", Status: StatusStarted}, 0, ""},
 		{InvitationFilter{Query: "campus.example", CountLimit: 100}, 101, "Student 1049"}, // counted up to the limit
 		{InvitationFilter{Query: `"quoted" OR *`}, 0, ""},
+		{InvitationFilter{Query: "tudent"}, 0, ""},       // words match by their beginnings
+		{InvitationFilter{Query: "student 00"}, 100, ""}, // the last word may be unfinished
+		{InvitationFilter{Query: "stud 0042"}, 0, ""},    // the others are whole words
+		{InvitationFilter{Query: "@"}, selectiveMatches + 51, ""},
 	}
 	for _, c := range cases {
 		got, total, err := db.Invitations(ctx, c.f)
