@@ -104,7 +104,7 @@ func (db *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
 
 // RevokeAPIKey stops a key from authenticating; revoking twice is harmless.
 func (db *DB) RevokeAPIKey(ctx context.Context, id int64) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, millis(db.Now()), id)
+	res, err := db.execUncached(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, millis(db.Now()), id)
 	if err != nil {
 		return err
 	}
@@ -124,6 +124,6 @@ func (db *DB) TouchAPIKey(ctx context.Context, k APIKey) error {
 	if k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < apiKeyTouchInterval {
 		return nil
 	}
-	_, err := db.w.ExecContext(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, millis(now), k.ID)
+	_, err := db.execUncached(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, millis(now), k.ID)
 	return err
 }

@@ -182,7 +182,7 @@ func (db *DB) RecordDelivery(ctx context.Context, id int64, o DeliveryOutcome, d
 // RetryDelivery makes a failed (or waiting) delivery due now.
 func (db *DB) RetryDelivery(ctx context.Context, id int64) error {
 	now := millis(db.Now())
-	res, err := db.w.ExecContext(ctx, `UPDATE callback_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?
+	res, err := db.execUncached(ctx, `UPDATE callback_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?
 		WHERE id = ? AND status IN ('failed', 'pending')`, now, now, id)
 	if err != nil {
 		return err

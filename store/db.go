@@ -21,6 +21,7 @@ import (
 
 // DB is the store: a writer connection, a reader pool and a clock.
 type DB struct {
+	path   string
 	w      *sql.DB
 	r      *sql.DB
 	reads  *stmtCache
@@ -29,6 +30,8 @@ type DB struct {
 
 	composer Composer       // renders emails for the outbox
 	payloads PayloadBuilder // writes callback bodies
+
+	candidates candidateCache
 }
 
 // Open opens (creating it and its directory if needed) the SQLite database at
@@ -68,7 +71,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: open readers on %s: %w", path, err)
 	}
-	return &DB{w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w), now: time.Now}, nil
+	return &DB{path: path, w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w), now: time.Now}, nil
 }
 
 // dsn builds the modernc DSN. busy_timeout goes first so that no later pragma
@@ -126,12 +129,18 @@ type Tx struct {
 	// Statements first used in this transaction, prepared on it: a bulk
 	// transaction reuses them rather than parsing each statement per row.
 	local map[string]*sql.Stmt
+	// writesCandidates is set once a statement changes what candidate
+	// pages read: the commit then invalidates their cache.
+	writesCandidates bool
 }
 
 // stmt returns a prepared statement for the transaction: from the writer
 // cache, or prepared here (and noted for the cache once the transaction
 // ends, when the writer connection is free to prepare it).
 func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if !t.writesCandidates && writesCandidateData(query) {
+		t.writesCandidates = true
+	}
 	if st, ok := t.local[query]; ok {
 		return st, nil
 	}
@@ -183,6 +192,7 @@ func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.
 // execScript runs SQL that may hold several statements (migrations); it
 // is not cached, since a prepared statement holds only the first.
 func (t *Tx) execScript(ctx context.Context, script string) error {
+	t.writesCandidates = true
 	_, err := t.tx.ExecContext(ctx, script)
 	return err
 }
@@ -200,7 +210,12 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		sqlTx.Rollback()
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	err = sqlTx.Commit()
+	if tx.writesCandidates {
+		// Even after a failed commit: what was written is then unknown.
+		db.candidates.invalidate()
+	}
+	if err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))
 	}
 	return nil

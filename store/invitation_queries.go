@@ -79,6 +79,10 @@ func scanInvitation(r row) (Invitation, error) {
 // and its test in one query: the candidate pages need both on every
 // request, and the landing page is the busiest there is.
 func (db *DB) InvitationAndTestByToken(ctx context.Context, token string) (Invitation, Test, error) {
+	gen := db.candidates.gen.Load() // before reading: a write committed meanwhile makes the entry stale
+	if e, ok := db.candidates.get(token, gen); ok {
+		return e.inv, e.test, nil
+	}
 	var is invitationScan
 	var ts testScan
 	err := db.queryRow(ctx, `SELECT `+invitationColumns+`, `+candidateTestColumns+invitationFrom+` WHERE i.token = ?`, token).
@@ -90,7 +94,12 @@ func (db *DB) InvitationAndTestByToken(ctx context.Context, token string) (Invit
 		return Invitation{}, Test{}, err
 	}
 	inv, err := is.finish()
-	return inv, ts.finish(), err
+	if err != nil {
+		return Invitation{}, Test{}, err
+	}
+	t := ts.finish()
+	db.candidates.put(token, cachedCandidate{inv: inv, test: t, gen: gen})
+	return inv, t, nil
 }
 
 // Invitation returns one invitation by id.

@@ -224,7 +224,7 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 	if err := in.Validate().orNil(); err != nil {
 		return TestLink{}, err
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE test_links SET name = ?, slug = CASE WHEN ? = '' THEN slug ELSE ? END,
+	res, err := db.execUncached(ctx, `UPDATE test_links SET name = ?, slug = CASE WHEN ? = '' THEN slug ELSE ? END,
 			callback_url = ?, redirect_url = ?, hide_instruction = ?, disable_mandatory_fields = ?, send_email = ?,
 			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, updated_at = ?
 		WHERE id = ?`,
@@ -272,7 +272,7 @@ func (db *DB) SetLinkDisabled(ctx context.Context, id int64, disabled bool) erro
 	if disabled {
 		at = sql.NullInt64{Int64: now, Valid: true}
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE test_links SET disabled_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
+	res, err := db.execUncached(ctx, `UPDATE test_links SET disabled_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func (db *DB) UpdateLinkEmails(ctx context.Context, id int64, e LinkEmails) (Tes
 	if err := (LinkInput{Name: "-", LinkEmails: e}).Validate().orNil(); err != nil {
 		return TestLink{}, err
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE test_links SET invite_subject = ?, invite_body = ?, reminder_subject = ?,
+	res, err := db.execUncached(ctx, `UPDATE test_links SET invite_subject = ?, invite_body = ?, reminder_subject = ?,
 			reminder_body = ?, remind_after_hours = ?, remind_before_expiry_hours = ?, updated_at = ?
 		WHERE id = ?`, e.InviteSubject, e.InviteBody, e.ReminderSubject, e.ReminderBody,
 		nullPositive(e.RemindAfterHours), nullPositive(e.RemindBeforeExpiryHours), millis(db.Now()), id)

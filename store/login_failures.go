@@ -37,6 +37,6 @@ func (db *DB) LoginFailures(ctx context.Context, scope string, since time.Time) 
 
 // ClearLoginFailures forgets a scope's failures (after a successful sign-in).
 func (db *DB) ClearLoginFailures(ctx context.Context, scope string) error {
-	_, err := db.w.ExecContext(ctx, `DELETE FROM login_failures WHERE scope = ?`, scope)
+	_, err := db.execUncached(ctx, `DELETE FROM login_failures WHERE scope = ?`, scope)
 	return err
 }

@@ -268,7 +268,7 @@ func (db *DB) MarkSentAll(ctx context.Context, ids []int64, devMailbox bool) err
 		marks[i], args = "?", append(args, id)
 	}
 	// The statement varies with the batch size, so it is not cached.
-	_, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL, last_error = '',
+	_, err := db.execUncached(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL, last_error = '',
 		dev_mailbox = ?, updated_at = ? WHERE status = 'sending' AND id IN (`+strings.Join(marks, ", ")+`)`, args...)
 	return err
 }
@@ -299,7 +299,7 @@ func truncate(s string, n int) string {
 // RetryOutbox re-queues a failed message now.
 func (db *DB) RetryOutbox(ctx context.Context, id int64) error {
 	now := millis(db.Now())
-	res, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?, updated_at = ?
+	res, err := db.execUncached(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?, updated_at = ?
 		WHERE id = ? AND status = 'failed'`, now, now, id)
 	return rowsOrConflict(ctx, db, res, err, id)
 }
@@ -307,7 +307,7 @@ func (db *DB) RetryOutbox(ctx context.Context, id int64) error {
 // CancelOutbox withdraws a queued message.
 func (db *DB) CancelOutbox(ctx context.Context, id int64) error {
 	now := millis(db.Now())
-	res, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'queued'`, now, id)
+	res, err := db.execUncached(ctx, `UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'queued'`, now, id)
 	return rowsOrConflict(ctx, db, res, err, id)
 }
 

@@ -48,6 +48,6 @@ func (db *DB) SessionUser(ctx context.Context, sessionID string) (User, error) {
 
 // DeleteSession ends a session; ending an unknown one is not an error.
 func (db *DB) DeleteSession(ctx context.Context, sessionID string) error {
-	_, err := db.w.ExecContext(ctx, `DELETE FROM console_sessions WHERE id_hash = ?`, hashToken(sessionID))
+	_, err := db.execUncached(ctx, `DELETE FROM console_sessions WHERE id_hash = ?`, hashToken(sessionID))
 	return err
 }

@@ -120,5 +120,20 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	res, err := st.ExecContext(ctx, args...)
+	if writesCandidateData(query) {
+		db.candidates.invalidate()
+	}
+	return res, err
+}
+
+// execUncached runs a write whose text varies (or is too rare to keep
+// prepared) on the writer, dropping the candidate cache when it may
+// change what that holds.
+func (db *DB) execUncached(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := db.w.ExecContext(ctx, query, args...)
+	if writesCandidateData(query) {
+		db.candidates.invalidate()
+	}
+	return res, err
 }

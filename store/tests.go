@@ -241,7 +241,7 @@ func (db *DB) SetTestArchived(ctx context.Context, id int64, archived bool) erro
 	if archived {
 		at = sql.NullInt64{Int64: now, Valid: true}
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE tests SET archived_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
+	res, err := db.execUncached(ctx, `UPDATE tests SET archived_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
 	if err != nil {
 		return err
 	}
