@@ -254,6 +254,9 @@ func (db *DB) UpdateCandidateDetails(ctx context.Context, invitationID int64, na
 		if err != nil {
 			return err
 		}
+		if err := reindexForSearch(ctx, tx, invitationID); err != nil {
+			return err
+		}
 		return addEvent(ctx, tx, invitationID, "details_given", inv.Status, inv.Status, "candidate", name+" <"+email+">", db.Now())
 	})
 	if err != nil {

@@ -498,6 +498,9 @@ func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, 
 	if err != nil {
 		return 0, mapError(err)
 	}
+	if err := indexForSearch(ctx, tx, []int64{id}); err != nil {
+		return 0, err
+	}
 	return id, addEvent(ctx, tx, id, "invited", "", StatusInvited, n.Actor, "via "+n.Source, now)
 }
 
@@ -527,6 +530,11 @@ func reopen(ctx context.Context, tx *Tx, inv Invitation, l TestLink, n NewInvita
 		millis(now), millis(now), inv.ID)
 	if err != nil {
 		return mapError(err)
+	}
+	if name != inv.Name {
+		if err := reindexForSearch(ctx, tx, inv.ID); err != nil {
+			return err
+		}
 	}
 	return addEvent(ctx, tx, inv.ID, "reopened", inv.Status, StatusInvited, n.Actor, "invited again via "+n.Source, now)
 }

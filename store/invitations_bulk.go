@@ -198,6 +198,13 @@ func (db *DB) insertFresh(ctx context.Context, tx *Tx, l TestLink, news []fresh,
 			return mapError(err)
 		}
 	}
+	ids := make([]int64, len(news))
+	for i, f := range news {
+		ids[i] = f.inv.ID
+	}
+	if err := indexForSearch(ctx, tx, ids); err != nil {
+		return err
+	}
 	n0 := news[0].n
 	if err := addEvents(ctx, tx, news, "invited", "", n0.Actor, "via "+n0.Source, now); err != nil {
 		return err

@@ -398,3 +398,44 @@ func TestSearchFromTheFullTextIndex(t *testing.T) {
 		t.Errorf("the new name: %d", total)
 	}
 }
+
+// searchIndexMatches checks that the search index holds exactly the
+// invitations' current names and addresses.
+func searchIndexMatches(t *testing.T, db *DB) {
+	t.Helper()
+	var missing, extra int
+	db.r.QueryRow(`SELECT COUNT(*) FROM invitations i WHERE NOT EXISTS (SELECT 1 FROM invitations_search s
+		WHERE s.rowid = i.id AND s.name = i.name AND s.email_norm = i.email_norm)`).Scan(&missing)
+	db.r.QueryRow(`SELECT COUNT(*) FROM invitations_search s WHERE NOT EXISTS (SELECT 1 FROM invitations i
+		WHERE s.rowid = i.id AND s.name = i.name AND s.email_norm = i.email_norm)`).Scan(&extra)
+	if missing+extra != 0 {
+		t.Errorf("search index out of step: %d invitations missing or stale, %d entries extra", missing, extra)
+	}
+}
+
+func TestSearchIndexFollowsEveryWayANameOrAddressIsWritten(t *testing.T) {
+	db, tt, def, campus, _ := inviteFixture(t)
+	ctx := context.Background()
+	db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, Name: "One", Email: "one@example.com", Source: SourceNative})
+	if _, err := db.InviteMany(ctx, []NewInvitation{
+		{TestID: tt.ID, LinkID: campus.ID, Name: "Bulk A", Email: "a@example.com", Source: SourceThinkExam, Actor: "x"},
+		{TestID: tt.ID, LinkID: campus.ID, Name: "Bulk B", Email: "b@example.com", Source: SourceThinkExam, Actor: "x"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ph, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, GeneratePlaceholders: true, Source: SourceIMocha})
+	if _, err := db.UpdateCandidateDetails(ctx, ph.Invitation.ID, "Given Name", "given@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, Name: "Before", Email: "re@example.com", Source: SourceNative})
+	db.CancelInvitation(ctx, res.Invitation.ID, "x")
+	if _, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, Name: "After", Email: "re@example.com", Source: SourceNative}); err != nil {
+		t.Fatal(err)
+	}
+	searchIndexMatches(t, db)
+	for q, want := range map[string]int{"given": 1, "candidate": 0, "after": 1, "before": 0, "bulk": 2} {
+		if _, total, _ := db.Invitations(ctx, InvitationFilter{Query: q}); total != want {
+			t.Errorf("%q: %d, want %d", q, total, want)
+		}
+	}
+}

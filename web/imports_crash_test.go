@@ -132,6 +132,8 @@ func TestImportResumesAfterKill(t *testing.T) {
 		"emails, one each":     `SELECT COUNT(DISTINCT o.invitation_id) FROM outbox o JOIN invitations i ON i.id = o.invitation_id WHERE i.link_id = ?`,
 		"emails":               `SELECT COUNT(*) FROM outbox o JOIN invitations i ON i.id = o.invitation_id WHERE i.link_id = ?`,
 		"distinct Message-IDs": `SELECT COUNT(DISTINCT message_id) FROM outbox o JOIN invitations i ON i.id = o.invitation_id WHERE i.link_id = ?`,
+		"entries in the search index": `SELECT COUNT(*) FROM invitations_search s JOIN invitations i ON i.id = s.rowid
+			WHERE i.link_id = ? AND s.email_norm = i.email_norm`,
 		"invited events, one each": `SELECT COUNT(*) FROM invitation_events e JOIN invitations i ON i.id = e.invitation_id
 			WHERE i.link_id = ? AND e.kind = 'invited'`,
 	}

@@ -92,6 +92,18 @@ func runLoad(client *http.Client, conns int, d time.Duration, count int, want in
 	return r
 }
 
+// merge adds another run's requests, as if they had run one after the
+// other.
+func (r loadResult) merge(o loadResult) loadResult {
+	r.Requests += o.Requests
+	r.Errors += o.Errors
+	r.Status5xx += o.Status5xx
+	r.Elapsed += o.Elapsed
+	r.latencies = append(r.latencies, o.latencies...)
+	slices.Sort(r.latencies)
+	return r
+}
+
 func (r loadResult) String() string {
 	return fmt.Sprintf("%d requests, %.0f/s, p50 %s, p99 %s, %d errors, %d 5xx", r.Requests, r.PerSecond(),
 		r.Percentile(50).Round(10*time.Microsecond), r.Percentile(99).Round(10*time.Microsecond), r.Errors, r.Status5xx)

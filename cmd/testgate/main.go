@@ -19,6 +19,7 @@ Usage:
   testgate migrate [flags]   apply database migrations and exit
   testgate user create --email E --password P --role admin|recruiter [--name N]
   testgate apikey create --name N
+  testgate backup --to FILE  copy the database while the server runs
 
 Every command takes --db (env TESTGATE_DB). Run "testgate COMMAND -h" for its flags.
 `
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return createUser(ctx, rest[1:], stdout, stderr)
 		}
 		return createAPIKey(ctx, rest[1:], stdout, stderr)
+	case "backup":
+		return backup(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
