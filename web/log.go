@@ -16,6 +16,13 @@ func (s *Server) requestLog() echo.MiddlewareFunc {
 		LogStatus: true, LogLatency: true, LogMethod: true, LogRoutePath: true, LogURIPath: true,
 		LogRequestID: true, LogRemoteIP: true, LogResponseSize: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			if !s.log.Enabled(context.Background(), level) {
+				return nil // the busiest pages skip building a line nobody keeps
+			}
 			attrs := []slog.Attr{
 				slog.String("method", v.Method),
 				slog.String("route", v.RoutePath),
@@ -27,10 +34,6 @@ func (s *Server) requestLog() echo.MiddlewareFunc {
 			}
 			if !strings.Contains(v.RoutePath, ":token") {
 				attrs = append(attrs, slog.String("path", v.URIPath))
-			}
-			level := slog.LevelInfo
-			if v.Status >= 500 {
-				level = slog.LevelError
 			}
 			s.log.LogAttrs(context.Background(), level, "request", attrs...)
 			return nil
