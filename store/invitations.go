@@ -206,8 +206,8 @@ func (n NewInvitation) Validate() FieldErrors {
 		fe["name"] = "is required"
 	case len([]rune(name)) > MaxNameLength:
 		fe["name"] = fmt.Sprintf("must be at most %d characters", MaxNameLength)
-	case strings.ContainsAny(name, "\x00\r\n"):
-		fe["name"] = "must be a single line"
+	case HasUnsafeChars(name):
+		fe["name"] = "must be a single line without control or text-direction characters"
 	}
 	for field, v := range map[string]*string{"callbackUrl": n.CallbackURL, "redirectUrl": n.RedirectURL} {
 		if v != nil && *v != "" {

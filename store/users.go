@@ -53,7 +53,7 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 // ValidEmail reports whether s is a single bare address (no display name).
 func ValidEmail(s string) bool {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 254 || strings.ContainsAny(s, " \r\n\t<>") {
+	if s == "" || len(s) > 254 || strings.ContainsAny(s, " <>") || HasUnsafeChars(s) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)

@@ -148,8 +148,8 @@ func decodeIMochaInvite(body []byte) (imochaInvite, []string) {
 	case utf8.RuneCountInString(in.Name) > store.MaxNameLength:
 		out = append(out, fmt.Sprintf("The length of 'Name' must be %d characters or fewer. You entered %d characters.",
 			store.MaxNameLength, utf8.RuneCountInString(in.Name)))
-	case strings.ContainsAny(in.Name, "\x00\r\n"):
-		out = append(out, "'Name' must be a single line.")
+	case store.HasUnsafeChars(in.Name):
+		out = append(out, "'Name' must be a single line without control or text-direction characters.")
 	}
 	for key, label := range map[string]string{"callbackurl": "Callback Url", "redirecturl": "Redirect Url"} {
 		u, _ := str(key, label)

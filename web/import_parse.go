@@ -277,8 +277,8 @@ func candidateProblem(row *parsedRow) string {
 		return fmt.Sprintf("“%s” is not a valid email address", truncate(row.Email, 80))
 	case !utf8.ValidString(row.Name):
 		return "the name is not valid UTF-8"
-	case strings.ContainsAny(row.Name, "\x00\r\n"):
-		return "the name must be a single line"
+	case store.HasUnsafeChars(row.Name):
+		return "the name must be a single line without control or text-direction characters"
 	case len([]rune(row.Name)) > store.MaxNameLength:
 		return fmt.Sprintf("the name is longer than %d characters", store.MaxNameLength)
 	}

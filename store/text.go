@@ -1,0 +1,20 @@
+package store
+
+import "unicode"
+
+// HasUnsafeChars reports whether text a person typed holds characters that
+// have no place in a name or an address: control characters (line breaks
+// that would split an email header, NUL) and the invisible marks that turn
+// text around ("\u202egnp.exe" shows as "exe.png").
+func HasUnsafeChars(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || isBidiControl(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func isBidiControl(r rune) bool {
+	return r == '\u061c' || r == '\u200e' || r == '\u200f' || ('\u202a' <= r && r <= '\u202e') || ('\u2066' <= r && r <= '\u2069')
+}

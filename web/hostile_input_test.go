@@ -1,0 +1,113 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"testgate/store"
+)
+
+// hostileBodies are requests no API route may accept: malformed JSON,
+// wrong types, numbers no field holds, control and bidi characters,
+// header injection, oversized and deeply nested documents.
+var hostileBodies = map[string]string{
+	"empty":           ``,
+	"truncated":       `{"name": "x", "email": `,
+	"array":           `[]`,
+	"null":            `null`,
+	"string":          `"just a string"`,
+	"wrong types":     `{"name": 123, "email": ["a@example.com"], "testId": {"id": 1}, "fullname": true, "candidates": "x", "invite_type": 7}`,
+	"huge numbers":    `{"testId": 1e400, "testLinkId": 123456789012345678901234567890, "durationMinutes": -1e308, "name": "x", "email": "x@"}`,
+	"null bytes":      `{"name": "A\u0000B", "email": "a\u0000b@example.com", "fullname": "\u0000", "candidateEmail": "\u0000@example.com"}`,
+	"bidi override":   `{"name": "\u202egnp.exe", "email": "\u202eevil@example.com", "fullname": "\u202e", "candidateEmail": "\u202ex@example.com", "candidates": [{"email": "\u202ey@example.com", "name": "\u202e"}]}`,
+	"header splitter": `{"name": "X\r\nBcc: victim@example.com", "email": "a@example.com\r\nBcc: victim@example.com", "candidateEmail": "a@example.com\nBcc: v@example.com"}`,
+	"deep nesting":    strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000),
+	"oversized":       `{"name": "` + strings.Repeat("A", 3<<20) + `"}`,
+	"not JSON":        "name=x&email=a%40example.com",
+}
+
+// dialectShape checks an error body speaks the route's dialect.
+func dialectShape(path string, body map[string]any) bool {
+	switch {
+	case strings.HasPrefix(path, "/api/native/"):
+		e, ok := body["error"].(map[string]any)
+		return ok && e["message"] != nil && e["code"] != nil
+	case strings.HasPrefix(path, "/v3/"):
+		_, ok := body["errors"].([]any)
+		return ok
+	case strings.HasPrefix(path, "/api/integration/rest/v1/"):
+		e, ok := body["error"].(map[string]any)
+		return ok && e["message"] != nil
+	case strings.HasPrefix(path, "/api/v1/"):
+		e, ok := body["error"].(map[string]any)
+		return ok && body["result"] == "error" && e["code"] != nil && e["msg"] != nil
+	default: // Xobin
+		_, ok := body["error"].(string)
+		return ok
+	}
+}
+
+// TestHostileInputOnEveryAPIRoute sends every hostile body to every API
+// route that takes one, authenticated, with real ids in the path, and
+// checks each answer is a 4xx in the route's dialect with nothing written.
+func TestHostileInputOnEveryAPIRoute(t *testing.T) {
+	srv, db := newTestServer(t)
+	ctx := context.Background()
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Hostile", Kind: store.KindAssessment, DurationMinutes: 10}, nil)
+	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Hostile link", SendEmail: true})
+	key, _ := db.CreateAPIKey(ctx, "hostile", nil)
+	counts := func() string {
+		var parts []string
+		for _, table := range []string{"tests", "test_links", "invitations", "invitation_events", "outbox", "callback_deliveries", "api_keys"} {
+			parts = append(parts, table+"="+strconv.Itoa(countRows(t, db, `SELECT COUNT(*) FROM `+table)))
+		}
+		return strings.Join(parts, " ")
+	}
+	before := counts()
+	ids := strings.NewReplacer(":testLinkId", idStr(link.ID), ":testId", idStr(tt.ID), ":taskId", idStr(tt.ID))
+	others := regexp.MustCompile(`:[a-zA-Z_]+`)
+	tested := 0
+	for _, r := range matrixRoutes(t, srv) {
+		where, _ := routeSurface(r.method, r.path)
+		if r.method == http.MethodGet || (where == public && r.path != "/api/v1/generateSignature") || where == console || where == consoleAdmin {
+			continue
+		}
+		path := r.path
+		switch {
+		case strings.HasPrefix(path, "/api/native/tests/:id"):
+			path = strings.Replace(path, ":id", idStr(tt.ID), 1)
+		case strings.HasPrefix(path, "/api/native/links/:id"):
+			path = strings.Replace(path, ":id", idStr(link.ID), 1)
+		}
+		path = others.ReplaceAllString(ids.Replace(path), "987654") // invitations that do not exist
+		for name, body := range hostileBodies {
+			req := httptest.NewRequest(r.method, path, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			ts := strconv.FormatInt(db.Now().Unix(), 10)
+			for k, v := range map[string]string{"X-API-Key": key.Key, "apiKey": key.Key, "ak": key.PublicID, "ts": ts,
+				"sgn": thinkExamSignature(key.SigningSecret, key.PublicID, ts)} {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			var out map[string]any
+			json.Unmarshal(rec.Body.Bytes(), &out)
+			if rec.Code < 400 || rec.Code >= 500 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") || !dialectShape(path, out) {
+				t.Errorf("%s %s, %s: %d %s %.200s", r.method, r.path, name, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+			}
+		}
+		tested++
+	}
+	if after := counts(); after != before {
+		t.Errorf("hostile input wrote:\nbefore %s\nafter  %s", before, after)
+	}
+	if tested < 15 {
+		t.Fatalf("only %d routes", tested)
+	}
+}
