@@ -24,8 +24,16 @@ func main() {
 	large := flag.Int("large", 100_000, "candidates in the large bulk runs")
 	duration := flag.Duration("duration", 5*time.Second, "length of each load run")
 	conns := flag.Int("conns", 64, "concurrent connections on the landing page")
+	mixed := flag.Duration("mixed", 0, "instead of the benchmarks, a mixed load for this long (make load)")
+	candidates := flag.Int("candidates", 200, "concurrent candidates in the mixed load")
 	flag.Parse()
-	if err := run(*bin, *small, *large, *duration, *conns); err != nil {
+	var err error
+	if *mixed > 0 {
+		err = runMixed(*bin, *mixed, *candidates)
+	} else {
+		err = run(*bin, *small, *large, *duration, *conns)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
@@ -63,7 +71,7 @@ func run(bin string, small, large int, duration time.Duration, conns int) error 
 		note("raw insert of %d rows: %s", n, d.Round(time.Millisecond))
 		rows = append(rows, row{fmt.Sprintf("raw SQLite insert, %d rows, one tx", n), fmt.Sprintf("%.0f rows/s", raw[n]), "", "", "", ""})
 	}
-	s, err := startServer(bin, dir)
+	s, err := startServer(bin, dir, os.Stderr)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,9 @@ const (
 	benchPassword = "bench password"
 )
 
-func startServer(bin, dir string) (*server, error) {
+// startServer starts the binary on a new database in dir; its output goes
+// to logs.
+func startServer(bin, dir string, logs io.Writer) (*server, error) {
 	s := &server{bin: bin, db: filepath.Join(dir, "testgate.db")}
 	if _, err := s.admin("migrate", "--db", s.db); err != nil {
 		return nil, err
@@ -62,7 +64,7 @@ func startServer(bin, dir string) (*server, error) {
 	ln.Close()
 	s.base = "http://" + addr
 	s.cmd = exec.Command(bin, "serve", "--addr", addr, "--db", s.db, "--log-level", "warn")
-	s.cmd.Stdout, s.cmd.Stderr = os.Stderr, os.Stderr
+	s.cmd.Stdout, s.cmd.Stderr = logs, logs
 	if err := s.cmd.Start(); err != nil {
 		return nil, err
 	}

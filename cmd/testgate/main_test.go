@@ -214,6 +214,11 @@ func TestServeStartsAndStops(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/setup" {
 		t.Fatalf("fresh install: %d → %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
+	// A second server on the same database would take the first one's
+	// leases for a dead process's: it is refused.
+	if _, _, err := runCmd(t, "serve", "--db", path, "--addr", freeAddr(t)); err == nil || !strings.Contains(err.Error(), "another testgate serve is using") {
+		t.Fatalf("second serve: %v", err)
+	}
 	cancel()
 	select {
 	case err := <-done:

@@ -181,6 +181,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := newLogger(cfg, stderr)
 
+	unlock, err := lockDatabase(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	db, applied, err := openStore(ctx, cfg.DB)
 	if err != nil {
 		return err
@@ -191,6 +196,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if err := db.CheckSchema(ctx); err != nil {
 		return err
+	}
+	// Holding the lock, this is the only server: leases left on the
+	// database belong to a process that is gone.
+	if emails, callbacks, imports, err := db.ExpireLeases(ctx); err != nil {
+		return fmt.Errorf("recover leases: %w", err)
+	} else if emails+callbacks+imports > 0 {
+		log.Warn("taking up work a stopped process held", "emails", emails, "callbacks", callbacks, "imports", imports)
 	}
 
 	sessionKey := cfg.SessionKey

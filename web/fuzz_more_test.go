@@ -1,0 +1,137 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"testgate/store"
+)
+
+// FuzzParseCandidates reads arbitrary bytes as an uploaded file and as
+// pasted text: no panic, and every row it calls importable is one the
+// store would take.
+func FuzzParseCandidates(f *testing.F) {
+	for _, s := range []string{
+		"name,email\nAnn,ann@example.com\n", "email\n\"unterminated,x@y.co\n", "\ufeffE-mail;Name\nx@y.co;X\n",
+		"first name\tlast name\temail\nA\tB\ta@b.co\n", "Jane <jane@example.com>\nbob@example.com,Bob\n",
+		"email,email,Email\na@b.co,c@d.co,e@f.co\n", "name,email\n\"a\"\"b\",\"x@y.co\"\n", "email\n\x00@x.co\n",
+		"email,note\na@b.co,\"multi\nline\"\n", strings.Repeat(",", 5000) + "email\n",
+	} {
+		f.Add([]byte(s), true)
+		f.Add([]byte(s), false)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, isFile bool) {
+		rows, err := parseCandidates(strings.NewReader(string(data)), isFile)
+		if err != nil {
+			return
+		}
+		last := 0
+		for _, r := range rows {
+			if r.Line < 1 || r.Line < last {
+				t.Fatalf("line %d after %d", r.Line, last)
+			}
+			last = r.Line
+			if r.Problem != "" {
+				continue
+			}
+			if !store.ValidEmail(r.Email) || r.Name == "" || store.HasUnsafeChars(r.Name) || len([]rune(r.Name)) > store.MaxNameLength {
+				t.Fatalf("importable row the store refuses: %+v", r)
+			}
+			if r.Data != nil {
+				var obj map[string]string
+				if err := json.Unmarshal(r.Data, &obj); err != nil {
+					t.Fatalf("data %s: %v", r.Data, err)
+				}
+			}
+		}
+	})
+}
+
+// FuzzConsoleForms posts arbitrary form values to the console's forms
+// (test, question, link, invite, import check) as a signed-in admin: never
+// a server error.
+func FuzzConsoleForms(f *testing.F) {
+	f.Add("Go", "assessment", "30", "70", "https://example.com/cb", "2027-01-01T10:00", "5", "a@example.com")
+	f.Add("", "interview", "-1", "1e9", "javascript:alert(1)", "yesterday", "99999999999999999999", "not an email")
+	f.Add("\x00", "\u202e", "0x10", "NaN", "http://[::1", "2027-02-30T25:61", "-0", "a@b.co\r\nBcc: x@y.z")
+	srv, db := newTestServer(f)
+	var b *browser
+	f.Fuzz(func(t *testing.T, name, kind, duration, score, u, when, number, email string) {
+		if b == nil { // signed in once: bcrypt per input would be all the fuzzer does
+			b = signIn(t, srv, db, store.RoleAdmin)
+			b.get("/")
+		}
+		b.t = t
+		tests, _ := db.Tests(t.Context(), store.TestFilter{})
+		testID := "1"
+		if len(tests) > 0 {
+			testID = strconv.FormatInt(tests[0].ID, 10)
+		}
+		links, _ := db.AllLinks(t.Context())
+		linkID := "1"
+		if len(links) > 0 {
+			linkID = strconv.FormatInt(links[0].ID, 10)
+		}
+		forms := map[string]url.Values{
+			"/tests":                          {"name": {name}, "kind": {kind}, "durationMinutes": {duration}, "passingScore": {score}, "instructions": {name}},
+			"/tests/" + testID:                {"name": {name}, "kind": {kind}, "durationMinutes": {duration}, "passingScore": {score}},
+			"/tests/" + testID + "/questions": {"text": {name}, "kind": {kind}, "option0": {name}, "option1": {u}, "correct": {number, score}},
+			"/tests/" + testID + "/links": {"name": {name}, "slug": {kind}, "callbackUrl": {u}, "redirectUrl": {u}, "expiresAt": {when},
+				"validFrom": {when}, "validUntil": {when}, "maxUses": {number}},
+			"/links/" + linkID + "/invitations":  {"name": {name}, "email": {email}, "sendEmail": {number}},
+			"/links/" + linkID + "/import/check": {"pasted": {name + "\n" + email + "\n" + u}, "sendEmail": {"1"}},
+			"/invitations?" + url.Values{"q": {name}, "status": {kind}, "sort": {u}, "page": {number}}.Encode(): nil,
+		}
+		for path, form := range forms {
+			var r response
+			if form == nil {
+				r = b.get(path)
+			} else {
+				r = b.post(path, form)
+			}
+			if r.Code >= 500 {
+				t.Fatalf("%s %v: %d", path, form, r.Code)
+			}
+		}
+	})
+}
+
+// FuzzThinkExamSignature checks the ak/sgn/ts check with arbitrary
+// headers: a dialect 401 unless the signature is right, never a 5xx.
+func FuzzThinkExamSignature(f *testing.F) {
+	srv, db := newTestServer(f)
+	key, err := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(key.PublicID, "1700000000", "sig")
+	f.Add("", "", "")
+	f.Add(key.PublicID, "99999999999999999999999", "=")
+	f.Add(key.PublicID+"\x00", "-1", strings.Repeat("A", 10000))
+	f.Fuzz(func(t *testing.T, ak, ts, sgn string) {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/deassignTest", strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range map[string]string{"ak": ak, "ts": ts, "sgn": sgn} {
+			if strings.ContainsAny(v, "\r\n\x00") {
+				return // not a header a client can send
+			}
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		var out map[string]any
+		json.Unmarshal(rec.Body.Bytes(), &out)
+		valid := ak == key.PublicID && sgn == thinkExamSignature(key.SigningSecret, ak, strings.TrimSpace(ts))
+		switch {
+		case rec.Code >= 500, out["result"] != "error" && rec.Code >= 400:
+			t.Fatalf("%d %s", rec.Code, rec.Body)
+		case !valid && rec.Code != http.StatusUnauthorized:
+			t.Fatalf("a wrong signature got %d", rec.Code)
+		}
+	})
+}
