@@ -5,7 +5,7 @@ ADDR    ?= 127.0.0.1:8080
 DB      ?= ./data/testgate.db
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-go lint generate build bench fuzz browser clean
+.PHONY: run test test-go lint generate build bench load chaos vuln fuzz browser clean
 
 ## run: serve the console at http://$(ADDR) with an embedded database under ./data
 run:
@@ -35,9 +35,24 @@ generate:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/testgate ./cmd/testgate
 
-## bench: Go benchmarks
-bench:
+## bench: Go benchmarks, then the real binary against this machine's limits (a table with ratios)
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+	$(GO) run ./cmd/loadbench -bin bin/testgate
+
+## load: 60 s of candidates, recruiters, API clients and an import at once; fails on any 5xx
+LOADTIME ?= 60s
+load: build
+	$(GO) run ./cmd/loadbench -bin bin/testgate -mixed $(LOADTIME)
+
+## chaos: kill the real binary with SIGKILL 25 times under load, then check the invariants
+KILLS ?= 25
+chaos:
+	TESTGATE_CHAOS_KILLS=$(KILLS) $(GO) test -count=1 -run '^TestChaosKillsAndRestarts$$' -v ./cmd/testgate
+
+## vuln: known vulnerabilities in the code's call graph (needs https://vuln.go.dev)
+vuln:
+	$(GO) tool govulncheck ./...
 
 ## fuzz: run each fuzz target for a while
 FUZZTIME ?= 30s
@@ -48,6 +63,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeXobinInvite$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeThinkExamAssign$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeTestinviteCandidate$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCandidates$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
+	$(GO) test -run '^$$' -fuzz '^FuzzConsoleForms$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
+	$(GO) test -run '^$$' -fuzz '^FuzzThinkExamSignature$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 
 ## browser: Debian's Chromium for the chromedp tests
 browser:

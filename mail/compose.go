@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	"time"
 
 	"testgate/store"
 )
@@ -77,10 +78,12 @@ Good luck!`
 )
 
 // MessageID returns a new globally unique Message-ID, without brackets.
+// The time comes first so that ids made together sort together: the
+// outbox's unique index then grows at its end during a bulk import.
 func (c *Composer) MessageID() string {
 	b := make([]byte, 16)
 	rand.Read(b)
-	return hex.EncodeToString(b) + "@" + c.domain
+	return fmt.Sprintf("%012x.%s@%s", time.Now().UnixMilli(), hex.EncodeToString(b), c.domain)
 }
 
 // Data is what an email about this invitation can say.

@@ -486,7 +486,7 @@ func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, 
 			tags, labels, group_name, external_id, external_data, lang, invited_at, created_at, updated_at, access_code,
 			tracking_uniq_id, tracking_key, candidate_kind, callback_resource, callback_params)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		l.TestID, l.ID, NewToken(24), name, email, NormalizeEmail(email), boolInt(placeholder), n.Source,
+		l.TestID, l.ID, NewInvitationToken(), name, email, NormalizeEmail(email), boolInt(placeholder), n.Source,
 		s.callbackURL, s.redirectURL, boolInt(s.hideInstruction), boolInt(s.disableMandatory), boolInt(s.sendEmail),
 		nullMillis(s.expiresAt), nullMillis(s.validFrom), nullMillis(s.validUntil),
 		jsonOr(n.Tags, "{}"), labelsJSON(n.Labels), n.Group, n.ExternalID, jsonOr(n.ExternalData, "{}"), n.Lang,

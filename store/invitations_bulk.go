@@ -141,7 +141,7 @@ func linkRoom(ctx context.Context, tx *Tx, l TestLink) (int, error) {
 func newInvitationRow(l TestLink, n NewInvitation, now time.Time) Invitation {
 	s := mergeSettings(l, n)
 	name, email, placeholder := candidateIdentity(n)
-	return Invitation{TestID: l.TestID, LinkID: l.ID, Token: NewToken(24), Name: name, Email: email, Placeholder: placeholder,
+	return Invitation{TestID: l.TestID, LinkID: l.ID, Token: NewInvitationToken(), Name: name, Email: email, Placeholder: placeholder,
 		Status: StatusInvited, Source: n.Source, CallbackURL: s.callbackURL, RedirectURL: s.redirectURL,
 		HideInstruction: s.hideInstruction, DisableMandatoryFields: s.disableMandatory, SendEmail: s.sendEmail,
 		ExpiresAt: s.expiresAt, ValidFrom: s.validFrom, ValidUntil: s.validUntil, Tags: n.Tags, Labels: n.Labels,

@@ -16,6 +16,25 @@ func NewToken(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// NewInvitationToken makes a candidate's URL token: 48 bits of the time in
+// milliseconds, then 144 random bits. Unguessable all the same, and
+// tokens made together sort together, so a bulk import appends to the
+// token index instead of touching a random page of it for every row
+// (random tokens made imports twice as slow).
+func NewInvitationToken() string {
+	b := make([]byte, 24)
+	ms := uint64(time.Now().UnixMilli())
+	for i := range 6 {
+		b[i] = byte(ms >> (40 - 8*i))
+	}
+	rand.Read(b[6:])
+	return sortableBase64.EncodeToString(b)
+}
+
+// sortableBase64 is URL-safe base64 with its alphabet in byte order, so
+// that encoded tokens sort as their bytes do.
+var sortableBase64 = base64.NewEncoding("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz").WithPadding(base64.NoPadding)
+
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])

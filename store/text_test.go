@@ -1,6 +1,9 @@
 package store
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestUnsafeCharsInNamesAndAddresses(t *testing.T) {
 	for s, want := range map[string]bool{
@@ -13,5 +16,30 @@ func TestUnsafeCharsInNamesAndAddresses(t *testing.T) {
 	}
 	if ValidEmail("\u202eevil@example.com") || ValidEmail("a@example.com\r\nBcc: b@example.com") || !ValidEmail("zoë@example.com") {
 		t.Error("ValidEmail lets a control or direction mark through, or refuses a plain international address")
+	}
+}
+
+func TestInvitationTokensAreUnguessableAndSortByTime(t *testing.T) {
+	seen := map[string]bool{}
+	prev := ""
+	for i := range 2000 {
+		tok := NewInvitationToken()
+		if len(tok) != 32 || seen[tok] {
+			t.Fatalf("token %d %q: length %d or repeated", i, tok, len(tok))
+		}
+		seen[tok] = true
+		if i%500 == 0 {
+			if tok[:8] < prev {
+				t.Fatalf("a later token sorts first: %q < %q", tok[:8], prev)
+			}
+			prev = tok[:8]
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	// 144 of the 192 bits are random: two tokens of the same millisecond
+	// share their first 8 characters and differ in the rest.
+	a, b := NewInvitationToken(), NewInvitationToken()
+	if a[8:] == b[8:] {
+		t.Fatal("the random part repeats")
 	}
 }
