@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email, i.placeholder, i.status, i.source,
@@ -142,58 +141,6 @@ var InvitationSorts = map[string]string{
 
 // MaxPageSize bounds one page of invitations.
 const MaxPageSize = 200
-
-// searchMatch is the full-text query for what a recruiter typed: its words
-// as words of the name or address, the last one as a beginning, since it
-// may still be being typed ("jane no" finds Jane Novak and
-// jane.novak@…). It is "" when the text has no word to look for.
-func searchMatch(q string) string {
-	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-	for i, w := range words {
-		words[i] = `"` + w + `"`
-	}
-	if len(words) > 0 {
-		words[len(words)-1] += "*"
-	}
-	return strings.Join(words, " ")
-}
-
-// How a search runs depends on how many invitations its words match,
-// counted up to broadMatches: few, and it starts from the full-text index;
-// more, and the other filters' indexes lead while the matching ids are
-// looked up; so many (a domain every candidate shares) that reading them
-// costs more than reading the rows, and the rows are matched one by one.
-const (
-	selectiveMatches = 1000
-	broadMatches     = 20_000
-)
-
-type searchPlan int
-
-const (
-	searchRows     searchPlan = iota // LIKE on each row the other filters give
-	searchIndex                      // start from the full-text index
-	searchIndexIDs                   // keep the rows whose id the index matches
-)
-
-// planSearch counts the filter's matches in the full-text index, up to a
-// bound, to choose how to run it.
-func (db *DB) planSearch(ctx context.Context, f InvitationFilter) (searchPlan, error) {
-	match := searchMatch(f.Query)
-	if match == "" {
-		return searchRows, nil
-	}
-	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM invitations_search WHERE invitations_search MATCH ? LIMIT ?)`,
-		match, broadMatches).Scan(&n)
-	switch {
-	case n < selectiveMatches:
-		return searchIndex, err
-	case n < broadMatches:
-		return searchIndexIDs, err
-	}
-	return searchRows, err
-}
 
 // from is the FROM clause and conditions of the filter over invitations
 // alone (no joins). A selective search starts from the full-text index.
