@@ -47,7 +47,7 @@ func searchMatch(q string) string {
 // costs more than reading the rows, and the rows are matched one by one.
 const (
 	selectiveMatches = 1000
-	broadMatches     = 20_000
+	broadMatches     = 5_000
 )
 
 type searchPlan int
