@@ -40,13 +40,18 @@ func csvInt(n *int) string {
 	return strconv.Itoa(*n)
 }
 
-func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, filename string) error {
+// csvDownload starts a CSV attachment and returns its writer.
+func csvDownload(c echo.Context, filename string) *csv.Writer {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
 	h.Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
+	return csv.NewWriter(c.Response())
+}
+
+func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, filename string) error {
+	w := csvDownload(c, filename)
 	if err := w.Write(exportHeader); err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"net/http"
 	"path/filepath"
@@ -261,12 +260,7 @@ func (s *Server) importRejected(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="import-`+strconv.FormatInt(v.Import.ID, 10)+`-not-invited.csv"`)
-	h.Set("Cache-Control", "no-store")
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
+	w := csvDownload(c, "import-"+strconv.FormatInt(v.Import.ID, 10)+"-not-invited.csv")
 	w.Write([]string{"line", "name", "email", "reason"})
 	err = s.db.EachImportRejection(c.Request().Context(), v.Import.ID, func(r store.ImportRejection) error {
 		return w.Write([]string{strconv.Itoa(r.Line), spreadsheetSafe(r.Name), spreadsheetSafe(r.Email), r.Reason})

@@ -148,11 +148,7 @@ func FuzzAPIRoutes(f *testing.F) {
 	for _, r := range srv.Echo().Routes() {
 		where, ok := routeSurface(r.Method, r.Path)
 		if ok && r.Method == http.MethodPost && (where == apiKeyed || where == xobinKeyed || where == thinkExam) {
-			p := strings.NewReplacer(":testLinkId", idStr(link.ID), ":testId", idStr(tt.ID), ":taskId", idStr(tt.ID)).Replace(r.Path)
-			if strings.HasPrefix(p, "/api/native/links/") {
-				p = strings.Replace(p, ":id", idStr(link.ID), 1)
-			}
-			paths = append(paths, strings.Replace(p, ":id", idStr(tt.ID), 1))
+			paths = append(paths, apiPath(r.Path, tt.ID, link.ID))
 		}
 	}
 	for i := range paths {
@@ -161,17 +157,7 @@ func FuzzAPIRoutes(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
 		path := paths[int(route)%len(paths)]
-		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(string(body)))
-		req.Header.Set("Content-Type", "application/json")
-		ts := strconv.FormatInt(db.Now().Unix(), 10)
-		for k, v := range map[string]string{"X-API-Key": key.Key, "apiKey": key.Key, "ak": key.PublicID, "ts": ts,
-			"sgn": thinkExamSignature(key.SigningSecret, key.PublicID, ts)} {
-			req.Header.Set(k, v)
-		}
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		var out map[string]any
-		json.Unmarshal(rec.Body.Bytes(), &out)
+		rec, out := callAPI(srv, db, key, http.MethodPost, path, string(body))
 		if rec.Code >= 500 || (rec.Code >= 400 && !dialectShape(path, out)) {
 			t.Fatalf("%s %q: %d %s", path, body, rec.Code, rec.Body)
 		}

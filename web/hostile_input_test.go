@@ -53,6 +53,37 @@ func dialectShape(path string, body map[string]any) bool {
 	}
 }
 
+// apiPath fills an API route's parameters: tests and links with the ones
+// given, anything else (invitations, candidates, reports) with an id that
+// does not exist.
+func apiPath(route string, testID, linkID int64) string {
+	p := strings.NewReplacer(":testLinkId", idStr(linkID), ":testId", idStr(testID), ":taskId", idStr(testID)).Replace(route)
+	switch {
+	case strings.HasPrefix(p, "/api/native/tests/:id"):
+		p = strings.Replace(p, ":id", idStr(testID), 1)
+	case strings.HasPrefix(p, "/api/native/links/:id"):
+		p = strings.Replace(p, ":id", idStr(linkID), 1)
+	}
+	return regexp.MustCompile(`:[a-zA-Z_]+`).ReplaceAllString(p, "987654")
+}
+
+// callAPI sends a body with the key's credentials in every dialect's
+// headers (X-API-Key, apiKey, ThinkExam's ak/ts/sgn) and decodes the answer.
+func callAPI(srv *Server, db *store.DB, key store.CreatedAPIKey, method, path, body string) (*httptest.ResponseRecorder, map[string]any) {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	ts := strconv.FormatInt(db.Now().Unix(), 10)
+	for k, v := range map[string]string{"X-API-Key": key.Key, "apiKey": key.Key, "ak": key.PublicID, "ts": ts,
+		"sgn": thinkExamSignature(key.SigningSecret, key.PublicID, ts)} {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	var out map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &out)
+	return rec, out
+}
+
 // TestHostileInputOnEveryAPIRoute sends every hostile body to every API
 // route that takes one, authenticated, with real ids in the path, and
 // checks each answer is a 4xx in the route's dialect with nothing written.
@@ -70,34 +101,15 @@ func TestHostileInputOnEveryAPIRoute(t *testing.T) {
 		return strings.Join(parts, " ")
 	}
 	before := counts()
-	ids := strings.NewReplacer(":testLinkId", idStr(link.ID), ":testId", idStr(tt.ID), ":taskId", idStr(tt.ID))
-	others := regexp.MustCompile(`:[a-zA-Z_]+`)
 	tested := 0
 	for _, r := range matrixRoutes(t, srv) {
 		where, _ := routeSurface(r.method, r.path)
 		if r.method == http.MethodGet || (where == public && r.path != "/api/v1/generateSignature") || where == console || where == consoleAdmin {
 			continue
 		}
-		path := r.path
-		switch {
-		case strings.HasPrefix(path, "/api/native/tests/:id"):
-			path = strings.Replace(path, ":id", idStr(tt.ID), 1)
-		case strings.HasPrefix(path, "/api/native/links/:id"):
-			path = strings.Replace(path, ":id", idStr(link.ID), 1)
-		}
-		path = others.ReplaceAllString(ids.Replace(path), "987654") // invitations that do not exist
+		path := apiPath(r.path, tt.ID, link.ID)
 		for name, body := range hostileBodies {
-			req := httptest.NewRequest(r.method, path, strings.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			ts := strconv.FormatInt(db.Now().Unix(), 10)
-			for k, v := range map[string]string{"X-API-Key": key.Key, "apiKey": key.Key, "ak": key.PublicID, "ts": ts,
-				"sgn": thinkExamSignature(key.SigningSecret, key.PublicID, ts)} {
-				req.Header.Set(k, v)
-			}
-			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, req)
-			var out map[string]any
-			json.Unmarshal(rec.Body.Bytes(), &out)
+			rec, out := callAPI(srv, db, key, r.method, path, body)
 			if rec.Code < 400 || rec.Code >= 500 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") || !dialectShape(path, out) {
 				t.Errorf("%s %s, %s: %d %s %.200s", r.method, r.path, name, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
 			}

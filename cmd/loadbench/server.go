@@ -121,20 +121,23 @@ func (s *server) rss() (now, peak int64) {
 
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-// csrf reads the CSRF token from a console page.
-func (s *server) csrf(path string) (string, error) {
+// find reads a console page and returns what re's group matched in it.
+func (s *server) find(path string, re *regexp.Regexp) (string, error) {
 	resp, err := s.console.Get(s.base + path)
 	if err != nil {
 		return "", err
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	m := csrfField.FindSubmatch(body)
+	m := re.FindSubmatch(body)
 	if m == nil {
-		return "", fmt.Errorf("GET %s: %d, no CSRF token", path, resp.StatusCode)
+		return "", fmt.Errorf("GET %s: %d, no match for %s", path, resp.StatusCode, re)
 	}
 	return html.UnescapeString(string(m[1])), nil
 }
+
+// csrf reads the CSRF token from a console page.
+func (s *server) csrf(path string) (string, error) { return s.find(path, csrfField) }
 
 func (s *server) signIn() error {
 	jar, _ := cookiejar.New(nil)
@@ -218,16 +221,4 @@ func (s *server) upload(linkID int64, csv []byte, sendEmail bool) (string, error
 var importState = regexp.MustCompile(`data-testid="import-status">([^<]+)<`)
 
 // importStatus reads an import's status from its progress card.
-func (s *server) importStatus(page string) (string, error) {
-	resp, err := s.console.Get(s.base + page + "/progress")
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	m := importState.FindSubmatch(body)
-	if m == nil {
-		return "", fmt.Errorf("GET %s/progress: %d, no status", page, resp.StatusCode)
-	}
-	return string(m[1]), nil
-}
+func (s *server) importStatus(page string) (string, error) { return s.find(page+"/progress", importState) }
