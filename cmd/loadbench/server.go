@@ -221,4 +221,6 @@ func (s *server) upload(linkID int64, csv []byte, sendEmail bool) (string, error
 var importState = regexp.MustCompile(`data-testid="import-status">([^<]+)<`)
 
 // importStatus reads an import's status from its progress card.
-func (s *server) importStatus(page string) (string, error) { return s.find(page+"/progress", importState) }
+func (s *server) importStatus(page string) (string, error) {
+	return s.find(page+"/progress", importState)
+}
