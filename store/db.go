@@ -253,6 +253,9 @@ func (t *Tx) test(ctx context.Context, id int64) (Test, error) {
 	return v, nil
 }
 
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
 // ReadOnly is a read-only handle on the database, for checks outside the
 // store (tests, invariants) that have no query of their own here.
 func (db *DB) ReadOnly() *sql.DB { return db.r }

@@ -312,6 +312,12 @@ func (db *DB) importRows(ctx context.Context, tx *Tx, im Import, rows []ImportRo
 	return c, addRejections(ctx, tx, im.ID, rejected)
 }
 
+// FailImport ends a job its worker cannot carry on with, for reason; the
+// rows left are rejected with it.
+func (db *DB) FailImport(ctx context.Context, id int64, reason string) error {
+	return db.inTx(ctx, func(tx *Tx) error { return db.failImport(ctx, tx, id, reason, db.Now()) })
+}
+
 // failImport ends a job that cannot go on: the rows left are rejected with
 // the reason, so the download still accounts for every row.
 func (db *DB) failImport(ctx context.Context, tx *Tx, id int64, reason string, now time.Time) error {
@@ -326,8 +332,8 @@ func (db *DB) failImport(ctx context.Context, tx *Tx, id int64, reason string, n
 	var rejected []ImportRejection
 	for _, raw := range chunks {
 		var rows []ImportRow
-		if err := json.Unmarshal([]byte(raw), &rows); err != nil {
-			return err
+		if json.Unmarshal([]byte(raw), &rows) != nil {
+			continue // a chunk that cannot be read cannot be listed either; the job still ends
 		}
 		for _, r := range rows {
 			rejected = append(rejected, ImportRejection{r.Line, r.Name, r.Email, reason})

@@ -106,11 +106,6 @@ func (db *DB) Invitation(ctx context.Context, id int64) (Invitation, error) {
 	return scanInvitation(db.queryRow(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`, id))
 }
 
-// InvitationByToken returns the invitation a candidate URL names.
-func (db *DB) InvitationByToken(ctx context.Context, token string) (Invitation, error) {
-	return scanInvitation(db.queryRow(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.token = ?`, token))
-}
-
 // InvitationFilter narrows and orders the invitation list.
 type InvitationFilter struct {
 	TestID int64

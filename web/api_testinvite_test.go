@@ -64,7 +64,7 @@ func TestTestinviteTemporaryCandidate(t *testing.T) {
 		out["fullname"] != "Eda Kaya" || out["email"] != "eda@example.com" || out["invitationCode"] == "" || len(out) != 7 {
 		t.Fatalf("create: %d %v", code, out)
 	}
-	inv, _ := f.db.InvitationByToken(ctx, out["invitationCode"].(string))
+	inv, _, _ := f.db.InvitationAndTestByToken(ctx, out["invitationCode"].(string))
 	if inv.Group != "istanbul" || inv.ExternalID != "ats-77" || inv.Lang != "tr" || inv.TrackingUniqID != "EMP-1" ||
 		inv.ValidFrom.Unix() != 1800000000 || inv.ValidUntil.Unix() != 1900000000 || inv.CallbackResource != "detailed" ||
 		string(inv.CallbackParams) != `{"job":"sales"}` || !inv.SendEmail {
@@ -176,7 +176,7 @@ func TestTestinviteListFetchDelete(t *testing.T) {
 		t.Fatalf("delete: %d", code)
 	}
 	// Once the candidate has logged in (opened the test), no delete.
-	inv, _ := f.db.InvitationByToken(context.Background(), mustToken(t, f, ids[1]))
+	inv, _, _ := f.db.InvitationAndTestByToken(context.Background(), mustToken(t, f, ids[1]))
 	f.db.OpenInvitation(context.Background(), inv.ID)
 	if code, out := f.call(t, http.MethodDelete, f.base+"/"+ids[1], ""); code != http.StatusForbidden || !strings.Contains(tiMessage(out), "logged in") {
 		t.Fatalf("delete after login: %d %v", code, out)
@@ -196,7 +196,7 @@ func TestDialectCallbackShapes(t *testing.T) {
 	ctx := context.Background()
 	_, out := f.call(t, http.MethodPost, f.base, `{"kind":"temporary-candidate","fullname":"Cem","email":"cem@example.com",
 		"callback":{"url":"https://ats.example.com/ti","params":{"job":7},"resource":"basic"}}`)
-	inv, _ := f.db.InvitationByToken(ctx, out["invitationCode"].(string))
+	inv, _, _ := f.db.InvitationAndTestByToken(ctx, out["invitationCode"].(string))
 	f.db.CancelInvitation(ctx, inv.ID, "x")
 	ds, _ := f.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: inv.ID})
 	var body map[string]any

@@ -68,7 +68,7 @@ func takeTest(t *testing.T, ctx context.Context, db *store.DB, testURL string, a
 		t.Fatalf("autosave never confirmed: %v", err)
 	}
 	token := testURL[strings.LastIndex(testURL, "/")+1:]
-	inv, _ := db.InvitationByToken(context.Background(), token)
+	inv, _, _ := db.InvitationAndTestByToken(context.Background(), token)
 	if saved, _ := db.Answers(context.Background(), inv.ID); len(saved) < 2 {
 		t.Fatalf("autosave stored %d answers", len(saved))
 	}

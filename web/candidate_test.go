@@ -67,7 +67,7 @@ func (f *candidateFixture) invite(t *testing.T, n store.NewInvitation) store.Inv
 
 func (f *candidateFixture) reload(t *testing.T) store.Invitation {
 	t.Helper()
-	inv, err := f.db.InvitationByToken(context.Background(), strings.TrimPrefix(f.token, "/t/"))
+	inv, _, err := f.db.InvitationAndTestByToken(context.Background(), strings.TrimPrefix(f.token, "/t/"))
 	if err != nil {
 		t.Fatal(err)
 	}

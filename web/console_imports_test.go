@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"mime/multipart"
@@ -234,5 +235,33 @@ func TestImportStopsWhenTheLinkCloses(t *testing.T) {
 	r = b.postFile(linkPath(link.ID)+"/import/check", map[string]string{"pasted": "g@example.com"}, "", "")
 	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.text("[data-testid=import-problem]"), "disabled") {
 		t.Errorf("disabled link check: %d %q", r.Code, r.text("#import-check"))
+	}
+}
+
+// TestImportStopsAfterRepeatedFailures corrupts a staged chunk: the worker
+// retries, then stops the job where the recruiter sees it instead of
+// retrying out of sight forever.
+func TestImportStopsAfterRepeatedFailures(t *testing.T) {
+	srv, db, b, link := importSetup(t)
+	r := b.postFile(linkPath(link.ID)+"/imports", map[string]string{"pasted": "a@example.com\nb@example.com"}, "", "")
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("%d", r.Code)
+	}
+	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE import_chunks SET rows = 'not JSON'`); err != nil {
+		t.Fatal(err)
+	}
+	srv.Imports().Retry = time.Millisecond
+	runImports(t, srv)
+	p := b.get(r.Header().Get("Location"))
+	if p.text("[data-testid=import-status]") != "Stopped" || !strings.Contains(p.text("[data-testid=import-error]"), "internal error") {
+		t.Errorf("%q %q", p.text("[data-testid=import-status]"), p.text("[data-testid=import-error]"))
+	}
+	if n := countRows(t, db, `SELECT COUNT(*) FROM import_chunks`); n != 0 {
+		t.Errorf("%d chunks left", n)
 	}
 }

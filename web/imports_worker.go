@@ -57,8 +57,14 @@ func (w *ImportWorker) Run(ctx context.Context) {
 	}
 }
 
+// maxChunkFailures is how many times in a row a chunk may fail before the
+// job is stopped and its rows left listed as not invited, rather than
+// retried forever out of sight.
+const maxChunkFailures = 5
+
 func (w *ImportWorker) runJob(ctx context.Context, im store.Import) {
 	start := time.Now()
+	failures := 0
 	for !im.Finished() {
 		if ctx.Err() != nil {
 			if err := w.db.ReleaseImport(context.WithoutCancel(ctx), im.ID); err != nil {
@@ -69,12 +75,18 @@ func (w *ImportWorker) runJob(ctx context.Context, im store.Import) {
 		// The chunk in hand is finished even when asked to stop: it is short.
 		next, err := w.db.ImportNextChunk(context.WithoutCancel(ctx), im.ID, w.Lease)
 		if err != nil {
-			if ctx.Err() == nil {
-				w.log.Error("import chunk failed; retrying", "import", im.ID, "err", err)
-				w.sleep(ctx, w.Retry)
+			if failures++; failures >= maxChunkFailures {
+				w.log.Error("import stopped after repeated failures", "import", im.ID, "err", err)
+				if err := w.db.FailImport(context.WithoutCancel(ctx), im.ID, "an internal error stopped the import"); err != nil {
+					w.log.Error("stopping an import failed", "import", im.ID, "err", err)
+				}
+				return
 			}
+			w.log.Error("import chunk failed; retrying", "import", im.ID, "err", err)
+			w.sleep(ctx, w.Retry)
 			continue
 		}
+		failures = 0
 		im = next
 	}
 	w.log.Info("import finished", "import", im.ID, "status", im.Status, "invited", im.Invited, "skipped", im.Skipped,
