@@ -77,7 +77,7 @@ func TestBrowserImportCSV(t *testing.T) {
 		t.Errorf("before the worker runs: %q", got)
 	}
 	startImportWorker(t, srv) // the open page follows by itself from here
-	var seen []string // the percentages the page showed on its way
+	var seen []string         // the percentages the page showed on its way
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		// htmx swaps the card every second: a read can land mid-swap.
 		pct, err := chromedp.Run(b, chromedp.Text(css(`[data-testid="import-percent"]`), chromedp.AtLeast(0)))
