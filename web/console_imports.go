@@ -126,7 +126,7 @@ func (s *Server) readImport(c echo.Context, f *views.ImportForm) (importPlan, er
 			f.Problem = err.Error()
 			return plan, nil
 		}
-	case err != nil && !errors.Is(err, http.ErrMissingFile):
+	case err != nil && !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart):
 		f.Problem = "The upload could not be read; choose the file again."
 		return plan, nil
 	case strings.TrimSpace(f.Pasted) == "":

@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,10 @@ func TestImportCheckClassifiesEveryRowAndWritesNothing(t *testing.T) {
 	r = b.postFile(linkPath(link.ID)+"/import/check", map[string]string{"pasted": "a@example.com\nB <b@example.com>"}, "", "")
 	if r.Code != http.StatusOK || r.text("[data-testid=count-valid]") != "2" {
 		t.Fatalf("pasted: %d %s", r.Code, r.text("#import-check"))
+	}
+	// A plain form post (no file field at all) is read as pasted text.
+	if r := b.post(linkPath(link.ID)+"/import/check", url.Values{"pasted": {"c@example.com"}}); r.Code != http.StatusOK || r.text("[data-testid=count-valid]") != "1" {
+		t.Fatalf("urlencoded: %d %s", r.Code, r.text("#import-check"))
 	}
 	r = b.postFile(linkPath(link.ID)+"/import/check", nil, "x.csv", "name,phone\nA,1\n")
 	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.text("[data-testid=import-problem]"), "email column") {
