@@ -31,7 +31,10 @@ type DB struct {
 	composer Composer       // renders emails for the outbox
 	payloads PayloadBuilder // writes callback bodies
 
-	candidates candidateCache
+	// In-memory reads, dropped by any write to what they were read from.
+	readGen    readGeneration
+	candidates readCache[candidatePage]
+	counts     readCache[int]
 }
 
 // Open opens (creating it and its directory if needed) the SQLite database at
@@ -71,7 +74,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: open readers on %s: %w", path, err)
 	}
-	return &DB{path: path, w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w), now: time.Now}, nil
+	return &DB{path: path, w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w), now: time.Now,
+		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}}, nil
 }
 
 // dsn builds the modernc DSN. busy_timeout goes first so that no later pragma
@@ -213,7 +217,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	err = sqlTx.Commit()
 	if tx.writesCandidates {
 		// Even after a failed commit: what was written is then unknown.
-		db.candidates.invalidate()
+		db.readGen.invalidate()
 	}
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))

@@ -78,7 +78,7 @@ func scanInvitation(r row) (Invitation, error) {
 // and its test in one query: the candidate pages need both on every
 // request, and the landing page is the busiest there is.
 func (db *DB) InvitationAndTestByToken(ctx context.Context, token string) (Invitation, Test, error) {
-	gen := db.candidates.gen.Load() // before reading: a write committed meanwhile makes the entry stale
+	gen := db.readGen.current()
 	if e, ok := db.candidates.get(token, gen); ok {
 		return e.inv, e.test, nil
 	}
@@ -97,7 +97,7 @@ func (db *DB) InvitationAndTestByToken(ctx context.Context, token string) (Invit
 		return Invitation{}, Test{}, err
 	}
 	t := ts.finish()
-	db.candidates.put(token, cachedCandidate{inv: inv, test: t, gen: gen})
+	db.candidates.put(token, candidatePage{inv, t}, gen)
 	return inv, t, nil
 }
 
@@ -199,8 +199,8 @@ func (db *DB) Invitations(ctx context.Context, f InvitationFilter) ([]Invitation
 	if f.CountLimit > 0 && f.Query != "" {
 		count = `SELECT COUNT(*) FROM (SELECT 1` + from + where + ` LIMIT ` + strconv.Itoa(f.CountLimit+1) + `)`
 	}
-	var total int
-	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
+	total, err := db.count(ctx, count, args...)
+	if err != nil {
 		return nil, 0, err
 	}
 	order, ok := InvitationSorts[f.Sort]
@@ -261,6 +261,22 @@ func (db *DB) LinkFunnels(ctx context.Context, limit int) ([]Funnel, error) {
 		err := r.Scan(&f.TestID, &f.TestName, &f.LinkID, &f.LinkName, &f.Invited, &f.Opened, &f.Started, &f.Completed)
 		return f, err
 	})
+}
+
+// count runs a COUNT query through the read cache: paging through a
+// filter counts the same rows again on every page.
+func (db *DB) count(ctx context.Context, query string, args ...any) (int, error) {
+	gen := db.readGen.current()
+	key := query + "\x00" + fmt.Sprintf("%#v", args)
+	if n, ok := db.counts.get(key, gen); ok {
+		return n, nil
+	}
+	var n int
+	if err := db.queryRow(ctx, query, args...).Scan(&n); err != nil {
+		return 0, err
+	}
+	db.counts.put(key, n, gen)
+	return n, nil
 }
 
 // InvitationOnLink returns the newest invitation of an address on a link.

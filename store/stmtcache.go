@@ -122,7 +122,7 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	}
 	res, err := st.ExecContext(ctx, args...)
 	if writesCandidateData(query) {
-		db.candidates.invalidate()
+		db.readGen.invalidate()
 	}
 	return res, err
 }
@@ -133,7 +133,7 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 func (db *DB) execUncached(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := db.w.ExecContext(ctx, query, args...)
 	if writesCandidateData(query) {
-		db.candidates.invalidate()
+		db.readGen.invalidate()
 	}
 	return res, err
 }

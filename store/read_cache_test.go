@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 )
 
@@ -94,5 +95,39 @@ func TestCandidateCacheNeverServesAStalePage(t *testing.T) {
 		if inv, test := read(); !s.check(inv, test) {
 			t.Errorf("after %s the page still reads %+v / %+v", s.what, inv.Status, test.Name)
 		}
+	}
+}
+
+// TestListCountsAreCachedUntilAWrite pages a filter twice with a row added
+// behind the store's back in between (the count is cached), then invites
+// through the store: the count is read again.
+func TestListCountsAreCachedUntilAWrite(t *testing.T) {
+	db, tt, def, _, _ := inviteFixture(t)
+	ctx := context.Background()
+	for i := range 3 {
+		db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, Name: "P", Email: fmt.Sprintf("p%d@example.com", i), Source: SourceNative})
+	}
+	f := InvitationFilter{LinkID: def.ID, PageSize: 2}
+	if _, total, _ := db.Invitations(ctx, f); total != 3 {
+		t.Fatalf("total %d", total)
+	}
+	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`INSERT INTO invitations (test_id, link_id, token, name, email, email_norm, status, source, invited_at, created_at, updated_at)
+		VALUES (?, ?, 'behind', 'B', 'b@example.com', 'b@example.com', 'invited', 'native', 1, 1, 1)`, tt.ID, def.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, _ := db.Invitations(ctx, InvitationFilter{LinkID: def.ID, PageSize: 2, Page: 2}); total != 3 {
+		t.Fatalf("page 2 counted again: %d", total)
+	}
+	if _, total, _ := db.Invitations(ctx, InvitationFilter{LinkID: def.ID, Status: StatusInvited}); total != 4 {
+		t.Fatalf("another filter is counted afresh: %d", total)
+	}
+	db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, Name: "Q", Email: "q@example.com", Source: SourceNative})
+	if _, total, _ := db.Invitations(ctx, f); total != 5 {
+		t.Fatalf("after a write: %d", total)
 	}
 }
