@@ -81,3 +81,16 @@ func BenchmarkGoMailDirect(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// BenchmarkRenderInvitation is one candidate's invitation email in the
+// built-in wording: the work an import or bulk assign does per row.
+func BenchmarkRenderInvitation(b *testing.B) {
+	d := TemplateData{CandidateName: "Ada Lovelace", TestName: "Go basics", TestURL: "https://tests.acme.test/t/AbCdEf0123456789",
+		ExpiresAt: "31 Jan 2027 18:00 UTC", DurationMinutes: 30, LinkName: "Campus", AccessCode: "123456"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Render(DefaultInviteSubject, DefaultInviteBody, "Start the test", d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

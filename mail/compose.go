@@ -1,14 +1,11 @@
 package mail
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"net/mail"
 	"strings"
-	"sync"
-	"text/template"
 	"time"
 
 	"testgate/store"
@@ -32,7 +29,8 @@ func NewComposer(baseURL string, from *mail.Address) *Composer {
 	return &Composer{baseURL: strings.TrimSuffix(baseURL, "/"), domain: domain}
 }
 
-// TemplateData is what a recruiter's wording may use, e.g. {{.CandidateName}}.
+// TemplateData is what a recruiter's wording may use, e.g. {{.CandidateName}}
+// (see wording.go).
 type TemplateData struct {
 	CandidateName   string
 	TestName        string
@@ -115,18 +113,24 @@ func (c *Composer) Compose(d store.EmailData) (store.Email, error) {
 	if strings.TrimSpace(body) == "" {
 		body = defBody
 	}
-	return Render(subject, body, action, c.Data(d))
+	email, err := Render(subject, body, action, c.Data(d))
+	if err != nil && (subject != defSubject || body != defBody) {
+		// A wording saved before placeholders were checked as they are now
+		// must not cost the candidate the email: the built-in text goes.
+		return Render(defSubject, defBody, action, c.Data(d))
+	}
+	return email, err
 }
 
 // Render executes a subject and body written with placeholders. The text
 // part is the body as written; the HTML part escapes it, keeps its
 // paragraphs, links the test URL and adds a button.
 func Render(subject, body, action string, data TemplateData) (store.Email, error) {
-	s, err := execute("subject", subject, data)
+	s, err := execute(subject, data)
 	if err != nil {
 		return store.Email{}, err
 	}
-	text, err := execute("body", body, data)
+	text, err := execute(body, data)
 	if err != nil {
 		return store.Email{}, err
 	}
@@ -135,39 +139,21 @@ func Render(subject, body, action string, data TemplateData) (store.Email, error
 	return store.Email{Subject: oneLine(s), Text: strings.TrimSpace(text) + "\n", HTML: html.String()}, nil
 }
 
-// ValidateTemplate reports whether a recruiter's wording parses and runs
-// against sample data, in words fit for a form.
+// ValidateTemplate reports whether a recruiter's wording reads as
+// placeholders, in words fit for a form.
 func ValidateTemplate(text string) error {
-	_, err := execute("preview", text, TemplateData{CandidateName: "Ada Lovelace", TestName: "Sample test",
-		TestURL: "https://example.com/t/sample", ExpiresAt: "31 Jan 2027 18:00 UTC", DurationMinutes: 30, LinkName: "Sample link",
-		AccessCode: "123456"})
-	return err
+	if _, err := parseWording(text); err != nil {
+		return fmt.Errorf("cannot be read: %w", err)
+	}
+	return nil
 }
 
-// parsed keeps templates by their text: the same wording is rendered for
-// every candidate of a link.
-var parsed sync.Map // text → *template.Template
-
-func execute(name, text string, data TemplateData) (string, error) {
-	var t *template.Template
-	if v, ok := parsed.Load(text); ok {
-		t = v.(*template.Template)
-	} else {
-		var err error
-		t, err = template.New(name).Option("missingkey=error").Parse(text)
-		if err != nil {
-			return "", fmt.Errorf("cannot be read: %s", strings.TrimPrefix(err.Error(), "template: "))
-		}
-		parsed.Store(text, t)
+func execute(text string, data TemplateData) (string, error) {
+	w, err := parsedWordings.get(text)
+	if err != nil {
+		return "", fmt.Errorf("cannot be read: %w", err)
 	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, data); err != nil {
-		return "", fmt.Errorf("cannot be filled in: %s", strings.TrimPrefix(err.Error(), "template: "))
-	}
-	if b.Len() > 100_000 {
-		return "", fmt.Errorf("is too long once filled in")
-	}
-	return b.String(), nil
+	return w.fill(data)
 }
 
 // oneLine makes a header value of s: line breaks become spaces, so no

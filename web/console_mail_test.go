@@ -175,11 +175,17 @@ func TestLinkEmailWording(t *testing.T) {
 		"inviteBody":       {"inviteBody": {"Hi {{.CandidateName"}},
 		"inviteSubject":    {"inviteSubject": {"Hi {{.Nobody}}"}},
 		"remindAfterHours": {"remindAfterHours": {"soon"}},
+		// The review's reproduction: a loop of 30 million steps, previewed.
+		"reminderBody": {"reminderBody": {"{{range 30000000}}{{end}}"}, "action": {"preview"}},
 	} {
 		r := b.post(path, form)
 		if r.Code != http.StatusUnprocessableEntity || r.text(`[data-testid="error-`+field+`"]`) == "" {
 			t.Errorf("%s: %d", field, r.Code)
 		}
+	}
+	if r := b.post(path, url.Values{"inviteBody": {"{{range 30000000}}{{end}}"}, "action": {"preview"}}); !strings.Contains(
+		r.text(`[data-testid="error-inviteBody"]`), "{{range 30000000}} is not a placeholder") {
+		t.Errorf("loop preview: %d %q", r.Code, r.text(`[data-testid="error-inviteBody"]`))
 	}
 	custom := url.Values{"inviteSubject": {"{{.CandidateName}}, your {{.TestName}} test"},
 		"inviteBody": {"Dear {{.CandidateName}},\n\nPlease take it here: {{.TestURL}}\n\nAcme"}, "remindAfterHours": {"48"}}

@@ -1,0 +1,248 @@
+package mail
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// A recruiter's email wording is text with placeholders, not a program:
+// {{.CandidateName}} and the other fields of TemplateData, and
+// {{if .Field}}…{{else}}…{{end}} to leave out a sentence when a field is
+// empty. It is read with Go template's spelling (spaces inside the braces,
+// {{- and -}} trimming, {{/* comments */}}), so wordings saved when it was
+// a Go template keep working; everything else a Go template could do —
+// loops, functions, define/template — is refused when the wording is
+// saved. Parsing and filling in both visit every node once, so the work
+// of any wording is linear in its length.
+
+// placeholders are the fields a wording may name, in the order they are
+// listed to a recruiter.
+var placeholders = []struct {
+	name  string
+	value func(TemplateData) string
+	set   func(TemplateData) bool // for {{if}}; nil: the value is not empty
+}{
+	{"CandidateName", func(d TemplateData) string { return d.CandidateName }, nil},
+	{"TestName", func(d TemplateData) string { return d.TestName }, nil},
+	{"TestURL", func(d TemplateData) string { return d.TestURL }, nil},
+	{"ExpiresAt", func(d TemplateData) string { return d.ExpiresAt }, nil},
+	{"DurationMinutes", func(d TemplateData) string { return strconv.Itoa(d.DurationMinutes) },
+		func(d TemplateData) bool { return d.DurationMinutes != 0 }},
+	{"LinkName", func(d TemplateData) string { return d.LinkName }, nil},
+	{"AccessCode", func(d TemplateData) string { return d.AccessCode }, nil},
+}
+
+// Placeholders lists the placeholders as a recruiter types them.
+func Placeholders() []string {
+	out := make([]string, len(placeholders))
+	for i, p := range placeholders {
+		out[i] = "{{." + p.name + "}}"
+	}
+	return out
+}
+
+// maxNesting bounds {{if}} inside {{if}}: deeper is no wording a person writes.
+const maxNesting = 10
+
+// maxFilledIn bounds a filled-in subject or body.
+const maxFilledIn = 100_000
+
+type nodeKind uint8
+
+const (
+	textNode nodeKind = iota
+	fieldNode
+	ifNode
+)
+
+type node struct {
+	kind            nodeKind
+	text            string // textNode
+	field           int    // fieldNode, ifNode: index into placeholders
+	then, otherwise []node // ifNode
+}
+
+// wording is a parsed subject or body.
+type wording []node
+
+var errTooDeep = fmt.Errorf("nests {{if}} more than %d deep", maxNesting)
+
+// parseWording reads a wording, or says in words fit for a form why not.
+func parseWording(text string) (wording, error) {
+	type frame struct {
+		nodes  *[]node // where the next node goes
+		ifNode *node   // the {{if}} this frame is inside, nil at the top
+		inElse bool
+		at     int // where its {{if}} began
+	}
+	lineAt := func(i int) int { return 1 + strings.Count(text[:i], "\n") }
+	var root []node
+	stack := []frame{{nodes: &root}}
+	trimNext := false
+	for pos := 0; pos < len(text); {
+		open := strings.Index(text[pos:], "{{")
+		if open < 0 {
+			open = len(text) - pos
+		}
+		lit := text[pos : pos+open]
+		if trimNext {
+			lit = strings.TrimLeftFunc(lit, unicode.IsSpace)
+			trimNext = false
+		}
+		at := pos + open
+		var action string
+		if at < len(text) {
+			end := strings.Index(text[at:], "}}")
+			if end < 0 {
+				return nil, fmt.Errorf("line %d: a {{ is not closed by }}", lineAt(at))
+			}
+			action = text[at+2 : at+end]
+			pos = at + end + 2
+			if len(action) >= 2 && action[0] == '-' && isTrimSpace(action[1]) {
+				lit = strings.TrimRightFunc(lit, unicode.IsSpace)
+				action = action[1:]
+			}
+			if n := len(action); n >= 2 && action[n-1] == '-' && isTrimSpace(action[n-2]) {
+				trimNext = true
+				action = action[:n-1]
+			}
+		} else {
+			pos = at
+		}
+		top := &stack[len(stack)-1]
+		if lit != "" {
+			*top.nodes = append(*top.nodes, node{kind: textNode, text: lit})
+		}
+		if at == len(text) {
+			break
+		}
+		action = strings.TrimSpace(action)
+		shown := "{{" + action + "}}"
+		switch {
+		case strings.HasPrefix(action, "/*") && strings.HasSuffix(action, "*/"):
+			// a comment
+		case action == "else":
+			if top.ifNode == nil || top.inElse {
+				return nil, fmt.Errorf("line %d: {{else}} belongs inside {{if .Field}} … {{end}}", lineAt(at))
+			}
+			top.inElse, top.nodes = true, &top.ifNode.otherwise
+		case action == "end":
+			if top.ifNode == nil {
+				return nil, fmt.Errorf("line %d: {{end}} closes no {{if .Field}}", lineAt(at))
+			}
+			stack = stack[:len(stack)-1]
+		case strings.HasPrefix(action, "if") && len(action) > 2 && isTrimSpace(action[2]):
+			field, ok := fieldIndex(strings.TrimSpace(action[3:]))
+			if !ok {
+				return nil, fmt.Errorf("line %d: %s: only {{if .Field}} with one placeholder is understood, for example {{if .ExpiresAt}}", lineAt(at), shown)
+			}
+			if len(stack) > maxNesting {
+				return nil, fmt.Errorf("line %d: %w", lineAt(at), errTooDeep)
+			}
+			*top.nodes = append(*top.nodes, node{kind: ifNode, field: field})
+			// Only the innermost frame's slice grows, so this pointer into
+			// the enclosing slice stays valid until the {{end}} pops it.
+			n := &(*top.nodes)[len(*top.nodes)-1]
+			stack = append(stack, frame{nodes: &n.then, ifNode: n, at: at})
+		default:
+			field, ok := fieldIndex(action)
+			if !ok {
+				return nil, fmt.Errorf("line %d: %s is not a placeholder; use %s", lineAt(at), shown, strings.Join(Placeholders(), ", "))
+			}
+			*top.nodes = append(*top.nodes, node{kind: fieldNode, field: field})
+		}
+	}
+	if len(stack) > 1 {
+		top := stack[len(stack)-1]
+		return nil, fmt.Errorf("line %d: {{if}} is not closed by {{end}}", lineAt(top.at))
+	}
+	return root, nil
+}
+
+// isTrimSpace is the white space Go templates allow beside a trim marker.
+func isTrimSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// fieldIndex finds ".Name" among the placeholders.
+func fieldIndex(s string) (int, bool) {
+	name, ok := strings.CutPrefix(s, ".")
+	if !ok {
+		return 0, false
+	}
+	for i, p := range placeholders {
+		if p.name == name {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+var errTooLong = errors.New("is too long once filled in")
+
+// fill writes the wording with data's values in place of its placeholders.
+func (w wording) fill(data TemplateData) (string, error) {
+	var b strings.Builder
+	if err := fillNodes(&b, w, data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+func fillNodes(b *strings.Builder, nodes []node, data TemplateData) error {
+	for i := range nodes {
+		n := &nodes[i]
+		switch n.kind {
+		case textNode:
+			b.WriteString(n.text)
+		case fieldNode:
+			b.WriteString(placeholders[n.field].value(data))
+		case ifNode:
+			branch, p := n.otherwise, placeholders[n.field]
+			if p.set != nil && p.set(data) || p.set == nil && p.value(data) != "" {
+				branch = n.then
+			}
+			if err := fillNodes(b, branch, data); err != nil {
+				return err
+			}
+		}
+		if b.Len() > maxFilledIn {
+			return errTooLong
+		}
+	}
+	return nil
+}
+
+// wordingCache keeps recently parsed wordings, since a link's wording is
+// filled in for every candidate of an import. It is bounded: previews of
+// ever new texts cannot grow it.
+type wordingCache struct {
+	mu     sync.Mutex
+	parsed map[string]wording
+}
+
+const wordingCacheSize = 256
+
+var parsedWordings = wordingCache{parsed: make(map[string]wording)}
+
+func (c *wordingCache) get(text string) (wording, error) {
+	c.mu.Lock()
+	w, ok := c.parsed[text]
+	c.mu.Unlock()
+	if ok {
+		return w, nil
+	}
+	w, err := parseWording(text)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.parsed) >= wordingCacheSize {
+		clear(c.parsed)
+	}
+	c.parsed[text] = w
+	c.mu.Unlock()
+	return w, nil
+}
