@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -223,29 +226,61 @@ func TestSessionsExpireAndEnd(t *testing.T) {
 	}
 }
 
-func TestLoginFailuresWindow(t *testing.T) {
+func TestLoginAttemptsWindow(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
 	now := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
 	db.SetClock(func() time.Time { return now })
+	limits := []LoginLimit{{"ip:1.2.3.4", 30}, {"account:a@b.co", 3}}
 	for range 3 {
-		db.RecordLoginFailure(ctx, 15*time.Minute, "ip:1.2.3.4", "account:a@b.co")
+		if _, wait, err := db.BeginLoginAttempt(ctx, 15*time.Minute, limits...); err != nil || wait != 0 {
+			t.Fatalf("wait=%v err=%v", wait, err)
+		}
 		now = now.Add(time.Minute)
 	}
-	n, oldest, err := db.LoginFailures(ctx, "account:a@b.co", now.Add(-15*time.Minute))
-	if err != nil || n != 3 || !oldest.Equal(time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)) {
-		t.Fatalf("n=%d oldest=%v err=%v", n, oldest, err)
+	// 09:03: three attempts since 09:00, the first leaves the window at 09:15.
+	if _, wait, err := db.BeginLoginAttempt(ctx, 15*time.Minute, limits...); err != nil || wait != 12*time.Minute {
+		t.Fatalf("fourth: wait=%v err=%v", wait, err)
 	}
-	now = now.Add(14 * time.Minute)
-	if n, _, _ := db.LoginFailures(ctx, "account:a@b.co", now.Add(-15*time.Minute)); n != 1 {
-		t.Fatalf("after the window moved: %d", n)
+	now = now.Add(12 * time.Minute)
+	a, wait, err := db.BeginLoginAttempt(ctx, 15*time.Minute, limits...)
+	if err != nil || wait != 0 {
+		t.Fatalf("after the window moved: wait=%v err=%v", wait, err)
 	}
-	db.ClearLoginFailures(ctx, "account:a@b.co")
-	if n, _, _ := db.LoginFailures(ctx, "account:a@b.co", now.Add(-time.Hour)); n != 0 {
-		t.Fatalf("after clear: %d", n)
+	// A right password takes its own attempt back and forgets the
+	// account's failures; the address keeps its earlier failures.
+	if err := db.SucceedLoginAttempt(ctx, a, "account:a@b.co"); err != nil {
+		t.Fatal(err)
 	}
-	if n, _, _ := db.LoginFailures(ctx, "ip:1.2.3.4", now.Add(-time.Hour)); n != 3 {
-		t.Fatalf("ip scope: %d", n)
+	var account, ip int
+	db.queryRow(ctx, `SELECT COUNT(*) FROM login_failures WHERE scope = 'account:a@b.co'`).Scan(&account)
+	db.queryRow(ctx, `SELECT COUNT(*) FROM login_failures WHERE scope = 'ip:1.2.3.4'`).Scan(&ip)
+	if account != 0 || ip != 2 {
+		t.Fatalf("account %d, ip %d", account, ip)
+	}
+}
+
+// Twenty attempts at once for one account: exactly the limit get through.
+func TestLoginAttemptsAreCountedAtomically(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	var admitted atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			_, wait, err := db.BeginLoginAttempt(ctx, 15*time.Minute,
+				LoginLimit{fmt.Sprintf("ip:10.0.0.%d", i), 30}, LoginLimit{"account:a@b.co", 5})
+			if err != nil {
+				t.Error(err)
+			}
+			if wait == 0 {
+				admitted.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := admitted.Load(); n != 5 {
+		t.Fatalf("%d attempts admitted, want 5", n)
 	}
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -15,9 +14,10 @@ import (
 	"testgate/views"
 )
 
-// Sign-in throttling: failures are counted per account and per client
-// address over a sliding window; past the limit, sign-in is refused without
-// checking the password until the window clears.
+// Sign-in throttling: attempts are counted per account and per client
+// address over a sliding window (a right password takes its attempt back);
+// past the limit, sign-in is refused without checking the password until
+// the window clears.
 const (
 	throttleWindow    = 15 * time.Minute
 	maxAccountFailure = 5
@@ -67,11 +67,16 @@ func (s *Server) loginForm(c echo.Context) error {
 func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := views.LoginForm{Email: c.FormValue("email"), Next: localPath(c.FormValue("next"))}
-	scopes := []string{"ip:" + c.RealIP(), "account:" + store.NormalizeEmail(f.Email)}
+	account := "account:" + store.NormalizeEmail(f.Email)
 
-	if wait, err := s.throttled(ctx, scopes); err != nil {
+	// The attempt is counted before the password is checked, so that
+	// concurrent guesses cannot all pass a limit checked beforehand.
+	attempt, wait, err := s.db.BeginLoginAttempt(ctx, throttleWindow,
+		store.LoginLimit{Scope: "ip:" + c.RealIP(), Max: maxIPFailures}, store.LoginLimit{Scope: account, Max: maxAccountFailure})
+	if err != nil {
 		return err
-	} else if wait > 0 {
+	}
+	if wait > 0 {
 		minutes := int(math.Ceil(wait.Minutes()))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		f.Problem = fmt.Sprintf("Too many failed sign-in attempts. Try again in %d minute(s).", minutes)
@@ -81,42 +86,19 @@ func (s *Server) login(c echo.Context) error {
 
 	u, err := s.db.Authenticate(ctx, f.Email, c.FormValue("password"))
 	if errors.Is(err, store.ErrInvalidCredentials) {
-		if err := s.db.RecordLoginFailure(ctx, throttleWindow, scopes...); err != nil {
-			return err
-		}
 		f.Problem = "That email and password do not match an active account."
 		return render(c, http.StatusUnauthorized, views.LoginPage(s.page(c, "Sign in", ""), f))
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.db.ClearLoginFailures(ctx, scopes[1]); err != nil {
+	if err := s.db.SucceedLoginAttempt(ctx, attempt, account); err != nil {
 		return err
 	}
 	if err := s.signIn(c, u); err != nil {
 		return err
 	}
 	return redirect(c, f.Next)
-}
-
-// throttled returns how long until sign-in is allowed again for the first
-// scope over its limit, or 0.
-func (s *Server) throttled(ctx context.Context, scopes []string) (time.Duration, error) {
-	now := s.db.Now()
-	for i, scope := range scopes {
-		limit := maxIPFailures
-		if i == 1 {
-			limit = maxAccountFailure
-		}
-		n, oldest, err := s.db.LoginFailures(ctx, scope, now.Add(-throttleWindow))
-		if err != nil {
-			return 0, err
-		}
-		if n >= limit {
-			return max(oldest.Add(throttleWindow).Sub(now), time.Second), nil
-		}
-	}
-	return 0, nil
 }
 
 func (s *Server) logout(c echo.Context) error {

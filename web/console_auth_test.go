@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"testgate/store"
@@ -211,6 +213,59 @@ func TestSignInThrottling(t *testing.T) {
 	r = attacker.post("/login", url.Values{"email": {"first-admin@example.com"}, "password": {"admin password"}})
 	if r.Code != http.StatusTooManyRequests {
 		t.Fatalf("throttled address: %d", r.Code)
+	}
+}
+
+// The review's reproduction: 40 wrong passwords for one account, 20 at a
+// time from 20 addresses. Only the limit's worth may reach a password check.
+func TestSignInThrottlingHoldsUnderConcurrency(t *testing.T) {
+	srv, db := newTestServer(t)
+	signIn(t, srv, db, store.RoleAdmin)
+	db.CreateUser(context.Background(), store.NewUser{Email: "rec@example.com", Password: "recruiter password", Role: store.RoleRecruiter})
+	browsers := make([]*browser, 20)
+	for i := range browsers {
+		browsers[i] = newBrowser(t, srv)
+		browsers[i].ip = fmt.Sprintf("192.0.2.%d:4000", 100+i)
+		browsers[i].get("/login")
+	}
+	codes := make(chan int, 40)
+	for round := range 2 {
+		var wg sync.WaitGroup
+		for i, b := range browsers {
+			wg.Go(func() {
+				r := b.post("/login", url.Values{"email": {"rec@example.com"}, "password": {fmt.Sprintf("guess %d-%d", round, i)}})
+				codes <- r.Code
+			})
+		}
+		wg.Wait()
+	}
+	close(codes)
+	checked := 0
+	for code := range codes {
+		switch code {
+		case http.StatusUnauthorized:
+			checked++
+		case http.StatusTooManyRequests:
+		default:
+			t.Fatalf("answer %d", code)
+		}
+	}
+	if checked != maxAccountFailure {
+		t.Fatalf("%d passwords checked, want %d", checked, maxAccountFailure)
+	}
+}
+
+// A right password does not count against the address: an office behind
+// one address can sign in all day.
+func TestSuccessfulSignInsAreNotThrottled(t *testing.T) {
+	srv, db := newTestServer(t)
+	signIn(t, srv, db, store.RoleAdmin)
+	for range maxIPFailures + 5 {
+		b := newBrowser(t, srv)
+		b.get("/login")
+		if r := b.post("/login", url.Values{"email": {"first-admin@example.com"}, "password": {"admin password"}}); r.Code != http.StatusSeeOther {
+			t.Fatalf("sign-in: %d", r.Code)
+		}
 	}
 }
 
