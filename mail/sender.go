@@ -119,15 +119,15 @@ func (s *SMTPSender) Close() error {
 // alternative, its stable Message-ID, names and subject on one line.
 func Message(from *mail.Address, m store.OutboxMessage) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
-	if err := msg.FromFormat(oneLine(from.Name), from.Address); err != nil {
-		return nil, fmt.Errorf("from: %w", err)
-	}
 	if !store.ValidEmail(m.Recipient) {
 		return nil, fmt.Errorf("recipient %q is not an address", m.Recipient)
 	}
-	if err := msg.AddToFormat(oneLine(m.RecipientName), m.Recipient); err != nil {
-		return nil, fmt.Errorf("to: %w", err)
-	}
+	// Names go in as mail.Address values, which net/mail quotes (RFC 5322)
+	// or encodes (RFC 2047) when written: any quote, backslash or script in
+	// a name stays part of the name. Building "Name <addr>" text instead
+	// lost the email of a name with an unmatched quote.
+	msg.FromMailAddress(&mail.Address{Name: oneLine(from.Name), Address: from.Address})
+	msg.AddToMailAddress(&mail.Address{Name: oneLine(m.RecipientName), Address: m.Recipient})
 	msg.Subject(oneLine(m.Subject))
 	msg.SetMessageIDWithValue(m.MessageID)
 	msg.SetDate()
