@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"code.dny.dev/ssrf"
+
 	"testgate/store"
 )
 
@@ -40,23 +42,26 @@ func (s *Server) Callbacks() *CallbackWorker {
 	}
 }
 
-// errForbiddenAddress refuses a callback to a loopback, private,
-// link-local, multicast or unspecified address.
-var errForbiddenAddress = errors.New("callback refused: the URL resolves to a private or local address")
+// errForbiddenAddress refuses a callback to an address that is not a
+// public unicast one.
+var errForbiddenAddress = errors.New("callback refused: the URL resolves to a private, local or special-purpose address")
+
+// callbackGuard refuses every prefix of IANA's IPv4 and IPv6
+// special-purpose registries, and all IPv6 outside global unicast (so IPv4
+// embedded in IPv6 — mapped, compatible, NAT64 — and 6to4 and Teredo too):
+// a list generated from the registries by a maintained library rather than
+// kept by hand. Callbacks may use any port.
+var callbackGuard = ssrf.New(ssrf.WithAnyPort())
 
 // forbiddenIP reports whether callbacks may not reach ip.
 func forbiddenIP(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	cgnat := netip.MustParsePrefix("100.64.0.0/10")
-	return !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() || cgnat.Contains(ip)
+	return !ip.IsValid() || callbackGuard.SafeAddr(ip) != nil
 }
 
-// callbackClient checks the address actually dialled (after DNS, so a name
-// that resolves to a private address is caught too), follows no
-// redirects, ignores proxy settings, and gives up after 10 seconds.
-func callbackClient(allowPrivate bool) *http.Client {
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+// callbackDialCheck is the dialer's check of the address about to be
+// dialled: after DNS, before any packet leaves.
+func callbackDialCheck(allowPrivate bool) func(network, address string, _ syscall.RawConn) error {
+	return func(_, address string, _ syscall.RawConn) error {
 		if allowPrivate {
 			return nil
 		}
@@ -65,7 +70,14 @@ func callbackClient(allowPrivate bool) *http.Client {
 			return errForbiddenAddress
 		}
 		return nil
-	}}
+	}
+}
+
+// callbackClient checks the address actually dialled (after DNS, so a name
+// that resolves to a private address is caught too), follows no
+// redirects, ignores proxy settings, and gives up after 10 seconds.
+func callbackClient(allowPrivate bool) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: callbackDialCheck(allowPrivate)}
 	return &http.Client{
 		Timeout: 10 * time.Second,
 		Transport: &http.Transport{
