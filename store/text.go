@@ -1,12 +1,18 @@
 package store
 
-import "unicode"
+import (
+	"unicode"
+	"unicode/utf8"
+)
 
 // HasUnsafeChars reports whether text a person typed holds characters that
-// have no place in a name or an address: control characters (line breaks
-// that would split an email header, NUL) and the invisible marks that turn
-// text around ("\u202egnp.exe" shows as "exe.png").
+// have no place in a name or an address: bytes that are not UTF-8, control
+// characters (line breaks that would split an email header, NUL) and the
+// invisible marks that turn text around ("\u202egnp.exe" shows as "exe.png").
 func HasUnsafeChars(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
 	for _, r := range s {
 		if unicode.IsControl(r) || isBidiControl(r) {
 			return true

@@ -77,15 +77,18 @@ func jsonTypeName(goType string) string {
 	}
 }
 
-// readBody reads the whole (size-limited) request body.
+// readBody reads the whole (size-limited) request body and refuses text
+// that is not UTF-8.
 func readBody(c echo.Context) ([]byte, error) {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return nil, echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The request body is too large.")
+		if tooLarge(err) {
+			return nil, errBodyTooLarge
 		}
 		return nil, echo.NewHTTPError(http.StatusBadRequest, "The request body could not be read.")
+	}
+	if !validJSONText(body) {
+		return nil, errNotUTF8
 	}
 	return body, nil
 }

@@ -105,7 +105,7 @@ func (s *Server) routes() {
 	e.GET("/static/:name", s.serveAsset)
 
 	// Body limits sit inside each surface so that a refusal speaks its dialect.
-	api := e.Group("/api/native", s.nativeDialect, s.requireAPIKey, middleware.BodyLimit("1M"))
+	api := e.Group("/api/native", s.nativeDialect, s.requireAPIKey, bodyLimit(1<<20, nil), requireText)
 	api.POST("/tests", s.apiCreateTest)
 	api.GET("/tests", s.apiListTests)
 	api.GET("/tests/:id", s.apiGetTest)
@@ -117,7 +117,7 @@ func (s *Server) routes() {
 	api.POST("/invitations/:id/cancel", s.apiCancelInvitation)
 	e.GET("/api/native/openapi.json", s.openAPI)
 
-	imocha := e.Group("/v3", s.imochaDialect, s.requireAPIKey, middleware.BodyLimit("1M"))
+	imocha := e.Group("/v3", s.imochaDialect, s.requireAPIKey, bodyLimit(1<<20, nil), requireText)
 	imocha.POST("/tests/:testId/testlinks/:testLinkId/invite", s.imochaInviteCandidate)
 	imocha.GET("/tests/:testId/testlinks", s.imochaTestLinks)
 	imocha.POST("/invitations/:id/cancel", s.imochaCancel)
@@ -126,7 +126,7 @@ func (s *Server) routes() {
 
 	// Candidate pages: the token is the key; no session, no CSRF token (a
 	// forged form would need the unguessable token it posts to).
-	candidate := e.Group("", middleware.BodyLimit("1M"), candidateHeaders)
+	candidate := e.Group("", bodyLimit(1<<20, nil), candidateHeaders, requireText)
 	candidate.GET("/t/:token", s.showCandidate)
 	candidate.POST("/t/:token/details", s.saveDetails)
 	candidate.POST("/t/:token/start", s.startAttempt)
@@ -135,20 +135,20 @@ func (s *Server) routes() {
 	candidate.GET("/l/:slug", s.publicLinkForm)
 	candidate.POST("/l/:slug", s.publicRegister)
 
-	testinvite := e.Group("/api/integration/rest/v1", s.testinviteDialect, s.requireAPIKey, middleware.BodyLimit("1M"))
+	testinvite := e.Group("/api/integration/rest/v1", s.testinviteDialect, s.requireAPIKey, bodyLimit(1<<20, nil), requireText)
 	testinvite.POST("/tasks/:taskId/candidates", s.testinviteCreate)
 	testinvite.GET("/tasks/:taskId/candidates", s.testinviteList)
 	testinvite.GET("/tasks/:taskId/candidates/:candidateId", s.testinviteGet)
 	testinvite.DELETE("/tasks/:taskId/candidates/:candidateId", s.testinviteDelete)
 
-	xobin := e.Group("", s.xobinDialect, s.requireXobinKey, middleware.BodyLimit("1M"))
+	xobin := e.Group("", s.xobinDialect, s.requireXobinKey, bodyLimit(1<<20, nil), requireText)
 	xobin.POST("/assessments/invite", s.xobinAssessmentInvite)
 	xobin.POST("/automated-interviews/invite", s.xobinInterviewInvite)
 	xobin.GET("/assessments/report/:report_id", s.xobinReport)
 	xobin.POST("/assessments/invite/revoke", s.xobinRevoke)
 
 	// ThinkExam: 10,000 addresses fit in a few hundred kilobytes.
-	thinkexam := e.Group("/api/v1", s.thinkExamDialect, middleware.BodyLimit("2M"))
+	thinkexam := e.Group("/api/v1", s.thinkExamDialect, bodyLimit(2<<20, nil), requireText)
 	thinkexam.POST("/generateSignature", s.thinkExamGenerateSignature)
 	signed := thinkexam.Group("", s.requireThinkExamSignature)
 	signed.POST("/assignTest", s.thinkExamAssign(false))
@@ -158,10 +158,9 @@ func (s *Server) routes() {
 	// Forms are small; an import's upload has a larger limit. Both apply
 	// before the CSRF check reads the body.
 	isImport := func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/links/:id/import") }
-	formLimit := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "2M", Skipper: isImport})
-	importLimit := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "24M",
-		Skipper: func(c echo.Context) bool { return !isImport(c) }})
-	console := e.Group("", formLimit, importLimit, s.loadSession, s.checkCSRF, s.requireSetup)
+	formLimit := bodyLimit(2<<20, isImport)
+	importLimit := bodyLimit(24<<20, func(c echo.Context) bool { return !isImport(c) })
+	console := e.Group("", formLimit, importLimit, s.loadSession, requireText, s.checkCSRF, s.requireSetup)
 	console.GET("/setup", s.setupForm)
 	console.POST("/setup", s.setup)
 	console.GET("/login", s.loginForm)

@@ -102,7 +102,7 @@ var errCSRF = echo.NewHTTPError(http.StatusForbidden,
 	"This form has expired or was sent from another site. Go back, reload the page and try again.")
 
 // checkCSRF requires the session's token on every state-changing request,
-// as the _csrf form field or the X-CSRF-Token header (htmx).
+// as the _csrf field of the form body or the X-CSRF-Token header (htmx).
 func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch c.Request().Method {
@@ -112,7 +112,9 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		want := csrfToken(c)
 		got := c.Request().Header.Get("X-CSRF-Token")
 		if got == "" {
-			got = c.FormValue("_csrf")
+			// From the form body only (parsed by requireText): a token in
+			// the query string would leak through logs and Referer headers.
+			got = c.Request().PostFormValue("_csrf")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			return errCSRF
