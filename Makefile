@@ -11,9 +11,9 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run:
 	$(GO) run ./cmd/testgate serve --addr $(ADDR) --db $(DB)
 
-## test: lint, then every test including the browser flows (installs Chromium if missing)
+## test: lint, then every test including the browser flows (installs Chromium if missing), under the race detector
 test: lint browser
-	$(GO) test -count=1 -timeout 15m ./...
+	$(GO) test -race -count=1 -timeout 15m ./...
 
 ## lint: gofmt, go vet, and generated templ code up to date
 lint:

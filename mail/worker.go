@@ -127,6 +127,22 @@ func (w *Worker) loop(ctx context.Context, limiter *rate.Limiter) {
 	}
 }
 
+// Step is one pass of the worker, synchronously: it claims the messages
+// due now, sends them over sender and records each outcome before it
+// returns how many it handled. Tests drive the worker with it, so that
+// "nothing was sent" is a fact about a finished pass, not about a pause.
+func (w *Worker) Step(ctx context.Context, sender Sender) (int, error) {
+	w.defaults()
+	msgs, err := w.DB.ClaimOutbox(ctx, 50, w.Lease)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range msgs {
+		w.record(w.send(ctx, sender, m))
+	}
+	return len(msgs), nil
+}
+
 func (w *Worker) release(msgs []store.OutboxMessage) {
 	ids := make([]int64, len(msgs))
 	for i, m := range msgs {

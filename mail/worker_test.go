@@ -71,18 +71,61 @@ func (f *mailFixture) invite(t *testing.T, name, email string, at *time.Time) st
 // production, and a jump must not make a message in flight look abandoned.
 func (f *mailFixture) runWorker(t *testing.T, addr string, rate float64) *Worker {
 	t.Helper()
+	return f.run(t, f.smtpWorker(t, addr, rate))
+}
+
+// smtpWorker is a worker sending to addr at rate, not yet running.
+func (f *mailFixture) smtpWorker(t *testing.T, addr string, rate float64) *Worker {
+	t.Helper()
 	host, port, _ := strings.Cut(addr, ":")
 	cfg, err := ParseSMTPURL("smtp://" + host + ":" + port + "?tls=none")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &Worker{DB: f.db, Rate: rate, Concurrency: 1, Backoff: time.Minute, MaxAttempts: 5, Lease: 100000 * time.Hour,
+	return &Worker{DB: f.db, Rate: rate, Concurrency: 1, Backoff: time.Minute, MaxAttempts: 5, Lease: 100000 * time.Hour,
 		Poll: 10 * time.Millisecond, NewSender: func() (Sender, error) { return NewSMTPSender(cfg, sender) }}
+}
+
+// run runs a worker until the test ends.
+func (f *mailFixture) run(t *testing.T, w *Worker) *Worker {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { w.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return w
+}
+
+// worker is a worker for synchronous passes (Step), with the fixture's
+// backoff and a lease that outlasts the test clock's jumps.
+func (f *mailFixture) worker() *Worker {
+	return &Worker{DB: f.db, MaxAttempts: 5, Backoff: time.Minute, Lease: 100000 * time.Hour}
+}
+
+// sender connects to an SMTP server in-process; it is closed with the test.
+func (f *mailFixture) sender(t *testing.T, addr string) *SMTPSender {
+	t.Helper()
+	host, port, _ := strings.Cut(addr, ":")
+	cfg, err := ParseSMTPURL("smtp://" + host + ":" + port + "?tls=none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snd, err := NewSMTPSender(cfg, sender)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { snd.Close() })
+	return snd
+}
+
+// step runs one synchronous pass of a worker over a new connection and
+// returns how many messages it handled.
+func (f *mailFixture) step(t *testing.T, addr string) int {
+	t.Helper()
+	n, err := f.worker().Step(context.Background(), f.sender(t, addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // waitFor polls the outbox until every message is in the status, or fails.
@@ -173,27 +216,27 @@ func TestServerDownThenUpDeliversOnce(t *testing.T) {
 	f := newMailFixture(t)
 	addr := freeAddr(t) // nothing listens yet
 	f.invite(t, "Bo", "bo@example.com", nil)
-	f.runWorker(t, addr, 100)
-	deadline := time.Now().Add(10 * time.Second)
-	var m store.OutboxMessage
-	for time.Now().Before(deadline) {
-		msgs, _ := f.db.Outbox(context.Background(), store.OutboxFilter{})
-		if m = msgs[0]; m.Attempts >= 1 && m.Status == store.OutboxQueued {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
+	if n := f.step(t, addr); n != 1 {
+		t.Fatalf("first pass handled %d", n)
 	}
-	if m.Status != store.OutboxQueued || m.LastError == "" || !m.NextAttemptAt.After(f.clock.Now()) {
+	msgs, _ := f.db.Outbox(context.Background(), store.OutboxFilter{})
+	if m := msgs[0]; m.Status != store.OutboxQueued || m.Attempts != 1 || m.LastError == "" || !m.NextAttemptAt.After(f.clock.Now()) {
 		t.Fatalf("after a refused connection: %+v", m)
 	}
 	s := startSink(t, addr)
-	time.Sleep(50 * time.Millisecond)
-	if len(s.received()) != 0 {
-		t.Fatal("retried before its time")
+	if n := f.step(t, addr); n != 0 || len(s.received()) != 0 {
+		t.Fatalf("retried before its time: %d handled, %d received", n, len(s.received()))
 	}
 	f.clock.Add(2 * time.Minute) // past the backoff
-	f.waitFor(t, store.OutboxSent, 1)
-	time.Sleep(50 * time.Millisecond)
+	if n := f.step(t, addr); n != 1 {
+		t.Fatalf("retry handled %d", n)
+	}
+	if n := f.step(t, addr); n != 0 {
+		t.Fatalf("a pass after delivery handled %d", n)
+	}
+	if sent, _ := f.db.Outbox(context.Background(), store.OutboxFilter{Status: store.OutboxSent}); len(sent) != 1 || sent[0].Attempts != 2 {
+		t.Fatalf("sent rows %+v", sent)
+	}
 	if n := len(s.received()); n != 1 {
 		t.Fatalf("delivered %d times", n)
 	}
@@ -217,7 +260,9 @@ func TestPermanentRefusalIsNotRetried(t *testing.T) {
 		t.Fatalf("failed row %+v", failed[0])
 	}
 	f.clock.Add(24 * time.Hour)
-	time.Sleep(100 * time.Millisecond)
+	if n := f.step(t, s.addr); n != 0 {
+		t.Fatalf("a pass a day later handled %d", n)
+	}
 	if again, _ := f.db.OutboxMessage(context.Background(), failed[0].ID); again.Attempts != 1 || again.Status != store.OutboxFailed {
 		t.Fatalf("a permanent failure was retried: %+v", again)
 	}
@@ -230,14 +275,17 @@ func TestConnectionDroppedMidBatch(t *testing.T) {
 	for i := range 6 {
 		f.invite(t, "C", "c"+string(rune('a'+i))+"@example.com", nil)
 	}
-	f.runWorker(t, s.addr, 1000)
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	// One connection for all passes: the server drops it after every two
+	// messages, and the sender must reconnect.
+	snd := f.sender(t, s.addr)
+	for pass := 0; pass < 20; pass++ {
 		if sent, _ := f.db.Outbox(context.Background(), store.OutboxFilter{Status: store.OutboxSent}); len(sent) == 6 {
 			break
 		}
+		if _, err := f.worker().Step(context.Background(), snd); err != nil {
+			t.Fatal(err)
+		}
 		f.clock.Add(time.Hour) // let retries come due
-		time.Sleep(20 * time.Millisecond)
 	}
 	f.waitFor(t, store.OutboxSent, 6)
 	seen := map[string]int{}
@@ -264,12 +312,13 @@ func TestCrashedSendingIsRetriedWithTheSameMessageID(t *testing.T) {
 	if err != nil || len(claimed) != 1 {
 		t.Fatalf("claim: %v %d", err, len(claimed))
 	}
-	f.runWorker(t, s.addr, 100)
-	time.Sleep(100 * time.Millisecond)
-	if len(s.received()) != 0 {
+	if n := f.step(t, s.addr); n != 0 || len(s.received()) != 0 {
 		t.Fatal("a leased message was taken before its lease ran out")
 	}
 	f.clock.Add(2 * time.Minute)
+	if n := f.step(t, s.addr); n != 1 {
+		t.Fatalf("after the lease: %d handled", n)
+	}
 	sent := f.waitFor(t, store.OutboxSent, 1)
 	msg, _ := netmail.ReadMessage(bytes.NewReader(s.received()[0].Data))
 	if msg.Header.Get("Message-Id") != "<"+claimed[0].MessageID+">" || sent[0].Attempts != 2 {
@@ -282,15 +331,16 @@ func TestScheduledEmailWaitsForItsTime(t *testing.T) {
 	s := startSink(t, "")
 	at := f.clock.Now().Add(3 * time.Hour)
 	f.invite(t, "Di", "di@example.com", &at)
-	f.runWorker(t, s.addr, 100)
-	time.Sleep(100 * time.Millisecond)
-	f.clock.Add(2*time.Hour + 59*time.Minute)
-	time.Sleep(100 * time.Millisecond)
-	if len(s.received()) != 0 {
-		t.Fatal("sent before its time")
+	for _, ahead := range []time.Duration{0, 2*time.Hour + 59*time.Minute} {
+		f.clock.Add(ahead)
+		if n := f.step(t, s.addr); n != 0 || len(s.received()) != 0 {
+			t.Fatalf("%v on: sent before its time", ahead)
+		}
 	}
 	f.clock.Add(time.Minute)
-	f.waitFor(t, store.OutboxSent, 1)
+	if n := f.step(t, s.addr); n != 1 || len(s.received()) != 1 {
+		t.Fatalf("at its time: %d handled, %d received", n, len(s.received()))
+	}
 }
 
 func TestRateLimitIsHonoured(t *testing.T) {
@@ -391,5 +441,24 @@ func TestStopFinishesTheMessageInFlight(t *testing.T) {
 	msgs, _ := f.db.Outbox(context.Background(), store.OutboxFilter{})
 	if msgs[0].Status != store.OutboxSent || len(s.received()) != 1 {
 		t.Fatalf("after a stop mid-send: %s, %d received", msgs[0].Status, len(s.received()))
+	}
+}
+
+// A new email goes out when it is committed, not at the worker's next
+// poll: the store wakes the worker (serve wires it the same way).
+func TestNewEmailWakesTheWorker(t *testing.T) {
+	f := newMailFixture(t)
+	s := startSink(t, "")
+	w := f.smtpWorker(t, s.addr, 100)
+	w.Poll = time.Hour
+	f.db.OnMailDue(w.Wake)
+	f.run(t, w)
+	f.invite(t, "Ed", "ed@example.com", nil)
+	f.waitFor(t, store.OutboxSent, 1) // its first pass may find this one
+	// The worker now waits an hour for its next poll; only a wake brings it.
+	f.invite(t, "Flo", "flo@example.com", nil)
+	f.waitFor(t, store.OutboxSent, 2)
+	if n := len(s.received()); n != 2 {
+		t.Fatalf("%d received", n)
 	}
 }

@@ -30,6 +30,7 @@ type DB struct {
 
 	composer Composer       // renders emails for the outbox
 	payloads PayloadBuilder // writes callback bodies
+	mailDue  func()         // wakes the outbox worker; may be nil
 
 	// In-memory reads, dropped by any write to what they were read from.
 	readGen    readGeneration
@@ -136,6 +137,9 @@ type Tx struct {
 	// writesCandidates is set once a statement changes what candidate
 	// pages read: the commit then invalidates their cache.
 	writesCandidates bool
+	// mailDue is set once an email due now is queued: the commit then
+	// wakes the outbox worker.
+	mailDue bool
 }
 
 // stmt returns a prepared statement for the transaction: from the writer
@@ -221,6 +225,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))
+	}
+	if tx.mailDue {
+		db.wakeMail()
 	}
 	return nil
 }

@@ -261,6 +261,8 @@ func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, f
 			at := now
 			if f.n.SendEmailAt != nil && f.n.SendEmailAt.After(now) {
 				at = *f.n.SendEmailAt
+			} else {
+				tx.mailDue = true
 			}
 			args = append(args, f.inv.ID, f.inv.Email, f.inv.Name, email.Subject, email.Text, email.HTML,
 				db.composer.MessageID(), millis(at), millis(at), millis(now))

@@ -54,6 +54,11 @@ type Composer interface {
 // ask for an email are refused rather than silently not mailed.
 func (db *DB) SetComposer(c Composer) { db.composer = c }
 
+// OnMailDue installs what to call after a commit that made an email due
+// now (the outbox worker's Wake), so that it need not wait for its poll.
+// It must not block.
+func (db *DB) OnMailDue(wake func()) { db.mailDue = wake }
+
 // ErrNoComposer is returned when an email is asked for but the store was
 // given no way to write one.
 var ErrNoComposer = errors.New("store: no email composer configured")
@@ -99,6 +104,13 @@ func scanOutbox(r row) (OutboxMessage, error) {
 	return m, nil
 }
 
+// wakeMail tells the outbox worker that an email is due now.
+func (db *DB) wakeMail() {
+	if db.mailDue != nil {
+		db.mailDue()
+	}
+}
+
 // enqueueEmail composes an email about an invitation and writes it to the
 // outbox inside the caller's transaction. sendAt nil means now.
 func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitation, sendAt *time.Time, now time.Time) error {
@@ -123,6 +135,8 @@ func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitat
 	at := now
 	if sendAt != nil && sendAt.After(now) {
 		at = *sendAt
+	} else {
+		tx.mailDue = true
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (kind, invitation_id, recipient, recipient_name, subject, body_text, body_html,
 			message_id, status, scheduled_at, next_attempt_at, created_at, updated_at)
@@ -306,7 +320,11 @@ func (db *DB) RetryOutbox(ctx context.Context, id int64) error {
 	now := millis(db.Now())
 	res, err := db.execUncached(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?, updated_at = ?
 		WHERE id = ? AND status = 'failed'`, now, now, id)
-	return rowsOrConflict(ctx, db, res, err, id)
+	if err := rowsOrConflict(ctx, db, res, err, id); err != nil {
+		return err
+	}
+	db.wakeMail()
+	return nil
 }
 
 // CancelOutbox withdraws a queued message.

@@ -125,31 +125,29 @@ func newCallbackFixture(t *testing.T, allowPrivate bool) *callbackFixture {
 	link, _ := db.DefaultLink(ctx, tt.ID)
 	f := &callbackFixture{srv: srv, db: db, clock: clock, test: tt, link: link}
 	f.worker = srv.Callbacks()
-	f.worker.Poll = 5 * time.Millisecond
 	f.worker.Lease = 100000 * time.Hour // the test clock jumps; a lease is real time
 	return f
 }
 
-func (f *callbackFixture) run(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { f.worker.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+// step runs one synchronous pass of the fixture's worker and returns how
+// many deliveries it handled.
+func (f *callbackFixture) step(t *testing.T) int {
+	t.Helper()
+	n, err := f.worker.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
-func (f *callbackFixture) waitDelivery(t *testing.T, status string) store.Delivery {
+// delivery is an invitation's latest callback delivery.
+func (f *callbackFixture) delivery(t *testing.T, invitationID int64) store.Delivery {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{})
-		if len(ds) > 0 && ds[0].Status == status {
-			return ds[0]
-		}
-		time.Sleep(5 * time.Millisecond)
+	ds, err := f.db.Deliveries(context.Background(), store.DeliveryFilter{InvitationID: invitationID})
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("no delivery for invitation %d: %v", invitationID, err)
 	}
-	ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{})
-	t.Fatalf("no %s delivery: %+v", status, ds)
-	return store.Delivery{}
+	return ds[0]
 }
 
 // complete takes an iMocha invitation through to completion, right answer.
@@ -181,9 +179,12 @@ func TestCompletionCallbackIsSignedAndInIMochaShape(t *testing.T) {
 	if len(ds) != 2 || ds[0].Event != store.EventCompleted || ds[1].Event != store.EventStarted || ds[0].Status != store.DeliveryPending {
 		t.Fatalf("deliveries %+v", ds)
 	}
-	f.run(t)
-	f.waitDelivery(t, store.DeliveryDelivered)
-	time.Sleep(20 * time.Millisecond)
+	if n := f.step(t); n != 2 {
+		t.Fatalf("a pass handled %d deliveries", n)
+	}
+	if n := f.step(t); n != 0 {
+		t.Fatalf("a second pass handled %d deliveries", n)
+	}
 	got := r.got()
 	if len(got) != 2 {
 		t.Fatalf("%d callbacks received", len(got))
@@ -258,18 +259,18 @@ func TestCallbacksAreRetriedThenGivenUp(t *testing.T) {
 	res, _ := f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, Name: "B", Email: "b@example.com",
 		Source: store.SourceNative, CallbackURL: &url})
 	f.db.CancelInvitation(ctx, res.Invitation.ID, "user:x")
-	f.run(t)
-	d := f.waitDelivery(t, store.DeliveryPending)
-	for d.Attempts == 0 || d.ResponseCode == 0 {
-		d = f.waitDelivery(t, store.DeliveryPending)
-	}
-	if d.ResponseCode != 500 || !d.NextAttemptAt.After(f.clock.Now()) || !strings.Contains(d.LastError, "500") {
+	f.step(t)
+	d := f.delivery(t, res.Invitation.ID)
+	if d.Status != store.DeliveryPending || d.ResponseCode != 500 || !d.NextAttemptAt.After(f.clock.Now()) || !strings.Contains(d.LastError, "500") {
 		t.Fatalf("after a 500: %+v", d)
 	}
 	r.answer(http.StatusNoContent)
+	if f.step(t); len(r.got()) != 1 {
+		t.Fatal("retried before its time")
+	}
 	f.clock.Add(time.Hour)
-	d = f.waitDelivery(t, store.DeliveryDelivered)
-	if d.Attempts != 2 || d.ResponseCode != 204 {
+	f.step(t)
+	if d = f.delivery(t, res.Invitation.ID); d.Status != store.DeliveryDelivered || d.Attempts != 2 || d.ResponseCode != 204 {
 		t.Fatalf("delivered: %+v", d)
 	}
 	// The native shape, for an invitation made through the native API.
@@ -286,8 +287,8 @@ func TestCallbacksAreRetriedThenGivenUp(t *testing.T) {
 	other, _ := f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, Name: "C", Email: "c@example.com",
 		Source: store.SourceNative, CallbackURL: &url})
 	f.db.CancelInvitation(ctx, other.Invitation.ID, "user:x")
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	for range 40 {
+		f.step(t)
 		ds, _ := f.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: other.Invitation.ID})
 		if ds[0].Status == store.DeliveryFailed {
 			if age := f.clock.Now().Sub(ds[0].CreatedAt); age < 24*time.Hour {
@@ -305,7 +306,6 @@ func TestCallbacksAreRetriedThenGivenUp(t *testing.T) {
 			return
 		}
 		f.clock.Add(2 * time.Hour)
-		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatal("never given up")
 }
@@ -313,18 +313,9 @@ func TestCallbacksAreRetriedThenGivenUp(t *testing.T) {
 func TestCallbacksNeverReachPrivateAddressesUnlessAllowed(t *testing.T) {
 	f := newCallbackFixture(t, false)
 	r := newReceiver(t) // on 127.0.0.1
-	f.complete(t, r.ts.URL+"/hook")
-	f.run(t)
-	var d store.Delivery
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{})
-		if d = ds[0]; d.Attempts > 0 && d.Status == store.DeliveryPending {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if !strings.Contains(d.LastError, "private, local or special-purpose address") || d.ResponseCode != 0 {
+	inv := f.complete(t, r.ts.URL+"/hook")
+	f.step(t)
+	if d := f.delivery(t, inv.ID); d.Attempts != 1 || d.Status != store.DeliveryPending || !strings.Contains(d.LastError, "private, local or special-purpose address") || d.ResponseCode != 0 {
 		t.Fatalf("delivery to loopback: %+v", d)
 	}
 	if n := len(r.got()); n != 0 {
@@ -377,18 +368,9 @@ func TestCallbackRedirectsAreNotFollowed(t *testing.T) {
 	f := newCallbackFixture(t, true)
 	r := newReceiver(t)
 	r.answer(http.StatusFound)
-	f.complete(t, r.ts.URL+"/hook")
-	f.run(t)
-	var d store.Delivery
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{})
-		if d = ds[0]; d.Attempts > 0 && d.Status != store.DeliveryDelivering {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if d.ResponseCode != http.StatusFound || d.Status != store.DeliveryPending {
+	inv := f.complete(t, r.ts.URL+"/hook")
+	f.step(t)
+	if d := f.delivery(t, inv.ID); d.ResponseCode != http.StatusFound || d.Status != store.DeliveryPending {
 		t.Fatalf("redirect: %+v", d)
 	}
 	for _, c := range r.got() {
@@ -396,8 +378,7 @@ func TestCallbackRedirectsAreNotFollowed(t *testing.T) {
 			t.Fatal("redirect followed")
 		}
 	}
-	time.Sleep(20 * time.Millisecond)
-	if n := len(r.got()); n > 2 {
+	if n := len(r.got()); n != 2 {
 		t.Fatalf("%d requests: the redirect was followed", n)
 	}
 }
@@ -479,21 +460,9 @@ func TestCallbackReceiverDownThenUpAndAcrossRestarts(t *testing.T) {
 	f.db.CancelInvitation(ctx, res.Invitation.ID, "user:x")
 
 	// A first worker tries once and fails; then the process "restarts".
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { f.worker.Run(wctx); close(done) }()
-	var d store.Delivery
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		ds, _ := f.db.Deliveries(ctx, store.DeliveryFilter{})
-		if d = ds[0]; d.Attempts == 1 && d.Status == store.DeliveryPending {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	stop()
-	<-done
-	if d.Status != store.DeliveryPending || d.LastError == "" {
+	f.step(t)
+	d := f.delivery(t, res.Invitation.ID)
+	if d.Attempts != 1 || d.Status != store.DeliveryPending || d.LastError == "" {
 		t.Fatalf("after the receiver was down: %+v", d)
 	}
 
@@ -506,10 +475,10 @@ func TestCallbackReceiverDownThenUpAndAcrossRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.worker = restarted.Callbacks()
-	f.worker.Poll = 5 * time.Millisecond
-	f.run(t)
+	f.worker.Lease = 100000 * time.Hour
 	f.clock.Add(time.Hour)
-	delivered := f.waitDelivery(t, store.DeliveryDelivered)
+	f.step(t)
+	delivered := f.delivery(t, res.Invitation.ID)
 	if delivered.Attempts != 2 || len(up.got()) != 1 || up.got()[0].Header.Get("webhook-id") != d.WebhookID {
 		t.Fatalf("after restart: %+v, %d requests", delivered, len(up.got()))
 	}

@@ -91,21 +91,28 @@ func callbackClient(allowPrivate bool) *http.Client {
 // Run delivers until ctx ends; a delivery in flight is finished first.
 func (w *CallbackWorker) Run(ctx context.Context) {
 	for ctx.Err() == nil {
-		batch, err := w.db.ClaimDeliveries(ctx, 20, w.Lease)
+		n, err := w.Step(ctx)
 		if err != nil && ctx.Err() == nil {
 			w.log.Error("claiming callbacks", "err", err)
 		}
-		if len(batch) == 0 {
+		if n == 0 {
 			select {
 			case <-ctx.Done():
 			case <-time.After(w.Poll):
 			}
-			continue
-		}
-		for _, d := range batch {
-			w.deliver(context.WithoutCancel(ctx), d)
 		}
 	}
+}
+
+// Step is one pass, synchronously: it claims the deliveries due now,
+// posts each and records its outcome, and returns how many it handled.
+// A delivery it began is finished even if ctx ends meanwhile.
+func (w *CallbackWorker) Step(ctx context.Context) (int, error) {
+	batch, err := w.db.ClaimDeliveries(ctx, 20, w.Lease)
+	for _, d := range batch {
+		w.deliver(context.WithoutCancel(ctx), d)
+	}
+	return len(batch), err
 }
 
 // responseLimit bounds how much of a receiver's answer is read and kept.

@@ -250,6 +250,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		newSender = func() (tgmail.Sender, error) { return tgmail.NewSMTPSender(smtp, from) }
 	}
 	outbox := &tgmail.Worker{DB: db, NewSender: newSender, Rate: cfg.MailRate, Concurrency: cfg.MailConcurrency, Log: log}
+	db.OnMailDue(outbox.Wake) // a new email goes out now, not at the next poll
 	log.Info("testgate listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB,
 		"mail", mailMode, "startup", time.Since(started).Round(time.Millisecond))
 
