@@ -67,6 +67,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzConsoleForms$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 	$(GO) test -run '^$$' -fuzz '^FuzzThinkExamSignature$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 	$(GO) test -run '^$$' -fuzz '^FuzzAPIRoutes$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
+	$(GO) test -run '^$$' -fuzz '^FuzzWording$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./mail
 
 ## browser: Debian's Chromium for the chromedp tests
 browser:

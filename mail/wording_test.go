@@ -134,3 +134,37 @@ func TestWordingCacheIsBounded(t *testing.T) {
 		t.Fatalf("%d wordings cached", n)
 	}
 }
+
+// FuzzWording: any text either is refused with a reason or fills in
+// within the cap; where text/template reads it too, both agree.
+func FuzzWording(f *testing.F) {
+	for _, s := range []string{DefaultInviteBody, DefaultReminderBody, "{{if .AccessCode}}{{else}}{{end}}", "{{- .TestName -}}",
+		"{{/* c */}}", "{{range 30000000}}{{end}}", "{{", "}}{{end}}", "{{if .TestName}}{{if .LinkName}}", "{{.TestURL}}"} {
+		f.Add(s)
+	}
+	d := TemplateData{CandidateName: "Ada", TestName: "Go", TestURL: "https://x.test/t/a", ExpiresAt: "soon", DurationMinutes: 30, AccessCode: "1"}
+	f.Fuzz(func(t *testing.T, text string) {
+		w, err := parseWording(text)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("an error without a reason")
+			}
+			return
+		}
+		got, err := w.fill(d)
+		if err != nil {
+			return // too long
+		}
+		if len(got) > maxFilledIn+len(text) {
+			t.Fatalf("filled in to %d bytes", len(got))
+		}
+		ref, err := template.New("").Option("missingkey=error").Parse(text)
+		if err != nil {
+			return
+		}
+		var want strings.Builder
+		if ref.Execute(&want, d) == nil && want.String() != got {
+			t.Fatalf("%q: got %q, text/template %q", text, got, want.String())
+		}
+	})
+}
