@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrAttemptInProgress refuses a reattempt while the candidate is taking
+// the test.
+var ErrAttemptInProgress = errors.New("store: the attempt is in progress")
+
+// ReattemptInput overrides settings of the attempt a reattempt copies.
+type ReattemptInput struct {
+	CallbackURL     *string
+	RedirectURL     *string
+	HideInstruction *bool
+	SendEmail       *bool // nil: no email
+	Source          string
+	Actor           string
+}
+
+// Reattempt gives the candidate of an invitation another attempt through
+// the same link, as iMocha documents its reattempt call: after a finished
+// attempt, a new invitation with the same settings (the finished one stays
+// in the candidate's history); an attempt not taken yet is returned as it
+// is; a cancelled or expired one is made pending again; an attempt in
+// progress is refused. Asked again before the new attempt is taken, it
+// returns the new attempt.
+func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (InviteResult, error) {
+	var res InviteResult
+	var latestID int64
+	err := db.inTx(ctx, func(tx *Tx) error {
+		latest, err := latestAttempt(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		latestID = latest.ID
+		now := db.Now()
+		n := reattemptOf(latest, in)
+		switch latest.Status {
+		case StatusStarted:
+			return fmt.Errorf("%w: invitation %d", ErrAttemptInProgress, latest.ID)
+		case StatusInvited, StatusOpened:
+			return nil
+		case StatusCancelled, StatusExpired:
+			link, err := tx.link(ctx, latest.LinkID)
+			if err != nil {
+				return err
+			}
+			if err := reopen(ctx, tx, latest, link, n, now); err != nil {
+				return err
+			}
+			res.Reopened = true
+			return db.emailIfAsked(ctx, tx, latest.ID, n, now)
+		}
+		link, err := tx.link(ctx, latest.LinkID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET superseded = 1, updated_at = ? WHERE id = ?`, millis(now), latest.ID); err != nil {
+			return err
+		}
+		newID, err := insertInvitation(ctx, tx, link, n, now)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET reattempt_of = ? WHERE id = ?`, latest.ID, newID); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, latest.ID, "reattempted", latest.Status, latest.Status, in.Actor,
+			fmt.Sprintf("new attempt: invitation %d", newID), now); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, newID, "reattempt", "", StatusInvited, in.Actor,
+			fmt.Sprintf("after invitation %d", latest.ID), now); err != nil {
+			return err
+		}
+		latestID, res.Created = newID, true
+		return db.emailIfAsked(ctx, tx, newID, n, now)
+	})
+	if err != nil {
+		return InviteResult{}, err
+	}
+	res.Invitation, err = db.Invitation(ctx, latestID)
+	return res, err
+}
+
+// latestAttempt follows an invitation's reattempts to the newest.
+func latestAttempt(ctx context.Context, tx *Tx, id int64) (Invitation, error) {
+	for range 10_000 {
+		var next int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM invitations WHERE reattempt_of = ? ORDER BY id DESC LIMIT 1`, id).Scan(&next)
+		if errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+		if err != nil {
+			return Invitation{}, err
+		}
+		id = next
+	}
+	return invitationTx(ctx, tx, id)
+}
+
+// reattemptOf is the request for a new attempt like inv.
+func reattemptOf(inv Invitation, in ReattemptInput) NewInvitation {
+	no := false
+	n := NewInvitation{TestID: inv.TestID, LinkID: inv.LinkID, Name: inv.Name, Email: inv.Email, Source: in.Source, Actor: in.Actor,
+		CallbackURL: &inv.CallbackURL, RedirectURL: &inv.RedirectURL, HideInstruction: &inv.HideInstruction,
+		DisableMandatoryFields: &inv.DisableMandatoryFields, SendEmail: &no, RequireAccessCode: inv.AccessCode != "",
+		Tags: inv.Tags, Labels: inv.Labels, Group: inv.Group, ExternalID: inv.ExternalID, ExternalData: inv.ExternalData, Lang: inv.Lang,
+		CandidateKind: inv.CandidateKind, CallbackResource: inv.CallbackResource, CallbackParams: inv.CallbackParams}
+	if in.CallbackURL != nil {
+		n.CallbackURL = in.CallbackURL
+	}
+	if in.RedirectURL != nil {
+		n.RedirectURL = in.RedirectURL
+	}
+	if in.HideInstruction != nil {
+		n.HideInstruction = in.HideInstruction
+	}
+	if in.SendEmail != nil {
+		n.SendEmail = in.SendEmail
+	}
+	if n.Source == "" {
+		n.Source = inv.Source
+	}
+	return n
+}
+
+// Attempt states integrations poll for, by when the attempt ended.
+const (
+	EndedCompleted = "completed"
+	EndedCancelled = "cancelled"
+	EndedExpired   = "expired"
+)
+
+// MaxEndedAttempts bounds one answer of EndedAttempts.
+const MaxEndedAttempts = 10_000
+
+// EndedAttempts lists the invitations that were completed, cancelled or
+// expired (state) from from up to but not including to, oldest first.
+func (db *DB) EndedAttempts(ctx context.Context, state string, from, to time.Time) ([]Invitation, error) {
+	column := map[string]string{EndedCompleted: "completed_at", EndedCancelled: "cancelled_at", EndedExpired: "expired_at"}[state]
+	if column == "" {
+		return nil, FieldErrors{"state": "must be completed, cancelled or expired"}
+	}
+	rows, err := db.query(ctx, `SELECT `+invitationColumns+invitationFrom+`
+		WHERE i.`+column+` >= ? AND i.`+column+` < ? AND i.status = ? ORDER BY i.`+column+`, i.id LIMIT ?`,
+		millis(from), millis(to), state, MaxEndedAttempts)
+	return collect(rows, err, scanInvitation)
+}
