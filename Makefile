@@ -5,14 +5,14 @@ ADDR    ?= 127.0.0.1:8080
 DB      ?= ./data/testgate.db
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-go lint generate build bench load chaos vuln fuzz browser clean
+.PHONY: run test test-go lint generate build bench load chaos vuln fuzz testtools clean
 
 ## run: serve the console at http://$(ADDR) with an embedded database under ./data
 run:
 	$(GO) run ./cmd/testgate serve --addr $(ADDR) --db $(DB)
 
-## test: lint, then every test including the browser flows (installs Chromium if missing), under the race detector
-test: lint browser
+## test: lint, then every test including the browser flows and PDF reports (installs Chromium and poppler-utils if missing), under the race detector
+test: lint testtools
 	$(GO) test -race -count=1 -timeout 15m ./...
 
 ## lint: gofmt, go vet, and generated templ code up to date
@@ -69,11 +69,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzAPIRoutes$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 	$(GO) test -run '^$$' -fuzz '^FuzzWording$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./mail
 
-## browser: Debian's Chromium for the chromedp tests
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "installing chromium for the browser tests"; \
-		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+## testtools: Debian's Chromium for the chromedp tests and poppler-utils (pdftotext) to read the PDF reports
+testtools:
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+		echo "installing chromium and poppler-utils for the tests"; \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium poppler-utils; }
 
 clean:
 	rm -rf bin

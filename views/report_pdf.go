@@ -1,0 +1,210 @@
+package views
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+
+	"testgate/store"
+)
+
+// The attempt report as a PDF: for the console's download and for the
+// integrators' report links (iMocha's ReportPDFUrl, Xobin's report_link).
+// Text is set in DejaVu Sans, embedded, so names in Latin, Greek, Cyrillic,
+// Armenian, Georgian, Hebrew and Arabic letters print as typed.
+
+//go:embed fonts/DejaVuSans.ttf
+var dejaVuSans []byte
+
+//go:embed fonts/DejaVuSans-Bold.ttf
+var dejaVuSansBold []byte
+
+// AttemptReport is what the PDF of one attempt shows.
+type AttemptReport struct {
+	Invitation  store.Invitation
+	Questions   []store.Question
+	Answers     map[int64]store.Answer
+	GeneratedAt time.Time
+}
+
+// ReportPDF writes the PDF of one attempt.
+func ReportPDF(r AttemptReport) ([]byte, error) {
+	inv := r.Invitation
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.AddUTF8FontFromBytes("dejavu", "", dejaVuSans)
+	pdf.AddUTF8FontFromBytes("dejavu", "B", dejaVuSansBold)
+	pdf.SetTitle("Test report: "+inv.Name+", "+inv.TestName, true)
+	pdf.SetCreator("Testgate", true)
+	pdf.SetCreationDate(r.GeneratedAt)
+	pdf.SetModificationDate(r.GeneratedAt)
+	pdf.SetMargins(18, 18, 18)
+	pdf.SetAutoPageBreak(true, 18)
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-12)
+		pdf.SetFont("dejavu", "", 8)
+		pdf.SetTextColor(110, 110, 110)
+		pdf.CellFormat(0, 5, fmt.Sprintf("Testgate · invitation %d · generated %s · page %d", inv.ID,
+			r.GeneratedAt.UTC().Format("2 Jan 2006 15:04 UTC"), pdf.PageNo()), "", 0, "C", false, 0, "")
+	})
+	pdf.AddPage()
+
+	pdf.SetFont("dejavu", "B", 16)
+	pdf.MultiCell(0, 8, inv.TestName, "", "L", false)
+	pdf.SetFont("dejavu", "", 11)
+	pdf.SetTextColor(80, 80, 80)
+	pdf.MultiCell(0, 6, "Test report", "", "L", false)
+	pdf.Ln(3)
+
+	pdf.SetTextColor(0, 0, 0)
+	rows := [][2]string{
+		{"Candidate", inv.Name},
+		{"Email", inv.Email},
+		{"Status", ReportStatus(inv)},
+		{"Invited", reportTime(&inv.InvitedAt)},
+		{"Started", reportTime(inv.StartedAt)},
+		{"Completed", reportTime(inv.CompletedAt)},
+		{"Time taken", reportDuration(inv.StartedAt, inv.CompletedAt)},
+		{"Score", reportScore(inv)},
+	}
+	if inv.PassingScore > 0 && inv.Score != nil {
+		result := "Failed"
+		if inv.Passed() {
+			result = "Passed"
+		}
+		rows = append(rows, [2]string{"Result", fmt.Sprintf("%s (passing score %d %%)", result, inv.PassingScore)})
+	}
+	for _, row := range rows {
+		pdf.SetFont("dejavu", "B", 10)
+		pdf.CellFormat(34, 6.5, row[0], "", 0, "L", false, 0, "")
+		pdf.SetFont("dejavu", "", 10)
+		pdf.MultiCell(0, 6.5, row[1], "", "L", false)
+	}
+
+	pdf.Ln(4)
+	pdf.SetFont("dejavu", "B", 12)
+	pdf.MultiCell(0, 7, "Section", "", "L", false)
+	answered := 0
+	for _, q := range r.Questions {
+		if _, ok := r.Answers[q.ID]; ok {
+			answered++
+		}
+	}
+	pdf.SetFont("dejavu", "", 10)
+	pdf.MultiCell(0, 6, fmt.Sprintf("%s: %d questions, %d answered, %s", inv.TestName, len(r.Questions), answered, reportScore(inv)), "", "L", false)
+
+	pdf.Ln(4)
+	pdf.SetFont("dejavu", "B", 12)
+	pdf.MultiCell(0, 7, "Questions", "", "L", false)
+	for i, q := range r.Questions {
+		a, ok := r.Answers[q.ID]
+		pdf.SetFont("dejavu", "B", 10)
+		pdf.MultiCell(0, 6, fmt.Sprintf("%d. %s", i+1, q.Text), "", "L", false)
+		pdf.SetFont("dejavu", "", 10)
+		pdf.MultiCell(0, 6, "Answer: "+reportAnswer(q, a, ok), "", "L", false)
+		if q.Kind != store.QuestionText {
+			pdf.MultiCell(0, 6, "Right answer: "+optionList(q, q.Correct), "", "L", false)
+		}
+		pdf.MultiCell(0, 6, "Points: "+reportPoints(q, a, ok), "", "L", false)
+		pdf.Ln(2)
+	}
+	if len(r.Questions) == 0 {
+		pdf.SetFont("dejavu", "", 10)
+		pdf.MultiCell(0, 6, "The test has no questions.", "", "L", false)
+	}
+
+	var b bytes.Buffer
+	if err := pdf.Output(&b); err != nil {
+		return nil, fmt.Errorf("views: write report PDF: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// ReportStatus words an attempt's status for the report.
+func ReportStatus(inv store.Invitation) string {
+	switch inv.Status {
+	case store.StatusInvited:
+		return "Invited, not opened"
+	case store.StatusOpened:
+		return "Opened, not started"
+	case store.StatusStarted:
+		return "In progress"
+	case store.StatusCompleted:
+		return "Completed"
+	case store.StatusExpired:
+		return "Expired"
+	default:
+		return "Cancelled"
+	}
+}
+
+func reportTime(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+}
+
+func reportDuration(from, to *time.Time) string {
+	if from == nil || to == nil {
+		return "—"
+	}
+	d := to.Sub(*from).Round(time.Second)
+	m, s := int(d.Minutes()), int(d.Seconds())%60
+	return fmt.Sprintf("%d min %02d s", m, s)
+}
+
+func reportScore(inv store.Invitation) string {
+	if inv.Score == nil || inv.MaxScore == nil {
+		return "not scored yet"
+	}
+	p := inv.ScorePercent()
+	if p == nil {
+		return fmt.Sprintf("%d / %d points", *inv.Score, *inv.MaxScore)
+	}
+	return fmt.Sprintf("%d / %d points (%.2f %%)", *inv.Score, *inv.MaxScore, *p)
+}
+
+func reportAnswer(q store.Question, a store.Answer, ok bool) string {
+	switch {
+	case !ok:
+		return "not answered"
+	case q.Kind == store.QuestionText:
+		if strings.TrimSpace(a.Text) == "" {
+			return "not answered"
+		}
+		return a.Text
+	default:
+		if len(a.Choices) == 0 {
+			return "not answered"
+		}
+		return optionList(q, a.Choices)
+	}
+}
+
+func optionList(q store.Question, idx []int) string {
+	var parts []string
+	for _, i := range idx {
+		if i >= 0 && i < len(q.Options) {
+			parts = append(parts, q.Options[i])
+		}
+	}
+	if len(parts) == 0 {
+		return "—"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func reportPoints(q store.Question, a store.Answer, ok bool) string {
+	switch {
+	case q.Kind == store.QuestionText:
+		return "not scored (written answer)"
+	case ok && a.Correct != nil && *a.Correct:
+		return "1 / 1"
+	default:
+		return "0 / 1"
+	}
+}
