@@ -34,8 +34,10 @@ const (
 var DeliveryStatuses = []string{DeliveryPending, DeliveryDelivering, DeliveryDelivered, DeliveryFailed}
 
 // PayloadBuilder writes a callback's JSON body in the shape of the dialect
-// that created the invitation. The web layer provides it; the store calls
-// it inside the transaction of the status change.
+// that created the invitation, or nil when that dialect announces no such
+// event (iMocha sends only "In Progress" and "Complete"). The web layer
+// provides it; the store calls it inside the transaction of the status
+// change.
 type PayloadBuilder interface {
 	CallbackPayload(event string, inv Invitation, webhookID string, at time.Time) ([]byte, error)
 }
@@ -81,24 +83,25 @@ func scanDelivery(r row) (Delivery, error) {
 	return d, nil
 }
 
-// notify records the callback of a status change inside its transaction.
-func (db *DB) notify(ctx context.Context, tx *Tx, invitationID int64, event string, now time.Time) error {
+// notify records the callback of a status change inside its transaction,
+// and reports whether there was one to record.
+func (db *DB) notify(ctx context.Context, tx *Tx, invitationID int64, event string, now time.Time) (bool, error) {
 	if db.payloads == nil {
-		return nil
+		return false, nil
 	}
 	inv, err := invitationTx(ctx, tx, invitationID)
 	if err != nil || inv.CallbackURL == "" {
-		return err
+		return false, err
 	}
 	webhookID := "msg_" + NewToken(18)
 	body, err := db.payloads.CallbackPayload(event, inv, webhookID, now)
-	if err != nil {
-		return err
+	if err != nil || body == nil {
+		return false, err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO callback_deliveries (invitation_id, event, url, payload, webhook_id, status,
 			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
 		inv.ID, event, inv.CallbackURL, string(body), webhookID, millis(now), millis(now), millis(now))
-	return err
+	return err == nil, err
 }
 
 // ReplayCallbacks records a new notification of each invitation's current
@@ -120,10 +123,13 @@ func (db *DB) ReplayCallbacks(ctx context.Context, invitationIDs []int64) ([]int
 			if !ok || inv.CallbackURL == "" {
 				continue
 			}
-			if err := db.notify(ctx, tx, id, event, now); err != nil {
+			recorded, err := db.notify(ctx, tx, id, event, now)
+			if err != nil {
 				return err
 			}
-			queued = append(queued, id)
+			if recorded {
+				queued = append(queued, id)
+			}
 		}
 		return nil
 	})

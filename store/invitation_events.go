@@ -60,7 +60,8 @@ func (db *DB) setStatus(ctx context.Context, tx *Tx, inv Invitation, to Invitati
 		return err
 	}
 	if event, ok := callbackEvents[to]; ok {
-		return db.notify(ctx, tx, inv.ID, event, now)
+		_, err := db.notify(ctx, tx, inv.ID, event, now)
+		return err
 	}
 	return nil
 }

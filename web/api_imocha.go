@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -79,8 +78,9 @@ type imochaInvite struct {
 }
 
 // decodeIMochaInvite reads an invite body and returns every problem in
-// iMocha's words, in a stable order.
-func decodeIMochaInvite(body []byte) (imochaInvite, []string) {
+// iMocha's words, in a stable order. A reattempt names no candidate: it
+// takes the one of the attempt it follows.
+func decodeIMochaInvite(body []byte, reattempt bool) (imochaInvite, []string) {
 	var in imochaInvite
 	fields := map[string]json.RawMessage{}
 	if len(bytes.TrimSpace(body)) > 0 {
@@ -136,14 +136,15 @@ func decodeIMochaInvite(body []byte) (imochaInvite, []string) {
 	}
 
 	var out []string
+	identityOptional := in.DisableMandatoryFields || reattempt
 	switch {
-	case in.Email == "" && !in.DisableMandatoryFields:
+	case in.Email == "" && !identityOptional:
 		out = append(out, "'Email' must not be empty.", "Email address is in invalid format")
 	case in.Email != "" && !store.ValidEmail(in.Email):
 		out = append(out, "Email address is in invalid format")
 	}
 	switch {
-	case in.Name == "" && nameOK && !in.DisableMandatoryFields:
+	case in.Name == "" && nameOK && !identityOptional:
 		out = append(out, "'Name' must not be empty.")
 	case utf8.RuneCountInString(in.Name) > store.MaxNameLength:
 		out = append(out, fmt.Sprintf("The length of 'Name' must be %d characters or fewer. You entered %d characters.",
@@ -196,7 +197,7 @@ func imochaStatus(s store.InvitationStatus) string {
 	case store.StatusStarted:
 		return "In Progress"
 	case store.StatusCompleted:
-		return "Completed"
+		return "Complete"
 	case store.StatusExpired:
 		return "Expired"
 	default:
@@ -211,21 +212,24 @@ func (s *Server) apiActor(c echo.Context) string {
 	return "api"
 }
 
-// imochaInvite: POST /v3/tests/{testId}/testlinks/{testLinkId}/invite.
+// imochaInviteCandidate: POST /v3/tests/{testId}/testlinks/{testLinkId}/invite,
+// and POST /v3/tests/{testId}/invite through the test's default link.
 func (s *Server) imochaInviteCandidate(c echo.Context) error {
 	testID, err := pathID(c, "testId")
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, "Test not found.")
 	}
-	linkID, err := pathID(c, "testLinkId")
-	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "Test link not found.")
+	var linkID int64 // 0: the default link
+	if c.Param("testLinkId") != "" {
+		if linkID, err = pathID(c, "testLinkId"); err != nil {
+			return echo.NewHTTPError(http.StatusNotFound, "Test link not found.")
+		}
 	}
 	body, err := readBody(c)
 	if err != nil {
 		return err
 	}
-	in, problems := decodeIMochaInvite(body)
+	in, problems := decodeIMochaInvite(body, false)
 	if len(problems) > 0 {
 		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: problems})
 	}
@@ -256,139 +260,4 @@ func (s *Server) imochaInviteCandidate(c echo.Context) error {
 		TestURL          string `json:"testUrl"`
 		Status           string `json:"status"`
 	}{inv.ID, s.testURL(inv), imochaStatus(inv.Status)})
-}
-
-// imochaTestLinks: GET /v3/tests/{testId}/testlinks.
-func (s *Server) imochaTestLinks(c echo.Context) error {
-	testID, err := pathID(c, "testId")
-	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "Test not found.")
-	}
-	ctx := c.Request().Context()
-	if _, err := s.db.Test(ctx, testID); errors.Is(err, store.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "Test not found.")
-	} else if err != nil {
-		return err
-	}
-	links, err := s.db.Links(ctx, testID)
-	if err != nil {
-		return err
-	}
-	type testLink struct {
-		TestLinkID   int64      `json:"testLinkId"`
-		TestLinkName string     `json:"testLinkName"`
-		TestLinkURL  string     `json:"testLinkUrl"`
-		IsDefault    bool       `json:"isDefault"`
-		IsActive     bool       `json:"isActive"`
-		ExpiresOnUtc *time.Time `json:"expiresOnUtc"`
-	}
-	out := struct {
-		TestID    int64      `json:"testId"`
-		TestLinks []testLink `json:"testLinks"`
-	}{TestID: testID, TestLinks: []testLink{}}
-	for _, l := range links {
-		out.TestLinks = append(out.TestLinks, testLink{l.ID, l.Name, s.linkURL(l), l.IsDefault, !l.Disabled(), l.ExpiresAt})
-	}
-	return c.JSON(http.StatusOK, out)
-}
-
-// imochaCancel: POST /v3/invitations/{id}/cancel, only before the start.
-func (s *Server) imochaCancel(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
-	}
-	inv, err := s.db.CancelInvitation(c.Request().Context(), id, s.apiActor(c))
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
-	case errors.Is(err, store.ErrAlreadyStarted):
-		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{"The invitation cannot be cancelled: the candidate has already started the test."}})
-	case err != nil:
-		return err
-	}
-	return c.JSON(http.StatusOK, struct {
-		TestInvitationID int64  `json:"testInvitationId"`
-		Status           string `json:"status"`
-	}{inv.ID, imochaStatus(inv.Status)})
-}
-
-// imochaReport: GET /v3/reports/{id}.
-func (s *Server) imochaReport(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
-	}
-	inv, err := s.db.Invitation(c.Request().Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
-	} else if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, struct {
-		TestInvitationID int64      `json:"testInvitationId"`
-		TestID           int64      `json:"testId"`
-		TestName         string     `json:"testName"`
-		CandidateName    string     `json:"candidateName"`
-		CandidateEmailID string     `json:"candidateEmailId"`
-		Status           string     `json:"status"`
-		TotalScore       *int       `json:"totalScore"`
-		CandidateScore   *int       `json:"candidateScore"`
-		ScorePercentage  *float64   `json:"scorePercentage"`
-		AttemptedOnUtc   *time.Time `json:"attemptedOnUtc"`
-		CompletedOnUtc   *time.Time `json:"completedOnUtc"`
-		TestURL          string     `json:"testUrl"`
-	}{inv.ID, inv.TestID, inv.TestName, inv.Name, inv.Email, imochaStatus(inv.Status), inv.MaxScore, inv.Score, inv.ScorePercent(),
-		inv.StartedAt, inv.CompletedAt, s.testURL(inv)})
-}
-
-// maxReplay bounds one callback replay request.
-const maxReplay = 100
-
-// imochaReplayCallbacks: POST /v3/callbacks/process {"testinvitationIds":
-// [...]} queues a callback of each invitation's current state again.
-func (s *Server) imochaReplayCallbacks(c echo.Context) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{"The request body is not valid JSON."}})
-	}
-	var ids []int64
-	for k, v := range raw {
-		if strings.EqualFold(k, "testInvitationIds") {
-			if err := json.Unmarshal(v, &ids); err != nil {
-				return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{"'Test Invitation Ids' must be a list of numbers."}})
-			}
-		}
-	}
-	switch {
-	case len(ids) == 0:
-		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{"'Test Invitation Ids' must not be empty."}})
-	case len(ids) > maxReplay:
-		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{fmt.Sprintf("'Test Invitation Ids' must contain at most %d items.", maxReplay)}})
-	}
-	queued, err := s.db.ReplayCallbacks(c.Request().Context(), ids)
-	if err != nil {
-		return err
-	}
-	skipped := []int64{}
-	inQueue := map[int64]bool{}
-	for _, id := range queued {
-		inQueue[id] = true
-	}
-	for _, id := range ids {
-		if !inQueue[id] {
-			skipped = append(skipped, id)
-		}
-	}
-	if queued == nil {
-		queued = []int64{}
-	}
-	return c.JSON(http.StatusOK, struct {
-		Queued  []int64 `json:"queued"`
-		Skipped []int64 `json:"skipped"`
-	}{queued, skipped})
 }

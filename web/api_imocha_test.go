@@ -102,7 +102,7 @@ func TestIMochaInviteSeedExample(t *testing.T) {
 	}
 	// Cancel, then invite again: re-opened as pending with the same id and URL.
 	code, cancelled := f.call(t, http.MethodPost, "/v3/invitations/"+idStr(int64(id))+"/cancel", "", nil)
-	if code != http.StatusOK || cancelled["status"] != "Cancelled" {
+	if code != http.StatusOK || cancelled["status"] != "cancelled" {
 		t.Fatalf("cancel: %d %v", code, cancelled)
 	}
 	code, reopened := f.call(t, http.MethodPost, f.invitePath(f.test.ID, f.campus.ID), `{"email":"amey@example.com","name":"amey"}`, nil)
@@ -263,7 +263,7 @@ func TestIMochaLinksCancelAndReport(t *testing.T) {
 	_, inv := f.call(t, http.MethodPost, f.invitePath(f.test.ID, f.campus.ID), `{"email":"r@example.com","name":"Rae"}`, nil)
 	id := idStr(int64(inv["testInvitationId"].(float64)))
 	code, report := f.call(t, http.MethodGet, "/v3/reports/"+id, "", nil)
-	if code != http.StatusOK || report["status"] != "Pending" || report["candidateEmailId"] != "r@example.com" ||
+	if code != http.StatusOK || report["Status"] != "Pending" || report["candidateEmail"] != "r@example.com" || report["candidateEmailId"] != "r@example.com" ||
 		report["candidateName"] != "Rae" || report["testName"] != "Java" || report["attemptedOnUtc"] != nil || report["testUrl"] != inv["testUrl"] {
 		t.Fatalf("report: %d %v", code, report)
 	}
@@ -277,7 +277,8 @@ func TestIMochaLinksCancelAndReport(t *testing.T) {
 	other, _ := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "S", Email: "s@example.com", Source: store.SourceIMocha})
 	markStarted(t, f.db, other.Invitation.ID)
 	code, out = f.call(t, http.MethodPost, "/v3/invitations/"+idStr(other.Invitation.ID)+"/cancel", "", nil)
-	if code != http.StatusBadRequest || !strings.Contains(errorsOf(out)[0], "already started") {
+	if code != http.StatusBadRequest || out["statusCode"] != float64(400) ||
+		out["message"] != "Testinvitation state in inprogress, complete, and expired can not be cancelled." {
 		t.Fatalf("cancel started: %d %v", code, out)
 	}
 }

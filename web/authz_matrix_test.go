@@ -30,7 +30,7 @@ const (
 func routeSurface(method, path string) (surface, bool) {
 	switch {
 	case path == "/healthz" || path == "/metrics" || path == "/static/:name" || path == "/api/native/openapi.json",
-		strings.HasPrefix(path, "/t/:token"), strings.HasPrefix(path, "/l/:slug"),
+		strings.HasPrefix(path, "/t/:token"), strings.HasPrefix(path, "/l/:slug"), path == "/reports/:file",
 		path == "/setup" || path == "/login" || path == "/logout",
 		path == "/api/v1/generateSignature":
 		return public, true

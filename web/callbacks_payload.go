@@ -14,6 +14,10 @@ import (
 func (s *Server) CallbackPayload(event string, inv store.Invitation, webhookID string, at time.Time) ([]byte, error) {
 	switch inv.Source {
 	case store.SourceIMocha:
+		// iMocha notifies two moments only: "In Progress" and "Complete".
+		if event != store.EventStarted && event != store.EventCompleted {
+			return nil, nil
+		}
 		return json.Marshal(s.imochaCallback(inv))
 	case store.SourceThinkExam:
 		return json.Marshal(s.thinkExamCallback(event, inv))
@@ -35,37 +39,55 @@ type nativeEventData struct {
 	Invitation nativeInvitation `json:"invitation"`
 }
 
-// imochaCallback is iMocha's completion notification.
+// imochaCallback is iMocha's notification, as developer.imocha.io's
+// "Callback notification" page shows it: its fields and formats first
+// (AttemptedOn in the "09-Oct-2020 06:51 PM" form, AttemptedOnUtc without a
+// zone, scores as numbers, no PDF or category while in progress), then
+// Testgate's own, kept from before.
 type imochaCallback struct {
-	TestInvitationID    int64      `json:"TestInvitationId"`
-	TestID              int64      `json:"TestId"`
-	TestName            string     `json:"TestName"`
-	CandidateEmailID    string     `json:"CandidateEmailId"`
-	CandidateName       string     `json:"CandidateName"`
-	Status              string     `json:"Status"`
-	TotalScore          *int       `json:"TotalScore"`
-	CandidateScore      *int       `json:"CandidateScore"`
-	ScorePercentage     *float64   `json:"ScorePercentage"`
-	AttemptedOnUtc      *time.Time `json:"AttemptedOnUtc"`
-	CompletedOnUtc      *time.Time `json:"CompletedOnUtc"`
-	ReportPDFUrl        string     `json:"ReportPDFUrl"`
-	PerformanceCategory string     `json:"PerformanceCategory"`
-	TestURL             string     `json:"TestUrl"`
+	CandidateEmailID    string  `json:"CandidateEmailId"`
+	AttemptedOn         *string `json:"AttemptedOn"`
+	TotalScore          float64 `json:"TotalScore"`
+	CandidateScore      float64 `json:"CandidateScore"`
+	ReportPDFUrl        *string `json:"ReportPDFUrl"`
+	TestInvitationID    int64   `json:"TestInvitationId"`
+	Status              string  `json:"Status"`
+	AttemptedOnUtc      *string `json:"AttemptedOnUtc"`
+	PerformanceCategory *string `json:"PerformanceCategory"`
+
+	TestID          int64    `json:"TestId"`
+	TestName        string   `json:"TestName"`
+	CandidateName   string   `json:"CandidateName"`
+	ScorePercentage *float64 `json:"ScorePercentage"`
+	CompletedOnUtc  *string  `json:"CompletedOnUtc"`
+	TestURL         string   `json:"TestUrl"`
 }
 
 func (s *Server) imochaCallback(inv store.Invitation) imochaCallback {
 	cb := imochaCallback{TestInvitationID: inv.ID, TestID: inv.TestID, TestName: inv.TestName, CandidateEmailID: inv.Email,
-		CandidateName: inv.Name, Status: imochaStatus(inv.Status), TotalScore: inv.MaxScore, CandidateScore: inv.Score,
-		AttemptedOnUtc: inv.StartedAt, CompletedOnUtc: inv.CompletedAt, TestURL: s.testURL(inv),
-		// There is no PDF report; the report API answers for it.
-		ReportPDFUrl: s.cfg.BaseURL + "/v3/reports/" + strconv.FormatInt(inv.ID, 10), ScorePercentage: inv.ScorePercent()}
-	if cb.ScorePercentage != nil {
-		cb.PerformanceCategory = "Fail"
-		if inv.Passed() {
-			cb.PerformanceCategory = "Pass"
-		}
+		CandidateName: inv.Name, Status: imochaStatus(inv.Status), TestURL: s.testURL(inv), ScorePercentage: inv.ScorePercent(),
+		PerformanceCategory: performanceCategory(inv), AttemptedOnUtc: imochaZonelessUTC(inv.StartedAt),
+		CompletedOnUtc: imochaZonelessUTC(inv.CompletedAt)}
+	if inv.StartedAt != nil {
+		on := inv.StartedAt.UTC().Format("02-Jan-2006 03:04 PM")
+		cb.AttemptedOn = &on
+	}
+	if inv.Score != nil && inv.MaxScore != nil {
+		cb.CandidateScore, cb.TotalScore = float64(*inv.Score), float64(*inv.MaxScore)
+	}
+	if inv.Status == store.StatusCompleted {
+		link := s.reportLink(inv.ID)
+		cb.ReportPDFUrl = &link
 	}
 	return cb
+}
+
+func imochaZonelessUTC(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	v := t.UTC().Format(imochaUTC)
+	return &v
 }
 
 // thinkExamCallback is the notification of a ThinkExam assignment, in the

@@ -22,6 +22,7 @@ import (
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"testgate/store"
+	"testgate/views/pdftext"
 )
 
 // receiver is a real HTTP endpoint that records callbacks and answers
@@ -212,21 +213,29 @@ func TestCompletionCallbackIsSignedAndInIMochaShape(t *testing.T) {
 		}
 		var body map[string]any
 		json.Unmarshal(c.Body, &body)
-		if body["Status"] == "Completed" {
+		if body["Status"] == "Complete" {
 			completed = body
 		}
 	}
 	if completed == nil {
 		t.Fatal("no completion callback")
 	}
-	for k, want := range map[string]any{"TestInvitationId": float64(inv.ID), "CandidateEmailId": "ann@example.com", "Status": "Completed",
-		"TotalScore": 1.0, "CandidateScore": 1.0, "ScorePercentage": 100.0, "PerformanceCategory": "Pass", "TestName": "Go"} {
+	// As developer.imocha.io's "Callback notification" shows it.
+	for k, want := range map[string]any{"TestInvitationId": float64(inv.ID), "CandidateEmailId": "ann@example.com", "Status": "Complete",
+		"TotalScore": 1.0, "CandidateScore": 1.0, "ScorePercentage": 100.0, "PerformanceCategory": "Pass", "TestName": "Go",
+		"AttemptedOn": "02-Aug-2027 09:00 AM", "AttemptedOnUtc": "2027-08-02T09:00:00"} {
 		if completed[k] != want {
 			t.Errorf("%s = %v, want %v", k, completed[k], want)
 		}
 	}
-	if completed["AttemptedOnUtc"] == nil || completed["ReportPDFUrl"] == nil {
-		t.Errorf("payload %v", completed)
+	// ReportPDFUrl is a real PDF, fetched without a key.
+	pdfURL, _ := completed["ReportPDFUrl"].(string)
+	req := httptest.NewRequest(http.MethodGet, strings.TrimPrefix(pdfURL, testBaseURL), nil)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" ||
+		!strings.Contains(pdftext.Of(t, rec.Body.Bytes()), "ann@example.com") {
+		t.Errorf("ReportPDFUrl %q: %d %s", pdfURL, rec.Code, rec.Header().Get("Content-Type"))
 	}
 	// The delivery page shows what was sent and what came back.
 	b := signIn(t, f.srv, f.db, store.RoleRecruiter)
@@ -418,26 +427,37 @@ func TestWebhookSecretRotation(t *testing.T) {
 func TestIMochaCallbackReplay(t *testing.T) {
 	f := newIMochaFixture(t)
 	url := "https://ats.example.com/hook"
-	res, _ := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "R", Email: "r@example.com",
+	ctx := context.Background()
+	res, _ := f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "R", Email: "r@example.com",
 		Source: store.SourceIMocha, CallbackURL: &url})
-	f.db.CancelInvitation(context.Background(), res.Invitation.ID, "x")
-	noCallback, _ := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "S", Email: "s@example.com", Source: store.SourceIMocha})
-	body := `{"testinvitationIds": [` + idStr(res.Invitation.ID) + `, ` + idStr(noCallback.Invitation.ID) + `, 999999]}`
+	markStarted(t, f.db, res.Invitation.ID)
+	f.db.CompleteInvitation(ctx, res.Invitation.ID, "submitted")
+	// iMocha announces no cancellation: a cancelled invitation has nothing to send again.
+	cancelled, _ := f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "C", Email: "c@example.com",
+		Source: store.SourceIMocha, CallbackURL: &url})
+	f.db.CancelInvitation(ctx, cancelled.Invitation.ID, "x")
+	noCallback, _ := f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "S", Email: "s@example.com", Source: store.SourceIMocha})
+	body := `{"testinvitationIds": [` + idStr(res.Invitation.ID) + `, ` + idStr(cancelled.Invitation.ID) + `, ` + idStr(noCallback.Invitation.ID) + `, 999999]}`
 	code, out := f.call(t, http.MethodPost, "/v3/callbacks/process", body, nil)
-	if code != http.StatusOK || len(out["queued"].([]any)) != 1 || len(out["skipped"].([]any)) != 2 {
+	result, _ := out["result"].(map[string]any)
+	ids, _ := result["testinvitationIds"].(map[string]any)
+	if code != http.StatusOK || out["errors"] != nil || len(ids["successful"].([]any)) != 1 || len(ids["failed"].([]any)) != 3 {
 		t.Fatalf("replay: %d %v", code, out)
 	}
-	if ds, _ := f.db.Deliveries(context.Background(), store.DeliveryFilter{InvitationID: res.Invitation.ID}); len(ds) != 2 {
-		t.Fatalf("%d deliveries after replay", len(ds))
+	if ds, _ := f.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: res.Invitation.ID}); len(ds) != 3 {
+		t.Fatalf("%d deliveries after replay, want started, completed and the replay", len(ds))
+	}
+	if ds, _ := f.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: cancelled.Invitation.ID}); len(ds) != 0 {
+		t.Fatalf("a cancellation was called back to an iMocha client: %d", len(ds))
 	}
 	many := make([]string, 101)
 	for i := range many {
 		many[i] = "1"
 	}
 	for b, want := range map[string]string{
-		`{}`:                        "'Test Invitation Ids' must not be empty.",
-		`{"testinvitationIds":"x"}`: "'Test Invitation Ids' must be a list of numbers.",
-		`{"testinvitationIds":[` + strings.Join(many, ",") + `]}`: "'Test Invitation Ids' must contain at most 100 items.",
+		`{}`:                        "testinvitationIds must not be empty.",
+		`{"testinvitationIds":"x"}`: "testinvitationIds must be a list of numbers.",
+		`{"testinvitationIds":[` + strings.Join(many, ",") + `]}`: "At a time only 100 records can be processed.",
 		`nope`: "The request body is not valid JSON.",
 	} {
 		code, out := f.call(t, http.MethodPost, "/v3/callbacks/process", b, nil)

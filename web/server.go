@@ -119,9 +119,16 @@ func (s *Server) routes() {
 
 	imocha := e.Group("/v3", s.imochaDialect, s.requireAPIKey, bodyLimit(1<<20, nil), requireText)
 	imocha.POST("/tests/:testId/testlinks/:testLinkId/invite", s.imochaInviteCandidate)
+	imocha.POST("/tests/:testId/invite", s.imochaInviteCandidate)
+	imocha.GET("/tests", s.imochaTests)
+	imocha.GET("/tests/:testId", s.imochaTest)
 	imocha.GET("/tests/:testId/testlinks", s.imochaTestLinks)
+	imocha.GET("/tests/:testId/testlinks/:testLinkId", s.imochaTestLinkByID)
 	imocha.POST("/invitations/:id/cancel", s.imochaCancel)
+	imocha.POST("/invitations/:id/reattempt", s.imochaReattempt)
+	imocha.POST("/candidates/testattempts", s.imochaTestAttempts)
 	imocha.GET("/reports/:id", s.imochaReport)
+	imocha.GET("/reports/:id/pdf", s.imochaReportPDF)
 	imocha.POST("/callbacks/process", s.imochaReplayCallbacks)
 
 	// Candidate pages: the token is the key; no session, no CSRF token (a
@@ -132,6 +139,7 @@ func (s *Server) routes() {
 	candidate.POST("/t/:token/start", s.startAttempt)
 	candidate.POST("/t/:token/access", s.checkAccess)
 	candidate.POST("/t/:token/answers", s.saveAnswers)
+	candidate.GET("/reports/:file", s.reportByLink)
 	candidate.GET("/l/:slug", s.publicLinkForm)
 	candidate.POST("/l/:slug", s.publicRegister)
 
@@ -192,6 +200,7 @@ func (s *Server) routes() {
 	signedIn.GET("/links/:id/invitations.csv", s.exportLink)
 	signedIn.GET("/invitations", s.listInvitations)
 	signedIn.GET("/invitations/:id", s.showInvitation)
+	signedIn.GET("/invitations/:id/report.pdf", s.consoleReport)
 	signedIn.POST("/invitations/:id/cancel", s.cancelInvitation)
 	signedIn.POST("/invitations/:id/extend", s.extendInvitation)
 	signedIn.POST("/invitations/:id/resend", s.resendInvitation)

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+// iMocha's report calls, as developer.imocha.io documents "Retrieve
+// candidate test report" (GET /v3/reports/{testInvitationId}) and
+// "Retrieve candidate test report in PDF".
+
+type imochaSection struct {
+	SectionID        int64    `json:"sectionId"`
+	SectionName      string   `json:"sectionName"`
+	NoOfQue          int      `json:"noOfQue"`
+	SectionScore     *float64 `json:"sectionScore"`
+	CandidateScore   *float64 `json:"candidateScore"`
+	SectionTime      int      `json:"sectionTime"`      // minutes allowed
+	SectionTimeTaken *int     `json:"sectionTimeTaken"` // seconds
+}
+
+type imochaReport struct {
+	TestInvitationID    int64           `json:"testInvitationId"`
+	TestID              string          `json:"testId"`
+	TestName            string          `json:"testName"`
+	CandidateEmail      string          `json:"candidateEmail"`
+	AttemptedOn         *string         `json:"attemptedOn"`
+	Status              string          `json:"Status"`
+	Score               *float64        `json:"score"`
+	ScorePercentage     *float64        `json:"scorePercentage"`
+	CandidatePoints     *float64        `json:"candidatePoints"`
+	TotalTestPoints     *float64        `json:"totalTestPoints"`
+	PDFReportURL        *string         `json:"pdfReportUrl"`
+	PerformanceCategory *string         `json:"PerformanceCategory"`
+	Sections            []imochaSection `json:"sections"`
+
+	// Testgate's own, kept from before.
+	CandidateName    string  `json:"candidateName"`
+	CandidateEmailID string  `json:"candidateEmailId"`
+	AttemptedOnUtc   *string `json:"attemptedOnUtc"`
+	CompletedOnUtc   *string `json:"completedOnUtc"`
+	TestURL          string  `json:"testUrl"`
+}
+
+// imochaReport: GET /v3/reports/{id}.
+func (s *Server) imochaReport(c echo.Context) error {
+	inv, t, err := s.imochaPathInvitation(c)
+	if err != nil {
+		return err
+	}
+	r := imochaReport{TestInvitationID: inv.ID, TestID: strconv.FormatInt(inv.TestID, 10), TestName: inv.TestName,
+		CandidateEmail: inv.Email, AttemptedOn: imochaTimeString(inv.StartedAt), Status: imochaStatus(inv.Status),
+		CandidateName: inv.Name, CandidateEmailID: inv.Email, AttemptedOnUtc: imochaTimeString(inv.StartedAt),
+		CompletedOnUtc: imochaTimeString(inv.CompletedAt), TestURL: s.testURL(inv),
+		PerformanceCategory: performanceCategory(inv)}
+	section := imochaSection{SectionID: t.ID, SectionName: t.Name, NoOfQue: t.QuestionCount, SectionTime: t.DurationMinutes}
+	if inv.Score != nil && inv.MaxScore != nil {
+		score, max := float64(*inv.Score), float64(*inv.MaxScore)
+		r.Score, r.CandidatePoints, r.TotalTestPoints = &score, &score, &max
+		section.CandidateScore, section.SectionScore = &score, &max
+		if p := inv.ScorePercent(); p != nil {
+			rounded := math.Round(*p)
+			r.ScorePercentage = &rounded
+		}
+	}
+	if inv.StartedAt != nil && inv.CompletedAt != nil {
+		taken := int(inv.CompletedAt.Sub(*inv.StartedAt).Seconds())
+		section.SectionTimeTaken = &taken
+	}
+	if inv.Status == store.StatusCompleted {
+		link := s.reportLink(inv.ID)
+		r.PDFReportURL = &link
+	}
+	r.Sections = []imochaSection{section}
+	return c.JSON(http.StatusOK, r)
+}
+
+// imochaReportPDF: GET /v3/reports/{id}/pdf answers the report's PDF link.
+func (s *Server) imochaReportPDF(c echo.Context) error {
+	inv, _, err := s.imochaPathInvitation(c)
+	if err != nil {
+		return err
+	}
+	if inv.Status != store.StatusCompleted {
+		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{"The report is available once the test is complete."}})
+	}
+	return c.JSON(http.StatusOK, struct {
+		TestInvitationID int64  `json:"testInvitationId"`
+		PDFReportURL     string `json:"pdfReportUrl"`
+	}{inv.ID, s.reportLink(inv.ID)})
+}
+
+func (s *Server) imochaPathInvitation(c echo.Context) (store.Invitation, store.Test, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return store.Invitation{}, store.Test{}, echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
+	}
+	ctx := c.Request().Context()
+	inv, err := s.db.Invitation(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return inv, store.Test{}, echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
+	} else if err != nil {
+		return inv, store.Test{}, err
+	}
+	t, err := s.db.Test(ctx, inv.TestID)
+	return inv, t, err
+}
+
+// performanceCategory is iMocha's PerformanceCategory of a scored attempt
+// (Pass or Fail against the test's passing score), or nil before.
+func performanceCategory(inv store.Invitation) *string {
+	if inv.ScorePercent() == nil {
+		return nil
+	}
+	v := "Fail"
+	if inv.Passed() {
+		v = "Pass"
+	}
+	return &v
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+// An attempt's PDF report is reachable two ways: from the console, signed
+// in, and by a report link for integrators (iMocha's ReportPDFUrl, Xobin's
+// report_link) that needs no key: unguessable, because it carries an HMAC
+// of the invitation and an expiry under a key derived from the session
+// key, and expiring after reportLinkTTL.
+
+const reportLinkTTL = 30 * 24 * time.Hour
+
+// reportLinkKey derives the report links' key from the session key, so
+// that a report link can never be mistaken for, or reveal, anything else.
+func (s *Server) reportLinkKey() []byte {
+	m := hmac.New(sha256.New, s.cfg.SessionKey)
+	m.Write([]byte("testgate report links v1"))
+	return m.Sum(nil)
+}
+
+func (s *Server) reportSignature(id, expires int64) string {
+	m := hmac.New(sha256.New, s.reportLinkKey())
+	m.Write([]byte(strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(expires, 10)))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// reportLink is the PDF report URL of an invitation, valid for
+// reportLinkTTL from now.
+func (s *Server) reportLink(id int64) string {
+	expires := s.db.Now().Add(reportLinkTTL).Unix()
+	return s.cfg.BaseURL + "/reports/" + strconv.FormatInt(id, 10) + ".pdf?expires=" + strconv.FormatInt(expires, 10) +
+		"&sig=" + s.reportSignature(id, expires)
+}
+
+// errReportLink is the one answer to a report link that is wrong, forged
+// or expired: which of these it is is not told.
+var errReportLink = echo.NewHTTPError(http.StatusNotFound, "This report link is not valid or has expired.")
+
+// reportByLink: GET /reports/{id}.pdf?expires=&sig=.
+func (s *Server) reportByLink(c echo.Context) error {
+	digits, ok := strings.CutSuffix(c.Param("file"), ".pdf")
+	id, err := strconv.ParseInt(digits, 10, 64)
+	if !ok || err != nil || strconv.FormatInt(id, 10) != digits {
+		return errReportLink
+	}
+	expires, err := strconv.ParseInt(c.QueryParam("expires"), 10, 64)
+	if err != nil || s.db.Now().Unix() >= expires ||
+		!hmac.Equal([]byte(c.QueryParam("sig")), []byte(s.reportSignature(id, expires))) {
+		return errReportLink
+	}
+	return s.servePDFReport(c, id)
+}
+
+// consoleReport: GET /invitations/{id}/report.pdf, signed in.
+func (s *Server) consoleReport(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	return s.servePDFReport(c, id)
+}
+
+func (s *Server) servePDFReport(c echo.Context, id int64) error {
+	ctx := c.Request().Context()
+	inv, err := s.db.Invitation(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return errReportLink
+	} else if err != nil {
+		return err
+	}
+	r := views.AttemptReport{Invitation: inv, GeneratedAt: s.db.Now()}
+	if r.Questions, err = s.db.Questions(ctx, inv.TestID); err != nil {
+		return err
+	}
+	if r.Answers, err = s.db.Answers(ctx, inv.ID); err != nil {
+		return err
+	}
+	pdf, err := views.ReportPDF(r)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, `inline; filename="report-`+strconv.FormatInt(id, 10)+`.pdf"`)
+	h.Set(echo.HeaderCacheControl, "private, no-store")
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
