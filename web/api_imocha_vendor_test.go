@@ -112,7 +112,7 @@ func TestIMochaReattemptPollAndReport(t *testing.T) {
 		t.Fatalf("sections %v", report["sections"])
 	}
 	pdfURL, _ := report["pdfReportUrl"].(string)
-	if text := f.fetchPDF(t, pdfURL); !strings.Contains(text, "rae@example.com") || !strings.Contains(text, "Completed") {
+	if text := fetchReportPDF(t, f.srv, pdfURL); !strings.Contains(text, "rae@example.com") || !strings.Contains(text, "Completed") {
 		t.Fatalf("PDF text %q", text)
 	}
 	if code, pdf := f.call(t, http.MethodGet, "/v3/reports/"+idStr(first)+"/pdf", "", nil); code != http.StatusOK || pdf["pdfReportUrl"] == nil {
@@ -164,18 +164,6 @@ func TestIMochaReattemptPollAndReport(t *testing.T) {
 	}
 }
 
-// fetchPDF fetches a report link without credentials and returns its text.
-func (f imochaFixture) fetchPDF(t *testing.T, link string) string {
-	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, strings.TrimPrefix(link, testBaseURL), nil)
-	rec := httptest.NewRecorder()
-	f.srv.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" {
-		t.Fatalf("GET %s: %d %s", link, rec.Code, rec.Body)
-	}
-	return pdftext.Of(t, rec.Body.Bytes())
-}
-
 func TestIMochaCancelTwice(t *testing.T) {
 	f := newIMochaFixture(t)
 	_, out := f.call(t, http.MethodPost, f.invitePath(f.test.ID, f.campus.ID), `{"email":"cy@example.com","name":"Cy"}`, nil)
@@ -198,7 +186,7 @@ func TestReportLinksAreSignedAndExpire(t *testing.T) {
 	completeAttempt(t, f.db, res.Invitation.ID)
 	other, _ := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "Wu", Email: "wu@example.com", Source: store.SourceIMocha})
 	link := f.srv.reportLink(res.Invitation.ID)
-	if text := f.fetchPDF(t, link); !strings.Contains(text, "vi@example.com") {
+	if text := fetchReportPDF(t, f.srv, link); !strings.Contains(text, "vi@example.com") {
 		t.Fatalf("PDF %q", text)
 	}
 	u, _ := url.Parse(strings.TrimPrefix(link, testBaseURL))

@@ -104,23 +104,81 @@ func xobinID(f map[string]json.RawMessage, name string) (int64, error) {
 	return id, nil
 }
 
-// xobinStatus is how Xobin words an invitation's state.
+// xobinStatus is how Xobin words an invitation's state (invite_status:
+// Pending, Started, Completed on its report page; Expired and Revoked for
+// the states its pages name in words).
 func xobinStatus(s store.InvitationStatus) string {
 	switch s {
 	case store.StatusInvited, store.StatusOpened:
-		return "invited"
+		return "Pending"
 	case store.StatusStarted:
-		return "started"
+		return "Started"
 	case store.StatusCompleted:
-		return "completed"
+		return "Completed"
 	case store.StatusExpired:
-		return "expired"
+		return "Expired"
 	default:
-		return "revoked"
+		return "Revoked"
 	}
 }
 
-// xobinInvite is the shared core of both invite endpoints.
+// xobinTarget is what every invite request names besides its candidates:
+// the test, whether to email (sendlink) and the link's expiry.
+type xobinTarget struct {
+	test    store.Test
+	send    bool
+	expires *time.Time
+}
+
+// xobinInviteTarget reads the test and options of an invite request.
+func (s *Server) xobinInviteTarget(c echo.Context, f map[string]json.RawMessage, idField string, kind store.TestKind, formatFields ...string) (xobinTarget, error) {
+	testID, err := xobinID(f, idField)
+	if err != nil {
+		return xobinTarget{}, err
+	}
+	format := "getlink"
+	for _, field := range formatFields {
+		if v, err := xobinString(f, field, false); err != nil {
+			return xobinTarget{}, err
+		} else if v != "" {
+			format = strings.ToLower(v)
+		}
+	}
+	if format != "getlink" && format != "sendlink" {
+		return xobinTarget{}, xobinFail(http.StatusBadRequest, "%s must be getlink or sendlink.", formatFields[0])
+	}
+	var target xobinTarget
+	if raw, err := xobinString(f, "expiry_date", false); err != nil {
+		return xobinTarget{}, err
+	} else if raw != "" {
+		t, err := time.ParseInLocation("2006-01-02 15:04", raw, time.UTC)
+		if err != nil {
+			return xobinTarget{}, xobinFail(http.StatusBadRequest, "expiry_date must be YYYY-MM-DD HH:MM (UTC), e.g. 2024-12-31 18:30.")
+		}
+		if !t.After(s.db.Now()) {
+			return xobinTarget{}, xobinFail(http.StatusBadRequest, "expiry_date must be in the future.")
+		}
+		target.expires = &t
+	}
+	t, err := s.db.Test(c.Request().Context(), testID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Kind != kind) {
+		return xobinTarget{}, xobinFail(http.StatusNotFound, "No %s with this %s.", strings.ReplaceAll(strings.TrimSuffix(idField, "_id"), "_", " "), idField)
+	}
+	if err != nil {
+		return xobinTarget{}, err
+	}
+	target.test, target.send = t, format == "sendlink"
+	return target, nil
+}
+
+// invitation is the request to invite one candidate to the target.
+func (t xobinTarget) invitation(name, email, actor string) store.NewInvitation {
+	send := t.send
+	return store.NewInvitation{TestID: t.test.ID, Name: name, Email: email, SendEmail: &send, ExpiresAt: t.expires,
+		Source: store.SourceXobin, Actor: actor}
+}
+
+// xobinInvite is the shared core of both single invite endpoints.
 func (s *Server) xobinInvite(c echo.Context, idField string, kind store.TestKind, formatFields ...string) (store.Invitation, error) {
 	f, err := xobinFields(c)
 	if err != nil {
@@ -137,44 +195,11 @@ func (s *Server) xobinInvite(c echo.Context, idField string, kind store.TestKind
 	if !store.ValidEmail(email) {
 		return store.Invitation{}, xobinFail(http.StatusBadRequest, "candidate_email is not a valid email address.")
 	}
-	testID, err := xobinID(f, idField)
+	target, err := s.xobinInviteTarget(c, f, idField, kind, formatFields...)
 	if err != nil {
 		return store.Invitation{}, err
 	}
-	format := "getlink"
-	for _, field := range formatFields {
-		if v, err := xobinString(f, field, false); err != nil {
-			return store.Invitation{}, err
-		} else if v != "" {
-			format = strings.ToLower(v)
-		}
-	}
-	if format != "getlink" && format != "sendlink" {
-		return store.Invitation{}, xobinFail(http.StatusBadRequest, "%s must be getlink or sendlink.", formatFields[0])
-	}
-	var expires *time.Time
-	if raw, err := xobinString(f, "expiry_date", false); err != nil {
-		return store.Invitation{}, err
-	} else if raw != "" {
-		t, err := time.ParseInLocation("2006-01-02 15:04", raw, time.UTC)
-		if err != nil {
-			return store.Invitation{}, xobinFail(http.StatusBadRequest, "expiry_date must be YYYY-MM-DD HH:MM (UTC), e.g. 2024-12-31 18:30.")
-		}
-		if !t.After(s.db.Now()) {
-			return store.Invitation{}, xobinFail(http.StatusBadRequest, "expiry_date must be in the future.")
-		}
-		expires = &t
-	}
-	t, err := s.db.Test(c.Request().Context(), testID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Kind != kind) {
-		return store.Invitation{}, xobinFail(http.StatusNotFound, "No %s with this %s.", strings.ReplaceAll(strings.TrimSuffix(idField, "_id"), "_", " "), idField)
-	}
-	if err != nil {
-		return store.Invitation{}, err
-	}
-	send := format == "sendlink"
-	res, err := s.db.Invite(c.Request().Context(), store.NewInvitation{TestID: t.ID, Name: name, Email: email, SendEmail: &send,
-		ExpiresAt: expires, Source: store.SourceXobin, Actor: s.apiActor(c)})
+	res, err := s.db.Invite(c.Request().Context(), target.invitation(name, email, s.apiActor(c)))
 	switch {
 	case errors.Is(err, store.ErrClosed):
 		return store.Invitation{}, xobinFail(http.StatusConflict, "%s", err.Error())
@@ -190,15 +215,24 @@ func (s *Server) xobinAssessmentInvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, struct {
-		Email        string `json:"email"`
-		ReportID     int64  `json:"report_id"`
-		CandidateID  int64  `json:"candidate_id"`
-		AssessmentID int64  `json:"assessment_id"`
-		InviteLink   string `json:"invite_link"`
-		Name         string `json:"name"`
-		Status       string `json:"status"`
-	}{inv.Email, inv.ID, inv.ID, inv.TestID, s.testURL(inv), inv.Name, xobinStatus(inv.Status)})
+	return c.JSON(http.StatusOK, s.toXobinInvite(inv))
+}
+
+// xobinInviteAnswer is one invited candidate, as both assessment invite
+// pages answer it.
+type xobinInviteAnswer struct {
+	Email        string `json:"email"`
+	ReportID     int64  `json:"report_id,omitempty"`
+	CandidateID  int64  `json:"candidate_id,omitempty"`
+	AssessmentID int64  `json:"assessment_id"`
+	InviteLink   string `json:"invite_link,omitempty"`
+	Name         string `json:"name"`
+	Status       string `json:"status"`
+	Error        string `json:"error,omitempty"` // bulk: why this candidate was not invited
+}
+
+func (s *Server) toXobinInvite(inv store.Invitation) xobinInviteAnswer {
+	return xobinInviteAnswer{inv.Email, inv.ID, inv.ID, inv.TestID, s.testURL(inv), inv.Name, xobinStatus(inv.Status), ""}
 }
 
 // xobinInterviewInvite: POST /automated-interviews/invite (seed 003), with
@@ -219,75 +253,3 @@ func (s *Server) xobinInterviewInvite(c echo.Context) error {
 	}{inv.Name, inv.Email, inv.TestName, inv.ID, inv.TestID, s.testURL(inv), xobinStatus(inv.Status)})
 }
 
-// xobinReport: GET /assessments/report/{report_id}.
-func (s *Server) xobinReport(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("report_id"), 10, 64)
-	if err != nil || id <= 0 {
-		return xobinFail(http.StatusNotFound, "No report with this report_id.")
-	}
-	inv, err := s.db.Invitation(c.Request().Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return xobinFail(http.StatusNotFound, "No report with this report_id.")
-	}
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, struct {
-		ReportID       int64      `json:"report_id"`
-		AssessmentID   int64      `json:"assessment_id"`
-		AssessmentName string     `json:"assessment_name"`
-		Name           string     `json:"name"`
-		Email          string     `json:"email"`
-		Status         string     `json:"status"`
-		Score          *int       `json:"score"`
-		MaxScore       *int       `json:"max_score"`
-		Percentage     *float64   `json:"percentage"`
-		StartedAt      *time.Time `json:"started_at"`
-		CompletedAt    *time.Time `json:"completed_at"`
-		InviteLink     string     `json:"invite_link"`
-	}{inv.ID, inv.TestID, inv.TestName, inv.Name, inv.Email, xobinStatus(inv.Status), inv.Score, inv.MaxScore,
-		inv.ScorePercent(), inv.StartedAt, inv.CompletedAt, s.testURL(inv)})
-}
-
-// xobinRevoke: POST /assessments/invite/revoke {report_id, notify_candidate}.
-func (s *Server) xobinRevoke(c echo.Context) error {
-	f, err := xobinFields(c)
-	if err != nil {
-		return err
-	}
-	id, err := xobinID(f, "report_id")
-	if err != nil {
-		return err
-	}
-	notify := false
-	if raw, ok := f["notify_candidate"]; ok && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &notify); err != nil {
-			return xobinFail(http.StatusBadRequest, "notify_candidate must be true or false.")
-		}
-	}
-	ctx := c.Request().Context()
-	inv, err := s.db.Invitation(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return xobinFail(http.StatusNotFound, "No report with this report_id.")
-	}
-	if err != nil {
-		return err
-	}
-	status := "REVOKED"
-	switch {
-	case inv.Status == store.StatusCancelled:
-		status = "ALREADY_REVOKED"
-	case !inv.Status.NotStarted():
-		status = "NOT_ALLOWED"
-	default:
-		if _, err := s.db.RevokeInvitation(ctx, id, notify, s.apiActor(c)); errors.Is(err, store.ErrAlreadyStarted) {
-			status = "NOT_ALLOWED"
-		} else if err != nil {
-			return err
-		}
-	}
-	return c.JSON(http.StatusOK, struct {
-		ReportID int64  `json:"report_id"`
-		Status   string `json:"status"`
-	}{id, status})
-}

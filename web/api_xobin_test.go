@@ -54,7 +54,7 @@ func TestXobinAssessmentInvite(t *testing.T) {
 	body := fmt.Sprintf(`{"candidate_name":"Ravi","candidate_email":"ravi@example.com","assessment_id":%d,"invite_format":"sendlink","expiry_date":"2099-12-31 18:30"}`, f.assessment.ID)
 	code, out := f.call(t, http.MethodPost, "/assessments/invite", body, nil)
 	if code != http.StatusOK || out["email"] != "ravi@example.com" || out["name"] != "Ravi" || out["assessment_id"] != float64(f.assessment.ID) ||
-		out["status"] != "invited" || !strings.HasPrefix(out["invite_link"].(string), testBaseURL+"/t/") || out["report_id"] == nil || out["candidate_id"] == nil || len(out) != 7 {
+		out["status"] != "Pending" || !strings.HasPrefix(out["invite_link"].(string), testBaseURL+"/t/") || out["report_id"] == nil || out["candidate_id"] == nil || len(out) != 7 {
 		t.Fatalf("invite: %d %v", code, out)
 	}
 	inv, _ := f.db.Invitation(ctx, int64(out["report_id"].(float64)))
@@ -111,7 +111,7 @@ func TestXobinInterviewInvite(t *testing.T) {
 		body := fmt.Sprintf(`{"candidate_name":"Lee","candidate_email":"lee-%s@example.com","interview_id":%d,"%s":"sendlink"}`, field, f.interview.ID, field)
 		code, out := f.call(t, http.MethodPost, "/automated-interviews/invite", body, nil)
 		if code != http.StatusOK || out["interview_name"] != "Screening call" || out["interview_id"] != float64(f.interview.ID) ||
-			out["interview_reponse_id"] == nil || out["status"] != "invited" || len(out) != 7 {
+			out["interview_reponse_id"] == nil || out["status"] != "Pending" || len(out) != 7 {
 			t.Fatalf("%s: %d %v", field, code, out)
 		}
 		msgs, _ := f.db.Outbox(context.Background(), store.OutboxFilter{InvitationID: int64(out["interview_reponse_id"].(float64))})
@@ -131,14 +131,16 @@ func TestXobinReportAndRevoke(t *testing.T) {
 	_, out := f.call(t, http.MethodPost, "/assessments/invite", fmt.Sprintf(`{"candidate_name":"Ann","candidate_email":"ann@example.com","assessment_id":%d,"invite_format":"sendlink"}`, f.assessment.ID), nil)
 	rid := fmt.Sprint(int64(out["report_id"].(float64)))
 	code, report := f.call(t, http.MethodGet, "/assessments/report/"+rid, "", nil)
-	if code != http.StatusOK || report["status"] != "invited" || report["assessment_name"] != "Java" || report["score"] != nil {
+	// Before completion, the page's short form.
+	if code != http.StatusOK || report["invite_status"] != "Pending" || report["email"] != "ann@example.com" ||
+		report["report_id"] != out["report_id"] || report["candidate_id"] == nil || len(report) != 6 {
 		t.Fatalf("report: %d %v", code, report)
 	}
 	if code, _ := f.call(t, http.MethodGet, "/assessments/report/424242", "", nil); code != http.StatusNotFound {
 		t.Fatalf("unknown report: %d", code)
 	}
 	code, rev := f.call(t, http.MethodPost, "/assessments/invite/revoke", `{"report_id":`+rid+`,"notify_candidate":true}`, nil)
-	if code != http.StatusOK || rev["status"] != "REVOKED" {
+	if code != http.StatusOK || rev["status"] != "REVOKED" || rev["message"] != "Invite Revoked successfully." {
 		t.Fatalf("revoke: %d %v", code, rev)
 	}
 	msgs, _ := f.db.Outbox(ctx, store.OutboxFilter{InvitationID: int64(out["report_id"].(float64))})
@@ -149,7 +151,7 @@ func TestXobinReportAndRevoke(t *testing.T) {
 	if kinds[store.EmailInvitation] != store.OutboxCancelled || kinds[store.EmailRevocation] != store.OutboxQueued {
 		t.Fatalf("emails after revoke with notify: %v", kinds)
 	}
-	if _, rev := f.call(t, http.MethodPost, "/assessments/invite/revoke", `{"report_id":"`+rid+`"}`, nil); rev["status"] != "ALREADY_REVOKED" {
+	if _, rev := f.call(t, http.MethodPost, "/assessments/invite/revoke", `{"report_id":"`+rid+`"}`, nil); rev["status"] != "ALREADY_REVOKED" || rev["message"] != "Invite already revoked" {
 		t.Fatalf("twice: %v", rev)
 	}
 	_, started := f.call(t, http.MethodPost, "/assessments/invite", fmt.Sprintf(`{"candidate_name":"Bo","candidate_email":"bo@example.com","assessment_id":%d}`, f.assessment.ID), nil)

@@ -36,7 +36,8 @@ func routeSurface(method, path string) (surface, bool) {
 		return public, true
 	case strings.HasPrefix(path, "/api/native/"), strings.HasPrefix(path, "/v3/"), strings.HasPrefix(path, "/api/integration/rest/v1/"):
 		return apiKeyed, true
-	case strings.HasPrefix(path, "/assessments/"), strings.HasPrefix(path, "/automated-interviews/"):
+	case strings.HasPrefix(path, "/assessments/"), strings.HasPrefix(path, "/assessment/"), strings.HasPrefix(path, "/automated-interviews/"),
+		strings.HasPrefix(path, "/api/v2/"):
 		return xobinKeyed, true
 	case strings.HasPrefix(path, "/api/v1/"):
 		return thinkExam, true

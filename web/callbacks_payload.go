@@ -19,6 +19,16 @@ func (s *Server) CallbackPayload(event string, inv store.Invitation, webhookID s
 			return nil, nil
 		}
 		return json.Marshal(s.imochaCallback(inv))
+	case store.SourceXobin:
+		// Xobin's workflows: "Assessment Start" and "Assessment Submission".
+		switch event {
+		case store.EventStarted:
+			return json.Marshal(xobinStartCallback{ID: inv.ID, AssessmentID: inv.TestID, StartedAt: inv.StartedAt.UnixMilli(),
+				Name: inv.Name, Email: inv.Email})
+		case store.EventCompleted:
+			return json.Marshal(s.xobinReportBody(inv))
+		}
+		return nil, nil
 	case store.SourceThinkExam:
 		return json.Marshal(s.thinkExamCallback(event, inv))
 	case store.SourceTestinvite:
@@ -37,6 +47,16 @@ type nativeEvent struct {
 
 type nativeEventData struct {
 	Invitation nativeInvitation `json:"invitation"`
+}
+
+// xobinStartCallback is Xobin's "Assessment Start" workflow body, as its
+// webhook page samples it; the submission body is the report.
+type xobinStartCallback struct {
+	ID           int64  `json:"id"`
+	AssessmentID int64  `json:"assessment_id"`
+	StartedAt    int64  `json:"started_at"` // Unix milliseconds
+	Name         string `json:"name"`
+	Email        string `json:"email"`
 }
 
 // imochaCallback is iMocha's notification, as developer.imocha.io's

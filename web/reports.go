@@ -41,9 +41,16 @@ func (s *Server) reportSignature(id, expires int64) string {
 // reportLink is the PDF report URL of an invitation, valid for
 // reportLinkTTL from now.
 func (s *Server) reportLink(id int64) string {
-	expires := s.db.Now().Add(reportLinkTTL).Unix()
-	return s.cfg.BaseURL + "/reports/" + strconv.FormatInt(id, 10) + ".pdf?expires=" + strconv.FormatInt(expires, 10) +
-		"&sig=" + s.reportSignature(id, expires)
+	link, _ := s.reportLinkFor(id, reportLinkTTL)
+	return link
+}
+
+// reportLinkFor is a report URL valid for ttl, and when it expires.
+func (s *Server) reportLinkFor(id int64, ttl time.Duration) (string, time.Time) {
+	expires := s.db.Now().Add(ttl).Truncate(time.Second)
+	unix := expires.Unix()
+	return s.cfg.BaseURL + "/reports/" + strconv.FormatInt(id, 10) + ".pdf?expires=" + strconv.FormatInt(unix, 10) +
+		"&sig=" + s.reportSignature(id, unix), expires
 }
 
 // errReportLink is the one answer to a report link that is wrong, forged

@@ -149,11 +149,16 @@ func (s *Server) routes() {
 	testinvite.GET("/tasks/:taskId/candidates/:candidateId", s.testinviteGet)
 	testinvite.DELETE("/tasks/:taskId/candidates/:candidateId", s.testinviteDelete)
 
-	xobin := e.Group("", s.xobinDialect, s.requireXobinKey, bodyLimit(1<<20, nil), requireText)
-	xobin.POST("/assessments/invite", s.xobinAssessmentInvite)
-	xobin.POST("/automated-interviews/invite", s.xobinInterviewInvite)
-	xobin.GET("/assessments/report/:report_id", s.xobinReport)
-	xobin.POST("/assessments/invite/revoke", s.xobinRevoke)
+	// Xobin's pages give its routes bare and under the /api/v2 base path.
+	for _, base := range []string{"", "/api/v2"} {
+		xobin := e.Group(base, s.xobinDialect, s.requireXobinKey, bodyLimit(1<<20, nil), requireText)
+		xobin.POST("/assessments/invite", s.xobinAssessmentInvite)
+		xobin.POST("/assessment/invite", s.xobinBulkInvite)
+		xobin.POST("/automated-interviews/invite", s.xobinInterviewInvite)
+		xobin.GET("/assessments/report/:report_id", s.xobinReport)
+		xobin.POST("/assessments/reports/:report_id/:option", s.xobinShareReport)
+		xobin.POST("/assessments/invite/revoke", s.xobinRevoke)
+	}
 
 	// ThinkExam: 10,000 addresses fit in a few hundred kilobytes.
 	thinkexam := e.Group("/api/v1", s.thinkExamDialect, bodyLimit(2<<20, nil), requireText)
