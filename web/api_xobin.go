@@ -252,4 +252,3 @@ func (s *Server) xobinInterviewInvite(c echo.Context) error {
 		Status             string `json:"status"`
 	}{inv.Name, inv.Email, inv.TestName, inv.ID, inv.TestID, s.testURL(inv), xobinStatus(inv.Status)})
 }
-
