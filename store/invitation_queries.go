@@ -116,6 +116,10 @@ type InvitationFilter struct {
 	Email      string
 	ExternalID string
 	Group      string
+	Name       string // the name exactly as stored
+	Token      string
+	// NotCancelled leaves out cancelled invitations (deleted candidates).
+	NotCancelled bool
 	Sort       string // one of InvitationSorts; default newest first
 	Desc       bool
 	Page       int // 1-based
@@ -173,6 +177,15 @@ func (f InvitationFilter) from(plan searchPlan) (from, where string, args []any)
 	}
 	if f.Group != "" {
 		conds, args = append(conds, "i.group_name = ?"), append(args, f.Group)
+	}
+	if f.Name != "" {
+		conds, args = append(conds, "i.name = ?"), append(args, f.Name)
+	}
+	if f.Token != "" {
+		conds, args = append(conds, "i.token = ?"), append(args, f.Token)
+	}
+	if f.NotCancelled {
+		conds = append(conds, "i.status <> 'cancelled'")
 	}
 	if len(conds) == 0 {
 		return from, "", nil

@@ -302,24 +302,36 @@ func (s *Server) testinviteCreate(c echo.Context) error {
 	return c.JSON(status, s.testinviteBasic(res.Invitation))
 }
 
-// testinviteBasicCandidate is the "basic" candidate object.
+// testinviteBasicCandidate is the "basic" candidate object of Testinvite's
+// REST guide ("Endpoint: Listing Candidates").
 type testinviteBasicCandidate struct {
-	CandidateID    string `json:"candidateId"`
-	Kind           string `json:"kind"`
-	TaskID         string `json:"taskId"`
-	LoggedIn       bool   `json:"loggedIn"`
-	Fullname       string `json:"fullname,omitempty"`
-	Email          string `json:"email,omitempty"`
-	InvitationCode string `json:"invitationCode"`
+	CandidateID     string  `json:"candidateId"`
+	Kind            string  `json:"kind"`
+	TaskID          string  `json:"taskId"`
+	LoggedIn        bool    `json:"loggedIn"`
+	Fullname        string  `json:"fullname,omitempty"`
+	Email           string  `json:"email,omitempty"`
+	InvitationCode  string  `json:"invitationCode"`
+	DirectAccessURL *string `json:"directAccessUrl"` // null for kind "user"
 }
 
+// testinviteDetailedCandidate is the "detailed" object: the guide's
+// fields, then Testgate's own (kept from before).
 type testinviteDetailedCandidate struct {
 	testinviteBasicCandidate
+	OrganizationID string          `json:"organizationId"`
+	Source         string          `json:"source"` // "self-registration" or "pre-registration"
+	Active         bool            `json:"active"`
+	ActiveAfter    *int64          `json:"activeAfter"`  // Unix seconds
+	ActiveBefore   *int64          `json:"activeBefore"` // Unix seconds
+	Group          string          `json:"group"`
+	Tags           json.RawMessage `json:"tags"`
+	Labels         []string        `json:"labels"`
+	Rating         *int            `json:"rating"`
+	Stage          *string         `json:"stage"`
+
 	Status       string          `json:"status"`
 	TestURL      string          `json:"testUrl"`
-	Group        string          `json:"group,omitempty"`
-	Labels       []string        `json:"labels"`
-	Tags         json.RawMessage `json:"tags"`
 	ExternalID   string          `json:"externalId,omitempty"`
 	ExternalData json.RawMessage `json:"externalData"`
 	Lang         string          `json:"lang,omitempty"`
@@ -345,18 +357,42 @@ func (s *Server) testinviteBasic(inv store.Invitation) testinviteBasicCandidate 
 	if !inv.Placeholder {
 		b.Fullname, b.Email = inv.Name, inv.Email
 	}
+	if kind != "user" {
+		url := s.testURL(inv)
+		b.DirectAccessURL = &url
+	}
 	return b
 }
 
+// testinviteOrganization is the organisation id of this installation: it
+// has one.
+const testinviteOrganization = "1"
+
 func (s *Server) testinviteDetailed(inv store.Invitation) testinviteDetailedCandidate {
-	d := testinviteDetailedCandidate{testinviteBasicCandidate: s.testinviteBasic(inv), Status: string(inv.Status), TestURL: s.testURL(inv),
+	d := testinviteDetailedCandidate{testinviteBasicCandidate: s.testinviteBasic(inv), OrganizationID: testinviteOrganization,
+		Source: "pre-registration", Active: inv.Status.Live(), ActiveAfter: unixSeconds(inv.ValidFrom), ActiveBefore: unixSeconds(inv.ValidUntil),
+		Status: string(inv.Status), TestURL: s.testURL(inv),
 		Group: inv.Group, Labels: inv.Labels, Tags: inv.Tags, ExternalID: inv.ExternalID, ExternalData: inv.ExternalData, Lang: inv.Lang,
 		Score: inv.Score, MaxScore: inv.MaxScore, CreatedAt: inv.CreatedAt, StartedAt: inv.StartedAt, CompletedAt: inv.CompletedAt}
+	if inv.Source == store.SourcePublic {
+		d.Source = "self-registration"
+	}
+	if d.Labels == nil {
+		d.Labels = []string{}
+	}
 	if inv.TrackingUniqID != "" {
 		scope, _, _ := strings.Cut(inv.TrackingKey, ":")
 		d.Tracking = &tiTracking{UniqID: inv.TrackingUniqID, Scope: scope}
 	}
 	return d
+}
+
+func unixSeconds(t *time.Time) *int64 {
+	if t == nil {
+		return nil
+	}
+	v := t.Unix()
+	return &v
 }
 
 func (s *Server) testinviteView(mode string, inv store.Invitation) any {
@@ -384,13 +420,17 @@ func (s *Server) testinviteCandidateOf(c echo.Context, t store.Test) (store.Invi
 		return store.Invitation{}, tiFail(http.StatusNotFound, "No candidate with this id in this task.")
 	}
 	inv, err := s.db.Invitation(c.Request().Context(), id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && inv.TestID != t.ID) {
+	// A deleted candidate is a cancelled invitation: gone for Testinvite.
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (inv.TestID != t.ID || inv.Status == store.StatusCancelled)) {
 		return inv, tiFail(http.StatusNotFound, "No candidate with this id in this task.")
 	}
 	return inv, err
 }
 
-// testinviteList: GET .../candidates?mode=&limit=&page=&email=&externalId=&group=
+// testinviteList: GET .../candidates?mode=&limit=&page=&fullname=&email=&code=
+// (and Testgate's externalId and group), as the guide's "Endpoint: Listing
+// Candidates": exact matches, 10 a page by default, with a pagination
+// object whose next and previous are the URLs of those pages.
 func (s *Server) testinviteList(c echo.Context) error {
 	t, err := s.testinviteTask(c)
 	if err != nil {
@@ -401,7 +441,7 @@ func (s *Server) testinviteList(c echo.Context) error {
 		return err
 	}
 	fe := store.FieldErrors{}
-	limit, page := 20, 1
+	limit, page := 10, 1
 	if v := c.QueryParam("limit"); v != "" {
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > store.MaxPageSize {
 			fe["limit"] = fmt.Sprintf("must be between 1 and %d", store.MaxPageSize)
@@ -419,16 +459,39 @@ func (s *Server) testinviteList(c echo.Context) error {
 	if len(fe) > 0 {
 		return fe
 	}
-	invs, total, err := s.db.Invitations(c.Request().Context(), store.InvitationFilter{TestID: t.ID, Email: c.QueryParam("email"),
-		ExternalID: c.QueryParam("externalId"), Group: c.QueryParam("group"), Page: page, PageSize: limit, Sort: "created"})
+	q := c.QueryParams()
+	invs, total, err := s.db.Invitations(c.Request().Context(), store.InvitationFilter{TestID: t.ID, NotCancelled: true,
+		Name: q.Get("fullname"), Email: q.Get("email"), Token: q.Get("code"), ExternalID: q.Get("externalId"), Group: q.Get("group"),
+		Page: page, PageSize: limit, Sort: "created"})
 	if err != nil {
 		return err
 	}
-	items := []any{}
+	candidates := []any{}
 	for _, inv := range invs {
-		items = append(items, s.testinviteView(mode, inv))
+		candidates = append(candidates, s.testinviteView(mode, inv))
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": total, "page": page, "limit": limit})
+	pages := (total + limit - 1) / limit
+	pageURL := func(n int) *string {
+		if n < 1 || n > pages {
+			return nil
+		}
+		q.Set("page", strconv.Itoa(n))
+		q.Set("limit", strconv.Itoa(limit))
+		u := s.cfg.BaseURL + c.Request().URL.Path + "?" + q.Encode()
+		return &u
+	}
+	type pagination struct {
+		TotalItems  int     `json:"totalItems"`
+		TotalPages  int     `json:"totalPages"`
+		CurrentPage int     `json:"currentPage"`
+		Limit       int     `json:"limit"`
+		Next        *string `json:"next"`
+		Previous    *string `json:"previous"`
+	}
+	return c.JSON(http.StatusOK, struct {
+		Candidates []any      `json:"candidates"`
+		Pagination pagination `json:"pagination"`
+	}{candidates, pagination{total, pages, page, limit, pageURL(page + 1), pageURL(page - 1)}})
 }
 
 // testinviteGet: GET .../candidates/{candidateId}?mode=
@@ -467,7 +530,8 @@ func (s *Server) testinviteDelete(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.NoContent(http.StatusNoContent)
+	// "Upon a successful request, a payload with an empty object will be returned."
+	return c.JSON(http.StatusOK, struct{}{})
 }
 
 // testinviteCallback is Testinvite's notification: the event, the params

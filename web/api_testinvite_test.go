@@ -61,7 +61,8 @@ func TestTestinviteTemporaryCandidate(t *testing.T) {
 		"callback":{"url":"https://ats.example.com/ti","params":{"job":"sales"},"resource":"detailed"}}`
 	code, out := f.call(t, http.MethodPost, f.base, body)
 	if code != http.StatusCreated || out["kind"] != "temp" || out["taskId"] != idStr(f.task.ID) || out["loggedIn"] != false ||
-		out["fullname"] != "Eda Kaya" || out["email"] != "eda@example.com" || out["invitationCode"] == "" || len(out) != 7 {
+		out["fullname"] != "Eda Kaya" || out["email"] != "eda@example.com" || out["invitationCode"] == "" ||
+		out["directAccessUrl"] != testBaseURL+"/t/"+out["invitationCode"].(string) || len(out) != 8 {
 		t.Fatalf("create: %d %v", code, out)
 	}
 	inv, _, _ := f.db.InvitationAndTestByToken(ctx, out["invitationCode"].(string))
@@ -150,15 +151,39 @@ func TestTestinviteListFetchDelete(t *testing.T) {
 		_, out := f.call(t, http.MethodPost, f.base, `{"kind":"temporary-candidate","fullname":"N","email":"`+e+`","group":"g1","externalId":"x-`+e[:1]+`"}`)
 		ids = append(ids, out["candidateId"].(string))
 	}
+	// The guide's {candidates, pagination}, with next and previous pages.
 	code, out := f.call(t, http.MethodGet, f.base+"?limit=2&page=2", "")
-	if code != http.StatusOK || out["total"] != 3.0 || len(out["items"].([]any)) != 1 {
+	p, _ := out["pagination"].(map[string]any)
+	if code != http.StatusOK || len(out["candidates"].([]any)) != 1 || p["totalItems"] != 3.0 || p["totalPages"] != 2.0 ||
+		p["currentPage"] != 2.0 || p["limit"] != 2.0 || p["next"] != nil || p["previous"] != testBaseURL+f.base+"?limit=2&page=1" {
 		t.Fatalf("page 2: %d %v", code, out)
 	}
-	if _, out := f.call(t, http.MethodGet, f.base+"?email=B@example.com", ""); out["total"] != 1.0 {
+	if _, out := f.call(t, http.MethodGet, f.base, ""); out["pagination"].(map[string]any)["limit"] != 10.0 {
+		t.Fatalf("default limit: %v", out["pagination"])
+	}
+	total := func(out map[string]any) float64 { return out["pagination"].(map[string]any)["totalItems"].(float64) }
+	if _, out := f.call(t, http.MethodGet, f.base+"?email=B@example.com", ""); total(out) != 1 {
 		t.Fatalf("email filter: %v", out)
 	}
-	if _, out := f.call(t, http.MethodGet, f.base+"?externalId=x-c&mode=detailed", ""); out["total"] != 1.0 || out["items"].([]any)[0].(map[string]any)["testUrl"] == nil {
+	// fullname and code filter by exact match (fullname was once ignored).
+	f.call(t, http.MethodPost, f.base, `{"kind":"temporary-candidate","fullname":"Zed Zulu","email":"z@example.com"}`)
+	if _, out := f.call(t, http.MethodGet, f.base+"?fullname=Zed+Zulu", ""); total(out) != 1 {
+		t.Fatalf("fullname filter: %v", out)
+	}
+	if _, out := f.call(t, http.MethodGet, f.base+"?fullname=Zed", ""); total(out) != 0 {
+		t.Fatalf("fullname is an exact match: %v", out)
+	}
+	if _, out := f.call(t, http.MethodGet, f.base+"?code="+mustToken(t, f, ids[2]), ""); total(out) != 1 ||
+		out["candidates"].([]any)[0].(map[string]any)["candidateId"] != ids[2] {
+		t.Fatalf("code filter: %v", out)
+	}
+	if _, out := f.call(t, http.MethodGet, f.base+"?externalId=x-c&mode=detailed", ""); total(out) != 1 {
 		t.Fatalf("detailed: %v", out)
+	} else {
+		d := out["candidates"].([]any)[0].(map[string]any)
+		if d["testUrl"] == nil || d["source"] != "pre-registration" || d["active"] != true || d["group"] != "g1" || d["organizationId"] == nil {
+			t.Fatalf("detailed candidate %v", d)
+		}
 	}
 	for q, want := range map[string]int{"?mode=full": 400, "?limit=0": 400, "?page=x": 400} {
 		if code, _ := f.call(t, http.MethodGet, f.base+q, ""); code != want {
@@ -172,8 +197,15 @@ func TestTestinviteListFetchDelete(t *testing.T) {
 	if code, _ := f.call(t, http.MethodGet, f.base+"/99999", ""); code != http.StatusNotFound {
 		t.Fatalf("unknown candidate: %d", code)
 	}
-	if code, _ := f.call(t, http.MethodDelete, f.base+"/"+ids[0], ""); code != http.StatusNoContent {
-		t.Fatalf("delete: %d", code)
+	if code, out := f.call(t, http.MethodDelete, f.base+"/"+ids[0], ""); code != http.StatusOK || len(out) != 0 {
+		t.Fatalf("delete: %d %v", code, out)
+	}
+	// Deleted: gone from the task.
+	if code, _ := f.call(t, http.MethodGet, f.base+"/"+ids[0], ""); code != http.StatusNotFound {
+		t.Fatalf("fetch after delete: %d", code)
+	}
+	if _, out := f.call(t, http.MethodGet, f.base+"?email=a@example.com", ""); total(out) != 0 {
+		t.Fatalf("listed after delete: %v", out)
 	}
 	// Once the candidate has logged in (opened the test), no delete.
 	inv, _, _ := f.db.InvitationAndTestByToken(context.Background(), mustToken(t, f, ids[1]))
