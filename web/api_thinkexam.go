@@ -320,7 +320,7 @@ func (s *Server) thinkExamDeassign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, thinkExamEnvelope{Result: "success", Success: &thinkExamBody{Code: "200", Msg: "Test is de-assigned successfully"}})
+	return c.JSON(http.StatusOK, thinkExamEnvelope{Result: "success", Success: &thinkExamBody{Code: "200", Msg: "Test successfully deassigned from the candidate"}})
 }
 
 // thinkExamGenerateSignature gives a client that proves its secret a

@@ -201,7 +201,7 @@ func TestThinkExamDeassign(t *testing.T) {
 	tid := idStr(f.test.ID)
 	f.call(t, "/api/v1/assignTest", `{"email":"d@example.com","testId":"`+tid+`","isPasswordSkip":"1"}`, nil)
 	code, out := f.call(t, "/api/v1/deassignTest", `{"email":"D@example.com","testId":"`+tid+`"}`, nil)
-	if _, msg := teCode(out); code != http.StatusOK || msg != "Test is de-assigned successfully" {
+	if _, msg := teCode(out); code != http.StatusOK || msg != "Test successfully deassigned from the candidate" {
 		t.Fatalf("deassign: %d %v", code, out)
 	}
 	link, _ := f.db.DefaultLink(context.Background(), f.test.ID)
