@@ -43,6 +43,18 @@ func isUniqueViolation(err error, column string) bool {
 // names); messages read after the field name ("is required").
 type FieldErrors map[string]string
 
+// With is fe with other's problems added (other's win on the same field).
+func (fe FieldErrors) With(other FieldErrors) FieldErrors {
+	out := FieldErrors{}
+	for k, v := range fe {
+		out[k] = v
+	}
+	for k, v := range other {
+		out[k] = v
+	}
+	return out
+}
+
 func (fe FieldErrors) Error() string {
 	keys := make([]string, 0, len(fe))
 	for k := range fe {

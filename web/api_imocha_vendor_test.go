@@ -11,6 +11,7 @@ import (
 
 	"testgate/store"
 	"testgate/views/pdftext"
+	"testgate/web/api/apihttp"
 )
 
 // These replay the examples of developer.imocha.io's pages beyond the seed.
@@ -185,7 +186,7 @@ func TestReportLinksAreSignedAndExpire(t *testing.T) {
 	res, _ := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "Vi", Email: "vi@example.com", Source: store.SourceIMocha})
 	completeAttempt(t, f.db, res.Invitation.ID)
 	other, _ := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "Wu", Email: "wu@example.com", Source: store.SourceIMocha})
-	link := f.srv.reportLink(res.Invitation.ID)
+	link := reportLinkOf(f.srv, res.Invitation.ID)
 	if text := fetchReportPDF(t, f.srv, link); !strings.Contains(text, "vi@example.com") {
 		t.Fatalf("PDF %q", text)
 	}
@@ -207,7 +208,7 @@ func TestReportLinksAreSignedAndExpire(t *testing.T) {
 			t.Errorf("%s: %d", name, rec.Code)
 		}
 	}
-	now = now.Add(reportLinkTTL + time.Second)
+	now = now.Add(apihttp.ReportLinkTTL + time.Second)
 	rec := httptest.NewRecorder()
 	f.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, u.String(), nil))
 	if rec.Code != http.StatusNotFound {
@@ -226,4 +227,10 @@ func TestReportLinksAreSignedAndExpire(t *testing.T) {
 	if r := newBrowser(t, f.srv).get(invitationPath(res.Invitation.ID) + "/report.pdf"); r.Code == http.StatusOK {
 		t.Fatal("the console report is open to anonymous visitors")
 	}
+}
+
+// reportLinkOf is the report link the dialects hand out by default.
+func reportLinkOf(srv *Server, id int64) string {
+	link, _ := srv.ReportLink(id, apihttp.ReportLinkTTL)
+	return link
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"testgate/store"
+	"testgate/web/api/thinkexam"
 )
 
 type thinkExamFixture struct {
@@ -38,7 +39,7 @@ func (f *thinkExamFixture) call(t testing.TB, path, body string, headers map[str
 	req.Header.Set("Content-Type", "application/json")
 	if headers == nil {
 		ts := strconv.FormatInt(f.now.Unix(), 10)
-		headers = map[string]string{"ak": f.key.PublicID, "ts": ts, "sgn": thinkExamSignature(f.key.SigningSecret, f.key.PublicID, ts)}
+		headers = map[string]string{"ak": f.key.PublicID, "ts": ts, "sgn": thinkexam.Signature(f.key.SigningSecret, f.key.PublicID, ts)}
 	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
@@ -65,7 +66,7 @@ func TestThinkExamSignatures(t *testing.T) {
 	f := newThinkExamFixture(t)
 	ok := `{"email":"a@example.com","testId":"` + idStr(f.test.ID) + `"}`
 	ts := strconv.FormatInt(f.now.Unix(), 10)
-	good := thinkExamSignature(f.key.SigningSecret, f.key.PublicID, ts)
+	good := thinkexam.Signature(f.key.SigningSecret, f.key.PublicID, ts)
 	stale := strconv.FormatInt(f.now.Add(-16*time.Minute).Unix(), 10)
 	cases := []struct {
 		name    string
@@ -76,9 +77,9 @@ func TestThinkExamSignatures(t *testing.T) {
 		{"no ak", map[string]string{"sgn": good, "ts": ts}, "3095", "ak is required."},
 		{"no sgn", map[string]string{"ak": f.key.PublicID, "ts": ts}, "3095", "sgn is required."},
 		{"blank ts", map[string]string{"ak": f.key.PublicID, "sgn": good, "ts": " "}, "3023", "ts should not be blank"},
-		{"stale", map[string]string{"ak": f.key.PublicID, "ts": stale, "sgn": thinkExamSignature(f.key.SigningSecret, f.key.PublicID, stale)}, "4011", ""},
+		{"stale", map[string]string{"ak": f.key.PublicID, "ts": stale, "sgn": thinkexam.Signature(f.key.SigningSecret, f.key.PublicID, stale)}, "4011", ""},
 		{"future", map[string]string{"ak": f.key.PublicID, "ts": strconv.FormatInt(f.now.Add(16*time.Minute).Unix(), 10), "sgn": good}, "4011", ""},
-		{"wrong sgn", map[string]string{"ak": f.key.PublicID, "ts": ts, "sgn": thinkExamSignature("not-the-secret", f.key.PublicID, ts)}, "4010", ""},
+		{"wrong sgn", map[string]string{"ak": f.key.PublicID, "ts": ts, "sgn": thinkexam.Signature("not-the-secret", f.key.PublicID, ts)}, "4010", ""},
 		{"unknown ak", map[string]string{"ak": "nope", "ts": ts, "sgn": good}, "4012", ""},
 	}
 	for _, c := range cases {
@@ -91,7 +92,7 @@ func TestThinkExamSignatures(t *testing.T) {
 	// 14 minutes old is still inside the window.
 	recent := strconv.FormatInt(f.now.Add(-14*time.Minute).Unix(), 10)
 	if code, out := f.call(t, "/api/v1/assignTest", ok, map[string]string{"ak": f.key.PublicID, "ts": recent,
-		"sgn": thinkExamSignature(f.key.SigningSecret, f.key.PublicID, recent)}); code != http.StatusOK {
+		"sgn": thinkexam.Signature(f.key.SigningSecret, f.key.PublicID, recent)}); code != http.StatusOK {
 		t.Fatalf("14 minutes old: %d %v", code, out)
 	}
 

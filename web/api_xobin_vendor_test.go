@@ -12,6 +12,7 @@ import (
 
 	"testgate/store"
 	"testgate/views/pdftext"
+	"testgate/web/api/xobin"
 )
 
 // These replay the examples of app.xobin.com/api/docs beyond the seeds.
@@ -59,7 +60,7 @@ func TestXobinBulkInvite(t *testing.T) {
 	if msgs, _ := f.db.Outbox(context.Background(), store.OutboxFilter{}); len(msgs) != 2 {
 		t.Fatalf("sendlink queued %d emails", len(msgs))
 	}
-	many := make([]string, xobinBulkLimit+1)
+	many := make([]string, xobin.BulkLimit+1)
 	for i := range many {
 		many[i] = fmt.Sprintf(`{"name":"C%d","email":"c%d@example.com"}`, i, i)
 	}

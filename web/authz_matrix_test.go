@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"testgate/store"
+	"testgate/web/api/thinkexam"
 )
 
 // surface says who may call a route; every route of the router must have
@@ -131,7 +132,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 			ts := strconv.FormatInt(db.Now().Unix(), 10)
 			valid := map[string]string{"X-API-Key": key.Key, "apiKey": key.Key, "ak": key.PublicID, "ts": ts,
-				"sgn": thinkExamSignature(key.SigningSecret, key.PublicID, ts)}
+				"sgn": thinkexam.Signature(key.SigningSecret, key.PublicID, ts)}
 			if code := send(anon, valid); code == http.StatusUnauthorized || code == http.StatusForbidden {
 				t.Errorf("%s %s with a valid key: %d, want in", r.method, r.path, code)
 			}

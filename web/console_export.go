@@ -59,7 +59,7 @@ func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, fil
 	err := s.db.EachInvitation(c.Request().Context(), f, func(inv store.Invitation) error {
 		row := []string{strconv.FormatInt(inv.ID, 10), inv.TestName, inv.LinkName, inv.Name, inv.Email, string(inv.Status),
 			csvInt(inv.Score), csvInt(inv.MaxScore), csvTime(&inv.InvitedAt), csvTime(inv.OpenedAt), csvTime(inv.StartedAt),
-			csvTime(inv.CompletedAt), csvTime(inv.ExpiresAt), s.testURL(inv)}
+			csvTime(inv.CompletedAt), csvTime(inv.ExpiresAt), s.TestURL(inv)}
 		for i := range row {
 			row[i] = spreadsheetSafe(row[i])
 		}

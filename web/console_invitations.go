@@ -52,7 +52,7 @@ func (s *Server) listInvitations(c echo.Context) error {
 	}
 	l := views.InvitationList{Total: total, PageSize: invitationsPageSize, Filter: f}
 	for _, inv := range rows {
-		l.Rows = append(l.Rows, views.InvitationRow{Invitation: inv, URL: s.testURL(inv)})
+		l.Rows = append(l.Rows, views.InvitationRow{Invitation: inv, URL: s.TestURL(inv)})
 	}
 	page := s.page(c, "Invitations", views.SectionInvitations)
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "invitations-table" {
@@ -99,7 +99,7 @@ func (s *Server) invitationDetail(c echo.Context, id int64) (views.InvitationDet
 		return views.InvitationDetail{}, err
 	}
 	d := views.InvitationDetail{
-		Row:        views.InvitationRow{Invitation: inv, URL: s.testURL(inv)},
+		Row:        views.InvitationRow{Invitation: inv, URL: s.TestURL(inv)},
 		Timeline:   timeline,
 		ExtendForm: formatLocal(inv.ExpiresAt, viewerLocation(c)),
 	}
@@ -218,7 +218,7 @@ func (s *Server) inviteFromLink(c echo.Context) error {
 	case err != nil:
 		return err
 	default:
-		row := views.InvitationRow{Invitation: res.Invitation, URL: s.testURL(res.Invitation)}
+		row := views.InvitationRow{Invitation: res.Invitation, URL: s.TestURL(res.Invitation)}
 		f = views.InviteForm{LinkID: link.ID, SendEmail: link.SendEmail, Result: &row, Existing: !res.Created && !res.Reopened}
 		if f.Existing {
 			status = http.StatusOK
@@ -232,5 +232,5 @@ func (s *Server) inviteFromLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.LinkPage(page, t, views.LinkRow{Link: link, URL: s.linkURL(link)}, f))
+	return render(c, status, views.LinkPage(page, t, views.LinkRow{Link: link, URL: s.LinkURL(link)}, f))
 }

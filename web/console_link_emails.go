@@ -55,7 +55,7 @@ func (s *Server) saveLinkEmails(c echo.Context) error {
 			fe[field] = err.Error()
 		}
 	}
-	fe = combine((store.LinkInput{Name: "-", LinkEmails: e}).Validate(), fe)
+	fe = (store.LinkInput{Name: "-", LinkEmails: e}).Validate().With(fe)
 	page := s.page(c, "Emails of "+l.Name, views.SectionTests)
 	if len(fe) > 0 {
 		f.Errors = fe

@@ -61,7 +61,7 @@ func (s *Server) createLink(c echo.Context) error {
 	}
 	f, in, parsed := parseLinkForm(c)
 	if len(parsed) > 0 {
-		f.Errors = combine(in.Validate(), parsed)
+		f.Errors = in.Validate().With(parsed)
 		return render(c, http.StatusUnprocessableEntity, views.LinkFormPage(s.page(c, "New link", views.SectionTests), t, f))
 	}
 	l, err := s.db.CreateLink(ctx, testID, in)
@@ -97,7 +97,7 @@ func (s *Server) showLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.LinkPage(s.page(c, l.Name, views.SectionTests), t, views.LinkRow{Link: l, URL: s.linkURL(l)},
+	return render(c, http.StatusOK, views.LinkPage(s.page(c, l.Name, views.SectionTests), t, views.LinkRow{Link: l, URL: s.LinkURL(l)},
 		views.InviteForm{LinkID: l.ID, SendEmail: l.SendEmail}))
 }
 
@@ -129,7 +129,7 @@ func (s *Server) updateLink(c echo.Context) error {
 	f, in, parsed := parseLinkForm(c)
 	f.ID = id
 	if len(parsed) > 0 {
-		f.Errors = combine(in.Validate(), parsed)
+		f.Errors = in.Validate().With(parsed)
 		return render(c, http.StatusUnprocessableEntity, views.LinkFormPage(s.page(c, "Edit link", views.SectionTests), t, f))
 	}
 	_, err = s.db.UpdateLink(ctx, id, in)

@@ -91,7 +91,7 @@ func (s *Server) addQuestion(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		f.Errors = combine(in.Validate(t.Kind), parsed)
+		f.Errors = in.Validate(t.Kind).With(parsed)
 		return s.renderQuestions(c, testID, f, http.StatusUnprocessableEntity)
 	}
 	_, err = s.db.AddQuestion(c.Request().Context(), testID, in)
@@ -134,7 +134,7 @@ func (s *Server) updateQuestion(c echo.Context) error {
 	f, in, parsed := parseQuestionForm(c)
 	f.ID = qid
 	if len(parsed) > 0 {
-		f.Errors = combine(in.Validate(t.Kind), parsed)
+		f.Errors = in.Validate(t.Kind).With(parsed)
 		return render(c, http.StatusUnprocessableEntity, views.QuestionEditPage(s.page(c, "Edit question", views.SectionTests), t, f))
 	}
 	_, err = s.db.UpdateQuestion(ctx, testID, qid, in)

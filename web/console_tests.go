@@ -71,7 +71,7 @@ func parseTestForm(c echo.Context) (views.TestForm, store.TestInput, store.Field
 func (s *Server) createTest(c echo.Context) error {
 	f, in, parsed := parseTestForm(c)
 	if len(parsed) > 0 {
-		f.Errors = combine(in.Validate(), parsed)
+		f.Errors = in.Validate().With(parsed)
 		return render(c, http.StatusUnprocessableEntity, views.TestFormPage(s.page(c, "New test", views.SectionTests), f))
 	}
 	t, err := s.db.CreateTest(c.Request().Context(), in, nil)
@@ -119,7 +119,7 @@ func (s *Server) testDetail(c echo.Context, id int64) (views.TestDetail, error) 
 	}
 	d := views.TestDetail{Test: t, Questions: qs, NewQ: views.QuestionForm{}}
 	for _, l := range links {
-		d.Links = append(d.Links, views.LinkRow{Link: l, URL: s.linkURL(l)})
+		d.Links = append(d.Links, views.LinkRow{Link: l, URL: s.LinkURL(l)})
 	}
 	return d, nil
 }
@@ -146,7 +146,7 @@ func (s *Server) updateTest(c echo.Context) error {
 	f, in, parsed := parseTestForm(c)
 	f.ID = id
 	if len(parsed) > 0 {
-		f.Errors = combine(in.Validate(), parsed)
+		f.Errors = in.Validate().With(parsed)
 		return render(c, http.StatusUnprocessableEntity, views.TestFormPage(s.page(c, "Edit test", views.SectionTests), f))
 	}
 	_, err = s.db.UpdateTest(c.Request().Context(), id, in)

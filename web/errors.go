@@ -8,13 +8,11 @@ import (
 
 	"testgate/store"
 	"testgate/views"
+	"testgate/web/api/apihttp"
 )
 
-// An errorWriter renders an error in one surface's dialect. API groups set
-// theirs on the context; the console's HTML page is the default.
-type errorWriter func(c echo.Context, status int, message string, fields store.FieldErrors) error
-
-const ctxErrorWriter = "error-writer"
+// API groups set their dialect's error writer on the context
+// (apihttp.Dialect); the console's HTML page is the default.
 
 // handleError is echo's one error handler: it picks the status, logs what
 // was not expected, and lets the surface's dialect render it.
@@ -27,7 +25,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err,
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
-	write, _ := c.Get(ctxErrorWriter).(errorWriter)
+	write := apihttp.WriterOf(c)
 	if write == nil {
 		write = s.writeConsoleError
 	}
@@ -41,7 +39,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
-const notFoundMessage = "There is nothing here. It may have been removed, or the address is mistyped."
+const notFoundMessage = apihttp.NotFoundMessage
 
 // classify maps an error to a status and a message safe to show.
 func classify(err error) (int, string, store.FieldErrors) {

@@ -76,16 +76,3 @@ func checked(c echo.Context, name string) bool {
 	v := c.FormValue(name)
 	return v == "1" || v == "on" || v == "true"
 }
-
-// combine merges field errors; b wins for a field both name (a parse
-// error says better than a range check what was wrong).
-func combine(a, b store.FieldErrors) store.FieldErrors {
-	out := store.FieldErrors{}
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
-	return out
-}

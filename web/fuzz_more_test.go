@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"testgate/store"
+	"testgate/web/api/thinkexam"
 )
 
 // FuzzParseCandidates reads arbitrary bytes as an uploaded file and as
@@ -126,7 +127,7 @@ func FuzzThinkExamSignature(f *testing.F) {
 		srv.ServeHTTP(rec, req)
 		var out map[string]any
 		json.Unmarshal(rec.Body.Bytes(), &out)
-		valid := ak == key.PublicID && sgn == thinkExamSignature(key.SigningSecret, ak, strings.TrimSpace(ts))
+		valid := ak == key.PublicID && sgn == thinkexam.Signature(key.SigningSecret, ak, strings.TrimSpace(ts))
 		switch {
 		case rec.Code >= 500, out["result"] != "error" && rec.Code >= 400:
 			t.Fatalf("%d %s", rec.Code, rec.Body)

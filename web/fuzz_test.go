@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"testgate/store"
+	"testgate/web/api/thinkexam"
 )
 
 // fuzzAPI posts arbitrary bytes to a native API route and requires an
@@ -157,7 +158,7 @@ func FuzzDecodeThinkExamAssign(f *testing.F) {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/assignTestMultiCandidates", bytes.NewReader(body))
 		req.Header.Set("ak", tf.key.PublicID)
 		req.Header.Set("ts", ts)
-		req.Header.Set("sgn", thinkExamSignature(tf.key.SigningSecret, tf.key.PublicID, ts))
+		req.Header.Set("sgn", thinkexam.Signature(tf.key.SigningSecret, tf.key.PublicID, ts))
 		return req
 	}, tf.srv)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"testgate/store"
+	"testgate/web/api/thinkexam"
 )
 
 // hostileBodies are requests no API route may accept: malformed JSON,
@@ -94,7 +95,7 @@ func callAPI(srv *Server, db *store.DB, key store.CreatedAPIKey, method, path, b
 	req.Header.Set("Content-Type", "application/json")
 	ts := strconv.FormatInt(db.Now().Unix(), 10)
 	for k, v := range map[string]string{"X-API-Key": key.Key, "apiKey": key.Key, "ak": key.PublicID, "ts": ts,
-		"sgn": thinkExamSignature(key.SigningSecret, key.PublicID, ts)} {
+		"sgn": thinkexam.Signature(key.SigningSecret, key.PublicID, ts)} {
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()

@@ -20,9 +20,8 @@ import (
 // in, and by a report link for integrators (iMocha's ReportPDFUrl, Xobin's
 // report_link) that needs no key: unguessable, because it carries an HMAC
 // of the invitation and an expiry under a key derived from the session
-// key, and expiring after reportLinkTTL.
-
-const reportLinkTTL = 30 * 24 * time.Hour
+// key, and expiring (after apihttp.ReportLinkTTL unless a dialect documents
+// another span).
 
 // reportLinkKey derives the report links' key from the session key, so
 // that a report link can never be mistaken for, or reveal, anything else.
@@ -38,15 +37,8 @@ func (s *Server) reportSignature(id, expires int64) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// reportLink is the PDF report URL of an invitation, valid for
-// reportLinkTTL from now.
-func (s *Server) reportLink(id int64) string {
-	link, _ := s.reportLinkFor(id, reportLinkTTL)
-	return link
-}
-
-// reportLinkFor is a report URL valid for ttl, and when it expires.
-func (s *Server) reportLinkFor(id int64, ttl time.Duration) (string, time.Time) {
+// ReportLink is a report URL valid for ttl, and when it expires.
+func (s *Server) ReportLink(id int64, ttl time.Duration) (string, time.Time) {
 	expires := s.db.Now().Add(ttl).Truncate(time.Second)
 	unix := expires.Unix()
 	return s.cfg.BaseURL + "/reports/" + strconv.FormatInt(id, 10) + ".pdf?expires=" + strconv.FormatInt(unix, 10) +
@@ -69,7 +61,7 @@ func (s *Server) reportByLink(c echo.Context) error {
 		!hmac.Equal([]byte(c.QueryParam("sig")), []byte(s.reportSignature(id, expires))) {
 		return errReportLink
 	}
-	return s.servePDFReport(c, id)
+	return s.ServePDF(c, id)
 }
 
 // consoleReport: GET /invitations/{id}/report.pdf, signed in.
@@ -78,10 +70,11 @@ func (s *Server) consoleReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.servePDFReport(c, id)
+	return s.ServePDF(c, id)
 }
 
-func (s *Server) servePDFReport(c echo.Context, id int64) error {
+// ServePDF writes an attempt's PDF report as the response.
+func (s *Server) ServePDF(c echo.Context, id int64) error {
 	ctx := c.Request().Context()
 	inv, err := s.db.Invitation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {

@@ -51,6 +51,7 @@ type Server struct {
 	secrets webhookSecrets
 	metrics *metrics
 	imports *ImportWorker
+	apis    dialects
 	// setupDone caches "a user exists" so the first-run check costs nothing
 	// once setup is over; it never goes back to false.
 	setupDone atomic.Bool
@@ -76,7 +77,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s := &Server{e: echo.New(), db: db, cfg: cfg, log: cfg.Logger, assets: assets,
 		secrets: webhookSecrets{db: db, fixed: cfg.WebhookSecret}, metrics: newMetrics(),
 		imports: newImportWorker(db, cfg.Logger)}
-	db.SetPayloadBuilder(s)
+	if err := s.newDialects(); err != nil {
+		return nil, err
+	}
 	s.cookies = newCookieStore(cfg.SessionKey, base.Scheme == "https")
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.handleError
@@ -104,32 +107,7 @@ func (s *Server) routes() {
 	e.GET("/metrics", s.serveMetrics)
 	e.GET("/static/:name", s.serveAsset)
 
-	// Body limits sit inside each surface so that a refusal speaks its dialect.
-	api := e.Group("/api/native", s.nativeDialect, s.requireAPIKey, bodyLimit(1<<20, nil), requireText)
-	api.POST("/tests", s.apiCreateTest)
-	api.GET("/tests", s.apiListTests)
-	api.GET("/tests/:id", s.apiGetTest)
-	api.POST("/tests/:id/links", s.apiCreateLink)
-	api.GET("/tests/:id/links", s.apiListLinks)
-	api.POST("/links/:id/invitations", s.apiInvite)
-	api.GET("/invitations", s.apiListInvitations)
-	api.GET("/invitations/:id", s.apiGetInvitation)
-	api.POST("/invitations/:id/cancel", s.apiCancelInvitation)
-	e.GET("/api/native/openapi.json", s.openAPI)
-
-	imocha := e.Group("/v3", s.imochaDialect, s.requireAPIKey, bodyLimit(1<<20, nil), requireText)
-	imocha.POST("/tests/:testId/testlinks/:testLinkId/invite", s.imochaInviteCandidate)
-	imocha.POST("/tests/:testId/invite", s.imochaInviteCandidate)
-	imocha.GET("/tests", s.imochaTests)
-	imocha.GET("/tests/:testId", s.imochaTest)
-	imocha.GET("/tests/:testId/testlinks", s.imochaTestLinks)
-	imocha.GET("/tests/:testId/testlinks/:testLinkId", s.imochaTestLinkByID)
-	imocha.POST("/invitations/:id/cancel", s.imochaCancel)
-	imocha.POST("/invitations/:id/reattempt", s.imochaReattempt)
-	imocha.POST("/candidates/testattempts", s.imochaTestAttempts)
-	imocha.GET("/reports/:id", s.imochaReport)
-	imocha.GET("/reports/:id/pdf", s.imochaReportPDF)
-	imocha.POST("/callbacks/process", s.imochaReplayCallbacks)
+	s.apiRoutes()
 
 	// Candidate pages: the token is the key; no session, no CSRF token (a
 	// forged form would need the unguessable token it posts to).
@@ -142,31 +120,6 @@ func (s *Server) routes() {
 	candidate.GET("/reports/:file", s.reportByLink)
 	candidate.GET("/l/:slug", s.publicLinkForm)
 	candidate.POST("/l/:slug", s.publicRegister)
-
-	testinvite := e.Group("/api/integration/rest/v1", s.testinviteDialect, s.requireAPIKey, bodyLimit(1<<20, nil), requireText)
-	testinvite.POST("/tasks/:taskId/candidates", s.testinviteCreate)
-	testinvite.GET("/tasks/:taskId/candidates", s.testinviteList)
-	testinvite.GET("/tasks/:taskId/candidates/:candidateId", s.testinviteGet)
-	testinvite.DELETE("/tasks/:taskId/candidates/:candidateId", s.testinviteDelete)
-
-	// Xobin's pages give its routes bare and under the /api/v2 base path.
-	for _, base := range []string{"", "/api/v2"} {
-		xobin := e.Group(base, s.xobinDialect, s.requireXobinKey, bodyLimit(1<<20, nil), requireText)
-		xobin.POST("/assessments/invite", s.xobinAssessmentInvite)
-		xobin.POST("/assessment/invite", s.xobinBulkInvite)
-		xobin.POST("/automated-interviews/invite", s.xobinInterviewInvite)
-		xobin.GET("/assessments/report/:report_id", s.xobinReport)
-		xobin.POST("/assessments/reports/:report_id/:option", s.xobinShareReport)
-		xobin.POST("/assessments/invite/revoke", s.xobinRevoke)
-	}
-
-	// ThinkExam: 10,000 addresses fit in a few hundred kilobytes.
-	thinkexam := e.Group("/api/v1", s.thinkExamDialect, bodyLimit(2<<20, nil), requireText)
-	thinkexam.POST("/generateSignature", s.thinkExamGenerateSignature)
-	signed := thinkexam.Group("", s.requireThinkExamSignature)
-	signed.POST("/assignTest", s.thinkExamAssign(false))
-	signed.POST("/assignTestMultiCandidates", s.thinkExamAssign(true))
-	signed.POST("/deassignTest", s.thinkExamDeassign)
 
 	// Forms are small; an import's upload has a larger limit. Both apply
 	// before the CSRF check reads the body.
@@ -244,15 +197,18 @@ func (s *Server) routes() {
 	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound }, s.loadSession)
 }
 
-// testURL is the candidate's personal URL of an invitation.
-func (s *Server) testURL(inv store.Invitation) string {
+// TestURL is the candidate's personal URL of an invitation.
+func (s *Server) TestURL(inv store.Invitation) string {
 	return s.cfg.BaseURL + "/t/" + inv.Token
 }
 
-// linkURL is the shareable URL of a test link.
-func (s *Server) linkURL(l store.TestLink) string {
+// LinkURL is the shareable URL of a test link.
+func (s *Server) LinkURL(l store.TestLink) string {
 	return s.cfg.BaseURL + "/l/" + l.Slug
 }
+
+// BaseURL is the public origin every URL handed out starts with.
+func (s *Server) BaseURL() string { return s.cfg.BaseURL }
 
 // healthz answers 200 once the database answers; serve only starts
 // listening after migrations ran.

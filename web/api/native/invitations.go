@@ -1,4 +1,4 @@
-package web
+package native
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 type nativeInviteRequest struct {
@@ -46,43 +47,43 @@ type nativeInvitation struct {
 	CancelledAt            *time.Time `json:"cancelledAt"`
 }
 
-func (s *Server) toNativeInvitation(inv store.Invitation) nativeInvitation {
+func (h *Handler) toNativeInvitation(inv store.Invitation) nativeInvitation {
 	return nativeInvitation{ID: inv.ID, TestID: inv.TestID, LinkID: inv.LinkID, Email: inv.Email, Name: inv.Name,
-		Status: string(inv.Status), TestURL: s.testURL(inv), Score: inv.Score, MaxScore: inv.MaxScore, Source: inv.Source,
+		Status: string(inv.Status), TestURL: h.urls.TestURL(inv), Score: inv.Score, MaxScore: inv.MaxScore, Source: inv.Source,
 		CallbackURL: inv.CallbackURL, RedirectURL: inv.RedirectURL, HideInstruction: inv.HideInstruction,
 		DisableMandatoryFields: inv.DisableMandatoryFields, SendEmail: inv.SendEmail, ExpiresAt: inv.ExpiresAt,
 		CreatedAt: inv.CreatedAt, InvitedAt: inv.InvitedAt, OpenedAt: inv.OpenedAt, StartedAt: inv.StartedAt,
 		CompletedAt: inv.CompletedAt, ExpiredAt: inv.ExpiredAt, CancelledAt: inv.CancelledAt}
 }
 
-// apiInvite: POST /api/native/links/{id}/invitations. 201 for a new
+// Invite: POST /api/native/links/{id}/invitations. 201 for a new
 // invitation, 200 for the existing one of the same address.
-func (s *Server) apiInvite(c echo.Context) error {
-	linkID, err := pathID(c, "id")
+func (h *Handler) Invite(c echo.Context) error {
+	linkID, err := apihttp.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	link, err := s.db.Link(c.Request().Context(), linkID)
+	link, err := h.db.Link(c.Request().Context(), linkID)
 	if err != nil {
 		return err
 	}
 	var req nativeInviteRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := apihttp.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	parsed := store.FieldErrors{}
 	n := store.NewInvitation{
 		TestID: link.TestID, LinkID: link.ID, Name: req.Name, Email: req.Email, Source: store.SourceNative,
-		Actor: s.apiActor(c), SendEmail: req.SendEmail, RedirectURL: req.RedirectURL, CallbackURL: req.CallbackURL,
+		Actor: apihttp.Actor(c), SendEmail: req.SendEmail, RedirectURL: req.RedirectURL, CallbackURL: req.CallbackURL,
 		HideInstruction: req.HideInstruction, ExpiresAt: rfc3339(parsed, "expiresAt", req.ExpiresAt),
 	}
-	if n.ExpiresAt != nil && !n.ExpiresAt.After(s.db.Now()) {
+	if n.ExpiresAt != nil && !n.ExpiresAt.After(h.db.Now()) {
 		parsed["expiresAt"] = "must be in the future"
 	}
 	if len(parsed) > 0 {
-		return combine(n.Validate(), parsed)
+		return n.Validate().With(parsed)
 	}
-	res, err := s.db.Invite(c.Request().Context(), n)
+	res, err := h.db.Invite(c.Request().Context(), n)
 	if err != nil {
 		return err
 	}
@@ -91,31 +92,31 @@ func (s *Server) apiInvite(c echo.Context) error {
 		status = http.StatusCreated
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/native/invitations/"+strconv.FormatInt(res.Invitation.ID, 10))
-	return c.JSON(status, s.toNativeInvitation(res.Invitation))
+	return c.JSON(status, h.toNativeInvitation(res.Invitation))
 }
 
-func (s *Server) apiGetInvitation(c echo.Context) error {
-	id, err := pathID(c, "id")
+func (h *Handler) GetInvitation(c echo.Context) error {
+	id, err := apihttp.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	inv, err := s.db.Invitation(c.Request().Context(), id)
+	inv, err := h.db.Invitation(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.toNativeInvitation(inv))
+	return c.JSON(http.StatusOK, h.toNativeInvitation(inv))
 }
 
-func (s *Server) apiCancelInvitation(c echo.Context) error {
-	id, err := pathID(c, "id")
+func (h *Handler) CancelInvitation(c echo.Context) error {
+	id, err := apihttp.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	inv, err := s.db.CancelInvitation(c.Request().Context(), id, s.apiActor(c))
+	inv, err := h.db.CancelInvitation(c.Request().Context(), id, apihttp.Actor(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.toNativeInvitation(inv))
+	return c.JSON(http.StatusOK, h.toNativeInvitation(inv))
 }
 
 // queryInt reads an optional positive integer query parameter.
@@ -132,7 +133,7 @@ func queryInt(c echo.Context, fe store.FieldErrors, name string) int64 {
 	return n
 }
 
-func (s *Server) apiListInvitations(c echo.Context) error {
+func (h *Handler) ListInvitations(c echo.Context) error {
 	fe := store.FieldErrors{}
 	f := store.InvitationFilter{
 		TestID: queryInt(c, fe, "testId"), LinkID: queryInt(c, fe, "linkId"),
@@ -154,7 +155,7 @@ func (s *Server) apiListInvitations(c echo.Context) error {
 	if f.PageSize == 0 {
 		f.PageSize = 50
 	}
-	invs, total, err := s.db.Invitations(c.Request().Context(), f)
+	invs, total, err := h.db.Invitations(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -165,7 +166,7 @@ func (s *Server) apiListInvitations(c echo.Context) error {
 		Total       int                `json:"total"`
 	}{Invitations: []nativeInvitation{}, Page: f.Page, PageSize: f.PageSize, Total: total}
 	for _, inv := range invs {
-		out.Invitations = append(out.Invitations, s.toNativeInvitation(inv))
+		out.Invitations = append(out.Invitations, h.toNativeInvitation(inv))
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -1,4 +1,4 @@
-package web
+package xobin
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 // Xobin's report, revoke and shareable-report calls, as app.xobin.com/api/docs
@@ -58,7 +59,7 @@ type xobinCompletedReport struct {
 }
 
 // xobinReportBody is an invitation's report in the shape its state calls for.
-func (s *Server) xobinReportBody(inv store.Invitation) any {
+func (h *Handler) xobinReportBody(inv store.Invitation) any {
 	pending := xobinPendingReport{AssessmentID: inv.TestID, CandidateID: inv.ID, Email: inv.Email,
 		InviteStatus: xobinStatus(inv.Status), Name: inv.Name, ReportID: inv.ID}
 	if inv.Status != store.StatusCompleted {
@@ -73,36 +74,36 @@ func (s *Server) xobinReportBody(inv store.Invitation) any {
 		r.OverallPercentage = math.Round(*p*100) / 100
 		r.Sections[0].Percentage = &r.OverallPercentage
 	}
-	r.ReportLink, _ = s.reportLinkFor(inv.ID, xobinReportLinkTTL)
+	r.ReportLink, _ = h.reports.ReportLink(inv.ID, xobinReportLinkTTL)
 	return r
 }
 
-// xobinReport: GET /assessments/report/{report_id}.
-func (s *Server) xobinReport(c echo.Context) error {
-	inv, err := s.xobinPathInvitation(c)
+// Report: GET /assessments/report/{report_id}.
+func (h *Handler) Report(c echo.Context) error {
+	inv, err := h.xobinPathInvitation(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.xobinReportBody(inv))
+	return c.JSON(http.StatusOK, h.xobinReportBody(inv))
 }
 
-func (s *Server) xobinPathInvitation(c echo.Context) (store.Invitation, error) {
+func (h *Handler) xobinPathInvitation(c echo.Context) (store.Invitation, error) {
 	id, err := strconv.ParseInt(c.Param("report_id"), 10, 64)
 	if err != nil || id <= 0 {
 		return store.Invitation{}, xobinFail(http.StatusNotFound, "No report with this report_id.")
 	}
-	inv, err := s.db.Invitation(c.Request().Context(), id)
+	inv, err := h.db.Invitation(c.Request().Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return inv, xobinFail(http.StatusNotFound, "No report with this report_id.")
 	}
 	return inv, err
 }
 
-// xobinShareReport: POST /assessments/reports/{report_id}/{share|download}
+// ShareReport: POST /assessments/reports/{report_id}/{share|download}
 // {expiration_hours}: a signed link valid 15 minutes to 24 hours (1 by
 // default), or the PDF itself.
-func (s *Server) xobinShareReport(c echo.Context) error {
-	inv, err := s.xobinPathInvitation(c)
+func (h *Handler) ShareReport(c echo.Context) error {
+	inv, err := h.xobinPathInvitation(c)
 	if err != nil {
 		return err
 	}
@@ -111,7 +112,7 @@ func (s *Server) xobinShareReport(c echo.Context) error {
 		return xobinFail(http.StatusBadRequest, "option must be share or download.")
 	}
 	hours := 1.0
-	body, err := readBody(c)
+	body, err := apihttp.ReadBody(c)
 	if err != nil {
 		return err
 	}
@@ -133,9 +134,9 @@ func (s *Server) xobinShareReport(c echo.Context) error {
 		return xobinFail(http.StatusBadRequest, "The candidate has not completed the assessment yet.")
 	}
 	if option == "download" {
-		return s.servePDFReport(c, inv.ID)
+		return h.reports.ServePDF(c, inv.ID)
 	}
-	link, expires := s.reportLinkFor(inv.ID, time.Duration(hours*float64(time.Hour)))
+	link, expires := h.reports.ReportLink(inv.ID, time.Duration(hours*float64(time.Hour)))
 	return c.JSON(http.StatusOK, struct {
 		SignedURL       string  `json:"signed_url"`
 		ExpiresAt       string  `json:"expires_at"`
@@ -145,8 +146,8 @@ func (s *Server) xobinShareReport(c echo.Context) error {
 	}{link, expires.UTC().Format("2006-01-02T15:04:05"), hours, inv.ID, inv.TestID})
 }
 
-// xobinRevoke: POST /assessments/invite/revoke {report_id, notify_candidate}.
-func (s *Server) xobinRevoke(c echo.Context) error {
+// Revoke: POST /assessments/invite/revoke {report_id, notify_candidate}.
+func (h *Handler) Revoke(c echo.Context) error {
 	f, err := xobinFields(c)
 	if err != nil {
 		return err
@@ -162,7 +163,7 @@ func (s *Server) xobinRevoke(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
-	inv, err := s.db.Invitation(ctx, id)
+	inv, err := h.db.Invitation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return xobinFail(http.StatusNotFound, "No report with this report_id.")
 	}
@@ -181,7 +182,7 @@ func (s *Server) xobinRevoke(c echo.Context) error {
 	case !inv.Status.NotStarted():
 		return c.JSON(http.StatusOK, notAllowed)
 	}
-	if _, err := s.db.RevokeInvitation(ctx, id, notify, s.apiActor(c)); errors.Is(err, store.ErrAlreadyStarted) {
+	if _, err := h.db.RevokeInvitation(ctx, id, notify, apihttp.Actor(c)); errors.Is(err, store.ErrAlreadyStarted) {
 		return c.JSON(http.StatusOK, notAllowed)
 	} else if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package testinvite
 
 import (
 	"encoding/json"
@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 // The Testinvite dialect (seed 002): Authorization: Bearer, candidates
@@ -25,15 +26,8 @@ type testinviteError struct {
 	} `json:"error"`
 }
 
-func (s *Server) testinviteDialect(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Set(ctxErrorWriter, errorWriter(writeTestinviteError))
-		return next(c)
-	}
-}
-
-func writeTestinviteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
-	if status == http.StatusNotFound && message == notFoundMessage {
+func WriteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
+	if status == http.StatusNotFound && message == apihttp.NotFoundMessage {
 		message = "Not found."
 	}
 	if len(fields) > 0 {
@@ -205,12 +199,12 @@ func trackingKey(taskID int64, b testinviteCandidate, scope string) string {
 	}
 }
 
-func (s *Server) testinviteTask(c echo.Context) (store.Test, error) {
+func (h *Handler) testinviteTask(c echo.Context) (store.Test, error) {
 	id, err := strconv.ParseInt(c.Param("taskId"), 10, 64)
 	if err != nil || id <= 0 {
 		return store.Test{}, tiFail(http.StatusNotFound, "No task with this id.")
 	}
-	t, err := s.db.Test(c.Request().Context(), id)
+	t, err := h.db.Test(c.Request().Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return t, tiFail(http.StatusNotFound, "No task with this id.")
 	}
@@ -225,13 +219,13 @@ func unixPtr(sec *int64) *time.Time {
 	return &t
 }
 
-// testinviteCreate: POST /api/integration/rest/v1/tasks/{taskId}/candidates.
-func (s *Server) testinviteCreate(c echo.Context) error {
-	t, err := s.testinviteTask(c)
+// Create: POST /api/integration/rest/v1/tasks/{taskId}/candidates.
+func (h *Handler) Create(c echo.Context) error {
+	t, err := h.testinviteTask(c)
 	if err != nil {
 		return err
 	}
-	body, err := readBody(c)
+	body, err := apihttp.ReadBody(c)
 	if err != nil {
 		return err
 	}
@@ -239,14 +233,14 @@ func (s *Server) testinviteCreate(c echo.Context) error {
 	if err := json.Unmarshal(body, &b); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return store.FieldErrors{typeErr.Field: "must be " + jsonTypeName(typeErr.Type.String())}
+			return store.FieldErrors{typeErr.Field: "must be " + apihttp.JSONTypeName(typeErr.Type.String())}
 		}
 		return tiFail(http.StatusBadRequest, "The request body must be a JSON object.")
 	}
 	if fe := b.validate(); len(fe) > 0 {
 		return fe
 	}
-	n := store.NewInvitation{TestID: t.ID, Name: b.Fullname, Email: b.Email, Source: store.SourceTestinvite, Actor: s.apiActor(c),
+	n := store.NewInvitation{TestID: t.ID, Name: b.Fullname, Email: b.Email, Source: store.SourceTestinvite, Actor: apihttp.Actor(c),
 		Labels: b.Labels, Group: b.Group, ExternalID: b.ExternalID, Lang: b.Lang, CandidateKind: "temp"}
 	if b.Tags != nil {
 		n.Tags, _ = json.Marshal(b.Tags)
@@ -256,7 +250,7 @@ func (s *Server) testinviteCreate(c echo.Context) error {
 	}
 	if b.Kind == "internal-candidate" {
 		uid, _ := strconv.ParseInt(b.ID, 10, 64)
-		u, err := s.db.User(c.Request().Context(), uid)
+		u, err := h.db.User(c.Request().Context(), uid)
 		if errors.Is(err, store.ErrNotFound) {
 			return tiFail(http.StatusNotFound, "No user with this id.")
 		} else if err != nil {
@@ -286,7 +280,7 @@ func (s *Server) testinviteCreate(c echo.Context) error {
 			n.CallbackParams, _ = json.Marshal(cb.Params)
 		}
 	}
-	res, err := s.db.Invite(c.Request().Context(), n)
+	res, err := h.db.Invite(c.Request().Context(), n)
 	switch {
 	case errors.Is(err, store.ErrDuplicateTracking):
 		return tiFail(http.StatusConflict, "A candidate with this uniqId already exists in this scope.")
@@ -299,7 +293,7 @@ func (s *Server) testinviteCreate(c echo.Context) error {
 	if res.Created {
 		status = http.StatusCreated
 	}
-	return c.JSON(status, s.testinviteBasic(res.Invitation))
+	return c.JSON(status, h.testinviteBasic(res.Invitation))
 }
 
 // testinviteBasicCandidate is the "basic" candidate object of Testinvite's
@@ -347,7 +341,7 @@ func loggedIn(inv store.Invitation) bool {
 	return inv.OpenedAt != nil || inv.StartedAt != nil || inv.CompletedAt != nil
 }
 
-func (s *Server) testinviteBasic(inv store.Invitation) testinviteBasicCandidate {
+func (h *Handler) testinviteBasic(inv store.Invitation) testinviteBasicCandidate {
 	kind := inv.CandidateKind
 	if kind == "" {
 		kind = "temp"
@@ -358,7 +352,7 @@ func (s *Server) testinviteBasic(inv store.Invitation) testinviteBasicCandidate 
 		b.Fullname, b.Email = inv.Name, inv.Email
 	}
 	if kind != "user" {
-		url := s.testURL(inv)
+		url := h.urls.TestURL(inv)
 		b.DirectAccessURL = &url
 	}
 	return b
@@ -368,10 +362,10 @@ func (s *Server) testinviteBasic(inv store.Invitation) testinviteBasicCandidate 
 // has one.
 const testinviteOrganization = "1"
 
-func (s *Server) testinviteDetailed(inv store.Invitation) testinviteDetailedCandidate {
-	d := testinviteDetailedCandidate{testinviteBasicCandidate: s.testinviteBasic(inv), OrganizationID: testinviteOrganization,
+func (h *Handler) testinviteDetailed(inv store.Invitation) testinviteDetailedCandidate {
+	d := testinviteDetailedCandidate{testinviteBasicCandidate: h.testinviteBasic(inv), OrganizationID: testinviteOrganization,
 		Source: "pre-registration", Active: inv.Status.Live(), ActiveAfter: unixSeconds(inv.ValidFrom), ActiveBefore: unixSeconds(inv.ValidUntil),
-		Status: string(inv.Status), TestURL: s.testURL(inv),
+		Status: string(inv.Status), TestURL: h.urls.TestURL(inv),
 		Group: inv.Group, Labels: inv.Labels, Tags: inv.Tags, ExternalID: inv.ExternalID, ExternalData: inv.ExternalData, Lang: inv.Lang,
 		Score: inv.Score, MaxScore: inv.MaxScore, CreatedAt: inv.CreatedAt, StartedAt: inv.StartedAt, CompletedAt: inv.CompletedAt}
 	if inv.Source == store.SourcePublic {
@@ -395,11 +389,11 @@ func unixSeconds(t *time.Time) *int64 {
 	return &v
 }
 
-func (s *Server) testinviteView(mode string, inv store.Invitation) any {
+func (h *Handler) testinviteView(mode string, inv store.Invitation) any {
 	if mode == "detailed" {
-		return s.testinviteDetailed(inv)
+		return h.testinviteDetailed(inv)
 	}
-	return s.testinviteBasic(inv)
+	return h.testinviteBasic(inv)
 }
 
 func testinviteMode(c echo.Context) (string, error) {
@@ -414,12 +408,12 @@ func testinviteMode(c echo.Context) (string, error) {
 }
 
 // testinviteCandidateOf loads a candidate of the task in the path.
-func (s *Server) testinviteCandidateOf(c echo.Context, t store.Test) (store.Invitation, error) {
+func (h *Handler) testinviteCandidateOf(c echo.Context, t store.Test) (store.Invitation, error) {
 	id, err := strconv.ParseInt(c.Param("candidateId"), 10, 64)
 	if err != nil || id <= 0 {
 		return store.Invitation{}, tiFail(http.StatusNotFound, "No candidate with this id in this task.")
 	}
-	inv, err := s.db.Invitation(c.Request().Context(), id)
+	inv, err := h.db.Invitation(c.Request().Context(), id)
 	// A deleted candidate is a cancelled invitation: gone for Testinvite.
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (inv.TestID != t.ID || inv.Status == store.StatusCancelled)) {
 		return inv, tiFail(http.StatusNotFound, "No candidate with this id in this task.")
@@ -427,12 +421,12 @@ func (s *Server) testinviteCandidateOf(c echo.Context, t store.Test) (store.Invi
 	return inv, err
 }
 
-// testinviteList: GET .../candidates?mode=&limit=&page=&fullname=&email=&code=
+// List: GET .../candidates?mode=&limit=&page=&fullname=&email=&code=
 // (and Testgate's externalId and group), as the guide's "Endpoint: Listing
 // Candidates": exact matches, 10 a page by default, with a pagination
 // object whose next and previous are the URLs of those pages.
-func (s *Server) testinviteList(c echo.Context) error {
-	t, err := s.testinviteTask(c)
+func (h *Handler) List(c echo.Context) error {
+	t, err := h.testinviteTask(c)
 	if err != nil {
 		return err
 	}
@@ -460,7 +454,7 @@ func (s *Server) testinviteList(c echo.Context) error {
 		return fe
 	}
 	q := c.QueryParams()
-	invs, total, err := s.db.Invitations(c.Request().Context(), store.InvitationFilter{TestID: t.ID, NotCancelled: true,
+	invs, total, err := h.db.Invitations(c.Request().Context(), store.InvitationFilter{TestID: t.ID, NotCancelled: true,
 		Name: q.Get("fullname"), Email: q.Get("email"), Token: q.Get("code"), ExternalID: q.Get("externalId"), Group: q.Get("group"),
 		Page: page, PageSize: limit, Sort: "created"})
 	if err != nil {
@@ -468,7 +462,7 @@ func (s *Server) testinviteList(c echo.Context) error {
 	}
 	candidates := []any{}
 	for _, inv := range invs {
-		candidates = append(candidates, s.testinviteView(mode, inv))
+		candidates = append(candidates, h.testinviteView(mode, inv))
 	}
 	pages := (total + limit - 1) / limit
 	pageURL := func(n int) *string {
@@ -477,7 +471,7 @@ func (s *Server) testinviteList(c echo.Context) error {
 		}
 		q.Set("page", strconv.Itoa(n))
 		q.Set("limit", strconv.Itoa(limit))
-		u := s.cfg.BaseURL + c.Request().URL.Path + "?" + q.Encode()
+		u := h.urls.BaseURL() + c.Request().URL.Path + "?" + q.Encode()
 		return &u
 	}
 	type pagination struct {
@@ -494,9 +488,9 @@ func (s *Server) testinviteList(c echo.Context) error {
 	}{candidates, pagination{total, pages, page, limit, pageURL(page + 1), pageURL(page - 1)}})
 }
 
-// testinviteGet: GET .../candidates/{candidateId}?mode=
-func (s *Server) testinviteGet(c echo.Context) error {
-	t, err := s.testinviteTask(c)
+// Get: GET .../candidates/{candidateId}?mode=
+func (h *Handler) Get(c echo.Context) error {
+	t, err := h.testinviteTask(c)
 	if err != nil {
 		return err
 	}
@@ -504,28 +498,28 @@ func (s *Server) testinviteGet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inv, err := s.testinviteCandidateOf(c, t)
+	inv, err := h.testinviteCandidateOf(c, t)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.testinviteView(mode, inv))
+	return c.JSON(http.StatusOK, h.testinviteView(mode, inv))
 }
 
-// testinviteDelete: DELETE .../candidates/{candidateId}, refused once the
+// Delete: DELETE .../candidates/{candidateId}, refused once the
 // candidate has logged in (opened the test).
-func (s *Server) testinviteDelete(c echo.Context) error {
-	t, err := s.testinviteTask(c)
+func (h *Handler) Delete(c echo.Context) error {
+	t, err := h.testinviteTask(c)
 	if err != nil {
 		return err
 	}
-	inv, err := s.testinviteCandidateOf(c, t)
+	inv, err := h.testinviteCandidateOf(c, t)
 	if err != nil {
 		return err
 	}
 	if loggedIn(inv) {
 		return tiFail(http.StatusForbidden, "The candidate has already logged in and cannot be deleted.")
 	}
-	if _, err := s.db.CancelInvitation(c.Request().Context(), inv.ID, s.apiActor(c)); errors.Is(err, store.ErrAlreadyStarted) {
+	if _, err := h.db.CancelInvitation(c.Request().Context(), inv.ID, apihttp.Actor(c)); errors.Is(err, store.ErrAlreadyStarted) {
 		return tiFail(http.StatusForbidden, "The candidate has already logged in and cannot be deleted.")
 	} else if err != nil {
 		return err
@@ -536,10 +530,15 @@ func (s *Server) testinviteDelete(c echo.Context) error {
 
 // testinviteCallback is Testinvite's notification: the event, the params
 // the integrator gave, and the candidate as the resource asked.
-func (s *Server) testinviteCallback(event string, inv store.Invitation) map[string]any {
+func (h *Handler) testinviteCallback(event string, inv store.Invitation) map[string]any {
 	params := json.RawMessage(inv.CallbackParams)
 	if len(params) == 0 {
 		params = json.RawMessage("{}")
 	}
-	return map[string]any{"event": event, "params": params, "candidate": s.testinviteView(inv.CallbackResource, inv)}
+	return map[string]any{"event": event, "params": params, "candidate": h.testinviteView(inv.CallbackResource, inv)}
+}
+
+// CallbackBody is Testinvite's notification of an event.
+func (h *Handler) CallbackBody(event string, inv store.Invitation, _ string, _ time.Time) ([]byte, error) {
+	return json.Marshal(h.testinviteCallback(event, inv))
 }

@@ -1,4 +1,4 @@
-package web
+package native
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 // The native API: Testgate's own JSON shapes, camelCase, RFC 3339 times.
@@ -37,19 +38,13 @@ var nativeErrorCodes = map[int]string{
 }
 
 // nativeDialect makes errors under /api/native answer in its JSON shape.
-func (s *Server) nativeDialect(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Set(ctxErrorWriter, errorWriter(writeNativeError))
-		return next(c)
-	}
-}
 
-func writeNativeError(c echo.Context, status int, message string, fields store.FieldErrors) error {
+func WriteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
 	code, ok := nativeErrorCodes[status]
 	if !ok {
 		code = "internal_error"
 	}
-	if status == http.StatusNotFound && message == notFoundMessage {
+	if status == http.StatusNotFound && message == apihttp.NotFoundMessage {
 		message = "No such resource."
 	}
 	return c.JSON(status, nativeError{Error: nativeErrorBody{Code: code, Message: message, Fields: fields}})
@@ -95,9 +90,9 @@ func toNativeTest(t store.Test) nativeTest {
 		QuestionCount: t.QuestionCount, LinkCount: t.LinkCount, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
-func (s *Server) apiCreateTest(c echo.Context) error {
+func (h *Handler) CreateTest(c echo.Context) error {
 	var req nativeTestRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := apihttp.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	in := store.TestInput{Name: req.Name, Kind: store.TestKind(req.Kind), Instructions: req.Instructions}
@@ -118,13 +113,13 @@ func (s *Server) apiCreateTest(c echo.Context) error {
 		qs = append(qs, store.QuestionInput{Text: q.Text, Kind: store.QuestionKind(q.Kind), Options: q.Options, Correct: q.Correct})
 	}
 	if len(required) > 0 {
-		return combine(in.Validate(), required)
+		return in.Validate().With(required)
 	}
-	t, err := s.db.CreateTest(c.Request().Context(), in, qs)
+	t, err := h.db.CreateTest(c.Request().Context(), in, qs)
 	if err != nil {
 		return err
 	}
-	out, err := s.nativeTestDetail(c, t)
+	out, err := h.nativeTestDetail(c, t)
 	if err != nil {
 		return err
 	}
@@ -133,10 +128,10 @@ func (s *Server) apiCreateTest(c echo.Context) error {
 }
 
 // nativeTestDetail is a test with its questions and default link.
-func (s *Server) nativeTestDetail(c echo.Context, t store.Test) (nativeTest, error) {
+func (h *Handler) nativeTestDetail(c echo.Context, t store.Test) (nativeTest, error) {
 	ctx := c.Request().Context()
 	out := toNativeTest(t)
-	qs, err := s.db.Questions(ctx, t.ID)
+	qs, err := h.db.Questions(ctx, t.ID)
 	if err != nil {
 		return out, err
 	}
@@ -145,32 +140,32 @@ func (s *Server) nativeTestDetail(c echo.Context, t store.Test) (nativeTest, err
 		out.Questions = append(out.Questions, nativeQuestion{ID: q.ID, Position: q.Position, Text: q.Text,
 			Kind: string(q.Kind), Options: q.Options, Correct: q.Correct})
 	}
-	l, err := s.db.DefaultLink(ctx, t.ID)
+	l, err := h.db.DefaultLink(ctx, t.ID)
 	if err != nil {
 		return out, err
 	}
-	nl := s.toNativeLink(l)
+	nl := h.toNativeLink(l)
 	out.DefaultLink = &nl
 	return out, nil
 }
 
-func (s *Server) apiGetTest(c echo.Context) error {
-	id, err := pathID(c, "id")
+func (h *Handler) GetTest(c echo.Context) error {
+	id, err := apihttp.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	t, err := s.db.Test(c.Request().Context(), id)
+	t, err := h.db.Test(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	out, err := s.nativeTestDetail(c, t)
+	out, err := h.nativeTestDetail(c, t)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-func (s *Server) apiListTests(c echo.Context) error {
+func (h *Handler) ListTests(c echo.Context) error {
 	f := store.TestFilter{Query: c.QueryParam("q")}
 	switch c.QueryParam("archived") {
 	case "", "false", "0":
@@ -179,7 +174,7 @@ func (s *Server) apiListTests(c echo.Context) error {
 	default:
 		return store.FieldErrors{"archived": "must be true or false"}
 	}
-	tests, err := s.db.Tests(c.Request().Context(), f)
+	tests, err := h.db.Tests(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package native
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 type nativeLinkRequest struct {
@@ -47,8 +48,8 @@ type nativeLink struct {
 	UpdatedAt              time.Time  `json:"updatedAt"`
 }
 
-func (s *Server) toNativeLink(l store.TestLink) nativeLink {
-	return nativeLink{ID: l.ID, TestID: l.TestID, Name: l.Name, Slug: l.Slug, URL: s.linkURL(l), IsDefault: l.IsDefault,
+func (h *Handler) toNativeLink(l store.TestLink) nativeLink {
+	return nativeLink{ID: l.ID, TestID: l.TestID, Name: l.Name, Slug: l.Slug, URL: h.urls.LinkURL(l), IsDefault: l.IsDefault,
 		CallbackURL: l.CallbackURL, RedirectURL: l.RedirectURL, HideInstruction: l.HideInstruction,
 		DisableMandatoryFields: l.DisableMandatoryFields, SendEmail: l.SendEmail, ExpiresAt: l.ExpiresAt,
 		ValidFrom: l.ValidFrom, ValidUntil: l.ValidUntil, Public: l.Public, MaxUses: l.MaxUses,
@@ -69,17 +70,17 @@ func rfc3339(fe store.FieldErrors, field string, raw *string) *time.Time {
 	return &t
 }
 
-func (s *Server) apiCreateLink(c echo.Context) error {
+func (h *Handler) CreateLink(c echo.Context) error {
 	ctx := c.Request().Context()
-	testID, err := pathID(c, "id")
+	testID, err := apihttp.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.Test(ctx, testID); err != nil {
+	if _, err := h.db.Test(ctx, testID); err != nil {
 		return err
 	}
 	var req nativeLinkRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := apihttp.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	parsed := store.FieldErrors{}
@@ -92,26 +93,26 @@ func (s *Server) apiCreateLink(c echo.Context) error {
 		ValidUntil: rfc3339(parsed, "validUntil", req.ValidUntil),
 	}
 	if len(parsed) > 0 {
-		return combine(in.Validate(), parsed)
+		return in.Validate().With(parsed)
 	}
-	l, err := s.db.CreateLink(ctx, testID, in)
+	l, err := h.db.CreateLink(ctx, testID, in)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/native/tests/"+strconv.FormatInt(testID, 10)+"/links")
-	return c.JSON(http.StatusCreated, s.toNativeLink(l))
+	return c.JSON(http.StatusCreated, h.toNativeLink(l))
 }
 
-func (s *Server) apiListLinks(c echo.Context) error {
+func (h *Handler) ListLinks(c echo.Context) error {
 	ctx := c.Request().Context()
-	testID, err := pathID(c, "id")
+	testID, err := apihttp.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.Test(ctx, testID); err != nil {
+	if _, err := h.db.Test(ctx, testID); err != nil {
 		return err
 	}
-	links, err := s.db.Links(ctx, testID)
+	links, err := h.db.Links(ctx, testID)
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func (s *Server) apiListLinks(c echo.Context) error {
 		Links []nativeLink `json:"links"`
 	}{Links: []nativeLink{}}
 	for _, l := range links {
-		out.Links = append(out.Links, s.toNativeLink(l))
+		out.Links = append(out.Links, h.toNativeLink(l))
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -1,4 +1,4 @@
-package web
+package imocha
 
 import (
 	"errors"
@@ -8,13 +8,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 // iMocha's test and test link reads, as developer.imocha.io documents
 // "List all test links" and "Retrieve Test Link" (the per-link fields), and
 // the tests behind them.
 
-type imochaTest struct {
+type Test struct {
 	TestID          int64  `json:"testId"`
 	TestName        string `json:"testName"`
 	Status          string `json:"status"` // "active" or "archived"
@@ -27,12 +28,12 @@ type imochaTest struct {
 	InstructionText string `json:"instructions"`
 }
 
-func toIMochaTest(t store.Test) imochaTest {
+func toIMochaTest(t store.Test) Test {
 	status := "active"
 	if t.Archived() {
 		status = "archived"
 	}
-	return imochaTest{TestID: t.ID, TestName: t.Name, Status: status, Duration: t.DurationMinutes, Questions: t.QuestionCount,
+	return Test{TestID: t.ID, TestName: t.Name, Status: status, Duration: t.DurationMinutes, Questions: t.QuestionCount,
 		PassingScore: t.PassingScore, TestLinksCount: t.LinkCount, TestType: string(t.Kind),
 		CreatedOnUtc: t.CreatedAt.UTC().Format(imochaUTC), InstructionText: t.Instructions}
 }
@@ -40,36 +41,36 @@ func toIMochaTest(t store.Test) imochaTest {
 // imochaUTC is how iMocha writes a UTC time: ISO 8601 without a zone.
 const imochaUTC = "2006-01-02T15:04:05"
 
-// imochaTests: GET /v3/tests, the account's active tests.
-func (s *Server) imochaTests(c echo.Context) error {
-	tests, err := s.db.Tests(c.Request().Context(), store.TestFilter{})
+// Tests: GET /v3/tests, the account's active tests.
+func (h *Handler) Tests(c echo.Context) error {
+	tests, err := h.db.Tests(c.Request().Context(), store.TestFilter{})
 	if err != nil {
 		return err
 	}
 	out := struct {
-		Tests []imochaTest `json:"tests"`
-	}{Tests: []imochaTest{}}
+		Tests []Test `json:"tests"`
+	}{Tests: []Test{}}
 	for _, t := range tests {
 		out.Tests = append(out.Tests, toIMochaTest(t))
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-// imochaTest: GET /v3/tests/{testId}.
-func (s *Server) imochaTest(c echo.Context) error {
-	t, err := s.imochaPathTest(c)
+// Test: GET /v3/tests/{testId}.
+func (h *Handler) Test(c echo.Context) error {
+	t, err := h.imochaPathTest(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toIMochaTest(t))
 }
 
-func (s *Server) imochaPathTest(c echo.Context) (store.Test, error) {
-	testID, err := pathID(c, "testId")
+func (h *Handler) imochaPathTest(c echo.Context) (store.Test, error) {
+	testID, err := apihttp.PathID(c, "testId")
 	if err != nil {
 		return store.Test{}, echo.NewHTTPError(http.StatusNotFound, "Test not found.")
 	}
-	t, err := s.db.Test(c.Request().Context(), testID)
+	t, err := h.db.Test(c.Request().Context(), testID)
 	if errors.Is(err, store.ErrNotFound) {
 		return t, echo.NewHTTPError(http.StatusNotFound, "Test not found.")
 	}
@@ -112,10 +113,10 @@ type imochaScheduleTimes struct {
 	InvitationValidityInDays *int    `json:"invitationValidityInDays"`
 }
 
-func (s *Server) toIMochaTestLink(l store.TestLink) imochaTestLink {
+func (h *Handler) toIMochaTestLink(l store.TestLink) imochaTestLink {
 	out := imochaTestLink{TestLinkID: l.ID, TestID: l.TestID, TestLinkName: l.Name, TestLink: l.Slug,
 		TestLinkStatus: "active", InvitationType: "email", ProctoringSettings: imochaProctoring{"disabled"},
-		TestLinkURL: s.linkURL(l), IsDefault: l.IsDefault, IsActive: !l.Disabled(), ExpiresOnUtc: l.ExpiresAt}
+		TestLinkURL: h.urls.LinkURL(l), IsDefault: l.IsDefault, IsActive: !l.Disabled(), ExpiresOnUtc: l.ExpiresAt}
 	if l.Disabled() {
 		out.TestLinkStatus = "inactive"
 	}
@@ -145,13 +146,13 @@ func imochaTimeString(t *time.Time) *string {
 	return &v
 }
 
-// imochaTestLinks: GET /v3/tests/{testId}/testlinks.
-func (s *Server) imochaTestLinks(c echo.Context) error {
-	t, err := s.imochaPathTest(c)
+// TestLinks: GET /v3/tests/{testId}/testlinks.
+func (h *Handler) TestLinks(c echo.Context) error {
+	t, err := h.imochaPathTest(c)
 	if err != nil {
 		return err
 	}
-	links, err := s.db.Links(c.Request().Context(), t.ID)
+	links, err := h.db.Links(c.Request().Context(), t.ID)
 	if err != nil {
 		return err
 	}
@@ -160,26 +161,26 @@ func (s *Server) imochaTestLinks(c echo.Context) error {
 		TestLinks []imochaTestLink `json:"testLinks"`
 	}{TestID: t.ID, TestLinks: []imochaTestLink{}}
 	for _, l := range links {
-		out.TestLinks = append(out.TestLinks, s.toIMochaTestLink(l))
+		out.TestLinks = append(out.TestLinks, h.toIMochaTestLink(l))
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-// imochaTestLinkByID: GET /v3/tests/{testId}/testlinks/{testLinkId}.
-func (s *Server) imochaTestLinkByID(c echo.Context) error {
-	t, err := s.imochaPathTest(c)
+// TestLink: GET /v3/tests/{testId}/testlinks/{testLinkId}.
+func (h *Handler) TestLink(c echo.Context) error {
+	t, err := h.imochaPathTest(c)
 	if err != nil {
 		return err
 	}
-	linkID, err := pathID(c, "testLinkId")
+	linkID, err := apihttp.PathID(c, "testLinkId")
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, "Test link not found.")
 	}
-	l, err := s.db.Link(c.Request().Context(), linkID)
+	l, err := h.db.Link(c.Request().Context(), linkID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && l.TestID != t.ID {
 		return echo.NewHTTPError(http.StatusNotFound, "Test link not found.")
 	} else if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.toIMochaTestLink(l))
+	return c.JSON(http.StatusOK, h.toIMochaTestLink(l))
 }

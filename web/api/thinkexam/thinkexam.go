@@ -1,4 +1,4 @@
-package web
+package thinkexam
 
 import (
 	"crypto/hmac"
@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 // The ThinkExam dialect (seed 004): signed headers ak, sgn, ts, and the
@@ -64,21 +65,22 @@ const (
 // signatureWindow is how far ts may be from the server's clock.
 const signatureWindow = 15 * time.Minute
 
-func (s *Server) thinkExamDialect(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Set(ctxErrorWriter, errorWriter(writeThinkExamError))
+// Dialect installs ThinkExam's error writer and answers its own errors
+// (with their ThinkExam codes) in the envelope.
+func Dialect(next echo.HandlerFunc) echo.HandlerFunc {
+	return apihttp.Dialect(WriteError)(func(c echo.Context) error {
 		err := next(c)
 		var te *thinkExamError
 		if errors.As(err, &te) {
 			return c.JSON(te.Status, thinkExamEnvelope{Result: "error", Error: &thinkExamBody{Code: te.Code, Msg: te.Msg}})
 		}
 		return err
-	}
+	})
 }
 
-func writeThinkExamError(c echo.Context, status int, message string, fields store.FieldErrors) error {
+func WriteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
 	code := strconv.Itoa(status)
-	if status == http.StatusNotFound && message == notFoundMessage {
+	if status == http.StatusNotFound && message == apihttp.NotFoundMessage {
 		message = "No such endpoint."
 	}
 	for f, msg := range fields {
@@ -87,51 +89,51 @@ func writeThinkExamError(c echo.Context, status int, message string, fields stor
 	return c.JSON(status, thinkExamEnvelope{Result: "error", Error: &thinkExamBody{Code: code, Msg: message}})
 }
 
-// thinkExamSignature is base64(HMAC-SHA256(secret, ak + ts)).
-func thinkExamSignature(secret, ak, ts string) string {
+// Signature is base64(HMAC-SHA256(secret, ak + ts)).
+func Signature(secret, ak, ts string) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte(ak + ts))
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// requireThinkExamSignature checks ak, sgn and ts.
-func (s *Server) requireThinkExamSignature(next echo.HandlerFunc) echo.HandlerFunc {
+// RequireSignature checks ak, sgn and ts.
+func (h *Handler) RequireSignature(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Request().Header
+		hdr := c.Request().Header
 		for _, name := range []string{"ak", "sgn", "ts"} {
-			if _, sent := h[http.CanonicalHeaderKey(name)]; !sent {
+			if _, sent := hdr[http.CanonicalHeaderKey(name)]; !sent {
 				return teErr(http.StatusUnauthorized, teRequired, name+" is required.")
 			}
-			if strings.TrimSpace(h.Get(name)) == "" {
+			if strings.TrimSpace(hdr.Get(name)) == "" {
 				return teErr(http.StatusUnauthorized, teBlank, name+" should not be blank")
 			}
 		}
-		ak, sgn, ts := strings.TrimSpace(h.Get("ak")), strings.TrimSpace(h.Get("sgn")), strings.TrimSpace(h.Get("ts"))
+		ak, sgn, ts := strings.TrimSpace(hdr.Get("ak")), strings.TrimSpace(hdr.Get("sgn")), strings.TrimSpace(hdr.Get("ts"))
 		sec, err := strconv.ParseInt(ts, 10, 64)
 		if err != nil {
 			return teErr(http.StatusUnauthorized, teStale, "ts must be Unix seconds.")
 		}
-		if d := s.db.Now().Sub(time.Unix(sec, 0)); d > signatureWindow || d < -signatureWindow {
+		if d := h.db.Now().Sub(time.Unix(sec, 0)); d > signatureWindow || d < -signatureWindow {
 			return teErr(http.StatusUnauthorized, teStale, "ts is outside the 15-minute window: generate a new signature.")
 		}
-		key, err := s.db.APIKeyByPublicID(c.Request().Context(), ak)
+		key, err := h.db.APIKeyByPublicID(c.Request().Context(), ak)
 		if errors.Is(err, store.ErrNotFound) {
 			return teErr(http.StatusUnauthorized, teUnknownKey, "ak is not a valid API key.")
 		}
 		if err != nil {
 			return err
 		}
-		if !hmac.Equal([]byte(sgn), []byte(thinkExamSignature(key.SigningSecret, ak, ts))) {
+		if !hmac.Equal([]byte(sgn), []byte(Signature(key.SigningSecret, ak, ts))) {
 			return teErr(http.StatusUnauthorized, teBadSignature, "sgn does not match ak and ts.")
 		}
-		c.Set(ctxAPIKey, key)
+		apihttp.SetKey(c, key)
 		return next(c)
 	}
 }
 
 // thinkExamFields decodes a JSON object with its keys lower-cased.
 func thinkExamFields(c echo.Context) (map[string]json.RawMessage, error) {
-	f, ok, err := objectFields(c)
+	f, ok, err := apihttp.ObjectFields(c)
 	if err == nil && !ok {
 		err = teErr(http.StatusBadRequest, teBadJSON, "The request body is not valid JSON.")
 	}
@@ -174,7 +176,7 @@ func teFlag(f map[string]json.RawMessage, name string, def bool) (bool, error) {
 }
 
 // thinkExamTest resolves testId to a test and its default link.
-func (s *Server) thinkExamTest(c echo.Context, f map[string]json.RawMessage) (store.TestLink, error) {
+func (h *Handler) thinkExamTest(c echo.Context, f map[string]json.RawMessage) (store.TestLink, error) {
 	raw, err := teString(f, "testId")
 	if err != nil {
 		return store.TestLink{}, err
@@ -183,7 +185,7 @@ func (s *Server) thinkExamTest(c echo.Context, f map[string]json.RawMessage) (st
 	if err != nil || id <= 0 {
 		return store.TestLink{}, teErr(http.StatusNotFound, teUnknownTest, "No test with this testId.")
 	}
-	link, err := s.db.DefaultLink(c.Request().Context(), id)
+	link, err := h.db.DefaultLink(c.Request().Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return link, teErr(http.StatusNotFound, teUnknownTest, "No test with this testId.")
 	}
@@ -196,9 +198,9 @@ type thinkExamAssigned struct {
 	TestURL      string `json:"testUrl"`
 }
 
-// thinkExamAssign serves both assign endpoints: one email, or a list
+// Assign serves both assign endpoints: one email, or a list
 // assigned all together or not at all.
-func (s *Server) thinkExamAssign(multi bool) echo.HandlerFunc {
+func (h *Handler) Assign(multi bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		f, err := thinkExamFields(c)
 		if err != nil {
@@ -235,7 +237,7 @@ func (s *Server) thinkExamAssign(multi bool) echo.HandlerFunc {
 				return teErr(http.StatusBadRequest, teBadEmail, fmt.Sprintf("%s is not a valid email address: %q.", field, e))
 			}
 		}
-		link, err := s.thinkExamTest(c, f)
+		link, err := h.thinkExamTest(c, f)
 		if err != nil {
 			return err
 		}
@@ -260,22 +262,22 @@ func (s *Server) thinkExamAssign(multi bool) echo.HandlerFunc {
 				n = strings.TrimSpace(e[:strings.IndexByte(e, '@')])
 			}
 			ns[i] = store.NewInvitation{TestID: link.TestID, LinkID: link.ID, Name: n, Email: strings.TrimSpace(e),
-				SendEmail: &mail, RequireAccessCode: !skip, Source: store.SourceThinkExam, Actor: s.apiActor(c)}
+				SendEmail: &mail, RequireAccessCode: !skip, Source: store.SourceThinkExam, Actor: apihttp.Actor(c)}
 		}
-		ids, err := s.db.InviteMany(c.Request().Context(), ns)
+		ids, err := h.db.InviteMany(c.Request().Context(), ns)
 		switch {
 		case errors.Is(err, store.ErrClosed):
 			return teErr(http.StatusConflict, teClosed, err.Error())
 		case err != nil:
 			return err
 		}
-		tokens, err := s.db.Tokens(c.Request().Context(), ids)
+		tokens, err := h.db.Tokens(c.Request().Context(), ids)
 		if err != nil {
 			return err
 		}
 		assigned := make([]thinkExamAssigned, 0, len(ids))
 		for i, id := range ids {
-			assigned = append(assigned, thinkExamAssigned{Email: emails[i], InvitationID: id, TestURL: s.testURL(store.Invitation{Token: tokens[id]})})
+			assigned = append(assigned, thinkExamAssigned{Email: emails[i], InvitationID: id, TestURL: h.urls.TestURL(store.Invitation{Token: tokens[id]})})
 		}
 		msg := "Test is assigned successfully"
 		if mail {
@@ -292,8 +294,8 @@ func (s *Server) thinkExamAssign(multi bool) echo.HandlerFunc {
 	}
 }
 
-// thinkExamDeassign cancels an assignment the candidate has not started.
-func (s *Server) thinkExamDeassign(c echo.Context) error {
+// Deassign cancels an assignment the candidate has not started.
+func (h *Handler) Deassign(c echo.Context) error {
 	f, err := thinkExamFields(c)
 	if err != nil {
 		return err
@@ -302,18 +304,18 @@ func (s *Server) thinkExamDeassign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	link, err := s.thinkExamTest(c, f)
+	link, err := h.thinkExamTest(c, f)
 	if err != nil {
 		return err
 	}
-	inv, err := s.db.InvitationOnLink(c.Request().Context(), link.ID, email)
+	inv, err := h.db.InvitationOnLink(c.Request().Context(), link.ID, email)
 	if errors.Is(err, store.ErrNotFound) {
 		return teErr(http.StatusNotFound, teNoAssignment, "No assignment of this test to "+email+".")
 	}
 	if err != nil {
 		return err
 	}
-	_, err = s.db.CancelInvitation(c.Request().Context(), inv.ID, s.apiActor(c))
+	_, err = h.db.CancelInvitation(c.Request().Context(), inv.ID, apihttp.Actor(c))
 	if errors.Is(err, store.ErrAlreadyStarted) {
 		return teErr(http.StatusConflict, teStarted, "The candidate has already started the test.")
 	}
@@ -323,9 +325,9 @@ func (s *Server) thinkExamDeassign(c echo.Context) error {
 	return c.JSON(http.StatusOK, thinkExamEnvelope{Result: "success", Success: &thinkExamBody{Code: "200", Msg: "Test successfully deassigned from the candidate"}})
 }
 
-// thinkExamGenerateSignature gives a client that proves its secret a
+// GenerateSignature gives a client that proves its secret a
 // fresh {ak, sgn, ts}.
-func (s *Server) thinkExamGenerateSignature(c echo.Context) error {
+func (h *Handler) GenerateSignature(c echo.Context) error {
 	f, err := thinkExamFields(c)
 	if err != nil {
 		return err
@@ -338,7 +340,7 @@ func (s *Server) thinkExamGenerateSignature(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key, err := s.db.APIKeyByPublicID(c.Request().Context(), ak)
+	key, err := h.db.APIKeyByPublicID(c.Request().Context(), ak)
 	if errors.Is(err, store.ErrNotFound) {
 		return teErr(http.StatusUnauthorized, teUnknownKey, "ak is not a valid API key.")
 	}
@@ -348,7 +350,7 @@ func (s *Server) thinkExamGenerateSignature(c echo.Context) error {
 	if !hmac.Equal([]byte(secret), []byte(key.SigningSecret)) {
 		return teErr(http.StatusUnauthorized, teBadSecret, "secret does not match ak.")
 	}
-	ts := strconv.FormatInt(s.db.Now().Unix(), 10)
+	ts := strconv.FormatInt(h.db.Now().Unix(), 10)
 	return c.JSON(http.StatusOK, thinkExamEnvelope{Result: "success", Success: &thinkExamBody{Code: "200", Msg: "Signature generated",
-		Data: map[string]string{"ak": ak, "sgn": thinkExamSignature(key.SigningSecret, ak, ts), "ts": ts}}})
+		Data: map[string]string{"ak": ak, "sgn": Signature(key.SigningSecret, ak, ts), "ts": ts}}})
 }

@@ -1,4 +1,4 @@
-package web
+package xobin
 
 import (
 	"encoding/json"
@@ -10,18 +10,19 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
-// xobinBulkLimit is the page's "maximum 500 per request".
-const xobinBulkLimit = 500
+// BulkLimit is the page's "maximum 500 per request".
+const BulkLimit = 500
 
-// xobinBulkInvite: POST /assessment/invite {assessment_id, invite_format,
+// BulkInvite: POST /assessment/invite {assessment_id, invite_format,
 // expiry_date, candidates: [{name, email} or {candidate_name,
 // candidate_email}]}, as app.xobin.com/api/docs documents "Invite
 // Candidates to an Assessment". Each candidate gets a result: the valid
 // ones are invited together in one transaction, and a candidate whose name
 // or address is not valid is reported as Failed with the reason.
-func (s *Server) xobinBulkInvite(c echo.Context) error {
+func (h *Handler) BulkInvite(c echo.Context) error {
 	f, err := xobinFields(c)
 	if err != nil {
 		return err
@@ -33,10 +34,10 @@ func (s *Server) xobinBulkInvite(c echo.Context) error {
 	switch {
 	case len(raw) == 0:
 		return xobinFail(http.StatusBadRequest, "candidates must hold at least one candidate.")
-	case len(raw) > xobinBulkLimit:
-		return xobinFail(http.StatusBadRequest, "candidates must hold at most %d candidates.", xobinBulkLimit)
+	case len(raw) > BulkLimit:
+		return xobinFail(http.StatusBadRequest, "candidates must hold at most %d candidates.", BulkLimit)
 	}
-	target, err := s.xobinInviteTarget(c, f, "assessment_id", store.KindAssessment, "invite_format", "invite_type")
+	target, err := h.xobinInviteTarget(c, f, "assessment_id", store.KindAssessment, "invite_format", "invite_type")
 	if err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ func (s *Server) xobinBulkInvite(c echo.Context) error {
 		}
 		name, email := xobinAlias(fields, "name", "candidate_name"), xobinAlias(fields, "email", "candidate_email")
 		answers[i] = xobinInviteAnswer{Name: name, Email: email, AssessmentID: target.test.ID, Status: "Failed"}
-		n := target.invitation(name, email, s.apiActor(c))
+		n := target.invitation(name, email, apihttp.Actor(c))
 		if fe := n.Validate(); len(fe) > 0 {
 			for _, field := range []string{"email", "name"} {
 				if msg, ok := fe[field]; ok {
@@ -64,7 +65,7 @@ func (s *Server) xobinBulkInvite(c echo.Context) error {
 		at = append(at, i)
 	}
 	if len(ns) > 0 {
-		ids, err := s.db.InviteMany(c.Request().Context(), ns)
+		ids, err := h.db.InviteMany(c.Request().Context(), ns)
 		switch {
 		case errors.Is(err, store.ErrClosed):
 			return xobinFail(http.StatusConflict, "%s", err.Error())
@@ -72,11 +73,11 @@ func (s *Server) xobinBulkInvite(c echo.Context) error {
 			return err
 		}
 		for i, id := range ids {
-			inv, err := s.db.Invitation(c.Request().Context(), id)
+			inv, err := h.db.Invitation(c.Request().Context(), id)
 			if err != nil {
 				return err
 			}
-			answers[at[i]] = s.toXobinInvite(inv)
+			answers[at[i]] = h.toXobinInvite(inv)
 		}
 	}
 	return c.JSON(http.StatusOK, struct {

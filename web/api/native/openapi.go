@@ -1,4 +1,4 @@
-package web
+package native
 
 import (
 	_ "embed"
@@ -11,14 +11,14 @@ import (
 //go:embed openapi.json
 var openAPIDocument []byte
 
-// openAPI serves the native API's OpenAPI 3.1 description, with this
+// OpenAPI serves the native API's OpenAPI 3.1 description, with this
 // installation's base URL as its server. It needs no key: it is a manual.
-func (s *Server) openAPI(c echo.Context) error {
+func (h *Handler) OpenAPI(c echo.Context) error {
 	var doc map[string]any
 	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
 		return err
 	}
-	doc["servers"] = []map[string]string{{"url": s.cfg.BaseURL}}
+	doc["servers"] = []map[string]string{{"url": h.urls.BaseURL()}}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	return c.JSON(http.StatusOK, doc)
 }

@@ -1,4 +1,4 @@
-package web
+package imocha
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 // iMocha's calls on invitations after the invite, as developer.imocha.io
@@ -23,16 +24,16 @@ type imochaEnvelope struct {
 	Errors []string `json:"errors"`
 }
 
-// imochaCancel: POST /v3/invitations/{id}/cancel. Only a pending invitation
+// Cancel: POST /v3/invitations/{id}/cancel. Only a pending invitation
 // can be cancelled; anything else, a cancelled one included, is a 400 in
 // the page's {statusCode, message} shape.
-func (s *Server) imochaCancel(c echo.Context) error {
-	id, err := pathID(c, "id")
+func (h *Handler) Cancel(c echo.Context) error {
+	id, err := apihttp.PathID(c, "id")
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
 	}
 	ctx := c.Request().Context()
-	inv, err := s.db.Invitation(ctx, id)
+	inv, err := h.db.Invitation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
 	} else if err != nil {
@@ -45,7 +46,7 @@ func (s *Server) imochaCancel(c echo.Context) error {
 	if inv.Status == store.StatusCancelled {
 		return c.JSON(http.StatusBadRequest, failure{http.StatusBadRequest, "Testinvitation is already cancelled."})
 	}
-	inv, err = s.db.CancelInvitation(ctx, id, s.apiActor(c))
+	inv, err = h.db.CancelInvitation(ctx, id, apihttp.Actor(c))
 	if errors.Is(err, store.ErrAlreadyStarted) || err == nil && inv.Status != store.StatusCancelled {
 		return c.JSON(http.StatusBadRequest, failure{http.StatusBadRequest,
 			"Testinvitation state in inprogress, complete, and expired can not be cancelled."})
@@ -59,16 +60,16 @@ func (s *Server) imochaCancel(c echo.Context) error {
 	}{inv.ID, "cancelled"})
 }
 
-// imochaReattempt: POST /v3/invitations/{id}/reattempt {CallbackUrl,
+// Reattempt: POST /v3/invitations/{id}/reattempt {CallbackUrl,
 // RedirectUrl, hideInstruction, sendEmail, StartDateTime, EndDateTime,
 // TimeZoneId}. Field names in any case; the access window fields are
 // accepted and the link's own window applies.
-func (s *Server) imochaReattempt(c echo.Context) error {
-	id, err := pathID(c, "id")
+func (h *Handler) Reattempt(c echo.Context) error {
+	id, err := apihttp.PathID(c, "id")
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
 	}
-	body, err := readBody(c)
+	body, err := apihttp.ReadBody(c)
 	if err != nil {
 		return err
 	}
@@ -76,8 +77,8 @@ func (s *Server) imochaReattempt(c echo.Context) error {
 	if len(problems) > 0 {
 		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: problems})
 	}
-	res, err := s.db.Reattempt(c.Request().Context(), id, store.ReattemptInput{CallbackURL: in.CallbackURL, RedirectURL: in.RedirectURL,
-		HideInstruction: in.HideInstruction, SendEmail: &in.SendEmail, Source: store.SourceIMocha, Actor: s.apiActor(c)})
+	res, err := h.db.Reattempt(c.Request().Context(), id, store.ReattemptInput{CallbackURL: in.CallbackURL, RedirectURL: in.RedirectURL,
+		HideInstruction: in.HideInstruction, SendEmail: &in.SendEmail, Source: store.SourceIMocha, Actor: apihttp.Actor(c)})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
@@ -96,7 +97,7 @@ func (s *Server) imochaReattempt(c echo.Context) error {
 		CallbackURLRegistered string `json:"callbackUrlRegistered"`
 		RedirectURLRegistered string `json:"redirectUrlRegistered"`
 		Status                string `json:"status"`
-	}{inv.ID, s.testURL(inv), inv.CallbackURL, inv.RedirectURL, imochaStatus(inv.Status)})
+	}{inv.ID, h.urls.TestURL(inv), inv.CallbackURL, inv.RedirectURL, imochaStatus(inv.Status)})
 }
 
 // imochaTestAttemptStates are the ?state= values of Retrieve Invites, with
@@ -105,9 +106,9 @@ var imochaTestAttemptStates = map[string]string{
 	store.EndedCompleted: "Completed", store.EndedCancelled: "Cancelled", store.EndedExpired: "Expired",
 }
 
-// imochaTestAttempts: POST /v3/candidates/testattempts?state=completed
+// TestAttempts: POST /v3/candidates/testattempts?state=completed
 // {StartDateTime, EndDateTime} lists the attempts that ended in the range.
-func (s *Server) imochaTestAttempts(c echo.Context) error {
+func (h *Handler) TestAttempts(c echo.Context) error {
 	state := strings.ToLower(c.QueryParam("state"))
 	if state == "" {
 		state = store.EndedCompleted
@@ -116,7 +117,7 @@ func (s *Server) imochaTestAttempts(c echo.Context) error {
 	if !ok {
 		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{"state must be completed, cancelled or expired."}})
 	}
-	body, err := readBody(c)
+	body, err := apihttp.ReadBody(c)
 	if err != nil {
 		return err
 	}
@@ -147,7 +148,7 @@ func (s *Server) imochaTestAttempts(c echo.Context) error {
 	case !to.After(from):
 		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{"EndDateTime must be later than StartDateTime."}})
 	}
-	ended, err := s.db.EndedAttempts(c.Request().Context(), state, from, to)
+	ended, err := h.db.EndedAttempts(c.Request().Context(), state, from, to)
 	if err != nil {
 		return err
 	}
@@ -184,10 +185,10 @@ func parseIMochaTime(s string) (time.Time, bool) {
 // maxReplay bounds one callback replay request, as iMocha does.
 const maxReplay = 100
 
-// imochaReplayCallbacks: POST /v3/callbacks/process {"testinvitationIds":
+// ReplayCallbacks: POST /v3/callbacks/process {"testinvitationIds":
 // [...]} sends each invitation's notification again.
-func (s *Server) imochaReplayCallbacks(c echo.Context) error {
-	body, err := readBody(c)
+func (h *Handler) ReplayCallbacks(c echo.Context) error {
+	body, err := apihttp.ReadBody(c)
 	if err != nil {
 		return err
 	}
@@ -209,7 +210,7 @@ func (s *Server) imochaReplayCallbacks(c echo.Context) error {
 	case len(ids) > maxReplay:
 		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{fmt.Sprintf("At a time only %d records can be processed.", maxReplay)}})
 	}
-	queued, err := s.db.ReplayCallbacks(c.Request().Context(), ids)
+	queued, err := h.db.ReplayCallbacks(c.Request().Context(), ids)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package imocha
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 // iMocha's report calls, as developer.imocha.io documents "Retrieve
@@ -25,7 +26,7 @@ type imochaSection struct {
 	SectionTimeTaken *int     `json:"sectionTimeTaken"` // seconds
 }
 
-type imochaReport struct {
+type Report struct {
 	TestInvitationID    int64           `json:"testInvitationId"`
 	TestID              string          `json:"testId"`
 	TestName            string          `json:"testName"`
@@ -48,16 +49,16 @@ type imochaReport struct {
 	TestURL          string  `json:"testUrl"`
 }
 
-// imochaReport: GET /v3/reports/{id}.
-func (s *Server) imochaReport(c echo.Context) error {
-	inv, t, err := s.imochaPathInvitation(c)
+// Report: GET /v3/reports/{id}.
+func (h *Handler) Report(c echo.Context) error {
+	inv, t, err := h.imochaPathInvitation(c)
 	if err != nil {
 		return err
 	}
-	r := imochaReport{TestInvitationID: inv.ID, TestID: strconv.FormatInt(inv.TestID, 10), TestName: inv.TestName,
+	r := Report{TestInvitationID: inv.ID, TestID: strconv.FormatInt(inv.TestID, 10), TestName: inv.TestName,
 		CandidateEmail: inv.Email, AttemptedOn: imochaTimeString(inv.StartedAt), Status: imochaStatus(inv.Status),
 		CandidateName: inv.Name, CandidateEmailID: inv.Email, AttemptedOnUtc: imochaTimeString(inv.StartedAt),
-		CompletedOnUtc: imochaTimeString(inv.CompletedAt), TestURL: s.testURL(inv),
+		CompletedOnUtc: imochaTimeString(inv.CompletedAt), TestURL: h.urls.TestURL(inv),
 		PerformanceCategory: performanceCategory(inv)}
 	section := imochaSection{SectionID: t.ID, SectionName: t.Name, NoOfQue: t.QuestionCount, SectionTime: t.DurationMinutes}
 	if inv.Score != nil && inv.MaxScore != nil {
@@ -74,16 +75,16 @@ func (s *Server) imochaReport(c echo.Context) error {
 		section.SectionTimeTaken = &taken
 	}
 	if inv.Status == store.StatusCompleted {
-		link := s.reportLink(inv.ID)
+		link := h.reportLink(inv.ID)
 		r.PDFReportURL = &link
 	}
 	r.Sections = []imochaSection{section}
 	return c.JSON(http.StatusOK, r)
 }
 
-// imochaReportPDF: GET /v3/reports/{id}/pdf answers the report's PDF link.
-func (s *Server) imochaReportPDF(c echo.Context) error {
-	inv, _, err := s.imochaPathInvitation(c)
+// ReportPDF: GET /v3/reports/{id}/pdf answers the report's PDF link.
+func (h *Handler) ReportPDF(c echo.Context) error {
+	inv, _, err := h.imochaPathInvitation(c)
 	if err != nil {
 		return err
 	}
@@ -93,22 +94,22 @@ func (s *Server) imochaReportPDF(c echo.Context) error {
 	return c.JSON(http.StatusOK, struct {
 		TestInvitationID int64  `json:"testInvitationId"`
 		PDFReportURL     string `json:"pdfReportUrl"`
-	}{inv.ID, s.reportLink(inv.ID)})
+	}{inv.ID, h.reportLink(inv.ID)})
 }
 
-func (s *Server) imochaPathInvitation(c echo.Context) (store.Invitation, store.Test, error) {
-	id, err := pathID(c, "id")
+func (h *Handler) imochaPathInvitation(c echo.Context) (store.Invitation, store.Test, error) {
+	id, err := apihttp.PathID(c, "id")
 	if err != nil {
 		return store.Invitation{}, store.Test{}, echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
 	}
 	ctx := c.Request().Context()
-	inv, err := s.db.Invitation(ctx, id)
+	inv, err := h.db.Invitation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return inv, store.Test{}, echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
 	} else if err != nil {
 		return inv, store.Test{}, err
 	}
-	t, err := s.db.Test(ctx, inv.TestID)
+	t, err := h.db.Test(ctx, inv.TestID)
 	return inv, t, err
 }
 

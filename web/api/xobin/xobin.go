@@ -1,4 +1,4 @@
-package web
+package xobin
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 // The Xobin dialect (seeds 001 and 003): header apiKey, snake_case fields,
@@ -22,15 +23,8 @@ type xobinError struct {
 	Error string `json:"error"`
 }
 
-func (s *Server) xobinDialect(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Set(ctxErrorWriter, errorWriter(writeXobinError))
-		return next(c)
-	}
-}
-
-func writeXobinError(c echo.Context, status int, message string, fields store.FieldErrors) error {
-	if status == http.StatusNotFound && message == notFoundMessage {
+func WriteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
+	if status == http.StatusNotFound && message == apihttp.NotFoundMessage {
 		message = "Not found."
 	}
 	for f, msg := range fields {
@@ -43,28 +37,28 @@ func xobinFail(status int, format string, args ...any) error {
 	return echo.NewHTTPError(status, fmt.Sprintf(format, args...))
 }
 
-// requireXobinKey reads the key from the apiKey header.
-func (s *Server) requireXobinKey(next echo.HandlerFunc) echo.HandlerFunc {
+// RequireKey reads the key from the apiKey header.
+func (h *Handler) RequireKey(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		key := strings.TrimSpace(c.Request().Header.Get("apiKey"))
 		if key == "" {
 			return xobinFail(http.StatusUnauthorized, "The apiKey header is required.")
 		}
-		k, err := s.db.APIKeyBySecret(c.Request().Context(), key)
+		k, err := h.db.APIKeyBySecret(c.Request().Context(), key)
 		if errors.Is(err, store.ErrNotFound) {
 			return xobinFail(http.StatusUnauthorized, "The apiKey is not valid.")
 		}
 		if err != nil {
 			return err
 		}
-		c.Set(ctxAPIKey, k)
+		apihttp.SetKey(c, k)
 		return next(c)
 	}
 }
 
 // xobinFields decodes the body with lower-cased keys.
 func xobinFields(c echo.Context) (map[string]json.RawMessage, error) {
-	f, ok, err := objectFields(c)
+	f, ok, err := apihttp.ObjectFields(c)
 	if err == nil && !ok {
 		err = xobinFail(http.StatusBadRequest, "The request body must be a JSON object.")
 	}
@@ -131,7 +125,7 @@ type xobinTarget struct {
 }
 
 // xobinInviteTarget reads the test and options of an invite request.
-func (s *Server) xobinInviteTarget(c echo.Context, f map[string]json.RawMessage, idField string, kind store.TestKind, formatFields ...string) (xobinTarget, error) {
+func (h *Handler) xobinInviteTarget(c echo.Context, f map[string]json.RawMessage, idField string, kind store.TestKind, formatFields ...string) (xobinTarget, error) {
 	testID, err := xobinID(f, idField)
 	if err != nil {
 		return xobinTarget{}, err
@@ -155,12 +149,12 @@ func (s *Server) xobinInviteTarget(c echo.Context, f map[string]json.RawMessage,
 		if err != nil {
 			return xobinTarget{}, xobinFail(http.StatusBadRequest, "expiry_date must be YYYY-MM-DD HH:MM (UTC), e.g. 2024-12-31 18:30.")
 		}
-		if !t.After(s.db.Now()) {
+		if !t.After(h.db.Now()) {
 			return xobinTarget{}, xobinFail(http.StatusBadRequest, "expiry_date must be in the future.")
 		}
 		target.expires = &t
 	}
-	t, err := s.db.Test(c.Request().Context(), testID)
+	t, err := h.db.Test(c.Request().Context(), testID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Kind != kind) {
 		return xobinTarget{}, xobinFail(http.StatusNotFound, "No %s with this %s.", strings.ReplaceAll(strings.TrimSuffix(idField, "_id"), "_", " "), idField)
 	}
@@ -179,7 +173,7 @@ func (t xobinTarget) invitation(name, email, actor string) store.NewInvitation {
 }
 
 // xobinInvite is the shared core of both single invite endpoints.
-func (s *Server) xobinInvite(c echo.Context, idField string, kind store.TestKind, formatFields ...string) (store.Invitation, error) {
+func (h *Handler) xobinInvite(c echo.Context, idField string, kind store.TestKind, formatFields ...string) (store.Invitation, error) {
 	f, err := xobinFields(c)
 	if err != nil {
 		return store.Invitation{}, err
@@ -195,11 +189,11 @@ func (s *Server) xobinInvite(c echo.Context, idField string, kind store.TestKind
 	if !store.ValidEmail(email) {
 		return store.Invitation{}, xobinFail(http.StatusBadRequest, "candidate_email is not a valid email address.")
 	}
-	target, err := s.xobinInviteTarget(c, f, idField, kind, formatFields...)
+	target, err := h.xobinInviteTarget(c, f, idField, kind, formatFields...)
 	if err != nil {
 		return store.Invitation{}, err
 	}
-	res, err := s.db.Invite(c.Request().Context(), target.invitation(name, email, s.apiActor(c)))
+	res, err := h.db.Invite(c.Request().Context(), target.invitation(name, email, apihttp.Actor(c)))
 	switch {
 	case errors.Is(err, store.ErrClosed):
 		return store.Invitation{}, xobinFail(http.StatusConflict, "%s", err.Error())
@@ -209,13 +203,13 @@ func (s *Server) xobinInvite(c echo.Context, idField string, kind store.TestKind
 	return res.Invitation, nil
 }
 
-// xobinAssessmentInvite: POST /assessments/invite (seed 001).
-func (s *Server) xobinAssessmentInvite(c echo.Context) error {
-	inv, err := s.xobinInvite(c, "assessment_id", store.KindAssessment, "invite_format", "invite_type")
+// AssessmentInvite: POST /assessments/invite (seed 001).
+func (h *Handler) AssessmentInvite(c echo.Context) error {
+	inv, err := h.xobinInvite(c, "assessment_id", store.KindAssessment, "invite_format", "invite_type")
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.toXobinInvite(inv))
+	return c.JSON(http.StatusOK, h.toXobinInvite(inv))
 }
 
 // xobinInviteAnswer is one invited candidate, as both assessment invite
@@ -231,14 +225,14 @@ type xobinInviteAnswer struct {
 	Error        string `json:"error,omitempty"` // bulk: why this candidate was not invited
 }
 
-func (s *Server) toXobinInvite(inv store.Invitation) xobinInviteAnswer {
-	return xobinInviteAnswer{inv.Email, inv.ID, inv.ID, inv.TestID, s.testURL(inv), inv.Name, xobinStatus(inv.Status), ""}
+func (h *Handler) toXobinInvite(inv store.Invitation) xobinInviteAnswer {
+	return xobinInviteAnswer{inv.Email, inv.ID, inv.ID, inv.TestID, h.urls.TestURL(inv), inv.Name, xobinStatus(inv.Status), ""}
 }
 
-// xobinInterviewInvite: POST /automated-interviews/invite (seed 003), with
+// InterviewInvite: POST /automated-interviews/invite (seed 003), with
 // the documented spelling interview_reponse_id.
-func (s *Server) xobinInterviewInvite(c echo.Context) error {
-	inv, err := s.xobinInvite(c, "interview_id", store.KindInterview, "invite_format", "invite_type")
+func (h *Handler) InterviewInvite(c echo.Context) error {
+	inv, err := h.xobinInvite(c, "interview_id", store.KindInterview, "invite_format", "invite_type")
 	if err != nil {
 		return err
 	}
@@ -250,5 +244,5 @@ func (s *Server) xobinInterviewInvite(c echo.Context) error {
 		InterviewID        int64  `json:"interview_id"`
 		InviteLink         string `json:"invite_link"`
 		Status             string `json:"status"`
-	}{inv.Name, inv.Email, inv.TestName, inv.ID, inv.TestID, s.testURL(inv), xobinStatus(inv.Status)})
+	}{inv.Name, inv.Email, inv.TestName, inv.ID, inv.TestID, h.urls.TestURL(inv), xobinStatus(inv.Status)})
 }

@@ -1,4 +1,4 @@
-package web
+package imocha
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
+	"testgate/web/api/apihttp"
 )
 
 // The iMocha dialect (seed 000): /v3 routes, X-API-KEY, errors as
@@ -21,15 +22,8 @@ type imochaErrors struct {
 	Errors []string `json:"errors"`
 }
 
-func (s *Server) imochaDialect(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Set(ctxErrorWriter, errorWriter(writeIMochaError))
-		return next(c)
-	}
-}
-
-func writeIMochaError(c echo.Context, status int, message string, fields store.FieldErrors) error {
-	if status == http.StatusNotFound && message == notFoundMessage {
+func WriteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
+	if status == http.StatusNotFound && message == apihttp.NotFoundMessage {
 		message = "The requested resource was not found."
 	}
 	msgs := []string{message}
@@ -205,27 +199,20 @@ func imochaStatus(s store.InvitationStatus) string {
 	}
 }
 
-func (s *Server) apiActor(c echo.Context) string {
-	if k, ok := c.Get(ctxAPIKey).(store.APIKey); ok {
-		return "api:" + k.Name
-	}
-	return "api"
-}
-
-// imochaInviteCandidate: POST /v3/tests/{testId}/testlinks/{testLinkId}/invite,
+// InviteCandidate: POST /v3/tests/{testId}/testlinks/{testLinkId}/invite,
 // and POST /v3/tests/{testId}/invite through the test's default link.
-func (s *Server) imochaInviteCandidate(c echo.Context) error {
-	testID, err := pathID(c, "testId")
+func (h *Handler) InviteCandidate(c echo.Context) error {
+	testID, err := apihttp.PathID(c, "testId")
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, "Test not found.")
 	}
 	var linkID int64 // 0: the default link
 	if c.Param("testLinkId") != "" {
-		if linkID, err = pathID(c, "testLinkId"); err != nil {
+		if linkID, err = apihttp.PathID(c, "testLinkId"); err != nil {
 			return echo.NewHTTPError(http.StatusNotFound, "Test link not found.")
 		}
 	}
-	body, err := readBody(c)
+	body, err := apihttp.ReadBody(c)
 	if err != nil {
 		return err
 	}
@@ -234,15 +221,15 @@ func (s *Server) imochaInviteCandidate(c echo.Context) error {
 		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: problems})
 	}
 	ctx := c.Request().Context()
-	if _, err := s.db.Test(ctx, testID); errors.Is(err, store.ErrNotFound) {
+	if _, err := h.db.Test(ctx, testID); errors.Is(err, store.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound, "Test not found.")
 	} else if err != nil {
 		return err
 	}
 	sendEmail := in.SendEmail
-	res, err := s.db.Invite(ctx, store.NewInvitation{
+	res, err := h.db.Invite(ctx, store.NewInvitation{
 		TestID: testID, LinkID: linkID, Name: in.Name, Email: in.Email,
-		GeneratePlaceholders: in.DisableMandatoryFields, Source: store.SourceIMocha, Actor: s.apiActor(c),
+		GeneratePlaceholders: in.DisableMandatoryFields, Source: store.SourceIMocha, Actor: apihttp.Actor(c),
 		CallbackURL: in.CallbackURL, RedirectURL: in.RedirectURL, HideInstruction: in.HideInstruction,
 		DisableMandatoryFields: &in.DisableMandatoryFields, SendEmail: &sendEmail,
 	})
@@ -259,5 +246,5 @@ func (s *Server) imochaInviteCandidate(c echo.Context) error {
 		TestInvitationID int64  `json:"testInvitationId"`
 		TestURL          string `json:"testUrl"`
 		Status           string `json:"status"`
-	}{inv.ID, s.testURL(inv), imochaStatus(inv.Status)})
+	}{inv.ID, h.urls.TestURL(inv), imochaStatus(inv.Status)})
 }

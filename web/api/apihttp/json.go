@@ -1,4 +1,4 @@
-package web
+package apihttp
 
 import (
 	"bytes"
@@ -14,18 +14,18 @@ import (
 	"testgate/store"
 )
 
-// decodeJSON reads one JSON object from the request body into dst. Unknown
+// DecodeJSON reads one JSON object from the request body into dst. Unknown
 // fields and wrong types are reported per field, so an integrator sees every
 // typo at once rather than a silently ignored setting.
-func decodeJSON(c echo.Context, dst any) error {
-	body, err := readBody(c)
+func DecodeJSON(c echo.Context, dst any) error {
+	body, err := ReadBody(c)
 	if err != nil {
 		return err
 	}
-	return decodeJSONBytes(body, dst)
+	return DecodeJSONBytes(body, dst)
 }
 
-func decodeJSONBytes(body []byte, dst any) error {
+func DecodeJSONBytes(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, "The request body must be a JSON object.")
 	}
@@ -49,7 +49,7 @@ func decodeJSONBytes(body []byte, dst any) error {
 		if typeErr.Field == "" {
 			return echo.NewHTTPError(http.StatusBadRequest, "The request body must be a JSON object.")
 		}
-		return store.FieldErrors{typeErr.Field: "must be " + jsonTypeName(typeErr.Type.String())}
+		return store.FieldErrors{typeErr.Field: "must be " + JSONTypeName(typeErr.Type.String())}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return store.FieldErrors{name: "is not a known field"}
@@ -58,8 +58,8 @@ func decodeJSONBytes(body []byte, dst any) error {
 	}
 }
 
-// jsonTypeName says in JSON terms what a Go type expects.
-func jsonTypeName(goType string) string {
+// JSONTypeName says in JSON terms what a Go type expects.
+func JSONTypeName(goType string) string {
 	goType = strings.TrimPrefix(goType, "*")
 	switch {
 	case goType == "string":
@@ -77,27 +77,27 @@ func jsonTypeName(goType string) string {
 	}
 }
 
-// readBody reads the whole (size-limited) request body and refuses text
+// ReadBody reads the whole (size-limited) request body and refuses text
 // that is not UTF-8.
-func readBody(c echo.Context) ([]byte, error) {
+func ReadBody(c echo.Context) ([]byte, error) {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		if tooLarge(err) {
-			return nil, errBodyTooLarge
+		if TooLarge(err) {
+			return nil, ErrBodyTooLarge
 		}
 		return nil, echo.NewHTTPError(http.StatusBadRequest, "The request body could not be read.")
 	}
-	if !validJSONText(body) {
-		return nil, errNotUTF8
+	if !ValidJSONText(body) {
+		return nil, ErrNotUTF8
 	}
 	return body, nil
 }
 
-// objectFields reads the body as a JSON object with its keys lower-cased,
+// ObjectFields reads the body as a JSON object with its keys lower-cased,
 // for dialects that match field names in any case. ok is false when the
 // body is not an object.
-func objectFields(c echo.Context) (fields map[string]json.RawMessage, ok bool, err error) {
-	body, err := readBody(c)
+func ObjectFields(c echo.Context) (fields map[string]json.RawMessage, ok bool, err error) {
+	body, err := ReadBody(c)
 	if err != nil {
 		return nil, false, err
 	}

@@ -1,0 +1,100 @@
+// Package apihttp holds what every API dialect shares: how a request body
+// is read and decoded, how a dialect's error writer is installed for the
+// one error handler to use, the API key and actor of a request, and the
+// URLs and reports a dialect hands out. A dialect package takes these and
+// words everything in its vendor's language.
+package apihttp
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+// ErrorWriter renders an error in one surface's dialect.
+type ErrorWriter func(c echo.Context, status int, message string, fields store.FieldErrors) error
+
+const (
+	ctxErrorWriter = "testgate.error-writer"
+	ctxAPIKey      = "testgate.api-key"
+)
+
+// Dialect installs a dialect's error writer on every request of a route
+// group, for the server's one error handler to use.
+func Dialect(write ErrorWriter) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Set(ctxErrorWriter, write)
+			return next(c)
+		}
+	}
+}
+
+// WriterOf is the error writer of the request's dialect, or nil.
+func WriterOf(c echo.Context) ErrorWriter {
+	w, _ := c.Get(ctxErrorWriter).(ErrorWriter)
+	return w
+}
+
+// NotFoundMessage is the generic 404's message, which dialects replace
+// with their own words.
+const NotFoundMessage = "There is nothing here. It may have been removed, or the address is mistyped."
+
+// SetKey records the API key a request authenticated with.
+func SetKey(c echo.Context, k store.APIKey) { c.Set(ctxAPIKey, k) }
+
+// Actor names who made an API request, for timelines: "api:<key name>".
+func Actor(c echo.Context) string {
+	if k, ok := c.Get(ctxAPIKey).(store.APIKey); ok {
+		return "api:" + k.Name
+	}
+	return "api"
+}
+
+// PathID reads a positive integer path parameter; anything else is a 404.
+func PathID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.NewHTTPError(http.StatusNotFound)
+	}
+	return id, nil
+}
+
+// URLs are the addresses Testgate hands out.
+type URLs interface {
+	TestURL(store.Invitation) string // the candidate's personal URL
+	LinkURL(store.TestLink) string   // a link's shareable URL
+	BaseURL() string
+}
+
+// Reports hands out and serves the PDF report of an attempt.
+type Reports interface {
+	// ReportLink is a signed report URL valid for ttl, and its expiry.
+	ReportLink(id int64, ttl time.Duration) (string, time.Time)
+	// ServePDF writes the attempt's PDF report as the response.
+	ServePDF(c echo.Context, id int64) error
+}
+
+// ReportLinkTTL is how long a report link handed to an integrator works,
+// unless its dialect documents another span.
+const ReportLinkTTL = 30 * 24 * time.Hour
+
+// Deps is what a dialect's handler needs.
+type Deps struct {
+	DB      *store.DB
+	URLs    URLs
+	Reports Reports
+}
+
+// Check reports a missing collaborator: wiring fails at start, not later.
+func (d Deps) Check() error {
+	if d.DB == nil || d.URLs == nil || d.Reports == nil {
+		return errors.New("apihttp: a dialect needs the store, the URLs and the reports")
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+package apihttp
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+)
+
+// presentedKey reads an API key from X-API-Key (any case: Go canonicalises
+// header names) or Authorization: Bearer.
+func presentedKey(r *http.Request) string {
+	if k := strings.TrimSpace(r.Header.Get("X-API-Key")); k != "" {
+		return k
+	}
+	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if ok && strings.EqualFold(scheme, "Bearer") {
+		return strings.TrimSpace(token)
+	}
+	return ""
+}
+
+var (
+	errNoAPIKey = echo.NewHTTPError(http.StatusUnauthorized,
+		"An API key is required: send it in the X-API-Key header or as Authorization: Bearer <key>.")
+	errBadAPIKey = echo.NewHTTPError(http.StatusUnauthorized, "The API key is not valid or has been revoked.")
+)
+
+// RequireKey authenticates API requests by key (X-API-Key or Bearer), and
+// notes the key's use.
+func RequireKey(db *store.DB, log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			key := presentedKey(c.Request())
+			if key == "" {
+				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="testgate"`)
+				return errNoAPIKey
+			}
+			k, err := db.APIKeyBySecret(c.Request().Context(), key)
+			if errors.Is(err, store.ErrNotFound) {
+				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="testgate", error="invalid_token"`)
+				return errBadAPIKey
+			}
+			if err != nil {
+				return err
+			}
+			if err := db.TouchAPIKey(c.Request().Context(), k); err != nil {
+				log.Warn("recording api key use", "api_key_id", k.ID, "err", err)
+			}
+			SetKey(c, k)
+			return next(c)
+		}
+	}
+}
