@@ -233,7 +233,7 @@ func (db *DB) UpdateCandidateDetails(ctx context.Context, invitationID int64, na
 	name, email = strings.TrimSpace(name), strings.TrimSpace(email)
 	fe := NewInvitation{Name: name, Email: email}.Validate()
 	if IsPlaceholderEmail(email) {
-		fe["email"] = "is not a valid email address"
+		fe["email"] = ProblemInvalidEmail
 	}
 	if err := fe.orNil(); err != nil {
 		return Invitation{}, err

@@ -60,7 +60,7 @@ func (db *DB) CreateAPIKey(ctx context.Context, name string, createdBy *int64) (
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		return CreatedAPIKey{}, FieldErrors{"name": "is required"}
+		return CreatedAPIKey{}, FieldErrors{"name": ProblemRequired}
 	case len(name) > 100:
 		return CreatedAPIKey{}, FieldErrors{"name": "must be at most 100 characters"}
 	}

@@ -43,6 +43,25 @@ func isUniqueViolation(err error, column string) bool {
 // names); messages read after the field name ("is required").
 type FieldErrors map[string]string
 
+// Fields lists the fields with problems in order, so that every surface
+// words the same problem first.
+func (fe FieldErrors) Fields() []string {
+	keys := make([]string, 0, len(fe))
+	for k := range fe {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Problems every surface may need to word in its own language. The store
+// writes them with these names, and surfaces compare with the names, never
+// with the English.
+const (
+	ProblemRequired     = "is required"
+	ProblemInvalidEmail = "is not a valid email address"
+)
+
 // With is fe with other's problems added (other's win on the same field).
 func (fe FieldErrors) With(other FieldErrors) FieldErrors {
 	out := FieldErrors{}

@@ -194,13 +194,13 @@ func (n NewInvitation) Validate() FieldErrors {
 	email, name := strings.TrimSpace(n.Email), strings.TrimSpace(n.Name)
 	switch {
 	case email == "" && !n.GeneratePlaceholders:
-		fe["email"] = "is required"
+		fe["email"] = ProblemRequired
 	case email != "" && !ValidEmail(email):
-		fe["email"] = "is not a valid email address"
+		fe["email"] = ProblemInvalidEmail
 	}
 	switch {
 	case name == "" && !n.GeneratePlaceholders:
-		fe["name"] = "is required"
+		fe["name"] = ProblemRequired
 	case len([]rune(name)) > MaxNameLength:
 		fe["name"] = fmt.Sprintf("must be at most %d characters", MaxNameLength)
 	case HasUnsafeChars(name):

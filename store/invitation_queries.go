@@ -120,10 +120,10 @@ type InvitationFilter struct {
 	Token      string
 	// NotCancelled leaves out cancelled invitations (deleted candidates).
 	NotCancelled bool
-	Sort       string // one of InvitationSorts; default newest first
-	Desc       bool
-	Page       int // 1-based
-	PageSize   int
+	Sort         string // one of InvitationSorts; default newest first
+	Desc         bool
+	Page         int // 1-based
+	PageSize     int
 	// CountLimit stops counting a search's matches past it (0: count them
 	// all): the console shows "10,000+" rather than wait for the exact sum.
 	CountLimit int

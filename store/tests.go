@@ -79,7 +79,7 @@ func (in TestInput) Validate() FieldErrors {
 func requireText(fe FieldErrors, field, value string, maxLen int) {
 	switch {
 	case strings.TrimSpace(value) == "":
-		fe[field] = "is required"
+		fe[field] = ProblemRequired
 	case utf8.RuneCountInString(value) > maxLen:
 		fe[field] = fmt.Sprintf("must be at most %d characters", maxLen)
 	case strings.ContainsRune(value, 0):

@@ -65,9 +65,9 @@ func (n NewUser) Validate() FieldErrors {
 	fe := FieldErrors{}
 	switch {
 	case strings.TrimSpace(n.Email) == "":
-		fe["email"] = "is required"
+		fe["email"] = ProblemRequired
 	case !ValidEmail(n.Email):
-		fe["email"] = "is not a valid email address"
+		fe["email"] = ProblemInvalidEmail
 	}
 	if len(n.Name) > 200 {
 		fe["name"] = "must be at most 200 characters"

@@ -22,6 +22,8 @@ type imochaErrors struct {
 	Errors []string `json:"errors"`
 }
 
+// WriteError answers an error as iMocha does: {"errors": [...]}, a
+// FluentValidation sentence per field problem.
 func WriteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
 	if status == http.StatusNotFound && message == apihttp.NotFoundMessage {
 		message = "The requested resource was not found."
@@ -46,11 +48,11 @@ func imochaFieldMessages(fe store.FieldErrors) []string {
 
 func imochaMessage(field, msg string) string {
 	switch {
-	case field == "email" && msg == "is required":
+	case field == "email" && msg == store.ProblemRequired:
 		return "'Email' must not be empty."
 	case field == "email":
 		return "Email address is in invalid format"
-	case field == "name" && msg == "is required":
+	case field == "name" && msg == store.ProblemRequired:
 		return "'Name' must not be empty."
 	case field == "callbackUrl":
 		return "'Callback Url' is not a valid URL."

@@ -37,8 +37,8 @@ var nativeErrorCodes = map[int]string{
 	http.StatusTooManyRequests:       "rate_limited",
 }
 
-// nativeDialect makes errors under /api/native answer in its JSON shape.
-
+// WriteError answers an error under /api/native in its JSON shape: a
+// code, a message and every field problem.
 func WriteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
 	code, ok := nativeErrorCodes[status]
 	if !ok {

@@ -26,16 +26,17 @@ type testinviteError struct {
 	} `json:"error"`
 }
 
+// WriteError answers an error as Testinvite does, {"error": {"message"}},
+// every field problem named.
 func WriteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
 	if status == http.StatusNotFound && message == apihttp.NotFoundMessage {
 		message = "Not found."
 	}
 	if len(fields) > 0 {
-		var parts []string
-		for f, msg := range fields {
-			parts = append(parts, f+" "+msg)
+		parts := make([]string, 0, len(fields))
+		for _, f := range fields.Fields() {
+			parts = append(parts, f+" "+fields[f])
 		}
-		slices.Sort(parts)
 		message = strings.Join(parts, "; ")
 	}
 	var e testinviteError

@@ -78,13 +78,15 @@ func Dialect(next echo.HandlerFunc) echo.HandlerFunc {
 	})
 }
 
+// WriteError answers an error in ThinkExam's envelope; of several field
+// problems, the first field's.
 func WriteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
 	code := strconv.Itoa(status)
 	if status == http.StatusNotFound && message == apihttp.NotFoundMessage {
 		message = "No such endpoint."
 	}
-	for f, msg := range fields {
-		code, message = teBadEmail, f+" "+msg+"."
+	if names := fields.Fields(); len(names) > 0 {
+		code, message = teBadEmail, names[0]+" "+fields[names[0]]+"."
 	}
 	return c.JSON(status, thinkExamEnvelope{Result: "error", Error: &thinkExamBody{Code: code, Msg: message}})
 }

@@ -23,12 +23,18 @@ type xobinError struct {
 	Error string `json:"error"`
 }
 
+// WriteError answers an error as Xobin does: {"error": "…"}, every field
+// problem named, in field order.
 func WriteError(c echo.Context, status int, message string, fields store.FieldErrors) error {
 	if status == http.StatusNotFound && message == apihttp.NotFoundMessage {
 		message = "Not found."
 	}
-	for f, msg := range fields {
-		message = f + " " + msg
+	if len(fields) > 0 {
+		parts := make([]string, 0, len(fields))
+		for _, f := range fields.Fields() {
+			parts = append(parts, f+" "+fields[f])
+		}
+		message = strings.Join(parts, "; ")
 	}
 	return c.JSON(status, xobinError{Error: message})
 }
