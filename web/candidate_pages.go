@@ -84,8 +84,12 @@ func (s *Server) candidateView(c echo.Context, inv store.Invitation) (views.Cand
 }
 
 // showCandidate is GET /t/{token}: the page for wherever the candidate is.
+// showCandidate answers GET and HEAD /t/{token}. HEAD answers as GET would
+// and changes nothing: mail systems' link scanners send it, and a scan must
+// neither open the invitation nor submit an attempt.
 func (s *Server) showCandidate(c echo.Context) error {
 	ctx := c.Request().Context()
+	peek := c.Request().Method == http.MethodHead
 	inv, ok, err := s.candidateInvitation(c)
 	if !ok {
 		return err
@@ -94,7 +98,7 @@ func (s *Server) showCandidate(c echo.Context) error {
 	if refused, err := s.refusal(c, inv); refused {
 		return err
 	}
-	if inv.Status == store.StatusStarted && inv.DeadlineAt != nil && !s.db.Now().Before(*inv.DeadlineAt) {
+	if inv.Status == store.StatusStarted && inv.DeadlineAt != nil && !s.db.Now().Before(*inv.DeadlineAt) && !peek {
 		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, "time ran out"); err != nil {
 			return err
 		}
@@ -103,7 +107,7 @@ func (s *Server) showCandidate(c echo.Context) error {
 	if inv.Status != store.StatusCompleted && !s.hasAccess(c, inv) {
 		return s.renderAccess(c, inv, http.StatusOK, nil)
 	}
-	if inv.Status == store.StatusInvited {
+	if inv.Status == store.StatusInvited && !peek {
 		if inv, err = s.db.OpenInvitation(ctx, inv.ID); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -449,5 +450,31 @@ func TestRecruiterSeesAnswersAndScore(t *testing.T) {
 	row := r.doc.Find(`[data-testid="invitations"] tbody tr`).First().Text()
 	if !strings.Contains(row, "1 / 2") || !strings.Contains(row, "3 May 2027 10:00 UTC") || !strings.Contains(row, "Completed") {
 		t.Fatalf("list row %q", row)
+	}
+}
+
+// Mail systems' link scanners send HEAD: it answers as GET would (the
+// same status) and changes nothing — the invitation stays unopened.
+func TestHeadOnTheTestURLChangesNothing(t *testing.T) {
+	f := newCandidateFixture(t, store.LinkInput{})
+	inv := f.invite(t, store.NewInvitation{})
+	head := func(path string) int {
+		return f.b.do(httptest.NewRequest(http.MethodHead, path, nil)).Code
+	}
+	if code := head(f.token); code != http.StatusOK {
+		t.Fatalf("HEAD: %d", code)
+	}
+	if got := f.reload(t); got.Status != store.StatusInvited || got.OpenedAt != nil {
+		t.Fatalf("HEAD opened the invitation: %s", got.Status)
+	}
+	if events, _ := f.db.Timeline(context.Background(), inv.ID); len(events) != 1 {
+		t.Fatalf("HEAD wrote to the timeline: %d events", len(events))
+	}
+	if code := head("/t/no-such-token"); code != http.StatusNotFound {
+		t.Fatalf("HEAD unknown: %d", code)
+	}
+	f.db.CancelInvitation(context.Background(), inv.ID, "x")
+	if code := head(f.token); code != http.StatusGone {
+		t.Fatalf("HEAD cancelled: %d", code)
 	}
 }

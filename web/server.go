@@ -113,6 +113,7 @@ func (s *Server) routes() {
 	// forged form would need the unguessable token it posts to).
 	candidate := e.Group("", bodyLimit(1<<20, nil), candidateHeaders, requireText)
 	candidate.GET("/t/:token", s.showCandidate)
+	candidate.HEAD("/t/:token", s.showCandidate)
 	candidate.POST("/t/:token/details", s.saveDetails)
 	candidate.POST("/t/:token/start", s.startAttempt)
 	candidate.POST("/t/:token/access", s.checkAccess)
