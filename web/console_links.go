@@ -72,7 +72,11 @@ func (s *Server) createLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Link created. Copy its URL below."); err != nil {
+	msg := "Link created. Copy its URL below."
+	if !l.Public {
+		msg = "Link created. It is invite-only: invite candidates from this page, by import or through the API."
+	}
+	if err := setFlash(c, msg); err != nil {
 		return err
 	}
 	return redirect(c, linkPath(l.ID))

@@ -117,9 +117,26 @@ func TestLinksThroughTheConsole(t *testing.T) {
 		t.Fatal("still disabled")
 	}
 
-	// The test page lists every link with its copy button.
+	// The test page lists every link; only links whose URL works (public
+	// ones) offer a copy button — the default link and this one, now
+	// invite-only, say so instead.
 	r = b.get(testPath(tt.ID))
-	if n := r.doc.Find(`[data-testid="links-table"] [data-testid="copy-button"]`).Length(); n != 2 {
-		t.Fatalf("copy buttons on the test page: %d", n)
+	if n := r.doc.Find(`[data-testid="links-table"] [data-testid="copy-button"]`).Length(); n != 0 {
+		t.Fatalf("copy buttons for invite-only links: %d", n)
+	}
+	if !strings.Contains(r.text(`[data-testid="invite-only-`+idStr(l.ID)+`"]`), "Invite-only") {
+		t.Fatal("the invite-only link does not say so")
+	}
+	r = b.get(linkURL)
+	if r.doc.Find(`#link-url`).Length() != 0 || !strings.Contains(r.text(`[data-testid="invite-only"]`), "no shareable URL") {
+		t.Fatalf("invite-only link page: %q", r.text("main"))
+	}
+	// What a public link offers to copy works for a visitor.
+	b.post(linkURL, url.Values{"name": {"Campus (late)"}, "slug": {"campus-2027"}, "public": {"1"}})
+	r = b.get(testPath(tt.ID))
+	copyTarget, _ := r.doc.Find(`[data-testid="links-table"] [data-testid="copy-button"]`).Attr("data-copy")
+	copied, _ := r.doc.Find(copyTarget).Attr("value")
+	if visit := newBrowser(t, srv).get(strings.TrimPrefix(copied, testBaseURL)); copied == "" || visit.Code != http.StatusOK {
+		t.Fatalf("the copied URL %q answers %d", copied, visit.Code)
 	}
 }
