@@ -204,10 +204,13 @@ func (s *Server) inviteFromLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.InviteForm{LinkID: link.ID, Name: c.FormValue("name"), Email: c.FormValue("email"), SendEmail: checked(c, "sendEmail")}
+	f := views.InviteForm{LinkID: link.ID, Name: c.FormValue("name"), Email: c.FormValue("email"), SendEmail: checked(c, "sendEmail"),
+		Optional: link.DisableMandatoryFields}
+	// A link that makes name and email optional generates stand-ins for
+	// the ones left empty, as the API does; the candidate replaces them.
 	res, err := s.db.Invite(ctx, store.NewInvitation{
 		TestID: link.TestID, LinkID: link.ID, Name: f.Name, Email: f.Email, SendEmail: &f.SendEmail,
-		Source: store.SourceConsole, Actor: s.userActor(c),
+		GeneratePlaceholders: link.DisableMandatoryFields, Source: store.SourceConsole, Actor: s.userActor(c),
 	})
 	status := http.StatusCreated
 	switch fe, isFields := asFieldErrors(err); {
@@ -219,7 +222,8 @@ func (s *Server) inviteFromLink(c echo.Context) error {
 		return err
 	default:
 		row := views.InvitationRow{Invitation: res.Invitation, URL: s.TestURL(res.Invitation)}
-		f = views.InviteForm{LinkID: link.ID, SendEmail: link.SendEmail, Result: &row, Existing: !res.Created && !res.Reopened}
+		f = views.InviteForm{LinkID: link.ID, SendEmail: link.SendEmail, Result: &row, Existing: !res.Created && !res.Reopened,
+			Optional: link.DisableMandatoryFields}
 		if f.Existing {
 			status = http.StatusOK
 		}

@@ -265,3 +265,34 @@ func TestDashboardCountsAndFunnels(t *testing.T) {
 		t.Fatalf("bar title %q", funnels.First().Find("title").First().Text())
 	}
 }
+
+// A link that makes name and email optional lets the console invite
+// without them, as the API does: the candidate gives them on opening.
+func TestConsoleInviteHonoursOptionalNameAndEmail(t *testing.T) {
+	srv, db := newTestServer(t)
+	b := signIn(t, srv, db, store.RoleRecruiter)
+	ctx := context.Background()
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
+	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Walk-in", DisableMandatoryFields: true})
+	path := linkPath(link.ID)
+	if r := b.get(path); !strings.Contains(r.text(`label[for="f-name"]`), "optional") {
+		t.Fatalf("the form does not say the name is optional: %q", r.text(`label[for="f-name"]`))
+	}
+	r := b.post(path+"/invitations", url.Values{"name": {""}, "email": {""}})
+	if r.Code != http.StatusCreated || !strings.Contains(r.text(`[data-testid="invite-result"]`), "gives their name and email when opening") {
+		t.Fatalf("empty invite: %d %q %q", r.Code, r.text(`[data-testid="invite-result"]`), r.text(".error-summary"))
+	}
+	invs, _, _ := db.Invitations(ctx, store.InvitationFilter{LinkID: link.ID})
+	if len(invs) != 1 || !invs[0].Placeholder {
+		t.Fatalf("invitations %+v", invs)
+	}
+	// A name alone is kept; the address is generated.
+	if r := b.post(path+"/invitations", url.Values{"name": {"Kim"}}); r.Code != http.StatusCreated {
+		t.Fatalf("name only: %d", r.Code)
+	}
+	// A link without the setting still asks for both.
+	strict, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Strict"})
+	if r := b.post(linkPath(strict.ID)+"/invitations", url.Values{}); r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("strict link: %d", r.Code)
+	}
+}

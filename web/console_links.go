@@ -102,7 +102,7 @@ func (s *Server) showLink(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, views.LinkPage(s.page(c, l.Name, views.SectionTests), t, views.LinkRow{Link: l, URL: s.LinkURL(l)},
-		views.InviteForm{LinkID: l.ID, SendEmail: l.SendEmail}))
+		views.InviteForm{LinkID: l.ID, SendEmail: l.SendEmail, Optional: l.DisableMandatoryFields}))
 }
 
 func (s *Server) editLinkForm(c echo.Context) error {
