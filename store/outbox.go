@@ -169,15 +169,17 @@ func (db *DB) QueueEmail(ctx context.Context, invitationID int64, kind string, a
 }
 
 // RemindNotStarted queues a reminder for every invitation of a link that
-// has not been started (and has a real address), and returns how many.
+// has not been started, has a real address and was made at least
+// MinReminderAge ago, and returns how many.
 func (db *DB) RemindNotStarted(ctx context.Context, linkID int64, actor string) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
-		invs, err := invitationsTx(ctx, tx, `WHERE i.link_id = ? AND i.status IN ('invited', 'opened') AND i.placeholder = 0 ORDER BY i.id`, linkID)
+		now := db.Now()
+		invs, err := invitationsTx(ctx, tx, `WHERE i.link_id = ? AND i.status IN ('invited', 'opened') AND i.placeholder = 0
+			AND i.invited_at <= ? ORDER BY i.id`, linkID, millis(now.Add(-MinReminderAge)))
 		if err != nil {
 			return err
 		}
-		now := db.Now()
 		for _, inv := range invs {
 			if err := db.enqueueEmail(ctx, tx, EmailReminder, inv, nil, now); err != nil {
 				return err

@@ -158,3 +158,6 @@ func (l TestList) URL() string {
 	}
 	return "/tests?" + v.Encode()
 }
+
+// remindAge is how long ago "remind everyone" reminds from, as words.
+func remindAge() string { return strconv.Itoa(int(store.MinReminderAge.Hours())) + " hours" }

@@ -294,6 +294,14 @@ func TestBrowserInviteFindCancel(t *testing.T) {
 	}
 	do(t, b,
 		chromedp.Click(css(`[data-testid="cancel-invitation"]`)),
+		chromedp.WaitVisible(css(`[data-testid="confirmation"]`)),
+	)
+	if got := text(t, b, `[data-testid="confirm-touches"]`); got != "This touches 1 candidate." {
+		t.Fatalf("confirmation says %q", got)
+	}
+	screenshot(t, b, "06-confirm-cancel")
+	do(t, b,
+		chromedp.Click(css(`[data-testid="confirm"]`)),
 		chromedp.WaitVisible(css(`[data-testid="flash"]`)),
 	)
 	if got := text(t, b, `[data-testid="status"]`); got != "Cancelled" {
@@ -302,7 +310,7 @@ func TestBrowserInviteFindCancel(t *testing.T) {
 	if !strings.Contains(text(t, b, `[data-testid="timeline"]`), "Cancelled") {
 		t.Fatal("timeline lacks the cancellation")
 	}
-	screenshot(t, b, "06-cancelled")
+	screenshot(t, b, "07-cancelled")
 	invs, _, _ := db.Invitations(ctx, store.InvitationFilter{Query: "priya"})
 	if len(invs) != 1 || invs[0].Status != store.StatusCancelled {
 		t.Fatalf("stored %+v", invs)

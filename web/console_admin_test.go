@@ -63,8 +63,9 @@ func TestAdminManagesUsers(t *testing.T) {
 		t.Fatalf("demote last admin: %d %q", r.Code, r.text(`[data-testid="users-problem"]`))
 	}
 	// Disabling a user signs them out at once.
-	if r := b.post("/settings/users/"+idStr(recruiter.ID), url.Values{"role": {"recruiter"}, "disabled": {"1"}}); r.Code != http.StatusSeeOther {
-		t.Fatalf("disable: %d", r.Code)
+	q, r := b.postConfirmed("/settings/users/"+idStr(recruiter.ID), url.Values{"role": {"recruiter"}, "disabled": {"1"}})
+	if !strings.Contains(q.text(`[data-testid="confirm-question"]`), "signed out at once") || r.Code != http.StatusSeeOther {
+		t.Fatalf("disable: %q %d", q.text(`[data-testid="confirm-question"]`), r.Code)
 	}
 	if r := rec.get("/tests"); r.Code != http.StatusSeeOther {
 		t.Fatalf("disabled user still signed in: %d", r.Code)
@@ -105,7 +106,8 @@ func TestAdminManagesAPIKeys(t *testing.T) {
 		t.Fatalf("ThinkExam credentials not shown: %q", got)
 	}
 	keys, _ := db.APIKeys(context.Background())
-	if r := b.post("/settings/api-keys/"+idStr(keys[0].ID)+"/revoke", nil); r.Code != http.StatusSeeOther {
+	if q, r := b.postConfirmed("/settings/api-keys/"+idStr(keys[0].ID)+"/revoke", nil); r.Code != http.StatusSeeOther ||
+		!strings.Contains(q.text(`[data-testid="confirm-question"]`), "refused from now on") {
 		t.Fatalf("revoke: %d", r.Code)
 	}
 	if code, _ := api(t, srv, http.MethodGet, "/api/native/tests", key, nil); code != http.StatusUnauthorized {

@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
+	"testgate/store"
 	"testgate/views"
 )
 
@@ -41,6 +43,19 @@ func (s *Server) createAPIKey(c echo.Context) error {
 func (s *Server) revokeAPIKey(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
+		return err
+	}
+	keys, err := s.db.APIKeys(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(keys, func(k store.APIKey) bool { return k.ID == id })
+	if i < 0 {
+		return echo.ErrNotFound
+	}
+	if asked, err := s.askFirst(c, views.SectionAPIKeys, views.Confirmation{Title: "Revoke this API key?",
+		Question: "Integrations that use the key “" + keys[i].Name + "” are refused from now on. This cannot be undone.",
+		Confirm:  "Revoke the key", Back: "/settings/api-keys", Danger: true}); asked {
 		return err
 	}
 	if err := s.db.RevokeAPIKey(c.Request().Context(), id); err != nil {

@@ -137,6 +137,17 @@ func (s *Server) cancelInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	inv, err := s.db.Invitation(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if inv.Status.NotStarted() {
+		if asked, err := s.askFirst(c, views.SectionInvitations, views.Confirmation{Title: "Cancel this invitation?",
+			Question: inv.Name + " (" + inv.Email + ") will no longer be able to open the test, and emails not yet sent to them are withdrawn.",
+			Touches:  candidates(1, ""), Confirm: "Cancel the invitation", Back: invitationPath(id), Danger: true}); asked {
+			return err
+		}
+	}
 	_, err = s.db.CancelInvitation(c.Request().Context(), id, s.userActor(c))
 	if errors.Is(err, store.ErrAlreadyStarted) {
 		d, derr := s.invitationDetail(c, id)

@@ -212,7 +212,18 @@ func TestInvitationDetailCancelAndExtend(t *testing.T) {
 		}
 	}
 
-	r = b.post(path+"/cancel", nil)
+	// Cancelling asks first, saying who loses the test, and "keep it" keeps it.
+	q := b.post(path+"/cancel", nil)
+	if q.Code != http.StatusOK || q.text(`[data-testid="confirm-touches"]`) != "This touches 1 candidate." {
+		t.Fatalf("cancel question: %d %q", q.Code, q.text(`[data-testid="confirm-touches"]`))
+	}
+	if back, _ := q.doc.Find(`[data-testid="confirm-back"]`).Attr("href"); back != path {
+		t.Fatalf("keep-it leads to %q", back)
+	}
+	if inv, _ := db.Invitation(context.Background(), res.Invitation.ID); inv.Status == store.StatusCancelled {
+		t.Fatal("cancelled before the confirmation")
+	}
+	_, r = b.postConfirmed(path+"/cancel", nil)
 	if r.Code != http.StatusSeeOther {
 		t.Fatalf("cancel: %d", r.Code)
 	}

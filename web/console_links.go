@@ -156,7 +156,23 @@ func (s *Server) setLinkState(c echo.Context) error {
 		return err
 	}
 	disabled := c.FormValue("disabled") != "0"
-	if err := s.db.SetLinkDisabled(c.Request().Context(), id, disabled); err != nil {
+	ctx := c.Request().Context()
+	if disabled {
+		l, err := s.db.Link(ctx, id)
+		if err != nil {
+			return err
+		}
+		n, err := s.db.CountTouched(ctx, store.Touched{LinkID: id, Statuses: []store.InvitationStatus{store.StatusInvited, store.StatusOpened}})
+		if err != nil {
+			return err
+		}
+		if asked, err := s.askFirst(c, views.SectionTests, views.Confirmation{Title: "Disable this link?",
+			Question: "“" + l.Name + "” takes no new invitations or registrations while it is disabled.",
+			Touches:  candidates(n, " invited through it who have not started"), Confirm: "Disable the link", Back: linkPath(id), Danger: true}); asked {
+			return err
+		}
+	}
+	if err := s.db.SetLinkDisabled(ctx, id, disabled); err != nil {
 		return err
 	}
 	msg := "Link enabled."

@@ -108,7 +108,7 @@ func TestLinksThroughTheConsole(t *testing.T) {
 	}
 
 	// Disable and enable.
-	b.post(linkURL+"/state", url.Values{"disabled": {"1"}})
+	b.postConfirmed(linkURL+"/state", url.Values{"disabled": {"1"}})
 	if r := b.get(linkURL); !strings.Contains(r.text(".badge.off"), "disabled") {
 		t.Fatal("disabled badge missing")
 	}

@@ -70,11 +70,26 @@ func TestConsoleResendRemindAndCancel(t *testing.T) {
 		t.Fatal("resend not shown on the invitation")
 	}
 
-	b.get(linkPath(link.ID))
-	if r := b.post(linkPath(link.ID)+"/remind", nil); r.Code != http.StatusSeeOther {
-		t.Fatalf("remind: %d", r.Code)
+	// Just invited: nobody is reminded yet, and the page says from when.
+	r = b.get(linkPath(link.ID))
+	if !strings.Contains(r.text(`[data-testid="remind-all"]`), "invited 12 hours+ ago") {
+		t.Fatalf("remind button %q", r.text(`[data-testid="remind-all"]`))
 	}
-	if r := b.get(linkPath(link.ID)); !strings.Contains(r.text(`[data-testid="flash"]`), "Reminder queued for 2") {
+	if r := b.post(linkPath(link.ID)+"/remind", nil); r.Code != http.StatusSeeOther {
+		t.Fatalf("remind right after inviting: %d", r.Code)
+	}
+	if r := b.get(linkPath(link.ID)); !strings.Contains(r.text(`[data-testid="flash"]`), "Nobody to remind") {
+		t.Fatalf("remind flash %q", r.text(`[data-testid="flash"]`))
+	}
+	later := time.Now().Add(13 * time.Hour)
+	db.SetClock(func() time.Time { return later })
+	b = signIn(t, srv, db, store.RoleAdmin) // the first session has ended by then
+	b.get(linkPath(link.ID))
+	q, r := b.postConfirmed(linkPath(link.ID)+"/remind", nil)
+	if r.Code != http.StatusSeeOther || q.text(`[data-testid="confirm-touches"]`) != "This touches 2 candidates." {
+		t.Fatalf("remind: %d %q", r.Code, q.text(`[data-testid="confirm-touches"]`))
+	}
+	if r := b.get(linkPath(link.ID)); !strings.Contains(r.text(`[data-testid="flash"]`), "Reminders queued for 2") {
 		t.Fatalf("remind flash %q", r.text(`[data-testid="flash"]`))
 	}
 	reminders, _ := db.Outbox(ctx, store.OutboxFilter{Status: store.OutboxQueued})
@@ -84,7 +99,7 @@ func TestConsoleResendRemindAndCancel(t *testing.T) {
 
 	// Cancelling withdraws what is still queued.
 	b.get(invitationPath(kim.ID))
-	b.post(invitationPath(kim.ID)+"/cancel", nil)
+	b.postConfirmed(invitationPath(kim.ID)+"/cancel", nil)
 	for _, m := range queued(t, db, kim.ID) {
 		if m.Status != store.OutboxCancelled {
 			t.Fatalf("email of a cancelled invitation still %s", m.Status)

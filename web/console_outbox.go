@@ -99,16 +99,36 @@ func (s *Server) remindLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.Link(c.Request().Context(), id); err != nil {
-		return err
-	}
-	n, err := s.db.RemindNotStarted(c.Request().Context(), id, s.userActor(c))
+	ctx := c.Request().Context()
+	l, err := s.db.Link(ctx, id)
 	if err != nil {
 		return err
 	}
-	msg := "Nobody to remind: every candidate of this link has started."
-	if n > 0 {
-		msg = "Reminder queued for " + strconv.Itoa(n) + " candidate(s) who have not started."
+	before := s.db.Now().Add(-store.MinReminderAge)
+	due, err := s.db.CountTouched(ctx, store.Touched{LinkID: id, Statuses: []store.InvitationStatus{store.StatusInvited, store.StatusOpened},
+		InvitedBefore: &before, Addressable: true})
+	if err != nil {
+		return err
+	}
+	if due > 0 {
+		if asked, err := s.askFirst(c, views.SectionTests, views.Confirmation{Title: "Remind everyone who has not started?",
+			Question: "A reminder is emailed to every candidate invited through “" + l.Name + "” more than " +
+				strconv.Itoa(int(store.MinReminderAge.Hours())) + " hours ago who has not started the test.",
+			Touches: candidates(due, ""), Confirm: "Send the reminders", Back: linkPath(id)}); asked {
+			return err
+		}
+	}
+	n, err := s.db.RemindNotStarted(ctx, id, s.userActor(c))
+	if err != nil {
+		return err
+	}
+	msg := "Nobody to remind: every candidate invited more than " + strconv.Itoa(int(store.MinReminderAge.Hours())) +
+		" hours ago has started."
+	switch {
+	case n == 1:
+		msg = "Reminder queued for 1 candidate who has not started."
+	case n > 1:
+		msg = "Reminders queued for " + strconv.Itoa(n) + " candidates who have not started."
 	}
 	if err := setFlash(c, msg); err != nil {
 		return err

@@ -171,7 +171,25 @@ func (s *Server) deleteQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.DeleteQuestion(c.Request().Context(), testID, qid); err != nil {
+	ctx := c.Request().Context()
+	q, err := s.db.Question(ctx, testID, qid)
+	if err != nil {
+		return err
+	}
+	n, err := s.db.CountTouched(ctx, store.Touched{TestID: testID, Statuses: []store.InvitationStatus{store.StatusStarted, store.StatusCompleted}})
+	if err != nil {
+		return err
+	}
+	touches := ""
+	if n > 0 {
+		touches = candidates(n, " who have started or finished this test")
+	}
+	if asked, err := s.askFirst(c, views.SectionTests, views.Confirmation{Title: "Delete this question?",
+		Question: "“" + q.Text + "” is removed from the test.", Touches: touches,
+		Confirm: "Delete the question", Back: testPath(testID) + "#questions", Danger: true}); asked {
+		return err
+	}
+	if err := s.db.DeleteQuestion(ctx, testID, qid); err != nil {
 		return err
 	}
 	return s.renderQuestions(c, testID, views.QuestionForm{}, http.StatusOK)

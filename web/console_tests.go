@@ -169,7 +169,23 @@ func (s *Server) archiveTest(c echo.Context) error {
 		return err
 	}
 	archived := c.FormValue("archived") != "0"
-	if err := s.db.SetTestArchived(c.Request().Context(), id, archived); err != nil {
+	ctx := c.Request().Context()
+	if archived {
+		t, err := s.db.Test(ctx, id)
+		if err != nil {
+			return err
+		}
+		n, err := s.db.CountTouched(ctx, store.Touched{TestID: id, Statuses: []store.InvitationStatus{store.StatusInvited, store.StatusOpened}})
+		if err != nil {
+			return err
+		}
+		if asked, err := s.askFirst(c, views.SectionTests, views.Confirmation{Title: "Archive this test?",
+			Question: "“" + t.Name + "” and its links stop taking invitations; invitations already sent keep working.",
+			Touches:  candidates(n, " invited who have not started"), Confirm: "Archive the test", Back: testPath(id), Danger: true}); asked {
+			return err
+		}
+	}
+	if err := s.db.SetTestArchived(ctx, id, archived); err != nil {
 		return err
 	}
 	msg := "Test restored."

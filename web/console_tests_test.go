@@ -81,7 +81,7 @@ func TestCreateEditArchiveTest(t *testing.T) {
 		t.Fatalf("invalid update: %d", r.Code)
 	}
 
-	r = b.post(testURL+"/archive", url.Values{"archived": {"1"}})
+	_, r = b.postConfirmed(testURL+"/archive", url.Values{"archived": {"1"}})
 	if r.Code != http.StatusSeeOther {
 		t.Fatalf("archive: %d", r.Code)
 	}
@@ -213,7 +213,7 @@ func TestQuestionsThroughTheConsole(t *testing.T) {
 	if r := b.post(path+"/questions/"+idStr(qs[0].ID), url.Values{"text": {"2+3?"}, "kind": {"single"}, "option0": {"5"}}); r.Code != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid edit: %d", r.Code)
 	}
-	b.post(path+"/questions/"+idStr(qs[1].ID)+"/delete", nil)
+	b.postConfirmed(path+"/questions/"+idStr(qs[1].ID)+"/delete", nil)
 	if qs, _ := db.Questions(ctx, tt.ID); len(qs) != 2 {
 		t.Fatalf("after delete: %d", len(qs))
 	}

@@ -45,7 +45,19 @@ func (s *Server) updateUserAccess(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.db.UpdateUserAccess(c.Request().Context(), id, store.Role(c.FormValue("role")), checked(c, "disabled"))
+	ctx := c.Request().Context()
+	before, err := s.db.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	if checked(c, "disabled") && before.DisabledAt == nil {
+		if asked, err := s.askFirst(c, views.SectionUsers, views.Confirmation{Title: "Disable this user?",
+			Question: before.Email + " is signed out at once and can no longer sign in.",
+			Confirm:  "Disable the user", Back: "/settings/users", Danger: true}); asked {
+			return err
+		}
+	}
+	u, err := s.db.UpdateUserAccess(ctx, id, store.Role(c.FormValue("role")), checked(c, "disabled"))
 	if fe, ok := asFieldErrors(err); ok {
 		return s.renderUsers(c, http.StatusUnprocessableEntity, views.UsersView{Problem: "Not saved: " + fe["role"] + "."})
 	}

@@ -218,3 +218,24 @@ func mustAddr(t testing.TB, s string) netip.Addr {
 	}
 	return a
 }
+
+// postConfirmed submits a destructive form the way a person does: the
+// first post answers the confirmation page, which must say what it
+// touches; its button posts again with everything the form carried.
+func (b *browser) postConfirmed(path string, form url.Values) (question, result response) {
+	b.t.Helper()
+	question = b.post(path, form)
+	if question.Code != http.StatusOK || question.doc.Find(`[data-testid="confirmation"]`).Length() != 1 {
+		b.t.Fatalf("POST %s did not ask first: %d", path, question.Code)
+	}
+	again := url.Values{}
+	question.doc.Find(`[data-testid="confirmation"] form input[type="hidden"]`).Each(func(_ int, in *goquery.Selection) {
+		name, _ := in.Attr("name")
+		value, _ := in.Attr("value")
+		if name != "_csrf" {
+			again.Add(name, value)
+		}
+	})
+	action, _ := question.doc.Find(`[data-testid="confirmation"] form`).Attr("action")
+	return question, b.post(action, again)
+}

@@ -1,0 +1,50 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/views"
+)
+
+// askFirst asks before a destructive or mass action. The first post of
+// the action's form answers a confirmation page (no JavaScript needed)
+// that says what the action touches and carries the form's fields; posting
+// that page again, with confirmed=1, lets the action go ahead. It returns
+// true when it answered the question page, and the action must stop.
+func (s *Server) askFirst(c echo.Context, section string, q views.Confirmation) (bool, error) {
+	req := c.Request()
+	if req.PostFormValue("confirmed") == "1" {
+		return false, nil
+	}
+	q.Action = req.URL.Path
+	for name, values := range req.PostForm {
+		if name == "_csrf" || name == "confirmed" {
+			continue
+		}
+		for _, v := range values {
+			q.Fields = append(q.Fields, views.HiddenField{Name: name, Value: v})
+		}
+	}
+	slices.SortFunc(q.Fields, func(a, b views.HiddenField) int {
+		if a.Name < b.Name {
+			return -1
+		}
+		if a.Name > b.Name {
+			return 1
+		}
+		return 0
+	})
+	return true, render(c, http.StatusOK, views.ConfirmPage(s.page(c, q.Title, section), q))
+}
+
+// candidates words a count of candidates: "1 candidate", "12 candidates".
+func candidates(n int, which string) string {
+	if n == 1 {
+		return "1 candidate" + which
+	}
+	return strconv.Itoa(n) + " candidates" + which
+}
