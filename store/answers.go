@@ -73,7 +73,7 @@ func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []Ans
 		case inv.DeadlineAt != nil && !now.Before(*inv.DeadlineAt):
 			return ErrDeadlinePassed
 		}
-		questions, err := questionsTx(ctx, tx, inv.TestID)
+		questions, err := attemptQuestionsTx(ctx, tx, inv.ID)
 		if err != nil {
 			return err
 		}
@@ -104,11 +104,6 @@ func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []Ans
 		}
 		return nil
 	})
-}
-
-func questionsTx(ctx context.Context, tx *Tx, testID int64) ([]Question, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? ORDER BY position, id`, testID)
-	return collect(rows, err, scanQuestion)
 }
 
 // Answers returns an attempt's answers by question id.
@@ -163,7 +158,7 @@ func (db *DB) CompleteInvitation(ctx context.Context, invitationID int64, reason
 // complete scores each choice question (right when the chosen options are
 // exactly the correct ones) and stores the score with the completion.
 func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason string, now time.Time) error {
-	questions, err := questionsTx(ctx, tx, inv.TestID)
+	questions, err := attemptQuestionsTx(ctx, tx, inv.ID)
 	if err != nil {
 		return err
 	}

@@ -142,6 +142,9 @@ func insertQuestion(ctx context.Context, tx *Tx, testID int64, position int, in 
 
 const questionColumns = `id, test_id, position, kind, body, options, correct, created_at, updated_at`
 
+// qualifiedQuestionColumns are questionColumns of "questions q" in a join.
+const qualifiedQuestionColumns = `q.id, q.test_id, q.position, q.kind, q.body, q.options, q.correct, q.created_at, q.updated_at`
+
 func scanQuestion(r row) (Question, error) {
 	var q Question
 	var opts, correct string
@@ -186,7 +189,7 @@ func (db *DB) AddQuestion(ctx context.Context, testID int64, in QuestionInput) (
 			return err
 		}
 		var count int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ?`, testID).Scan(&count); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ? AND retired_at IS NULL`, testID).Scan(&count); err != nil {
 			return err
 		}
 		if count >= MaxQuestions {
@@ -201,7 +204,10 @@ func (db *DB) AddQuestion(ctx context.Context, testID int64, in QuestionInput) (
 	return db.Question(ctx, testID, id)
 }
 
-// UpdateQuestion replaces a question's text, kind, options and answers.
+// UpdateQuestion replaces a question's text, kind, options and answers. A
+// question some attempt was given is not rewritten: the edit becomes a new
+// version in its place for later attempts, and the returned question has a
+// new id.
 func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionInput) (Question, error) {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		kind, err := testKindTx(ctx, tx, testID)
@@ -212,10 +218,22 @@ func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionI
 			return err
 		}
 		in = in.normalized()
+		now := millis(db.Now())
+		pos, used, err := currentQuestion(ctx, tx, testID, id)
+		if err != nil {
+			return err
+		}
+		if used {
+			if _, err := tx.ExecContext(ctx, `UPDATE questions SET retired_at = ? WHERE id = ?`, now, id); err != nil {
+				return err
+			}
+			id, err = insertQuestion(ctx, tx, testID, pos, in, now)
+			return err
+		}
 		opts, _ := json.Marshal(in.Options)
 		correct, _ := json.Marshal(in.Correct)
 		res, err := tx.ExecContext(ctx, `UPDATE questions SET kind = ?, body = ?, options = ?, correct = ?, updated_at = ?
-			WHERE id = ? AND test_id = ?`, in.Kind, in.Text, string(opts), string(correct), millis(db.Now()), id, testID)
+			WHERE id = ? AND test_id = ?`, in.Kind, in.Text, string(opts), string(correct), now, id, testID)
 		if err != nil {
 			return err
 		}
@@ -230,29 +248,75 @@ func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionI
 	return db.Question(ctx, testID, id)
 }
 
-// Question returns one question of a test.
+// Question returns one of a test's current questions.
 func (db *DB) Question(ctx context.Context, testID, id int64) (Question, error) {
-	return scanQuestion(db.queryRow(ctx, `SELECT `+questionColumns+` FROM questions WHERE id = ? AND test_id = ?`, id, testID))
+	return scanQuestion(db.queryRow(ctx, `SELECT `+questionColumns+` FROM questions WHERE id = ? AND test_id = ? AND retired_at IS NULL`, id, testID))
 }
 
-// Questions returns a test's questions in order.
+// Questions returns a test's current questions in order: what the next
+// attempt is given.
 func (db *DB) Questions(ctx context.Context, testID int64) ([]Question, error) {
-	rows, err := db.query(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? ORDER BY position, id`, testID)
+	rows, err := db.query(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? AND retired_at IS NULL ORDER BY position, id`, testID)
 	return collect(rows, err, scanQuestion)
 }
 
-// DeleteQuestion removes a question and closes the gap in positions.
+// AttemptQuestions returns the questions of an attempt as it was given
+// them, even those edited or deleted since; before it starts, the test's
+// current questions.
+func (db *DB) AttemptQuestions(ctx context.Context, inv Invitation) ([]Question, error) {
+	rows, err := db.query(ctx, `SELECT `+qualifiedQuestionColumns+` FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id
+		WHERE aq.invitation_id = ? ORDER BY aq.position, q.id`, inv.ID)
+	qs, err := collect(rows, err, scanQuestion)
+	if err != nil || len(qs) > 0 || inv.StartedAt != nil {
+		return qs, err
+	}
+	return db.Questions(ctx, inv.TestID)
+}
+
+// attemptQuestionsTx is an attempt's paper inside a transaction.
+func attemptQuestionsTx(ctx context.Context, tx *Tx, invitationID int64) ([]Question, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+qualifiedQuestionColumns+` FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id
+		WHERE aq.invitation_id = ? ORDER BY aq.position, q.id`, invitationID)
+	return collect(rows, err, scanQuestion)
+}
+
+// giveQuestions records the paper of an attempt that starts: the test's
+// current questions in their order.
+func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position)
+		SELECT ?, id, position FROM questions WHERE test_id = ? AND retired_at IS NULL`, invitationID, testID)
+	return err
+}
+
+// currentQuestion finds a current question's position and whether any
+// attempt was given it.
+func currentQuestion(ctx context.Context, tx *Tx, testID, id int64) (pos int, used bool, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT position, EXISTS (SELECT 1 FROM attempt_questions WHERE question_id = q.id)
+		FROM questions q WHERE id = ? AND test_id = ? AND retired_at IS NULL`, id, testID).Scan(&pos, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	return pos, used, err
+}
+
+// DeleteQuestion removes a question from the test and closes the gap in
+// positions. A question some attempt was given is retired, not deleted:
+// those attempts keep it, with their answers and scores.
 func (db *DB) DeleteQuestion(ctx context.Context, testID, id int64) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		var pos int
-		err := tx.QueryRowContext(ctx, `DELETE FROM questions WHERE id = ? AND test_id = ? RETURNING position`, id, testID).Scan(&pos)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+		pos, used, err := currentQuestion(ctx, tx, testID, id)
+		if err != nil {
+			return err
+		}
+		if used {
+			_, err = tx.ExecContext(ctx, `UPDATE questions SET retired_at = ? WHERE id = ?`, millis(db.Now()), id)
+		} else {
+			_, err = tx.ExecContext(ctx, `DELETE FROM questions WHERE id = ?`, id)
 		}
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE questions SET position = position - 1 WHERE test_id = ? AND position > ?`, testID, pos)
+		_, err = tx.ExecContext(ctx, `UPDATE questions SET position = position - 1 WHERE test_id = ? AND position > ? AND retired_at IS NULL`, testID, pos)
 		return err
 	})
 }
@@ -262,7 +326,7 @@ func (db *DB) DeleteQuestion(ctx context.Context, testID, id int64) error {
 func (db *DB) MoveQuestion(ctx context.Context, testID, id int64, up bool) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		var pos int
-		err := tx.QueryRowContext(ctx, `SELECT position FROM questions WHERE id = ? AND test_id = ?`, id, testID).Scan(&pos)
+		err := tx.QueryRowContext(ctx, `SELECT position FROM questions WHERE id = ? AND test_id = ? AND retired_at IS NULL`, id, testID).Scan(&pos)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -273,11 +337,11 @@ func (db *DB) MoveQuestion(ctx context.Context, testID, id int64, up bool) error
 		if up {
 			other = pos - 1
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE questions SET position = ? WHERE test_id = ? AND position = ?`, pos, testID, other); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE questions SET position = ? WHERE test_id = ? AND position = ? AND retired_at IS NULL`, pos, testID, other); err != nil {
 			return err
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ? AND position = ?`, testID, pos).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ? AND position = ? AND retired_at IS NULL`, testID, pos).Scan(&n); err != nil {
 			return err
 		}
 		if n < 2 { // no neighbour there: stay put

@@ -88,13 +88,13 @@ func requireText(fe FieldErrors, field, value string, maxLen int) {
 }
 
 const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.archived_at, t.created_at, t.updated_at,
-	(SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id),
+	(SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL),
 	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id)`
 
 // candidateTestColumns are testColumns without the link count, which no
 // candidate page shows.
 const candidateTestColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.archived_at, t.created_at,
-	t.updated_at, (SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id), 0`
+	t.updated_at, (SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL), 0`
 
 // testScan holds one row of testColumns while it is scanned.
 type testScan struct {
@@ -176,7 +176,7 @@ func (db *DB) UpdateTest(ctx context.Context, id int64, in TestInput) (Test, err
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if in.Kind == KindInterview {
 			var choice int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ? AND kind <> 'text'`, id).Scan(&choice); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ? AND kind <> 'text' AND retired_at IS NULL`, id).Scan(&choice); err != nil {
 				return err
 			}
 			if choice > 0 {

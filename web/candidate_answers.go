@@ -63,7 +63,7 @@ func (s *Server) saveAnswers(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, tokenPath(inv))
 	}
-	qs, err := s.db.Questions(ctx, inv.TestID)
+	qs, err := s.db.AttemptQuestions(ctx, inv)
 	if err != nil {
 		return err
 	}

@@ -130,7 +130,7 @@ func (s *Server) showCandidate(c echo.Context) error {
 
 func (s *Server) renderAttempt(c echo.Context, v views.CandidateView, notice string, status int) error {
 	ctx := c.Request().Context()
-	qs, err := s.db.Questions(ctx, v.Invitation.TestID)
+	qs, err := s.db.AttemptQuestions(ctx, v.Invitation)
 	if err != nil {
 		return err
 	}

@@ -41,10 +41,11 @@ func (s *Server) askFirst(c echo.Context, section string, q views.Confirmation) 
 	return true, render(c, http.StatusOK, views.ConfirmPage(s.page(c, q.Title, section), q))
 }
 
-// candidates words a count of candidates: "1 candidate", "12 candidates".
-func candidates(n int, which string) string {
+// candidates words a count of candidates with the clause that fits the
+// number: candidates(1, " who has", " who have") is "1 candidate who has".
+func candidates(n int, one, many string) string {
 	if n == 1 {
-		return "1 candidate" + which
+		return "1 candidate" + one
 	}
-	return strconv.Itoa(n) + " candidates" + which
+	return strconv.Itoa(n) + " candidates" + many
 }

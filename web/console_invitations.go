@@ -110,7 +110,7 @@ func (s *Server) invitationDetail(c echo.Context, id int64) (views.InvitationDet
 		return d, err
 	}
 	if inv.StartedAt != nil {
-		if d.Questions, err = s.db.Questions(ctx, inv.TestID); err != nil {
+		if d.Questions, err = s.db.AttemptQuestions(ctx, inv); err != nil {
 			return d, err
 		}
 		if d.Answers, err = s.db.Answers(ctx, inv.ID); err != nil {
@@ -144,7 +144,7 @@ func (s *Server) cancelInvitation(c echo.Context) error {
 	if inv.Status.NotStarted() {
 		if asked, err := s.askFirst(c, views.SectionInvitations, views.Confirmation{Title: "Cancel this invitation?",
 			Question: inv.Name + " (" + inv.Email + ") will no longer be able to open the test, and emails not yet sent to them are withdrawn.",
-			Touches:  candidates(1, ""), Confirm: "Cancel the invitation", Back: invitationPath(id), Danger: true}); asked {
+			Touches:  candidates(1, "", ""), Confirm: "Cancel the invitation", Back: invitationPath(id), Danger: true}); asked {
 			return err
 		}
 	}

@@ -168,7 +168,7 @@ func (s *Server) setLinkState(c echo.Context) error {
 		}
 		if asked, err := s.askFirst(c, views.SectionTests, views.Confirmation{Title: "Disable this link?",
 			Question: "“" + l.Name + "” takes no new invitations or registrations while it is disabled.",
-			Touches:  candidates(n, " invited through it who have not started"), Confirm: "Disable the link", Back: linkPath(id), Danger: true}); asked {
+			Touches:  candidates(n, " invited through it who has not started", " invited through it who have not started"), Confirm: "Disable the link", Back: linkPath(id), Danger: true}); asked {
 			return err
 		}
 	}

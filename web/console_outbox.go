@@ -114,7 +114,7 @@ func (s *Server) remindLink(c echo.Context) error {
 		if asked, err := s.askFirst(c, views.SectionTests, views.Confirmation{Title: "Remind everyone who has not started?",
 			Question: "A reminder is emailed to every candidate invited through “" + l.Name + "” more than " +
 				strconv.Itoa(int(store.MinReminderAge.Hours())) + " hours ago who has not started the test.",
-			Touches: candidates(due, ""), Confirm: "Send the reminders", Back: linkPath(id)}); asked {
+			Touches: candidates(due, "", ""), Confirm: "Send the reminders", Back: linkPath(id)}); asked {
 			return err
 		}
 	}

@@ -182,7 +182,7 @@ func (s *Server) deleteQuestion(c echo.Context) error {
 	}
 	touches := ""
 	if n > 0 {
-		touches = candidates(n, " who have started or finished this test")
+		touches = candidates(n, " who has started or finished this test", " who have started or finished this test")
 	}
 	if asked, err := s.askFirst(c, views.SectionTests, views.Confirmation{Title: "Delete this question?",
 		Question: "“" + q.Text + "” is removed from the test.", Touches: touches,

@@ -181,7 +181,7 @@ func (s *Server) archiveTest(c echo.Context) error {
 		}
 		if asked, err := s.askFirst(c, views.SectionTests, views.Confirmation{Title: "Archive this test?",
 			Question: "“" + t.Name + "” and its links stop taking invitations; invitations already sent keep working.",
-			Touches:  candidates(n, " invited who have not started"), Confirm: "Archive the test", Back: testPath(id), Danger: true}); asked {
+			Touches:  candidates(n, " invited who has not started", " invited who have not started"), Confirm: "Archive the test", Back: testPath(id), Danger: true}); asked {
 			return err
 		}
 	}

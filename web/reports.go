@@ -83,7 +83,7 @@ func (s *Server) ServePDF(c echo.Context, id int64) error {
 		return err
 	}
 	r := views.AttemptReport{Invitation: inv, GeneratedAt: s.db.Now()}
-	if r.Questions, err = s.db.Questions(ctx, inv.TestID); err != nil {
+	if r.Questions, err = s.db.AttemptQuestions(ctx, inv); err != nil {
 		return err
 	}
 	if r.Answers, err = s.db.Answers(ctx, inv.ID); err != nil {
