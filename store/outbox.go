@@ -168,6 +168,33 @@ func (db *DB) QueueEmail(ctx context.Context, invitationID int64, kind string, a
 	})
 }
 
+// ResendLink emails the candidate registered on a link with this address
+// their personal link again (a self-registered candidate who closed the
+// tab), and reports whether there was such a candidate: one whose
+// invitation is live and not finished, with a real address.
+func (db *DB) ResendLink(ctx context.Context, linkID int64, email string) (bool, error) {
+	sent := false
+	err := db.inTx(ctx, func(tx *Tx) error {
+		inv, err := latestOnLink(ctx, tx, linkID, NormalizeEmail(email))
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if inv.Placeholder || (!inv.Status.NotStarted() && inv.Status != StatusStarted) {
+			return nil
+		}
+		now := db.Now()
+		if err := db.enqueueEmail(ctx, tx, EmailInvitation, inv, nil, now); err != nil {
+			return err
+		}
+		sent = true
+		return addEvent(ctx, tx, inv.ID, "link_resent", inv.Status, inv.Status, "candidate", "to "+inv.Email, now)
+	})
+	return sent, err
+}
+
 // RemindNotStarted queues a reminder for every invitation of a link that
 // has not been started, has a real address and was made at least
 // MinReminderAge ago, and returns how many.

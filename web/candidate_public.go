@@ -3,6 +3,9 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -76,10 +79,51 @@ func (s *Server) publicRegister(c echo.Context) error {
 	case err != nil:
 		return err
 	case !res.Created && !res.Reopened:
-		f.Problem = "This email address is already registered for this test. Use the personal link you were given when you registered."
+		f.Problem = "This email address is already registered for this test. Use the personal link you were given when you registered, or have it emailed to you below."
 		status = http.StatusConflict
 	default:
 		return c.Redirect(http.StatusSeeOther, tokenPath(res.Invitation))
 	}
 	return render(c, status, views.PublicRegisterPage(s.candidatePage(c, t.Name), t, c.Request().URL.Path, f))
+}
+
+// Asking for one's link by email: at most this many per address and link,
+// and per client address, in the window.
+const (
+	linkRequestWindow     = time.Hour
+	maxLinkRequestsPerAdr = 3
+	maxLinkRequestsPerIP  = 20
+)
+
+// emailMyLink: POST /l/{slug}/link {email} emails a registered candidate
+// their personal link again. The answer is the same whether or not the
+// address is registered, so the form reveals nobody's registration.
+func (s *Server) emailMyLink(c echo.Context) error {
+	link, t, ok, err := s.openPublicLink(c)
+	if !ok {
+		return err
+	}
+	ctx := c.Request().Context()
+	email := strings.TrimSpace(c.FormValue("email"))
+	action := strings.TrimSuffix(c.Request().URL.Path, "/link")
+	page := s.candidatePage(c, t.Name)
+	if !store.ValidEmail(email) {
+		f := views.RegisterForm{Errors: store.FieldErrors{"email": store.ProblemInvalidEmail}}
+		return render(c, http.StatusUnprocessableEntity, views.PublicRegisterPage(page, t, action, f))
+	}
+	_, wait, err := s.db.BeginLoginAttempt(ctx, linkRequestWindow,
+		store.LoginLimit{Scope: "link-request-ip:" + c.RealIP(), Max: maxLinkRequestsPerIP},
+		store.LoginLimit{Scope: "link-request:" + strconv.FormatInt(link.ID, 10) + ":" + store.NormalizeEmail(email), Max: maxLinkRequestsPerAdr})
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		f := views.RegisterForm{Problem: "You have asked for this link several times already. Please wait a while and check your inbox."}
+		return render(c, http.StatusTooManyRequests, views.PublicRegisterPage(page, t, action, f))
+	}
+	if _, err := s.db.ResendLink(ctx, link.ID, email); err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.PublicRegisterPage(page, t, action, views.RegisterForm{Sent: email}))
 }

@@ -478,3 +478,49 @@ func TestHeadOnTheTestURLChangesNothing(t *testing.T) {
 		t.Fatalf("HEAD cancelled: %d", code)
 	}
 }
+
+// A self-registered candidate who closed the tab can have their link
+// emailed; the answer never tells whether an address is registered, and
+// asking is rate-limited.
+func TestPublicLinkEmailsMyLink(t *testing.T) {
+	f := newCandidateFixture(t, store.LinkInput{Public: true, Slug: "campus-2027"})
+	ctx := context.Background()
+	r := f.b.post("/l/campus-2027", url.Values{"name": {"Sam"}, "email": {"sam@example.com"}})
+	samURL := r.Header().Get("Location")
+	if msgs, _ := f.db.Outbox(ctx, store.OutboxFilter{}); len(msgs) != 0 {
+		t.Fatalf("the link sends no email by default, %d queued", len(msgs))
+	}
+	// Back later, in a new browser: registering again points to the form.
+	later := newBrowser(t, f.srv)
+	r = later.post("/l/campus-2027", url.Values{"name": {"Sam"}, "email": {"sam@example.com"}})
+	if r.Code != http.StatusConflict || r.doc.Find(`[data-testid="email-my-link"] form`).Length() != 1 {
+		t.Fatalf("already registered: %d", r.Code)
+	}
+	answers := map[string]string{}
+	for _, email := range []string{"SAM@example.com", "nobody@example.com"} {
+		r := later.post("/l/campus-2027/link", url.Values{"email": {email}})
+		if r.Code != http.StatusOK {
+			t.Fatalf("%s: %d", email, r.Code)
+		}
+		answers[email] = strings.Replace(r.text(`[data-testid="link-sent"]`), email, "ADDRESS", 1)
+	}
+	if answers["SAM@example.com"] != answers["nobody@example.com"] || !strings.Contains(answers["nobody@example.com"], "on its way") {
+		t.Fatalf("the answers differ: %q", answers)
+	}
+	msgs, _ := f.db.Outbox(ctx, store.OutboxFilter{})
+	if len(msgs) != 1 || msgs[0].Recipient != "sam@example.com" || !strings.Contains(msgs[0].Text, testBaseURL+samURL) {
+		t.Fatalf("queued %+v", msgs)
+	}
+	// Three requests an hour per address; the fourth waits.
+	later.post("/l/campus-2027/link", url.Values{"email": {"sam@example.com"}})
+	later.post("/l/campus-2027/link", url.Values{"email": {"sam@example.com"}})
+	if r := later.post("/l/campus-2027/link", url.Values{"email": {"sam@example.com"}}); r.Code != http.StatusTooManyRequests {
+		t.Fatalf("fourth request: %d", r.Code)
+	}
+	if msgs, _ := f.db.Outbox(ctx, store.OutboxFilter{}); len(msgs) != 3 {
+		t.Fatalf("%d emails after the limit", len(msgs))
+	}
+	if r := later.post("/l/campus-2027/link", url.Values{"email": {"not an address"}}); r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad address: %d", r.Code)
+	}
+}

@@ -121,6 +121,7 @@ func (s *Server) routes() {
 	candidate.GET("/reports/:file", s.reportByLink)
 	candidate.GET("/l/:slug", s.publicLinkForm)
 	candidate.POST("/l/:slug", s.publicRegister)
+	candidate.POST("/l/:slug/link", s.emailMyLink)
 
 	// Forms are small; an import's upload has a larger limit. Both apply
 	// before the CSRF check reads the body.
