@@ -389,10 +389,39 @@ type OutboxFilter struct {
 	InvitationID int64
 	DevMailbox   bool // only messages kept in the dev mailbox
 	Limit        int
+	Page         int // 1-based, for OutboxPage
 }
+
+// OutboxPageSize is how many emails a page of the outbox lists.
+const OutboxPageSize = 50
 
 // Outbox lists messages, newest first.
 func (db *DB) Outbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error) {
+	where, args := f.where()
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	rows, err := db.query(ctx, `SELECT `+outboxColumns+` FROM outbox`+where+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
+	return collect(rows, err, scanOutbox)
+}
+
+// OutboxPage returns one page (OutboxPageSize) of the matching emails,
+// newest first, and how many match.
+func (db *DB) OutboxPage(ctx context.Context, f OutboxFilter) ([]OutboxMessage, int, error) {
+	where, args := f.where()
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM outbox`+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	page := max(f.Page, 1)
+	rows, err := db.query(ctx, `SELECT `+outboxColumns+` FROM outbox`+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
+		append(args, OutboxPageSize, (page-1)*OutboxPageSize)...)
+	msgs, err := collect(rows, err, scanOutbox)
+	return msgs, total, err
+}
+
+// where is the filter as a WHERE clause.
+func (f OutboxFilter) where() (string, []any) {
 	var conds []string
 	var args []any
 	if f.Status != "" {
@@ -407,15 +436,10 @@ func (db *DB) Outbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, erro
 	if f.DevMailbox {
 		conds = append(conds, "dev_mailbox = 1")
 	}
-	q := `SELECT ` + outboxColumns + ` FROM outbox`
-	if len(conds) > 0 {
-		q += ` WHERE ` + strings.Join(conds, " AND ")
+	if len(conds) == 0 {
+		return "", nil
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 200
-	}
-	rows, err := db.query(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
-	return collect(rows, err, scanOutbox)
+	return ` WHERE ` + strings.Join(conds, " AND "), args
 }
 
 // cancelQueuedFor withdraws the queued emails of an invitation, of one kind

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"testgate/store"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 func queued(t *testing.T, db *store.DB, invitationID int64) []store.OutboxMessage {
@@ -272,5 +275,43 @@ func TestAutomaticReminders(t *testing.T) {
 	}
 	if len(queued(t, db, b.Invitation.ID)) != 0 {
 		t.Fatal("a started candidate was reminded")
+	}
+}
+
+// The outbox and the dev mailbox list every email a page at a time, with
+// the count, instead of stopping at 200.
+func TestOutboxAndMailboxPaginate(t *testing.T) {
+	srv, db := newTestServer(t)
+	b := signIn(t, srv, db, store.RoleRecruiter)
+	ctx := context.Background()
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
+	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Campus", SendEmail: true})
+	ns := make([]store.NewInvitation, 230)
+	for i := range ns {
+		ns[i] = store.NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: fmt.Sprintf("C %d", i), Email: fmt.Sprintf("c%03d@example.com", i),
+			Source: store.SourceNative}
+	}
+	if _, err := db.InviteMany(ctx, ns); err != nil {
+		t.Fatal(err)
+	}
+	r := b.get("/outbox")
+	if n := r.doc.Find(`[data-testid="messages"] tbody tr`).Length(); n != store.OutboxPageSize || r.text(`[data-testid="messages-count"]`) != "230 emails" {
+		t.Fatalf("first page: %d rows, %q", n, r.text(`[data-testid="messages-count"]`))
+	}
+	seen := map[string]bool{}
+	for page := 1; ; page++ {
+		r := b.get(fmt.Sprintf("/outbox?page=%d", page))
+		r.doc.Find(`[data-testid="messages"] tbody tr td:first-child`).Each(func(_ int, s *goquery.Selection) { seen[s.Text()] = true })
+		if _, more := r.doc.Find(`[data-testid="next-page"]`).Attr("href"); !more {
+			break
+		}
+	}
+	if len(seen) != 230 {
+		t.Fatalf("paging through the outbox shows %d of 230 emails", len(seen))
+	}
+	// Filters are kept from page to page.
+	r = b.get("/outbox?q=c1&status=queued")
+	if next, _ := r.doc.Find(`[data-testid="next-page"]`).Attr("href"); next != "/outbox?page=2&q=c1&status=queued" {
+		t.Fatalf("next page keeps the filters: %q", next)
 	}
 }

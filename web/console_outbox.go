@@ -19,21 +19,32 @@ func (s *Server) listOutbox(c echo.Context) error {
 			v.Status = st
 		}
 	}
+	v.Page = queryPage(c)
 	var err error
-	if v.Messages, err = s.db.Outbox(c.Request().Context(), store.OutboxFilter{Status: v.Status, Recipient: v.Recipient}); err != nil {
+	if v.Messages, v.Total, err = s.db.OutboxPage(c.Request().Context(),
+		store.OutboxFilter{Status: v.Status, Recipient: v.Recipient, Page: v.Page}); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Outbox", views.SectionEmails), v))
 }
 
 // mailbox shows what the dev mailbox kept: every email, when no SMTP
-// server is configured.
+// server is configured, a page at a time.
 func (s *Server) mailbox(c echo.Context) error {
-	msgs, err := s.db.Outbox(c.Request().Context(), store.OutboxFilter{DevMailbox: true})
-	if err != nil {
+	v := views.OutboxView{Mailbox: true, Page: queryPage(c)}
+	var err error
+	if v.Messages, v.Total, err = s.db.OutboxPage(c.Request().Context(), store.OutboxFilter{DevMailbox: true, Page: v.Page}); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Dev mailbox", views.SectionEmails), views.OutboxView{Messages: msgs, Mailbox: true}))
+	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Dev mailbox", views.SectionEmails), v))
+}
+
+// queryPage reads ?page= (1 when absent or not a positive number).
+func queryPage(c echo.Context) int {
+	if n, err := strconv.Atoi(c.QueryParam("page")); err == nil && n > 0 {
+		return n
+	}
+	return 1
 }
 
 func (s *Server) outboxMessage(c echo.Context) (store.OutboxMessage, error) {
