@@ -1,0 +1,65 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"testgate/store"
+)
+
+// Every console page fits a 390-pixel phone: nothing is wider than the
+// screen (the page never scrolls sideways; wide tables scroll inside
+// themselves), and the whole menu shows.
+func TestBrowserConsoleFitsAPhone(t *testing.T) {
+	base, db := startHTTPServer(t)
+	ctx := context.Background()
+	db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"})
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Senior backend engineer, payments platform (Go, PostgreSQL)", Kind: store.KindAssessment,
+		DurationMinutes: 45, Instructions: "Answer on your own."}, []store.QuestionInput{
+		{Text: "Which isolation level prevents phantom reads in PostgreSQL?", Kind: store.QuestionSingle,
+			Options: []string{"Read committed", "Repeatable read", "Serializable"}, Correct: []int{2}},
+	})
+	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Campus drive 2027, north region", Public: true, Slug: "campus-drive-2027-north", SendEmail: true})
+	private, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Invite only"})
+	res, _ := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "Maximilian Alexander Wolfeschlegelsteinhausen",
+		Email: "maximilian.alexander.wolfeschlegelsteinhausen@very-long-company-domain.example.com", Source: store.SourceNative})
+	msgs, _ := db.Outbox(ctx, store.OutboxFilter{})
+	b := startBrowser(t)
+	do(t, b, phone, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css("#f-email")),
+		chromedp.SendKeys(css("#f-email"), "admin@example.com"),
+		chromedp.SendKeys(css("#f-password"), "admin password"),
+		chromedp.Click(css(`form[action="/login"] button`)),
+		chromedp.WaitVisible(css(`[data-testid="current-user"]`)),
+	)
+	pages := []string{"/", "/tests", "/tests/new", "/tests/" + idStr(tt.ID), "/tests/" + idStr(tt.ID) + "/edit",
+		"/links/" + idStr(link.ID), "/links/" + idStr(private.ID), "/links/" + idStr(link.ID) + "/edit", "/links/" + idStr(link.ID) + "/emails",
+		"/links/" + idStr(link.ID) + "/import", "/invitations", "/invitations/" + idStr(res.Invitation.ID),
+		"/outbox", "/mailbox", "/deliveries", "/settings/users", "/settings/api-keys", "/settings/webhooks"}
+	if len(msgs) > 0 {
+		pages = append(pages, "/outbox/"+idStr(msgs[0].ID))
+	}
+	var wide []string
+	for _, page := range pages {
+		do(t, b, chromedp.Navigate(base+page), chromedp.WaitVisible(css("main")))
+		width, err := chromedp.Run(b, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Menu items past the header's right edge are cut off.
+		hidden, err := chromedp.Run(b, chromedp.Evaluate[int](`[...document.querySelectorAll("header.top nav a")].filter(a => a.getBoundingClientRect().right > window.innerWidth).length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if width > 390 || hidden > 0 {
+			wide = append(wide, fmt.Sprintf("%s: %d px wide, %d menu items off screen", page, width, hidden))
+			screenshot(t, b, "phone"+strings.ReplaceAll(page, "/", "-"))
+		}
+	}
+	if len(wide) > 0 {
+		t.Fatalf("pages wider than a 390-pixel phone:\n%s", strings.Join(wide, "\n"))
+	}
+}
