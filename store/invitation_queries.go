@@ -136,6 +136,8 @@ var InvitationSorts = map[string]string{
 	"email":   "i.email_norm",
 	"status":  "i.status",
 	"test":    "LOWER(t.name)",
+	// Unscored attempts sort before the lowest score.
+	"score": "COALESCE(i.score * 1.0 / NULLIF(i.max_score, 0), -1)",
 }
 
 // MaxPageSize bounds one page of invitations.

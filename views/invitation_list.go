@@ -3,6 +3,7 @@ package views
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"testgate/store"
 )
@@ -71,6 +72,11 @@ func (l InvitationList) query(page int, sort string, desc bool) string {
 		return "/invitations"
 	}
 	return "/invitations?" + v.Encode()
+}
+
+// ExportURL downloads the filtered list as CSV.
+func (l InvitationList) ExportURL() string {
+	return strings.Replace(l.query(1, "", false), "/invitations", "/invitations.csv", 1)
 }
 
 // PageURL is the list at another page, same filter and order.
@@ -177,7 +183,11 @@ func scoreText(inv store.Invitation) string {
 	if inv.Score == nil || inv.MaxScore == nil {
 		return "—"
 	}
-	return strconv.Itoa(*inv.Score) + " / " + strconv.Itoa(*inv.MaxScore)
+	points := strconv.Itoa(*inv.Score) + " / " + strconv.Itoa(*inv.MaxScore)
+	if p := inv.ScorePercent(); p != nil {
+		return points + " (" + strconv.FormatFloat(*p, 'f', -1, 64) + " %)"
+	}
+	return points
 }
 
 // chose reports whether an answer picked option i.

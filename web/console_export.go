@@ -1,8 +1,12 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
+	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +18,7 @@ import (
 
 // Invitations export as CSV, streamed row by row.
 
-var exportHeader = []string{"invitation_id", "test", "link", "name", "email", "status", "score", "max_score",
+var exportHeader = []string{"invitation_id", "test", "link", "name", "email", "status", "score", "max_score", "score_percent",
 	"invited_at", "opened_at", "started_at", "completed_at", "expires_at", "test_url"}
 
 // spreadsheetSafe defuses cells a spreadsheet would run as a formula
@@ -50,16 +54,55 @@ func csvDownload(c echo.Context, filename string) *csv.Writer {
 	return csv.NewWriter(c.Response())
 }
 
-func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, filename string) error {
+// exportInvitations streams the filtered invitations as CSV: the fixed
+// columns, then one column per key of the extra data they carry (an
+// import's other columns, an API's externalData), then, when they all
+// belong to one test, the answer to each of its questions.
+func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, testID int64, filename string) error {
+	ctx := c.Request().Context()
+	extraKeys, err := s.extraDataKeys(ctx, f)
+	if err != nil {
+		return err
+	}
+	var questions []store.Question
+	if testID != 0 {
+		if questions, err = s.db.Questions(ctx, testID); err != nil {
+			return err
+		}
+	}
+	header := append([]string(nil), exportHeader...)
+	for _, k := range extraKeys {
+		header = append(header, k)
+	}
+	for i, q := range questions {
+		header = append(header, "Q"+strconv.Itoa(i+1)+": "+truncateRunes(q.Text, 60))
+	}
 	w := csvDownload(c, filename)
-	if err := w.Write(exportHeader); err != nil {
+	if err := w.Write(header); err != nil {
 		return err
 	}
 	n := 0
-	err := s.db.EachInvitation(c.Request().Context(), f, func(inv store.Invitation) error {
+	err = s.db.EachInvitation(ctx, f, func(inv store.Invitation) error {
 		row := []string{strconv.FormatInt(inv.ID, 10), inv.TestName, inv.LinkName, inv.Name, inv.Email, string(inv.Status),
-			csvInt(inv.Score), csvInt(inv.MaxScore), csvTime(&inv.InvitedAt), csvTime(inv.OpenedAt), csvTime(inv.StartedAt),
-			csvTime(inv.CompletedAt), csvTime(inv.ExpiresAt), s.TestURL(inv)}
+			csvInt(inv.Score), csvInt(inv.MaxScore), csvPercent(inv.ScorePercent()), csvTime(&inv.InvitedAt), csvTime(inv.OpenedAt),
+			csvTime(inv.StartedAt), csvTime(inv.CompletedAt), csvTime(inv.ExpiresAt), s.TestURL(inv)}
+		extra := map[string]any{}
+		json.Unmarshal(inv.ExternalData, &extra)
+		for _, k := range extraKeys {
+			row = append(row, csvValue(extra[k]))
+		}
+		if len(questions) > 0 {
+			answers := map[int64]store.Answer{}
+			if inv.StartedAt != nil {
+				var err error
+				if answers, err = s.db.Answers(ctx, inv.ID); err != nil {
+					return err
+				}
+			}
+			for _, q := range questions {
+				row = append(row, answerText(q, answers[q.ID]))
+			}
+		}
 		for i := range row {
 			row[i] = spreadsheetSafe(row[i])
 		}
@@ -80,6 +123,70 @@ func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, fil
 	return w.Error()
 }
 
+// extraDataKeys lists, sorted, every key of the extra data of the
+// filtered invitations.
+func (s *Server) extraDataKeys(ctx context.Context, f store.InvitationFilter) ([]string, error) {
+	seen := map[string]bool{}
+	err := s.db.EachInvitation(ctx, f, func(inv store.Invitation) error {
+		if len(inv.ExternalData) < 3 { // "{}"
+			return nil
+		}
+		extra := map[string]json.RawMessage{}
+		if json.Unmarshal(inv.ExternalData, &extra) == nil {
+			for k := range extra {
+				seen[k] = true
+			}
+		}
+		return nil
+	})
+	keys := slices.Sorted(maps.Keys(seen))
+	return keys, err
+}
+
+// answerText is an answer as a cell: the chosen options' texts, or what
+// was written.
+func answerText(q store.Question, a store.Answer) string {
+	if q.Kind == store.QuestionText {
+		return a.Text
+	}
+	var chosen []string
+	for _, i := range a.Choices {
+		if i >= 0 && i < len(q.Options) {
+			chosen = append(chosen, q.Options[i])
+		}
+	}
+	return strings.Join(chosen, "; ")
+}
+
+func csvPercent(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*p, 'f', -1, 64)
+}
+
+// csvValue writes a JSON value as a cell: strings as they are, anything
+// else as JSON.
+func csvValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
 func (s *Server) exportTest(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -88,7 +195,7 @@ func (s *Server) exportTest(c echo.Context) error {
 	if _, err := s.db.Test(c.Request().Context(), id); err != nil {
 		return err
 	}
-	return s.exportInvitations(c, store.InvitationFilter{TestID: id}, "test-"+strconv.FormatInt(id, 10)+"-invitations.csv")
+	return s.exportInvitations(c, store.InvitationFilter{TestID: id}, id, "test-"+strconv.FormatInt(id, 10)+"-invitations.csv")
 }
 
 func (s *Server) exportLink(c echo.Context) error {
@@ -96,5 +203,20 @@ func (s *Server) exportLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.exportInvitations(c, store.InvitationFilter{LinkID: l.ID}, "link-"+strconv.FormatInt(l.ID, 10)+"-invitations.csv")
+	return s.exportInvitations(c, store.InvitationFilter{LinkID: l.ID}, l.TestID, "link-"+strconv.FormatInt(l.ID, 10)+"-invitations.csv")
+}
+
+// exportList downloads the invitation list as filtered on its page.
+func (s *Server) exportList(c echo.Context) error {
+	f := parseInvitationFilter(c)
+	testID := f.TestID
+	if f.LinkID != 0 {
+		l, err := s.db.Link(c.Request().Context(), f.LinkID)
+		if err != nil {
+			return err
+		}
+		testID = l.TestID
+	}
+	return s.exportInvitations(c, store.InvitationFilter{TestID: f.TestID, LinkID: f.LinkID,
+		Status: store.InvitationStatus(f.Status), Query: f.Query}, testID, "invitations.csv")
 }

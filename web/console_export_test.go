@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -38,7 +40,7 @@ func TestExportInvitationsAsCSV(t *testing.T) {
 	}
 	want := []string{`Smith, "Jo"`, "Zoë Ångström 李", "'=HYPERLINK(\"http://evil\")", "'+1 caller", "'-minus", "'@handle"}
 	for i, row := range rows[1:] {
-		if row[3] != want[i] || row[1] != `Go, "advanced"` || row[5] != "invited" || !strings.HasPrefix(row[13], testBaseURL+"/t/") {
+		if row[3] != want[i] || row[1] != `Go, "advanced"` || row[5] != "invited" || !strings.HasPrefix(row[14], testBaseURL+"/t/") {
 			t.Errorf("row %d: %q", i, row)
 		}
 	}
@@ -50,5 +52,54 @@ func TestExportInvitationsAsCSV(t *testing.T) {
 	}
 	if r := newBrowser(t, srv).get(linkPath(link.ID) + "/invitations.csv"); r.Code != http.StatusSeeOther {
 		t.Fatalf("anonymous export: %d", r.Code)
+	}
+}
+
+// The invitation list, as filtered, downloads as CSV with the score in
+// points and percent, every extra column the invitations carry, and, for
+// one test, each question's answer; the list shows and sorts the score.
+func TestExportTheFilteredListWithExtrasAndAnswers(t *testing.T) {
+	f := newCandidateFixture(t, store.LinkInput{})
+	ctx := context.Background()
+	b := signIn(t, f.srv, f.db, store.RoleRecruiter)
+	take := func(name, email, extra string, q0, q1 string) {
+		f.b = newBrowser(t, f.srv)
+		f.invite(t, store.NewInvitation{Name: name, Email: email, ExternalData: json.RawMessage(extra)})
+		f.b.get(f.token)
+		f.b.post(f.token+"/start", nil)
+		f.b.post(f.token+"/answers", url.Values{"action": {"submit"}, f.q(0): {q0}, f.q(1): {q1}, f.q(2): {"Because"}})
+	}
+	take("Ada", "ada@example.com", `{"campus":"North","roll":"A-1"}`, "1", "0") // 1 / 2
+	take("Bo", "bo@example.com", `{"campus":"South"}`, "1", "0")                // 1 / 2
+	f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, Name: "Cy", Email: "cy@example.com", Source: store.SourceNative})
+
+	r := b.get("/invitations?test=" + idStr(f.test.ID) + "&status=completed")
+	href, _ := r.doc.Find(`[data-testid="export-list"]`).Attr("href")
+	if href != "/invitations.csv?status=completed&test="+idStr(f.test.ID) || !strings.Contains(r.text(`[data-testid="invitations"]`), "1 / 2 (50 %)") {
+		t.Fatalf("export link %q, table %q", href, r.text(`[data-testid="invitations"]`))
+	}
+	rows, err := csv.NewReader(strings.NewReader(b.get(href).Body.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Join(rows[0], "|")
+	if !strings.HasSuffix(header, "|test_url|campus|roll|Q1: 2+2?|Q2: Which are primes?|Q3: Why Go?") || !strings.Contains(header, "score_percent") {
+		t.Fatalf("header %q", header)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d rows: the filter was not applied", len(rows))
+	}
+	ada := strings.Join(rows[1], "|")
+	if !strings.Contains(ada, "|1|2|50|") || !strings.HasSuffix(ada, "|North|A-1|4|2|Because") {
+		t.Fatalf("Ada's row %q", ada)
+	}
+	if !strings.HasSuffix(strings.Join(rows[2], "|"), "|South||4|2|Because") {
+		t.Fatalf("Bo's row %q", rows[2])
+	}
+
+	// Sorting by score puts the unscored last when descending.
+	r = b.get("/invitations?test=" + idStr(f.test.ID) + "&sort=score&dir=desc")
+	if last := r.doc.Find(`[data-testid="invitations"] tbody tr`).Last().Text(); !strings.Contains(last, "Cy") {
+		t.Fatalf("unscored not last: %q", last)
 	}
 }

@@ -159,6 +159,7 @@ func (s *Server) routes() {
 	signedIn.GET("/tests/:id/invitations.csv", s.exportTest)
 	signedIn.GET("/links/:id/invitations.csv", s.exportLink)
 	signedIn.GET("/invitations", s.listInvitations)
+	signedIn.GET("/invitations.csv", s.exportList)
 	signedIn.GET("/invitations/:id", s.showInvitation)
 	signedIn.GET("/invitations/:id/report.pdf", s.consoleReport)
 	signedIn.POST("/invitations/:id/cancel", s.cancelInvitation)
