@@ -246,3 +246,20 @@ func writeHTML(b *strings.Builder, d htmlData) {
 </html>
 `)
 }
+
+// ComposeAccount renders the email that lets a new console user set their
+// password.
+func (c *Composer) ComposeAccount(d store.AccountEmailData) (store.Email, error) {
+	url := c.baseURL + "/password/" + d.Token
+	name := d.User.Name
+	if name == "" {
+		name = d.User.Email
+	}
+	text := "Hello " + name + ",\n\nAn account was made for you in Testgate, with the address " + d.User.Email +
+		".\n\nSet your password here: " + url + "\n\nThe link works once, until " + d.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC") +
+		". If you did not expect this email, you can ignore it."
+	subject := "Set your Testgate password"
+	var html strings.Builder
+	writeHTML(&html, htmlData{Subject: subject, Paragraphs: paragraphs(text, url), Action: "Set your password", URL: url})
+	return store.Email{Subject: subject, Text: text + "\n", HTML: html.String()}, nil
+}

@@ -47,7 +47,8 @@ type EmailData struct {
 // it inside the transaction that enqueues, so the row holds what is sent.
 type Composer interface {
 	Compose(EmailData) (Email, error)
-	MessageID() string // a new, globally unique Message-ID (without <>)
+	ComposeAccount(AccountEmailData) (Email, error) // the set-password email of a new console user
+	MessageID() string                              // a new, globally unique Message-ID (without <>)
 }
 
 // SetComposer installs the email composer; without one, invitations that

@@ -72,11 +72,8 @@ func (n NewUser) Validate() FieldErrors {
 	if len(n.Name) > 200 {
 		fe["name"] = "must be at most 200 characters"
 	}
-	switch {
-	case len(n.Password) < MinPasswordLength:
-		fe["password"] = fmt.Sprintf("must be at least %d characters", MinPasswordLength)
-	case len(n.Password) > 72:
-		fe["password"] = "must be at most 72 bytes" // bcrypt's limit
+	for k, v := range passwordProblems(n.Password) {
+		fe[k] = v
 	}
 	if !n.Role.Valid() {
 		fe["role"] = "must be admin or recruiter"
@@ -118,12 +115,8 @@ func (db *DB) createUser(ctx context.Context, n NewUser, onlyIfFirst bool) (User
 	if fe := n.Validate(); len(fe) > 0 {
 		return User{}, fe
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), bcrypt.DefaultCost)
-	if err != nil {
-		return User{}, fmt.Errorf("store: hash password: %w", err)
-	}
 	var u User
-	err = db.inTx(ctx, func(tx *Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		if onlyIfFirst {
 			var count int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&count); err != nil {
@@ -133,14 +126,8 @@ func (db *DB) createUser(ctx context.Context, n NewUser, onlyIfFirst bool) (User
 				return ErrConflict
 			}
 		}
-		now := millis(db.Now())
-		row := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_norm, name, password_hash, role, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+userColumns,
-			strings.TrimSpace(n.Email), NormalizeEmail(n.Email), strings.TrimSpace(n.Name), string(hash), n.Role, now, now)
-		u, err = scanUser(row)
-		if isUniqueViolation(err, "users.email_norm") {
-			return FieldErrors{"email": "is already used by another account"}
-		}
+		var err error
+		u, err = insertUser(ctx, tx, n, db.Now())
 		return err
 	})
 	return u, err

@@ -260,7 +260,7 @@ func UsersPage(p Page, v UsersView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textInput("password", "password", "Initial password", "", "At least 10 characters; share it privately.", v.Form.Errors, templ.Attributes{"autocomplete": "new-password"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = textInput("password", "password", "Initial password (optional)", "", "Leave it empty and they are emailed a link to set their own, valid 72 hours. Otherwise at least 10 characters, to share privately.", v.Form.Errors, templ.Attributes{"autocomplete": "new-password"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

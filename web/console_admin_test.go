@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"testgate/store"
 )
@@ -112,5 +114,61 @@ func TestAdminManagesAPIKeys(t *testing.T) {
 	}
 	if code, _ := api(t, srv, http.MethodGet, "/api/native/tests", key, nil); code != http.StatusUnauthorized {
 		t.Fatalf("revoked key accepted: %d", code)
+	}
+}
+
+// A new console user chooses their own password from an emailed link,
+// which works once and expires; the admin never types or shares one.
+func TestNewUsersSetTheirOwnPassword(t *testing.T) {
+	srv, db := newTestServer(t)
+	b := signIn(t, srv, db, store.RoleAdmin)
+	ctx := context.Background()
+	b.get("/settings/users")
+	r := b.post("/settings/users", url.Values{"email": {"new.recruiter@example.com"}, "name": {"Nia"}, "role": {"recruiter"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("add user: %d %s", r.Code, r.text(".error-summary"))
+	}
+	if flash := b.get("/settings/users").text(`[data-testid="flash"]`); !strings.Contains(flash, "emailed a link to set their password") {
+		t.Fatalf("flash %q", flash)
+	}
+	msgs, _ := db.Outbox(ctx, store.OutboxFilter{})
+	if len(msgs) != 1 || msgs[0].Kind != store.EmailAccount || msgs[0].Recipient != "new.recruiter@example.com" {
+		t.Fatalf("outbox %+v", msgs)
+	}
+	link := regexp.MustCompile(`/password/[A-Za-z0-9_-]+`).FindString(msgs[0].Text)
+	if link == "" || !strings.Contains(msgs[0].HTML, link) {
+		t.Fatalf("no link in %q", msgs[0].Text)
+	}
+	nia := newBrowser(t, srv)
+	if r := nia.get(link); r.Code != http.StatusOK || r.text(`[data-testid="account-email"]`) != "new.recruiter@example.com" {
+		t.Fatalf("link page: %d", r.Code)
+	}
+	if r := nia.post(link, url.Values{"password": {"short"}}); r.Code != http.StatusUnprocessableEntity || r.text(`[data-testid="error-password"]`) == "" {
+		t.Fatalf("short password: %d", r.Code)
+	}
+	if r := nia.post(link, url.Values{"password": {"nia's own password"}}); r.Code != http.StatusSeeOther || r.Header().Get("Location") != "/login" {
+		t.Fatalf("set password: %d", r.Code)
+	}
+	nia.get("/login")
+	if r := nia.post("/login", url.Values{"email": {"new.recruiter@example.com"}, "password": {"nia's own password"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("sign in with the new password: %d", r.Code)
+	}
+	// The link works once.
+	other := newBrowser(t, srv)
+	if r := other.get(link); r.Code != http.StatusGone {
+		t.Fatalf("link reused: %d", r.Code)
+	}
+	other.get("/login")
+	if r := other.post(link, url.Values{"password": {"someone else's"}}); r.Code != http.StatusGone {
+		t.Fatalf("link reused by post: %d", r.Code)
+	}
+	// And expires.
+	b.post("/settings/users", url.Values{"email": {"late@example.com"}, "role": {"recruiter"}})
+	msgs, _ = db.Outbox(ctx, store.OutboxFilter{Recipient: "late@example.com"})
+	late := regexp.MustCompile(`/password/[A-Za-z0-9_-]+`).FindString(msgs[0].Text)
+	future := time.Now().Add(store.PasswordLinkTTL + time.Minute)
+	db.SetClock(func() time.Time { return future })
+	if r := newBrowser(t, srv).get(late); r.Code != http.StatusGone {
+		t.Fatalf("expired link: %d", r.Code)
 	}
 }

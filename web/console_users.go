@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -23,9 +24,17 @@ func (s *Server) listUsers(c echo.Context) error {
 
 func (s *Server) createUser(c echo.Context) error {
 	f := views.UserForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Role: c.FormValue("role")}
-	u, err := s.db.CreateUser(c.Request().Context(), store.NewUser{
-		Email: f.Email, Name: f.Name, Password: c.FormValue("password"), Role: store.Role(f.Role),
-	})
+	n := store.NewUser{Email: f.Email, Name: f.Name, Password: c.FormValue("password"), Role: store.Role(f.Role)}
+	flash := "User " + n.Email + " added. Share their initial password privately."
+	var u store.User
+	var err error
+	if n.Password == "" {
+		// No password typed: they choose their own from an emailed link.
+		u, err = s.db.InviteUser(c.Request().Context(), n)
+		flash = "User " + n.Email + " added and emailed a link to set their password (valid 72 hours)."
+	} else {
+		u, err = s.db.CreateUser(c.Request().Context(), n)
+	}
 	if fe, ok := asFieldErrors(err); ok {
 		f.Errors = fe
 		return s.renderUsers(c, http.StatusUnprocessableEntity, views.UsersView{Form: f})
@@ -34,7 +43,7 @@ func (s *Server) createUser(c echo.Context) error {
 		return err
 	}
 	s.log.Info("user created", "user_id", u.ID, "role", u.Role, "by", currentUser(c).ID)
-	if err := setFlash(c, "User "+u.Email+" added. Share their initial password privately."); err != nil {
+	if err := setFlash(c, flash); err != nil {
 		return err
 	}
 	return redirect(c, "/settings/users")
@@ -69,4 +78,46 @@ func (s *Server) updateUserAccess(c echo.Context) error {
 		return err
 	}
 	return redirect(c, "/settings/users")
+}
+
+// setPasswordForm: GET /password/{token}, the emailed set-password link.
+func (s *Server) setPasswordForm(c echo.Context) error {
+	u, err := s.db.PasswordLinkUser(c.Request().Context(), c.Param("token"))
+	if errors.Is(err, store.ErrLinkUsed) {
+		return errPasswordLink
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, http.StatusOK, views.SetPasswordPage(s.page(c, "Set your password", ""), u.Email, "", nil))
+}
+
+// errPasswordLink answers a set-password link that was used or has expired.
+var errPasswordLink = echo.NewHTTPError(http.StatusGone,
+	"This link was already used or has expired. Ask an administrator for a new account link.")
+
+// setPassword: POST /password/{token} sets the password, spends the link,
+// and sends the user to sign in.
+func (s *Server) setPassword(c echo.Context) error {
+	ctx := c.Request().Context()
+	u, err := s.db.UsePasswordLink(ctx, c.Param("token"), c.FormValue("password"))
+	if fe, ok := asFieldErrors(err); ok {
+		who, lerr := s.db.PasswordLinkUser(ctx, c.Param("token"))
+		if lerr != nil {
+			return errPasswordLink
+		}
+		return render(c, http.StatusUnprocessableEntity, views.SetPasswordPage(s.page(c, "Set your password", ""), who.Email, "", fe))
+	}
+	if errors.Is(err, store.ErrLinkUsed) {
+		return errPasswordLink
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("password set from link", "user_id", u.ID)
+	if err := setFlash(c, "Your password is set. Sign in with "+u.Email+"."); err != nil {
+		return err
+	}
+	return redirect(c, "/login")
 }

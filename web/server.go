@@ -134,6 +134,8 @@ func (s *Server) routes() {
 	console.GET("/login", s.loginForm)
 	console.POST("/login", s.login)
 	console.POST("/logout", s.logout)
+	console.GET("/password/:token", s.setPasswordForm)
+	console.POST("/password/:token", s.setPassword)
 
 	signedIn := console.Group("", s.requireUser)
 	signedIn.GET("/", s.dashboard)
