@@ -212,7 +212,7 @@ func (db *DB) CompleteOverdue(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, inv := range due {
-			if err := db.complete(ctx, tx, inv, "time ran out", now); err != nil {
+			if err := db.complete(ctx, tx, inv, ReasonTimeRanOut, now); err != nil {
 				return err
 			}
 		}

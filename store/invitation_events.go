@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/subtle"
+	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -271,4 +272,22 @@ func (db *DB) CheckAccessCode(ctx context.Context, id int64, code string) (bool,
 		return err
 	})
 	return ok, err
+}
+
+// Why an attempt was completed, as its timeline records it.
+const (
+	ReasonSubmitted  = "submitted"
+	ReasonTimeRanOut = "time ran out"
+)
+
+// CompletionReason is why an attempt was completed (ReasonSubmitted,
+// ReasonTimeRanOut, …), or "" before it is.
+func (db *DB) CompletionReason(ctx context.Context, invitationID int64) (string, error) {
+	var reason string
+	err := db.queryRow(ctx, `SELECT detail FROM invitation_events WHERE invitation_id = ? AND to_status = 'completed'
+		ORDER BY id DESC LIMIT 1`, invitationID).Scan(&reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return reason, err
 }

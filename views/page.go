@@ -161,3 +161,11 @@ func (l TestList) URL() string {
 
 // remindAge is how long ago "remind everyone" reminds from, as words.
 func remindAge() string { return strconv.Itoa(int(store.MinReminderAge.Hours())) + " hours" }
+
+// minutes words a duration in minutes: "1 minute", "45 minutes".
+func minutes(n int) string {
+	if n == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(n) + " minutes"
+}

@@ -108,6 +108,10 @@ func TestBrowserCandidateWithHiddenInstructions(t *testing.T) {
 	if strings.Contains(body, "Work alone.") {
 		t.Fatal("instructions shown though hidden")
 	}
+	// Even without instructions, the start step says the time and the number of questions.
+	if got := text(t, ctx, `[data-testid="test-facts"]`); !strings.Contains(got, "20 minutes") || !strings.Contains(got, "3") {
+		t.Fatalf("start step facts %q", got)
+	}
 	checkA11y(t, ctx, "start step")
 	do(t, ctx, chromedp.Click(css(`[data-testid="start"]`)))
 	takeTest(t, ctx, db, testURL, false)
@@ -149,4 +153,57 @@ func TestBrowserConsoleAccessibility(t *testing.T) {
 		do(t, b, chromedp.Navigate(base+page), chromedp.WaitVisible(css("main")))
 		checkA11y(t, b, page)
 	}
+}
+
+// The countdown warns at 5 minutes (aloud, for screen readers too), shows
+// the deadline itself, and when it ends lands on a page that says time ran
+// out and how much was submitted. The server's clock is set back so that
+// the deadlines fall a few seconds ahead of the browser's.
+func TestBrowserCountdownWarnsAndTimesOut(t *testing.T) {
+	base, db := startHTTPServer(t)
+	ctx := context.Background()
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Timed", Kind: store.KindAssessment, DurationMinutes: 6}, []store.QuestionInput{
+		{Text: "2+2?", Kind: store.QuestionSingle, Options: []string{"3", "4"}, Correct: []int{1}},
+		{Text: "3+3?", Kind: store.QuestionSingle, Options: []string{"6", "7"}, Correct: []int{0}},
+	})
+	link, _ := db.DefaultLink(ctx, tt.ID)
+	invite := func(email string) string {
+		res, err := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "Kai", Email: email, Source: store.SourceNative})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base + "/t/" + res.Invitation.Token
+	}
+	b := startBrowser(t)
+
+	// 5 minutes and 3 seconds left at the start: the warning comes within seconds.
+	db.SetClock(func() time.Time { return time.Now().Add(-57 * time.Second) })
+	do(t, b, phone, chromedp.Navigate(invite("kai@example.com")), chromedp.WaitVisible(css(`[data-testid="start"]`)),
+		chromedp.Click(css(`[data-testid="start"]`)), chromedp.WaitVisible(css(`[data-testid="question"]`)))
+	if got := text(t, b, `[data-testid="deadline"]`); !strings.HasPrefix(got, "ends at ") {
+		t.Fatalf("deadline shown as %q", got)
+	}
+	wctx, cancel := context.WithTimeout(b, 15*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](`document.querySelector("[data-testid=timer-alert]").textContent === "5 minutes left."`)); err != nil {
+		t.Fatalf("no 5-minute warning: %v", err)
+	}
+	if role, _ := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("[data-testid=timer-alert]").getAttribute("aria-live")`)); role != "assertive" {
+		t.Fatalf("the warning is not announced: aria-live %q", role)
+	}
+
+	// 4 seconds left: answer one question and let the time run out.
+	db.SetClock(func() time.Time { return time.Now().Add(-6*time.Minute + 4*time.Second) })
+	do(t, b, chromedp.Navigate(invite("kai2@example.com")), chromedp.WaitVisible(css(`[data-testid="start"]`)),
+		chromedp.Click(css(`[data-testid="start"]`)), chromedp.WaitVisible(css(`[data-testid="question"]`)),
+		chromedp.Click(css(`[data-testid="question"]:nth-of-type(1) label.choice:nth-of-type(2)`)))
+	tctx, cancel2 := context.WithTimeout(b, 15*time.Second)
+	defer cancel2()
+	if err := chromedp.Do(tctx, chromedp.WaitVisible(css(`[data-testid="timed-out"]`))); err != nil {
+		t.Fatalf("the countdown did not end on the time-ran-out page: %v", err)
+	}
+	if got := text(t, b, `[data-testid="timed-out"]`); !strings.Contains(got, "1 of 2 questions") {
+		t.Fatalf("time-ran-out page says %q", got)
+	}
+	checkA11y(t, b, "time ran out")
 }

@@ -67,14 +67,21 @@ func (s *Server) saveAnswers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	answers, err := answersFromForm(c, qs)
-	if err != nil {
-		return err
+	// "Submit anyway" carries no answers: they were saved by the submit
+	// that asked, and reading its empty form would clear them.
+	confirmed := c.FormValue("unanswered") == "ok"
+	if !confirmed {
+		answers, err := answersFromForm(c, qs)
+		if err != nil {
+			return err
+		}
+		err = s.db.SaveAnswers(ctx, inv.ID, answers)
+	} else if inv.DeadlineAt != nil && !s.db.Now().Before(*inv.DeadlineAt) {
+		err = store.ErrDeadlinePassed
 	}
-	err = s.db.SaveAnswers(ctx, inv.ID, answers)
 	switch {
 	case errors.Is(err, store.ErrDeadlinePassed):
-		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, "time ran out"); err != nil {
+		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, store.ReasonTimeRanOut); err != nil {
 			return err
 		}
 		return s.afterSubmit(c, inv, action)
@@ -86,12 +93,30 @@ func (s *Server) saveAnswers(c echo.Context) error {
 	}
 	switch action {
 	case "submit":
-		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, "submitted"); err != nil {
+		reason := store.ReasonSubmitted
+		switch {
+		case c.FormValue("timeout") == "1":
+			// The countdown reached zero in the browser and sent what was there.
+			reason = store.ReasonTimeRanOut
+		case !confirmed:
+			saved, err := s.db.Answers(ctx, inv.ID)
+			if err != nil {
+				return err
+			}
+			if n := unanswered(qs, saved); n > 0 {
+				v, err := s.candidateView(c, inv)
+				if err != nil {
+					return err
+				}
+				return s.renderAttemptAsking(c, v, "", n, http.StatusOK)
+			}
+		}
+		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, reason); err != nil {
 			return err
 		}
 		return s.afterSubmit(c, inv, action)
 	case "autosave":
-		return c.HTML(http.StatusOK, "Answers saved at "+s.db.Now().In(viewerLocation(c)).Format("15:04:05")+".")
+		return c.HTML(http.StatusOK, "Answers saved at "+s.db.Now().In(viewerLocation(c)).Format("15:04:05 MST")+".")
 	default:
 		v, err := s.candidateView(c, inv)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -83,7 +84,6 @@ func (s *Server) candidateView(c echo.Context, inv store.Invitation) (views.Cand
 	return views.CandidateView{Invitation: inv, Test: t, QuestionCount: t.QuestionCount, Action: tokenPath(inv)}, nil
 }
 
-// showCandidate is GET /t/{token}: the page for wherever the candidate is.
 // showCandidate answers GET and HEAD /t/{token}. HEAD answers as GET would
 // and changes nothing: mail systems' link scanners send it, and a scan must
 // neither open the invitation nor submit an attempt.
@@ -99,7 +99,7 @@ func (s *Server) showCandidate(c echo.Context) error {
 		return err
 	}
 	if inv.Status == store.StatusStarted && inv.DeadlineAt != nil && !s.db.Now().Before(*inv.DeadlineAt) && !peek {
-		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, "time ran out"); err != nil {
+		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, store.ReasonTimeRanOut); err != nil {
 			return err
 		}
 		return s.finished(c, inv)
@@ -118,7 +118,7 @@ func (s *Server) showCandidate(c echo.Context) error {
 	}
 	switch {
 	case inv.Status == store.StatusCompleted:
-		return render(c, http.StatusOK, views.CandidateDonePage(s.candidatePage(c, v.Test.Name), v))
+		return s.renderDone(c, v)
 	case inv.Status == store.StatusStarted:
 		return s.renderAttempt(c, v, "", http.StatusOK)
 	case inv.Placeholder:
@@ -128,7 +128,47 @@ func (s *Server) showCandidate(c echo.Context) error {
 	}
 }
 
+// renderDone is the completion page, saying so when the time ran out.
+func (s *Server) renderDone(c echo.Context, v views.CandidateView) error {
+	ctx := c.Request().Context()
+	d := views.DoneView{CandidateView: v}
+	reason, err := s.db.CompletionReason(ctx, v.Invitation.ID)
+	if err != nil {
+		return err
+	}
+	if d.TimedOut = reason == store.ReasonTimeRanOut; d.TimedOut {
+		qs, err := s.db.AttemptQuestions(ctx, v.Invitation)
+		if err != nil {
+			return err
+		}
+		answers, err := s.db.Answers(ctx, v.Invitation.ID)
+		if err != nil {
+			return err
+		}
+		d.Total, d.Answered = len(qs), len(qs)-unanswered(qs, answers)
+	}
+	return render(c, http.StatusOK, views.CandidateDonePage(s.candidatePage(c, v.Test.Name), d))
+}
+
+// unanswered counts the questions without an answer.
+func unanswered(qs []store.Question, answers map[int64]store.Answer) int {
+	n := 0
+	for _, q := range qs {
+		a, ok := answers[q.ID]
+		if !ok || (q.Kind == store.QuestionText && strings.TrimSpace(a.Text) == "") || (q.Kind != store.QuestionText && len(a.Choices) == 0) {
+			n++
+		}
+	}
+	return n
+}
+
 func (s *Server) renderAttempt(c echo.Context, v views.CandidateView, notice string, status int) error {
+	return s.renderAttemptAsking(c, v, notice, 0, status)
+}
+
+// renderAttemptAsking is the attempt page; unanswered > 0 asks once whether
+// to submit with that many questions unanswered.
+func (s *Server) renderAttemptAsking(c echo.Context, v views.CandidateView, notice string, unansweredCount, status int) error {
 	ctx := c.Request().Context()
 	qs, err := s.db.AttemptQuestions(ctx, v.Invitation)
 	if err != nil {
@@ -139,14 +179,16 @@ func (s *Server) renderAttempt(c echo.Context, v views.CandidateView, notice str
 		return err
 	}
 	left := time.Duration(0)
-	deadline := ""
+	deadline, ends := "", ""
 	if d := v.Invitation.DeadlineAt; d != nil {
 		left = max(0, d.Sub(s.db.Now()))
 		deadline = d.UTC().Format(time.RFC3339)
+		ends = d.In(viewerLocation(c)).Format("15:04 MST")
 	}
 	remaining := fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)
 	return render(c, status, views.CandidateAttemptPage(s.candidatePage(c, v.Test.Name), views.AttemptView{
-		CandidateView: v, Questions: qs, Answers: answers, Deadline: deadline, Remaining: remaining, Notice: notice,
+		CandidateView: v, Questions: qs, Answers: answers, Deadline: deadline, Remaining: remaining, Ends: ends, Notice: notice,
+		Unanswered: unansweredCount,
 	}))
 }
 
