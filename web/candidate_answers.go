@@ -71,8 +71,8 @@ func (s *Server) saveAnswers(c echo.Context) error {
 	// that asked, and reading its empty form would clear them.
 	confirmed := c.FormValue("unanswered") == "ok"
 	if !confirmed {
-		answers, err := answersFromForm(c, qs)
-		if err != nil {
+		var answers []store.AnswerInput
+		if answers, err = answersFromForm(c, qs); err != nil {
 			return err
 		}
 		err = s.db.SaveAnswers(ctx, inv.ID, answers)
