@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"testgate/store"
@@ -168,4 +169,78 @@ func minutes(n int) string {
 		return "1 minute"
 	}
 	return strconv.Itoa(n) + " minutes"
+}
+
+// testKindLabel is a test's kind as people say it.
+func testKindLabel(k store.TestKind) string {
+	if k == store.KindInterview {
+		return "Interview"
+	}
+	return "Assessment"
+}
+
+// questionKindLabel is a question's kind as people say it.
+func questionKindLabel(k store.QuestionKind) string {
+	switch k {
+	case store.QuestionSingle:
+		return "one answer"
+	case store.QuestionMultiple:
+		return "several answers"
+	default:
+		return "written answer"
+	}
+}
+
+// actorLabel names who did something, as the timeline records it
+// ("user:rita@example.com", "api:ATS", "candidate", "system").
+func actorLabel(actor string) string {
+	kind, who, _ := strings.Cut(actor, ":")
+	switch {
+	case kind == "user" && who != "":
+		return who
+	case kind == "api" && who != "":
+		return "the API key “" + who + "”"
+	case actor == "api":
+		return "the API"
+	case actor == "candidate":
+		return "the candidate"
+	case actor == "system":
+		return "Testgate"
+	default:
+		return actor
+	}
+}
+
+// sourceLabel names the surface an invitation came through.
+func sourceLabel(source string) string {
+	switch source {
+	case store.SourceConsole:
+		return "the console"
+	case store.SourceImport:
+		return "an import"
+	case store.SourceNative:
+		return "the API"
+	case store.SourceIMocha:
+		return "the iMocha API"
+	case store.SourcePublic:
+		return "self-registration"
+	case store.SourceThinkExam:
+		return "the ThinkExam API"
+	case store.SourceXobin:
+		return "the Xobin API"
+	case store.SourceTestinvite:
+		return "the Testinvite API"
+	}
+	return source
+}
+
+// eventDetail words a timeline detail; "via <source>" names the surface.
+func eventDetail(detail string) string {
+	if source, ok := strings.CutPrefix(detail, "via "); ok {
+		return "via " + sourceLabel(source)
+	}
+	if source, ok := strings.CutPrefix(detail, "invited again via "); ok {
+		return "invited again via " + sourceLabel(source)
+	}
+	return detail
 }

@@ -183,6 +183,8 @@ func TestBrowserSetupToCopiedLink(t *testing.T) {
 		chromedp.WaitVisible(css(`#questions [data-testid="questions"] > li`)),
 		chromedp.SendKeys(css(`#questions #f-text`), "Why Go?"),
 		chromedp.SetValue(css(`#questions #f-kind`), "text"),
+		// A short-text question has no options to fill in, so none are shown.
+		chromedp.WaitNotVisible(css(`#questions .options-fieldset`)),
 		chromedp.Click(css(`#questions .question-form button[type="submit"]`)),
 		chromedp.WaitVisible(css(`#questions [data-testid="questions"] > li:nth-child(2)`)),
 	)

@@ -188,7 +188,7 @@ func TestInvitationDetailCancelAndExtend(t *testing.T) {
 		t.Fatalf("URL %q", u)
 	}
 	timeline := r.text(`[data-testid="timeline"]`)
-	if !strings.Contains(timeline, "Invited") || !strings.Contains(timeline, "by api:ats") || !strings.Contains(timeline, "IST") {
+	if !strings.Contains(timeline, "Invited") || !strings.Contains(timeline, "via the iMocha API by the API key “ats”") || !strings.Contains(timeline, "IST") {
 		t.Fatalf("timeline %q", timeline)
 	}
 
@@ -231,7 +231,7 @@ func TestInvitationDetailCancelAndExtend(t *testing.T) {
 	if r.text(`[data-testid="status"]`) != "Cancelled" || r.doc.Find(`[data-testid="cancel-invitation"]`).Length() != 0 {
 		t.Fatalf("after cancel: %q", r.text(`[data-testid="status"]`))
 	}
-	if !strings.Contains(r.text(`[data-testid="timeline"]`), "by user:recruiter@example.com") {
+	if !strings.Contains(r.text(`[data-testid="timeline"]`), "by recruiter@example.com") {
 		t.Fatal("cancel not on the timeline")
 	}
 
