@@ -35,6 +35,14 @@ type ImportRow struct {
 	Name  string          `json:"n"`
 	Email string          `json:"e"`
 	Data  json.RawMessage `json:"d,omitempty"` // the file's other columns, as externalData
+	// Record is the row's fields as the file had them, for the download of
+	// rows left out.
+	Record []string `json:"r,omitempty"`
+}
+
+// rejection is the row left out for reason.
+func (r ImportRow) rejection(reason string) ImportRejection {
+	return ImportRejection{Line: r.Line, Name: r.Name, Email: r.Email, Reason: reason, Record: r.Record}
 }
 
 // ImportRejection is a row of an import that was not invited, and why.
@@ -43,6 +51,7 @@ type ImportRejection struct {
 	Name   string
 	Email  string
 	Reason string
+	Record []string // the fields as the file had them; nil when unknown
 }
 
 // NewImport is a checked file ready to import through a link.
@@ -50,6 +59,7 @@ type NewImport struct {
 	LinkID    int64
 	Actor     string
 	FileName  string
+	Header    []string // the file's columns, for the download of rows left out
 	SendEmail bool
 	TotalRows int
 	Rows      []ImportRow
@@ -63,6 +73,7 @@ type Import struct {
 	LinkID     int64
 	Actor      string
 	FileName   string
+	Header     []string // the file's columns; empty for imports made before they were kept
 	SendEmail  bool
 	Status     string
 	TotalRows  int
@@ -92,16 +103,20 @@ func (im Import) Percent() int {
 }
 
 const importColumns = `id, link_id, actor, file_name, send_email, status, total_rows, staged, processed, invited, skipped,
-	rejected, error, created_at, started_at, finished_at`
+	rejected, error, created_at, started_at, finished_at, header`
 
 func scanImport(r row) (Import, error) {
 	var im Import
 	var created int64
 	var started, finished sql.NullInt64
+	var header string
 	err := r.Scan(&im.ID, &im.LinkID, &im.Actor, &im.FileName, &im.SendEmail, &im.Status, &im.TotalRows, &im.Staged,
-		&im.Processed, &im.Invited, &im.Skipped, &im.Rejected, &im.Error, &created, &started, &finished)
+		&im.Processed, &im.Invited, &im.Skipped, &im.Rejected, &im.Error, &created, &started, &finished, &header)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Import{}, ErrNotFound
+	}
+	if err == nil {
+		err = json.Unmarshal([]byte(header), &im.Header)
 	}
 	im.CreatedAt, im.StartedAt, im.FinishedAt = fromMillis(created), timePtr(started), timePtr(finished)
 	return im, err
@@ -128,10 +143,10 @@ func (db *DB) CreateImport(ctx context.Context, n NewImport) (Import, error) {
 			return err
 		}
 		now := millis(db.Now())
-		err := tx.QueryRowContext(ctx, `INSERT INTO imports (link_id, actor, file_name, send_email, status, total_rows, staged,
-				skipped, rejected, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?) RETURNING id`, n.LinkID, n.Actor, n.FileName, boolInt(n.SendEmail),
-			n.TotalRows, len(n.Rows), skipped, len(n.Rejected)-skipped, now, now).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO imports (link_id, actor, file_name, header, send_email, status, total_rows,
+				staged, skipped, rejected, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?) RETURNING id`, n.LinkID, n.Actor, n.FileName, jsonStrings(n.Header),
+			boolInt(n.SendEmail), n.TotalRows, len(n.Rows), skipped, len(n.Rejected)-skipped, now, now).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -154,14 +169,14 @@ func (db *DB) CreateImport(ctx context.Context, n NewImport) (Import, error) {
 
 // addRejections records rows not invited, a statement per group.
 func addRejections(ctx context.Context, tx *Tx, importID int64, rs []ImportRejection) error {
-	const cols = 5
+	const cols = 6
 	for start := 0; start < len(rs); start += insertRowsPerStatement {
 		group := rs[start:min(start+insertRowsPerStatement, len(rs))]
 		args := make([]any, 0, len(group)*cols)
 		for _, r := range group {
-			args = append(args, importID, r.Line, r.Name, r.Email, r.Reason)
+			args = append(args, importID, r.Line, r.Name, r.Email, r.Reason, jsonStrings(r.Record))
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO import_rejections (import_id, line, name, email, reason) VALUES `+
+		if _, err := tx.ExecContext(ctx, `INSERT INTO import_rejections (import_id, line, name, email, reason, record) VALUES `+
 			valuesList(len(group), cols), args...); err != nil {
 			return err
 		}
@@ -182,14 +197,18 @@ func (db *DB) ImportsOnLink(ctx context.Context, linkID int64, limit int) ([]Imp
 
 // EachImportRejection streams an import's rows not invited, in file order.
 func (db *DB) EachImportRejection(ctx context.Context, importID int64, fn func(ImportRejection) error) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT line, name, email, reason FROM import_rejections WHERE import_id = ? ORDER BY line`, importID)
+	rows, err := db.r.QueryContext(ctx, `SELECT line, name, email, reason, record FROM import_rejections WHERE import_id = ? ORDER BY line`, importID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r ImportRejection
-		if err := rows.Scan(&r.Line, &r.Name, &r.Email, &r.Reason); err != nil {
+		var record string
+		if err := rows.Scan(&r.Line, &r.Name, &r.Email, &r.Reason, &record); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(record), &r.Record); err != nil {
 			return err
 		}
 		if err := fn(r); err != nil {
@@ -287,7 +306,7 @@ func (db *DB) importRows(ctx context.Context, tx *Tx, im Import, rows []ImportRo
 	}
 	if room >= 0 && len(rows) > room {
 		for _, r := range rows[room:] {
-			rejected = append(rejected, ImportRejection{r.Line, r.Name, r.Email, ReasonNoRoom})
+			rejected = append(rejected, r.rejection(ReasonNoRoom))
 		}
 		rows = rows[:room]
 	}
@@ -302,7 +321,7 @@ func (db *DB) importRows(ctx context.Context, tx *Tx, im Import, rows []ImportRo
 	}
 	for i, o := range outcomes {
 		if o == BulkExisting {
-			rejected = append(rejected, ImportRejection{rows[i].Line, rows[i].Name, rows[i].Email, ReasonAlreadyInvited})
+			rejected = append(rejected, rows[i].rejection(ReasonAlreadyInvited))
 			c.skipped++
 		} else {
 			c.invited++
@@ -336,7 +355,7 @@ func (db *DB) failImport(ctx context.Context, tx *Tx, id int64, reason string, n
 			continue // a chunk that cannot be read cannot be listed either; the job still ends
 		}
 		for _, r := range rows {
-			rejected = append(rejected, ImportRejection{r.Line, r.Name, r.Email, reason})
+			rejected = append(rejected, r.rejection(reason))
 		}
 	}
 	if err := addRejections(ctx, tx, id, rejected); err != nil {
@@ -366,4 +385,13 @@ func (db *DB) InvitedEmailsOnLink(ctx context.Context, linkID int64, emails []st
 		WHERE link_id = ? AND status NOT IN ('cancelled', 'expired') AND email_norm IN (SELECT value FROM json_each(?))`,
 		linkID, string(list))
 	return stringSet(rows, err)
+}
+
+// jsonStrings is a list of strings as a JSON array; nil is the empty one.
+func jsonStrings(list []string) string {
+	if len(list) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(list)
+	return string(b)
 }

@@ -25,9 +25,13 @@ type ImportForm struct {
 // ImportCheck is the dry run of an import: what each row would come to.
 type ImportCheck struct {
 	Total, Valid, Invalid, Duplicate, Invited int
-	Rows                                      []ImportCheckRow // those shown, in file order
+	Rows                                      []ImportCheckRow // those shown: problems first, each kind in file order
 	Hidden                                    int              // rows left out of the table
+	HiddenProblems                            int              // of which rows with a problem
 }
+
+// Problems is how many rows would not be invited.
+func (c ImportCheck) Problems() int { return c.Invalid + c.Duplicate + c.Invited }
 
 // ImportCheckRow is one row of the check.
 type ImportCheckRow struct {

@@ -2,10 +2,11 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"net/http"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,7 +81,7 @@ func (s *Server) startImport(c echo.Context) error {
 		return render(c, http.StatusUnprocessableEntity, views.ImportPage(s.page(c, "Invite many · "+f.Link.Name, views.SectionTests), f))
 	}
 	im, err := s.db.CreateImport(c.Request().Context(), store.NewImport{LinkID: f.Link.ID, Actor: s.userActor(c),
-		FileName: plan.fileName, SendEmail: f.SendEmail, TotalRows: plan.check.Total, Rows: plan.rows, Rejected: plan.rejected})
+		FileName: plan.fileName, Header: plan.header, SendEmail: f.SendEmail, TotalRows: plan.check.Total, Rows: plan.rows, Rejected: plan.rejected})
 	if err != nil {
 		return err
 	}
@@ -93,6 +94,7 @@ func (s *Server) startImport(c echo.Context) error {
 // and the rows left out.
 type importPlan struct {
 	fileName string
+	header   []string // the list's columns, for the download of rows left out
 	check    views.ImportCheck
 	rows     []store.ImportRow
 	rejected []store.ImportRejection
@@ -121,7 +123,7 @@ func (s *Server) readImport(c echo.Context, f *views.ImportForm) (importPlan, er
 		}
 		defer file.Close()
 		plan.fileName = truncate(filepath.Base(fh.Filename), 200)
-		parsed, err = parseCandidates(file, true)
+		parsed, plan.header, err = parseCandidates(file, true)
 		if err != nil {
 			f.Problem = err.Error()
 			return plan, nil
@@ -134,7 +136,7 @@ func (s *Server) readImport(c echo.Context, f *views.ImportForm) (importPlan, er
 		return plan, nil
 	default:
 		plan.fileName = "pasted list"
-		if parsed, err = parseCandidates(strings.NewReader(f.Pasted), false); err != nil {
+		if parsed, plan.header, err = parseCandidates(strings.NewReader(f.Pasted), false); err != nil {
 			f.Problem = err.Error()
 			return plan, nil
 		}
@@ -177,44 +179,42 @@ func (s *Server) classifyImport(ctx context.Context, linkID int64, parsed []pars
 			row.Kind, row.Reason = views.ImportRowDuplicate, "same address as line "+strconv.Itoa(firstLine[norm])
 			check.Duplicate++
 		case invited[norm]:
-			row.Kind, row.Reason = views.ImportRowInvited, store.ReasonAlreadyInvited
+			row.Kind = views.ImportRowInvited // its label says it all
 			check.Invited++
 		default:
 			check.Valid++
-			plan.rows = append(plan.rows, store.ImportRow{Line: r.Line, Name: r.Name, Email: r.Email, Data: r.Data})
+			plan.rows = append(plan.rows, store.ImportRow{Line: r.Line, Name: r.Name, Email: r.Email, Data: r.Data, Record: r.Record})
 		}
 		if row.Kind != views.ImportRowValid {
 			reason := row.Reason
-			if row.Kind == views.ImportRowInvalid {
+			switch row.Kind {
+			case views.ImportRowInvalid:
 				reason = "invalid: " + reason
+			case views.ImportRowInvited:
+				reason = store.ReasonAlreadyInvited
 			}
-			plan.rejected = append(plan.rejected, store.ImportRejection{Line: r.Line, Name: r.Name, Email: r.Email, Reason: reason})
+			plan.rejected = append(plan.rejected, store.ImportRejection{Line: r.Line, Name: r.Name, Email: r.Email, Reason: reason, Record: r.Record})
 		}
 		all[i] = row
 	}
 	check.Rows = rowsToShow(all)
 	check.Hidden = len(all) - len(check.Rows)
+	check.HiddenProblems = max(0, check.Problems()-maxCheckRowsShown)
 	return nil
 }
 
-// rowsToShow picks the problems first, then valid rows, up to the table's
-// size, in file order.
+// rowsToShow lists the problems first, then the valid rows, each in file
+// order, up to the table's size: a problem on line 90 000 is on screen
+// whatever the file's length.
 func rowsToShow(all []views.ImportCheckRow) []views.ImportCheckRow {
-	if len(all) <= maxCheckRowsShown {
-		return all
-	}
-	shown := make([]views.ImportCheckRow, 0, maxCheckRowsShown)
-	for _, r := range all {
-		if r.Kind != views.ImportRowValid && len(shown) < maxCheckRowsShown {
-			shown = append(shown, r)
+	shown := make([]views.ImportCheckRow, 0, min(len(all), maxCheckRowsShown))
+	for _, problems := range []bool{true, false} {
+		for _, r := range all {
+			if (r.Kind != views.ImportRowValid) == problems && len(shown) < maxCheckRowsShown {
+				shown = append(shown, r)
+			}
 		}
 	}
-	for _, r := range all {
-		if r.Kind == views.ImportRowValid && len(shown) < maxCheckRowsShown {
-			shown = append(shown, r)
-		}
-	}
-	sort.Slice(shown, func(i, j int) bool { return shown[i].Line < shown[j].Line })
 	return shown
 }
 
@@ -261,14 +261,37 @@ func (s *Server) importRejected(c echo.Context) error {
 		return err
 	}
 	w := csvDownload(c, "import-"+strconv.FormatInt(v.Import.ID, 10)+"-not-invited.csv")
-	w.Write([]string{"line", "name", "email", "reason"})
-	err = s.db.EachImportRejection(c.Request().Context(), v.Import.ID, func(r store.ImportRejection) error {
-		return w.Write([]string{strconv.Itoa(r.Line), spreadsheetSafe(r.Name), spreadsheetSafe(r.Email), r.Reason})
-	})
+	write := rejectionWriter(w, v.Import.Header)
+	err = s.db.EachImportRejection(c.Request().Context(), v.Import.ID, write)
 	w.Flush()
 	if err != nil {
 		s.log.Error("rejected rows download interrupted", "import", v.Import.ID, "err", err)
 		return nil
 	}
 	return w.Error()
+}
+
+// rejectionWriter writes the header of the rows-left-out download and
+// returns the writer of one row. With the file's header known, a row keeps
+// the file's columns and adds the problem, so the file can be fixed and
+// uploaded again; imports from before headers were kept list line, name,
+// email and reason.
+func rejectionWriter(w *csv.Writer, header []string) func(store.ImportRejection) error {
+	if len(header) == 0 {
+		w.Write([]string{"line", "name", "email", "reason"})
+		return func(r store.ImportRejection) error {
+			return w.Write([]string{strconv.Itoa(r.Line), spreadsheetSafe(r.Name), spreadsheetSafe(r.Email), r.Reason})
+		}
+	}
+	w.Write(append(slices.Clone(header), problemColumn))
+	return func(r store.ImportRejection) error {
+		rec := make([]string, len(header)+1)
+		for i := range header {
+			if i < len(r.Record) {
+				rec[i] = spreadsheetSafe(r.Record[i])
+			}
+		}
+		rec[len(header)] = "line " + strconv.Itoa(r.Line) + ": " + r.Reason
+		return w.Write(rec)
+	}
 }

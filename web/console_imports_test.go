@@ -106,10 +106,18 @@ func TestImportCheckClassifiesEveryRowAndWritesNothing(t *testing.T) {
 	r.doc.Find("[data-testid=import-rows] tbody tr").Each(func(_ int, s *goquerySelection) {
 		kinds = append(kinds, s.AttrOr("data-kind", "")+":"+strings.Join(strings.Fields(s.Find("td").Last().Text()), " "))
 	})
-	want := []string{"valid:Will be invited", "invalid:Invalid “not-an-address” is not a valid email address",
-		"duplicate:Duplicate in the file same address as line 2", "invited:Already invited already invited on this link", "valid:Will be invited"}
+	// Problems first, each kind in file order, and no label said twice.
+	want := []string{"invalid:Invalid “not-an-address” is not a valid email address",
+		"duplicate:Duplicate in the file same address as line 2", "invited:Already invited",
+		"valid:Will be invited", "valid:Will be invited"}
 	if strings.Join(kinds, "|") != strings.Join(want, "|") {
 		t.Errorf("rows:\n%s\nwant\n%s", strings.Join(kinds, "\n"), strings.Join(want, "\n"))
+	}
+	if got := r.text(`label[for="f-problems-only"]`); got != "Show only the 3 rows with a problem" {
+		t.Errorf("problems-only filter: %q", got)
+	}
+	if got := r.doc.Find(`[data-testid=import-rows] tbody tr[data-kind=invalid] td.cut`).Last().AttrOr("title", ""); got != "not-an-address" {
+		t.Errorf("a cut cell's full text on hover: %q", got)
 	}
 	if n := countRows(t, db, `SELECT COUNT(*) FROM invitations`); n != 1 {
 		t.Errorf("the check wrote invitations: %d", n)
@@ -189,8 +197,11 @@ func TestImportTenThousandEndToEnd(t *testing.T) {
 	if err != nil || len(rows) != 3 {
 		t.Fatalf("rejected rows: %v %q", err, rows)
 	}
-	if strings.Join(rows[1], "|") != "10002|Old Again|old@example.com|already invited on this link" ||
-		!strings.HasPrefix(strings.Join(rows[2], "|"), "10003|Broken|broken@|invalid: ") {
+	// The file's own columns, so it can be fixed and uploaded again, and
+	// the problem in a column of its own.
+	if strings.Join(rows[0], "|") != "Name|Email|Student ID|import problem" ||
+		strings.Join(rows[1], "|") != "Old Again|old@example.com|S-OLD|line 10002: already invited on this link" ||
+		!strings.HasPrefix(strings.Join(rows[2], "|"), "Broken|broken@|S-X|line 10003: invalid: ") {
 		t.Errorf("rejected rows: %q", rows)
 	}
 	if got := b.get(linkPath(link.ID) + "/import").text("table"); !strings.Contains(got, "campus.csv") || !strings.Contains(got, "Finished (100%)") {
@@ -268,5 +279,32 @@ func TestImportStopsAfterRepeatedFailures(t *testing.T) {
 	}
 	if n := countRows(t, db, `SELECT COUNT(*) FROM import_chunks`); n != 0 {
 		t.Errorf("%d chunks left", n)
+	}
+}
+
+// TestImportRowsLeftOutUploadAgain: a pasted list's rows left out download
+// as name and email columns; fixed, that file imports as it stands.
+func TestImportRowsLeftOutUploadAgain(t *testing.T) {
+	srv, _, b, link := importSetup(t)
+	r := b.post(linkPath(link.ID)+"/imports", url.Values{"pasted": {"Ann <ann@example.com>\nBen, ben@\nCid cid@example.com"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("%d %s", r.Code, r.Body)
+	}
+	page := r.Header().Get("Location")
+	runImports(t, srv)
+	rows, err := csv.NewReader(strings.NewReader(b.get(page + "/rejected.csv").Body.String())).ReadAll()
+	if err != nil || len(rows) != 3 || strings.Join(rows[0], "|") != "name|email|import problem" ||
+		strings.Join(rows[1][:2], "|") != "Ben|ben@" || strings.Join(rows[2][:2], "|") != "|Cid cid@example.com" {
+		t.Fatalf("rows left out: %v %q", err, rows)
+	}
+
+	// Fixed in a spreadsheet and uploaded again, problem column and all.
+	var fixed strings.Builder
+	w := csv.NewWriter(&fixed)
+	rows[1][1], rows[2][0], rows[2][1] = "ben@example.com", "Cid", "cid@example.com"
+	w.WriteAll(rows)
+	r = b.postFile(linkPath(link.ID)+"/import/check", nil, "fixed.csv", fixed.String())
+	if r.Code != http.StatusOK || r.text("[data-testid=count-valid]") != "2" || r.text("[data-testid=count-invalid]") != "0" {
+		t.Fatalf("fixed file: %d %s", r.Code, r.text("#import-check"))
 	}
 }

@@ -27,7 +27,7 @@ func FuzzParseCandidates(f *testing.F) {
 		f.Add([]byte(s), false)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, isFile bool) {
-		rows, err := parseCandidates(strings.NewReader(string(data)), isFile)
+		rows, _, err := parseCandidates(strings.NewReader(string(data)), isFile)
 		if err != nil {
 			return
 		}

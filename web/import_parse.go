@@ -30,7 +30,15 @@ type parsedRow struct {
 	Email   string
 	Data    json.RawMessage // the other columns, an object; nil when none
 	Problem string          // why the row cannot be imported; "" when it can
+	Record  []string        // the fields as read, under the list's header
 }
+
+// problemColumn is the column the download of rows left out adds; an
+// upload of that file, fixed, ignores it.
+const problemColumn = "import problem"
+
+// pastedHeader is the header of a pasted list's rows left out.
+var pastedHeader = []string{"name", "email"}
 
 // errNoEmailColumn is a CSV whose first row names no email column.
 type errNoEmailColumn struct{ header []string }
@@ -42,10 +50,10 @@ func (e errNoEmailColumn) Error() string {
 // errTooManyRows stops reading a file longer than an import takes.
 var errTooManyRows = fmt.Errorf("The file has more than %d rows; split it into several imports.", store.MaxImportRows)
 
-// parseCandidates reads an uploaded file or pasted text. A file is CSV
-// with a header; pasted text is CSV when its first line is such a header,
-// one candidate per line otherwise.
-func parseCandidates(r io.Reader, isFile bool) ([]parsedRow, error) {
+// parseCandidates reads an uploaded file or pasted text, with the header
+// its rows' records are under. A file is CSV with a header; pasted text is
+// CSV when its first line is such a header, one candidate per line otherwise.
+func parseCandidates(r io.Reader, isFile bool) ([]parsedRow, []string, error) {
 	br := bufio.NewReader(r)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
@@ -54,7 +62,8 @@ func parseCandidates(r io.Reader, isFile bool) ([]parsedRow, error) {
 	firstLine, _, _ := bytes.Cut(first, []byte("\n"))
 	comma := sniffDelimiter(string(firstLine))
 	if !isFile && !headerHasEmail(string(firstLine), comma) {
-		return parseLines(br)
+		rows, err := parseLines(br)
+		return rows, pastedHeader, err
 	}
 	return parseCSV(br, comma)
 }
@@ -80,8 +89,8 @@ func headerHasEmail(line string, comma rune) bool {
 	return false
 }
 
-// headerRole says what a header cell means: email, name, first, last, or
-// "" for a column kept as data.
+// headerRole says what a header cell means: email, name, first, last,
+// ignore, or "" for a column kept as data.
 func headerRole(h string) string {
 	h = strings.ToLower(strings.Trim(strings.TrimSpace(h), `"`))
 	h = strings.NewReplacer("_", " ", "-", " ").Replace(h)
@@ -94,19 +103,21 @@ func headerRole(h string) string {
 		return "first"
 	case "last name", "lastname", "surname", "family name":
 		return "last"
+	case problemColumn:
+		return "ignore"
 	}
 	return ""
 }
 
-func parseCSV(r io.Reader, comma rune) ([]parsedRow, error) {
+func parseCSV(r io.Reader, comma rune) ([]parsedRow, []string, error) {
 	cr := csv.NewReader(r)
 	cr.Comma, cr.FieldsPerRecord, cr.TrimLeadingSpace = comma, -1, true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("The header row is not valid CSV: %v.", csvReason(err))
+		return nil, nil, fmt.Errorf("The header row is not valid CSV: %v.", csvReason(err))
 	}
 	roles := make([]string, len(header))
 	emailCol := -1
@@ -120,16 +131,17 @@ func parseCSV(r io.Reader, comma rune) ([]parsedRow, error) {
 		}
 	}
 	if emailCol < 0 {
-		return nil, errNoEmailColumn{header}
+		return nil, nil, errNoEmailColumn{header}
 	}
+	kept := keptColumns(roles)
 	var rows []parsedRow
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return rows, nil
+			return rows, pick(header, kept), nil
 		}
 		if len(rows) >= store.MaxImportRows {
-			return nil, errTooManyRows
+			return nil, nil, errTooManyRows
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
@@ -137,14 +149,39 @@ func parseCSV(r io.Reader, comma rune) ([]parsedRow, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if blank(rec) {
 			continue
 		}
 		line, _ := cr.FieldPos(0)
-		rows = append(rows, csvRow(line, header, roles, rec))
+		row := csvRow(line, header, roles, rec)
+		row.Record = pick(rec, kept)
+		rows = append(rows, row)
 	}
+}
+
+// keptColumns are the indexes of the columns a re-upload needs: all but
+// the problem column of an earlier download.
+func keptColumns(roles []string) []int {
+	kept := make([]int, 0, len(roles))
+	for i, role := range roles {
+		if role != "ignore" {
+			kept = append(kept, i)
+		}
+	}
+	return kept
+}
+
+// pick is the fields at the indexes; a short record gives empty fields.
+func pick(fields []string, indexes []int) []string {
+	out := make([]string, len(indexes))
+	for i, at := range indexes {
+		if at < len(fields) {
+			out[i] = fields[at]
+		}
+	}
+	return out
 }
 
 func csvReason(err error) string {
@@ -174,7 +211,7 @@ func csvRow(line int, header, roles, rec []string) parsedRow {
 	var first, last string
 	var data []string // key, value pairs in column order
 	for i, v := range rec {
-		v = strings.TrimSpace(v)
+		v = fromSpreadsheetSafe(strings.TrimSpace(v))
 		switch roles[i] {
 		case "email":
 			row.Email = v
@@ -184,6 +221,7 @@ func csvRow(line int, header, roles, rec []string) parsedRow {
 			first = v
 		case "last":
 			last = v
+		case "ignore":
 		default:
 			if header[i] != "" && v != "" {
 				data = append(data, header[i], v)
@@ -234,6 +272,10 @@ func parseLines(r io.Reader) ([]parsedRow, error) {
 		}
 		row := lineRow(text)
 		row.Line = line
+		row.Record = []string{row.Name, row.Email}
+		if row.Name == "" && row.Email == "" {
+			row.Record[1] = text // a line that could not be split, as it was
+		}
 		rows = append(rows, row)
 	}
 	if err := sc.Err(); err != nil {
@@ -293,4 +335,13 @@ func truncate(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// fromSpreadsheetSafe undoes spreadsheetSafe, so a downloaded file of rows
+// left out, fixed and uploaded again, imports the values it started with.
+func fromSpreadsheetSafe(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
 }

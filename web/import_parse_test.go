@@ -46,7 +46,7 @@ func TestParseCandidates(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rows, err := parseCandidates(strings.NewReader(tc.input), tc.isFile)
+			rows, _, err := parseCandidates(strings.NewReader(tc.input), tc.isFile)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("error %v, want %q", err, tc.err)
@@ -84,7 +84,28 @@ func TestParseCandidatesRefusesTooManyRows(t *testing.T) {
 	for i := 0; i <= 100_000; i++ {
 		b.WriteString("a@example.com\n")
 	}
-	if _, err := parseCandidates(strings.NewReader(b.String()), true); err == nil || !strings.Contains(err.Error(), "more than 100000 rows") {
+	if _, _, err := parseCandidates(strings.NewReader(b.String()), true); err == nil || !strings.Contains(err.Error(), "more than 100000 rows") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// TestParseReuploadOfRowsLeftOut: the download of rows left out, fixed and
+// uploaded again, reads as the original file did: its problem column is
+// ignored and the spreadsheet guard on values is undone.
+func TestParseReuploadOfRowsLeftOut(t *testing.T) {
+	file := "email,name,phone," + problemColumn + "\n" +
+		"ann@example.com,Ann,'+44 20 7946 0000,line 2: invalid: the email address is missing\n"
+	rows, header, err := parseCandidates(strings.NewReader(file), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(header, "|") != "email|name|phone" {
+		t.Errorf("header %q, want the problem column left out", header)
+	}
+	if len(rows) != 1 || rows[0].Problem != "" || string(rows[0].Data) != `{"phone":"+44 20 7946 0000"}` {
+		t.Fatalf("rows %+v (data %s)", rows, rows[0].Data)
+	}
+	if strings.Join(rows[0].Record, "|") != "ann@example.com|Ann|'+44 20 7946 0000" {
+		t.Errorf("record %q, want the fields as read", rows[0].Record)
 	}
 }
