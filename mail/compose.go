@@ -29,7 +29,7 @@ func NewComposer(baseURL string, from *mail.Address) *Composer {
 	return &Composer{baseURL: strings.TrimSuffix(baseURL, "/"), domain: domain}
 }
 
-// TemplateData is what a recruiter's wording may use, e.g. {{.CandidateName}}
+// TemplateData is what a recruiter's wording may use, e.g. {{candidate name}}
 // (see wording.go).
 type TemplateData struct {
 	CandidateName   string
@@ -39,39 +39,36 @@ type TemplateData struct {
 	DurationMinutes int
 	LinkName        string
 	AccessCode      string // to type after opening the link, or empty
+	Organisation    string // from the settings, or empty
 }
 
 // Built-in wording, used when a link sets none.
 const (
-	DefaultInviteSubject = `Your invitation to {{.TestName}}`
-	DefaultInviteBody    = `Hello {{.CandidateName}},
+	DefaultInviteSubject = `Your invitation to {{test name}}`
+	DefaultInviteBody    = `Hello {{candidate name}},
 
-You are invited to take the test "{{.TestName}}". It takes {{.DurationMinutes}} minutes; the timer starts when you press Start, so begin when you have the time.
+You are invited to take the test "{{test name}}". It takes {{duration}}; the timer starts when you press Start, so begin when you have the time.
 
-Start the test: {{.TestURL}}
-{{if .AccessCode}}
-Your access code: {{.AccessCode}}
-{{end}}{{if .ExpiresAt}}
-Please finish before {{.ExpiresAt}}, when the invitation expires.
-{{end}}
+Start the test: {{test link}}
+Your access code: {{access code}}
+Please finish before {{expires at}}, when the invitation expires.
+
 Good luck!`
-	DefaultRevocationSubject = `Your invitation to {{.TestName}} was withdrawn`
-	DefaultRevocationBody    = `Hello {{.CandidateName}},
+	DefaultRevocationSubject = `Your invitation to {{test name}} was withdrawn`
+	DefaultRevocationBody    = `Hello {{candidate name}},
 
-Your invitation to take the test "{{.TestName}}" has been withdrawn, and its link no longer opens the test.
+Your invitation to take the test "{{test name}}" has been withdrawn, and its link no longer opens the test.
 
 If you think this is a mistake, please reply to the person who invited you.`
-	DefaultReminderSubject = `Reminder: {{.TestName}} is waiting for you`
-	DefaultReminderBody    = `Hello {{.CandidateName}},
+	DefaultReminderSubject = `Reminder: {{test name}} is waiting for you`
+	DefaultReminderBody    = `Hello {{candidate name}},
 
-This is a reminder that you have not taken the test "{{.TestName}}" yet. It takes {{.DurationMinutes}} minutes.
+This is a reminder that you have not taken the test "{{test name}}" yet. It takes {{duration}}.
 
-Start the test: {{.TestURL}}
-{{if .AccessCode}}
-Your access code: {{.AccessCode}}
-{{end}}{{if .ExpiresAt}}
-The invitation expires on {{.ExpiresAt}}.
-{{end}}
+Start the test: {{test link}}
+Your access code: {{access code}}
+The invitation expires on {{expires at}}.
+
 Good luck!`
 )
 

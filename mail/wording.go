@@ -10,39 +10,77 @@ import (
 )
 
 // A recruiter's email wording is text with placeholders, not a program:
-// {{.CandidateName}} and the other fields of TemplateData, and
-// {{if .Field}}…{{else}}…{{end}} to leave out a sentence when a field is
-// empty. It is read with Go template's spelling (spaces inside the braces,
-// {{- and -}} trimming, {{/* comments */}}), so wordings saved when it was
-// a Go template keep working; everything else a Go template could do —
-// loops, functions, define/template — is refused when the wording is
-// saved. Parsing and filling in both visit every node once, so the work
-// of any wording is linear in its length.
+// {{candidate name}} and the other placeholders below. A line whose
+// placeholders are all empty is left out, so "Your access code: {{access
+// code}}" disappears when there is no code, without any markup. For the rare
+// wording that needs it, {{if access code}}…{{else}}…{{end}} chooses
+// between texts.
+//
+// Wordings saved when it was a Go template keep working: the Go spelling
+// of each placeholder ({{.CandidateName}}), spaces inside the braces,
+// {{- and -}} trimming and {{/* comments */}} are read too; everything
+// else a Go template could do — loops, functions, define/template — is
+// refused when the wording is saved. Parsing and filling in both visit
+// every node once, so the work of any wording is linear in its length.
 
 // placeholders are the fields a wording may name, in the order they are
 // listed to a recruiter.
 var placeholders = []struct {
-	name  string
-	value func(TemplateData) string
-	set   func(TemplateData) bool // for {{if}}; nil: the value is not empty
+	label   string // as a recruiter types it: {{candidate name}}
+	goName  string // as a Go template named it: {{.CandidateName}}
+	meaning string
+	value   func(TemplateData) string
+	set     func(TemplateData) bool // for {{if}}; nil: the value is not empty
 }{
-	{"CandidateName", func(d TemplateData) string { return d.CandidateName }, nil},
-	{"TestName", func(d TemplateData) string { return d.TestName }, nil},
-	{"TestURL", func(d TemplateData) string { return d.TestURL }, nil},
-	{"ExpiresAt", func(d TemplateData) string { return d.ExpiresAt }, nil},
-	{"DurationMinutes", func(d TemplateData) string { return strconv.Itoa(d.DurationMinutes) },
+	{"candidate name", "CandidateName", "the candidate's name", func(d TemplateData) string { return d.CandidateName }, nil},
+	{"test name", "TestName", "the name of the test", func(d TemplateData) string { return d.TestName }, nil},
+	{"test link", "TestURL", "the candidate's personal link to the test", func(d TemplateData) string { return d.TestURL }, nil},
+	{"duration", "Duration", "the time allowed, such as “30 minutes”", func(d TemplateData) string { return minutes(d.DurationMinutes) }, nil},
+	{"expires at", "ExpiresAt", "when the invitation expires; empty when it does not", func(d TemplateData) string { return d.ExpiresAt }, nil},
+	{"access code", "AccessCode", "the code to type after opening the link; empty when the link needs none",
+		func(d TemplateData) string { return d.AccessCode }, nil},
+	{"link name", "LinkName", "the name of the test link", func(d TemplateData) string { return d.LinkName }, nil},
+	{"organisation", "Organisation", "your organisation's name, from the settings", func(d TemplateData) string { return d.Organisation }, nil},
+	// Kept for wordings written as Go templates: the number alone.
+	{"", "DurationMinutes", "", func(d TemplateData) string { return strconv.Itoa(d.DurationMinutes) },
 		func(d TemplateData) bool { return d.DurationMinutes != 0 }},
-	{"LinkName", func(d TemplateData) string { return d.LinkName }, nil},
-	{"AccessCode", func(d TemplateData) string { return d.AccessCode }, nil},
+}
+
+// Placeholder is one placeholder as the email editor lists it.
+type Placeholder struct {
+	Text    string // "{{candidate name}}"
+	Meaning string
 }
 
 // Placeholders lists the placeholders as a recruiter types them.
-func Placeholders() []string {
-	out := make([]string, len(placeholders))
-	for i, p := range placeholders {
-		out[i] = "{{." + p.name + "}}"
+func Placeholders() []Placeholder {
+	var out []Placeholder
+	for _, p := range placeholders {
+		if p.label != "" {
+			out = append(out, Placeholder{"{{" + p.label + "}}", p.meaning})
+		}
 	}
 	return out
+}
+
+// placeholderList is the placeholders for an error message.
+func placeholderList() string {
+	var names []string
+	for _, p := range Placeholders() {
+		names = append(names, p.Text)
+	}
+	return strings.Join(names, ", ")
+}
+
+// minutes is a duration in words: "1 minute", "30 minutes"; empty for none.
+func minutes(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "1 minute"
+	}
+	return strconv.Itoa(n) + " minutes"
 }
 
 // maxNesting bounds {{if}} inside {{if}}: deeper is no wording a person writes.
@@ -127,18 +165,18 @@ func parseWording(text string) (wording, error) {
 			// a comment
 		case action == "else":
 			if top.ifNode == nil || top.inElse {
-				return nil, fmt.Errorf("line %d: {{else}} belongs inside {{if .Field}} … {{end}}", lineAt(at))
+				return nil, fmt.Errorf("line %d: {{else}} belongs inside {{if placeholder}} … {{end}}", lineAt(at))
 			}
 			top.inElse, top.nodes = true, &top.ifNode.otherwise
 		case action == "end":
 			if top.ifNode == nil {
-				return nil, fmt.Errorf("line %d: {{end}} closes no {{if .Field}}", lineAt(at))
+				return nil, fmt.Errorf("line %d: {{end}} closes no {{if placeholder}}", lineAt(at))
 			}
 			stack = stack[:len(stack)-1]
 		case strings.HasPrefix(action, "if") && len(action) > 2 && isTrimSpace(action[2]):
 			field, ok := fieldIndex(strings.TrimSpace(action[3:]))
 			if !ok {
-				return nil, fmt.Errorf("line %d: %s: only {{if .Field}} with one placeholder is understood, for example {{if .ExpiresAt}}", lineAt(at), shown)
+				return nil, fmt.Errorf("line %d: %s: only {{if placeholder}} with one placeholder is understood, for example {{if expires at}}", lineAt(at), shown)
 			}
 			if len(stack) > maxNesting {
 				return nil, fmt.Errorf("line %d: %w", lineAt(at), errTooDeep)
@@ -151,7 +189,7 @@ func parseWording(text string) (wording, error) {
 		default:
 			field, ok := fieldIndex(action)
 			if !ok {
-				return nil, fmt.Errorf("line %d: %s is not a placeholder; use %s", lineAt(at), shown, strings.Join(Placeholders(), ", "))
+				return nil, fmt.Errorf("line %d: %s is not a placeholder; use %s", lineAt(at), shown, placeholderList())
 			}
 			*top.nodes = append(*top.nodes, node{kind: fieldNode, field: field})
 		}
@@ -166,14 +204,20 @@ func parseWording(text string) (wording, error) {
 // isTrimSpace is the white space Go templates allow beside a trim marker.
 func isTrimSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// fieldIndex finds ".Name" among the placeholders.
+// fieldIndex finds a placeholder by its label ("candidate name", in any
+// case and spacing) or its Go name (".CandidateName").
 func fieldIndex(s string) (int, bool) {
-	name, ok := strings.CutPrefix(s, ".")
-	if !ok {
+	if name, ok := strings.CutPrefix(s, "."); ok {
+		for i, p := range placeholders {
+			if p.goName == name {
+				return i, true
+			}
+		}
 		return 0, false
 	}
+	label := strings.ToLower(strings.Join(strings.Fields(s), " "))
 	for i, p := range placeholders {
-		if p.name == name {
+		if p.label != "" && p.label == label {
 			return i, true
 		}
 	}
@@ -182,33 +226,70 @@ func fieldIndex(s string) (int, bool) {
 
 var errTooLong = errors.New("is too long once filled in")
 
-// fill writes the wording with data's values in place of its placeholders.
+// fill writes the wording with data's values in place of its placeholders,
+// leaving out each line whose placeholders are all empty.
 func (w wording) fill(data TemplateData) (string, error) {
-	var b strings.Builder
-	if err := fillNodes(&b, w, data); err != nil {
+	var f filler
+	if err := f.nodes(w, data); err != nil {
 		return "", err
 	}
-	return b.String(), nil
+	f.endLine(false)
+	return f.out.String(), nil
 }
 
-func fillNodes(b *strings.Builder, nodes []node, data TemplateData) error {
+// filler writes a wording line by line: a line is kept once it is known
+// whether its placeholders were all empty.
+type filler struct {
+	out, line          strings.Builder
+	hasField, hasValue bool // in the current line
+}
+
+func (f *filler) text(s string) {
+	for {
+		nl := strings.IndexByte(s, '\n')
+		if nl < 0 {
+			f.line.WriteString(s)
+			return
+		}
+		f.line.WriteString(s[:nl])
+		f.endLine(true)
+		s = s[nl+1:]
+	}
+}
+
+// endLine keeps the current line unless it named placeholders and all of
+// them were empty.
+func (f *filler) endLine(newline bool) {
+	if !f.hasField || f.hasValue {
+		f.out.WriteString(f.line.String())
+		if newline {
+			f.out.WriteByte('\n')
+		}
+	}
+	f.line.Reset()
+	f.hasField, f.hasValue = false, false
+}
+
+func (f *filler) nodes(nodes []node, data TemplateData) error {
 	for i := range nodes {
 		n := &nodes[i]
 		switch n.kind {
 		case textNode:
-			b.WriteString(n.text)
+			f.text(n.text)
 		case fieldNode:
-			b.WriteString(placeholders[n.field].value(data))
+			v := placeholders[n.field].value(data)
+			f.line.WriteString(v)
+			f.hasField, f.hasValue = true, f.hasValue || v != ""
 		case ifNode:
 			branch, p := n.otherwise, placeholders[n.field]
 			if p.set != nil && p.set(data) || p.set == nil && p.value(data) != "" {
 				branch = n.then
 			}
-			if err := fillNodes(b, branch, data); err != nil {
+			if err := f.nodes(branch, data); err != nil {
 				return err
 			}
 		}
-		if b.Len() > maxFilledIn {
+		if f.out.Len()+f.line.Len() > maxFilledIn {
 			return errTooLong
 		}
 	}

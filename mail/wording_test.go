@@ -8,12 +8,27 @@ import (
 	"testgate/store"
 )
 
+// legacyInviteBody is the built-in invitation as it was written while the
+// wording was a Go template; links that copied it keep it.
+const legacyInviteBody = `Hello {{.CandidateName}},
+
+You are invited to take the test "{{.TestName}}". It takes {{.DurationMinutes}} minutes; the timer starts when you press Start, so begin when you have the time.
+
+Start the test: {{.TestURL}}
+{{if .AccessCode}}
+Your access code: {{.AccessCode}}
+{{end}}{{if .ExpiresAt}}
+Please finish before {{.ExpiresAt}}, when the invitation expires.
+{{end}}
+Good luck!`
+
 // Wordings saved while the wording was a Go template must read the same:
 // text/template is the oracle for everything the placeholder language keeps.
+// (Where a line's placeholders are all empty the two differ by design: the
+// line is left out. No wording here has such a line.)
 func TestWordingFillsAsGoTemplatesDid(t *testing.T) {
 	wordings := []string{
-		DefaultInviteSubject, DefaultInviteBody, DefaultReminderSubject, DefaultReminderBody,
-		DefaultRevocationSubject, DefaultRevocationBody,
+		"Your invitation to {{.TestName}}", legacyInviteBody,
 		"Hi {{ .CandidateName }}, {{.LinkName}}: {{.TestURL}} ({{.DurationMinutes}} min)",
 		"{{if .ExpiresAt}}Due {{.ExpiresAt}}{{else}}No deadline{{end}}.",
 		"{{if .AccessCode}}{{if .ExpiresAt}}both{{else}}code only{{end}}{{else}}{{if .ExpiresAt}}date only{{end}}{{end}}",
@@ -61,15 +76,16 @@ func TestWordingRefusesProgramsWithTheirLine(t *testing.T) {
 	cases := map[string]string{
 		"{{range 30000000}}{{end}}":          "{{range 30000000}} is not a placeholder",
 		defines.String():                     `{{define "ta"}} is not a placeholder`,
-		"Hello\n\n{{.Nobody}}":               "line 3: {{.Nobody}} is not a placeholder; use {{.CandidateName}}, {{.TestName}}",
+		"Hello\n\n{{.Nobody}}":               "line 3: {{.Nobody}} is not a placeholder; use {{candidate name}}, {{test name}}",
 		`{{printf "%s" .TestName}}`:          "is not a placeholder",
 		"{{.TestName | len}}":                "is not a placeholder",
 		"a\n{{if .TestName}}open":            "line 2: {{if}} is not closed by {{end}}",
-		"{{end}}":                            "{{end}} closes no {{if .Field}}",
+		"{{end}}":                            "{{end}} closes no {{if placeholder}}",
 		"{{else}}":                           "{{else}} belongs inside",
 		"{{if .TestName}}a{{else}}b{{else}}": "{{else}} belongs inside",
-		"{{if .Nobody}}x{{end}}":             "only {{if .Field}} with one placeholder",
-		"{{if not .AccessCode}}x{{end}}":     "only {{if .Field}} with one placeholder",
+		"{{if .Nobody}}x{{end}}":             "only {{if placeholder}} with one placeholder",
+		"{{if not .AccessCode}}x{{end}}":     "only {{if placeholder}} with one placeholder",
+		"{{candidate}}":                      "{{candidate}} is not a placeholder",
 		"{{with .TestName}}{{.}}{{end}}":     "is not a placeholder",
 		"Hi {{.CandidateName":                "a {{ is not closed by }}",
 		nested:                               "nests {{if}} more than 10 deep",
@@ -138,11 +154,14 @@ func TestWordingCacheIsBounded(t *testing.T) {
 // FuzzWording: any text either is refused with a reason or fills in
 // within the cap; where text/template reads it too, both agree.
 func FuzzWording(f *testing.F) {
-	for _, s := range []string{DefaultInviteBody, DefaultReminderBody, "{{if .AccessCode}}{{else}}{{end}}", "{{- .TestName -}}",
+	for _, s := range []string{DefaultInviteBody, DefaultReminderBody, legacyInviteBody, "{{if .AccessCode}}{{else}}{{end}}", "{{- .TestName -}}",
 		"{{/* c */}}", "{{range 30000000}}{{end}}", "{{", "}}{{end}}", "{{if .TestName}}{{if .LinkName}}", "{{.TestURL}}"} {
 		f.Add(s)
 	}
-	d := TemplateData{CandidateName: "Ada", TestName: "Go", TestURL: "https://x.test/t/a", ExpiresAt: "soon", DurationMinutes: 30, AccessCode: "1"}
+	// Every placeholder has a value, so no line is left out and
+	// text/template stays a fair oracle.
+	d := TemplateData{CandidateName: "Ada", TestName: "Go", TestURL: "https://x.test/t/a", ExpiresAt: "soon", DurationMinutes: 30,
+		AccessCode: "1", LinkName: "L", Organisation: "O"}
 	f.Fuzz(func(t *testing.T, text string) {
 		w, err := parseWording(text)
 		if err != nil {
@@ -167,4 +186,32 @@ func FuzzWording(f *testing.F) {
 			t.Fatalf("%q: got %q, text/template %q", text, got, want.String())
 		}
 	})
+}
+
+// Recruiters write placeholders as words; a line whose placeholders are
+// all empty is left out, so the built-in wording needs no markup.
+func TestWordingPlaceholdersAsWords(t *testing.T) {
+	w, err := parseWording("Hi {{Candidate  Name}}, {{ test link }}\nCode: {{access code}}\nDue {{expires at}} ({{duration}})\n\nBye {{.CandidateName}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		d    TemplateData
+		want string
+	}{
+		{TemplateData{CandidateName: "Ada", TestURL: "u", AccessCode: "42", ExpiresAt: "Friday", DurationMinutes: 1},
+			"Hi Ada, u\nCode: 42\nDue Friday (1 minute)\n\nBye Ada"},
+		// No code: its line goes; the deadline line stays while the duration is known.
+		{TemplateData{CandidateName: "Ada", TestURL: "u", DurationMinutes: 45}, "Hi Ada, u\nDue  (45 minutes)\n\nBye Ada"},
+		{TemplateData{CandidateName: "Ada", TestURL: "u"}, "Hi Ada, u\n\nBye Ada"},
+	} {
+		if got, err := w.fill(tc.d); err != nil || got != tc.want {
+			t.Errorf("%+v: got %q, want %q (%v)", tc.d, got, tc.want, err)
+		}
+	}
+	for _, text := range []string{DefaultInviteBody, DefaultReminderBody, DefaultInviteSubject, DefaultRevocationBody} {
+		if strings.Contains(text, "{{if") || strings.Contains(text, "{{.") {
+			t.Errorf("the built-in wording shows template code: %q", text)
+		}
+	}
 }

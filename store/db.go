@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -26,7 +27,7 @@ type DB struct {
 	r      *sql.DB
 	reads  *stmtCache
 	writes *stmtCache
-	now    func() time.Time
+	now    atomic.Pointer[func() time.Time] // swapped by tests while workers read it
 
 	composer Composer       // renders emails for the outbox
 	payloads PayloadBuilder // writes callback bodies
@@ -75,8 +76,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: open readers on %s: %w", path, err)
 	}
-	return &DB{path: path, w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w), now: time.Now,
-		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}}, nil
+	db := &DB{path: path, w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
+		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}}
+	db.SetClock(time.Now)
+	return db, nil
 }
 
 // dsn builds the modernc DSN. busy_timeout goes first so that no later pragma
@@ -104,10 +107,10 @@ func (db *DB) Close() error {
 }
 
 // SetClock replaces the clock; tests use it to move time.
-func (db *DB) SetClock(now func() time.Time) { db.now = now }
+func (db *DB) SetClock(now func() time.Time) { db.now.Store(&now) }
 
 // Now is the store's current time, truncated to what the database keeps.
-func (db *DB) Now() time.Time { return db.now().UTC().Truncate(time.Millisecond) }
+func (db *DB) Now() time.Time { return (*db.now.Load())().UTC().Truncate(time.Millisecond) }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {

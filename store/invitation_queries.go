@@ -261,13 +261,25 @@ type Funnel struct {
 	Completed int
 }
 
+// funnelSteps counts invitations, then those opened, started and completed,
+// each step including the ones that went further.
+const funnelSteps = `COUNT(*),
+	COALESCE(SUM(CASE WHEN i.opened_at IS NOT NULL OR i.started_at IS NOT NULL OR i.completed_at IS NOT NULL THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN i.started_at IS NOT NULL OR i.completed_at IS NOT NULL THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN i.completed_at IS NOT NULL THEN 1 ELSE 0 END), 0)`
+
+// TotalFunnel is the funnel of every invitation, the ones the status
+// counts count.
+func (db *DB) TotalFunnel(ctx context.Context) (Funnel, error) {
+	var f Funnel
+	err := db.queryRow(ctx, `SELECT `+funnelSteps+` FROM invitations i`).Scan(&f.Invited, &f.Opened, &f.Started, &f.Completed)
+	return f, err
+}
+
 // LinkFunnels returns the funnel of every link of an active test that has
 // invitations, busiest first.
 func (db *DB) LinkFunnels(ctx context.Context, limit int) ([]Funnel, error) {
-	rows, err := db.query(ctx, `SELECT t.id, t.name, l.id, l.name, COUNT(*),
-			SUM(CASE WHEN i.opened_at IS NOT NULL OR i.started_at IS NOT NULL OR i.completed_at IS NOT NULL THEN 1 ELSE 0 END),
-			SUM(CASE WHEN i.started_at IS NOT NULL OR i.completed_at IS NOT NULL THEN 1 ELSE 0 END),
-			SUM(CASE WHEN i.completed_at IS NOT NULL THEN 1 ELSE 0 END)
+	rows, err := db.query(ctx, `SELECT t.id, t.name, l.id, l.name, `+funnelSteps+`
 		FROM invitations i JOIN test_links l ON l.id = i.link_id JOIN tests t ON t.id = i.test_id
 		WHERE t.archived_at IS NULL
 		GROUP BY t.id, t.name, l.id, l.name ORDER BY COUNT(*) DESC, l.id LIMIT ?`, limit)

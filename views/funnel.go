@@ -36,7 +36,7 @@ func NewFunnelChart(f store.Funnel) FunnelChart {
 	steps := []struct {
 		label string
 		n     int
-	}{{"Invited", f.Invited}, {"Opened", f.Opened}, {"Started", f.Started}, {"Completed", f.Completed}}
+	}{{"Invitations", f.Invited}, {"Opened", f.Opened}, {"Started", f.Started}, {"Completed", f.Completed}}
 	c := FunnelChart{Funnel: f}
 	for i, s := range steps {
 		b := FunnelBar{Label: s.label, Count: s.n, Y: i * (funnelBarHeight + funnelBarGap), Percent: "0%"}
@@ -63,4 +63,12 @@ func funnelViewBox() string {
 }
 func (b FunnelBar) summary() string {
 	return b.Label + ": " + strconv.Itoa(b.Count) + " (" + b.Percent + ")"
+}
+
+// name says whose funnel it is.
+func (c FunnelChart) name() string {
+	if c.Funnel.LinkID == 0 {
+		return "all invitations"
+	}
+	return c.Funnel.LinkName
 }

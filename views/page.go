@@ -179,6 +179,21 @@ func testKindLabel(k store.TestKind) string {
 	return "Assessment"
 }
 
+// emailKindLabel says what an email was for.
+func emailKindLabel(kind string) string {
+	switch kind {
+	case store.EmailInvitation:
+		return "Invitation"
+	case store.EmailReminder:
+		return "Reminder"
+	case store.EmailRevocation:
+		return "Invitation withdrawn"
+	case store.EmailAccount:
+		return "Console account: set a password"
+	}
+	return kind
+}
+
 // questionKindLabel is a question's kind as people say it.
 func questionKindLabel(k store.QuestionKind) string {
 	switch k {

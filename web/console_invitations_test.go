@@ -260,20 +260,30 @@ func TestDashboardCountsAndFunnels(t *testing.T) {
 	if counts["invited"] != "25" || counts["opened"] != "12" || counts["started"] != "12" || counts["cancelled"] != "12" || counts["completed"] != "0" {
 		t.Fatalf("counts %v", counts)
 	}
+	// The counts and the funnel of all invitations count the same people:
+	// 61 in all, 24 of whom got past the invitation (opened or started).
+	if got := r.text(`[data-testid="counts-total"]`); got != "61 invitations in all, by where each stands now:" {
+		t.Fatalf("total: %q", got)
+	}
 	funnels := r.doc.Find(`[data-testid="funnel"]`)
-	if funnels.Length() != 2 {
+	if funnels.Length() != 3 {
 		t.Fatalf("%d funnels", funnels.Length())
 	}
-	// The busiest link first: the Java default link, 45 invited.
-	bars := funnels.First().Find(`[data-testid="funnel-bar"]`)
+	var titles []string
+	funnels.First().Find("title").Each(func(_ int, s *goquerySelection) { titles = append(titles, s.Text()) })
+	if want := "Invitations: 61 (100%)|Opened: 24 (39%)|Started: 12 (19%)|Completed: 0 (0%)"; strings.Join(titles, "|") != want {
+		t.Fatalf("the funnel of all invitations: %q, want %q", titles, want)
+	}
+	// Then the busiest link: the Java default link, 45 invited.
+	bars := funnels.Eq(1).Find(`[data-testid="funnel-bar"]`)
 	widths := []string{}
 	bars.Each(func(_ int, s *goquerySelection) { w, _ := s.Attr("width"); widths = append(widths, w) })
 	// invited 45 → 260; opened = opened+started (9+9=18) → 104; started 9 → 52; completed 0.
 	if strings.Join(widths, ",") != "260,104,52,0" {
 		t.Fatalf("bar widths %v", widths)
 	}
-	if !strings.Contains(funnels.First().Find("title").First().Text(), "Invited: 45 (100%)") {
-		t.Fatalf("bar title %q", funnels.First().Find("title").First().Text())
+	if !strings.Contains(funnels.Eq(1).Find("title").First().Text(), "Invitations: 45 (100%)") {
+		t.Fatalf("bar title %q", funnels.Eq(1).Find("title").First().Text())
 	}
 }
 

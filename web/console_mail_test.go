@@ -145,12 +145,20 @@ func TestOutboxPagesRetryAndCancel(t *testing.T) {
 	if r := b.get("/outbox?q=EXAMPLE.ORG"); r.doc.Find(`[data-testid="messages"] tbody tr`).Length() != 1 {
 		t.Fatal("recipient search")
 	}
-	if r := b.get("/mailbox"); r.doc.Find(`[data-testid="messages"] tbody tr`).Length() != 1 {
+	mailbox := b.get("/mailbox")
+	if mailbox.doc.Find(`[data-testid="messages"] tbody tr`).Length() != 1 {
 		t.Fatal("dev mailbox should hold the delivered message only")
+	}
+	// One name for the email pages, as the menu calls them.
+	if r.text("h1") != "Emails" || mailbox.text("h1") != "Emails" || !strings.Contains(mailbox.text(`[data-testid="dev-mailbox"]`), "dev mailbox") {
+		t.Fatalf("headings %q and %q", r.text("h1"), mailbox.text("h1"))
 	}
 	r = b.get("/outbox/" + idStr(claimed[0].ID))
 	if r.text(`[data-testid="message-subject"]`) != "Your invitation to Go" || !strings.Contains(r.text(`[data-testid="message-text"]`), "Hello X <b>") {
 		t.Fatalf("message page %q", r.text("main"))
+	}
+	if r.text(".crumbs") != "Emails" || !strings.Contains(r.text(".facts"), "KindInvitation") {
+		t.Fatalf("message page crumbs %q, facts %q", r.text(".crumbs"), r.text(".facts"))
 	}
 	r = b.get("/outbox/" + idStr(claimed[0].ID) + "/html")
 	if csp := r.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || strings.Contains(csp, "script") {
@@ -188,7 +196,16 @@ func TestLinkEmailWording(t *testing.T) {
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
 	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Campus"})
 	path := linkPath(link.ID) + "/emails"
-	b.get(path)
+	// The editor shows placeholders as words and the built-in text with
+	// them, no template code.
+	page := b.get(path)
+	if got := page.text(`[data-testid="placeholders"] tbody tr:first-child`); !strings.Contains(got, "{{candidate name}}") || !strings.Contains(got, "the candidate's name") {
+		t.Errorf("placeholder list: %q", got)
+	}
+	builtIn := page.doc.Find("#f-inviteBody").AttrOr("placeholder", "")
+	if !strings.Contains(builtIn, "Hello {{candidate name}},") || strings.Contains(builtIn, "{{if") || strings.Contains(builtIn, "{{.") {
+		t.Errorf("the built-in text shown: %q", builtIn)
+	}
 	for field, form := range map[string]url.Values{
 		"inviteBody":       {"inviteBody": {"Hi {{.CandidateName"}},
 		"inviteSubject":    {"inviteSubject": {"Hi {{.Nobody}}"}},
@@ -205,8 +222,9 @@ func TestLinkEmailWording(t *testing.T) {
 		r.text(`[data-testid="error-inviteBody"]`), "{{range 30000000}} is not a placeholder") {
 		t.Errorf("loop preview: %d %q", r.Code, r.text(`[data-testid="error-inviteBody"]`))
 	}
-	custom := url.Values{"inviteSubject": {"{{.CandidateName}}, your {{.TestName}} test"},
-		"inviteBody": {"Dear {{.CandidateName}},\n\nPlease take it here: {{.TestURL}}\n\nAcme"}, "remindAfterHours": {"48"}}
+	// Placeholders as words, and in a wording saved when they were Go's.
+	custom := url.Values{"inviteSubject": {"{{candidate name}}, your {{.TestName}} test"},
+		"inviteBody": {"Dear {{Candidate Name}},\n\nPlease take it here: {{test link}}\nCode: {{access code}}\n\nAcme"}, "remindAfterHours": {"48"}}
 	preview := url.Values{"action": {"preview"}}
 	for k, v := range custom {
 		preview[k] = v
@@ -225,7 +243,7 @@ func TestLinkEmailWording(t *testing.T) {
 	send := true
 	res, _ := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "Kim", Email: "kim@example.com", SendEmail: &send, Source: store.SourceNative})
 	msgs := queued(t, db, res.Invitation.ID)
-	if msgs[0].Subject != "Kim, your Go test" || !strings.HasPrefix(msgs[0].Text, "Dear Kim,") {
+	if msgs[0].Subject != "Kim, your Go test" || !strings.HasPrefix(msgs[0].Text, "Dear Kim,") || strings.Contains(msgs[0].Text, "Code:") {
 		t.Fatalf("custom wording not used: %q %q", msgs[0].Subject, msgs[0].Text)
 	}
 	if l, _ := db.Link(ctx, link.ID); l.RemindAfterHours != 48 {

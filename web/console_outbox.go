@@ -25,7 +25,7 @@ func (s *Server) listOutbox(c echo.Context) error {
 		store.OutboxFilter{Status: v.Status, Recipient: v.Recipient, Page: v.Page}); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Outbox", views.SectionEmails), v))
+	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Emails", views.SectionEmails), v))
 }
 
 // mailbox shows what the dev mailbox kept: every email, when no SMTP
@@ -36,7 +36,7 @@ func (s *Server) mailbox(c echo.Context) error {
 	if v.Messages, v.Total, err = s.db.OutboxPage(c.Request().Context(), store.OutboxFilter{DevMailbox: true, Page: v.Page}); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Dev mailbox", views.SectionEmails), v))
+	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Emails", views.SectionEmails), v))
 }
 
 // queryPage reads ?page= (1 when absent or not a positive number).

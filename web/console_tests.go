@@ -28,7 +28,11 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := views.Dashboard{ActiveTests: active, ArchivedCount: len(archived), Counts: counts}
+	total, err := s.db.TotalFunnel(ctx)
+	if err != nil {
+		return err
+	}
+	d := views.Dashboard{ActiveTests: active, ArchivedCount: len(archived), Counts: counts, Total: views.NewFunnelChart(total)}
 	for _, f := range funnels {
 		d.Funnels = append(d.Funnels, views.NewFunnelChart(f))
 	}
