@@ -90,7 +90,37 @@ func (c *Composer) Data(d store.EmailData) TemplateData {
 	if d.Invitation.ExpiresAt != nil {
 		td.ExpiresAt = d.Invitation.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC")
 	}
+	td.Organisation = d.Brand.Organisation
 	return td
+}
+
+// brandFor is what the HTML part shows of the organisation: its logo,
+// served by Testgate, and its name and contact address.
+func (c *Composer) brandFor(b store.Branding) brand {
+	out := brand{Organisation: b.Organisation, Contact: b.ContactEmail}
+	if b.HasLogo() {
+		out.LogoURL = c.baseURL + LogoPath(b)
+	}
+	return out
+}
+
+// LogoPath is where the logo is served, versioned by its last save so a
+// new logo is not hidden behind a cached old one.
+func LogoPath(b store.Branding) string {
+	return fmt.Sprintf("/brand/logo?v=%d", b.UpdatedAt.UnixMilli())
+}
+
+// footer is the plain-text part's closing lines about the organisation.
+func footer(b store.Branding) string {
+	switch {
+	case b.Organisation != "" && b.ContactEmail != "":
+		return "\n\n--\n" + b.Organisation + " · questions: " + b.ContactEmail
+	case b.Organisation != "":
+		return "\n\n--\n" + b.Organisation
+	case b.ContactEmail != "":
+		return "\n\n--\nQuestions: " + b.ContactEmail
+	}
+	return ""
 }
 
 // Compose renders the email of an invitation.
@@ -110,19 +140,29 @@ func (c *Composer) Compose(d store.EmailData) (store.Email, error) {
 	if strings.TrimSpace(body) == "" {
 		body = defBody
 	}
-	email, err := Render(subject, body, action, c.Data(d))
+	data, b := c.Data(d), c.brandFor(d.Brand)
+	email, err := render(subject, body, action, data, b)
 	if err != nil && (subject != defSubject || body != defBody) {
 		// A wording saved before placeholders were checked as they are now
 		// must not cost the candidate the email: the built-in text goes.
-		return Render(defSubject, defBody, action, c.Data(d))
+		email, err = render(defSubject, defBody, action, data, b)
 	}
-	return email, err
+	if err != nil {
+		return store.Email{}, err
+	}
+	email.Text = strings.TrimSuffix(email.Text, "\n") + footer(d.Brand) + "\n"
+	email.ReplyTo = d.Brand.ContactEmail
+	return email, nil
 }
 
 // Render executes a subject and body written with placeholders. The text
 // part is the body as written; the HTML part escapes it, keeps its
 // paragraphs, links the test URL and adds a button.
 func Render(subject, body, action string, data TemplateData) (store.Email, error) {
+	return render(subject, body, action, data, brand{})
+}
+
+func render(subject, body, action string, data TemplateData, b brand) (store.Email, error) {
 	s, err := execute(subject, data)
 	if err != nil {
 		return store.Email{}, err
@@ -132,7 +172,7 @@ func Render(subject, body, action string, data TemplateData) (store.Email, error
 		return store.Email{}, err
 	}
 	var html strings.Builder
-	writeHTML(&html, htmlData{Subject: oneLine(s), Paragraphs: paragraphs(text, data.TestURL), Action: action, URL: data.TestURL})
+	writeHTML(&html, htmlData{Subject: oneLine(s), Paragraphs: paragraphs(text, data.TestURL), Action: action, URL: data.TestURL, Brand: b})
 	return store.Email{Subject: oneLine(s), Text: strings.TrimSpace(text) + "\n", HTML: html.String()}, nil
 }
 
@@ -185,6 +225,12 @@ type htmlData struct {
 	Paragraphs []paragraph
 	Action     string
 	URL        string
+	Brand      brand
+}
+
+// brand is the organisation as an email's HTML shows it.
+type brand struct {
+	Organisation, Contact, LogoURL string
 }
 
 // htmlEscaper escapes text and quoted attribute values as html/template
@@ -223,6 +269,10 @@ func writeHTML(b *strings.Builder, d htmlData) {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #d9dde3;border-radius:8px;">
 <tr><td style="padding:24px;font-size:16px;line-height:1.5;">
 `)
+	if d.Brand.LogoURL != "" {
+		b.WriteString(`<p style="margin:0 0 16px;"><img src="` + safeURL(d.Brand.LogoURL) + `" alt="` + htmlEscaper.Replace(d.Brand.Organisation) +
+			`" style="max-height:48px;max-width:240px;"></p>` + "\n")
+	}
 	for _, p := range d.Paragraphs {
 		b.WriteString(`<p style="margin:0 0 16px;white-space:pre-line;">`)
 		b.WriteString(htmlEscaper.Replace(p.Before))
@@ -235,6 +285,18 @@ func writeHTML(b *strings.Builder, d htmlData) {
 	if d.Action != "" {
 		b.WriteString(`<p style="margin:24px 0 8px;"><a href="` + safeURL(d.URL) + `" style="display:inline-block;background:#1f5fbf;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 24px;border-radius:6px;">` +
 			htmlEscaper.Replace(d.Action) + `</a></p>`)
+	}
+	if d.Brand.Organisation != "" || d.Brand.Contact != "" {
+		b.WriteString(`<p style="margin:24px 0 0;padding-top:16px;border-top:1px solid #d9dde3;font-size:13px;color:#5b6470;">`)
+		b.WriteString(htmlEscaper.Replace(d.Brand.Organisation))
+		if d.Brand.Organisation != "" && d.Brand.Contact != "" {
+			b.WriteString(" · ")
+		}
+		if d.Brand.Contact != "" {
+			b.WriteString(`Questions: <a href="mailto:` + htmlEscaper.Replace(d.Brand.Contact) + `" style="color:#1f5fbf;">` +
+				htmlEscaper.Replace(d.Brand.Contact) + `</a>`)
+		}
+		b.WriteString("</p>")
 	}
 	b.WriteString(`
 </td></tr>

@@ -128,6 +128,9 @@ func Message(from *mail.Address, m store.OutboxMessage) (*gomail.Msg, error) {
 	// lost the email of a name with an unmatched quote.
 	msg.FromMailAddress(&mail.Address{Name: oneLine(from.Name), Address: from.Address})
 	msg.AddToMailAddress(&mail.Address{Name: oneLine(m.RecipientName), Address: m.Recipient})
+	if store.ValidEmail(m.ReplyTo) {
+		msg.ReplyToMailAddress(&mail.Address{Address: m.ReplyTo}) // the organisation's contact address
+	}
 	msg.Subject(oneLine(m.Subject))
 	msg.SetMessageIDWithValue(m.MessageID)
 	msg.SetDate()

@@ -29,6 +29,8 @@ type DB struct {
 	writes *stmtCache
 	now    atomic.Pointer[func() time.Time] // swapped by tests while workers read it
 
+	branding atomic.Pointer[Branding] // read by every candidate page; nil until loaded
+
 	composer Composer       // renders emails for the outbox
 	payloads PayloadBuilder // writes callback bodies
 	mailDue  func()         // wakes the outbox worker; may be nil

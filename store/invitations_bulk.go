@@ -248,13 +248,17 @@ func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, f
 	if err != nil {
 		return err
 	}
-	const cols = 10
+	brand, err := db.Branding(ctx)
+	if err != nil {
+		return err
+	}
+	const cols = 11
 	args := make([]any, 0, insertRowsPerStatement*cols)
 	for start := 0; start < len(fs); start += insertRowsPerStatement {
 		group := fs[start:min(start+insertRowsPerStatement, len(fs))]
 		args = args[:0]
 		for _, f := range group {
-			email, err := db.composer.Compose(EmailData{Kind: EmailInvitation, Invitation: f.inv, Link: l, Test: t})
+			email, err := db.composer.Compose(EmailData{Kind: EmailInvitation, Invitation: f.inv, Link: l, Test: t, Brand: brand})
 			if err != nil {
 				return fmt.Errorf("store: compose invitation email: %w", err)
 			}
@@ -265,11 +269,11 @@ func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, f
 				tx.mailDue = true
 			}
 			args = append(args, f.inv.ID, f.inv.Email, f.inv.Name, email.Subject, email.Text, email.HTML,
-				db.composer.MessageID(), millis(at), millis(at), millis(now))
+				db.composer.MessageID(), millis(at), millis(at), millis(now), email.ReplyTo)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (invitation_id, recipient, recipient_name, subject, body_text, body_html,
-				message_id, scheduled_at, next_attempt_at, created_at, kind, status, updated_at)
-			SELECT column1, column2, column3, column4, column5, column6, column7, column8, column9, column10,
+				message_id, scheduled_at, next_attempt_at, created_at, reply_to, kind, status, updated_at)
+			SELECT column1, column2, column3, column4, column5, column6, column7, column8, column9, column10, column11,
 				'invitation', 'queued', column10
 			FROM (VALUES `+valuesList(len(group), cols)+`)`, args...); err != nil {
 			return err

@@ -33,6 +33,7 @@ type Email struct {
 	Subject string
 	Text    string
 	HTML    string
+	ReplyTo string // where a candidate's reply goes; empty: to the sender
 }
 
 // EmailData is what an email is composed from.
@@ -41,6 +42,7 @@ type EmailData struct {
 	Invitation Invitation
 	Link       TestLink
 	Test       Test
+	Brand      Branding
 }
 
 // Composer renders emails. The mail package provides it; the store calls
@@ -75,6 +77,7 @@ type OutboxMessage struct {
 	Text          string
 	HTML          string
 	MessageID     string
+	ReplyTo       string
 	Status        string
 	Attempts      int
 	ScheduledAt   time.Time
@@ -86,14 +89,14 @@ type OutboxMessage struct {
 }
 
 const outboxColumns = `id, kind, COALESCE(invitation_id, 0), recipient, recipient_name, subject, body_text, body_html, message_id,
-	status, attempts, scheduled_at, next_attempt_at, last_error, sent_at, dev_mailbox, created_at`
+	status, attempts, scheduled_at, next_attempt_at, last_error, sent_at, dev_mailbox, created_at, reply_to`
 
 func scanOutbox(r row) (OutboxMessage, error) {
 	var m OutboxMessage
 	var scheduled, next, created int64
 	var sent sql.NullInt64
 	err := r.Scan(&m.ID, &m.Kind, &m.InvitationID, &m.Recipient, &m.RecipientName, &m.Subject, &m.Text, &m.HTML, &m.MessageID,
-		&m.Status, &m.Attempts, &scheduled, &next, &m.LastError, &sent, &m.DevMailbox, &created)
+		&m.Status, &m.Attempts, &scheduled, &next, &m.LastError, &sent, &m.DevMailbox, &created, &m.ReplyTo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return OutboxMessage{}, ErrNotFound
 	}
@@ -129,7 +132,11 @@ func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitat
 	if err != nil {
 		return err
 	}
-	email, err := db.composer.Compose(EmailData{Kind: kind, Invitation: inv, Link: link, Test: t})
+	brand, err := db.Branding(ctx)
+	if err != nil {
+		return err
+	}
+	email, err := db.composer.Compose(EmailData{Kind: kind, Invitation: inv, Link: link, Test: t, Brand: brand})
 	if err != nil {
 		return fmt.Errorf("store: compose %s email: %w", kind, err)
 	}
@@ -140,9 +147,9 @@ func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitat
 		tx.mailDue = true
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (kind, invitation_id, recipient, recipient_name, subject, body_text, body_html,
-			message_id, status, scheduled_at, next_attempt_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
-		kind, inv.ID, inv.Email, inv.Name, email.Subject, email.Text, email.HTML, db.composer.MessageID(),
+			message_id, reply_to, status, scheduled_at, next_attempt_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+		kind, inv.ID, inv.Email, inv.Name, email.Subject, email.Text, email.HTML, db.composer.MessageID(), email.ReplyTo,
 		millis(at), millis(at), millis(now), millis(now))
 	return err
 }

@@ -25,6 +25,8 @@ type Page struct {
 	Loc *time.Location
 	// DevMailbox is set when emails are kept in the console, not sent.
 	DevMailbox bool
+	// Brand is the organisation candidate pages show.
+	Brand Brand
 }
 
 // MailURL is where the navigation's Emails entry leads.
@@ -54,6 +56,7 @@ const (
 	SectionWebhooks    = "webhooks"
 	SectionUsers       = "users"
 	SectionAPIKeys     = "api-keys"
+	SectionBranding    = "branding"
 )
 
 // csrfHeaders is the hx-headers value that lets htmx requests outside a form

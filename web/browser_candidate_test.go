@@ -132,6 +132,11 @@ func TestBrowserConsoleAccessibility(t *testing.T) {
 	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Campus", Public: true, Slug: "campus"})
 	res, _ := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "Ann", Email: "ann@example.com", Source: store.SourceNative})
 	placeholder, _ := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, LinkID: link.ID, GeneratePlaceholders: true, Source: store.SourceIMocha})
+	// Candidate pages are checked with the organisation's logo and contact on them.
+	if _, err := db.SetBranding(ctx, store.Branding{Organisation: "Acme", ContactEmail: "talent@acme.test",
+		Logo: testLogo(t, 120, 40), LogoType: "image/png"}, false); err != nil {
+		t.Fatal(err)
+	}
 	b := startBrowser(t)
 
 	do(t, b, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css("#f-email")))
@@ -145,7 +150,7 @@ func TestBrowserConsoleAccessibility(t *testing.T) {
 	for _, page := range []string{"/", "/tests", "/tests/new", "/tests/" + idStr(tt.ID), "/links/" + idStr(link.ID),
 		"/links/" + idStr(link.ID) + "/edit", "/invitations", "/invitations/" + idStr(res.Invitation.ID),
 		"/settings/users", "/settings/api-keys", "/outbox", "/links/" + idStr(link.ID) + "/emails",
-		"/deliveries", "/settings/webhooks"} {
+		"/deliveries", "/settings/webhooks", "/settings/branding"} {
 		do(t, b, chromedp.Navigate(base+page), chromedp.WaitVisible(css("main")))
 		checkA11y(t, b, page)
 	}

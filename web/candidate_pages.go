@@ -16,8 +16,15 @@ import (
 // Candidate pages: the token in the URL is the only key. No session, no
 // console cookies; every state of the invitation has its own page.
 
+// candidatePage is the layout state of a candidate page, titled with the
+// organisation's name when one is set.
 func (s *Server) candidatePage(c echo.Context, title string) views.Page {
-	return views.Page{Title: title + " · Testgate", Assets: s.viewAssets(), Loc: viewerLocation(c)}
+	brand := s.brand(c)
+	site := "Testgate"
+	if brand.Organisation != "" {
+		site = brand.Organisation
+	}
+	return views.Page{Title: title + " · " + site, Assets: s.viewAssets(), Loc: viewerLocation(c), Brand: brand}
 }
 
 func (s *Server) candidateMessage(c echo.Context, status int, heading, message string) error {

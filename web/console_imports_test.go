@@ -21,14 +21,20 @@ import (
 // page's CSRF token, an optional file and the pasted text.
 func (b *browser) postFile(path string, fields map[string]string, fileName, content string) response {
 	b.t.Helper()
+	return b.postUpload(path, fields, "file", fileName, []byte(content))
+}
+
+// postUpload posts a multipart form with one file in the named field.
+func (b *browser) postUpload(path string, fields map[string]string, field, fileName string, content []byte) response {
+	b.t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	w.WriteField("_csrf", b.csrf)
 	for k, v := range fields {
 		w.WriteField(k, v)
 	}
-	fw, _ := w.CreateFormFile("file", fileName)
-	fw.Write([]byte(content))
+	fw, _ := w.CreateFormFile(field, fileName)
+	fw.Write(content)
 	w.Close()
 	req := httptest.NewRequest(http.MethodPost, path, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())

@@ -106,6 +106,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.serveMetrics)
 	e.GET("/static/:name", s.serveAsset)
+	e.GET("/brand/logo", s.serveLogo) // candidate pages and emails show it
 
 	s.apiRoutes()
 
@@ -195,6 +196,8 @@ func (s *Server) routes() {
 	admin.POST("/api-keys/:id/revoke", s.revokeAPIKey)
 	admin.GET("/webhooks", s.webhooksPage)
 	admin.POST("/webhooks/rotate", s.rotateWebhookSecret)
+	admin.GET("/branding", s.brandingPage)
+	admin.POST("/branding", s.saveBranding)
 
 	// Unknown paths are a plain 404 for everyone, not a sign-in prompt: a
 	// candidate with a mistyped URL must not land on the recruiters' login.
