@@ -155,6 +155,26 @@ func (db *DB) CompleteInvitation(ctx context.Context, invitationID int64, reason
 	return db.Invitation(ctx, invitationID)
 }
 
+// Grade scores choices against their questions: a choice question is right
+// when the options chosen are exactly the correct ones; written answers
+// are not scored. It writes nothing, so a recruiter's preview scores with
+// the rule attempts are scored with.
+func Grade(questions []Question, choices map[int64][]int) (score, maxScore int, right map[int64]bool) {
+	right = make(map[int64]bool, len(questions))
+	for _, q := range questions {
+		if q.Kind == QuestionText {
+			continue
+		}
+		maxScore++
+		chosen := slices.Clone(choices[q.ID])
+		slices.Sort(chosen)
+		if right[q.ID] = slices.Equal(chosen, q.Correct); right[q.ID] {
+			score++
+		}
+	}
+	return score, maxScore, right
+}
+
 // complete scores each choice question (right when the chosen options are
 // exactly the correct ones) and stores the score with the completion.
 func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason string, now time.Time) error {
@@ -179,19 +199,14 @@ func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason strin
 		saved[qid] = c
 	}
 	rows.Close()
-	score, maxScore := 0, 0
+	score, maxScore, right := Grade(questions, saved)
 	for _, q := range questions {
 		if q.Kind == QuestionText {
 			continue
 		}
-		maxScore++
-		right := slices.Equal(saved[q.ID], q.Correct)
-		if right {
-			score++
-		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, correct, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (invitation_id, question_id) DO UPDATE SET correct = excluded.correct`,
-			inv.ID, q.ID, boolInt(right), millis(now)); err != nil {
+			inv.ID, q.ID, boolInt(right[q.ID]), millis(now)); err != nil {
 			return err
 		}
 	}

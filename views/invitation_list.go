@@ -179,7 +179,8 @@ func EventLabel(kind string) string {
 	return kind
 }
 
-func scoreText(inv store.Invitation) string {
+// ScoreText is a score as points and percent: "1 / 2 (50 %)".
+func ScoreText(inv store.Invitation) string {
 	if inv.Score == nil || inv.MaxScore == nil {
 		return "—"
 	}

@@ -560,7 +560,7 @@ func InvitationsTable(p Page, l InvitationList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var28 string
-				templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(scoreText(r.Invitation))
+				templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(ScoreText(r.Invitation))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/invitations.templ`, Line: 94, Col: 36}
 				}
@@ -935,7 +935,7 @@ func InvitationPage(p Page, d InvitationDetail) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var48 string
-			templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(scoreText(d.Row.Invitation))
+			templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(ScoreText(d.Row.Invitation))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/invitations.templ`, Line: 165, Col: 34}
 			}
@@ -1578,7 +1578,7 @@ func answersSection(d InvitationDetail) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var75 string
-		templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(scoreText(d.Row.Invitation))
+		templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(ScoreText(d.Row.Invitation))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/invitations.templ`, Line: 293, Col: 69}
 		}

@@ -27,6 +27,9 @@ type Page struct {
 	DevMailbox bool
 	// Brand is the organisation candidate pages show.
 	Brand Brand
+	// PreviewOf, on a candidate page, marks a recruiter's preview: where
+	// the banner leads back to.
+	PreviewOf string
 }
 
 // MailURL is where the navigation's Emails entry leads.

@@ -212,3 +212,43 @@ func TestBrowserCountdownWarnsAndTimesOut(t *testing.T) {
 	}
 	checkA11y(t, b, "time ran out")
 }
+
+// A recruiter previews a test in the browser as a candidate takes it, and
+// the preview counts nowhere.
+func TestBrowserPreviewAsCandidate(t *testing.T) {
+	base, db := startHTTPServer(t)
+	ctx := context.Background()
+	db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"})
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go backend", Kind: store.KindAssessment, DurationMinutes: 20}, []store.QuestionInput{
+		{Text: "2+2?", Kind: store.QuestionSingle, Options: []string{"3", "4"}, Correct: []int{1}},
+		{Text: "3+3?", Kind: store.QuestionSingle, Options: []string{"6", "7"}, Correct: []int{0}},
+	})
+	b := startBrowser(t)
+	do(t, b,
+		chromedp.Navigate(base+"/tests/"+idStr(tt.ID)),
+		chromedp.WaitVisible(css("#f-email")),
+		chromedp.SendKeys(css("#f-email"), "admin@example.com"),
+		chromedp.SendKeys(css("#f-password"), "admin password"),
+		chromedp.Click(css(`form[action="/login"] button`)),
+		chromedp.WaitVisible(css(`[data-testid="preview-test"]`)),
+		chromedp.Click(css(`[data-testid="preview-test"]`)),
+		chromedp.WaitVisible(css(`[data-testid="preview-banner"]`)),
+		chromedp.Click(css(`[data-testid="start"]`)),
+		chromedp.WaitVisible(css(`[data-testid="question"]`)),
+		chromedp.Click(css(`[data-testid="question"]:nth-of-type(1) label.choice:nth-of-type(2)`)),
+		chromedp.WaitVisible(css(`#save-status`)),
+		chromedp.Click(css(`[data-testid="submit"]`)),
+		chromedp.WaitVisible(css(`[data-testid="submit-anyway"]`)),
+	)
+	if got := text(t, b, `[data-testid="unanswered"]`); !strings.Contains(got, "1 question is unanswered") {
+		t.Fatalf("unanswered check: %q", got)
+	}
+	do(t, b, chromedp.Click(css(`[data-testid="submit-anyway"]`)), chromedp.WaitVisible(css(`[data-testid="preview-score"]`)))
+	if got := text(t, b, `[data-testid="preview-score"]`); !strings.Contains(got, "1 / 2 (50 %)") {
+		t.Fatalf("preview score: %q", got)
+	}
+	checkA11y(t, b, "preview result")
+	if n := countRows(t, db, `SELECT (SELECT COUNT(*) FROM invitations) + (SELECT COUNT(*) FROM answers)`); n != 0 {
+		t.Fatalf("the preview wrote %d rows", n)
+	}
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+// A recruiter previews a test as its candidates see it: the same pages, the
+// questions of the test's current version, answers kept only in the page
+// and scored by the same rule. No invitation, attempt, answer, event or
+// count is written; the pages say so on a banner.
+
+// previewTest loads the test and its current questions, and the candidate
+// view the preview pages are drawn from.
+func (s *Server) previewTest(c echo.Context) (views.CandidateView, []store.Question, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return views.CandidateView{}, nil, err
+	}
+	ctx := c.Request().Context()
+	t, err := s.db.Test(ctx, id)
+	if err != nil {
+		return views.CandidateView{}, nil, err
+	}
+	qs, err := s.db.Questions(ctx, t.ID)
+	if err != nil {
+		return views.CandidateView{}, nil, err
+	}
+	name := currentUser(c).Name
+	if name == "" {
+		name = "there"
+	}
+	return views.CandidateView{Invitation: store.Invitation{Name: name}, Test: t, QuestionCount: len(qs),
+		Action: "/tests/" + strconv.FormatInt(t.ID, 10) + "/preview"}, qs, nil
+}
+
+// previewPage is a candidate page marked as a preview, with the console's
+// CSRF token for its forms.
+func (s *Server) previewPage(c echo.Context, v views.CandidateView) views.Page {
+	p := s.candidatePage(c, "Preview: "+v.Test.Name)
+	p.CSRF, p.PreviewOf = csrfToken(c), "/tests/"+strconv.FormatInt(v.Test.ID, 10)
+	return p
+}
+
+func (s *Server) previewIntro(c echo.Context) error {
+	v, _, err := s.previewTest(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.CandidateIntroPage(s.previewPage(c, v), v))
+}
+
+// previewAttempt is the attempt page of a preview, its clock starting now.
+func (s *Server) previewAttempt(c echo.Context, v views.CandidateView, qs []store.Question, answers map[int64]store.Answer, notice string, unanswered int) error {
+	deadline := s.db.Now().Add(time.Duration(v.Test.DurationMinutes) * time.Minute)
+	return render(c, http.StatusOK, views.CandidateAttemptPage(s.previewPage(c, v), views.AttemptView{
+		CandidateView: v, Questions: qs, Answers: answers, Notice: notice, Unanswered: unanswered,
+		Deadline:  deadline.UTC().Format(time.RFC3339),
+		Remaining: fmt.Sprintf("%d:00", v.Test.DurationMinutes),
+		Ends:      deadline.In(viewerLocation(c)).Format("15:04 MST"),
+	}))
+}
+
+func (s *Server) previewStart(c echo.Context) error {
+	v, qs, err := s.previewTest(c)
+	if err != nil {
+		return err
+	}
+	return s.previewAttempt(c, v, qs, nil, "", 0)
+}
+
+// previewAnswers takes the attempt form as saveAnswers does, and answers as
+// it would, without keeping anything.
+func (s *Server) previewAnswers(c echo.Context) error {
+	v, qs, err := s.previewTest(c)
+	if err != nil {
+		return err
+	}
+	inputs, err := answersFromForm(c, qs)
+	if err != nil {
+		return err
+	}
+	answers := make(map[int64]store.Answer, len(inputs))
+	choices := make(map[int64][]int, len(inputs))
+	for _, a := range inputs {
+		answers[a.QuestionID] = store.Answer{QuestionID: a.QuestionID, Choices: a.Choices, Text: a.Text}
+		choices[a.QuestionID] = a.Choices
+	}
+	action := c.FormValue("action")
+	if c.FormValue("unanswered") == "ok" {
+		action = "submit" // "Submit anyway" sends the attempt form with its answers
+	}
+	switch action {
+	case "autosave":
+		return c.HTML(http.StatusOK, "Preview: answers are not saved.")
+	case "submit":
+		if n := unanswered(qs, answers); n > 0 && c.FormValue("timeout") != "1" && c.FormValue("unanswered") != "ok" {
+			return s.previewAttempt(c, v, qs, answers, "", n)
+		}
+		score, maxScore, _ := store.Grade(qs, choices)
+		d := views.DoneView{CandidateView: v, TimedOut: c.FormValue("timeout") == "1", Total: len(qs),
+			Answered: len(qs) - unanswered(qs, answers)}
+		scored := store.Invitation{Score: &score, MaxScore: &maxScore}
+		d.PreviewScore = views.ScoreText(scored)
+		return render(c, http.StatusOK, views.CandidateDonePage(s.previewPage(c, v), d))
+	default:
+		return s.previewAttempt(c, v, qs, answers, "Preview: answers stay on this page only.", 0)
+	}
+}
