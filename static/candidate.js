@@ -19,7 +19,7 @@
   const alert = document.querySelector("[data-testid=timer-alert]");
   const form = document.getElementById("attempt");
   // Warnings at 5 and 1 minutes, each once, announced to screen readers.
-  const warnings = [[300, "5 minutes left."], [60, "1 minute left."]];
+  const warnings = [[300, timer.dataset.warn5], [60, timer.dataset.warn1]]; // in the page's language
   let submitted = false;
   const tick = () => {
     const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));

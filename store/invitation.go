@@ -66,7 +66,8 @@ type Invitation struct {
 	Group        string
 	ExternalID   string
 	ExternalData json.RawMessage // object
-	Lang         string
+	Lang         string          // asked for by the inviter (or copied from the link); "" lets the browser choose
+	ChosenLang   string          // chosen by the candidate on their pages; wins over Lang
 
 	Score      *int
 	MaxScore   *int
@@ -205,6 +206,9 @@ func (n NewInvitation) Validate() FieldErrors {
 		fe["name"] = fmt.Sprintf("must be at most %d characters", MaxNameLength)
 	case HasUnsafeChars(name):
 		fe["name"] = "must be a single line without control or text-direction characters"
+	}
+	if n.Lang != "" && !ValidLanguage(n.Lang) {
+		fe["lang"] = "must be one of " + strings.Join(Languages, ", ")
 	}
 	for field, v := range map[string]*string{"callbackUrl": n.CallbackURL, "redirectUrl": n.RedirectURL} {
 		if v != nil && *v != "" {

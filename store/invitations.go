@@ -263,6 +263,9 @@ func labelsJSON(labels []string) string {
 
 func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, now time.Time) (int64, error) {
 	s := mergeSettings(l, n)
+	if n.Lang == "" {
+		n.Lang = l.Lang // an invitation that names no language speaks its link's
+	}
 	name, email, placeholder := candidateIdentity(n)
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO invitations (test_id, link_id, token, name, email, email_norm, placeholder, status, source,

@@ -141,6 +141,9 @@ func linkRoom(ctx context.Context, tx *Tx, l TestLink) (int, error) {
 func newInvitationRow(l TestLink, n NewInvitation, now time.Time) Invitation {
 	s := mergeSettings(l, n)
 	name, email, placeholder := candidateIdentity(n)
+	if n.Lang == "" {
+		n.Lang = l.Lang // an invitation that names no language speaks its link's
+	}
 	return Invitation{TestID: l.TestID, LinkID: l.ID, Token: NewInvitationToken(), Name: name, Email: email, Placeholder: placeholder,
 		Status: StatusInvited, Source: n.Source, CallbackURL: s.callbackURL, RedirectURL: s.redirectURL,
 		HideInstruction: s.hideInstruction, DisableMandatoryFields: s.disableMandatory, SendEmail: s.sendEmail,

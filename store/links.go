@@ -30,6 +30,7 @@ type TestLink struct {
 	ValidUntil             *time.Time // nor after
 	Public                 bool       // anyone with /l/{slug} may register themselves
 	MaxUses                int        // 0: unlimited
+	Lang                   string     // candidates' default language; "" lets their browser choose
 	LinkEmails
 	DisabledAt *time.Time
 	CreatedAt  time.Time
@@ -54,6 +55,7 @@ type LinkInput struct {
 	ValidUntil             *time.Time
 	Public                 bool
 	MaxUses                int
+	Lang                   string
 	LinkEmails
 }
 
@@ -92,6 +94,9 @@ func ValidWebURL(s string) string {
 func (in LinkInput) Validate() FieldErrors {
 	fe := FieldErrors{}
 	requireText(fe, "name", in.Name, MaxNameLength)
+	if in.Lang != "" && !ValidLanguage(in.Lang) {
+		fe["lang"] = "must be one of " + strings.Join(Languages, ", ")
+	}
 	if in.Slug != "" && !slugPattern.MatchString(in.Slug) {
 		fe["slug"] = "must be 3 to 64 lower-case letters, digits or dashes, starting with a letter or digit"
 	}
@@ -139,7 +144,7 @@ func newSlug() string {
 
 const linkColumns = `id, test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction, disable_mandatory_fields,
 	send_email, expires_at, valid_from, valid_until, public, max_uses, disabled_at, created_at, updated_at,
-	invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours`
+	invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours, lang`
 
 func scanLink(r row) (TestLink, error) {
 	var l TestLink
@@ -147,7 +152,7 @@ func scanLink(r row) (TestLink, error) {
 	var created, updated int64
 	err := r.Scan(&l.ID, &l.TestID, &l.Name, &l.Slug, &l.IsDefault, &l.CallbackURL, &l.RedirectURL, &l.HideInstruction,
 		&l.DisableMandatoryFields, &l.SendEmail, &expires, &from, &until, &l.Public, &maxUses, &disabled, &created, &updated,
-		&l.InviteSubject, &l.InviteBody, &l.ReminderSubject, &l.ReminderBody, &remindAfter, &remindBefore)
+		&l.InviteSubject, &l.InviteBody, &l.ReminderSubject, &l.ReminderBody, &remindAfter, &remindBefore, &l.Lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return TestLink{}, ErrNotFound
 	}
@@ -175,13 +180,13 @@ func insertLink(ctx context.Context, tx *Tx, testID int64, in LinkInput, isDefau
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO test_links (test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction,
 				disable_mandatory_fields, send_email, expires_at, valid_from, valid_until, public, max_uses, created_at, updated_at,
-				invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours, lang)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			testID, strings.TrimSpace(in.Name), slug, boolInt(isDefault), in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
 			boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
 			nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), now, now,
 			in.InviteSubject, in.InviteBody, in.ReminderSubject, in.ReminderBody,
-			nullPositive(in.RemindAfterHours), nullPositive(in.RemindBeforeExpiryHours)).Scan(&id)
+			nullPositive(in.RemindAfterHours), nullPositive(in.RemindBeforeExpiryHours), in.Lang).Scan(&id)
 		if isUniqueViolation(err, "test_links.slug") {
 			if custom {
 				return 0, FieldErrors{"slug": "is already used by another link"}
@@ -226,11 +231,11 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 	}
 	res, err := db.execUncached(ctx, `UPDATE test_links SET name = ?, slug = CASE WHEN ? = '' THEN slug ELSE ? END,
 			callback_url = ?, redirect_url = ?, hide_instruction = ?, disable_mandatory_fields = ?, send_email = ?,
-			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, updated_at = ?
+			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, lang = ?, updated_at = ?
 		WHERE id = ?`,
 		strings.TrimSpace(in.Name), in.Slug, in.Slug, in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
 		boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
-		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), millis(db.Now()), id)
+		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), in.Lang, millis(db.Now()), id)
 	if isUniqueViolation(err, "test_links.slug") {
 		return TestLink{}, FieldErrors{"slug": "is already used by another link"}
 	}

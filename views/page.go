@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"testgate/store"
+	"testgate/views/locale"
 )
 
 // Page is what every console page's layout needs.
@@ -30,6 +31,21 @@ type Page struct {
 	// PreviewOf, on a candidate page, marks a recruiter's preview: where
 	// the banner leads back to.
 	PreviewOf string
+	// L is a candidate page's language; the console is in English.
+	L locale.T
+	// LangURL is where a candidate page's language menu sends the choice
+	// (LangGet: as a query, for pages without an invitation); LangForm
+	// instead names the form the menu belongs to (the attempt's).
+	LangURL  string
+	LangGet  bool
+	LangForm string
+}
+
+func (p Page) langMethod() string {
+	if p.LangGet {
+		return "get"
+	}
+	return "post"
 }
 
 // MailURL is where the navigation's Emails entry leads.

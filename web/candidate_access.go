@@ -58,14 +58,13 @@ func (s *Server) checkAccess(c echo.Context) error {
 	}
 	right, err := s.db.CheckAccessCode(c.Request().Context(), inv.ID, c.FormValue("code"))
 	if errors.Is(err, store.ErrAccessLocked) {
-		return s.candidateMessage(c, http.StatusForbidden, "Too many wrong codes",
-			"This invitation is locked after too many wrong access codes. Contact the person who invited you.")
+		return s.candidateMessage(c, http.StatusForbidden, "LockedTitle", "LockedText", nil)
 	}
 	if err != nil {
 		return err
 	}
 	if !right {
-		return s.renderAccess(c, inv, http.StatusUnprocessableEntity, store.FieldErrors{"code": "is not the code from your invitation"})
+		return s.renderAccess(c, inv, http.StatusUnprocessableEntity, candidateErrors(lang(c), store.FieldErrors{"code": "is not the code from your invitation"}))
 	}
 	c.SetCookie(&http.Cookie{
 		Name: accessCookie(inv), Value: s.accessProof(inv), Path: tokenPath(inv), MaxAge: 7 * 24 * 3600,

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html"
 	"net/http"
 	"strconv"
 
@@ -116,13 +117,27 @@ func (s *Server) saveAnswers(c echo.Context) error {
 		}
 		return s.afterSubmit(c, inv, action)
 	case "autosave":
-		return c.HTML(http.StatusOK, "Answers saved at "+s.db.Now().In(viewerLocation(c)).Format("15:04:05 MST")+".")
+		l := lang(c)
+		return c.HTML(http.StatusOK, html.EscapeString(l.F("AnswersSavedAt", map[string]any{"Time": l.TimeSeconds(s.db.Now(), viewerLocation(c))})))
+	case "language":
+		// The menu on the attempt page: the answers above are saved, then
+		// the page comes back in the language chosen.
+		if err := s.db.ChooseLanguage(ctx, inv.ID, c.FormValue("lang")); err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "Unknown language.")
+		}
+		inv.ChosenLang = c.FormValue("lang")
+		speakTo(c, inv)
+		v, err := s.candidateView(c, inv)
+		if err != nil {
+			return err
+		}
+		return s.renderAttempt(c, v, lang(c).S("LanguageNotice"), http.StatusOK)
 	default:
 		v, err := s.candidateView(c, inv)
 		if err != nil {
 			return err
 		}
-		return s.renderAttempt(c, v, "Your answers are saved. You can keep going, or submit when you are done.", http.StatusOK)
+		return s.renderAttempt(c, v, lang(c).S("SavedNotice"), http.StatusOK)
 	}
 }
 

@@ -24,12 +24,21 @@ func (s *Server) candidatePage(c echo.Context, title string) views.Page {
 	if brand.Organisation != "" {
 		site = brand.Organisation
 	}
-	return views.Page{Title: title + " · " + site, Assets: s.viewAssets(), Loc: viewerLocation(c), Brand: brand}
+	return withLanguage(c, views.Page{Title: title + " · " + site, Assets: s.viewAssets(), Loc: viewerLocation(c), Brand: brand})
 }
 
-func (s *Server) candidateMessage(c echo.Context, status int, heading, message string) error {
+// candidateMessage is a page telling a candidate why they cannot go on, in
+// their language: a heading and a text from the catalog.
+func (s *Server) candidateMessage(c echo.Context, status int, headingID, textID string, data map[string]any) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return render(c, status, views.CandidateMessage(s.candidatePage(c, heading), heading, message))
+	l := lang(c)
+	heading := l.F(headingID, data)
+	return render(c, status, views.CandidateMessage(s.candidatePage(c, heading), heading, l.F(textID, data)))
+}
+
+// when is a moment for a candidate page: in their zone, as their language writes it.
+func when(c echo.Context, at time.Time) map[string]any {
+	return map[string]any{"Time": lang(c).DateTime(at, viewerLocation(c))}
 }
 
 func tokenPath(inv store.Invitation) string { return "/t/" + inv.Token }
@@ -50,12 +59,12 @@ func (s *Server) candidateInvitation(c echo.Context) (store.Invitation, bool, er
 		return inv, false, s.unknownToken(c)
 	}
 	c.Set(ctxCandidateTest, t)
+	speakTo(c, inv)
 	return inv, err == nil, err
 }
 
 func (s *Server) unknownToken(c echo.Context) error {
-	return s.candidateMessage(c, http.StatusNotFound, "This test link is not valid",
-		"Check that you opened the whole link from your invitation. If it still does not work, ask the person who invited you for a new one.")
+	return s.candidateMessage(c, http.StatusNotFound, "UnknownTitle", "UnknownText", nil)
 }
 
 // refusal answers the states in which a candidate cannot go on, or returns
@@ -64,18 +73,14 @@ func (s *Server) refusal(c echo.Context, inv store.Invitation) (bool, error) {
 	now := s.db.Now()
 	switch {
 	case inv.Status == store.StatusCancelled:
-		return true, s.candidateMessage(c, http.StatusGone, "This invitation was cancelled",
-			"The invitation to this test has been withdrawn. If you think this is a mistake, contact the person who invited you.")
+		return true, s.candidateMessage(c, http.StatusGone, "CancelledTitle", "CancelledText", nil)
 	case inv.Status == store.StatusExpired,
 		inv.Status.NotStarted() && inv.ExpiresAt != nil && !inv.ExpiresAt.After(now):
-		return true, s.candidateMessage(c, http.StatusGone, "This invitation has expired",
-			"The time to take this test has passed. Contact the person who invited you if you need a new invitation.")
+		return true, s.candidateMessage(c, http.StatusGone, "ExpiredTitle", "ExpiredText", nil)
 	case inv.Status.NotStarted() && inv.ValidUntil != nil && !inv.ValidUntil.After(now):
-		return true, s.candidateMessage(c, http.StatusGone, "This test has closed",
-			"The test was open until "+s.candidatePage(c, "").When(*inv.ValidUntil)+". Contact the person who invited you.")
+		return true, s.candidateMessage(c, http.StatusGone, "ClosedTitle", "ClosedText", when(c, *inv.ValidUntil))
 	case inv.Status.NotStarted() && inv.ValidFrom != nil && inv.ValidFrom.After(now):
-		return true, s.candidateMessage(c, http.StatusForbidden, "This test is not open yet",
-			"You can start from "+s.candidatePage(c, "").When(*inv.ValidFrom)+". Come back then with the same link.")
+		return true, s.candidateMessage(c, http.StatusForbidden, "NotOpenTitle", "NotOpenText", when(c, *inv.ValidFrom))
 	}
 	return false, nil
 }
@@ -190,10 +195,12 @@ func (s *Server) renderAttemptAsking(c echo.Context, v views.CandidateView, noti
 	if d := v.Invitation.DeadlineAt; d != nil {
 		left = max(0, d.Sub(s.db.Now()))
 		deadline = d.UTC().Format(time.RFC3339)
-		ends = d.In(viewerLocation(c)).Format("15:04 MST")
+		ends = lang(c).Time(*d, viewerLocation(c))
 	}
 	remaining := fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)
-	return render(c, status, views.CandidateAttemptPage(s.candidatePage(c, v.Test.Name), views.AttemptView{
+	p := s.candidatePage(c, v.Test.Name)
+	p.LangForm = "attempt" // the menu saves the answers on the page with the choice
+	return render(c, status, views.CandidateAttemptPage(p, views.AttemptView{
 		CandidateView: v, Questions: qs, Answers: answers, Deadline: deadline, Remaining: remaining, Ends: ends, Notice: notice,
 		Unanswered: unansweredCount,
 	}))
@@ -227,7 +234,7 @@ func (s *Server) saveDetails(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		f.Errors = fe
+		f.Errors = candidateErrors(lang(c), fe)
 		return render(c, http.StatusUnprocessableEntity, views.CandidateDetailsPage(s.candidatePage(c, v.Test.Name), v, f))
 	}
 	if err != nil && !errors.Is(err, store.ErrNotUsable) {

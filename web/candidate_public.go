@@ -22,8 +22,10 @@ func (s *Server) openPublicLink(c echo.Context) (store.TestLink, store.Test, boo
 	ctx := c.Request().Context()
 	link, err := s.db.LinkBySlug(ctx, c.Param("slug"))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !link.Public) {
-		return link, store.Test{}, false, s.candidateMessage(c, http.StatusNotFound, "This test link is not valid",
-			"Check that you opened the whole link. If it still does not work, ask the person who shared it for a new one.")
+		return link, store.Test{}, false, s.candidateMessage(c, http.StatusNotFound, "UnknownTitle", "UnknownPublicText", nil)
+	}
+	if err == nil {
+		speakToVisitor(c, link)
 	}
 	if err != nil {
 		return link, store.Test{}, false, err
@@ -33,17 +35,13 @@ func (s *Server) openPublicLink(c echo.Context) (store.TestLink, store.Test, boo
 		return link, t, false, err
 	}
 	now := s.db.Now()
-	p := s.candidatePage(c, t.Name)
 	switch {
 	case link.Disabled() || t.Archived():
-		return link, t, false, s.candidateMessage(c, http.StatusGone, "Registration is closed",
-			"This test no longer takes registrations.")
+		return link, t, false, s.candidateMessage(c, http.StatusGone, "RegClosedTitle", "RegClosedText", nil)
 	case link.ValidFrom != nil && link.ValidFrom.After(now):
-		return link, t, false, s.candidateMessage(c, http.StatusForbidden, "Registration is not open yet",
-			"You can register from "+p.When(*link.ValidFrom)+". Come back then with the same link.")
+		return link, t, false, s.candidateMessage(c, http.StatusForbidden, "RegNotOpenTitle", "RegNotOpenText", when(c, *link.ValidFrom))
 	case link.ValidUntil != nil && !link.ValidUntil.After(now), link.ExpiresAt != nil && !link.ExpiresAt.After(now):
-		return link, t, false, s.candidateMessage(c, http.StatusGone, "Registration is closed",
-			"The time to register for this test has passed.")
+		return link, t, false, s.candidateMessage(c, http.StatusGone, "RegClosedTitle", "RegEndedText", nil)
 	}
 	return link, t, true, nil
 }
@@ -65,21 +63,22 @@ func (s *Server) publicRegister(c echo.Context) error {
 		return err
 	}
 	f := views.RegisterForm{Name: c.FormValue("name"), Email: c.FormValue("email")}
+	l := lang(c)
 	res, err := s.db.Invite(c.Request().Context(), store.NewInvitation{
-		TestID: link.TestID, LinkID: link.ID, Name: f.Name, Email: f.Email,
+		TestID: link.TestID, LinkID: link.ID, Name: f.Name, Email: f.Email, Lang: l.Lang(),
 		Source: store.SourcePublic, Actor: "candidate",
 	})
 	status := http.StatusUnprocessableEntity
 	switch fe, bad := asFieldErrors(err); {
 	case bad:
-		f.Errors = fe
+		f.Errors = candidateErrors(l, fe)
 	case errors.Is(err, store.ErrClosed):
-		f.Problem = "Registration is closed: " + err.Error()
+		f.Problem = l.S("RegistrationFull")
 		status = http.StatusGone
 	case err != nil:
 		return err
 	case !res.Created && !res.Reopened:
-		f.Problem = "This email address is already registered for this test. Use the personal link you were given when you registered, or have it emailed to you below."
+		f.Problem = l.S("AlreadyRegistered")
 		status = http.StatusConflict
 	default:
 		return c.Redirect(http.StatusSeeOther, tokenPath(res.Invitation))
@@ -108,7 +107,7 @@ func (s *Server) emailMyLink(c echo.Context) error {
 	action := strings.TrimSuffix(c.Request().URL.Path, "/link")
 	page := s.candidatePage(c, t.Name)
 	if !store.ValidEmail(email) {
-		f := views.RegisterForm{Errors: store.FieldErrors{"email": store.ProblemInvalidEmail}}
+		f := views.RegisterForm{Errors: candidateErrors(lang(c), store.FieldErrors{"email": store.ProblemInvalidEmail})}
 		return render(c, http.StatusUnprocessableEntity, views.PublicRegisterPage(page, t, action, f))
 	}
 	_, wait, err := s.db.BeginLoginAttempt(ctx, linkRequestWindow,
@@ -119,7 +118,7 @@ func (s *Server) emailMyLink(c echo.Context) error {
 	}
 	if wait > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		f := views.RegisterForm{Problem: "You have asked for this link several times already. Please wait a while and check your inbox."}
+		f := views.RegisterForm{Problem: lang(c).S("TooManyRequests")}
 		return render(c, http.StatusTooManyRequests, views.PublicRegisterPage(page, t, action, f))
 	}
 	if _, err := s.db.ResendLink(ctx, link.ID, email); err != nil {

@@ -119,6 +119,7 @@ func (s *Server) routes() {
 	candidate.POST("/t/:token/start", s.startAttempt)
 	candidate.POST("/t/:token/access", s.checkAccess)
 	candidate.POST("/t/:token/answers", s.saveAnswers)
+	candidate.POST("/t/:token/lang", s.chooseLanguage)
 	candidate.GET("/reports/:file", s.reportByLink)
 	candidate.GET("/l/:slug", s.publicLinkForm)
 	candidate.POST("/l/:slug", s.publicRegister)

@@ -13,14 +13,16 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"testgate/store"
 )
 
 //go:embed catalog/*.json
 var catalogs embed.FS
 
-// Codes are the languages candidates can have, as Testinvite's `lang`
-// names them; English first, the fallback.
-var Codes = []string{"en", "tr", "es", "fr", "nl", "it", "sr", "sv", "de", "no", "ru", "pt"}
+// Codes are the languages candidates can have (store.Languages), English
+// first: the fallback. Each has catalog/<code>.json.
+var Codes = store.Languages
 
 // Names are the languages as their speakers write them, for the menu.
 var Names = map[string]string{
