@@ -27,7 +27,7 @@ func TestComposeCarriesTheBranding(t *testing.T) {
 	if email.Subject != "Acme & Sons: Go basics" || email.ReplyTo != "talent@acme.test" {
 		t.Fatalf("subject %q, reply-to %q", email.Subject, email.ReplyTo)
 	}
-	if !strings.HasSuffix(email.Text, "\n--\nAcme & Sons · questions: talent@acme.test\n") {
+	if !strings.HasSuffix(email.Text, "\n--\nAcme & Sons · Questions: talent@acme.test\n") {
 		t.Errorf("text footer: %q", email.Text)
 	}
 	for _, want := range []string{

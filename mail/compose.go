@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"testgate/store"
+	"testgate/views/locale"
 )
 
 // Composer renders invitation and reminder emails: a plain-text body from
@@ -40,36 +42,19 @@ type TemplateData struct {
 	LinkName        string
 	AccessCode      string // to type after opening the link, or empty
 	Organisation    string // from the settings, or empty
+	Duration        string // DurationMinutes in the candidate's language; empty: in English
 }
 
-// Built-in wording, used when a link sets none.
-const (
-	DefaultInviteSubject = `Your invitation to {{test name}}`
-	DefaultInviteBody    = `Hello {{candidate name}},
-
-You are invited to take the test "{{test name}}". It takes {{duration}}; the timer starts when you press Start, so begin when you have the time.
-
-Start the test: {{test link}}
-Your access code: {{access code}}
-Please finish before {{expires at}}, when the invitation expires.
-
-Good luck!`
-	DefaultRevocationSubject = `Your invitation to {{test name}} was withdrawn`
-	DefaultRevocationBody    = `Hello {{candidate name}},
-
-Your invitation to take the test "{{test name}}" has been withdrawn, and its link no longer opens the test.
-
-If you think this is a mistake, please reply to the person who invited you.`
-	DefaultReminderSubject = `Reminder: {{test name}} is waiting for you`
-	DefaultReminderBody    = `Hello {{candidate name}},
-
-This is a reminder that you have not taken the test "{{test name}}" yet. It takes {{duration}}.
-
-Start the test: {{test link}}
-Your access code: {{access code}}
-The invitation expires on {{expires at}}.
-
-Good luck!`
+// Built-in wording in English, used when a link sets none; the other
+// languages' are in views/locale's catalogs, with these.
+var (
+	english                  = locale.For("en")
+	DefaultInviteSubject     = english.S("MailInviteSubject")
+	DefaultInviteBody        = english.S("MailInviteBody")
+	DefaultReminderSubject   = english.S("MailReminderSubject")
+	DefaultReminderBody      = english.S("MailReminderBody")
+	DefaultRevocationSubject = english.S("MailRevocationSubject")
+	DefaultRevocationBody    = english.S("MailRevocationBody")
 )
 
 // MessageID returns a new globally unique Message-ID, without brackets.
@@ -81,14 +66,22 @@ func (c *Composer) MessageID() string {
 	return fmt.Sprintf("%012x.%s@%s", time.Now().UnixMilli(), hex.EncodeToString(b), c.domain)
 }
 
-// Data is what an email about this invitation can say.
-func (c *Composer) Data(d store.EmailData) TemplateData {
+// Language is the language of a candidate's emails: the one they chose on
+// their pages, else the invitation's (which has the link's when it named
+// none), else English.
+func Language(inv store.Invitation) locale.T {
+	return locale.For(locale.Negotiate("", inv.ChosenLang, inv.Lang))
+}
+
+// Data is what an email about this invitation can say, in l.
+func (c *Composer) Data(d store.EmailData, l locale.T) TemplateData {
 	td := TemplateData{
 		CandidateName: d.Invitation.Name, TestName: d.Test.Name, TestURL: c.baseURL + "/t/" + d.Invitation.Token,
 		DurationMinutes: d.Test.DurationMinutes, LinkName: d.Link.Name, AccessCode: d.Invitation.AccessCode,
+		Duration: l.Minutes(d.Test.DurationMinutes),
 	}
 	if d.Invitation.ExpiresAt != nil {
-		td.ExpiresAt = d.Invitation.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC")
+		td.ExpiresAt = l.DateTime(*d.Invitation.ExpiresAt, time.UTC)
 	}
 	td.Organisation = d.Brand.Organisation
 	return td
@@ -111,28 +104,38 @@ func LogoPath(b store.Branding) string {
 }
 
 // footer is the plain-text part's closing lines about the organisation.
-func footer(b store.Branding) string {
+func footer(b store.Branding, l locale.T) string {
 	switch {
 	case b.Organisation != "" && b.ContactEmail != "":
-		return "\n\n--\n" + b.Organisation + " · questions: " + b.ContactEmail
+		return "\n\n--\n" + b.Organisation + " · " + l.S("MailQuestions") + " " + b.ContactEmail
 	case b.Organisation != "":
 		return "\n\n--\n" + b.Organisation
 	case b.ContactEmail != "":
-		return "\n\n--\nQuestions: " + b.ContactEmail
+		return "\n\n--\n" + l.S("MailQuestions") + " " + b.ContactEmail
 	}
 	return ""
 }
 
-// Compose renders the email of an invitation.
+// WordingLanguage is the language a link's own wording is written in: the
+// link's language, English when it has none.
+func WordingLanguage(l store.TestLink) string { return cmp.Or(l.Lang, "en") }
+
+// Compose renders the email of an invitation in the candidate's language.
+// The link's own wording goes to candidates of the language it is written
+// in; the others get the built-in text in theirs.
 func (c *Composer) Compose(d store.EmailData) (store.Email, error) {
+	l := Language(d.Invitation)
 	subject, body := d.Link.InviteSubject, d.Link.InviteBody
-	defSubject, defBody, action := DefaultInviteSubject, DefaultInviteBody, "Start the test"
+	defSubject, defBody, action := l.S("MailInviteSubject"), l.S("MailInviteBody"), l.S("MailAction")
 	switch d.Kind {
 	case store.EmailReminder:
 		subject, body = d.Link.ReminderSubject, d.Link.ReminderBody
-		defSubject, defBody = DefaultReminderSubject, DefaultReminderBody
+		defSubject, defBody = l.S("MailReminderSubject"), l.S("MailReminderBody")
 	case store.EmailRevocation:
-		subject, body, defSubject, defBody, action = "", "", DefaultRevocationSubject, DefaultRevocationBody, ""
+		subject, body, defSubject, defBody, action = "", "", l.S("MailRevocationSubject"), l.S("MailRevocationBody"), ""
+	}
+	if l.Lang() != WordingLanguage(d.Link) {
+		subject, body = "", ""
 	}
 	if strings.TrimSpace(subject) == "" {
 		subject = defSubject
@@ -140,7 +143,8 @@ func (c *Composer) Compose(d store.EmailData) (store.Email, error) {
 	if strings.TrimSpace(body) == "" {
 		body = defBody
 	}
-	data, b := c.Data(d), c.brandFor(d.Brand)
+	data, b := c.Data(d, l), c.brandFor(d.Brand)
+	b.Questions = l.S("MailQuestions")
 	email, err := render(subject, body, action, data, b)
 	if err != nil && (subject != defSubject || body != defBody) {
 		// A wording saved before placeholders were checked as they are now
@@ -150,7 +154,7 @@ func (c *Composer) Compose(d store.EmailData) (store.Email, error) {
 	if err != nil {
 		return store.Email{}, err
 	}
-	email.Text = strings.TrimSuffix(email.Text, "\n") + footer(d.Brand) + "\n"
+	email.Text = strings.TrimSuffix(email.Text, "\n") + footer(d.Brand, l) + "\n"
 	email.ReplyTo = d.Brand.ContactEmail
 	return email, nil
 }
@@ -163,6 +167,9 @@ func Render(subject, body, action string, data TemplateData) (store.Email, error
 }
 
 func render(subject, body, action string, data TemplateData, b brand) (store.Email, error) {
+	if b.Questions == "" {
+		b.Questions = "Questions:"
+	}
 	s, err := execute(subject, data)
 	if err != nil {
 		return store.Email{}, err
@@ -231,6 +238,7 @@ type htmlData struct {
 // brand is the organisation as an email's HTML shows it.
 type brand struct {
 	Organisation, Contact, LogoURL string
+	Questions                      string // "Questions:" in the candidate's language
 }
 
 // htmlEscaper escapes text and quoted attribute values as html/template
@@ -293,7 +301,7 @@ func writeHTML(b *strings.Builder, d htmlData) {
 			b.WriteString(" · ")
 		}
 		if d.Brand.Contact != "" {
-			b.WriteString(`Questions: <a href="mailto:` + htmlEscaper.Replace(d.Brand.Contact) + `" style="color:#1f5fbf;">` +
+			b.WriteString(htmlEscaper.Replace(d.Brand.Questions) + ` <a href="mailto:` + htmlEscaper.Replace(d.Brand.Contact) + `" style="color:#1f5fbf;">` +
 				htmlEscaper.Replace(d.Brand.Contact) + `</a>`)
 		}
 		b.WriteString("</p>")

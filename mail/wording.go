@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -35,7 +36,7 @@ var placeholders = []struct {
 	{"candidate name", "CandidateName", "the candidate's name", func(d TemplateData) string { return d.CandidateName }, nil},
 	{"test name", "TestName", "the name of the test", func(d TemplateData) string { return d.TestName }, nil},
 	{"test link", "TestURL", "the candidate's personal link to the test", func(d TemplateData) string { return d.TestURL }, nil},
-	{"duration", "Duration", "the time allowed, such as “30 minutes”", func(d TemplateData) string { return minutes(d.DurationMinutes) }, nil},
+	{"duration", "Duration", "the time allowed, such as “30 minutes”", func(d TemplateData) string { return cmp.Or(d.Duration, minutes(d.DurationMinutes)) }, nil},
 	{"expires at", "ExpiresAt", "when the invitation expires; empty when it does not", func(d TemplateData) string { return d.ExpiresAt }, nil},
 	{"access code", "AccessCode", "the code to type after opening the link; empty when the link needs none",
 		func(d TemplateData) string { return d.AccessCode }, nil},

@@ -281,3 +281,11 @@ func eventDetail(detail string) string {
 	}
 	return detail
 }
+
+// languageName is a language's own name, or empty's text for none.
+func languageName(code, empty string) string {
+	if name, ok := locale.Names[code]; ok {
+		return name
+	}
+	return empty
+}

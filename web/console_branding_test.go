@@ -85,7 +85,7 @@ func TestBrandingOnCandidatePagesAndEmails(t *testing.T) {
 		t.Fatalf("candidate page: brand %q, contact %q, title %q", cand.text(`[data-testid="brand"]`), cand.text(`[data-testid="brand-contact"]`), cand.text("title"))
 	}
 	msgs := queued(t, db, res.Invitation.ID)
-	if len(msgs) != 1 || msgs[0].ReplyTo != "talent@acme.test" || !strings.Contains(msgs[0].Text, "Acme & Sons · questions: talent@acme.test") ||
+	if len(msgs) != 1 || msgs[0].ReplyTo != "talent@acme.test" || !strings.Contains(msgs[0].Text, "Acme & Sons · Questions: talent@acme.test") ||
 		!strings.Contains(msgs[0].HTML, testBaseURL+logoURL) {
 		t.Fatalf("email: %+v", msgs)
 	}

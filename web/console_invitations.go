@@ -216,11 +216,11 @@ func (s *Server) inviteFromLink(c echo.Context) error {
 		return err
 	}
 	f := views.InviteForm{LinkID: link.ID, Name: c.FormValue("name"), Email: c.FormValue("email"), SendEmail: checked(c, "sendEmail"),
-		Optional: link.DisableMandatoryFields}
+		Optional: link.DisableMandatoryFields, Lang: c.FormValue("lang"), LinkLang: link.Lang}
 	// A link that makes name and email optional generates stand-ins for
 	// the ones left empty, as the API does; the candidate replaces them.
 	res, err := s.db.Invite(ctx, store.NewInvitation{
-		TestID: link.TestID, LinkID: link.ID, Name: f.Name, Email: f.Email, SendEmail: &f.SendEmail,
+		TestID: link.TestID, LinkID: link.ID, Name: f.Name, Email: f.Email, SendEmail: &f.SendEmail, Lang: f.Lang,
 		GeneratePlaceholders: link.DisableMandatoryFields, Source: store.SourceConsole, Actor: s.userActor(c),
 	})
 	status := http.StatusCreated
@@ -234,7 +234,7 @@ func (s *Server) inviteFromLink(c echo.Context) error {
 	default:
 		row := views.InvitationRow{Invitation: res.Invitation, URL: s.TestURL(res.Invitation)}
 		f = views.InviteForm{LinkID: link.ID, SendEmail: link.SendEmail, Result: &row, Existing: !res.Created && !res.Reopened,
-			Optional: link.DisableMandatoryFields}
+			Optional: link.DisableMandatoryFields, LinkLang: link.Lang}
 		if f.Existing {
 			status = http.StatusOK
 		}

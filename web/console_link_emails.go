@@ -31,7 +31,8 @@ func (s *Server) linkEmailsForm(c echo.Context) error {
 	}
 	f := views.LinkEmailsForm{LinkID: l.ID, InviteSubject: l.InviteSubject, InviteBody: l.InviteBody,
 		ReminderSubject: l.ReminderSubject, ReminderBody: l.ReminderBody,
-		RemindAfterHours: hoursText(l.RemindAfterHours), RemindBeforeExpiryHours: hoursText(l.RemindBeforeExpiryHours)}
+		RemindAfterHours: hoursText(l.RemindAfterHours), RemindBeforeExpiryHours: hoursText(l.RemindBeforeExpiryHours),
+		WordingLang: mail.WordingLanguage(l)}
 	return render(c, http.StatusOK, views.LinkEmailsPage(s.page(c, "Emails of "+l.Name, views.SectionTests), t, l, f, emailDefaults))
 }
 
@@ -44,7 +45,8 @@ func (s *Server) saveLinkEmails(c echo.Context) error {
 	}
 	f := views.LinkEmailsForm{LinkID: l.ID, InviteSubject: strings.TrimSpace(c.FormValue("inviteSubject")), InviteBody: c.FormValue("inviteBody"),
 		ReminderSubject: strings.TrimSpace(c.FormValue("reminderSubject")), ReminderBody: c.FormValue("reminderBody"),
-		RemindAfterHours: c.FormValue("remindAfterHours"), RemindBeforeExpiryHours: c.FormValue("remindBeforeExpiryHours")}
+		RemindAfterHours: c.FormValue("remindAfterHours"), RemindBeforeExpiryHours: c.FormValue("remindBeforeExpiryHours"),
+		WordingLang: mail.WordingLanguage(l)}
 	fe := store.FieldErrors{}
 	e := store.LinkEmails{InviteSubject: f.InviteSubject, InviteBody: f.InviteBody, ReminderSubject: f.ReminderSubject, ReminderBody: f.ReminderBody,
 		RemindAfterHours:        formInt(fe, "remindAfterHours", f.RemindAfterHours, 0),

@@ -19,7 +19,7 @@ func parseLinkForm(c echo.Context) (views.LinkForm, store.LinkInput, store.Field
 		HideInstruction: checked(c, "hideInstruction"), DisableMandatoryFields: checked(c, "disableMandatoryFields"),
 		SendEmail: checked(c, "sendEmail"), Public: checked(c, "public"),
 		ExpiresAt: c.FormValue("expiresAt"), ValidFrom: c.FormValue("validFrom"), ValidUntil: c.FormValue("validUntil"),
-		MaxUses: c.FormValue("maxUses"),
+		MaxUses: c.FormValue("maxUses"), Lang: c.FormValue("lang"),
 	}
 	parsed := store.FieldErrors{}
 	loc := viewerLocation(c)
@@ -31,6 +31,7 @@ func parseLinkForm(c echo.Context) (views.LinkForm, store.LinkInput, store.Field
 		ValidFrom:  formTime(parsed, "validFrom", f.ValidFrom, loc),
 		ValidUntil: formTime(parsed, "validUntil", f.ValidUntil, loc),
 		MaxUses:    formInt(parsed, "maxUses", f.MaxUses, 0),
+		Lang:       f.Lang,
 	}
 	return f, in, parsed
 }
@@ -102,7 +103,7 @@ func (s *Server) showLink(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, views.LinkPage(s.page(c, l.Name, views.SectionTests), t, views.LinkRow{Link: l, URL: s.LinkURL(l)},
-		views.InviteForm{LinkID: l.ID, SendEmail: l.SendEmail, Optional: l.DisableMandatoryFields}))
+		views.InviteForm{LinkID: l.ID, SendEmail: l.SendEmail, Optional: l.DisableMandatoryFields, LinkLang: l.Lang}))
 }
 
 func (s *Server) editLinkForm(c echo.Context) error {
@@ -115,7 +116,7 @@ func (s *Server) editLinkForm(c echo.Context) error {
 		ID: l.ID, Name: l.Name, Slug: l.Slug, CallbackURL: l.CallbackURL, RedirectURL: l.RedirectURL,
 		HideInstruction: l.HideInstruction, DisableMandatoryFields: l.DisableMandatoryFields, SendEmail: l.SendEmail,
 		Public: l.Public, ExpiresAt: formatLocal(l.ExpiresAt, loc), ValidFrom: formatLocal(l.ValidFrom, loc),
-		ValidUntil: formatLocal(l.ValidUntil, loc),
+		ValidUntil: formatLocal(l.ValidUntil, loc), Lang: l.Lang,
 	}
 	if l.MaxUses > 0 {
 		f.MaxUses = strconv.Itoa(l.MaxUses)

@@ -159,3 +159,6 @@ func zone(at time.Time, loc *time.Location) string {
 	name, _ := at.In(orUTC(loc)).Zone()
 	return strings.TrimSpace(name)
 }
+
+// Catalog is a language's catalog file as embedded, for tests and tools.
+func Catalog(code string) ([]byte, error) { return catalogs.ReadFile("catalog/" + code + ".json") }

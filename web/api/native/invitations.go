@@ -1,6 +1,7 @@
 package native
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,6 +20,7 @@ type nativeInviteRequest struct {
 	CallbackURL     *string `json:"callbackUrl"`
 	HideInstruction *bool   `json:"hideInstruction"`
 	ExpiresAt       *string `json:"expiresAt"`
+	Lang            string  `json:"lang"` // the candidate's language; "" takes the link's
 }
 
 type nativeInvitation struct {
@@ -38,6 +40,7 @@ type nativeInvitation struct {
 	DisableMandatoryFields bool       `json:"disableMandatoryFields"`
 	SendEmail              bool       `json:"sendEmail"`
 	ExpiresAt              *time.Time `json:"expiresAt"`
+	Lang                   string     `json:"lang"`
 	CreatedAt              time.Time  `json:"createdAt"`
 	InvitedAt              time.Time  `json:"invitedAt"`
 	OpenedAt               *time.Time `json:"openedAt"`
@@ -52,7 +55,7 @@ func (h *Handler) toNativeInvitation(inv store.Invitation) nativeInvitation {
 		Status: string(inv.Status), TestURL: h.urls.TestURL(inv), Score: inv.Score, MaxScore: inv.MaxScore, Source: inv.Source,
 		CallbackURL: inv.CallbackURL, RedirectURL: inv.RedirectURL, HideInstruction: inv.HideInstruction,
 		DisableMandatoryFields: inv.DisableMandatoryFields, SendEmail: inv.SendEmail, ExpiresAt: inv.ExpiresAt,
-		CreatedAt: inv.CreatedAt, InvitedAt: inv.InvitedAt, OpenedAt: inv.OpenedAt, StartedAt: inv.StartedAt,
+		Lang: cmp.Or(inv.ChosenLang, inv.Lang), CreatedAt: inv.CreatedAt, InvitedAt: inv.InvitedAt, OpenedAt: inv.OpenedAt, StartedAt: inv.StartedAt,
 		CompletedAt: inv.CompletedAt, ExpiredAt: inv.ExpiredAt, CancelledAt: inv.CancelledAt}
 }
 
@@ -75,7 +78,7 @@ func (h *Handler) Invite(c echo.Context) error {
 	n := store.NewInvitation{
 		TestID: link.TestID, LinkID: link.ID, Name: req.Name, Email: req.Email, Source: store.SourceNative,
 		Actor: apihttp.Actor(c), SendEmail: req.SendEmail, RedirectURL: req.RedirectURL, CallbackURL: req.CallbackURL,
-		HideInstruction: req.HideInstruction, ExpiresAt: rfc3339(parsed, "expiresAt", req.ExpiresAt),
+		HideInstruction: req.HideInstruction, ExpiresAt: rfc3339(parsed, "expiresAt", req.ExpiresAt), Lang: req.Lang,
 	}
 	if n.ExpiresAt != nil && !n.ExpiresAt.After(h.db.Now()) {
 		parsed["expiresAt"] = "must be in the future"

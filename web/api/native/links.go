@@ -24,6 +24,7 @@ type nativeLinkRequest struct {
 	ValidUntil             *string `json:"validUntil"`
 	Public                 bool    `json:"public"`
 	MaxUses                int     `json:"maxUses"`
+	Lang                   string  `json:"lang"`
 }
 
 type nativeLink struct {
@@ -43,6 +44,7 @@ type nativeLink struct {
 	ValidUntil             *time.Time `json:"validUntil"`
 	Public                 bool       `json:"public"`
 	MaxUses                int        `json:"maxUses"`
+	Lang                   string     `json:"lang"`
 	Disabled               bool       `json:"disabled"`
 	CreatedAt              time.Time  `json:"createdAt"`
 	UpdatedAt              time.Time  `json:"updatedAt"`
@@ -52,7 +54,7 @@ func (h *Handler) toNativeLink(l store.TestLink) nativeLink {
 	return nativeLink{ID: l.ID, TestID: l.TestID, Name: l.Name, Slug: l.Slug, URL: h.urls.LinkURL(l), IsDefault: l.IsDefault,
 		CallbackURL: l.CallbackURL, RedirectURL: l.RedirectURL, HideInstruction: l.HideInstruction,
 		DisableMandatoryFields: l.DisableMandatoryFields, SendEmail: l.SendEmail, ExpiresAt: l.ExpiresAt,
-		ValidFrom: l.ValidFrom, ValidUntil: l.ValidUntil, Public: l.Public, MaxUses: l.MaxUses,
+		ValidFrom: l.ValidFrom, ValidUntil: l.ValidUntil, Public: l.Public, MaxUses: l.MaxUses, Lang: l.Lang,
 		Disabled: l.Disabled(), CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
 }
 
@@ -87,7 +89,7 @@ func (h *Handler) CreateLink(c echo.Context) error {
 	in := store.LinkInput{
 		Name: req.Name, Slug: req.Slug, CallbackURL: req.CallbackURL, RedirectURL: req.RedirectURL,
 		HideInstruction: req.HideInstruction, DisableMandatoryFields: req.DisableMandatoryFields,
-		SendEmail: req.SendEmail, Public: req.Public, MaxUses: req.MaxUses,
+		SendEmail: req.SendEmail, Public: req.Public, MaxUses: req.MaxUses, Lang: req.Lang,
 		ExpiresAt:  rfc3339(parsed, "expiresAt", req.ExpiresAt),
 		ValidFrom:  rfc3339(parsed, "validFrom", req.ValidFrom),
 		ValidUntil: rfc3339(parsed, "validUntil", req.ValidUntil),
