@@ -66,13 +66,6 @@ func (c *Composer) MessageID() string {
 	return fmt.Sprintf("%012x.%s@%s", time.Now().UnixMilli(), hex.EncodeToString(b), c.domain)
 }
 
-// Language is the language of a candidate's emails: the one they chose on
-// their pages, else the invitation's (which has the link's when it named
-// none), else English.
-func Language(inv store.Invitation) locale.T {
-	return locale.For(locale.Negotiate("", inv.ChosenLang, inv.Lang))
-}
-
 // Data is what an email about this invitation can say, in l.
 func (c *Composer) Data(d store.EmailData, l locale.T) TemplateData {
 	td := TemplateData{
@@ -116,26 +109,25 @@ func footer(b store.Branding, l locale.T) string {
 	return ""
 }
 
-// WordingLanguage is the language a link's own wording is written in: the
-// link's language, English when it has none.
-func WordingLanguage(l store.TestLink) string { return cmp.Or(l.Lang, "en") }
-
-// Compose renders the email of an invitation in the candidate's language.
-// The link's own wording goes to candidates of the language it is written
-// in; the others get the built-in text in theirs.
+// Compose renders the email of an invitation in the candidate's language,
+// with the link's wording in that language (d.Wording, which the store
+// reads; for the link's own language, its own wording) or the built-in
+// text in it.
 func (c *Composer) Compose(d store.EmailData) (store.Email, error) {
-	l := Language(d.Invitation)
-	subject, body := d.Link.InviteSubject, d.Link.InviteBody
+	lang := cmp.Or(d.Lang, store.CandidateLanguage(d.Invitation))
+	l := locale.For(lang)
+	w := d.Wording
+	if lang == d.Link.WordingLanguage() {
+		w = d.Link.OwnWording()
+	}
+	subject, body := w.InviteSubject, w.InviteBody
 	defSubject, defBody, action := l.S("MailInviteSubject"), l.S("MailInviteBody"), l.S("MailAction")
 	switch d.Kind {
 	case store.EmailReminder:
-		subject, body = d.Link.ReminderSubject, d.Link.ReminderBody
+		subject, body = w.ReminderSubject, w.ReminderBody
 		defSubject, defBody = l.S("MailReminderSubject"), l.S("MailReminderBody")
 	case store.EmailRevocation:
 		subject, body, defSubject, defBody, action = "", "", l.S("MailRevocationSubject"), l.S("MailRevocationBody"), ""
-	}
-	if l.Lang() != WordingLanguage(d.Link) {
-		subject, body = "", ""
 	}
 	if strings.TrimSpace(subject) == "" {
 		subject = defSubject

@@ -255,13 +255,23 @@ func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, f
 	if err != nil {
 		return err
 	}
+	wordings := map[string]Wording{} // by language, read once per import chunk
 	const cols = 11
 	args := make([]any, 0, insertRowsPerStatement*cols)
 	for start := 0; start < len(fs); start += insertRowsPerStatement {
 		group := fs[start:min(start+insertRowsPerStatement, len(fs))]
 		args = args[:0]
 		for _, f := range group {
-			email, err := db.composer.Compose(EmailData{Kind: EmailInvitation, Invitation: f.inv, Link: l, Test: t, Brand: brand})
+			lang := CandidateLanguage(f.inv)
+			wording, ok := wordings[lang]
+			if !ok {
+				if wording, err = tx.linkWording(ctx, l, lang); err != nil {
+					return err
+				}
+				wordings[lang] = wording
+			}
+			email, err := db.composer.Compose(EmailData{Kind: EmailInvitation, Invitation: f.inv, Link: l, Test: t, Brand: brand,
+				Lang: lang, Wording: wording})
 			if err != nil {
 				return fmt.Errorf("store: compose invitation email: %w", err)
 			}

@@ -17,8 +17,10 @@ func ValidLanguage(code string) bool { return slices.Contains(Languages, code) }
 // ChooseLanguage records the language a candidate chose on their pages.
 func (db *DB) ChooseLanguage(ctx context.Context, invitationID int64, code string) error {
 	if !ValidLanguage(code) {
-		return FieldErrors{"lang": "must be one of " + strings.Join(Languages, ", ")}
+		return FieldErrors{"lang": "must be one of " + joinLanguages()}
 	}
 	_, err := db.execUncached(ctx, `UPDATE invitations SET chosen_lang = ? WHERE id = ?`, code, invitationID)
 	return err
 }
+
+func joinLanguages() string { return strings.Join(Languages, ", ") }

@@ -43,6 +43,8 @@ type EmailData struct {
 	Link       TestLink
 	Test       Test
 	Brand      Branding
+	Lang       string  // the candidate's language (CandidateLanguage)
+	Wording    Wording // the link's wording in Lang
 }
 
 // Composer renders emails. The mail package provides it; the store calls
@@ -136,7 +138,12 @@ func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitat
 	if err != nil {
 		return err
 	}
-	email, err := db.composer.Compose(EmailData{Kind: kind, Invitation: inv, Link: link, Test: t, Brand: brand})
+	lang := CandidateLanguage(inv)
+	wording, err := tx.linkWording(ctx, link, lang)
+	if err != nil {
+		return err
+	}
+	email, err := db.composer.Compose(EmailData{Kind: kind, Invitation: inv, Link: link, Test: t, Brand: brand, Lang: lang, Wording: wording})
 	if err != nil {
 		return fmt.Errorf("store: compose %s email: %w", kind, err)
 	}

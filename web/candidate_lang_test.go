@@ -258,3 +258,70 @@ func TestLanguageThroughTheAPIAndTheConsole(t *testing.T) {
 }
 
 func jsonText(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// A link's wording per language: the page edits one language at a time
+// (the built-in text of that language in grey); a candidate gets the
+// wording in their language, or the built-in text in it.
+func TestLinkWordingPerLanguage(t *testing.T) {
+	srv, db := newTestServer(t)
+	b := signIn(t, srv, db, store.RoleRecruiter)
+	ctx := context.Background()
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
+	l, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Berlin"})
+	path := linkPath(l.ID) + "/emails"
+
+	page := b.get(path + "?lang=de")
+	if got := page.doc.Find("#f-inviteSubject").AttrOr("placeholder", ""); got != "Ihre Einladung zu {{test name}}" {
+		t.Fatalf("German built-in subject shown as %q", got)
+	}
+	if !strings.Contains(page.text(`[data-testid="wording-language"]`), "built-in text in Deutsch") ||
+		page.doc.Find(`[data-testid="wording-languages"] a`).Length() != 12 || page.doc.Find("#f-remindAfterHours").Length() != 0 {
+		t.Fatalf("German tab: %q", page.text(`[data-testid="wording-language"]`))
+	}
+	// A preview in German, then the German wording saved beside the English one.
+	r := b.post(path, url.Values{"lang": {"de"}, "action": {"preview"}, "inviteSubject": {"Willkommen, {{candidate name}}"}})
+	if !strings.Contains(r.text(`[data-testid="email-preview"]`), "Willkommen, Ada Lovelace") || !strings.Contains(r.text(`[data-testid="email-preview"]`), "Viel Erfolg!") {
+		t.Fatalf("German preview: %q", r.text(`[data-testid="email-preview"]`))
+	}
+	if r := b.post(path, url.Values{"lang": {"de"}, "inviteSubject": {"Willkommen, {{candidate name}}"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("save German: %d %s", r.Code, r.text("main"))
+	}
+	b.get(path)
+	if r := b.post(path, url.Values{"lang": {"en"}, "inviteSubject": {"Welcome, {{candidate name}}"}, "remindAfterHours": {"24"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("save English: %d", r.Code)
+	}
+	if got := b.get(path + "?lang=de").text(`[data-testid="wording-languages"]`); !strings.Contains(got, "Deutsch(own wording)") && !strings.Contains(got, "Deutsch (own wording)") {
+		t.Fatalf("tabs: %q", got)
+	}
+
+	send := true
+	subject := func(email, lang string) string {
+		t.Helper()
+		res, err := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, LinkID: l.ID, Name: "Kim", Email: email, Lang: lang, SendEmail: &send, Source: store.SourceNative})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return queued(t, db, res.Invitation.ID)[0].Subject
+	}
+	for _, tc := range []struct{ email, lang, want string }{
+		{"de@example.com", "de", "Willkommen, Kim"},
+		{"en@example.com", "", "Welcome, Kim"},
+		{"fr@example.com", "fr", "Votre invitation au test Go"},
+	} {
+		if got := subject(tc.email, tc.lang); got != tc.want {
+			t.Errorf("%s: subject %q, want %q", tc.lang, got, tc.want)
+		}
+	}
+	if l2, _ := db.Link(ctx, l.ID); l2.RemindAfterHours != 24 || l2.InviteSubject != "Welcome, {{candidate name}}" {
+		t.Fatalf("link's own wording %+v", l2.LinkEmails)
+	}
+	// Emptied, the German wording is gone: German candidates get the built-in text again.
+	b.get(path + "?lang=de")
+	b.post(path, url.Values{"lang": {"de"}})
+	if langs, _ := db.WordedLanguages(ctx, l.ID); len(langs) != 0 {
+		t.Fatalf("emptied wording kept: %v", langs)
+	}
+	if got := subject("de2@example.com", "de"); got != "Ihre Einladung zu Go" {
+		t.Fatalf("after removing the German wording: %q", got)
+	}
+}

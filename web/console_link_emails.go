@@ -2,8 +2,11 @@ package web
 
 import (
 	"net/http"
+	netmail "net/mail"
 	"strconv"
 	"strings"
+	"testgate/views/locale"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,11 +15,6 @@ import (
 	"testgate/views"
 )
 
-var emailDefaults = views.LinkEmailsForm{
-	InviteSubject: mail.DefaultInviteSubject, InviteBody: mail.DefaultInviteBody,
-	ReminderSubject: mail.DefaultReminderSubject, ReminderBody: mail.DefaultReminderBody,
-}
-
 func hoursText(h int) string {
 	if h == 0 {
 		return ""
@@ -24,35 +22,63 @@ func hoursText(h int) string {
 	return strconv.Itoa(h)
 }
 
+// emailsForm is the wording page's state for one language: the link's own
+// language unless ?lang= (or the form's lang) names another.
+func (s *Server) emailsForm(c echo.Context, l store.TestLink) (views.LinkEmailsForm, error) {
+	f := views.LinkEmailsForm{LinkID: l.ID, Lang: l.WordingLanguage(), LinkLang: l.WordingLanguage(), Worded: map[string]bool{},
+		RemindAfterHours: hoursText(l.RemindAfterHours), RemindBeforeExpiryHours: hoursText(l.RemindBeforeExpiryHours)}
+	if lang := c.FormValue("lang"); store.ValidLanguage(lang) {
+		f.Lang = lang
+	}
+	worded, err := s.db.WordedLanguages(c.Request().Context(), l.ID)
+	for _, code := range worded {
+		f.Worded[code] = true
+	}
+	return f, err
+}
+
 func (s *Server) linkEmailsForm(c echo.Context) error {
 	l, t, err := s.linkAndTest(c)
 	if err != nil {
 		return err
 	}
-	f := views.LinkEmailsForm{LinkID: l.ID, InviteSubject: l.InviteSubject, InviteBody: l.InviteBody,
-		ReminderSubject: l.ReminderSubject, ReminderBody: l.ReminderBody,
-		RemindAfterHours: hoursText(l.RemindAfterHours), RemindBeforeExpiryHours: hoursText(l.RemindBeforeExpiryHours),
-		WordingLang: mail.WordingLanguage(l)}
-	return render(c, http.StatusOK, views.LinkEmailsPage(s.page(c, "Emails of "+l.Name, views.SectionTests), t, l, f, emailDefaults))
+	f, err := s.emailsForm(c, l)
+	if err != nil {
+		return err
+	}
+	w, err := s.db.LinkWording(c.Request().Context(), l, f.Lang)
+	if err != nil {
+		return err
+	}
+	f.InviteSubject, f.InviteBody, f.ReminderSubject, f.ReminderBody = w.InviteSubject, w.InviteBody, w.ReminderSubject, w.ReminderBody
+	return render(c, http.StatusOK, views.LinkEmailsPage(s.page(c, "Emails of "+l.Name, views.SectionTests), t, l, f))
 }
 
-// saveLinkEmails checks the wording as templates, then saves it or, for
-// "preview", shows the invitation as a sample candidate would get it.
+// saveLinkEmails checks the wording of one language, then saves it or, for
+// "preview", shows the invitation as a sample candidate in that language
+// would get it.
 func (s *Server) saveLinkEmails(c echo.Context) error {
 	l, t, err := s.linkAndTest(c)
 	if err != nil {
 		return err
 	}
-	f := views.LinkEmailsForm{LinkID: l.ID, InviteSubject: strings.TrimSpace(c.FormValue("inviteSubject")), InviteBody: c.FormValue("inviteBody"),
-		ReminderSubject: strings.TrimSpace(c.FormValue("reminderSubject")), ReminderBody: c.FormValue("reminderBody"),
-		RemindAfterHours: c.FormValue("remindAfterHours"), RemindBeforeExpiryHours: c.FormValue("remindBeforeExpiryHours"),
-		WordingLang: mail.WordingLanguage(l)}
+	f, err := s.emailsForm(c, l)
+	if err != nil {
+		return err
+	}
+	f.InviteSubject, f.InviteBody = strings.TrimSpace(c.FormValue("inviteSubject")), c.FormValue("inviteBody")
+	f.ReminderSubject, f.ReminderBody = strings.TrimSpace(c.FormValue("reminderSubject")), c.FormValue("reminderBody")
+	w := store.Wording{InviteSubject: f.InviteSubject, InviteBody: f.InviteBody, ReminderSubject: f.ReminderSubject, ReminderBody: f.ReminderBody}
 	fe := store.FieldErrors{}
-	e := store.LinkEmails{InviteSubject: f.InviteSubject, InviteBody: f.InviteBody, ReminderSubject: f.ReminderSubject, ReminderBody: f.ReminderBody,
-		RemindAfterHours:        formInt(fe, "remindAfterHours", f.RemindAfterHours, 0),
-		RemindBeforeExpiryHours: formInt(fe, "remindBeforeExpiryHours", f.RemindBeforeExpiryHours, 0)}
-	for field, text := range map[string]string{"inviteSubject": e.InviteSubject, "inviteBody": e.InviteBody,
-		"reminderSubject": e.ReminderSubject, "reminderBody": e.ReminderBody} {
+	e := store.LinkEmails{InviteSubject: w.InviteSubject, InviteBody: w.InviteBody, ReminderSubject: w.ReminderSubject, ReminderBody: w.ReminderBody,
+		RemindAfterHours: l.RemindAfterHours, RemindBeforeExpiryHours: l.RemindBeforeExpiryHours}
+	if f.Own() {
+		f.RemindAfterHours, f.RemindBeforeExpiryHours = c.FormValue("remindAfterHours"), c.FormValue("remindBeforeExpiryHours")
+		e.RemindAfterHours = formInt(fe, "remindAfterHours", f.RemindAfterHours, 0)
+		e.RemindBeforeExpiryHours = formInt(fe, "remindBeforeExpiryHours", f.RemindBeforeExpiryHours, 0)
+	}
+	for field, text := range map[string]string{"inviteSubject": w.InviteSubject, "inviteBody": w.InviteBody,
+		"reminderSubject": w.ReminderSubject, "reminderBody": w.ReminderBody} {
 		if err := mail.ValidateTemplate(text); err != nil {
 			fe[field] = err.Error()
 		}
@@ -61,29 +87,40 @@ func (s *Server) saveLinkEmails(c echo.Context) error {
 	page := s.page(c, "Emails of "+l.Name, views.SectionTests)
 	if len(fe) > 0 {
 		f.Errors = fe
-		return render(c, http.StatusUnprocessableEntity, views.LinkEmailsPage(page, t, l, f, emailDefaults))
+		return render(c, http.StatusUnprocessableEntity, views.LinkEmailsPage(page, t, l, f))
 	}
+	ctx := c.Request().Context()
 	if c.FormValue("action") == "preview" {
-		subject, body := e.InviteSubject, e.InviteBody
-		if subject == "" {
-			subject = mail.DefaultInviteSubject
+		d := previewEmail(t, l, f.Lang, w)
+		if d.Brand, err = s.db.Branding(ctx); err != nil {
+			return err
 		}
-		if strings.TrimSpace(body) == "" {
-			body = mail.DefaultInviteBody
-		}
-		preview, err := mail.Render(subject, body, "Start the test", mail.TemplateData{CandidateName: "Ada Lovelace", TestName: t.Name,
-			TestURL: s.cfg.BaseURL + "/t/sample-token", ExpiresAt: "31 Jan 2027 18:00 UTC", DurationMinutes: t.DurationMinutes, LinkName: l.Name})
+		preview, err := mail.NewComposer(s.cfg.BaseURL, &netmail.Address{}).Compose(d)
 		if err != nil {
 			return err
 		}
 		f.Preview = &preview
-		return render(c, http.StatusOK, views.LinkEmailsPage(page, t, l, f, emailDefaults))
+		return render(c, http.StatusOK, views.LinkEmailsPage(page, t, l, f))
 	}
-	if _, err := s.db.UpdateLinkEmails(c.Request().Context(), l.ID, e); err != nil {
+	if f.Own() {
+		_, err = s.db.UpdateLinkEmails(ctx, l.ID, e)
+	} else {
+		err = s.db.SetLinkWording(ctx, l, f.Lang, w)
+	}
+	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Email wording saved. It applies to emails queued from now on."); err != nil {
+	if err := setFlash(c, "Email wording in "+locale.Names[f.Lang]+" saved. It applies to emails queued from now on."); err != nil {
 		return err
 	}
-	return redirect(c, linkPath(l.ID))
+	return redirect(c, "/links/"+strconv.FormatInt(l.ID, 10)+"/emails?lang="+f.Lang)
+}
+
+// previewEmail is the invitation a sample candidate in lang would get,
+// composed as the outbox composes it.
+func previewEmail(t store.Test, l store.TestLink, lang string, w store.Wording) store.EmailData {
+	expires := time.Date(2027, 1, 31, 18, 0, 0, 0, time.UTC)
+	l.InviteSubject, l.InviteBody, l.ReminderSubject, l.ReminderBody = w.InviteSubject, w.InviteBody, w.ReminderSubject, w.ReminderBody
+	return store.EmailData{Kind: store.EmailInvitation, Test: t, Link: l, Lang: lang, Wording: w,
+		Invitation: store.Invitation{Name: "Ada Lovelace", Token: "sample-token", Lang: lang, ExpiresAt: &expires}}
 }
