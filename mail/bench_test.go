@@ -94,3 +94,26 @@ func BenchmarkRenderInvitation(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkComposeInvitation is the whole invitation email as the outbox
+// composes it, in the candidate's language: the built-in wording from the
+// catalog, the duration and the deadline written in that language, the
+// branding footer.
+func BenchmarkComposeInvitation(b *testing.B) {
+	c := NewComposer("https://tests.acme.test", sender)
+	expires := time.Date(2027, 1, 31, 18, 0, 0, 0, time.UTC)
+	for _, lang := range []string{"en", "ru"} {
+		b.Run(lang, func(b *testing.B) {
+			d := store.EmailData{Kind: store.EmailInvitation, Lang: lang,
+				Invitation: store.Invitation{Name: "Ada Lovelace", Token: "AbCdEf0123456789", ExpiresAt: &expires, AccessCode: "123456", Lang: lang},
+				Link:       store.TestLink{Name: "Campus"}, Test: store.Test{Name: "Go basics", DurationMinutes: 30},
+				Brand:      store.Branding{Organisation: "Acme", ContactEmail: "talent@acme.test"}}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Compose(d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
