@@ -235,13 +235,14 @@ func (w wording) fill(data TemplateData) (string, error) {
 		return "", err
 	}
 	f.endLine(false)
-	return f.out.String(), nil
+	return string(f.out), nil
 }
 
-// filler writes a wording line by line: a line is kept once it is known
-// whether its placeholders were all empty.
+// filler writes a wording line by line into one buffer: once a line ends
+// and it named placeholders that were all empty, it is cut off again.
 type filler struct {
-	out, line          strings.Builder
+	out                []byte
+	lineStart          int  // where the current line began in out
 	hasField, hasValue bool // in the current line
 }
 
@@ -249,10 +250,10 @@ func (f *filler) text(s string) {
 	for {
 		nl := strings.IndexByte(s, '\n')
 		if nl < 0 {
-			f.line.WriteString(s)
+			f.out = append(f.out, s...)
 			return
 		}
-		f.line.WriteString(s[:nl])
+		f.out = append(f.out, s[:nl]...)
 		f.endLine(true)
 		s = s[nl+1:]
 	}
@@ -261,13 +262,12 @@ func (f *filler) text(s string) {
 // endLine keeps the current line unless it named placeholders and all of
 // them were empty.
 func (f *filler) endLine(newline bool) {
-	if !f.hasField || f.hasValue {
-		f.out.WriteString(f.line.String())
-		if newline {
-			f.out.WriteByte('\n')
-		}
+	if f.hasField && !f.hasValue {
+		f.out = f.out[:f.lineStart]
+	} else if newline {
+		f.out = append(f.out, '\n')
 	}
-	f.line.Reset()
+	f.lineStart = len(f.out)
 	f.hasField, f.hasValue = false, false
 }
 
@@ -279,7 +279,7 @@ func (f *filler) nodes(nodes []node, data TemplateData) error {
 			f.text(n.text)
 		case fieldNode:
 			v := placeholders[n.field].value(data)
-			f.line.WriteString(v)
+			f.out = append(f.out, v...)
 			f.hasField, f.hasValue = true, f.hasValue || v != ""
 		case ifNode:
 			branch, p := n.otherwise, placeholders[n.field]
@@ -290,7 +290,7 @@ func (f *filler) nodes(nodes []node, data TemplateData) error {
 				return err
 			}
 		}
-		if f.out.Len()+f.line.Len() > maxFilledIn {
+		if len(f.out) > maxFilledIn {
 			return errTooLong
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -105,8 +106,22 @@ func (t T) localizer() *i18n.Localizer {
 	return t.loc
 }
 
+// plain keeps the messages without placeholders once localized, by
+// language and id: emails ask for the same few for every candidate.
+var plain sync.Map
+
 // S is a message without placeholders.
-func (t T) S(id string) string { return t.F(id, nil) }
+func (t T) S(id string) string {
+	key := t.Lang() + "\x00" + id
+	if s, ok := plain.Load(key); ok {
+		return s.(string)
+	}
+	s := t.F(id, nil)
+	if s != id { // a missing message is not kept: the catalog test catches it
+		plain.Store(key, s)
+	}
+	return s
+}
 
 // F is a message filled in with data.
 func (t T) F(id string, data map[string]any) string {
