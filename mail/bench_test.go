@@ -107,7 +107,7 @@ func BenchmarkComposeInvitation(b *testing.B) {
 			d := store.EmailData{Kind: store.EmailInvitation, Lang: lang,
 				Invitation: store.Invitation{Name: "Ada Lovelace", Token: "AbCdEf0123456789", ExpiresAt: &expires, AccessCode: "123456", Lang: lang},
 				Link:       store.TestLink{Name: "Campus"}, Test: store.Test{Name: "Go basics", DurationMinutes: 30},
-				Brand:      store.Branding{Organisation: "Acme", ContactEmail: "talent@acme.test"}}
+				Brand: store.Branding{Organisation: "Acme", ContactEmail: "talent@acme.test"}}
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := c.Compose(d); err != nil {
