@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -110,7 +111,8 @@ func reattemptOf(inv Invitation, in ReattemptInput) NewInvitation {
 	n := NewInvitation{TestID: inv.TestID, LinkID: inv.LinkID, Name: inv.Name, Email: inv.Email, Source: in.Source, Actor: in.Actor,
 		CallbackURL: &inv.CallbackURL, RedirectURL: &inv.RedirectURL, HideInstruction: &inv.HideInstruction,
 		DisableMandatoryFields: &inv.DisableMandatoryFields, SendEmail: &no, RequireAccessCode: inv.AccessCode != "",
-		Tags: inv.Tags, Labels: inv.Labels, Group: inv.Group, ExternalID: inv.ExternalID, ExternalData: inv.ExternalData, Lang: inv.Lang,
+		Tags: inv.Tags, Labels: inv.Labels, Group: inv.Group, ExternalID: inv.ExternalID, ExternalData: inv.ExternalData,
+		Lang:          cmp.Or(inv.ChosenLang, inv.Lang), // the language the candidate chose carries over
 		CandidateKind: inv.CandidateKind, CallbackResource: inv.CallbackResource, CallbackParams: inv.CallbackParams}
 	if in.CallbackURL != nil {
 		n.CallbackURL = in.CallbackURL

@@ -249,3 +249,35 @@ func (s *Server) inviteFromLink(c echo.Context) error {
 	}
 	return render(c, status, views.LinkPage(page, t, views.LinkRow{Link: link, URL: s.LinkURL(link)}, f))
 }
+
+// reattemptInvitation gives the candidate another attempt from the console,
+// as iMocha's reattempt call does: a new invitation after a finished
+// attempt (the old one kept in their history), the same one reopened after
+// a cancelled or expired one; refused while the candidate is taking it.
+func (s *Server) reattemptInvitation(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	send := checked(c, "sendEmail")
+	res, err := s.db.Reattempt(c.Request().Context(), id, store.ReattemptInput{SendEmail: &send, Source: store.SourceConsole, Actor: s.userActor(c)})
+	if errors.Is(err, store.ErrAttemptInProgress) {
+		d, derr := s.invitationDetail(c, id)
+		if derr != nil {
+			return derr
+		}
+		d.Problem = "No new attempt: the candidate is taking the test now."
+		return render(c, http.StatusConflict, views.InvitationPage(s.page(c, d.Row.Invitation.Name, views.SectionInvitations), d))
+	}
+	if err != nil {
+		return err
+	}
+	msg := "New attempt ready: this is its invitation."
+	if send && !res.Invitation.Placeholder {
+		msg = "New attempt ready and emailed to the candidate: this is its invitation."
+	}
+	if err := setFlash(c, msg); err != nil {
+		return err
+	}
+	return redirect(c, invitationPath(res.Invitation.ID))
+}
