@@ -259,7 +259,7 @@ func (db *DB) UpdateCandidateDetails(ctx context.Context, invitationID int64, na
 		_, err = tx.ExecContext(ctx, `UPDATE invitations SET name = ?, email = ?, email_norm = ?, placeholder = 0, updated_at = ? WHERE id = ?`,
 			name, email, NormalizeEmail(email), millis(db.Now()), invitationID)
 		if isUniqueViolation(err, "invitations.link_id") || isUniqueViolation(err, "email_norm") {
-			return FieldErrors{"email": "already has an invitation to this test: use the link from that invitation"}
+			return FieldErrors{"email": ProblemAddressTaken}
 		}
 		if err != nil {
 			return err

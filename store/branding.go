@@ -37,7 +37,7 @@ func (b Branding) Validate() FieldErrors {
 	fe := FieldErrors{}
 	switch {
 	case HasUnsafeChars(b.Organisation):
-		fe["organisation"] = "must be a single line without control or text-direction characters"
+		fe["organisation"] = ProblemUnsafeText
 	case len([]rune(b.Organisation)) > MaxOrganisationLength:
 		fe["organisation"] = fmt.Sprintf("must be at most %d characters", MaxOrganisationLength)
 	}

@@ -205,7 +205,7 @@ func (n NewInvitation) Validate() FieldErrors {
 	case len([]rune(name)) > MaxNameLength:
 		fe["name"] = fmt.Sprintf("must be at most %d characters", MaxNameLength)
 	case HasUnsafeChars(name):
-		fe["name"] = "must be a single line without control or text-direction characters"
+		fe["name"] = ProblemUnsafeText
 	}
 	if n.Lang != "" && !ValidLanguage(n.Lang) {
 		fe["lang"] = "must be one of " + strings.Join(Languages, ", ")

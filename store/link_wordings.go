@@ -42,18 +42,18 @@ func CandidateLanguage(inv Invitation) string {
 // LinkWording is the link's wording in lang: its own in its language, the
 // saved one in another, or the empty (built-in) wording.
 func (db *DB) LinkWording(ctx context.Context, l TestLink, lang string) (Wording, error) {
-	if lang == l.WordingLanguage() {
-		return l.OwnWording(), nil
-	}
-	return scanWording(db.queryRow(ctx, `SELECT invite_subject, invite_body, reminder_subject, reminder_body
-		FROM link_wordings WHERE link_id = ? AND lang = ?`, l.ID, lang))
+	return linkWording(l, lang, func(q string, args ...any) row { return db.queryRow(ctx, q, args...) })
 }
 
 func (tx *Tx) linkWording(ctx context.Context, l TestLink, lang string) (Wording, error) {
+	return linkWording(l, lang, func(q string, args ...any) row { return tx.QueryRowContext(ctx, q, args...) })
+}
+
+func linkWording(l TestLink, lang string, queryRow func(string, ...any) row) (Wording, error) {
 	if lang == l.WordingLanguage() {
 		return l.OwnWording(), nil
 	}
-	return scanWording(tx.QueryRowContext(ctx, `SELECT invite_subject, invite_body, reminder_subject, reminder_body
+	return scanWording(queryRow(`SELECT invite_subject, invite_body, reminder_subject, reminder_body
 		FROM link_wordings WHERE link_id = ? AND lang = ?`, l.ID, lang))
 }
 

@@ -51,6 +51,9 @@ func (s *Server) saveAnswers(c echo.Context) error {
 		return err
 	}
 	action := c.FormValue("action")
+	if action == "language" && !store.ValidLanguage(c.FormValue("lang")) {
+		return errUnknownLanguage // before the answers on the form are saved: nothing is written
+	}
 	if !s.hasAccess(c, inv) {
 		return c.Redirect(http.StatusSeeOther, tokenPath(inv))
 	}
@@ -123,7 +126,7 @@ func (s *Server) saveAnswers(c echo.Context) error {
 		// The menu on the attempt page: the answers above are saved, then
 		// the page comes back in the language chosen.
 		if err := s.db.ChooseLanguage(ctx, inv.ID, c.FormValue("lang")); err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "Unknown language.")
+			return err
 		}
 		inv.ChosenLang = c.FormValue("lang")
 		speakTo(c, inv)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -58,6 +57,9 @@ func withLanguage(c echo.Context, p views.Page) views.Page {
 	return p
 }
 
+// errUnknownLanguage refuses a language menu value that is not one of ours.
+var errUnknownLanguage = echo.NewHTTPError(http.StatusBadRequest, "Unknown language.")
+
 // chooseLanguage: POST /t/{token}/lang keeps the candidate's choice and
 // shows their page in it.
 func (s *Server) chooseLanguage(c echo.Context) error {
@@ -65,10 +67,10 @@ func (s *Server) chooseLanguage(c echo.Context) error {
 	if !ok {
 		return err
 	}
+	if !store.ValidLanguage(c.FormValue("lang")) {
+		return errUnknownLanguage
+	}
 	if err := s.db.ChooseLanguage(c.Request().Context(), inv.ID, c.FormValue("lang")); err != nil {
-		if _, bad := asFieldErrors(err); bad {
-			return echo.NewHTTPError(http.StatusBadRequest, "Unknown language.")
-		}
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, tokenPath(inv))
@@ -82,13 +84,13 @@ func candidateErrors(l locale.T, fe store.FieldErrors) store.FieldErrors {
 		switch {
 		case field == "name" && problem == store.ProblemRequired:
 			out[field] = l.S("ErrNameRequired")
-		case field == "name" && strings.HasPrefix(problem, "must be at most"):
-			out[field] = l.F("ErrNameTooLong", map[string]any{"Max": store.MaxNameLength})
-		case field == "name":
+		case field == "name" && problem == store.ProblemUnsafeText:
 			out[field] = l.S("ErrNameOneLine")
+		case field == "name":
+			out[field] = l.F("ErrNameTooLong", map[string]any{"Max": store.MaxNameLength})
 		case field == "email" && problem == store.ProblemRequired:
 			out[field] = l.S("ErrEmailRequired")
-		case field == "email" && strings.HasPrefix(problem, "already has an invitation"):
+		case field == "email" && problem == store.ProblemAddressTaken:
 			out[field] = l.S("ErrEmailTaken")
 		case field == "email":
 			out[field] = l.S("ErrEmailInvalid")

@@ -202,6 +202,13 @@ func TestSwitchingLanguageMidTestKeepsTheAnswers(t *testing.T) {
 	if got := r.text(`[data-testid="question"] .q-number`); !strings.HasPrefix(got, "Вопрос 1 из 3") {
 		t.Fatalf("question numbers: %q", got)
 	}
+	// An unknown language is refused before the answers on the form are saved.
+	if r := f.b.post(f.token+"/answers", url.Values{"action": {"language"}, "lang": {"xx"}, f.q(0): {"0"}}); r.Code != http.StatusBadRequest {
+		t.Fatalf("unknown language: %d", r.Code)
+	}
+	if answers, _ := f.db.Answers(context.Background(), f.reload(t).ID); answers[f.qs[0].ID].Choices[0] != 1 {
+		t.Fatalf("a refused language change saved the answers: %+v", answers[f.qs[0].ID])
+	}
 }
 
 // The native API and the console name a language: on a link (its

@@ -44,6 +44,7 @@ func init() {
 			panic(fmt.Sprintf("locale: catalog %s: %v", code, err))
 		}
 		tags = append(tags, language.MustParse(code))
+		speakers[code] = T{code: code, loc: i18n.NewLocalizer(bundle, code)}
 	}
 	matcher = language.NewMatcher(tags)
 }
@@ -83,12 +84,15 @@ type T struct {
 	loc  *i18n.Localizer
 }
 
+// speakers are made once: every candidate page and email asks for one.
+var speakers = map[string]T{}
+
 // For is the language of code; an unknown code is English.
 func For(code string) T {
-	if !Valid(code) {
-		code = "en"
+	if t, ok := speakers[code]; ok {
+		return t
 	}
-	return T{code: code, loc: i18n.NewLocalizer(bundle, code)}
+	return speakers["en"]
 }
 
 // Lang is the language's code, for <html lang>.
@@ -101,7 +105,7 @@ func (t T) Lang() string {
 
 func (t T) localizer() *i18n.Localizer {
 	if t.loc == nil {
-		return For("en").loc
+		return speakers["en"].loc
 	}
 	return t.loc
 }
