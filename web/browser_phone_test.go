@@ -38,7 +38,8 @@ func TestBrowserConsoleFitsAPhone(t *testing.T) {
 	pages := []string{"/", "/tests", "/tests/new", "/tests/" + idStr(tt.ID), "/tests/" + idStr(tt.ID) + "/edit",
 		"/links/" + idStr(link.ID), "/links/" + idStr(private.ID), "/links/" + idStr(link.ID) + "/edit", "/links/" + idStr(link.ID) + "/emails",
 		"/links/" + idStr(link.ID) + "/import", "/invitations", "/invitations/" + idStr(res.Invitation.ID),
-		"/outbox", "/mailbox", "/deliveries", "/settings/users", "/settings/api-keys", "/settings/webhooks", "/settings/branding"}
+		"/outbox", "/mailbox", "/deliveries", "/settings/users", "/settings/api-keys", "/settings/webhooks", "/settings/branding",
+		"/tests/" + idStr(tt.ID) + "/preview"} // the candidate pages, as a preview
 	if len(msgs) > 0 {
 		pages = append(pages, "/outbox/"+idStr(msgs[0].ID))
 	}

@@ -101,12 +101,13 @@ func (s *Server) previewAnswers(c echo.Context) error {
 	case "autosave":
 		return c.HTML(http.StatusOK, "Preview: answers are not saved.")
 	case "submit":
-		if n := unanswered(qs, answers); n > 0 && c.FormValue("timeout") != "1" && c.FormValue("unanswered") != "ok" {
+		timedOut := c.FormValue("timeout") == "1"
+		n := unanswered(qs, answers)
+		if n > 0 && !timedOut && c.FormValue("unanswered") != "ok" {
 			return s.previewAttempt(c, v, qs, answers, "", n)
 		}
 		score, maxScore, _ := store.Grade(qs, choices)
-		d := views.DoneView{CandidateView: v, TimedOut: c.FormValue("timeout") == "1", Total: len(qs),
-			Answered: len(qs) - unanswered(qs, answers)}
+		d := views.DoneView{CandidateView: v, TimedOut: timedOut, Total: len(qs), Answered: len(qs) - n}
 		scored := store.Invitation{Score: &score, MaxScore: &maxScore}
 		d.PreviewScore = views.ScoreText(scored)
 		return render(c, http.StatusOK, views.CandidateDonePage(s.previewPage(c, v), d))
