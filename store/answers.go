@@ -17,7 +17,12 @@ type Answer struct {
 	Choices    []int  // option indexes, for choice questions
 	Text       string // for text questions
 	Correct    *bool  // set when the attempt is scored; nil for text
-	UpdatedAt  time.Time
+	Points     *int   // what the answer scored; nil until scored or graded
+	Comment    string // the reviewer's
+	// SecondsSpent is the time the candidate's page saw them on the
+	// question (0 without JavaScript).
+	SecondsSpent int
+	UpdatedAt    time.Time
 }
 
 // AnswerInput is one question's answer as the candidate sends it.
@@ -58,9 +63,10 @@ func validateAnswer(q Question, a AnswerInput) error {
 	return nil
 }
 
-// SaveAnswers stores answers of a started attempt before its deadline.
-// Answers to questions not in the test are ignored.
-func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []AnswerInput) error {
+// SaveAnswers stores answers of a started attempt before its deadline,
+// with the seconds the candidate's page saw them spend on questions since
+// its last save. Answers to questions not in the test are ignored.
+func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []AnswerInput, spent map[int64]int) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		inv, err := invitationTx(ctx, tx, invitationID)
 		if err != nil {
@@ -102,13 +108,14 @@ func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []Ans
 				return err
 			}
 		}
-		return nil
+		return addTimeSpent(ctx, tx, invitationID, spent, now)
 	})
 }
 
 // Answers returns an attempt's answers by question id.
 func (db *DB) Answers(ctx context.Context, invitationID int64) (map[int64]Answer, error) {
-	rows, err := db.query(ctx, `SELECT question_id, choices, body, correct, updated_at FROM answers WHERE invitation_id = ?`, invitationID)
+	rows, err := db.query(ctx, `SELECT question_id, choices, body, correct, points, comment, seconds_spent, updated_at
+		FROM answers WHERE invitation_id = ?`, invitationID)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +126,7 @@ func (db *DB) Answers(ctx context.Context, invitationID int64) (map[int64]Answer
 		var choices string
 		var correct *bool
 		var updated int64
-		if err := rows.Scan(&a.QuestionID, &choices, &a.Text, &correct, &updated); err != nil {
+		if err := rows.Scan(&a.QuestionID, &choices, &a.Text, &correct, &a.Points, &a.Comment, &a.SecondsSpent, &updated); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(choices), &a.Choices); err != nil {
@@ -153,67 +160,6 @@ func (db *DB) CompleteInvitation(ctx context.Context, invitationID int64, reason
 		return Invitation{}, err
 	}
 	return db.Invitation(ctx, invitationID)
-}
-
-// Grade scores choices against their questions: a choice question is right
-// when the options chosen are exactly the correct ones; written answers
-// are not scored. It writes nothing, so a recruiter's preview scores with
-// the rule attempts are scored with.
-func Grade(questions []Question, choices map[int64][]int) (score, maxScore int, right map[int64]bool) {
-	right = make(map[int64]bool, len(questions))
-	for _, q := range questions {
-		if q.Kind == QuestionText {
-			continue
-		}
-		maxScore++
-		chosen := slices.Clone(choices[q.ID])
-		slices.Sort(chosen)
-		if right[q.ID] = slices.Equal(chosen, q.Correct); right[q.ID] {
-			score++
-		}
-	}
-	return score, maxScore, right
-}
-
-// complete scores each choice question (right when the chosen options are
-// exactly the correct ones) and stores the score with the completion.
-func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason string, now time.Time) error {
-	questions, err := attemptQuestionsTx(ctx, tx, inv.ID)
-	if err != nil {
-		return err
-	}
-	saved := map[int64][]int{}
-	rows, err := tx.QueryContext(ctx, `SELECT question_id, choices FROM answers WHERE invitation_id = ?`, inv.ID)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var qid int64
-		var choices string
-		if err := rows.Scan(&qid, &choices); err != nil {
-			rows.Close()
-			return err
-		}
-		var c []int
-		json.Unmarshal([]byte(choices), &c)
-		saved[qid] = c
-	}
-	rows.Close()
-	score, maxScore, right := Grade(questions, saved)
-	for _, q := range questions {
-		if q.Kind == QuestionText {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, correct, updated_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (invitation_id, question_id) DO UPDATE SET correct = excluded.correct`,
-			inv.ID, q.ID, boolInt(right[q.ID]), millis(now)); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET score = ?, max_score = ? WHERE id = ?`, score, maxScore, inv.ID); err != nil {
-		return err
-	}
-	return db.setStatus(ctx, tx, inv, StatusCompleted, "candidate", reason, now)
 }
 
 // CompleteOverdue submits started attempts whose deadline has passed, with

@@ -69,9 +69,13 @@ type Invitation struct {
 	Lang         string          // asked for by the inviter (or copied from the link); "" lets the browser choose
 	ChosenLang   string          // chosen by the candidate on their pages; wins over Lang
 
-	Score      *int
+	Score      *int // points; final once Review is not ReviewAwaiting
 	MaxScore   *int
+	Review     Review
 	DeadlineAt *time.Time
+	// ExtraTimePercent lengthens this candidate's time (0–400), set by
+	// the inviter; no other candidate's page or API answer shows it.
+	ExtraTimePercent int
 
 	// AccessCode, when set, must be typed besides opening the link.
 	AccessCode     string
@@ -95,9 +99,47 @@ type Invitation struct {
 	UpdatedAt   time.Time
 
 	// Joined from the test and link.
-	TestName     string
-	PassingScore int // percent
-	LinkName     string
+	TestName       string
+	PassingScore   int    // percent
+	Bands          []Band // the test's, highest first
+	LinkName       string
+	TabSwitchLimit int // the link's; 0: none
+}
+
+// Review is where the grading of an attempt's written answers stands.
+type Review string
+
+const (
+	ReviewNone     Review = ""         // nothing to grade by hand: the total is final at completion
+	ReviewAwaiting Review = "awaiting" // written answers wait for a reviewer
+	ReviewGraded   Review = "graded"   // every written answer is graded
+)
+
+// Final reports whether the attempt's total will not change by itself:
+// completed, and nothing waits for a reviewer.
+func (inv Invitation) Final() bool {
+	return inv.Status == StatusCompleted && inv.Score != nil && inv.Review != ReviewAwaiting
+}
+
+// Outcome is "passed" or "failed" against the test's passing score once
+// the total is final, else "".
+func (inv Invitation) Outcome() string {
+	switch {
+	case !inv.Final():
+		return ""
+	case inv.Passed():
+		return "passed"
+	}
+	return "failed"
+}
+
+// Band is the performance band of a final total, or "".
+func (inv Invitation) Band() string {
+	p := inv.ScorePercent()
+	if !inv.Final() || p == nil {
+		return ""
+	}
+	return BandFor(inv.Bands, *p)
 }
 
 // ScorePercent is the score as a percentage with two decimals, or nil
@@ -166,7 +208,12 @@ type NewInvitation struct {
 	ExternalID   string
 	ExternalData json.RawMessage
 	Lang         string
+	// ExtraTimePercent lengthens the candidate's time (0–400 %).
+	ExtraTimePercent int
 }
+
+// MaxExtraTimePercent bounds extra time: five times the test's duration.
+const MaxExtraTimePercent = 400
 
 // InviteResult is the invitation a request produced or found.
 type InviteResult struct {
@@ -209,6 +256,9 @@ func (n NewInvitation) Validate() FieldErrors {
 	}
 	if n.Lang != "" && !ValidLanguage(n.Lang) {
 		fe["lang"] = "must be one of " + strings.Join(Languages, ", ")
+	}
+	if n.ExtraTimePercent < 0 || n.ExtraTimePercent > MaxExtraTimePercent {
+		fe["extraTimePercent"] = fmt.Sprintf("must be between 0 and %d (percent)", MaxExtraTimePercent)
 	}
 	for field, v := range map[string]*string{"callbackUrl": n.CallbackURL, "redirectUrl": n.RedirectURL} {
 		if v != nil && *v != "" {

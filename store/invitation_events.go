@@ -60,6 +60,9 @@ func (db *DB) setStatus(ctx context.Context, tx *Tx, inv Invitation, to Invitati
 	if err := addEvent(ctx, tx, inv.ID, string(to), inv.Status, to, actor, detail, now); err != nil {
 		return err
 	}
+	if err := recordAccess(ctx, tx, inv.ID, to, now); err != nil {
+		return err
+	}
 	if event, ok := callbackEvents[to]; ok {
 		_, err := db.notify(ctx, tx, inv.ID, event, now)
 		return err
@@ -207,7 +210,9 @@ func (db *DB) OpenInvitation(ctx context.Context, id int64) (Invitation, error) 
 }
 
 // StartInvitation begins the test (invited or opened → started) and fixes
-// the server-side deadline from the test's duration.
+// the server-side deadline from the test's duration and the candidate's
+// extra time. The invitation's expiry and window bound only the start, so
+// extra time is never cut off by them.
 func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error) {
 	err := db.inTx(ctx, func(tx *Tx) error {
 		inv, err := invitationTx(ctx, tx, id)
@@ -236,7 +241,7 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE invitations SET deadline_at = ? WHERE id = ?`,
-			millis(now.Add(time.Duration(minutes)*time.Minute)), id)
+			millis(now.Add(AttemptDuration(minutes, inv.ExtraTimePercent))), id)
 		return err
 	})
 	if err != nil {

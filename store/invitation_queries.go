@@ -15,7 +15,8 @@ const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email,
 	i.expires_at, i.valid_from, i.valid_until, i.tags, i.labels, i.group_name, i.external_id, i.external_data, i.lang,
 	i.score, i.max_score, i.deadline_at, i.invited_at, i.opened_at, i.started_at, i.completed_at, i.expired_at,
 	i.cancelled_at, i.created_at, i.updated_at, i.access_code, i.access_failures, i.tracking_uniq_id, i.tracking_key, i.candidate_kind, i.callback_resource,
-	i.callback_params, t.name, t.passing_score, COALESCE(l.name, ''), i.chosen_lang`
+	i.callback_params, t.name, t.passing_score, COALESCE(l.name, ''), i.chosen_lang, i.review, i.extra_time_percent, t.bands,
+	COALESCE(l.tab_switch_limit, 0)`
 
 const invitationFrom = ` FROM invitations i JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id`
 
@@ -24,7 +25,7 @@ type invitationScan struct {
 	inv                                                                      Invitation
 	linkID, expires, from, until, score, maxScore, deadline, opened, started sql.NullInt64
 	completed, expired, cancelled                                            sql.NullInt64
-	tags, labels, extData, callbackParams                                    string
+	tags, labels, extData, callbackParams, bands                             string
 	invited, created, updated                                                int64
 }
 
@@ -35,7 +36,8 @@ func (s *invitationScan) dest() []any {
 		&s.expires, &s.from, &s.until, &s.tags, &s.labels, &inv.Group, &inv.ExternalID, &s.extData, &inv.Lang,
 		&s.score, &s.maxScore, &s.deadline, &s.invited, &s.opened, &s.started, &s.completed, &s.expired, &s.cancelled,
 		&s.created, &s.updated, &inv.AccessCode, &inv.AccessFailures, &inv.TrackingUniqID, &inv.TrackingKey, &inv.CandidateKind,
-		&inv.CallbackResource, &s.callbackParams, &inv.TestName, &inv.PassingScore, &inv.LinkName, &inv.ChosenLang}
+		&inv.CallbackResource, &s.callbackParams, &inv.TestName, &inv.PassingScore, &inv.LinkName, &inv.ChosenLang,
+		&inv.Review, &inv.ExtraTimePercent, &s.bands, &inv.TabSwitchLimit}
 }
 
 func (s *invitationScan) finish() (Invitation, error) {
@@ -53,6 +55,9 @@ func (s *invitationScan) finish() (Invitation, error) {
 	if s.maxScore.Valid {
 		m := int(s.maxScore.Int64)
 		inv.MaxScore = &m
+	}
+	if s.bands != "[]" {
+		inv.Bands = parseBands(s.bands)
 	}
 	inv.DeadlineAt = timePtr(s.deadline)
 	inv.InvitedAt = fromMillis(s.invited)

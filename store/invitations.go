@@ -271,14 +271,14 @@ func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, 
 	err := tx.QueryRowContext(ctx, `INSERT INTO invitations (test_id, link_id, token, name, email, email_norm, placeholder, status, source,
 			callback_url, redirect_url, hide_instruction, disable_mandatory_fields, send_email, expires_at, valid_from, valid_until,
 			tags, labels, group_name, external_id, external_data, lang, invited_at, created_at, updated_at, access_code,
-			tracking_uniq_id, tracking_key, candidate_kind, callback_resource, callback_params)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			tracking_uniq_id, tracking_key, candidate_kind, callback_resource, callback_params, extra_time_percent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		l.TestID, l.ID, NewInvitationToken(), name, email, NormalizeEmail(email), boolInt(placeholder), n.Source,
 		s.callbackURL, s.redirectURL, boolInt(s.hideInstruction), boolInt(s.disableMandatory), boolInt(s.sendEmail),
 		nullMillis(s.expiresAt), nullMillis(s.validFrom), nullMillis(s.validUntil),
 		jsonOr(n.Tags, "{}"), labelsJSON(n.Labels), n.Group, n.ExternalID, jsonOr(n.ExternalData, "{}"), n.Lang,
 		millis(now), millis(now), millis(now), accessCode(n.RequireAccessCode),
-		n.TrackingUniqID, n.TrackingKey, n.CandidateKind, n.CallbackResource, jsonOr(n.CallbackParams, "{}")).Scan(&id)
+		n.TrackingUniqID, n.TrackingKey, n.CandidateKind, n.CallbackResource, jsonOr(n.CallbackParams, "{}"), n.ExtraTimePercent).Scan(&id)
 	if isUniqueViolation(err, "invitations.tracking_key") {
 		return 0, ErrDuplicateTracking
 	}
@@ -288,7 +288,10 @@ func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, 
 	if err := indexForSearch(ctx, tx, []int64{id}); err != nil {
 		return 0, err
 	}
-	return id, addEvent(ctx, tx, id, "invited", "", StatusInvited, n.Actor, "via "+n.Source, now)
+	if err := addEvent(ctx, tx, id, "invited", "", StatusInvited, n.Actor, "via "+n.Source, now); err != nil || n.ExtraTimePercent == 0 {
+		return id, err
+	}
+	return id, addEvent(ctx, tx, id, "extra_time_set", StatusInvited, StatusInvited, n.Actor, fmt.Sprintf("%d %% extra time", n.ExtraTimePercent), now)
 }
 
 // accessCode makes a six-digit one-time code, or none.

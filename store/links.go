@@ -31,6 +31,7 @@ type TestLink struct {
 	Public                 bool       // anyone with /l/{slug} may register themselves
 	MaxUses                int        // 0: unlimited
 	Lang                   string     // candidates' default language; "" lets their browser choose
+	TabSwitchLimit         int        // switches away from the test page that submit an attempt; 0: none
 	LinkEmails
 	DisabledAt *time.Time
 	CreatedAt  time.Time
@@ -56,8 +57,12 @@ type LinkInput struct {
 	Public                 bool
 	MaxUses                int
 	Lang                   string
+	TabSwitchLimit         int
 	LinkEmails
 }
+
+// MaxTabSwitchLimit bounds a link's tab-switch limit.
+const MaxTabSwitchLimit = 50
 
 // LinkEmails is a link's email wording (empty: the built-in text) and its
 // automatic reminders (0: none).
@@ -110,6 +115,9 @@ func (in LinkInput) Validate() FieldErrors {
 	if in.ValidFrom != nil && in.ValidUntil != nil && !in.ValidUntil.After(*in.ValidFrom) {
 		fe["validUntil"] = "must be later than the opening time (validFrom)"
 	}
+	if in.TabSwitchLimit < 0 || in.TabSwitchLimit > MaxTabSwitchLimit {
+		fe["tabSwitchLimit"] = fmt.Sprintf("must be between 0 (no limit) and %d", MaxTabSwitchLimit)
+	}
 	if in.MaxUses < 0 || in.MaxUses > 1_000_000 {
 		fe["maxUses"] = "must be between 0 (unlimited) and 1000000"
 	}
@@ -144,7 +152,8 @@ func newSlug() string {
 
 const linkColumns = `id, test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction, disable_mandatory_fields,
 	send_email, expires_at, valid_from, valid_until, public, max_uses, disabled_at, created_at, updated_at,
-	invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours, lang`
+	invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours, lang,
+	COALESCE(tab_switch_limit, 0)`
 
 func scanLink(r row) (TestLink, error) {
 	var l TestLink
@@ -152,7 +161,8 @@ func scanLink(r row) (TestLink, error) {
 	var created, updated int64
 	err := r.Scan(&l.ID, &l.TestID, &l.Name, &l.Slug, &l.IsDefault, &l.CallbackURL, &l.RedirectURL, &l.HideInstruction,
 		&l.DisableMandatoryFields, &l.SendEmail, &expires, &from, &until, &l.Public, &maxUses, &disabled, &created, &updated,
-		&l.InviteSubject, &l.InviteBody, &l.ReminderSubject, &l.ReminderBody, &remindAfter, &remindBefore, &l.Lang)
+		&l.InviteSubject, &l.InviteBody, &l.ReminderSubject, &l.ReminderBody, &remindAfter, &remindBefore, &l.Lang,
+		&l.TabSwitchLimit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return TestLink{}, ErrNotFound
 	}
@@ -180,13 +190,15 @@ func insertLink(ctx context.Context, tx *Tx, testID int64, in LinkInput, isDefau
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO test_links (test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction,
 				disable_mandatory_fields, send_email, expires_at, valid_from, valid_until, public, max_uses, created_at, updated_at,
-				invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours, lang)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours, lang,
+				tab_switch_limit)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			testID, strings.TrimSpace(in.Name), slug, boolInt(isDefault), in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
 			boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
 			nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), now, now,
 			in.InviteSubject, in.InviteBody, in.ReminderSubject, in.ReminderBody,
-			nullPositive(in.RemindAfterHours), nullPositive(in.RemindBeforeExpiryHours), in.Lang).Scan(&id)
+			nullPositive(in.RemindAfterHours), nullPositive(in.RemindBeforeExpiryHours), in.Lang,
+			nullPositive(in.TabSwitchLimit)).Scan(&id)
 		if isUniqueViolation(err, "test_links.slug") {
 			if custom {
 				return 0, FieldErrors{"slug": "is already used by another link"}
@@ -231,11 +243,12 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 	}
 	res, err := db.execUncached(ctx, `UPDATE test_links SET name = ?, slug = CASE WHEN ? = '' THEN slug ELSE ? END,
 			callback_url = ?, redirect_url = ?, hide_instruction = ?, disable_mandatory_fields = ?, send_email = ?,
-			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, lang = ?, updated_at = ?
-		WHERE id = ?`,
+			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, lang = ?, tab_switch_limit = ?,
+			updated_at = ? WHERE id = ?`,
 		strings.TrimSpace(in.Name), in.Slug, in.Slug, in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
 		boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
-		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), in.Lang, millis(db.Now()), id)
+		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), in.Lang, nullPositive(in.TabSwitchLimit),
+		millis(db.Now()), id)
 	if isUniqueViolation(err, "test_links.slug") {
 		return TestLink{}, FieldErrors{"slug": "is already used by another link"}
 	}

@@ -17,7 +17,7 @@ type QuestionKind string
 const (
 	QuestionSingle   QuestionKind = "single"   // one option is correct
 	QuestionMultiple QuestionKind = "multiple" // one or more options are correct
-	QuestionText     QuestionKind = "text"     // a short written answer, not scored
+	QuestionText     QuestionKind = "text"     // a written answer, graded by a reviewer
 )
 
 // Valid reports whether k is a known question kind.
@@ -34,6 +34,7 @@ type Question struct {
 	Text      string
 	Options   []string
 	Correct   []int // zero-based indexes into Options
+	Points    int   // what a right answer scores; a written one is graded up to it
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -47,10 +48,13 @@ type QuestionInput struct {
 	Kind    QuestionKind
 	Options []string
 	Correct []int
+	Points  int // 0: the default, DefaultPoints
 }
 
 // Limits on questions.
 const (
+	DefaultPoints         = 1
+	MaxPoints             = 1000
 	MaxQuestions          = 500
 	MaxOptions            = 20
 	MaxQuestionTextLength = 5000
@@ -62,6 +66,9 @@ const (
 func (in QuestionInput) Validate(testKind TestKind) FieldErrors {
 	fe := FieldErrors{}
 	requireText(fe, "text", in.Text, MaxQuestionTextLength)
+	if in.Points < 0 || in.Points > MaxPoints {
+		fe["points"] = fmt.Sprintf("must be between 1 and %d", MaxPoints)
+	}
 	if !in.Kind.Valid() {
 		fe["kind"] = "must be single, multiple or text"
 		return fe
@@ -121,7 +128,10 @@ func (in QuestionInput) Validate(testKind TestKind) FieldErrors {
 
 // normalized trims options and sorts the correct indexes.
 func (in QuestionInput) normalized() QuestionInput {
-	out := QuestionInput{Text: strings.TrimSpace(in.Text), Kind: in.Kind, Options: []string{}, Correct: []int{}}
+	out := QuestionInput{Text: strings.TrimSpace(in.Text), Kind: in.Kind, Options: []string{}, Correct: []int{}, Points: in.Points}
+	if out.Points == 0 {
+		out.Points = DefaultPoints
+	}
 	for _, o := range in.Options {
 		out.Options = append(out.Options, strings.TrimSpace(o))
 	}
@@ -135,21 +145,21 @@ func insertQuestion(ctx context.Context, tx *Tx, testID int64, position int, in 
 	opts, _ := json.Marshal(in.Options)
 	correct, _ := json.Marshal(in.Correct)
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO questions (test_id, position, kind, body, options, correct, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, testID, position, in.Kind, in.Text, string(opts), string(correct), now, now).Scan(&id)
+	err := tx.QueryRowContext(ctx, `INSERT INTO questions (test_id, position, kind, body, options, correct, points, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, testID, position, in.Kind, in.Text, string(opts), string(correct), in.Points, now, now).Scan(&id)
 	return id, mapError(err)
 }
 
-const questionColumns = `id, test_id, position, kind, body, options, correct, created_at, updated_at`
+const questionColumns = `id, test_id, position, kind, body, options, correct, points, created_at, updated_at`
 
 // qualifiedQuestionColumns are questionColumns of "questions q" in a join.
-const qualifiedQuestionColumns = `q.id, q.test_id, q.position, q.kind, q.body, q.options, q.correct, q.created_at, q.updated_at`
+const qualifiedQuestionColumns = `q.id, q.test_id, q.position, q.kind, q.body, q.options, q.correct, q.points, q.created_at, q.updated_at`
 
 func scanQuestion(r row) (Question, error) {
 	var q Question
 	var opts, correct string
 	var created, updated int64
-	err := r.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &created, &updated)
+	err := r.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &q.Points, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Question{}, ErrNotFound
 	}
@@ -232,8 +242,8 @@ func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionI
 		}
 		opts, _ := json.Marshal(in.Options)
 		correct, _ := json.Marshal(in.Correct)
-		res, err := tx.ExecContext(ctx, `UPDATE questions SET kind = ?, body = ?, options = ?, correct = ?, updated_at = ?
-			WHERE id = ? AND test_id = ?`, in.Kind, in.Text, string(opts), string(correct), now, id, testID)
+		res, err := tx.ExecContext(ctx, `UPDATE questions SET kind = ?, body = ?, options = ?, correct = ?, points = ?, updated_at = ?
+			WHERE id = ? AND test_id = ?`, in.Kind, in.Text, string(opts), string(correct), in.Points, now, id, testID)
 		if err != nil {
 			return err
 		}

@@ -28,7 +28,8 @@ type Test struct {
 	Kind            TestKind
 	Instructions    string
 	DurationMinutes int
-	PassingScore    int // percent
+	PassingScore    int    // percent
+	Bands           []Band // highest first
 	ArchivedAt      *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -48,6 +49,7 @@ type TestInput struct {
 	Instructions    string
 	DurationMinutes int
 	PassingScore    int
+	Bands           []Band
 }
 
 // Limits on what a test may hold.
@@ -73,6 +75,7 @@ func (in TestInput) Validate() FieldErrors {
 	if in.PassingScore < 0 || in.PassingScore > 100 {
 		fe["passingScore"] = "must be between 0 and 100 (percent)"
 	}
+	validateBands(fe, in.Bands)
 	return fe
 }
 
@@ -87,31 +90,33 @@ func requireText(fe FieldErrors, field, value string, maxLen int) {
 	}
 }
 
-const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.archived_at, t.created_at, t.updated_at,
+const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.archived_at, t.created_at, t.updated_at,
 	(SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL),
 	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id)`
 
 // candidateTestColumns are testColumns without the link count, which no
 // candidate page shows.
-const candidateTestColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.archived_at, t.created_at,
+const candidateTestColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.archived_at, t.created_at,
 	t.updated_at, (SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL), 0`
 
 // testScan holds one row of testColumns while it is scanned.
 type testScan struct {
 	t                Test
 	archived         sql.NullInt64
+	bands            string
 	created, updated int64
 }
 
 func (s *testScan) dest() []any {
 	t := &s.t
-	return []any{&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore,
+	return []any{&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore, &s.bands,
 		&s.archived, &s.created, &s.updated, &t.QuestionCount, &t.LinkCount}
 }
 
 func (s *testScan) finish() Test {
 	t := s.t
 	t.ArchivedAt, t.CreatedAt, t.UpdatedAt = timePtr(s.archived), fromMillis(s.created), fromMillis(s.updated)
+	t.Bands = parseBands(s.bands)
 	return t
 }
 
@@ -146,9 +151,9 @@ func (db *DB) CreateTest(ctx context.Context, in TestInput, questions []Question
 	var id int64
 	err := db.inTx(ctx, func(tx *Tx) error {
 		now := millis(db.Now())
-		err := tx.QueryRowContext(ctx, `INSERT INTO tests (name, kind, instructions, duration_minutes, passing_score, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, now, now).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO tests (name, kind, instructions, duration_minutes, passing_score, bands, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, bandsJSON(in.Bands), now, now).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -183,8 +188,9 @@ func (db *DB) UpdateTest(ctx context.Context, id int64, in TestInput) (Test, err
 				return FieldErrors{"kind": "cannot be interview while the test has choice questions"}
 			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE tests SET name = ?, kind = ?, instructions = ?, duration_minutes = ?, passing_score = ?, updated_at = ?
-			WHERE id = ?`, in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, millis(db.Now()), id)
+		res, err := tx.ExecContext(ctx, `UPDATE tests SET name = ?, kind = ?, instructions = ?, duration_minutes = ?, passing_score = ?, bands = ?,
+			updated_at = ? WHERE id = ?`, in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, bandsJSON(in.Bands),
+			millis(db.Now()), id)
 		if err != nil {
 			return err
 		}

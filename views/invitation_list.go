@@ -175,6 +175,14 @@ func EventLabel(kind string) string {
 		return "Withdrawal email queued"
 	case "details_given":
 		return "Gave their name and email"
+	case "answer_graded":
+		return "Answer graded"
+	case "graded":
+		return "Grading complete"
+	case "time_added":
+		return "Time added"
+	case "extra_time_set":
+		return "Extra time set"
 	}
 	return kind
 }

@@ -23,11 +23,16 @@ var dejaVuSans []byte
 //go:embed fonts/DejaVuSans-Bold.ttf
 var dejaVuSansBold []byte
 
-// AttemptReport is what the PDF of one attempt shows.
+// AttemptReport is what the report of one attempt shows, on the
+// console's page and in the PDF.
 type AttemptReport struct {
 	Invitation  store.Invitation
 	Questions   []store.Question
 	Answers     map[int64]store.Answer
+	Changes     []store.ScoreChange
+	Signals     []store.Signal
+	Timeline    []store.Event
+	Reason      string // why the attempt was completed
 	GeneratedAt time.Time
 }
 
@@ -70,13 +75,11 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 		{"Time taken", reportDuration(inv.StartedAt, inv.CompletedAt)},
 		{"Score", reportScore(inv)},
 	}
-	if inv.PassingScore > 0 && inv.Score != nil {
-		result := "Failed"
-		if inv.Passed() {
-			result = "Passed"
-		}
-		rows = append(rows, [2]string{"Result", fmt.Sprintf("%s (passing score %d %%)", result, inv.PassingScore)})
+	if inv.Status == store.StatusCompleted {
+		rows = append(rows, [2]string{"Review", ReviewLabel(inv)}, [2]string{"Result", OutcomeLabel(inv)},
+			[2]string{"Band", BandLabel(inv)}, [2]string{"Ended", CompletionText(r.Reason)})
 	}
+	rows = append(rows, [2]string{"Extra time", ExtraTimeText(inv)})
 	for _, row := range rows {
 		pdf.SetFont("dejavu", "B", 10)
 		pdf.CellFormat(34, 6.5, row[0], "", 0, "L", false, 0, "")
@@ -108,12 +111,48 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 		if q.Kind != store.QuestionText {
 			pdf.MultiCell(0, 6, "Right answer: "+optionList(q, q.Correct), "", "L", false)
 		}
-		pdf.MultiCell(0, 6, "Points: "+reportPoints(q, a, ok), "", "L", false)
+		pdf.MultiCell(0, 6, "Points: "+AnswerPoints(q, a)+" · time on it: "+SpentText(a.SecondsSpent), "", "L", false)
+		if a.Comment != "" {
+			pdf.MultiCell(0, 6, "Reviewer: "+a.Comment, "", "L", false)
+		}
 		pdf.Ln(2)
 	}
 	if len(r.Questions) == 0 {
 		pdf.SetFont("dejavu", "", 10)
 		pdf.MultiCell(0, 6, "The test has no questions.", "", "L", false)
+	}
+
+	pdf.Ln(4)
+	pdf.SetFont("dejavu", "B", 12)
+	pdf.MultiCell(0, 7, "Integrity signals", "", "L", false)
+	pdf.SetFont("dejavu", "", 10)
+	pdf.MultiCell(0, 6, strings.Join(IntegritySummary(r.Signals), " · "), "", "L", false)
+	for _, sig := range r.Signals {
+		line := reportTime(&sig.OccurredAt) + "  " + SignalLabel(sig.Kind)
+		if sig.Detail != "" {
+			line += " (" + sig.Detail + ")"
+		}
+		if sig.IP != "" {
+			line += " · " + sig.IP
+		}
+		pdf.MultiCell(0, 5.5, line, "", "L", false)
+	}
+
+	if len(r.Timeline) > 0 {
+		pdf.Ln(4)
+		pdf.SetFont("dejavu", "B", 12)
+		pdf.MultiCell(0, 7, "Timeline", "", "L", false)
+		pdf.SetFont("dejavu", "", 10)
+		for _, e := range r.Timeline {
+			line := reportTime(&e.OccurredAt) + "  " + EventLabel(e.Kind)
+			if e.Detail != "" {
+				line += " · " + eventDetail(e.Detail)
+			}
+			if e.Actor != "" {
+				line += " · by " + actorLabel(e.Actor)
+			}
+			pdf.MultiCell(0, 5.5, line, "", "L", false)
+		}
 	}
 
 	var b bytes.Buffer
@@ -196,15 +235,4 @@ func optionList(q store.Question, idx []int) string {
 		return "—"
 	}
 	return strings.Join(parts, "; ")
-}
-
-func reportPoints(q store.Question, a store.Answer, ok bool) string {
-	switch {
-	case q.Kind == store.QuestionText:
-		return "not scored (written answer)"
-	case ok && a.Correct != nil && *a.Correct:
-		return "1 / 1"
-	default:
-		return "0 / 1"
-	}
 }

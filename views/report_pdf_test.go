@@ -13,22 +13,30 @@ import (
 func TestReportPDFHoldsTheAttempt(t *testing.T) {
 	started := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
 	done := started.Add(12*time.Minute + 5*time.Second)
-	score, max := 1, 2
+	score, max := 3, 4
+	one, zero, two := 1, 0, 2
 	yes, no := true, false
 	r := AttemptReport{
 		Invitation: store.Invitation{ID: 42, Name: "Дмитрий Ann-Ζωή", Email: "dmitri@example.com", Status: store.StatusCompleted,
 			TestName: "Go backend", PassingScore: 50, Score: &score, MaxScore: &max, InvitedAt: started.Add(-time.Hour),
-			StartedAt: &started, CompletedAt: &done},
+			StartedAt: &started, CompletedAt: &done, Review: store.ReviewGraded, ExtraTimePercent: 50,
+			Bands: []store.Band{{Name: "Expert", MinPercent: 70}, {Name: "Beginner", MinPercent: 0}}},
 		Questions: []store.Question{
-			{ID: 1, Kind: store.QuestionSingle, Text: "2+2?", Options: []string{"3", "4"}, Correct: []int{1}},
-			{ID: 2, Kind: store.QuestionMultiple, Text: "Which are primes?", Options: []string{"2", "4", "5"}, Correct: []int{0, 2}},
-			{ID: 3, Kind: store.QuestionText, Text: "Why Go?"},
+			{ID: 1, Kind: store.QuestionSingle, Text: "2+2?", Options: []string{"3", "4"}, Correct: []int{1}, Points: 1},
+			{ID: 2, Kind: store.QuestionMultiple, Text: "Which are primes?", Options: []string{"2", "4", "5"}, Correct: []int{0, 2}, Points: 1},
+			{ID: 3, Kind: store.QuestionText, Text: "Why Go?", Points: 2},
 		},
 		Answers: map[int64]store.Answer{
-			1: {QuestionID: 1, Choices: []int{1}, Correct: &yes},
-			2: {QuestionID: 2, Choices: []int{1}, Correct: &no},
-			3: {QuestionID: 3, Text: "Fast builds"},
+			1: {QuestionID: 1, Choices: []int{1}, Correct: &yes, Points: &one, SecondsSpent: 65},
+			2: {QuestionID: 2, Choices: []int{1}, Correct: &no, Points: &zero},
+			3: {QuestionID: 3, Text: "Fast builds", Points: &two, Comment: "Clear reasoning"},
 		},
+		Signals: []store.Signal{
+			{Kind: store.SignalStart, IP: "127.0.0.1", OccurredAt: started},
+			{Kind: store.SignalFocusLost, Detail: "tab hidden", OccurredAt: started.Add(time.Minute)},
+		},
+		Timeline:    []store.Event{{Kind: "graded", Actor: "user:rita@example.com", Detail: "total 3 points", OccurredAt: done.Add(time.Hour)}},
+		Reason:      store.ReasonSubmitted,
 		GeneratedAt: done,
 	}
 	b, err := ReportPDF(r)
@@ -40,8 +48,10 @@ func TestReportPDFHoldsTheAttempt(t *testing.T) {
 	}
 	text := pdftext.Of(t, b)
 	for _, want := range []string{"Go backend", "Дмитрий Ann-Ζωή", "dmitri@example.com", "Completed", "1 Mar 2027 09:00 UTC",
-		"12 min 05 s", "1 / 2 points (50.00 %)", "Passed (passing score 50 %)", "1. 2+2?", "Answer: 4", "Right answer: 2; 5",
-		"Answer: Fast builds", "not scored (written answer)", "invitation 42"} {
+		"12 min 05 s", "3 / 4 points (75.00 %)", "Passed (passing score 50 %)", "Band Expert", "Review graded", "Extra time 50 %",
+		"1. 2+2?", "Answer: 4", "Right answer: 2; 5", "Points: 1 / 1 · time on it: 1 min 05 s", "Answer: Fast builds", "Points: 2 / 2",
+		"Reviewer: Clear reasoning", "Integrity signals", "1 time left the test page", "0 pastes into answers",
+		"Left the test page (tab hidden)", "127.0.0.1", "Grading complete", "by rita@example.com", "invitation 42"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF does not say %q:\n%s", want, text)
 		}

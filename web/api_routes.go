@@ -70,6 +70,7 @@ func (s *Server) apiRoutes() {
 	nat.GET("/invitations", n.ListInvitations)
 	nat.GET("/invitations/:id", n.GetInvitation)
 	nat.POST("/invitations/:id/cancel", n.CancelInvitation)
+	nat.POST("/invitations/:id/grades", n.Grade)
 	e.GET("/api/native/openapi.json", n.OpenAPI)
 
 	im := s.apis.imocha

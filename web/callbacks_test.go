@@ -163,7 +163,7 @@ func (f *callbackFixture) complete(t *testing.T, callbackURL string) store.Invit
 	id := res.Invitation.ID
 	f.db.StartInvitation(ctx, id)
 	qs, _ := f.db.Questions(ctx, f.test.ID)
-	f.db.SaveAnswers(ctx, id, []store.AnswerInput{{QuestionID: qs[0].ID, Choices: []int{1}}})
+	f.db.SaveAnswers(ctx, id, []store.AnswerInput{{QuestionID: qs[0].ID, Choices: []int{1}}}, nil)
 	inv, err := f.db.CompleteInvitation(ctx, id, "submitted")
 	if err != nil {
 		t.Fatal(err)

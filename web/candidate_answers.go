@@ -79,7 +79,7 @@ func (s *Server) saveAnswers(c echo.Context) error {
 		if answers, err = answersFromForm(c, qs); err != nil {
 			return err
 		}
-		err = s.db.SaveAnswers(ctx, inv.ID, answers)
+		err = s.db.SaveAnswers(ctx, inv.ID, answers, spentFromForm(c))
 	} else if inv.DeadlineAt != nil && !s.db.Now().Before(*inv.DeadlineAt) {
 		err = store.ErrDeadlinePassed
 	}

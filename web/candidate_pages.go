@@ -148,6 +148,7 @@ func (s *Server) renderDone(c echo.Context, v views.CandidateView) error {
 	if err != nil {
 		return err
 	}
+	d.LimitReached = reason == store.ReasonTabSwitchLimit
 	if d.TimedOut = reason == store.ReasonTimeRanOut; d.TimedOut {
 		qs, err := s.db.AttemptQuestions(ctx, v.Invitation)
 		if err != nil {

@@ -109,14 +109,6 @@ func (s *Server) invitationDetail(c echo.Context, id int64) (views.InvitationDet
 	if d.Deliveries, err = s.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: id}); err != nil {
 		return d, err
 	}
-	if inv.StartedAt != nil {
-		if d.Questions, err = s.db.AttemptQuestions(ctx, inv); err != nil {
-			return d, err
-		}
-		if d.Answers, err = s.db.Answers(ctx, inv.ID); err != nil {
-			return d, err
-		}
-	}
 	return d, nil
 }
 
@@ -216,13 +208,21 @@ func (s *Server) inviteFromLink(c echo.Context) error {
 		return err
 	}
 	f := views.InviteForm{LinkID: link.ID, Name: c.FormValue("name"), Email: c.FormValue("email"), SendEmail: checked(c, "sendEmail"),
-		Optional: link.DisableMandatoryFields, Lang: c.FormValue("lang"), LinkLang: link.Lang}
-	// A link that makes name and email optional generates stand-ins for
-	// the ones left empty, as the API does; the candidate replaces them.
-	res, err := s.db.Invite(ctx, store.NewInvitation{
+		Optional: link.DisableMandatoryFields, Lang: c.FormValue("lang"), LinkLang: link.Lang, ExtraTime: c.FormValue("extraTimePercent")}
+	parsed := store.FieldErrors{}
+	n := store.NewInvitation{
 		TestID: link.TestID, LinkID: link.ID, Name: f.Name, Email: f.Email, SendEmail: &f.SendEmail, Lang: f.Lang,
 		GeneratePlaceholders: link.DisableMandatoryFields, Source: store.SourceConsole, Actor: s.userActor(c),
-	})
+		ExtraTimePercent: formInt(parsed, "extraTimePercent", f.ExtraTime, 0),
+	}
+	// A link that makes name and email optional generates stand-ins for
+	// the ones left empty, as the API does; the candidate replaces them.
+	var res store.InviteResult
+	if len(parsed) > 0 {
+		err = n.Validate().With(parsed)
+	} else {
+		res, err = s.db.Invite(ctx, n)
+	}
 	status := http.StatusCreated
 	switch fe, isFields := asFieldErrors(err); {
 	case isFields:

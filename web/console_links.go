@@ -19,7 +19,7 @@ func parseLinkForm(c echo.Context) (views.LinkForm, store.LinkInput, store.Field
 		HideInstruction: checked(c, "hideInstruction"), DisableMandatoryFields: checked(c, "disableMandatoryFields"),
 		SendEmail: checked(c, "sendEmail"), Public: checked(c, "public"),
 		ExpiresAt: c.FormValue("expiresAt"), ValidFrom: c.FormValue("validFrom"), ValidUntil: c.FormValue("validUntil"),
-		MaxUses: c.FormValue("maxUses"), Lang: c.FormValue("lang"),
+		MaxUses: c.FormValue("maxUses"), Lang: c.FormValue("lang"), TabSwitchLimit: c.FormValue("tabSwitchLimit"),
 	}
 	parsed := store.FieldErrors{}
 	loc := viewerLocation(c)
@@ -30,8 +30,9 @@ func parseLinkForm(c echo.Context) (views.LinkForm, store.LinkInput, store.Field
 		ExpiresAt:  formTime(parsed, "expiresAt", f.ExpiresAt, loc),
 		ValidFrom:  formTime(parsed, "validFrom", f.ValidFrom, loc),
 		ValidUntil: formTime(parsed, "validUntil", f.ValidUntil, loc),
-		MaxUses:    formInt(parsed, "maxUses", f.MaxUses, 0),
-		Lang:       f.Lang,
+		MaxUses:        formInt(parsed, "maxUses", f.MaxUses, 0),
+		Lang:           f.Lang,
+		TabSwitchLimit: formInt(parsed, "tabSwitchLimit", f.TabSwitchLimit, 0),
 	}
 	return f, in, parsed
 }
@@ -120,6 +121,9 @@ func (s *Server) editLinkForm(c echo.Context) error {
 	}
 	if l.MaxUses > 0 {
 		f.MaxUses = strconv.Itoa(l.MaxUses)
+	}
+	if l.TabSwitchLimit > 0 {
+		f.TabSwitchLimit = strconv.Itoa(l.TabSwitchLimit)
 	}
 	return render(c, http.StatusOK, views.LinkFormPage(s.page(c, "Edit "+l.Name, views.SectionTests), t, f))
 }

@@ -15,7 +15,7 @@ import (
 // parseQuestionForm reads the question form: blank option rows are dropped
 // and the ticked boxes renumbered to the options that remain.
 func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput, store.FieldErrors) {
-	f := views.QuestionForm{Text: c.FormValue("text"), Kind: c.FormValue("kind")}
+	f := views.QuestionForm{Text: c.FormValue("text"), Kind: c.FormValue("kind"), Points: c.FormValue("points")}
 	parsed := store.FieldErrors{}
 	form, _ := c.FormParams()
 	for _, v := range form["correct"] {
@@ -23,7 +23,7 @@ func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput,
 			f.Correct[i] = true
 		}
 	}
-	in := store.QuestionInput{Text: f.Text, Kind: store.QuestionKind(f.Kind)}
+	in := store.QuestionInput{Text: f.Text, Kind: store.QuestionKind(f.Kind), Points: formInt(parsed, "points", f.Points, 0)}
 	for i := range views.QuestionSlots {
 		f.Options[i] = c.FormValue("option" + strconv.Itoa(i))
 		if strings.TrimSpace(f.Options[i]) == "" {
@@ -53,7 +53,7 @@ func questionIDs(c echo.Context) (testID, qid int64, err error) {
 }
 
 func questionForm(q store.Question) views.QuestionForm {
-	f := views.QuestionForm{ID: q.ID, Text: q.Text, Kind: string(q.Kind)}
+	f := views.QuestionForm{ID: q.ID, Text: q.Text, Kind: string(q.Kind), Points: strconv.Itoa(q.Points)}
 	for i, o := range q.Options {
 		if i < views.QuestionSlots {
 			f.Options[i] = o

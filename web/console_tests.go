@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -68,6 +69,14 @@ func parseTestForm(c echo.Context) (views.TestForm, store.TestInput, store.Field
 		Name: f.Name, Kind: store.TestKind(f.Kind), Instructions: f.Instructions,
 		DurationMinutes: formInt(parsed, "durationMinutes", f.DurationMinutes, 0),
 		PassingScore:    formInt(parsed, "passingScore", f.PassingScore, 0),
+	}
+	for i := range f.Bands {
+		b := views.BandRow{Name: c.FormValue("bandName" + strconv.Itoa(i)), Min: c.FormValue("bandMin" + strconv.Itoa(i))}
+		f.Bands[i] = b
+		if strings.TrimSpace(b.Name) == "" && strings.TrimSpace(b.Min) == "" {
+			continue // an unused row
+		}
+		in.Bands = append(in.Bands, store.Band{Name: b.Name, MinPercent: formInt(parsed, "bands", b.Min, 0)})
 	}
 	return f, in, parsed
 }
@@ -139,6 +148,11 @@ func (s *Server) editTestForm(c echo.Context) error {
 	}
 	f := views.TestForm{ID: t.ID, Name: t.Name, Kind: string(t.Kind), Instructions: t.Instructions,
 		DurationMinutes: strconv.Itoa(t.DurationMinutes), PassingScore: strconv.Itoa(t.PassingScore)}
+	for i, b := range t.Bands {
+		if i < len(f.Bands) {
+			f.Bands[i] = views.BandRow{Name: b.Name, Min: strconv.Itoa(b.MinPercent)}
+		}
+	}
 	return render(c, http.StatusOK, views.TestFormPage(s.page(c, "Edit "+t.Name, views.SectionTests), f))
 }
 

@@ -76,17 +76,10 @@ func (s *Server) consoleReport(c echo.Context) error {
 // ServePDF writes an attempt's PDF report as the response.
 func (s *Server) ServePDF(c echo.Context, id int64) error {
 	ctx := c.Request().Context()
-	inv, err := s.db.Invitation(ctx, id)
+	r, err := s.attemptReport(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return errReportLink
 	} else if err != nil {
-		return err
-	}
-	r := views.AttemptReport{Invitation: inv, GeneratedAt: s.db.Now()}
-	if r.Questions, err = s.db.AttemptQuestions(ctx, inv); err != nil {
-		return err
-	}
-	if r.Answers, err = s.db.Answers(ctx, inv.ID); err != nil {
 		return err
 	}
 	pdf, err := views.ReportPDF(r)

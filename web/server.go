@@ -112,7 +112,7 @@ func (s *Server) routes() {
 
 	// Candidate pages: the token is the key; no session, no CSRF token (a
 	// forged form would need the unguessable token it posts to).
-	candidate := e.Group("", bodyLimit(1<<20, nil), candidateHeaders, requireText)
+	candidate := e.Group("", bodyLimit(1<<20, nil), candidateHeaders, requireText, candidateClient)
 	candidate.GET("/t/:token", s.showCandidate)
 	candidate.HEAD("/t/:token", s.showCandidate)
 	candidate.POST("/t/:token/details", s.saveDetails)
@@ -120,6 +120,8 @@ func (s *Server) routes() {
 	candidate.POST("/t/:token/access", s.checkAccess)
 	candidate.POST("/t/:token/answers", s.saveAnswers)
 	candidate.POST("/t/:token/lang", s.chooseLanguage)
+	candidate.POST("/t/:token/signals", s.recordSignals)
+	candidate.GET("/t/:token/clock", s.clock)
 	candidate.GET("/reports/:file", s.reportByLink)
 	candidate.GET("/l/:slug", s.publicLinkForm)
 	candidate.POST("/l/:slug", s.publicRegister)
@@ -169,6 +171,11 @@ func (s *Server) routes() {
 	signedIn.GET("/invitations.csv", s.exportList)
 	signedIn.GET("/invitations/:id", s.showInvitation)
 	signedIn.GET("/invitations/:id/report.pdf", s.consoleReport)
+	signedIn.GET("/invitations/:id/report", s.showReport)
+	signedIn.POST("/invitations/:id/grades", s.gradeAnswer)
+	signedIn.POST("/invitations/:id/time", s.addTime)
+	signedIn.POST("/invitations/:id/extra-time", s.setExtraTime)
+	signedIn.GET("/tests/:id/results", s.testResults)
 	signedIn.POST("/invitations/:id/cancel", s.cancelInvitation)
 	signedIn.POST("/invitations/:id/extend", s.extendInvitation)
 	signedIn.POST("/invitations/:id/resend", s.resendInvitation)

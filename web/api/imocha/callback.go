@@ -59,9 +59,10 @@ func imochaZonelessUTC(t *time.Time) *string {
 
 // CallbackBody is iMocha's notification of an event, or nil for the
 // events iMocha does not announce: it notifies two moments only, "In
-// Progress" and "Complete".
+// Progress" and "Complete". A grade by hand that makes the score final
+// sends "Complete" again, with the final score and category.
 func (h *Handler) CallbackBody(event string, inv store.Invitation, _ string, _ time.Time) ([]byte, error) {
-	if event != store.EventStarted && event != store.EventCompleted {
+	if event != store.EventStarted && event != store.EventCompleted && event != store.EventGraded {
 		return nil, nil
 	}
 	return json.Marshal(h.imochaCallback(inv))

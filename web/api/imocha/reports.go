@@ -113,11 +113,16 @@ func (h *Handler) imochaPathInvitation(c echo.Context) (store.Invitation, store.
 	return inv, t, err
 }
 
-// performanceCategory is iMocha's PerformanceCategory of a scored attempt
-// (Pass or Fail against the test's passing score), or nil before.
+// performanceCategory is iMocha's PerformanceCategory of an attempt whose
+// score is final: the test's performance band when it has bands, else Pass
+// or Fail against its passing score; nil before (written answers waiting
+// for a reviewer included).
 func performanceCategory(inv store.Invitation) *string {
-	if inv.ScorePercent() == nil {
+	if !inv.Final() || inv.ScorePercent() == nil {
 		return nil
+	}
+	if band := inv.Band(); band != "" {
+		return &band
 	}
 	v := "Fail"
 	if inv.Passed() {

@@ -21,6 +21,8 @@ type nativeInviteRequest struct {
 	HideInstruction *bool   `json:"hideInstruction"`
 	ExpiresAt       *string `json:"expiresAt"`
 	Lang            string  `json:"lang"` // the candidate's language; "" takes the link's
+	// ExtraTimePercent lengthens this candidate's time (0–400).
+	ExtraTimePercent int `json:"extraTimePercent"`
 }
 
 type nativeInvitation struct {
@@ -33,6 +35,11 @@ type nativeInvitation struct {
 	TestURL                string     `json:"testUrl"`
 	Score                  *int       `json:"score"`
 	MaxScore               *int       `json:"maxScore"`
+	Review                 *string    `json:"review"` // awaiting, graded, or null: nothing to grade by hand
+	Result                 *string    `json:"result"` // passed or failed once the score is final
+	Band                   *string    `json:"band"`
+	ExtraTimePercent       int        `json:"extraTimePercent"`
+	DeadlineAt             *time.Time `json:"deadlineAt"`
 	Source                 string     `json:"source"`
 	CallbackURL            string     `json:"callbackUrl"`
 	RedirectURL            string     `json:"redirectUrl"`
@@ -56,7 +63,16 @@ func (h *Handler) toNativeInvitation(inv store.Invitation) nativeInvitation {
 		CallbackURL: inv.CallbackURL, RedirectURL: inv.RedirectURL, HideInstruction: inv.HideInstruction,
 		DisableMandatoryFields: inv.DisableMandatoryFields, SendEmail: inv.SendEmail, ExpiresAt: inv.ExpiresAt,
 		Lang: cmp.Or(inv.ChosenLang, inv.Lang), CreatedAt: inv.CreatedAt, InvitedAt: inv.InvitedAt, OpenedAt: inv.OpenedAt, StartedAt: inv.StartedAt,
-		CompletedAt: inv.CompletedAt, ExpiredAt: inv.ExpiredAt, CancelledAt: inv.CancelledAt}
+		CompletedAt: inv.CompletedAt, ExpiredAt: inv.ExpiredAt, CancelledAt: inv.CancelledAt,
+		Review: nonEmpty(string(inv.Review)), Result: nonEmpty(inv.Outcome()), Band: nonEmpty(inv.Band()),
+		ExtraTimePercent: inv.ExtraTimePercent, DeadlineAt: inv.DeadlineAt}
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // Invite: POST /api/native/links/{id}/invitations. 201 for a new
@@ -79,6 +95,7 @@ func (h *Handler) Invite(c echo.Context) error {
 		TestID: link.TestID, LinkID: link.ID, Name: req.Name, Email: req.Email, Source: store.SourceNative,
 		Actor: apihttp.Actor(c), SendEmail: req.SendEmail, RedirectURL: req.RedirectURL, CallbackURL: req.CallbackURL,
 		HideInstruction: req.HideInstruction, ExpiresAt: rfc3339(parsed, "expiresAt", req.ExpiresAt), Lang: req.Lang,
+		ExtraTimePercent: req.ExtraTimePercent,
 	}
 	if n.ExpiresAt != nil && !n.ExpiresAt.After(h.db.Now()) {
 		parsed["expiresAt"] = "must be in the future"
@@ -116,6 +133,34 @@ func (h *Handler) CancelInvitation(c echo.Context) error {
 		return err
 	}
 	inv, err := h.db.CancelInvitation(c.Request().Context(), id, apihttp.Actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, h.toNativeInvitation(inv))
+}
+
+type nativeGradeRequest struct {
+	QuestionID int64  `json:"questionId"`
+	Points     *int   `json:"points"`
+	Comment    string `json:"comment"`
+}
+
+// Grade: POST /api/native/invitations/{id}/grades scores one answer of a
+// completed attempt by hand and answers the invitation with its new total.
+func (h *Handler) Grade(c echo.Context) error {
+	id, err := apihttp.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req nativeGradeRequest
+	if err := apihttp.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Points == nil {
+		return store.FieldErrors{"points": "is required"}
+	}
+	inv, err := h.db.GradeAnswer(c.Request().Context(), id,
+		store.GradeInput{QuestionID: req.QuestionID, Points: *req.Points, Comment: req.Comment}, apihttp.Actor(c))
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ type nativeLinkRequest struct {
 	Public                 bool    `json:"public"`
 	MaxUses                int     `json:"maxUses"`
 	Lang                   string  `json:"lang"`
+	TabSwitchLimit         int     `json:"tabSwitchLimit"`
 }
 
 type nativeLink struct {
@@ -45,6 +46,7 @@ type nativeLink struct {
 	Public                 bool       `json:"public"`
 	MaxUses                int        `json:"maxUses"`
 	Lang                   string     `json:"lang"`
+	TabSwitchLimit         int        `json:"tabSwitchLimit"`
 	Disabled               bool       `json:"disabled"`
 	CreatedAt              time.Time  `json:"createdAt"`
 	UpdatedAt              time.Time  `json:"updatedAt"`
@@ -55,7 +57,7 @@ func (h *Handler) toNativeLink(l store.TestLink) nativeLink {
 		CallbackURL: l.CallbackURL, RedirectURL: l.RedirectURL, HideInstruction: l.HideInstruction,
 		DisableMandatoryFields: l.DisableMandatoryFields, SendEmail: l.SendEmail, ExpiresAt: l.ExpiresAt,
 		ValidFrom: l.ValidFrom, ValidUntil: l.ValidUntil, Public: l.Public, MaxUses: l.MaxUses, Lang: l.Lang,
-		Disabled: l.Disabled(), CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
+		TabSwitchLimit: l.TabSwitchLimit, Disabled: l.Disabled(), CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
 }
 
 // rfc3339 parses an optional RFC 3339 time field.
@@ -89,7 +91,7 @@ func (h *Handler) CreateLink(c echo.Context) error {
 	in := store.LinkInput{
 		Name: req.Name, Slug: req.Slug, CallbackURL: req.CallbackURL, RedirectURL: req.RedirectURL,
 		HideInstruction: req.HideInstruction, DisableMandatoryFields: req.DisableMandatoryFields,
-		SendEmail: req.SendEmail, Public: req.Public, MaxUses: req.MaxUses, Lang: req.Lang,
+		SendEmail: req.SendEmail, Public: req.Public, MaxUses: req.MaxUses, Lang: req.Lang, TabSwitchLimit: req.TabSwitchLimit,
 		ExpiresAt:  rfc3339(parsed, "expiresAt", req.ExpiresAt),
 		ValidFrom:  rfc3339(parsed, "validFrom", req.ValidFrom),
 		ValidUntil: rfc3339(parsed, "validUntil", req.ValidUntil),

@@ -57,6 +57,13 @@ type nativeQuestion struct {
 	Kind     string   `json:"kind"`
 	Options  []string `json:"options"`
 	Correct  []int    `json:"correct"`
+	Points   int      `json:"points"` // 0 or absent in a request: 1
+}
+
+// nativeBand is a performance band: a final score of minPercent or more.
+type nativeBand struct {
+	Name       string `json:"name"`
+	MinPercent int    `json:"minPercent"`
 }
 
 type nativeTestRequest struct {
@@ -65,6 +72,7 @@ type nativeTestRequest struct {
 	Instructions    string           `json:"instructions"`
 	DurationMinutes *int             `json:"durationMinutes"`
 	PassingScore    *int             `json:"passingScore"`
+	Bands           []nativeBand     `json:"bands"`
 	Questions       []nativeQuestion `json:"questions"`
 }
 
@@ -75,6 +83,7 @@ type nativeTest struct {
 	Instructions    string           `json:"instructions"`
 	DurationMinutes int              `json:"durationMinutes"`
 	PassingScore    int              `json:"passingScore"`
+	Bands           []nativeBand     `json:"bands"`
 	Archived        bool             `json:"archived"`
 	QuestionCount   int              `json:"questionCount"`
 	LinkCount       int              `json:"linkCount"`
@@ -85,8 +94,12 @@ type nativeTest struct {
 }
 
 func toNativeTest(t store.Test) nativeTest {
+	bands := []nativeBand{}
+	for _, b := range t.Bands {
+		bands = append(bands, nativeBand{Name: b.Name, MinPercent: b.MinPercent})
+	}
 	return nativeTest{ID: t.ID, Name: t.Name, Kind: string(t.Kind), Instructions: t.Instructions,
-		DurationMinutes: t.DurationMinutes, PassingScore: t.PassingScore, Archived: t.Archived(),
+		DurationMinutes: t.DurationMinutes, PassingScore: t.PassingScore, Bands: bands, Archived: t.Archived(),
 		QuestionCount: t.QuestionCount, LinkCount: t.LinkCount, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
@@ -108,9 +121,13 @@ func (h *Handler) CreateTest(c echo.Context) error {
 	if req.PassingScore != nil {
 		in.PassingScore = *req.PassingScore
 	}
+	for _, b := range req.Bands {
+		in.Bands = append(in.Bands, store.Band{Name: b.Name, MinPercent: b.MinPercent})
+	}
 	var qs []store.QuestionInput
 	for _, q := range req.Questions {
-		qs = append(qs, store.QuestionInput{Text: q.Text, Kind: store.QuestionKind(q.Kind), Options: q.Options, Correct: q.Correct})
+		qs = append(qs, store.QuestionInput{Text: q.Text, Kind: store.QuestionKind(q.Kind), Options: q.Options, Correct: q.Correct,
+			Points: q.Points})
 	}
 	if len(required) > 0 {
 		return in.Validate().With(required)
@@ -138,7 +155,7 @@ func (h *Handler) nativeTestDetail(c echo.Context, t store.Test) (nativeTest, er
 	out.Questions = []nativeQuestion{}
 	for _, q := range qs {
 		out.Questions = append(out.Questions, nativeQuestion{ID: q.ID, Position: q.Position, Text: q.Text,
-			Kind: string(q.Kind), Options: q.Options, Correct: q.Correct})
+			Kind: string(q.Kind), Options: q.Options, Correct: q.Correct, Points: q.Points})
 	}
 	l, err := h.db.DefaultLink(ctx, t.ID)
 	if err != nil {

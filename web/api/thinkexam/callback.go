@@ -28,11 +28,11 @@ func (h *Handler) thinkExamCallback(event string, inv store.Invitation) thinkExa
 	d := thinkExamCallbackData{Event: event, TestID: strconv.FormatInt(inv.TestID, 10), Email: inv.Email, CandidateName: inv.Name,
 		Status: string(inv.Status), MarksObtained: inv.Score, TotalMarks: inv.MaxScore, Percentage: inv.ScorePercent(),
 		StartTime: inv.StartedAt, EndTime: inv.CompletedAt, TestURL: h.urls.TestURL(inv)}
-	if d.Percentage != nil {
+	switch inv.Outcome() { // once the score is final
+	case "passed":
+		d.Result = "Pass"
+	case "failed":
 		d.Result = "Fail"
-		if inv.Passed() {
-			d.Result = "Pass"
-		}
 	}
 	return thinkExamEnvelope{Result: "success", Success: &thinkExamBody{Code: "200", Msg: event, Data: d}}
 }

@@ -17,13 +17,14 @@ type xobinStartCallback struct {
 }
 
 // CallbackBody is the body of Xobin's workflows, "Assessment Start" and
-// "Assessment Submission"; Xobin announces nothing else.
+// "Assessment Submission" (sent again with the final score when a reviewer
+// finishes grading); Xobin announces nothing else.
 func (h *Handler) CallbackBody(event string, inv store.Invitation, _ string, _ time.Time) ([]byte, error) {
 	switch event {
 	case store.EventStarted:
 		return json.Marshal(xobinStartCallback{ID: inv.ID, AssessmentID: inv.TestID, StartedAt: inv.StartedAt.UnixMilli(),
 			Name: inv.Name, Email: inv.Email})
-	case store.EventCompleted:
+	case store.EventCompleted, store.EventGraded:
 		return json.Marshal(h.xobinReportBody(inv))
 	}
 	return nil, nil

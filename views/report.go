@@ -1,0 +1,186 @@
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"testgate/store"
+)
+
+// Words for an attempt's result, shared by the report page, the PDF, the
+// lists and the export.
+
+// ReviewLabel words where the grading of an attempt stands.
+func ReviewLabel(inv store.Invitation) string {
+	switch {
+	case inv.Status != store.StatusCompleted:
+		return ""
+	case inv.Review == store.ReviewAwaiting:
+		return "completed — awaiting review"
+	case inv.Review == store.ReviewGraded:
+		return "graded"
+	}
+	return "completed"
+}
+
+// OutcomeLabel is "Passed" or "Failed" once the total is final, with the
+// passing score, or what the result waits for.
+func OutcomeLabel(inv store.Invitation) string {
+	switch inv.Outcome() {
+	case "passed":
+		return fmt.Sprintf("Passed (passing score %d %%)", inv.PassingScore)
+	case "failed":
+		return fmt.Sprintf("Failed (passing score %d %%)", inv.PassingScore)
+	}
+	if inv.Status == store.StatusCompleted && inv.Review == store.ReviewAwaiting {
+		return "after review"
+	}
+	return "—"
+}
+
+// BandLabel is the attempt's band, or a dash.
+func BandLabel(inv store.Invitation) string { return orDash(inv.Band()) }
+
+// AnswerPoints words what an answer scored out of the question's points.
+func AnswerPoints(q store.Question, a store.Answer) string {
+	if a.Points == nil {
+		if q.Kind == store.QuestionText {
+			return fmt.Sprintf("not graded yet (of %d)", q.Points)
+		}
+		return fmt.Sprintf("— / %d", q.Points)
+	}
+	return fmt.Sprintf("%d / %d", *a.Points, q.Points)
+}
+
+// SpentText words the time spent on a question.
+func SpentText(secs int) string {
+	if secs <= 0 {
+		return "—"
+	}
+	d := time.Duration(secs) * time.Second
+	if d < time.Minute {
+		return fmt.Sprintf("%d s", secs)
+	}
+	return fmt.Sprintf("%d min %02d s", int(d.Minutes()), secs%60)
+}
+
+// SignalLabel names a kind of integrity signal.
+func SignalLabel(kind string) string {
+	switch kind {
+	case store.SignalOpen:
+		return "Opened the test page"
+	case store.SignalStart:
+		return "Started"
+	case store.SignalSubmit:
+		return "Submitted"
+	case store.SignalFocusLost:
+		return "Left the test page"
+	case store.SignalPaste:
+		return "Pasted into an answer"
+	case store.SignalFullscreenExit:
+		return "Left full screen"
+	}
+	return kind
+}
+
+// IntegritySummary counts the page's signals in words.
+func IntegritySummary(signals []store.Signal) []string {
+	n := store.SignalCounts(signals)
+	return []string{
+		plural(n[store.SignalFocusLost], "time left the test page", "times left the test page"),
+		plural(n[store.SignalPaste], "paste into answers", "pastes into answers"),
+		plural(n[store.SignalFullscreenExit], "exit from full screen", "exits from full screen"),
+	}
+}
+
+// ChangeText words one entry of the score history.
+func ChangeText(c store.ScoreChange) string {
+	from := "not scored"
+	if c.From != nil {
+		from = fmt.Sprint(*c.From)
+	}
+	s := fmt.Sprintf("%s → %d points by %s", from, c.To, actorLabel(c.Actor))
+	if c.Reason != "" {
+		s += ": " + c.Reason
+	}
+	return s
+}
+
+// ChangesOf are the score history entries of one question.
+func (r AttemptReport) ChangesOf(questionID int64) []store.ScoreChange {
+	var out []store.ScoreChange
+	for _, c := range r.Changes {
+		if c.QuestionID == questionID {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ExtraTimeText words an invitation's extra time.
+func ExtraTimeText(inv store.Invitation) string {
+	if inv.ExtraTimePercent == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%d %%", inv.ExtraTimePercent)
+}
+
+// CompletionText words why an attempt was completed.
+func CompletionText(reason string) string {
+	if reason == "" {
+		return "—"
+	}
+	return strings.ToUpper(reason[:1]) + reason[1:]
+}
+
+func pointsValue(a store.Answer) string {
+	if a.Points == nil {
+		return ""
+	}
+	return fmt.Sprint(*a.Points)
+}
+
+// PercentileText words a percentile.
+func PercentileText(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*p, 'f', -1, 64)
+}
+
+func resultsURL(v ResultsView, page int) string {
+	q := url.Values{}
+	if v.Band != "" {
+		q.Set("band", v.Band)
+	}
+	if v.State != "" {
+		q.Set("state", v.State)
+	}
+	q.Set("page", strconv.Itoa(page))
+	return "/tests/" + strconv.FormatInt(v.Test.ID, 10) + "/results?" + q.Encode()
+}
+
+// ResultText is a list's short result: the band and pass or fail once the
+// score is final, "awaiting review" before.
+func ResultText(inv store.Invitation) string {
+	if inv.Status == store.StatusCompleted && inv.Review == store.ReviewAwaiting {
+		return "awaiting review"
+	}
+	parts := []string{}
+	if b := inv.Band(); b != "" {
+		parts = append(parts, b)
+	}
+	switch inv.Outcome() {
+	case "passed":
+		parts = append(parts, "passed")
+	case "failed":
+		parts = append(parts, "failed")
+	}
+	if len(parts) == 0 {
+		return "—"
+	}
+	return strings.Join(parts, " · ")
+}
