@@ -289,7 +289,7 @@ const (
 // ReasonTimeRanOut, …), or "" before it is.
 func (db *DB) CompletionReason(ctx context.Context, invitationID int64) (string, error) {
 	var reason string
-	err := db.queryRow(ctx, `SELECT detail FROM invitation_events WHERE invitation_id = ? AND to_status = 'completed'
+	err := db.queryRow(ctx, `SELECT detail FROM invitation_events WHERE invitation_id = ? AND kind = 'completed'
 		ORDER BY id DESC LIMIT 1`, invitationID).Scan(&reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil

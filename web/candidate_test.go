@@ -139,7 +139,8 @@ func TestCandidateTakesTheTest(t *testing.T) {
 		t.Fatalf("submit: %d %q", r.Code, r.Header().Get("Location"))
 	}
 	inv = f.reload(t)
-	if inv.Status != store.StatusCompleted || *inv.Score != 2 || *inv.MaxScore != 2 || inv.CompletedAt == nil {
+	// The written answer waits for a reviewer: it counts in the maximum.
+	if inv.Status != store.StatusCompleted || *inv.Score != 2 || *inv.MaxScore != 3 || inv.Review != store.ReviewAwaiting || inv.CompletedAt == nil {
 		t.Fatalf("completed: %+v", inv)
 	}
 	events, _ := f.db.Timeline(context.Background(), inv.ID)
@@ -172,17 +173,18 @@ func TestCandidateScoring(t *testing.T) {
 	f := newCandidateFixture(t, store.LinkInput{})
 	f.invite(t, store.NewInvitation{})
 	f.b.post(f.token+"/start", nil)
-	// Single right, multiple half right (wrong), text not scored.
+	// Single right, multiple half right (wrong), text waiting for a reviewer.
 	r := f.b.post(f.token+"/answers", url.Values{f.q(0): {"1"}, f.q(1): {"0"}, f.q(2): {"x"}, "action": {"submit"}})
 	if r.Code != http.StatusSeeOther || r.Header().Get("Location") != f.token {
 		t.Fatalf("submit without redirectUrl: %d %q", r.Code, r.Header().Get("Location"))
 	}
 	inv := f.reload(t)
-	if *inv.Score != 1 || *inv.MaxScore != 2 {
-		t.Fatalf("score %d/%d", *inv.Score, *inv.MaxScore)
+	if *inv.Score != 1 || *inv.MaxScore != 3 || inv.Review != store.ReviewAwaiting {
+		t.Fatalf("score %d/%d %q", *inv.Score, *inv.MaxScore, inv.Review)
 	}
 	answers, _ := f.db.Answers(context.Background(), inv.ID)
-	if !*answers[f.qs[0].ID].Correct || *answers[f.qs[1].ID].Correct || answers[f.qs[2].ID].Correct != nil {
+	if !*answers[f.qs[0].ID].Correct || *answers[f.qs[1].ID].Correct || answers[f.qs[2].ID].Correct != nil ||
+		*answers[f.qs[0].ID].Points != 1 || *answers[f.qs[1].ID].Points != 0 || answers[f.qs[2].ID].Points != nil {
 		t.Fatalf("marks %+v", answers)
 	}
 	if r := f.b.get(f.token); r.doc.Find(`[data-testid="completed"]`).Length() != 1 {
@@ -433,9 +435,9 @@ func TestRecruiterSeesAnswersAndScore(t *testing.T) {
 	f.b.post(f.token+"/answers", url.Values{f.q(0): {"1"}, f.q(1): {"1"}, f.q(2): {"Because <it> compiles fast."}, "action": {"submit"}})
 
 	rec := signIn(t, f.srv, f.db, store.RoleAdmin)
-	r := rec.get(invitationPath(inv.ID))
+	r := rec.get(reportPath(inv.ID))
 	answers := r.doc.Find(`[data-testid="answers"]`)
-	if answers.Length() != 1 || !strings.Contains(answers.Find("h2").Text(), "score 1 / 2") {
+	if answers.Length() != 1 || !strings.Contains(answers.Find("h2").Text(), "score 1 / 3") {
 		t.Fatalf("answers section: %q", answers.Find("h2").Text())
 	}
 	marks := []string{}
@@ -448,7 +450,8 @@ func TestRecruiterSeesAnswersAndScore(t *testing.T) {
 	}
 	r = rec.get("/invitations")
 	row := r.doc.Find(`[data-testid="invitations"] tbody tr`).First().Text()
-	if !strings.Contains(row, "1 / 2") || !strings.Contains(row, "3 May 2027 10:00 UTC") || !strings.Contains(row, "Completed") {
+	if !strings.Contains(row, "1 / 3") || !strings.Contains(row, "awaiting review") || !strings.Contains(row, "3 May 2027 10:00 UTC") ||
+		!strings.Contains(row, "Completed") {
 		t.Fatalf("list row %q", row)
 	}
 }

@@ -40,7 +40,7 @@ func TestExportInvitationsAsCSV(t *testing.T) {
 	}
 	want := []string{`Smith, "Jo"`, "Zoë Ångström 李", "'=HYPERLINK(\"http://evil\")", "'+1 caller", "'-minus", "'@handle"}
 	for i, row := range rows[1:] {
-		if row[3] != want[i] || row[1] != `Go, "advanced"` || row[5] != "invited" || !strings.HasPrefix(row[14], testBaseURL+"/t/") {
+		if row[3] != want[i] || row[1] != `Go, "advanced"` || row[5] != "invited" || !strings.HasPrefix(row[18], testBaseURL+"/t/") {
 			t.Errorf("row %d: %q", i, row)
 		}
 	}
@@ -69,13 +69,13 @@ func TestExportTheFilteredListWithExtrasAndAnswers(t *testing.T) {
 		f.b.post(f.token+"/start", nil)
 		f.b.post(f.token+"/answers", url.Values{"action": {"submit"}, f.q(0): {q0}, f.q(1): {q1}, f.q(2): {"Because"}})
 	}
-	take("Ada", "ada@example.com", `{"campus":"North","roll":"A-1"}`, "1", "0") // 1 / 2
-	take("Bo", "bo@example.com", `{"campus":"South"}`, "1", "0")                // 1 / 2
+	take("Ada", "ada@example.com", `{"campus":"North","roll":"A-1"}`, "1", "0") // 1 / 3, awaiting review
+	take("Bo", "bo@example.com", `{"campus":"South"}`, "1", "0")                // 1 / 3, awaiting review
 	f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, Name: "Cy", Email: "cy@example.com", Source: store.SourceNative})
 
 	r := b.get("/invitations?test=" + idStr(f.test.ID) + "&status=completed")
 	href, _ := r.doc.Find(`[data-testid="export-list"]`).Attr("href")
-	if href != "/invitations.csv?status=completed&test="+idStr(f.test.ID) || !strings.Contains(r.text(`[data-testid="invitations"]`), "1 / 2 (50 %)") {
+	if href != "/invitations.csv?status=completed&test="+idStr(f.test.ID) || !strings.Contains(r.text(`[data-testid="invitations"]`), "1 / 3 (33.33 %)") {
 		t.Fatalf("export link %q, table %q", href, r.text(`[data-testid="invitations"]`))
 	}
 	rows, err := csv.NewReader(strings.NewReader(b.get(href).Body.String())).ReadAll()
@@ -90,7 +90,7 @@ func TestExportTheFilteredListWithExtrasAndAnswers(t *testing.T) {
 		t.Fatalf("%d rows: the filter was not applied", len(rows))
 	}
 	ada := strings.Join(rows[1], "|")
-	if !strings.Contains(ada, "|1|2|50|") || !strings.HasSuffix(ada, "|North|A-1|4|2|Because") {
+	if !strings.Contains(ada, "|1|3|33.33|awaiting|||0|") || !strings.HasSuffix(ada, "|North|A-1|4|2|Because") {
 		t.Fatalf("Ada's row %q", ada)
 	}
 	if !strings.HasSuffix(strings.Join(rows[2], "|"), "|South||4|2|Because") {

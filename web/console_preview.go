@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -110,6 +111,9 @@ func (s *Server) previewAnswers(c echo.Context) error {
 		d := views.DoneView{CandidateView: v, TimedOut: timedOut, Total: len(qs), Answered: len(qs) - n}
 		scored := store.Invitation{Score: &score, MaxScore: &maxScore}
 		d.PreviewScore = views.ScoreText(scored)
+		if slices.ContainsFunc(qs, func(q store.Question) bool { return q.Kind == store.QuestionText }) {
+			d.PreviewScore += " before a reviewer grades the written answers"
+		}
 		return render(c, http.StatusOK, views.CandidateDonePage(s.previewPage(c, v), d))
 	default:
 		return s.previewAttempt(c, v, qs, answers, "Preview: answers stay on this page only.", 0)

@@ -64,7 +64,7 @@ func TestPreviewTestAsACandidateWritesNothing(t *testing.T) {
 	answers.Del("action")
 	answers.Set("unanswered", "ok")
 	done := b.post(base+"/answers", answers)
-	if got := done.text(`[data-testid="preview-score"]`); got != "In a real attempt these answers would score 1 / 2 (50 %)." {
+	if got := done.text(`[data-testid="preview-score"]`); got != "In a real attempt these answers would score 1 / 3 (33.33 %) before a reviewer grades the written answers." {
 		t.Fatalf("preview score: %q (%s)", got, done.text("main"))
 	}
 	if n := written(); n != 0 {

@@ -34,6 +34,7 @@ func TestVendorClients(t *testing.T) {
 	t.Run("Xobin", w.xobinClient)
 	t.Run("Testinvite", w.testinviteClient)
 	t.Run("ThinkExam", w.thinkExamClient)
+	t.Run("Results", w.resultsClient)
 }
 
 type vendorWorld struct {
