@@ -184,3 +184,49 @@ func ResultText(inv store.Invitation) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// BrowserName shortens a user agent to its browser and system ("Chrome
+// 140 on Linux"); the whole string stays in the cell's title.
+func BrowserName(ua string) string {
+	if ua == "" {
+		return "—"
+	}
+	browser := ""
+	for _, b := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"}, {"Chrome/", "Chrome"}, {"Version/", "Safari"},
+	} {
+		if i := strings.Index(ua, b.token); i >= 0 {
+			version, _, _ := strings.Cut(ua[i+len(b.token):], ".")
+			version, _, _ = strings.Cut(version, " ")
+			browser = b.name + " " + version
+			break
+		}
+	}
+	system := ""
+	for _, s := range []struct{ token, name string }{
+		{"Android", "Android"}, {"iPhone", "iOS"}, {"iPad", "iPadOS"}, {"Windows", "Windows"}, {"Mac OS X", "macOS"},
+		{"CrOS", "ChromeOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, s.token) {
+			system = s.name
+			break
+		}
+	}
+	switch {
+	case browser != "" && system != "":
+		return browser + " on " + system
+	case browser != "":
+		return browser
+	case system != "":
+		return system
+	}
+	return clipText(ua, 40)
+}
+
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

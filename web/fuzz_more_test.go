@@ -79,12 +79,18 @@ func FuzzConsoleForms(f *testing.F) {
 			linkID = strconv.FormatInt(links[0].ID, 10)
 		}
 		forms := map[string]url.Values{
-			"/tests":                          {"name": {name}, "kind": {kind}, "durationMinutes": {duration}, "passingScore": {score}, "instructions": {name}},
-			"/tests/" + testID:                {"name": {name}, "kind": {kind}, "durationMinutes": {duration}, "passingScore": {score}},
-			"/tests/" + testID + "/questions": {"text": {name}, "kind": {kind}, "option0": {name}, "option1": {u}, "correct": {number, score}},
+			"/tests": {"name": {name}, "kind": {kind}, "durationMinutes": {duration}, "passingScore": {score}, "instructions": {name},
+				"bandName0": {name}, "bandMin0": {number}, "bandName1": {kind}, "bandMin1": {score}},
+			"/tests/" + testID: {"name": {name}, "kind": {kind}, "durationMinutes": {duration}, "passingScore": {score}},
+			"/tests/" + testID + "/questions": {"text": {name}, "kind": {kind}, "option0": {name}, "option1": {u}, "correct": {number, score},
+				"points": {number}},
 			"/tests/" + testID + "/links": {"name": {name}, "slug": {kind}, "callbackUrl": {u}, "redirectUrl": {u}, "expiresAt": {when},
-				"validFrom": {when}, "validUntil": {when}, "maxUses": {number}},
-			"/links/" + linkID + "/invitations":  {"name": {name}, "email": {email}, "sendEmail": {number}},
+				"validFrom": {when}, "validUntil": {when}, "maxUses": {number}, "tabSwitchLimit": {score}},
+			"/links/" + linkID + "/invitations": {"name": {name}, "email": {email}, "sendEmail": {number}, "extraTimePercent": {score}},
+			"/invitations/1/grades":             {"questionId": {number}, "points": {score}, "comment": {name}},
+			"/invitations/1/time":               {"minutes": {number}},
+			"/invitations/1/extra-time":         {"extraTimePercent": {score}},
+			"/tests/" + testID + "/results?" + url.Values{"band": {name}, "state": {kind}, "page": {number}}.Encode(): nil,
 			"/links/" + linkID + "/import/check": {"pasted": {name + "\n" + email + "\n" + u}, "sendEmail": {"1"}},
 			"/invitations?" + url.Values{"q": {name}, "status": {kind}, "sort": {u}, "page": {number}}.Encode(): nil,
 		}
@@ -161,6 +167,46 @@ func FuzzAPIRoutes(f *testing.F) {
 		rec, out := callAPI(srv, db, key, http.MethodPost, path, string(body))
 		if rec.Code >= 500 || (rec.Code >= 400 && !dialectShape(path, out)) {
 			t.Fatalf("%s %q: %d %s", path, body, rec.Code, rec.Body)
+		}
+	})
+}
+
+// FuzzPageReport posts arbitrary bodies to a running attempt's signals
+// endpoint: a 400 or a 200, never a server error, and a refused body
+// writes no signal.
+func FuzzPageReport(f *testing.F) {
+	for _, s := range []string{
+		`{"kind":"focus_lost","detail":"tab hidden"}`, `{"kind":"paste","detail":"question 1, 10 characters","spent":{"1":12}}`,
+		`{"spent":{"1":-5,"2":99999999}}`, `{"kind":"open"}`, `{"spent":{"x":1}}`, `{"kind":"fullscreen_exit","detail":"\u0000\ud800"}`,
+		`{"kind":1}`, `[]`, `{`, ``, `{"spent":{"9223372036854775807":1}}`, `{"detail":"` + strings.Repeat("x", 20000) + `"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	srv, db := newTestServer(f)
+	tt, err := db.CreateTest(f.Context(), store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 600},
+		[]store.QuestionInput{{Text: "Why?", Kind: store.QuestionText}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	res, err := db.Invite(f.Context(), store.NewInvitation{TestID: tt.ID, Name: "Ada", Email: "ada@example.com", Source: store.SourceNative})
+	if err != nil {
+		f.Fatal(err)
+	}
+	inv, err := db.StartInvitation(f.Context(), res.Invitation.ID)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		before, _ := db.Signals(t.Context(), inv.ID)
+		req := httptest.NewRequest(http.MethodPost, "/t/"+inv.Token+"/signals", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest {
+			t.Fatalf("%q: %d %s", body, rec.Code, rec.Body)
+		}
+		if after, _ := db.Signals(t.Context(), inv.ID); rec.Code == http.StatusBadRequest && len(after) != len(before) {
+			t.Fatalf("%q refused but recorded a signal", body)
 		}
 	})
 }
