@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 )
 
@@ -32,3 +33,39 @@ func BenchmarkSessionUser(b *testing.B) {
 }
 
 func newBenchDB(b *testing.B) *DB { return newTestDB(b) }
+
+// BenchmarkCompleteInvitation is a submit of a 20-question attempt:
+// scoring every answer, its score history and the completion event.
+func BenchmarkCompleteInvitation(b *testing.B) {
+	db := newTestDB(b)
+	ctx := context.Background()
+	var qs []QuestionInput
+	for i := range 20 {
+		qs = append(qs, QuestionInput{Text: fmt.Sprintf("Q%d?", i), Kind: QuestionSingle, Options: []string{"a", "b"}, Correct: []int{i % 2}})
+	}
+	tt, err := db.CreateTest(ctx, TestInput{Name: "Bench", Kind: KindAssessment, DurationMinutes: 30}, qs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]int64, b.N)
+	for i := range b.N {
+		res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: fmt.Sprintf("c%d@example.com", i), Source: SourceNative})
+		if err != nil {
+			b.Fatal(err)
+		}
+		inv, _ := db.StartInvitation(ctx, res.Invitation.ID)
+		attempt, _ := db.AttemptQuestions(ctx, inv)
+		var answers []AnswerInput
+		for _, q := range attempt {
+			answers = append(answers, AnswerInput{QuestionID: q.ID, Choices: []int{0}})
+		}
+		db.SaveAnswers(ctx, inv.ID, answers, nil)
+		ids[i] = inv.ID
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := db.CompleteInvitation(ctx, ids[i], ReasonSubmitted); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -81,9 +81,13 @@ func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason strin
 			inv.ID, q.ID, boolInt(right[q.ID]), points, millis(now)); err != nil {
 			return err
 		}
-		if err := addScoreChange(ctx, tx, inv.ID, q.ID, nil, points, ActorScoring, "", now); err != nil {
-			return err
-		}
+	}
+	// The history's first entries, one statement for the whole paper.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO score_changes (invitation_id, question_id, from_points, to_points, actor, reason, changed_at)
+		SELECT a.invitation_id, a.question_id, NULL, a.points, ?, '', ? FROM answers a
+		JOIN attempt_questions aq ON aq.invitation_id = a.invitation_id AND aq.question_id = a.question_id
+		WHERE a.invitation_id = ? AND a.correct IS NOT NULL ORDER BY aq.position`, ActorScoring, millis(now), inv.ID); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET score = ?, max_score = ?, review = ? WHERE id = ?`,
 		score, maxScore, review, inv.ID); err != nil {
