@@ -76,6 +76,9 @@ type Invitation struct {
 	// ExtraTimePercent lengthens this candidate's time (0–400), set by
 	// the inviter; no other candidate's page or API answer shows it.
 	ExtraTimePercent int
+	// FocusLostCount is how often the candidate's page lost focus (tab or
+	// window switches) during the attempt.
+	FocusLostCount int
 
 	// AccessCode, when set, must be typed besides opening the link.
 	AccessCode     string

@@ -16,7 +16,7 @@ const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email,
 	i.score, i.max_score, i.deadline_at, i.invited_at, i.opened_at, i.started_at, i.completed_at, i.expired_at,
 	i.cancelled_at, i.created_at, i.updated_at, i.access_code, i.access_failures, i.tracking_uniq_id, i.tracking_key, i.candidate_kind, i.callback_resource,
 	i.callback_params, t.name, t.passing_score, COALESCE(l.name, ''), i.chosen_lang, i.review, i.extra_time_percent, t.bands,
-	COALESCE(l.tab_switch_limit, 0)`
+	COALESCE(l.tab_switch_limit, 0), i.focus_lost_count`
 
 const invitationFrom = ` FROM invitations i JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id`
 
@@ -37,7 +37,7 @@ func (s *invitationScan) dest() []any {
 		&s.score, &s.maxScore, &s.deadline, &s.invited, &s.opened, &s.started, &s.completed, &s.expired, &s.cancelled,
 		&s.created, &s.updated, &inv.AccessCode, &inv.AccessFailures, &inv.TrackingUniqID, &inv.TrackingKey, &inv.CandidateKind,
 		&inv.CallbackResource, &s.callbackParams, &inv.TestName, &inv.PassingScore, &inv.LinkName, &inv.ChosenLang,
-		&inv.Review, &inv.ExtraTimePercent, &s.bands, &inv.TabSwitchLimit}
+		&inv.Review, &inv.ExtraTimePercent, &s.bands, &inv.TabSwitchLimit, &inv.FocusLostCount}
 }
 
 func (s *invitationScan) finish() (Invitation, error) {

@@ -114,17 +114,20 @@ func (db *DB) RecordPageReport(ctx context.Context, invitationID int64, r PageRe
 		if inv.Status != StatusStarted || (inv.DeadlineAt != nil && !now.Before(*inv.DeadlineAt)) {
 			return nil
 		}
+		res.FocusLost = inv.FocusLostCount
 		var total int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(CASE WHEN kind = 'focus_lost' THEN 1 END)
-			FROM attempt_signals WHERE invitation_id = ?`, inv.ID).Scan(&total, &res.FocusLost); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attempt_signals WHERE invitation_id = ?`, inv.ID).Scan(&total); err != nil {
 			return err
 		}
 		if r.Kind != "" && total < maxSignalsPerAttempt {
 			if err := insertSignal(ctx, tx, inv.ID, r.Kind, r.Detail, c, now); err != nil {
 				return err
 			}
-			if r.Kind == SignalFocusLost {
-				res.FocusLost++
+		}
+		if r.Kind == SignalFocusLost {
+			res.FocusLost++
+			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET focus_lost_count = ? WHERE id = ?`, res.FocusLost, inv.ID); err != nil {
+				return err
 			}
 		}
 		if err := addTimeSpent(ctx, tx, inv.ID, r.Spent, now); err != nil {

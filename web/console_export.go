@@ -19,7 +19,7 @@ import (
 // Invitations export as CSV, streamed row by row.
 
 var exportHeader = []string{"invitation_id", "test", "link", "name", "email", "status", "score", "max_score", "score_percent",
-	"review", "result", "band", "extra_time_percent", "invited_at", "opened_at", "started_at", "completed_at", "expires_at", "test_url"}
+	"review", "result", "band", "extra_time_percent", "tab_switches", "invited_at", "opened_at", "started_at", "completed_at", "expires_at", "test_url"}
 
 // spreadsheetSafe defuses cells a spreadsheet would run as a formula
 // (CSV injection): they are prefixed with a quote.
@@ -85,7 +85,7 @@ func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, tes
 	err = s.db.EachInvitation(ctx, f, func(inv store.Invitation) error {
 		row := []string{strconv.FormatInt(inv.ID, 10), inv.TestName, inv.LinkName, inv.Name, inv.Email, string(inv.Status),
 			csvInt(inv.Score), csvInt(inv.MaxScore), csvPercent(inv.ScorePercent()), string(inv.Review), inv.Outcome(), inv.Band(),
-			strconv.Itoa(inv.ExtraTimePercent), csvTime(&inv.InvitedAt), csvTime(inv.OpenedAt),
+			strconv.Itoa(inv.ExtraTimePercent), strconv.Itoa(inv.FocusLostCount), csvTime(&inv.InvitedAt), csvTime(inv.OpenedAt),
 			csvTime(inv.StartedAt), csvTime(inv.CompletedAt), csvTime(inv.ExpiresAt), s.TestURL(inv)}
 		extra := map[string]any{}
 		json.Unmarshal(inv.ExternalData, &extra)

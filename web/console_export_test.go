@@ -40,7 +40,7 @@ func TestExportInvitationsAsCSV(t *testing.T) {
 	}
 	want := []string{`Smith, "Jo"`, "Zoë Ångström 李", "'=HYPERLINK(\"http://evil\")", "'+1 caller", "'-minus", "'@handle"}
 	for i, row := range rows[1:] {
-		if row[3] != want[i] || row[1] != `Go, "advanced"` || row[5] != "invited" || !strings.HasPrefix(row[18], testBaseURL+"/t/") {
+		if row[3] != want[i] || row[1] != `Go, "advanced"` || row[5] != "invited" || !strings.HasPrefix(row[19], testBaseURL+"/t/") {
 			t.Errorf("row %d: %q", i, row)
 		}
 	}
@@ -90,7 +90,7 @@ func TestExportTheFilteredListWithExtrasAndAnswers(t *testing.T) {
 		t.Fatalf("%d rows: the filter was not applied", len(rows))
 	}
 	ada := strings.Join(rows[1], "|")
-	if !strings.Contains(ada, "|1|3|33.33|awaiting|||0|") || !strings.HasSuffix(ada, "|North|A-1|4|2|Because") {
+	if !strings.Contains(ada, "|1|3|33.33|awaiting|||0|0|") || !strings.HasSuffix(ada, "|North|A-1|4|2|Because") {
 		t.Fatalf("Ada's row %q", ada)
 	}
 	if !strings.HasSuffix(strings.Join(rows[2], "|"), "|South||4|2|Because") {

@@ -241,6 +241,20 @@ func TestPageSignalsAreRecordedAndTheLimitSubmits(t *testing.T) {
 	if answers[f.qs[2].ID].SecondsSpent != 42 {
 		t.Fatalf("time spent %d", answers[f.qs[2].ID].SecondsSpent)
 	}
+	// Integrations see the switches: the native API and Xobin's offtab_count.
+	key, _ := f.db.CreateAPIKey(context.Background(), "hr", nil)
+	if _, got := api(t, f.srv, http.MethodGet, "/api/native/invitations/"+idStr(inv.ID), key.Key, nil); got["focusLostCount"] != 2.0 {
+		t.Fatalf("native focusLostCount %v", got["focusLostCount"])
+	}
+	req := httptest.NewRequest(http.MethodGet, "/api/v2/assessments/report/"+idStr(inv.ID), nil)
+	req.Header.Set("apiKey", key.Key)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	var xobin map[string]any
+	if json.Unmarshal(rec.Body.Bytes(), &xobin); xobin["offtab_count"] != 2.0 {
+		t.Fatalf("Xobin report %d: %v", rec.Code, xobin)
+	}
+
 	b := signIn(t, f.srv, f.db, store.RoleRecruiter)
 	r := b.get(reportPath(inv.ID))
 	counts, signals := r.text(`[data-testid="integrity-counts"]`), r.text(`[data-testid="signals"]`)

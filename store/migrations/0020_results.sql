@@ -17,6 +17,9 @@ ALTER TABLE tests ADD COLUMN bands TEXT NOT NULL DEFAULT '[]';
 -- 'awaiting' (written answers wait for a reviewer) or 'graded'.
 ALTER TABLE invitations ADD COLUMN review TEXT NOT NULL DEFAULT '' CHECK (review IN ('', 'awaiting', 'graded'));
 ALTER TABLE invitations ADD COLUMN extra_time_percent INTEGER NOT NULL DEFAULT 0 CHECK (extra_time_percent BETWEEN 0 AND 400);
+-- Times the candidate's page lost focus (tab or window switches), kept with
+-- the invitation for lists, exports and Xobin's offtab_count.
+ALTER TABLE invitations ADD COLUMN focus_lost_count INTEGER NOT NULL DEFAULT 0;
 -- Attempts completed before points: written answers now count, and wait.
 UPDATE invitations SET review = 'awaiting',
     max_score = (SELECT COUNT(*) FROM attempt_questions a WHERE a.invitation_id = invitations.id)

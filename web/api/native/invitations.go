@@ -39,6 +39,7 @@ type nativeInvitation struct {
 	Result                 *string    `json:"result"` // passed or failed once the score is final
 	Band                   *string    `json:"band"`
 	ExtraTimePercent       int        `json:"extraTimePercent"`
+	FocusLostCount         int        `json:"focusLostCount"`
 	DeadlineAt             *time.Time `json:"deadlineAt"`
 	Source                 string     `json:"source"`
 	CallbackURL            string     `json:"callbackUrl"`
@@ -65,7 +66,7 @@ func (h *Handler) toNativeInvitation(inv store.Invitation) nativeInvitation {
 		Lang: cmp.Or(inv.ChosenLang, inv.Lang), CreatedAt: inv.CreatedAt, InvitedAt: inv.InvitedAt, OpenedAt: inv.OpenedAt, StartedAt: inv.StartedAt,
 		CompletedAt: inv.CompletedAt, ExpiredAt: inv.ExpiredAt, CancelledAt: inv.CancelledAt,
 		Review: nonEmpty(string(inv.Review)), Result: nonEmpty(inv.Outcome()), Band: nonEmpty(inv.Band()),
-		ExtraTimePercent: inv.ExtraTimePercent, DeadlineAt: inv.DeadlineAt}
+		ExtraTimePercent: inv.ExtraTimePercent, FocusLostCount: inv.FocusLostCount, DeadlineAt: inv.DeadlineAt}
 }
 
 func nonEmpty(s string) *string {

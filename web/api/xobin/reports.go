@@ -65,7 +65,8 @@ func (h *Handler) xobinReportBody(inv store.Invitation) any {
 	if inv.Status != store.StatusCompleted {
 		return pending
 	}
-	r := xobinCompletedReport{xobinPendingReport: pending, CutOff: inv.PassingScore, RegistrationFields: []xobinRegistrationField{},
+	r := xobinCompletedReport{xobinPendingReport: pending, CutOff: inv.PassingScore, OfftabCount: inv.FocusLostCount,
+		RegistrationFields: []xobinRegistrationField{},
 		Sections: []xobinSection{{Section: inv.TestName, SkillWiseScore: []map[string]any{}}}}
 	if inv.CompletedAt != nil {
 		r.CompletedDate = inv.CompletedAt.UTC().Format(xobinCompletedDate)
