@@ -67,7 +67,7 @@ func (h *Handler) xobinReportBody(inv store.Invitation) any {
 	}
 	r := xobinCompletedReport{xobinPendingReport: pending, CutOff: inv.PassingScore, OfftabCount: inv.FocusLostCount,
 		RegistrationFields: []xobinRegistrationField{},
-		Sections: []xobinSection{{Section: inv.TestName, SkillWiseScore: []map[string]any{}}}}
+		Sections:           []xobinSection{{Section: inv.TestName, SkillWiseScore: []map[string]any{}}}}
 	if inv.CompletedAt != nil {
 		r.CompletedDate = inv.CompletedAt.UTC().Format(xobinCompletedDate)
 	}
