@@ -49,6 +49,7 @@
   const clock = timer.dataset.clock;
   if (!clock) return;
   const look = () => fetch(clock, { cache: "no-store" }).then((r) => (r.ok ? r.json() : null)).then((c) => {
+    if (c && c.status === "completed") { location.assign(location.pathname); return; } // submitted elsewhere
     const next = c && c.deadline ? Date.parse(c.deadline) : NaN;
     if (!(next > deadline)) return;
     deadline = next;
