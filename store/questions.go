@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // QuestionKind is how a question is answered.
@@ -27,16 +28,46 @@ func (k QuestionKind) Valid() bool {
 
 // Question belongs to a test; Position orders it (1-based).
 type Question struct {
-	ID        int64
-	TestID    int64
-	Position  int
-	Kind      QuestionKind
-	Text      string
-	Options   []string
-	Correct   []int // zero-based indexes into Options
-	Points    int   // what a right answer scores; a written one is graded up to it
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID         int64
+	TestID     int64
+	Position   int
+	Kind       QuestionKind
+	Text       string
+	Options    []string
+	Correct    []int // zero-based indexes into Options
+	Points     int   // what a right answer scores; a written one is graded up to it
+	SectionID  int64 // 0: the test has no sections
+	Topic      string
+	Difficulty Difficulty
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+
+	// On an attempt's paper: the section it came in (as named then) and
+	// the order its options were shown in (nil: as written).
+	SectionPosition int
+	SectionName     string
+	OptionOrder     []int
+}
+
+// Difficulty tags a question: easy, medium, hard, or none.
+type Difficulty string
+
+// Difficulties lists the tags a question can carry.
+var Difficulties = []Difficulty{"easy", "medium", "hard"}
+
+// Valid reports whether d is a known difficulty or none.
+func (d Difficulty) Valid() bool { return d == "" || slices.Contains(Difficulties, d) }
+
+// ShownOptions are the option indexes in the order the candidate saw them.
+func (q Question) ShownOptions() []int {
+	if len(q.OptionOrder) == len(q.Options) {
+		return q.OptionOrder
+	}
+	order := make([]int, len(q.Options))
+	for i := range order {
+		order[i] = i
+	}
+	return order
 }
 
 // IsCorrect reports whether option i is a correct one.
@@ -49,11 +80,17 @@ type QuestionInput struct {
 	Options []string
 	Correct []int
 	Points  int // 0: the default, DefaultPoints
+	// SectionID places the question in one of its test's sections (0: the
+	// last section, or none when the test has none).
+	SectionID  int64
+	Topic      string
+	Difficulty Difficulty
 }
 
 // Limits on questions.
 const (
 	DefaultPoints         = 1
+	MaxTopicLength        = 100
 	MaxPoints             = 1000
 	MaxQuestions          = 500
 	MaxOptions            = 20
@@ -66,6 +103,12 @@ const (
 func (in QuestionInput) Validate(testKind TestKind) FieldErrors {
 	fe := FieldErrors{}
 	requireText(fe, "text", in.Text, MaxQuestionTextLength)
+	if utf8.RuneCountInString(in.Topic) > MaxTopicLength {
+		fe["topic"] = fmt.Sprintf("must be at most %d characters", MaxTopicLength)
+	}
+	if !in.Difficulty.Valid() {
+		fe["difficulty"] = "must be easy, medium or hard"
+	}
 	if in.Points < 0 || in.Points > MaxPoints {
 		fe["points"] = fmt.Sprintf("must be between 1 and %d", MaxPoints)
 	}
@@ -128,7 +171,8 @@ func (in QuestionInput) Validate(testKind TestKind) FieldErrors {
 
 // normalized trims options and sorts the correct indexes.
 func (in QuestionInput) normalized() QuestionInput {
-	out := QuestionInput{Text: strings.TrimSpace(in.Text), Kind: in.Kind, Options: []string{}, Correct: []int{}, Points: in.Points}
+	out := QuestionInput{Text: strings.TrimSpace(in.Text), Kind: in.Kind, Options: []string{}, Correct: []int{}, Points: in.Points,
+		SectionID: in.SectionID, Topic: strings.TrimSpace(in.Topic), Difficulty: in.Difficulty}
 	if out.Points == 0 {
 		out.Points = DefaultPoints
 	}
@@ -145,36 +189,44 @@ func insertQuestion(ctx context.Context, tx *Tx, testID int64, position int, in 
 	opts, _ := json.Marshal(in.Options)
 	correct, _ := json.Marshal(in.Correct)
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO questions (test_id, position, kind, body, options, correct, points, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, testID, position, in.Kind, in.Text, string(opts), string(correct), in.Points, now, now).Scan(&id)
+	err := tx.QueryRowContext(ctx, `INSERT INTO questions (test_id, position, kind, body, options, correct, points, section_id, topic, difficulty,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		testID, position, in.Kind, in.Text, string(opts), string(correct), in.Points, sql.NullInt64{Int64: in.SectionID, Valid: in.SectionID > 0},
+		in.Topic, in.Difficulty, now, now).Scan(&id)
 	return id, mapError(err)
 }
 
-const questionColumns = `id, test_id, position, kind, body, options, correct, points, created_at, updated_at`
+const questionColumns = `id, test_id, position, kind, body, options, correct, points, COALESCE(section_id, 0), topic, difficulty,
+	created_at, updated_at`
 
 // qualifiedQuestionColumns are questionColumns of "questions q" in a join.
-const qualifiedQuestionColumns = `q.id, q.test_id, q.position, q.kind, q.body, q.options, q.correct, q.points, q.created_at, q.updated_at`
+const qualifiedQuestionColumns = `q.id, q.test_id, q.position, q.kind, q.body, q.options, q.correct, q.points, COALESCE(q.section_id, 0), q.topic,
+	q.difficulty, q.created_at, q.updated_at`
 
 func scanQuestion(r row) (Question, error) {
 	var q Question
 	var opts, correct string
 	var created, updated int64
-	err := r.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &q.Points, &created, &updated)
+	err := r.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &q.Points, &q.SectionID, &q.Topic, &q.Difficulty,
+		&created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Question{}, ErrNotFound
 	}
 	if err != nil {
 		return Question{}, err
 	}
+	return q, finishQuestion(&q, opts, correct, created, updated)
+}
+
+func finishQuestion(q *Question, opts, correct string, created, updated int64) error {
 	if err := json.Unmarshal([]byte(opts), &q.Options); err != nil {
-		return Question{}, fmt.Errorf("store: question %d options: %w", q.ID, err)
+		return fmt.Errorf("store: question %d options: %w", q.ID, err)
 	}
 	if err := json.Unmarshal([]byte(correct), &q.Correct); err != nil {
-		return Question{}, fmt.Errorf("store: question %d correct: %w", q.ID, err)
+		return fmt.Errorf("store: question %d correct: %w", q.ID, err)
 	}
-	q.CreatedAt = fromMillis(created)
-	q.UpdatedAt = fromMillis(updated)
-	return q, nil
+	q.CreatedAt, q.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return nil
 }
 
 // testKindTx reads a test's kind inside a transaction (ErrNotFound if none).
@@ -205,6 +257,10 @@ func (db *DB) AddQuestion(ctx context.Context, testID int64, in QuestionInput) (
 		if count >= MaxQuestions {
 			return FieldErrors{"text": fmt.Sprintf("a test holds at most %d questions", MaxQuestions)}
 		}
+		in = in.normalized()
+		if in.SectionID, err = sectionFor(ctx, tx, testID, 0, in.SectionID); err != nil {
+			return err
+		}
 		id, err = insertQuestion(ctx, tx, testID, count+1, in, millis(db.Now()))
 		return err
 	})
@@ -233,6 +289,9 @@ func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionI
 		if err != nil {
 			return err
 		}
+		if in.SectionID, err = sectionFor(ctx, tx, testID, id, in.SectionID); err != nil {
+			return err
+		}
 		if used {
 			if _, err := tx.ExecContext(ctx, `UPDATE questions SET retired_at = ? WHERE id = ?`, now, id); err != nil {
 				return err
@@ -242,8 +301,9 @@ func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionI
 		}
 		opts, _ := json.Marshal(in.Options)
 		correct, _ := json.Marshal(in.Correct)
-		res, err := tx.ExecContext(ctx, `UPDATE questions SET kind = ?, body = ?, options = ?, correct = ?, points = ?, updated_at = ?
-			WHERE id = ? AND test_id = ?`, in.Kind, in.Text, string(opts), string(correct), in.Points, now, id, testID)
+		res, err := tx.ExecContext(ctx, `UPDATE questions SET kind = ?, body = ?, options = ?, correct = ?, points = ?, section_id = ?,
+			topic = ?, difficulty = ?, updated_at = ? WHERE id = ? AND test_id = ?`, in.Kind, in.Text, string(opts), string(correct),
+			in.Points, sql.NullInt64{Int64: in.SectionID, Valid: in.SectionID > 0}, in.Topic, in.Difficulty, now, id, testID)
 		if err != nil {
 			return err
 		}
@@ -274,9 +334,9 @@ func (db *DB) Questions(ctx context.Context, testID int64) ([]Question, error) {
 // them, even those edited or deleted since; before it starts, the test's
 // current questions.
 func (db *DB) AttemptQuestions(ctx context.Context, inv Invitation) ([]Question, error) {
-	rows, err := db.query(ctx, `SELECT `+qualifiedQuestionColumns+` FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id
+	rows, err := db.query(ctx, `SELECT `+attemptQuestionColumns+` FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id
 		WHERE aq.invitation_id = ? ORDER BY aq.position, q.id`, inv.ID)
-	qs, err := collect(rows, err, scanQuestion)
+	qs, err := collect(rows, err, scanAttemptQuestion)
 	if err != nil || len(qs) > 0 || inv.StartedAt != nil {
 		return qs, err
 	}
@@ -285,17 +345,33 @@ func (db *DB) AttemptQuestions(ctx context.Context, inv Invitation) ([]Question,
 
 // attemptQuestionsTx is an attempt's paper inside a transaction.
 func attemptQuestionsTx(ctx context.Context, tx *Tx, invitationID int64) ([]Question, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+qualifiedQuestionColumns+` FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id
+	rows, err := tx.QueryContext(ctx, `SELECT `+attemptQuestionColumns+` FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id
 		WHERE aq.invitation_id = ? ORDER BY aq.position, q.id`, invitationID)
-	return collect(rows, err, scanQuestion)
+	return collect(rows, err, scanAttemptQuestion)
 }
 
-// giveQuestions records the paper of an attempt that starts: the test's
-// current questions in their order.
-func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position)
-		SELECT ?, id, position FROM questions WHERE test_id = ? AND retired_at IS NULL`, invitationID, testID)
-	return err
+// attemptQuestionColumns are a paper's questions with where and how the
+// attempt was given each.
+const attemptQuestionColumns = qualifiedQuestionColumns + `, aq.section_position, aq.section_name, aq.option_order`
+
+func scanAttemptQuestion(r row) (Question, error) {
+	var q Question
+	var opts, correct, order string
+	var created, updated int64
+	err := r.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &q.Points, &q.SectionID, &q.Topic, &q.Difficulty,
+		&created, &updated, &q.SectionPosition, &q.SectionName, &order)
+	if err != nil {
+		return Question{}, err
+	}
+	if err := finishQuestion(&q, opts, correct, created, updated); err != nil {
+		return Question{}, err
+	}
+	if order != "" {
+		if err := json.Unmarshal([]byte(order), &q.OptionOrder); err != nil {
+			return Question{}, fmt.Errorf("store: question %d option order: %w", q.ID, err)
+		}
+	}
+	return q, nil
 }
 
 // currentQuestion finds a current question's position and whether any

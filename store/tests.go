@@ -135,6 +135,20 @@ func scanTest(r row) (Test, error) {
 // CreateTest stores a test, its questions and its default link in one
 // transaction. Question errors are keyed "questions[i].field".
 func (db *DB) CreateTest(ctx context.Context, in TestInput, questions []QuestionInput) (Test, error) {
+	return db.createTest(ctx, in, questions, nil)
+}
+
+// CreateSectionedTest stores a test made of sections, each with its own
+// questions, and its default link. Errors are keyed "sections[i].field"
+// and "sections[i].questions[j].field".
+func (db *DB) CreateSectionedTest(ctx context.Context, in TestInput, sections []SectionInput) (Test, error) {
+	if len(sections) == 0 {
+		return Test{}, in.Validate().With(FieldErrors{"sections": "must hold at least one section"})
+	}
+	return db.createTest(ctx, in, nil, sections)
+}
+
+func (db *DB) createTest(ctx context.Context, in TestInput, questions []QuestionInput, sections []SectionInput) (Test, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	fe := in.Validate()
 	for i, q := range questions {
@@ -145,6 +159,7 @@ func (db *DB) CreateTest(ctx context.Context, in TestInput, questions []Question
 	if len(questions) > MaxQuestions {
 		fe["questions"] = fmt.Sprintf("must be at most %d", MaxQuestions)
 	}
+	validateSections(fe, in.Kind, sections)
 	if err := fe.orNil(); err != nil {
 		return Test{}, err
 	}
@@ -161,6 +176,9 @@ func (db *DB) CreateTest(ctx context.Context, in TestInput, questions []Question
 			if _, err := insertQuestion(ctx, tx, id, i+1, q, now); err != nil {
 				return err
 			}
+		}
+		if err := insertSections(ctx, tx, id, sections, now); err != nil {
+			return err
 		}
 		_, err = insertLink(ctx, tx, id, LinkInput{Name: "Default link"}, true, now)
 		return err
