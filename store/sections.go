@@ -148,6 +148,8 @@ type SectionScore struct {
 	Score    int
 	MaxScore int
 	Pending  int // written answers not graded yet
+	// QuestionIDs are the section's questions on the paper, in order.
+	QuestionIDs []int64
 }
 
 // ScoreSections adds up an attempt's points per section, in the order of
@@ -161,6 +163,7 @@ func ScoreSections(questions []Question, answers map[int64]Answer) []SectionScor
 			last = q.SectionPosition
 		}
 		s := &out[len(out)-1]
+		s.QuestionIDs = append(s.QuestionIDs, q.ID)
 		s.MaxScore += q.Points
 		switch a, ok := answers[q.ID]; {
 		case ok && a.Points != nil:

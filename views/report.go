@@ -230,3 +230,18 @@ func clipText(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
+
+// SectionScores are the attempt's points per section.
+func (r AttemptReport) SectionScores() []store.SectionScore {
+	return store.ScoreSections(r.Questions, r.Answers)
+}
+
+// SectionScoreText words a section's points: "6 / 6 points", with the
+// written answers still waiting.
+func SectionScoreText(s store.SectionScore) string {
+	text := fmt.Sprintf("%d / %d points", s.Score, s.MaxScore)
+	if s.Pending > 0 {
+		text += fmt.Sprintf(", %s awaiting review", plural(s.Pending, "written answer", "written answers"))
+	}
+	return text
+}

@@ -89,15 +89,22 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 
 	pdf.Ln(4)
 	pdf.SetFont("dejavu", "B", 12)
-	pdf.MultiCell(0, 7, "Section", "", "L", false)
+	pdf.MultiCell(0, 7, "Sections", "", "L", false)
+	pdf.SetFont("dejavu", "", 10)
+	for _, sc := range r.SectionScores() {
+		name := sc.Name
+		if name == "" {
+			name = inv.TestName
+		}
+		pdf.MultiCell(0, 6, name+": "+SectionScoreText(sc), "", "L", false)
+	}
 	answered := 0
 	for _, q := range r.Questions {
 		if _, ok := r.Answers[q.ID]; ok {
 			answered++
 		}
 	}
-	pdf.SetFont("dejavu", "", 10)
-	pdf.MultiCell(0, 6, fmt.Sprintf("%s: %d questions, %d answered, %s", inv.TestName, len(r.Questions), answered, reportScore(inv)), "", "L", false)
+	pdf.MultiCell(0, 6, fmt.Sprintf("%d questions, %d answered, %s", len(r.Questions), answered, reportScore(inv)), "", "L", false)
 
 	pdf.Ln(4)
 	pdf.SetFont("dejavu", "B", 12)
@@ -105,7 +112,11 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 	for i, q := range r.Questions {
 		a, ok := r.Answers[q.ID]
 		pdf.SetFont("dejavu", "B", 10)
-		pdf.MultiCell(0, 6, fmt.Sprintf("%d. %s", i+1, q.Text), "", "L", false)
+		title := fmt.Sprintf("%d. %s", i+1, q.Text)
+		if q.SectionName != "" {
+			title += " (" + q.SectionName + ")"
+		}
+		pdf.MultiCell(0, 6, title, "", "L", false)
 		pdf.SetFont("dejavu", "", 10)
 		pdf.MultiCell(0, 6, "Answer: "+reportAnswer(q, a, ok), "", "L", false)
 		if q.Kind != store.QuestionText {

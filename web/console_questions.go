@@ -15,7 +15,8 @@ import (
 // parseQuestionForm reads the question form: blank option rows are dropped
 // and the ticked boxes renumbered to the options that remain.
 func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput, store.FieldErrors) {
-	f := views.QuestionForm{Text: c.FormValue("text"), Kind: c.FormValue("kind"), Points: c.FormValue("points")}
+	f := views.QuestionForm{Text: c.FormValue("text"), Kind: c.FormValue("kind"), Points: c.FormValue("points"),
+		SectionID: c.FormValue("sectionId"), Topic: c.FormValue("topic"), Difficulty: c.FormValue("difficulty")}
 	parsed := store.FieldErrors{}
 	form, _ := c.FormParams()
 	for _, v := range form["correct"] {
@@ -23,7 +24,8 @@ func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput,
 			f.Correct[i] = true
 		}
 	}
-	in := store.QuestionInput{Text: f.Text, Kind: store.QuestionKind(f.Kind), Points: formInt(parsed, "points", f.Points, 0)}
+	in := store.QuestionInput{Text: f.Text, Kind: store.QuestionKind(f.Kind), Points: formInt(parsed, "points", f.Points, 0),
+		SectionID: int64(formInt(parsed, "sectionId", f.SectionID, 0)), Topic: f.Topic, Difficulty: store.Difficulty(f.Difficulty)}
 	for i := range views.QuestionSlots {
 		f.Options[i] = c.FormValue("option" + strconv.Itoa(i))
 		if strings.TrimSpace(f.Options[i]) == "" {
@@ -53,7 +55,8 @@ func questionIDs(c echo.Context) (testID, qid int64, err error) {
 }
 
 func questionForm(q store.Question) views.QuestionForm {
-	f := views.QuestionForm{ID: q.ID, Text: q.Text, Kind: string(q.Kind), Points: strconv.Itoa(q.Points)}
+	f := views.QuestionForm{ID: q.ID, Text: q.Text, Kind: string(q.Kind), Points: strconv.Itoa(q.Points),
+		SectionID: strconv.FormatInt(q.SectionID, 10), Topic: q.Topic, Difficulty: string(q.Difficulty)}
 	for i, o := range q.Options {
 		if i < views.QuestionSlots {
 			f.Options[i] = o
@@ -73,6 +76,7 @@ func (s *Server) renderQuestions(c echo.Context, testID int64, f views.QuestionF
 	if err != nil {
 		return err
 	}
+	f.Sections = d.NewQ.Sections
 	d.NewQ = f
 	if isHTMX(c) {
 		return render(c, status, views.QuestionsSection(s.page(c, d.Test.Name, views.SectionTests), d.Test, d.Questions, d.NewQ))
@@ -118,7 +122,11 @@ func (s *Server) editQuestionForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.QuestionEditPage(s.page(c, "Edit question", views.SectionTests), t, questionForm(q)))
+	f := questionForm(q)
+	if f.Sections, err = s.db.Sections(c.Request().Context(), testID); err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.QuestionEditPage(s.page(c, "Edit question", views.SectionTests), t, f))
 }
 
 func (s *Server) updateQuestion(c echo.Context) error {
@@ -133,6 +141,9 @@ func (s *Server) updateQuestion(c echo.Context) error {
 	}
 	f, in, parsed := parseQuestionForm(c)
 	f.ID = qid
+	if f.Sections, err = s.db.Sections(ctx, testID); err != nil {
+		return err
+	}
 	if len(parsed) > 0 {
 		f.Errors = in.Validate(t.Kind).With(parsed)
 		return render(c, http.StatusUnprocessableEntity, views.QuestionEditPage(s.page(c, "Edit question", views.SectionTests), t, f))

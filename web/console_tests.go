@@ -130,7 +130,11 @@ func (s *Server) testDetail(c echo.Context, id int64) (views.TestDetail, error) 
 	if err != nil {
 		return views.TestDetail{}, err
 	}
-	d := views.TestDetail{Test: t, Questions: qs, NewQ: views.QuestionForm{}}
+	sections, err := s.db.Sections(ctx, id)
+	if err != nil {
+		return views.TestDetail{}, err
+	}
+	d := views.TestDetail{Test: t, Questions: qs, NewQ: views.QuestionForm{Sections: sections}}
 	for _, l := range links {
 		d.Links = append(d.Links, views.LinkRow{Link: l, URL: s.LinkURL(l)})
 	}

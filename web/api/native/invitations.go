@@ -26,36 +26,39 @@ type nativeInviteRequest struct {
 }
 
 type nativeInvitation struct {
-	ID                     int64      `json:"id"`
-	TestID                 int64      `json:"testId"`
-	LinkID                 int64      `json:"linkId"`
-	Email                  string     `json:"email"`
-	Name                   string     `json:"name"`
-	Status                 string     `json:"status"`
-	TestURL                string     `json:"testUrl"`
-	Score                  *int       `json:"score"`
-	MaxScore               *int       `json:"maxScore"`
-	Review                 *string    `json:"review"` // awaiting, graded, or null: nothing to grade by hand
-	Result                 *string    `json:"result"` // passed or failed once the score is final
-	Band                   *string    `json:"band"`
-	ExtraTimePercent       int        `json:"extraTimePercent"`
-	FocusLostCount         int        `json:"focusLostCount"`
-	DeadlineAt             *time.Time `json:"deadlineAt"`
-	Source                 string     `json:"source"`
-	CallbackURL            string     `json:"callbackUrl"`
-	RedirectURL            string     `json:"redirectUrl"`
-	HideInstruction        bool       `json:"hideInstruction"`
-	DisableMandatoryFields bool       `json:"disableMandatoryFields"`
-	SendEmail              bool       `json:"sendEmail"`
-	ExpiresAt              *time.Time `json:"expiresAt"`
-	Lang                   string     `json:"lang"`
-	CreatedAt              time.Time  `json:"createdAt"`
-	InvitedAt              time.Time  `json:"invitedAt"`
-	OpenedAt               *time.Time `json:"openedAt"`
-	StartedAt              *time.Time `json:"startedAt"`
-	CompletedAt            *time.Time `json:"completedAt"`
-	ExpiredAt              *time.Time `json:"expiredAt"`
-	CancelledAt            *time.Time `json:"cancelledAt"`
+	ID               int64      `json:"id"`
+	TestID           int64      `json:"testId"`
+	LinkID           int64      `json:"linkId"`
+	Email            string     `json:"email"`
+	Name             string     `json:"name"`
+	Status           string     `json:"status"`
+	TestURL          string     `json:"testUrl"`
+	Score            *int       `json:"score"`
+	MaxScore         *int       `json:"maxScore"`
+	Review           *string    `json:"review"` // awaiting, graded, or null: nothing to grade by hand
+	Result           *string    `json:"result"` // passed or failed once the score is final
+	Band             *string    `json:"band"`
+	ExtraTimePercent int        `json:"extraTimePercent"`
+	FocusLostCount   int        `json:"focusLostCount"`
+	DeadlineAt       *time.Time `json:"deadlineAt"`
+	// Sections of the attempt's paper with their scores: on a single
+	// invitation's answer once the candidate started.
+	Sections               []nativeAttemptSection `json:"sections,omitempty"`
+	Source                 string                 `json:"source"`
+	CallbackURL            string                 `json:"callbackUrl"`
+	RedirectURL            string                 `json:"redirectUrl"`
+	HideInstruction        bool                   `json:"hideInstruction"`
+	DisableMandatoryFields bool                   `json:"disableMandatoryFields"`
+	SendEmail              bool                   `json:"sendEmail"`
+	ExpiresAt              *time.Time             `json:"expiresAt"`
+	Lang                   string                 `json:"lang"`
+	CreatedAt              time.Time              `json:"createdAt"`
+	InvitedAt              time.Time              `json:"invitedAt"`
+	OpenedAt               *time.Time             `json:"openedAt"`
+	StartedAt              *time.Time             `json:"startedAt"`
+	CompletedAt            *time.Time             `json:"completedAt"`
+	ExpiredAt              *time.Time             `json:"expiredAt"`
+	CancelledAt            *time.Time             `json:"cancelledAt"`
 }
 
 func (h *Handler) toNativeInvitation(inv store.Invitation) nativeInvitation {
@@ -121,11 +124,24 @@ func (h *Handler) GetInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inv, err := h.db.Invitation(c.Request().Context(), id)
+	ctx := c.Request().Context()
+	inv, err := h.db.Invitation(ctx, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, h.toNativeInvitation(inv))
+	out := h.toNativeInvitation(inv)
+	if inv.StartedAt != nil {
+		qs, err := h.db.AttemptQuestions(ctx, inv)
+		if err != nil {
+			return err
+		}
+		answers, err := h.db.Answers(ctx, inv.ID)
+		if err != nil {
+			return err
+		}
+		out.Sections = toNativeAttemptSections(qs, answers)
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (h *Handler) CancelInvitation(c echo.Context) error {

@@ -51,13 +51,26 @@ func WriteError(c echo.Context, status int, message string, fields store.FieldEr
 }
 
 type nativeQuestion struct {
-	ID       int64    `json:"id,omitempty"`
-	Position int      `json:"position,omitempty"`
-	Text     string   `json:"text"`
-	Kind     string   `json:"kind"`
-	Options  []string `json:"options"`
-	Correct  []int    `json:"correct"`
-	Points   int      `json:"points"` // 0 or absent in a request: 1
+	ID         int64    `json:"id,omitempty"`
+	Position   int      `json:"position,omitempty"`
+	Text       string   `json:"text"`
+	Kind       string   `json:"kind"`
+	Options    []string `json:"options"`
+	Correct    []int    `json:"correct"`
+	Points     int      `json:"points"` // 0 or absent in a request: 1
+	Topic      string   `json:"topic"`
+	Difficulty string   `json:"difficulty"` // easy, medium, hard or ""
+	SectionID  int64    `json:"sectionId,omitempty"`
+}
+
+func (q nativeQuestion) input() store.QuestionInput {
+	return store.QuestionInput{Text: q.Text, Kind: store.QuestionKind(q.Kind), Options: q.Options, Correct: q.Correct,
+		Points: q.Points, Topic: q.Topic, Difficulty: store.Difficulty(q.Difficulty)}
+}
+
+func toNativeQuestion(q store.Question) nativeQuestion {
+	return nativeQuestion{ID: q.ID, Position: q.Position, Text: q.Text, Kind: string(q.Kind), Options: q.Options,
+		Correct: q.Correct, Points: q.Points, Topic: q.Topic, Difficulty: string(q.Difficulty), SectionID: q.SectionID}
 }
 
 // nativeBand is a performance band: a final score of minPercent or more.
@@ -74,6 +87,9 @@ type nativeTestRequest struct {
 	PassingScore    *int             `json:"passingScore"`
 	Bands           []nativeBand     `json:"bands"`
 	Questions       []nativeQuestion `json:"questions"`
+	// Sections, instead of questions: a test of parts, each all or some
+	// of its questions drawn per candidate.
+	Sections []nativeSectionRequest `json:"sections"`
 }
 
 type nativeTest struct {
@@ -90,6 +106,7 @@ type nativeTest struct {
 	CreatedAt       time.Time        `json:"createdAt"`
 	UpdatedAt       time.Time        `json:"updatedAt"`
 	Questions       []nativeQuestion `json:"questions,omitempty"`
+	Sections        []nativeSection  `json:"sections,omitempty"`
 	DefaultLink     *nativeLink      `json:"defaultLink,omitempty"`
 }
 
@@ -126,13 +143,21 @@ func (h *Handler) CreateTest(c echo.Context) error {
 	}
 	var qs []store.QuestionInput
 	for _, q := range req.Questions {
-		qs = append(qs, store.QuestionInput{Text: q.Text, Kind: store.QuestionKind(q.Kind), Options: q.Options, Correct: q.Correct,
-			Points: q.Points})
+		qs = append(qs, q.input())
+	}
+	if len(req.Questions) > 0 && len(req.Sections) > 0 {
+		required["sections"] = "give either questions or sections, not both"
 	}
 	if len(required) > 0 {
 		return in.Validate().With(required)
 	}
-	t, err := h.db.CreateTest(c.Request().Context(), in, qs)
+	var t store.Test
+	var err error
+	if len(req.Sections) > 0 {
+		t, err = h.db.CreateSectionedTest(c.Request().Context(), in, sectionInputs(req.Sections))
+	} else {
+		t, err = h.db.CreateTest(c.Request().Context(), in, qs)
+	}
 	if err != nil {
 		return err
 	}
@@ -154,9 +179,13 @@ func (h *Handler) nativeTestDetail(c echo.Context, t store.Test) (nativeTest, er
 	}
 	out.Questions = []nativeQuestion{}
 	for _, q := range qs {
-		out.Questions = append(out.Questions, nativeQuestion{ID: q.ID, Position: q.Position, Text: q.Text,
-			Kind: string(q.Kind), Options: q.Options, Correct: q.Correct, Points: q.Points})
+		out.Questions = append(out.Questions, toNativeQuestion(q))
 	}
+	sections, err := h.db.Sections(ctx, t.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Sections = toNativeSections(sections, qs)
 	l, err := h.db.DefaultLink(ctx, t.ID)
 	if err != nil {
 		return out, err

@@ -1,0 +1,32 @@
+package views
+
+import (
+	"fmt"
+
+	"testgate/store"
+)
+
+// SectionSummary words how a section gives its questions.
+func SectionSummary(s store.Section) string {
+	text := plural(s.QuestionCount, "question", "questions")
+	if s.Draw > 0 {
+		text += fmt.Sprintf(", each candidate gets %d drawn at random", s.Gets())
+	}
+	if s.ShuffleQuestions {
+		text += ", shuffled"
+	}
+	if s.ShuffleOptions {
+		text += ", options shuffled"
+	}
+	return text
+}
+
+func questionsIn(qs []store.Question, sectionID int64) []store.Question {
+	var out []store.Question
+	for _, q := range qs {
+		if q.SectionID == sectionID {
+			out = append(out, q)
+		}
+	}
+	return out
+}
