@@ -69,3 +69,45 @@ func BenchmarkCompleteInvitation(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStartDrawn is a start that draws the paper: 20 of a
+// 100-question section, shuffled, options shuffled; BenchmarkStartFixed
+// is the same start on a test without sections, for comparison.
+func BenchmarkStartDrawn(b *testing.B) { benchmarkStart(b, true) }
+
+func BenchmarkStartFixed(b *testing.B) { benchmarkStart(b, false) }
+
+func benchmarkStart(b *testing.B, drawn bool) {
+	db := newTestDB(b)
+	ctx := context.Background()
+	var qs []QuestionInput
+	for i := range 100 {
+		qs = append(qs, QuestionInput{Text: fmt.Sprintf("Q%d?", i), Kind: QuestionSingle, Options: []string{"a", "b", "c", "d"},
+			Correct: []int{i % 4}, Topic: "go", Difficulty: Difficulties[i%3]})
+	}
+	in := TestInput{Name: "Bench", Kind: KindAssessment, DurationMinutes: 30}
+	var tt Test
+	var err error
+	if drawn {
+		tt, err = db.CreateSectionedTest(ctx, in, []SectionInput{{Name: "Pool", Draw: 20, ShuffleQuestions: true, ShuffleOptions: true, Questions: qs}})
+	} else {
+		tt, err = db.CreateTest(ctx, in, qs[:20])
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]int64, b.N)
+	for i := range b.N {
+		res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: fmt.Sprintf("c%d@example.com", i), Source: SourceNative})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = res.Invitation.ID
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := db.StartInvitation(ctx, ids[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

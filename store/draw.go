@@ -91,17 +91,21 @@ func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64) erro
 	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET draw_seed = ? WHERE id = ?`, seed, invitationID); err != nil {
 		return err
 	}
-	for i, item := range Draw(seed, sections, pools) {
+	// The paper in one statement: a start is a candidate waiting.
+	paper := Draw(seed, sections, pools)
+	if len(paper) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(paper)*6)
+	for i, item := range paper {
 		order := ""
 		if item.OptionOrder != nil {
 			b, _ := json.Marshal(item.OptionOrder)
 			order = string(b)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position, section_position,
-				section_name, option_order) VALUES (?, ?, ?, ?, ?, ?)`,
-			invitationID, item.Question.ID, i+1, item.Section.Position, item.Section.Name, order); err != nil {
-			return err
-		}
+		args = append(args, invitationID, item.Question.ID, i+1, item.Section.Position, item.Section.Name, order)
 	}
-	return nil
+	_, err = tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position, section_position,
+		section_name, option_order) VALUES `+valuesList(len(paper), 6), args...)
+	return err
 }

@@ -35,6 +35,7 @@ func TestVendorClients(t *testing.T) {
 	t.Run("Testinvite", w.testinviteClient)
 	t.Run("ThinkExam", w.thinkExamClient)
 	t.Run("Results", w.resultsClient)
+	t.Run("Sections", w.sectionsClient)
 }
 
 type vendorWorld struct {
