@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"slices"
+	"time"
 )
 
 // The draw: each candidate's paper, made once when they start, from a
@@ -22,31 +23,52 @@ type PaperItem struct {
 	OptionOrder []int
 }
 
-// Draw makes a paper from a seed: for each section (in order), its
-// questions — all, or Draw of them picked at random — in the written order
-// or shuffled, with each choice question's options shuffled when the
-// section says so. pools holds each section's current questions in their
-// written order.
-func Draw(seed int64, sections []Section, pools map[int64][]Question) []PaperItem {
+// SectionDraw is what a section's draw chooses from: its own questions
+// (written in it, then picked from the bank) and, per rule, the bank
+// questions the rule matches.
+type SectionDraw struct {
+	Section Section
+	Fixed   []Question
+	Rules   [][]Question // one pool per Section.Rules entry
+}
+
+// Draw makes a paper from a seed, section by section: its own questions —
+// all, or Draw of them at random — then what each rule draws from its pool
+// (never a bank question the paper has already), in that order or
+// shuffled, and each choice question's options shuffled when the section
+// says so. The same seed and the same pools give the same paper.
+func Draw(seed int64, sections []SectionDraw) []PaperItem {
 	rng := rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15))
+	taken := map[int64]bool{} // bank questions on the paper
 	var paper []PaperItem
-	for _, s := range sections {
-		pool := pools[s.ID]
-		picked := pool
-		if s.Draw > 0 && s.Draw < len(pool) {
-			idx := rng.Perm(len(pool))[:s.Draw]
-			if !s.ShuffleQuestions {
-				slices.Sort(idx) // the drawn questions in their written order
+	for _, sd := range sections {
+		s := sd.Section
+		chosen := pick(rng, sd.Fixed, s.Draw)
+		for _, q := range chosen {
+			if q.BankQuestionID > 0 {
+				taken[q.BankQuestionID] = true
 			}
-			picked = make([]Question, 0, s.Draw)
-			for _, i := range idx {
-				picked = append(picked, pool[i])
-			}
-		} else if s.ShuffleQuestions {
-			picked = slices.Clone(pool)
-			rng.Shuffle(len(picked), func(i, j int) { picked[i], picked[j] = picked[j], picked[i] })
 		}
-		for _, q := range picked {
+		for k, pool := range sd.Rules {
+			var free []Question
+			for _, q := range pool {
+				if !taken[q.BankQuestionID] {
+					free = append(free, q)
+				}
+			}
+			count := 0
+			if k < len(s.Rules) {
+				count = s.Rules[k].Count
+			}
+			for _, q := range pick(rng, free, count) {
+				taken[q.BankQuestionID] = true
+				chosen = append(chosen, q)
+			}
+		}
+		if s.ShuffleQuestions {
+			rng.Shuffle(len(chosen), func(i, j int) { chosen[i], chosen[j] = chosen[j], chosen[i] })
+		}
+		for _, q := range chosen {
 			item := PaperItem{Question: q, Section: s}
 			if s.ShuffleOptions && q.Kind != QuestionText && len(q.Options) > 1 {
 				item.OptionOrder = rng.Perm(len(q.Options))
@@ -55,6 +77,21 @@ func Draw(seed int64, sections []Section, pools map[int64][]Question) []PaperIte
 		}
 	}
 	return paper
+}
+
+// pick chooses n of the pool at random, kept in the pool's order; n of 0
+// (or more than the pool) is the whole pool.
+func pick(rng *rand.Rand, pool []Question, n int) []Question {
+	if n <= 0 || n >= len(pool) {
+		return slices.Clone(pool)
+	}
+	idx := rng.Perm(len(pool))[:n]
+	slices.Sort(idx)
+	out := make([]Question, 0, n)
+	for _, i := range idx {
+		out = append(out, pool[i])
+	}
+	return out
 }
 
 // newSeed is a random draw seed.
@@ -67,7 +104,7 @@ func newSeed() int64 {
 // giveQuestions records the paper of an attempt that starts. A test
 // without sections gives every current question in its order (one
 // statement); a sectioned test draws the paper from a new seed.
-func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64) error {
+func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64, now time.Time) error {
 	sections, err := sectionsTx(ctx, tx, testID)
 	if err != nil {
 		return err
@@ -77,24 +114,21 @@ func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64) erro
 			SELECT ?, id, position FROM questions WHERE test_id = ? AND retired_at IS NULL`, invitationID, testID)
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? AND retired_at IS NULL
-		ORDER BY position, id`, testID)
-	current, err := collect(rows, err, scanQuestion)
+	draws, err := sectionDraws(ctx, tx, testID, sections)
 	if err != nil {
 		return err
-	}
-	pools := map[int64][]Question{}
-	for _, q := range current {
-		pools[q.SectionID] = append(pools[q.SectionID], q)
 	}
 	seed := newSeed()
 	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET draw_seed = ? WHERE id = ?`, seed, invitationID); err != nil {
 		return err
 	}
 	// The paper in one statement: a start is a candidate waiting.
-	paper := Draw(seed, sections, pools)
+	paper := Draw(seed, draws)
 	if len(paper) == 0 {
 		return nil
+	}
+	if err := snapshotBankQuestions(ctx, tx, testID, paper, now); err != nil {
+		return err
 	}
 	args := make([]any, 0, len(paper)*6)
 	for i, item := range paper {
@@ -108,4 +142,76 @@ func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64) erro
 	_, err = tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position, section_position,
 		section_name, option_order) VALUES `+valuesList(len(paper), 6), args...)
 	return err
+}
+
+// sectionDraws reads what each section draws from: its current written
+// questions, its picks and its rules' pools, all from the bank as it is.
+func sectionDraws(ctx context.Context, tx reader, testID int64, sections []Section) ([]SectionDraw, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+questionColumns+` FROM questions WHERE test_id = ? AND retired_at IS NULL
+		ORDER BY position, id`, testID)
+	current, err := collect(rows, err, scanQuestion)
+	if err != nil {
+		return nil, err
+	}
+	draws := make([]SectionDraw, len(sections))
+	for i, s := range sections {
+		draws[i].Section = s
+		for _, q := range current {
+			if q.SectionID == s.ID {
+				draws[i].Fixed = append(draws[i].Fixed, q)
+			}
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+bankColumns+` FROM section_picks p JOIN bank_questions b ON b.id = p.bank_question_id
+			WHERE p.section_id = ? AND b.archived_at IS NULL ORDER BY p.position`, s.ID)
+		picks, err := collect(rows, err, scanBankQuestion)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range picks {
+			draws[i].Fixed = append(draws[i].Fixed, b.asQuestion())
+		}
+		for _, r := range s.Rules {
+			rows, err := tx.QueryContext(ctx, `SELECT `+bankColumns+` FROM bank_questions b WHERE b.archived_at IS NULL
+				AND (? = '' OR b.topic = ?) AND (? = '' OR b.difficulty = ?)
+				AND b.id NOT IN (SELECT bank_question_id FROM section_picks WHERE section_id = ?) ORDER BY b.id`,
+				r.Topic, r.Topic, r.Difficulty, r.Difficulty, s.ID)
+			pool, err := collect(rows, err, scanBankQuestion)
+			if err != nil {
+				return nil, err
+			}
+			qs := make([]Question, 0, len(pool))
+			for _, b := range pool {
+				qs = append(qs, b.asQuestion())
+			}
+			draws[i].Rules = append(draws[i].Rules, qs)
+		}
+	}
+	return draws, nil
+}
+
+// snapshotBankQuestions gives each bank question on the paper the id of
+// its snapshot in the test — the version drawn, made the first time it is
+// — so answers and scores refer to what the candidate saw.
+func snapshotBankQuestions(ctx context.Context, tx *Tx, testID int64, paper []PaperItem, at time.Time) error {
+	now := millis(at)
+	for i := range paper {
+		q := &paper[i].Question
+		if q.BankQuestionID == 0 {
+			continue
+		}
+		opts, _ := json.Marshal(q.Options)
+		correct, _ := json.Marshal(q.Correct)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO questions (test_id, position, kind, body, options, correct, points, topic, difficulty,
+				bank_question_id, bank_version, retired_at, created_at, updated_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (test_id, bank_question_id, bank_version) WHERE bank_question_id IS NOT NULL DO NOTHING`,
+			testID, q.Kind, q.Text, string(opts), string(correct), q.Points, q.Topic, q.Difficulty, q.BankQuestionID, q.BankVersion,
+			now, now, now); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM questions WHERE test_id = ? AND bank_question_id = ? AND bank_version = ?`,
+			testID, q.BankQuestionID, q.BankVersion).Scan(&q.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

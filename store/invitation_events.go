@@ -233,7 +233,7 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 		if err := db.setStatus(ctx, tx, inv, StatusStarted, "candidate", "", now); err != nil {
 			return err
 		}
-		if err := giveQuestions(ctx, tx, inv.ID, inv.TestID); err != nil {
+		if err := giveQuestions(ctx, tx, inv.ID, inv.TestID, now); err != nil {
 			return err
 		}
 		// Reminders not sent yet are pointless once the candidate started.

@@ -47,6 +47,10 @@ type Question struct {
 	SectionPosition int
 	SectionName     string
 	OptionOrder     []int
+
+	// A snapshot of a bank question: which, and its version.
+	BankQuestionID int64
+	BankVersion    int
 }
 
 // Difficulty tags a question: easy, medium, hard, or none.

@@ -20,16 +20,41 @@ type Section struct {
 	Draw             int // questions each candidate gets; 0: all of them
 	ShuffleQuestions bool
 	ShuffleOptions   bool
-	QuestionCount    int // current questions in the section
+	QuestionCount    int // current questions written in the section
+	PickCount        int // bank questions picked into it (not archived)
+	Rules            []SectionRule
 }
 
-// Gets is how many questions a candidate gets from the section.
-func (s Section) Gets() int {
-	if s.Draw > 0 && s.Draw < s.QuestionCount {
-		return s.Draw
-	}
-	return s.QuestionCount
+// SectionRule draws Count questions of a topic and a difficulty from the
+// bank (an empty topic or difficulty matches any).
+type SectionRule struct {
+	Topic      string
+	Difficulty Difficulty
+	Count      int
+	// Matching is how many bank questions match it now.
+	Matching int
 }
+
+// Fixed is how many questions the section holds itself: written in it or
+// picked from the bank.
+func (s Section) Fixed() int { return s.QuestionCount + s.PickCount }
+
+// Gets is how many questions a candidate gets from the section: all its
+// own (or Draw of them) and what its rules draw from the bank.
+func (s Section) Gets() int {
+	n := s.Fixed()
+	if s.Draw > 0 && s.Draw < n {
+		n = s.Draw
+	}
+	for _, r := range s.Rules {
+		n += min(r.Count, r.Matching)
+	}
+	return n
+}
+
+// Short reports whether a rule cannot be filled from the bank as it is now
+// (questions archived since the test was saved).
+func (r SectionRule) Short() bool { return r.Matching < r.Count }
 
 // SectionInput is a section as a test is created with it.
 type SectionInput struct {
@@ -38,6 +63,8 @@ type SectionInput struct {
 	ShuffleQuestions bool
 	ShuffleOptions   bool
 	Questions        []QuestionInput
+	Picks            []int64 // bank questions picked into the section
+	Rules            []SectionRule
 }
 
 // MaxSections bounds the sections of a test.
@@ -57,13 +84,22 @@ func validateSections(fe FieldErrors, kind TestKind, sections []SectionInput) {
 		if utf8.RuneCountInString(s.Name) > MaxNameLength {
 			fe[key+".name"] = fmt.Sprintf("must be at most %d characters", MaxNameLength)
 		}
+		fixed := len(s.Questions) + len(s.Picks)
 		switch {
-		case len(s.Questions) == 0:
-			fe[key+".questions"] = "must hold at least one question"
+		case fixed == 0 && len(s.Rules) == 0:
+			fe[key+".questions"] = "must hold at least one question, picked question or rule"
 		case s.Draw < 0:
 			fe[key+".draw"] = "must be a positive number of questions"
-		case s.Draw > len(s.Questions):
-			fe[key+".draw"] = fmt.Sprintf("asks for %d questions but the section has %d", s.Draw, len(s.Questions))
+		case s.Draw > fixed:
+			fe[key+".draw"] = fmt.Sprintf("asks for %d questions but the section has %d", s.Draw, fixed)
+		}
+		for k, r := range s.Rules {
+			switch {
+			case r.Count < 1:
+				fe[fmt.Sprintf("%s.rules[%d].count", key, k)] = "must be at least 1"
+			case !r.Difficulty.Valid():
+				fe[fmt.Sprintf("%s.rules[%d].difficulty", key, k)] = "must be easy, medium or hard"
+			}
 		}
 		for j, q := range s.Questions {
 			for f, msg := range q.Validate(kind) {
@@ -94,28 +130,134 @@ func insertSections(ctx context.Context, tx *Tx, testID int64, sections []Sectio
 				return err
 			}
 		}
+		if err := insertPicksAndRules(ctx, tx, i, id, s); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
+// insertPicksAndRules keeps a section's bank picks and rules, refusing a
+// pick that is not in the bank and a rule the bank cannot fill, with the
+// numbers, so no candidate ever meets a short section.
+func insertPicksAndRules(ctx context.Context, tx *Tx, i int, sectionID int64, s SectionInput) error {
+	fe := FieldErrors{}
+	key := fmt.Sprintf("sections[%d]", i)
+	for j, bankID := range s.Picks {
+		res, err := tx.ExecContext(ctx, `INSERT INTO section_picks (section_id, bank_question_id, position)
+			SELECT ?, id, ? FROM bank_questions WHERE id = ? AND archived_at IS NULL ON CONFLICT DO NOTHING`, sectionID, j+1, bankID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			fe[fmt.Sprintf("%s.picks[%d]", key, j)] = fmt.Sprintf("bank question %d is not in the bank (or picked twice)", bankID)
+		}
+	}
+	for k, r := range s.Rules {
+		matching, err := countMatching(ctx, tx, sectionID, r)
+		if err != nil {
+			return err
+		}
+		if matching < r.Count {
+			fe[fmt.Sprintf("%s.rules[%d].count", key, k)] = fmt.Sprintf("asks for %d questions of %s but the bank has %d",
+				r.Count, ruleWords(r), matching)
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO section_rules (section_id, position, topic, difficulty, count) VALUES (?, ?, ?, ?, ?)`,
+			sectionID, k+1, strings.TrimSpace(r.Topic), r.Difficulty, r.Count); err != nil {
+			return err
+		}
+	}
+	return fe.orNil()
+}
+
+// countMatching counts the bank questions a rule may draw: matching, not
+// archived, not picked into the section already.
+func countMatching(ctx context.Context, tx reader, sectionID int64, r SectionRule) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM bank_questions b WHERE b.archived_at IS NULL
+		AND (? = '' OR b.topic = ?) AND (? = '' OR b.difficulty = ?)
+		AND b.id NOT IN (SELECT bank_question_id FROM section_picks WHERE section_id = ?)`,
+		strings.TrimSpace(r.Topic), strings.TrimSpace(r.Topic), r.Difficulty, r.Difficulty, sectionID).Scan(&n)
+	return n, err
+}
+
+// ruleWords names what a rule draws: "topic “go”, medium".
+func ruleWords(r SectionRule) string {
+	var parts []string
+	if t := strings.TrimSpace(r.Topic); t != "" {
+		parts = append(parts, "topic “"+t+"”")
+	} else {
+		parts = append(parts, "any topic")
+	}
+	if r.Difficulty != "" {
+		parts = append(parts, string(r.Difficulty))
+	} else {
+		parts = append(parts, "any difficulty")
+	}
+	return strings.Join(parts, ", ")
+}
+
 const sectionColumns = `s.id, s.test_id, s.position, s.name, COALESCE(s.draw_count, 0), s.shuffle_questions, s.shuffle_options,
-	(SELECT COUNT(*) FROM questions q WHERE q.section_id = s.id AND q.retired_at IS NULL)`
+	(SELECT COUNT(*) FROM questions q WHERE q.section_id = s.id AND q.retired_at IS NULL),
+	(SELECT COUNT(*) FROM section_picks p JOIN bank_questions b ON b.id = p.bank_question_id
+		WHERE p.section_id = s.id AND b.archived_at IS NULL)`
 
 func scanSection(r row) (Section, error) {
 	var s Section
-	err := r.Scan(&s.ID, &s.TestID, &s.Position, &s.Name, &s.Draw, &s.ShuffleQuestions, &s.ShuffleOptions, &s.QuestionCount)
+	err := r.Scan(&s.ID, &s.TestID, &s.Position, &s.Name, &s.Draw, &s.ShuffleQuestions, &s.ShuffleOptions, &s.QuestionCount, &s.PickCount)
 	return s, err
 }
 
-// Sections are a test's sections in order; none for a test without.
+// Sections are a test's sections in order, with their rules and how many
+// bank questions each rule matches now; none for a test without.
 func (db *DB) Sections(ctx context.Context, testID int64) ([]Section, error) {
-	rows, err := db.query(ctx, `SELECT `+sectionColumns+` FROM test_sections s WHERE s.test_id = ? ORDER BY s.position`, testID)
-	return collect(rows, err, scanSection)
+	return sectionsOf(ctx, dbReader{db}, testID)
 }
 
-func sectionsTx(ctx context.Context, tx *Tx, testID int64) ([]Section, error) {
+// reader is what reading sections needs: a transaction or the database.
+type reader interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) row
+}
+
+// dbReader reads through the database's cached statements.
+type dbReader struct{ db *DB }
+
+func (r dbReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.db.query(ctx, query, args...)
+}
+
+func (r dbReader) QueryRowContext(ctx context.Context, query string, args ...any) row {
+	return r.db.queryRow(ctx, query, args...)
+}
+
+func sectionsTx(ctx context.Context, tx *Tx, testID int64) ([]Section, error) { return sectionsOf(ctx, tx, testID) }
+
+func sectionsOf(ctx context.Context, tx reader, testID int64) ([]Section, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+sectionColumns+` FROM test_sections s WHERE s.test_id = ? ORDER BY s.position`, testID)
-	return collect(rows, err, scanSection)
+	sections, err := collect(rows, err, scanSection)
+	if err != nil {
+		return nil, err
+	}
+	for i := range sections {
+		rows, err := tx.QueryContext(ctx, `SELECT topic, difficulty, count FROM section_rules WHERE section_id = ? ORDER BY position`,
+			sections[i].ID)
+		rules, err := collect(rows, err, func(r row) (SectionRule, error) {
+			var sr SectionRule
+			return sr, r.Scan(&sr.Topic, &sr.Difficulty, &sr.Count)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for k := range rules {
+			if rules[k].Matching, err = countMatching(ctx, tx, sections[i].ID, rules[k]); err != nil {
+				return nil, err
+			}
+		}
+		sections[i].Rules = rules
+	}
+	return sections, nil
 }
 
 // sectionFor is the section a question goes in: the one asked for (which

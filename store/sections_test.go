@@ -79,12 +79,8 @@ func TestDrawGivesEachCandidateTheirOwnPaper(t *testing.T) {
 		// The same seed draws the same paper.
 		var seed int64
 		db.r.QueryRowContext(ctx, `SELECT draw_seed FROM invitations WHERE id = ?`, inv.ID).Scan(&seed)
-		current, _ := db.Questions(ctx, tt.ID)
-		pools := map[int64][]Question{}
-		for _, q := range current {
-			pools[q.SectionID] = append(pools[q.SectionID], q)
-		}
-		for j, item := range Draw(seed, sections, pools) {
+		draws, _ := sectionDraws(ctx, dbReader{db}, tt.ID, sections)
+		for j, item := range Draw(seed, draws) {
 			if item.Question.ID != qs[j].ID || !slices.Equal(item.OptionOrder, qs[j].OptionOrder) {
 				t.Fatalf("paper %d is not reproduced from its seed at %d", i, j)
 			}
