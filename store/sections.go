@@ -232,7 +232,9 @@ func (r dbReader) QueryRowContext(ctx context.Context, query string, args ...any
 	return r.db.queryRow(ctx, query, args...)
 }
 
-func sectionsTx(ctx context.Context, tx *Tx, testID int64) ([]Section, error) { return sectionsOf(ctx, tx, testID) }
+func sectionsTx(ctx context.Context, tx *Tx, testID int64) ([]Section, error) {
+	return sectionsOf(ctx, tx, testID)
+}
 
 func sectionsOf(ctx context.Context, tx reader, testID int64) ([]Section, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+sectionColumns+` FROM test_sections s WHERE s.test_id = ? ORDER BY s.position`, testID)
