@@ -71,6 +71,11 @@ func (s *Server) apiRoutes() {
 	nat.GET("/invitations/:id", n.GetInvitation)
 	nat.POST("/invitations/:id/cancel", n.CancelInvitation)
 	nat.POST("/invitations/:id/grades", n.Grade)
+	nat.POST("/bank/questions", n.AddBankQuestions)
+	nat.GET("/bank/questions", n.ListBankQuestions)
+	nat.GET("/bank/questions/:id", n.GetBankQuestion)
+	nat.PUT("/bank/questions/:id", n.UpdateBankQuestion)
+	nat.DELETE("/bank/questions/:id", n.ArchiveBankQuestion)
 	e.GET("/api/native/openapi.json", n.OpenAPI)
 
 	im := s.apis.imocha

@@ -61,6 +61,9 @@ type nativeQuestion struct {
 	Topic      string   `json:"topic"`
 	Difficulty string   `json:"difficulty"` // easy, medium, hard or ""
 	SectionID  int64    `json:"sectionId,omitempty"`
+	// BankQuestionID, in a section of a request, picks a bank question
+	// instead of writing one.
+	BankQuestionID int64 `json:"bankQuestionId,omitempty"`
 }
 
 func (q nativeQuestion) input() store.QuestionInput {

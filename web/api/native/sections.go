@@ -5,13 +5,24 @@ import (
 )
 
 // nativeSectionRequest is a section as a test is created with it: draw
-// absent (or 0) gives every candidate all its questions.
+// absent (or 0) gives every candidate all its own questions; a question
+// given as {bankQuestionId} is picked from the bank; rules draw from it.
 type nativeSectionRequest struct {
 	Name             string           `json:"name"`
 	Draw             int              `json:"draw"`
 	ShuffleQuestions bool             `json:"shuffleQuestions"`
 	ShuffleOptions   bool             `json:"shuffleOptions"`
 	Questions        []nativeQuestion `json:"questions"`
+	Rules            []nativeRule     `json:"rules"`
+}
+
+// nativeRule draws count questions of a topic and a difficulty from the
+// bank; matching (in answers) is how many it can draw from now.
+type nativeRule struct {
+	Topic      string `json:"topic"`
+	Difficulty string `json:"difficulty"`
+	Count      int    `json:"count"`
+	Matching   *int   `json:"matching,omitempty"`
 }
 
 func sectionInputs(req []nativeSectionRequest) []store.SectionInput {
@@ -19,7 +30,14 @@ func sectionInputs(req []nativeSectionRequest) []store.SectionInput {
 	for _, s := range req {
 		in := store.SectionInput{Name: s.Name, Draw: s.Draw, ShuffleQuestions: s.ShuffleQuestions, ShuffleOptions: s.ShuffleOptions}
 		for _, q := range s.Questions {
-			in.Questions = append(in.Questions, q.input())
+			if q.BankQuestionID > 0 {
+				in.Picks = append(in.Picks, q.BankQuestionID)
+			} else {
+				in.Questions = append(in.Questions, q.input())
+			}
+		}
+		for _, r := range s.Rules {
+			in.Rules = append(in.Rules, store.SectionRule{Topic: r.Topic, Difficulty: store.Difficulty(r.Difficulty), Count: r.Count})
 		}
 		out = append(out, in)
 	}
@@ -29,20 +47,25 @@ func sectionInputs(req []nativeSectionRequest) []store.SectionInput {
 // nativeSection is a test's section with the ids of its questions and
 // how many each candidate gets.
 type nativeSection struct {
-	ID               int64   `json:"id"`
-	Name             string  `json:"name"`
-	Draw             *int    `json:"draw"`
-	ShuffleQuestions bool    `json:"shuffleQuestions"`
-	ShuffleOptions   bool    `json:"shuffleOptions"`
-	QuestionIDs      []int64 `json:"questionIds"`
-	CandidateGets    int     `json:"candidateGets"`
+	ID               int64        `json:"id"`
+	Name             string       `json:"name"`
+	Draw             *int         `json:"draw"`
+	ShuffleQuestions bool         `json:"shuffleQuestions"`
+	ShuffleOptions   bool         `json:"shuffleOptions"`
+	QuestionIDs      []int64      `json:"questionIds"`
+	PickCount        int          `json:"pickedFromBank"`
+	Rules            []nativeRule `json:"rules"`
+	CandidateGets    int          `json:"candidateGets"`
 }
 
 func toNativeSections(sections []store.Section, qs []store.Question) []nativeSection {
 	var out []nativeSection
 	for _, s := range sections {
 		ns := nativeSection{ID: s.ID, Name: s.Name, ShuffleQuestions: s.ShuffleQuestions, ShuffleOptions: s.ShuffleOptions,
-			QuestionIDs: []int64{}, CandidateGets: s.Gets()}
+			QuestionIDs: []int64{}, PickCount: s.PickCount, Rules: []nativeRule{}, CandidateGets: s.Gets()}
+		for _, r := range s.Rules {
+			ns.Rules = append(ns.Rules, nativeRule{Topic: r.Topic, Difficulty: string(r.Difficulty), Count: r.Count, Matching: &r.Matching})
+		}
 		if s.Draw > 0 {
 			ns.Draw = &s.Draw
 		}
