@@ -69,6 +69,7 @@ type Assets struct {
 const (
 	SectionDashboard   = "dashboard"
 	SectionTests       = "tests"
+	SectionBank        = "bank"
 	SectionInvitations = "invitations"
 	SectionEmails      = "emails"
 	SectionCallbacks   = "callbacks"

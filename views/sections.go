@@ -30,3 +30,6 @@ func questionsIn(qs []store.Question, sectionID int64) []store.Question {
 	}
 	return out
 }
+
+// Count words a number with its noun: Count(1, "test", "tests") is "1 test".
+func Count(n int, one, many string) string { return plural(n, one, many) }

@@ -210,3 +210,27 @@ func FuzzPageReport(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBankCSV reads arbitrary bytes as a bank import: no panic, and an
+// import without problems holds only questions the bank would take.
+func FuzzBankCSV(f *testing.F) {
+	for _, s := range []string{
+		"question,kind,options,correct,points,topic,difficulty\nQ?,single,a|b,1,1,go,easy\n",
+		"kind,question\ntext,Why?\n", "question\nQ?\n", "\ufeffQuestion,Kind,Options,Correct\nQ?,MULTIPLE,a|b|c,1|3\n",
+		"question,kind,correct\nQ?,single,0\n", "question,kind,options,correct\n\"unterminated,single\n",
+		"question,kind,options,correct,points\nQ?,single,a|a,1,99999999999999999999\n", "", "\n\n\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		qs, problems, err := parseBankCSV(strings.NewReader(string(data)))
+		if err != nil || len(problems) > 0 {
+			return
+		}
+		for i, q := range qs {
+			if fe := q.Validate(store.KindAssessment); len(fe) > 0 {
+				t.Fatalf("question %d passed the import but not the bank: %v", i, fe)
+			}
+		}
+	})
+}
