@@ -215,3 +215,33 @@ func snapshotBankQuestions(ctx context.Context, tx *Tx, testID int64, paper []Pa
 	}
 	return nil
 }
+
+// SamplePaper draws a paper as a candidate starting now would get it,
+// writing nothing: for a recruiter's preview. Bank questions not yet given
+// to anyone stand with the negative of their bank id.
+func (db *DB) SamplePaper(ctx context.Context, testID, seed int64) ([]Question, error) {
+	sections, err := db.Sections(ctx, testID)
+	if err != nil || len(sections) == 0 {
+		if err != nil {
+			return nil, err
+		}
+		return db.Questions(ctx, testID)
+	}
+	draws, err := sectionDraws(ctx, dbReader{db}, testID, sections)
+	if err != nil {
+		return nil, err
+	}
+	var out []Question
+	for _, item := range Draw(seed, draws) {
+		q := item.Question
+		if q.BankQuestionID > 0 {
+			q.ID = -q.BankQuestionID
+		}
+		q.SectionPosition, q.SectionName, q.OptionOrder = item.Section.Position, item.Section.Name, item.OptionOrder
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// NewSeed is a random seed for a sample paper.
+func NewSeed() int64 { return newSeed() }

@@ -182,7 +182,9 @@ func countMatching(ctx context.Context, tx reader, sectionID int64, r SectionRul
 	return n, err
 }
 
-// ruleWords names what a rule draws: "topic “go”, medium".
+// RuleWords names what a rule draws: "topic “go”, medium".
+func RuleWords(r SectionRule) string { return ruleWords(r) }
+
 func ruleWords(r SectionRule) string {
 	var parts []string
 	if t := strings.TrimSpace(r.Topic); t != "" {

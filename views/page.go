@@ -31,6 +31,11 @@ type Page struct {
 	// PreviewOf, on a candidate page, marks a recruiter's preview: where
 	// the banner leads back to.
 	PreviewOf string
+	// PreviewSeed draws a preview's sample paper, the same on every page
+	// of it; PreviewDraw says, per section and rule, what the draw takes
+	// from how many.
+	PreviewSeed string
+	PreviewDraw []string
 	// L is a candidate page's language; the console is in English.
 	L locale.T
 	// LangURL is where a candidate page's language menu sends the choice
