@@ -33,3 +33,10 @@ func questionsIn(qs []store.Question, sectionID int64) []store.Question {
 
 // Count words a number with its noun: Count(1, "test", "tests") is "1 test".
 func Count(n int, one, many string) string { return plural(n, one, many) }
+
+func drawValue(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return itoa(n)
+}

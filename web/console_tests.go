@@ -135,6 +135,16 @@ func (s *Server) testDetail(c echo.Context, id int64) (views.TestDetail, error) 
 		return views.TestDetail{}, err
 	}
 	d := views.TestDetail{Test: t, Questions: qs, NewQ: views.QuestionForm{Sections: sections}}
+	for _, sec := range sections {
+		picks, err := s.db.SectionPicks(ctx, sec.ID)
+		if err != nil {
+			return d, err
+		}
+		d.Sections = append(d.Sections, views.SectionDetail{Section: sec, Picks: picks})
+	}
+	if d.Topics, err = s.db.BankTopics(ctx); err != nil {
+		return d, err
+	}
 	for _, l := range links {
 		d.Links = append(d.Links, views.LinkRow{Link: l, URL: s.LinkURL(l)})
 	}

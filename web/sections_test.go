@@ -73,3 +73,79 @@ func TestPreviewDrawsASamplePaper(t *testing.T) {
 		t.Fatalf("test page sections: %d", r.doc.Find(`[data-testid="test-section"]`).Length())
 	}
 }
+
+// A recruiter makes a test a list of sections from the console: the first
+// takes the test's questions, rules draw from the bank, picks add bank
+// questions; every refusal names its numbers.
+func TestConsoleSections(t *testing.T) {
+	f := newCandidateFixture(t, store.LinkInput{})
+	ctx := context.Background()
+	var bank []store.QuestionInput
+	for i := range 3 {
+		bank = append(bank, store.QuestionInput{Text: fmt.Sprintf("Bank %d?", i), Kind: store.QuestionSingle, Options: []string{"a", "b"},
+			Correct: []int{0}, Topic: "go", Difficulty: "easy"})
+	}
+	bankIDs, _ := f.db.AddBankQuestions(ctx, bank)
+	b := signIn(t, f.srv, f.db, store.RoleRecruiter)
+	base := testPath(f.test.ID) + "/sections"
+	if r := b.get(testPath(f.test.ID)); !strings.Contains(r.text(`[data-testid="sections"]`), "go into the first section") {
+		t.Fatalf("no sections yet: %q", r.text(`[data-testid="sections"]`))
+	}
+	if r := b.post(base, url.Values{"name": {"Core"}, "draw": {"2"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("add section: %d %q", r.Code, r.text(`[data-testid="sections-problem"]`))
+	}
+	sections, _ := f.db.Sections(ctx, f.test.ID)
+	if len(sections) != 1 || sections[0].QuestionCount != 3 || sections[0].Gets() != 2 {
+		t.Fatalf("first section %+v", sections)
+	}
+	core := base + "/" + idStr(sections[0].ID)
+	if r := b.post(core, url.Values{"name": {"Core"}, "draw": {"9"}}); r.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.text(`[data-testid="sections-problem"]`), "asks for 9 questions but the section has 3") {
+		t.Fatalf("draw 9: %d %q", r.Code, r.text(`[data-testid="sections-problem"]`))
+	}
+	b.post(base, url.Values{"name": {"From the bank"}, "shuffleQuestions": {"1"}})
+	sections, _ = f.db.Sections(ctx, f.test.ID)
+	second := base + "/" + idStr(sections[1].ID)
+	r := b.post(second+"/rules", url.Values{"count": {"5"}, "topic": {"go"}, "difficulty": {"easy"}})
+	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.text(`[data-testid="sections-problem"]`),
+		"asks for 5 questions of topic “go”, easy but the bank has 3") {
+		t.Fatalf("rule 5: %d %q", r.Code, r.text(`[data-testid="sections-problem"]`))
+	}
+	if r := b.post(second+"/rules", url.Values{"count": {"2"}, "topic": {"go"}, "difficulty": {"easy"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("rule 2: %d", r.Code)
+	}
+	if r := b.get(second + "/pick?topic=go"); !strings.Contains(r.text(`[data-testid="pick-form"]`), "Bank 0?") {
+		t.Fatalf("pick page: %q", r.text("main"))
+	}
+	if r := b.post(second+"/picks", url.Values{"bankQuestionId": {idStr(bankIDs[0])}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("pick: %d", r.Code)
+	}
+	page := b.get(testPath(f.test.ID))
+	rules := page.text(`[data-testid="section-rules"]`)
+	if !strings.Contains(rules, "2 of topic “go”, easy") || !strings.Contains(rules, "2 questions match") ||
+		!strings.Contains(page.text(`[data-testid="section-picks"]`), "Bank 0?") {
+		t.Fatalf("sections card: rules %q picks %q", rules, page.text(`[data-testid="section-picks"]`))
+	}
+
+	// A candidate gets 2 of the 3 written questions, the pick and 2 drawn by the rule.
+	f.invite(t, store.NewInvitation{})
+	f.b.post(f.token+"/start", nil)
+	qs, _ := f.db.AttemptQuestions(ctx, f.reload(t))
+	if len(qs) != 5 || qs[0].SectionName != "Core" || qs[4].SectionName != "From the bank" {
+		t.Fatalf("paper of %d questions: %+v", len(qs), qs)
+	}
+
+	// Removing the rule and the pick.
+	if r := b.post(second+"/rules/1/delete", nil); r.Code != http.StatusSeeOther {
+		t.Fatalf("remove rule: %d", r.Code)
+	}
+	if r := b.post(second+"/picks/"+idStr(bankIDs[0])+"/delete", nil); r.Code != http.StatusSeeOther {
+		t.Fatalf("unpick: %d", r.Code)
+	}
+	if sections, _ = f.db.Sections(ctx, f.test.ID); len(sections[1].Rules) != 0 || sections[1].PickCount != 0 {
+		t.Fatalf("after removal: %+v", sections[1])
+	}
+	if r := b.post(base+"/99999/rules", url.Values{"count": {"1"}}); r.Code != http.StatusNotFound {
+		t.Fatalf("another test's section: %d", r.Code)
+	}
+}
