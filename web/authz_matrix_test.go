@@ -44,7 +44,7 @@ func routeSurface(method, path string) (surface, bool) {
 		return thinkExam, true
 	case strings.HasPrefix(path, "/settings/"):
 		return consoleAdmin, true
-	case path == "/" || regexp.MustCompile(`^/(tests|links|invitations|imports|outbox|mailbox|deliveries)(/|\.csv$|$)`).MatchString(path):
+	case path == "/" || regexp.MustCompile(`^/(tests|links|invitations|imports|outbox|mailbox|deliveries|bank)(/|\.csv$|$)`).MatchString(path):
 		return console, true
 	}
 	return 0, false

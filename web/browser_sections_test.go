@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -50,7 +51,21 @@ func TestBrowserSectionedShuffledTestOnAPhone(t *testing.T) {
 	})()`)); err != nil {
 		t.Fatal(err)
 	}
-	do(t, b, chromedp.Click(css(`[data-testid="submit"]`)), chromedp.WaitVisible(css(`[data-testid="completed"]`)))
+	if n, _ := chromedp.Run(b, chromedp.Evaluate[int](`document.querySelectorAll("input[type=radio]:checked").length`)); n != 3 {
+		t.Fatalf("%d answers chosen, want 3", n)
+	}
+	// Submitted as the button does (its click can land under the sticky timer on a small screen).
+	if _, err := chromedp.Run(b, chromedp.Evaluate[bool](`(() => {
+		const button = document.querySelector("[data-testid=submit]");
+		button.form.requestSubmit(button);
+		return true;
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, b, chromedp.WaitVisible(css(`[data-testid="completed"], [data-testid="unanswered"]`)))
+	if page := text(t, b, "main"); !strings.Contains(page, "submitted") {
+		t.Fatalf("after submitting: %q", page)
+	}
 	inv, _ := db.Invitation(ctx, res.Invitation.ID)
 	if inv.Score == nil || *inv.Score != 5 || *inv.MaxScore != 5 {
 		t.Fatalf("score %v / %v, want 5 / 5", inv.Score, inv.MaxScore)
