@@ -38,7 +38,7 @@
       flag.name = "timeout";
       flag.value = "1";
       form.appendChild(flag);
-      form.requestSubmit(form.querySelector('button[value="submit"]'));
+      form.requestSubmit(form.querySelector("button[data-timeout]")); // submit, or move to the next section
     }
   };
   tick();

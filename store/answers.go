@@ -78,11 +78,14 @@ func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []Ans
 			return ErrNotUsable
 		case inv.DeadlineAt != nil && !now.Before(*inv.DeadlineAt):
 			return ErrDeadlinePassed
+		case inv.SectionDeadlineAt != nil && !now.Before(*inv.SectionDeadlineAt):
+			return ErrSectionTimeUp
 		}
 		questions, err := attemptQuestionsTx(ctx, tx, inv.ID)
 		if err != nil {
 			return err
 		}
+		questions = SectionOf(inv, questions) // answers to other sections are not taken
 		byID := map[int64]Question{}
 		for _, q := range questions {
 			byID[q.ID] = q

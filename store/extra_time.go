@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -31,8 +32,12 @@ func (db *DB) AddTime(ctx context.Context, id int64, minutes int, actor string) 
 			return ErrNotUsable
 		}
 		deadline := inv.DeadlineAt.Add(time.Duration(minutes) * time.Minute)
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET deadline_at = ?, updated_at = ? WHERE id = ?`,
-			millis(deadline), millis(now), id); err != nil {
+		var section sql.NullInt64 // the section's own time, when it has one, moves too
+		if inv.SectionDeadlineAt != nil {
+			section = sql.NullInt64{Int64: millis(inv.SectionDeadlineAt.Add(time.Duration(minutes) * time.Minute)), Valid: true}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET deadline_at = ?, section_deadline_at = ?, updated_at = ? WHERE id = ?`,
+			millis(deadline), section, millis(now), id); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, id, "time_added", inv.Status, inv.Status, actor,

@@ -79,6 +79,11 @@ type Invitation struct {
 	// FocusLostCount is how often the candidate's page lost focus (tab or
 	// window switches) during the attempt.
 	FocusLostCount int
+	// SectionAt is the section a candidate is in, in a test whose sections
+	// are taken one after another (0: all sections at once), and
+	// SectionDeadlineAt when its own time ends (nil: it has none).
+	SectionAt         int
+	SectionDeadlineAt *time.Time
 
 	// AccessCode, when set, must be typed besides opening the link.
 	AccessCode     string
@@ -143,6 +148,15 @@ func (inv Invitation) Band() string {
 		return ""
 	}
 	return BandFor(inv.Bands, *p)
+}
+
+// EndsAt is when the candidate's current time ends: the attempt's
+// deadline, or their section's when that comes first.
+func (inv Invitation) EndsAt() *time.Time {
+	if inv.SectionDeadlineAt != nil && (inv.DeadlineAt == nil || inv.SectionDeadlineAt.Before(*inv.DeadlineAt)) {
+		return inv.SectionDeadlineAt
+	}
+	return inv.DeadlineAt
 }
 
 // ScorePercent is the score as a percentage with two decimals, or nil

@@ -240,9 +240,11 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 		if err := cancelQueuedFor(ctx, tx, inv.ID, EmailReminder, now); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE invitations SET deadline_at = ? WHERE id = ?`,
-			millis(now.Add(AttemptDuration(minutes, inv.ExtraTimePercent))), id)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET deadline_at = ? WHERE id = ?`,
+			millis(now.Add(AttemptDuration(minutes, inv.ExtraTimePercent))), id); err != nil {
+			return err
+		}
+		return startSections(ctx, tx, inv, now)
 	})
 	if err != nil {
 		return Invitation{}, err

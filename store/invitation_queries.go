@@ -16,7 +16,7 @@ const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email,
 	i.score, i.max_score, i.deadline_at, i.invited_at, i.opened_at, i.started_at, i.completed_at, i.expired_at,
 	i.cancelled_at, i.created_at, i.updated_at, i.access_code, i.access_failures, i.tracking_uniq_id, i.tracking_key, i.candidate_kind, i.callback_resource,
 	i.callback_params, t.name, t.passing_score, COALESCE(l.name, ''), i.chosen_lang, i.review, i.extra_time_percent, t.bands,
-	COALESCE(l.tab_switch_limit, 0), i.focus_lost_count`
+	COALESCE(l.tab_switch_limit, 0), i.focus_lost_count, COALESCE(i.section_at, 0), i.section_deadline_at`
 
 const invitationFrom = ` FROM invitations i JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id`
 
@@ -24,6 +24,7 @@ const invitationFrom = ` FROM invitations i JOIN tests t ON t.id = i.test_id LEF
 type invitationScan struct {
 	inv                                                                      Invitation
 	linkID, expires, from, until, score, maxScore, deadline, opened, started sql.NullInt64
+	sectionDeadline                                                          sql.NullInt64
 	completed, expired, cancelled                                            sql.NullInt64
 	tags, labels, extData, callbackParams, bands                             string
 	invited, created, updated                                                int64
@@ -37,7 +38,8 @@ func (s *invitationScan) dest() []any {
 		&s.score, &s.maxScore, &s.deadline, &s.invited, &s.opened, &s.started, &s.completed, &s.expired, &s.cancelled,
 		&s.created, &s.updated, &inv.AccessCode, &inv.AccessFailures, &inv.TrackingUniqID, &inv.TrackingKey, &inv.CandidateKind,
 		&inv.CallbackResource, &s.callbackParams, &inv.TestName, &inv.PassingScore, &inv.LinkName, &inv.ChosenLang,
-		&inv.Review, &inv.ExtraTimePercent, &s.bands, &inv.TabSwitchLimit, &inv.FocusLostCount}
+		&inv.Review, &inv.ExtraTimePercent, &s.bands, &inv.TabSwitchLimit, &inv.FocusLostCount,
+		&inv.SectionAt, &s.sectionDeadline}
 }
 
 func (s *invitationScan) finish() (Invitation, error) {
@@ -59,7 +61,7 @@ func (s *invitationScan) finish() (Invitation, error) {
 	if s.bands != "[]" {
 		inv.Bands = parseBands(s.bands)
 	}
-	inv.DeadlineAt = timePtr(s.deadline)
+	inv.DeadlineAt, inv.SectionDeadlineAt = timePtr(s.deadline), timePtr(s.sectionDeadline)
 	inv.InvitedAt = fromMillis(s.invited)
 	inv.OpenedAt, inv.StartedAt, inv.CompletedAt = timePtr(s.opened), timePtr(s.started), timePtr(s.completed)
 	inv.ExpiredAt, inv.CancelledAt = timePtr(s.expired), timePtr(s.cancelled)

@@ -18,10 +18,14 @@ type SectionSettings struct {
 	Draw             int
 	ShuffleQuestions bool
 	ShuffleOptions   bool
+	TimeLimit        int // minutes; 0: none
 }
 
 func (in SectionSettings) validate() FieldErrors {
 	fe := FieldErrors{}
+	if in.TimeLimit < 0 || in.TimeLimit > MaxDurationMinutes {
+		fe["timeLimitMinutes"] = fmt.Sprintf("must be between 1 and %d minutes, or none", MaxDurationMinutes)
+	}
 	if utf8.RuneCountInString(in.Name) > MaxNameLength {
 		fe["name"] = fmt.Sprintf("must be at most %d characters", MaxNameLength)
 	}
@@ -58,9 +62,9 @@ func (db *DB) AddSection(ctx context.Context, testID int64, in SectionSettings) 
 		}
 		now := millis(db.Now())
 		if err := tx.QueryRowContext(ctx, `INSERT INTO test_sections (test_id, position, name, draw_count, shuffle_questions,
-				shuffle_options, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				shuffle_options, time_limit_minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			testID, count+1, strings.TrimSpace(in.Name), nullPositive(in.Draw), boolInt(in.ShuffleQuestions), boolInt(in.ShuffleOptions),
-			now, now).Scan(&id); err != nil {
+			nullPositive(in.TimeLimit), now, now).Scan(&id); err != nil {
 			return err
 		}
 		if count == 0 {
@@ -120,8 +124,8 @@ func (db *DB) UpdateSection(ctx context.Context, testID, sectionID int64, in Sec
 			return FieldErrors{"draw": fmt.Sprintf("asks for %d questions but the section has %d", in.Draw, fixed)}
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE test_sections SET name = ?, draw_count = ?, shuffle_questions = ?, shuffle_options = ?,
-			updated_at = ? WHERE id = ?`, strings.TrimSpace(in.Name), nullPositive(in.Draw), boolInt(in.ShuffleQuestions),
-			boolInt(in.ShuffleOptions), millis(db.Now()), sectionID)
+			time_limit_minutes = ?, updated_at = ? WHERE id = ?`, strings.TrimSpace(in.Name), nullPositive(in.Draw),
+			boolInt(in.ShuffleQuestions), boolInt(in.ShuffleOptions), nullPositive(in.TimeLimit), millis(db.Now()), sectionID)
 		return err
 	})
 	if err != nil {

@@ -20,6 +20,7 @@ type Section struct {
 	Draw             int // questions each candidate gets; 0: all of them
 	ShuffleQuestions bool
 	ShuffleOptions   bool
+	TimeLimit        int // minutes of its own (0: none); the test then goes section by section
 	QuestionCount    int // current questions written in the section
 	PickCount        int // bank questions picked into it (not archived)
 	Rules            []SectionRule
@@ -62,6 +63,7 @@ type SectionInput struct {
 	Draw             int
 	ShuffleQuestions bool
 	ShuffleOptions   bool
+	TimeLimit        int
 	Questions        []QuestionInput
 	Picks            []int64 // bank questions picked into the section
 	Rules            []SectionRule
@@ -83,6 +85,9 @@ func validateSections(fe FieldErrors, kind TestKind, sections []SectionInput) {
 		key := fmt.Sprintf("sections[%d]", i)
 		if utf8.RuneCountInString(s.Name) > MaxNameLength {
 			fe[key+".name"] = fmt.Sprintf("must be at most %d characters", MaxNameLength)
+		}
+		if s.TimeLimit < 0 || s.TimeLimit > MaxDurationMinutes {
+			fe[key+".timeLimitMinutes"] = fmt.Sprintf("must be between 1 and %d minutes, or none", MaxDurationMinutes)
 		}
 		fixed := len(s.Questions) + len(s.Picks)
 		switch {
@@ -118,9 +123,9 @@ func insertSections(ctx context.Context, tx *Tx, testID int64, sections []Sectio
 	for i, s := range sections {
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO test_sections (test_id, position, name, draw_count, shuffle_questions,
-				shuffle_options, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				shuffle_options, time_limit_minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			testID, i+1, strings.TrimSpace(s.Name), nullPositive(s.Draw), boolInt(s.ShuffleQuestions), boolInt(s.ShuffleOptions),
-			now, now).Scan(&id); err != nil {
+			nullPositive(s.TimeLimit), now, now).Scan(&id); err != nil {
 			return err
 		}
 		for _, q := range s.Questions {
@@ -201,13 +206,15 @@ func ruleWords(r SectionRule) string {
 }
 
 const sectionColumns = `s.id, s.test_id, s.position, s.name, COALESCE(s.draw_count, 0), s.shuffle_questions, s.shuffle_options,
+	COALESCE(s.time_limit_minutes, 0),
 	(SELECT COUNT(*) FROM questions q WHERE q.section_id = s.id AND q.retired_at IS NULL),
 	(SELECT COUNT(*) FROM section_picks p JOIN bank_questions b ON b.id = p.bank_question_id
 		WHERE p.section_id = s.id AND b.archived_at IS NULL)`
 
 func scanSection(r row) (Section, error) {
 	var s Section
-	err := r.Scan(&s.ID, &s.TestID, &s.Position, &s.Name, &s.Draw, &s.ShuffleQuestions, &s.ShuffleOptions, &s.QuestionCount, &s.PickCount)
+	err := r.Scan(&s.ID, &s.TestID, &s.Position, &s.Name, &s.Draw, &s.ShuffleQuestions, &s.ShuffleOptions, &s.TimeLimit,
+		&s.QuestionCount, &s.PickCount)
 	return s, err
 }
 

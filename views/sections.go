@@ -18,6 +18,9 @@ func SectionSummary(s store.Section) string {
 	if s.ShuffleOptions {
 		text += ", options shuffled"
 	}
+	if s.TimeLimit > 0 {
+		text += fmt.Sprintf(", %d minutes of its own", s.TimeLimit)
+	}
 	return text
 }
 

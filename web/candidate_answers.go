@@ -67,10 +67,11 @@ func (s *Server) saveAnswers(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, tokenPath(inv))
 	}
-	qs, err := s.db.AttemptQuestions(ctx, inv)
+	paper, err := s.db.AttemptQuestions(ctx, inv)
 	if err != nil {
 		return err
 	}
+	qs := store.SectionOf(inv, paper) // the section the candidate is in, or the whole paper
 	// "Submit anyway" carries no answers: they were saved by the submit
 	// that asked, and reading its empty form would clear them.
 	confirmed := c.FormValue("unanswered") == "ok"
@@ -89,6 +90,12 @@ func (s *Server) saveAnswers(c echo.Context) error {
 			return err
 		}
 		return s.afterSubmit(c, inv, action)
+	case errors.Is(err, store.ErrSectionTimeUp):
+		// The section's own time is up: what was saved stays, the next section begins.
+		if inv, err = s.db.AdvanceSection(ctx, inv.ID, inv.SectionAt, store.ReasonTimeRanOut); err != nil {
+			return err
+		}
+		return s.afterSection(c, inv, action)
 	case err != nil:
 		if _, bad := asFieldErrors(err); bad {
 			return echo.NewHTTPError(http.StatusBadRequest, "An answer is not one of the options.")
@@ -96,7 +103,7 @@ func (s *Server) saveAnswers(c echo.Context) error {
 		return err
 	}
 	switch action {
-	case "submit":
+	case "submit", "next":
 		reason := store.ReasonSubmitted
 		switch {
 		case c.FormValue("timeout") == "1":
@@ -114,6 +121,12 @@ func (s *Server) saveAnswers(c echo.Context) error {
 				}
 				return s.renderAttemptAsking(c, v, "", n, http.StatusOK)
 			}
+		}
+		if inv.SectionAt > 0 { // section by section: the next one, or the end after the last
+			if inv, err = s.db.AdvanceSection(ctx, inv.ID, inv.SectionAt, reason); err != nil {
+				return err
+			}
+			return s.afterSection(c, inv, action)
 		}
 		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, reason); err != nil {
 			return err
@@ -156,4 +169,18 @@ func (s *Server) afterSubmit(c echo.Context, inv store.Invitation, action string
 		return c.NoContent(http.StatusNoContent)
 	}
 	return s.finished(c, inv)
+}
+
+// afterSection answers a request that moved the candidate to their next
+// section: the section's page (htmx autosave is told to go there), or the
+// completion when it was the last.
+func (s *Server) afterSection(c echo.Context, inv store.Invitation, action string) error {
+	if inv.Status == store.StatusCompleted {
+		return s.afterSubmit(c, inv, action)
+	}
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Redirect", tokenPath(inv))
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, tokenPath(inv))
 }

@@ -120,8 +120,8 @@ func (s *Server) clock(c echo.Context) error {
 		return err
 	}
 	out := map[string]any{"status": inv.Status}
-	if inv.DeadlineAt != nil && inv.Status == store.StatusStarted {
-		out["deadline"] = inv.DeadlineAt.UTC().Format(time.RFC3339)
+	if ends := inv.EndsAt(); ends != nil && inv.Status == store.StatusStarted {
+		out["deadline"] = ends.UTC().Format(time.RFC3339)
 	}
 	return c.JSON(http.StatusOK, out)
 }

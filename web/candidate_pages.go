@@ -116,6 +116,15 @@ func (s *Server) showCandidate(c echo.Context) error {
 		}
 		return s.finished(c, inv)
 	}
+	// The section's own time ran out while the candidate was away: the next one begins.
+	if ends := inv.SectionDeadlineAt; inv.Status == store.StatusStarted && ends != nil && !s.db.Now().Before(*ends) && !peek {
+		if inv, err = s.db.AdvanceSection(ctx, inv.ID, inv.SectionAt, store.ReasonTimeRanOut); err != nil {
+			return err
+		}
+		if inv.Status == store.StatusCompleted {
+			return s.finished(c, inv)
+		}
+	}
 	if inv.Status != store.StatusCompleted && !s.hasAccess(c, inv) {
 		return s.renderAccess(c, inv, http.StatusOK, nil)
 	}
@@ -183,17 +192,18 @@ func (s *Server) renderAttempt(c echo.Context, v views.CandidateView, notice str
 // to submit with that many questions unanswered.
 func (s *Server) renderAttemptAsking(c echo.Context, v views.CandidateView, notice string, unansweredCount, status int) error {
 	ctx := c.Request().Context()
-	qs, err := s.db.AttemptQuestions(ctx, v.Invitation)
+	paper, err := s.db.AttemptQuestions(ctx, v.Invitation)
 	if err != nil {
 		return err
 	}
+	qs := store.SectionOf(v.Invitation, paper)
 	answers, err := s.db.Answers(ctx, v.Invitation.ID)
 	if err != nil {
 		return err
 	}
 	left := time.Duration(0)
 	deadline, ends := "", ""
-	if d := v.Invitation.DeadlineAt; d != nil {
+	if d := v.Invitation.EndsAt(); d != nil {
 		left = max(0, d.Sub(s.db.Now()))
 		deadline = d.UTC().Format(time.RFC3339)
 		ends = lang(c).Time(*d, viewerLocation(c))
@@ -201,10 +211,10 @@ func (s *Server) renderAttemptAsking(c echo.Context, v views.CandidateView, noti
 	remaining := fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)
 	p := s.candidatePage(c, v.Test.Name)
 	p.LangForm = "attempt" // the menu saves the answers on the page with the choice
-	return render(c, status, views.CandidateAttemptPage(p, views.AttemptView{
-		CandidateView: v, Questions: qs, Answers: answers, Deadline: deadline, Remaining: remaining, Ends: ends, Notice: notice,
-		Unanswered: unansweredCount,
-	}))
+	av := views.AttemptView{CandidateView: v, Questions: qs, Answers: answers, Deadline: deadline, Remaining: remaining, Ends: ends,
+		Notice: notice, Unanswered: unansweredCount, SectionTimed: v.Invitation.SectionDeadlineAt != nil}
+	av.SectionN, av.SectionTotal = store.SectionPlace(v.Invitation, paper)
+	return render(c, status, views.CandidateAttemptPage(p, av))
 }
 
 // finished sends a candidate whose attempt is complete on: to the

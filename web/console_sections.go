@@ -26,7 +26,8 @@ func sectionIDs(c echo.Context) (testID, sectionID int64, err error) {
 func parseSectionSettings(c echo.Context) (store.SectionSettings, store.FieldErrors) {
 	fe := store.FieldErrors{}
 	in := store.SectionSettings{Name: c.FormValue("name"), ShuffleQuestions: checked(c, "shuffleQuestions"),
-		ShuffleOptions: checked(c, "shuffleOptions"), Draw: formInt(fe, "draw", c.FormValue("draw"), 0)}
+		ShuffleOptions: checked(c, "shuffleOptions"), Draw: formInt(fe, "draw", c.FormValue("draw"), 0),
+		TimeLimit: formInt(fe, "timeLimitMinutes", c.FormValue("timeLimitMinutes"), 0)}
 	return in, fe
 }
 
@@ -56,7 +57,7 @@ func (s *Server) sectionChanged(c echo.Context, testID int64, err error, done st
 
 // sectionFieldWords name the fields of the section forms in a problem.
 var sectionFieldWords = map[string]string{
-	"name": "The name", "draw": "The number of questions", "count": "The rule", "difficulty": "The difficulty",
+	"name": "The name", "draw": "The number of questions", "timeLimitMinutes": "The time limit", "count": "The rule", "difficulty": "The difficulty",
 }
 
 // addSection: POST /tests/{id}/sections.

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"testgate/store"
 )
@@ -147,5 +149,63 @@ func TestConsoleSections(t *testing.T) {
 	}
 	if r := b.post(base+"/99999/rules", url.Values{"count": {"1"}}); r.Code != http.StatusNotFound {
 		t.Fatalf("another test's section: %d", r.Code)
+	}
+}
+
+// A test with timed sections over HTTP: one section at a time with its own
+// clock, "Next section" keeps the answers, late answers go nowhere, and the
+// last section's time submits the attempt.
+func TestTimedSectionsOneAtATime(t *testing.T) {
+	f := newCandidateFixture(t, store.LinkInput{})
+	ctx := context.Background()
+	tt, err := f.db.CreateSectionedTest(ctx, store.TestInput{Name: "Timed", Kind: store.KindAssessment, DurationMinutes: 60}, []store.SectionInput{
+		{Name: "Speed", TimeLimit: 10, Questions: []store.QuestionInput{{Text: "1+1?", Kind: store.QuestionSingle, Options: []string{"2", "3"}, Correct: []int{0}}}},
+		{Name: "Essay", Questions: []store.QuestionInput{{Text: "Why?", Kind: store.QuestionText}}},
+		{Name: "Sprint", TimeLimit: 5, Questions: []store.QuestionInput{{Text: "3+3?", Kind: store.QuestionSingle, Options: []string{"6", "7"}, Correct: []int{0}}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.test = tt
+	f.link, _ = f.db.DefaultLink(ctx, tt.ID)
+	f.qs, _ = f.db.Questions(ctx, tt.ID)
+	f.invite(t, store.NewInvitation{})
+	f.b.post(f.token+"/start", nil)
+	page := f.b.get(f.token)
+	if got := page.text(`[data-testid="section-place"]`); !strings.HasPrefix(got, "Section 1 of 3") || !strings.Contains(got, "its own time") ||
+		page.doc.Find(`[data-testid="question"]`).Length() != 1 || page.doc.Find(`[data-testid="next-section"]`).Length() != 1 ||
+		page.doc.Find(`[data-testid="submit"]`).Length() != 0 {
+		t.Fatalf("first section page: %q", page.text("main"))
+	}
+	if d, _ := page.doc.Find("[data-deadline]").Attr("data-deadline"); d != "2027-05-03T10:10:00Z" {
+		t.Fatalf("countdown to %q, want the section's end", d)
+	}
+	if r := f.b.post(f.token+"/answers", url.Values{"action": {"next"}, f.q(0): {"0"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("next: %d", r.Code)
+	}
+	page = f.b.get(f.token)
+	if !strings.HasPrefix(page.text(`[data-testid="section-place"]`), "Section 2 of 3") || strings.Contains(page.text("main"), "1+1?") {
+		t.Fatalf("second section: %q", page.text("main"))
+	}
+	// An answer to the section left behind is not taken.
+	f.b.post(f.token+"/answers", url.Values{"action": {"save"}, f.q(0): {"1"}, f.q(1): {"Because."}})
+	answers, _ := f.db.Answers(ctx, f.reload(t).ID)
+	if answers[f.qs[0].ID].Choices[0] != 0 || answers[f.qs[1].ID].Text != "Because." {
+		t.Fatalf("answers %+v", answers)
+	}
+	f.b.post(f.token+"/answers", url.Values{"action": {"next"}, f.q(1): {"Because."}})
+	var clock map[string]string
+	json.Unmarshal(f.b.get(f.token+"/clock").Body.Bytes(), &clock)
+	if clock["deadline"] != "2027-05-03T10:05:00Z" {
+		t.Fatalf("clock in the last section: %v", clock)
+	}
+	// The last section's time runs out while the candidate is away: coming back, the test is submitted.
+	*f.now = f.now.Add(6 * time.Minute)
+	if r := f.b.get(f.token); r.Code != http.StatusSeeOther {
+		t.Fatalf("back after the section's time: %d", r.Code)
+	}
+	inv := f.reload(t)
+	if inv.Status != store.StatusCompleted || *inv.Score != 1 || *inv.MaxScore != 3 {
+		t.Fatalf("after the last section: %s %v / %v", inv.Status, inv.Score, inv.MaxScore)
 	}
 }

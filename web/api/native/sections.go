@@ -12,6 +12,7 @@ type nativeSectionRequest struct {
 	Draw             int              `json:"draw"`
 	ShuffleQuestions bool             `json:"shuffleQuestions"`
 	ShuffleOptions   bool             `json:"shuffleOptions"`
+	TimeLimitMinutes int              `json:"timeLimitMinutes"`
 	Questions        []nativeQuestion `json:"questions"`
 	Rules            []nativeRule     `json:"rules"`
 }
@@ -28,7 +29,8 @@ type nativeRule struct {
 func sectionInputs(req []nativeSectionRequest) []store.SectionInput {
 	out := make([]store.SectionInput, 0, len(req))
 	for _, s := range req {
-		in := store.SectionInput{Name: s.Name, Draw: s.Draw, ShuffleQuestions: s.ShuffleQuestions, ShuffleOptions: s.ShuffleOptions}
+		in := store.SectionInput{Name: s.Name, Draw: s.Draw, ShuffleQuestions: s.ShuffleQuestions, ShuffleOptions: s.ShuffleOptions,
+			TimeLimit: s.TimeLimitMinutes}
 		for _, q := range s.Questions {
 			if q.BankQuestionID > 0 {
 				in.Picks = append(in.Picks, q.BankQuestionID)
@@ -52,6 +54,7 @@ type nativeSection struct {
 	Draw             *int         `json:"draw"`
 	ShuffleQuestions bool         `json:"shuffleQuestions"`
 	ShuffleOptions   bool         `json:"shuffleOptions"`
+	TimeLimitMinutes *int         `json:"timeLimitMinutes"`
 	QuestionIDs      []int64      `json:"questionIds"`
 	PickCount        int          `json:"pickedFromBank"`
 	Rules            []nativeRule `json:"rules"`
@@ -68,6 +71,9 @@ func toNativeSections(sections []store.Section, qs []store.Question) []nativeSec
 		}
 		if s.Draw > 0 {
 			ns.Draw = &s.Draw
+		}
+		if s.TimeLimit > 0 {
+			ns.TimeLimitMinutes = &s.TimeLimit
 		}
 		for _, q := range qs {
 			if q.SectionID == s.ID {
