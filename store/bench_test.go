@@ -111,3 +111,44 @@ func benchmarkStart(b *testing.B, drawn bool) {
 		}
 	}
 }
+
+// BenchmarkStartBankRules is a start whose paper is drawn by 5 rules (2
+// questions each) from a 100-question bank of 5 topics and 3 difficulties:
+// the pools read, the draw, and the snapshots of bank questions the first
+// starts make.
+func BenchmarkStartBankRules(b *testing.B) {
+	db := newTestDB(b)
+	ctx := context.Background()
+	topics := []string{"go", "sql", "http", "linux", "git"}
+	var bank []QuestionInput
+	for i := range 100 {
+		bank = append(bank, QuestionInput{Text: fmt.Sprintf("Bank %d?", i), Kind: QuestionSingle, Options: []string{"a", "b", "c", "d"},
+			Correct: []int{i % 4}, Topic: topics[i%5], Difficulty: Difficulties[(i/5)%3]})
+	}
+	if _, err := db.AddBankQuestions(ctx, bank); err != nil {
+		b.Fatal(err)
+	}
+	var rules []SectionRule
+	for _, t := range topics {
+		rules = append(rules, SectionRule{Topic: t, Count: 2})
+	}
+	tt, err := db.CreateSectionedTest(ctx, TestInput{Name: "Bank", Kind: KindAssessment, DurationMinutes: 30},
+		[]SectionInput{{Name: "Drawn", ShuffleQuestions: true, ShuffleOptions: true, Rules: rules}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]int64, b.N)
+	for i := range b.N {
+		res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: fmt.Sprintf("c%d@example.com", i), Source: SourceNative})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = res.Invitation.ID
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := db.StartInvitation(ctx, ids[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
