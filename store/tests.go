@@ -35,8 +35,9 @@ type Test struct {
 	UpdatedAt       time.Time
 
 	// Filled by list and detail queries.
-	QuestionCount int
+	QuestionCount int // current questions written in the test
 	LinkCount     int
+	Sectioned     bool // made of sections: what a candidate gets is their draw
 }
 
 // Archived reports whether the test is archived.
@@ -92,12 +93,13 @@ func requireText(fe FieldErrors, field, value string, maxLen int) {
 
 const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.archived_at, t.created_at, t.updated_at,
 	(SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL),
-	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id)`
+	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id), EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id)`
 
 // candidateTestColumns are testColumns without the link count, which no
 // candidate page shows.
 const candidateTestColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.archived_at, t.created_at,
-	t.updated_at, (SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL), 0`
+	t.updated_at, (SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL), 0,
+	EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id)`
 
 // testScan holds one row of testColumns while it is scanned.
 type testScan struct {
@@ -110,7 +112,7 @@ type testScan struct {
 func (s *testScan) dest() []any {
 	t := &s.t
 	return []any{&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore, &s.bands,
-		&s.archived, &s.created, &s.updated, &t.QuestionCount, &t.LinkCount}
+		&s.archived, &s.created, &s.updated, &t.QuestionCount, &t.LinkCount, &t.Sectioned}
 }
 
 func (s *testScan) finish() Test {

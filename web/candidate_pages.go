@@ -93,7 +93,18 @@ func (s *Server) candidateView(c echo.Context, inv store.Invitation) (views.Cand
 			return views.CandidateView{}, err
 		}
 	}
-	return views.CandidateView{Invitation: inv, Test: t, QuestionCount: t.QuestionCount, Action: tokenPath(inv)}, nil
+	count := t.QuestionCount
+	if t.Sectioned { // what this candidate gets is their draw
+		sections, err := s.db.Sections(c.Request().Context(), t.ID)
+		if err != nil {
+			return views.CandidateView{}, err
+		}
+		count = 0
+		for _, sec := range sections {
+			count += sec.Gets()
+		}
+	}
+	return views.CandidateView{Invitation: inv, Test: t, QuestionCount: count, Action: tokenPath(inv)}, nil
 }
 
 // showCandidate answers GET and HEAD /t/{token}. HEAD answers as GET would

@@ -130,11 +130,21 @@ func TestConsoleSections(t *testing.T) {
 	}
 
 	// A candidate gets 2 of the 3 written questions, the pick and 2 drawn by the rule.
-	f.invite(t, store.NewInvitation{})
+	inv := f.invite(t, store.NewInvitation{})
+	if got := f.b.get(f.token).text(`[data-testid="test-facts"]`); !strings.Contains(got, "Questions5") {
+		t.Fatalf("the intro does not say 5 questions: %q", got)
+	}
 	f.b.post(f.token+"/start", nil)
 	qs, _ := f.db.AttemptQuestions(ctx, f.reload(t))
 	if len(qs) != 5 || qs[0].SectionName != "Core" || qs[4].SectionName != "From the bank" {
 		t.Fatalf("paper of %d questions: %+v", len(qs), qs)
+	}
+	// iMocha's report lists the paper's sections.
+	key, _ := f.db.CreateAPIKey(ctx, "im", nil)
+	_, report := api(t, f.srv, http.MethodGet, "/v3/reports/"+idStr(inv.ID), key.Key, nil)
+	if sections := report["sections"].([]any); len(sections) != 2 || sections[0].(map[string]any)["noOfQue"] != 2.0 ||
+		sections[1].(map[string]any)["sectionName"] != "From the bank" || sections[1].(map[string]any)["noOfQue"] != 3.0 {
+		t.Fatalf("iMocha sections %v", report["sections"])
 	}
 
 	// Removing the rule and the pick.

@@ -79,7 +79,37 @@ func (h *Handler) Report(c echo.Context) error {
 		r.PDFReportURL = &link
 	}
 	r.Sections = []imochaSection{section}
+	if t.Sectioned && inv.StartedAt != nil {
+		if r.Sections, err = h.paperSections(c, inv, t); err != nil {
+			return err
+		}
+	}
 	return c.JSON(http.StatusOK, r)
+}
+
+// paperSections are a sectioned attempt's sections as iMocha reports
+// them: numbered in the paper's order, each with the questions the
+// candidate was given and, once completed, the points.
+func (h *Handler) paperSections(c echo.Context, inv store.Invitation, t store.Test) ([]imochaSection, error) {
+	ctx := c.Request().Context()
+	qs, err := h.db.AttemptQuestions(ctx, inv)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := h.db.Answers(ctx, inv.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []imochaSection{}
+	for i, sc := range store.ScoreSections(qs, answers) {
+		s := imochaSection{SectionID: int64(i + 1), SectionName: sc.Name, NoOfQue: len(sc.QuestionIDs), SectionTime: t.DurationMinutes}
+		if inv.Status == store.StatusCompleted {
+			score, max := float64(sc.Score), float64(sc.MaxScore)
+			s.CandidateScore, s.SectionScore = &score, &max
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // ReportPDF: GET /v3/reports/{id}/pdf answers the report's PDF link.
