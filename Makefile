@@ -5,7 +5,7 @@ ADDR    ?= 127.0.0.1:8080
 DB      ?= ./data/testgate.db
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-go lint generate build bench load chaos vuln fuzz testtools clean
+.PHONY: run test test-go lint generate build bench drive load chaos vuln fuzz testtools clean
 
 ## run: serve the console at http://$(ADDR) with an embedded database under ./data
 run:
@@ -39,6 +39,11 @@ build:
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
 	$(GO) run ./cmd/loadbench -bin bin/testgate
+	$(GO) run ./cmd/loadbench -bin bin/testgate -drive
+
+## drive: the campus drive, an open-loop start of N candidates within 30 s, climbing N until an action's p99 passes 200 ms
+drive: build
+	$(GO) run ./cmd/loadbench -bin bin/testgate -drive
 
 ## load: 60 s of candidates, recruiters, API clients and an import at once; fails on any 5xx
 LOADTIME ?= 60s

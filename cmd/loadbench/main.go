@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -26,9 +28,25 @@ func main() {
 	conns := flag.Int("conns", 64, "concurrent connections on the landing page")
 	mixed := flag.Duration("mixed", 0, "instead of the benchmarks, a mixed load for this long (make load)")
 	candidates := flag.Int("candidates", 200, "concurrent candidates in the mixed load")
+	drive := flag.Bool("drive", false, "instead of the benchmarks, the campus drive (make drive)")
+	ladder := flag.String("ladder", "1000,2000,3500,5000,7500,10000", "the drive's numbers of candidates, climbed until one fails")
+	arrive := flag.Duration("arrive", 30*time.Second, "the drive's arrival window")
+	autosave := flag.Duration("autosave", time.Second, "the drive's time between autosaves (10 s compressed)")
+	bound := flag.Duration("bound", 200*time.Millisecond, "the drive's p99 bound for every candidate action")
 	flag.Parse()
 	var err error
-	if *mixed > 0 {
+	if *drive {
+		var ns []int
+		for _, f := range strings.Split(*ladder, ",") {
+			n, perr := strconv.Atoi(strings.TrimSpace(f))
+			if perr != nil || n < 1 {
+				fmt.Fprintln(os.Stderr, "loadbench: -ladder is a comma-separated list of positive numbers")
+				os.Exit(2)
+			}
+			ns = append(ns, n)
+		}
+		err = runDrive(*bin, ns, *arrive, *autosave, *bound)
+	} else if *mixed > 0 {
 		err = runMixed(*bin, *mixed, *candidates)
 	} else {
 		err = run(*bin, *small, *large, *duration, *conns)

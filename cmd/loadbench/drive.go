@@ -1,0 +1,251 @@
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+)
+
+// The campus drive (make drive): an open-loop load, as real candidates
+// arrive whatever the server answers. N candidates open their links evenly
+// within the arrival window, start, autosave every few seconds with jitter
+// and submit (a session of minutes compressed to seconds), while
+// recruiters page the invitation list — and, in the second run, a
+// 50,000-row import goes on. It climbs a ladder of N and reports the
+// largest N for which every candidate action keeps p99 under the bound.
+// Client and server share this machine's cores: the client is one cheap
+// goroutine per candidate on a shared connection pool.
+
+// driveActions are the candidate actions the bound applies to.
+var driveActions = []string{"open", "start", "autosave", "submit"}
+
+// driveStep is one rung of the ladder: N candidates, with or without the
+// concurrent import.
+type driveStep struct {
+	n      int
+	lat    map[string][]time.Duration
+	failed int
+}
+
+func (st driveStep) p99(action string) time.Duration {
+	l := st.lat[action]
+	if len(l) == 0 {
+		return 0
+	}
+	return l[(len(l)-1)*99/100]
+}
+
+func (st driveStep) passes(bound time.Duration) bool {
+	if st.failed > 0 {
+		return false
+	}
+	for _, a := range driveActions {
+		if st.p99(a) >= bound {
+			return false
+		}
+	}
+	return true
+}
+
+// runDrive climbs the ladder without, then with, the concurrent import.
+func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bound time.Duration) error {
+	dir, err := os.MkdirTemp("", "testgate-drive-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	fmt.Fprintf(os.Stderr, "  this machine's limits, measured now\n")
+	singleTx, err := singleRowTxRate(dir, 3000)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nTestgate campus drive — N candidates arriving within %s, each opening, starting, autosaving 3 times %s apart (jittered) and submitting; p99 bound %s per action\n",
+		arrive, autosaveEvery, bound)
+	fmt.Printf("This machine: %d cores shared by client and server; SQLite single-row transactions %.0f/s\n", runtime.NumCPU(), singleTx)
+	for _, withImport := range []bool{false, true} {
+		best := 0
+		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+		label := "without the import"
+		if withImport {
+			label = "with a 50,000-row import running"
+		}
+		fmt.Printf("\n%s\n\n", label)
+		fmt.Fprintln(tw, "N\topen p50/p99\tstart p50/p99\tautosave p50/p99\tsubmit p50/p99\tmax\tfailed\tp99 < bound\t")
+		for _, n := range ladder {
+			st, err := driveOnce(bin, filepath.Join(dir, fmt.Sprintf("run-%t-%d", withImport, n)), n, arrive, autosaveEvery, withImport)
+			if err != nil {
+				return err
+			}
+			worst := time.Duration(0)
+			cells := []string{strconv.Itoa(n)}
+			for _, a := range driveActions {
+				l := st.lat[a]
+				cells = append(cells, ms(l[(len(l)-1)/2])+" / "+ms(st.p99(a)))
+				worst = max(worst, l[len(l)-1])
+			}
+			ok := st.passes(bound)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t\n", strings.Join(cells, "\t"), ms(worst), st.failed, verdict(ok))
+			if !ok {
+				break
+			}
+			best = n
+		}
+		tw.Flush()
+		fmt.Printf("\nlargest N with every candidate action under %s at p99, %s: %d\n", bound, label, best)
+	}
+	return nil
+}
+
+// driveOnce runs one rung against a fresh server.
+func driveOnce(bin, dir string, n int, arrive, autosaveEvery time.Duration, withImport bool) (driveStep, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return driveStep{}, err
+	}
+	s, err := startServer(bin, dir, os.Stderr)
+	if err != nil {
+		return driveStep{}, err
+	}
+	defer s.stop()
+	testID, linkID, err := s.newLink("Campus drive", false)
+	if err != nil {
+		return driveStep{}, err
+	}
+	var test struct {
+		Questions []struct {
+			ID int64 `json:"id"`
+		} `json:"questions"`
+	}
+	if err := s.api(http.MethodGet, fmt.Sprintf("/tests/%d", testID), nil, &test); err != nil {
+		return driveStep{}, err
+	}
+	question := "q" + strconv.FormatInt(test.Questions[0].ID, 10)
+	fmt.Fprintf(os.Stderr, "  N=%d: seeding the candidates\n", n)
+	if _, _, err := s.importAndWait(linkID, cohortCSV("cand-", n), false); err != nil {
+		return driveStep{}, err
+	}
+	toks, err := tokens(s.db, "cand-", n)
+	if err != nil {
+		return driveStep{}, err
+	}
+	st := driveStep{n: n, lat: map[string][]time.Duration{}}
+	var mu sync.Mutex
+	record := func(action string, d time.Duration, failed bool) {
+		mu.Lock()
+		st.lat[action] = append(st.lat[action], d)
+		if failed {
+			st.failed++
+		}
+		mu.Unlock()
+	}
+	client := newClient(1024)
+	send := func(action string, req *http.Request) {
+		start := time.Now()
+		resp, err := client.Do(req)
+		failed := err != nil
+		if err == nil {
+			failed = resp.StatusCode >= 500
+			resp.Body.Close()
+		}
+		record(action, time.Since(start), failed)
+	}
+	stop := make(chan struct{})
+	var side sync.WaitGroup
+	lists := listURLs(testID, linkID)
+	for range 2 { // recruiters paging the list
+		side.Add(1)
+		go func() {
+			defer side.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(200 * time.Millisecond):
+				}
+				resp, err := s.console.Do(get(s.console, s.base+lists[rand.IntN(len(lists))]))
+				if err == nil {
+					resp.Body.Close()
+				}
+			}
+		}()
+	}
+	if withImport {
+		side.Add(1)
+		go func() {
+			defer side.Done()
+			if _, _, err := s.importAndWait(linkID, cohortCSV("bulk-", 50_000), true); err != nil {
+				fmt.Fprintln(os.Stderr, "  import:", err)
+			}
+		}()
+	}
+	var cands sync.WaitGroup
+	began := time.Now()
+	for i, tok := range toks {
+		at := began.Add(time.Duration(int64(arrive) * int64(i) / int64(n)))
+		cands.Add(1)
+		go func() { // a candidate, arriving at its time whatever the server is doing
+			defer cands.Done()
+			time.Sleep(time.Until(at))
+			page := s.base + "/t/" + tok
+			send("open", get(client, page))
+			send("start", form(http.MethodPost, page+"/start", nil))
+			for range 3 {
+				time.Sleep(jitter(autosaveEvery))
+				send("autosave", form(http.MethodPost, page+"/answers", url.Values{"action": {"autosave"}, question: {strconv.Itoa(rand.IntN(2))}}))
+			}
+			time.Sleep(jitter(autosaveEvery))
+			send("submit", form(http.MethodPost, page+"/answers", url.Values{"action": {"submit"}, question: {"1"}}))
+		}()
+	}
+	cands.Wait()
+	close(stop)
+	side.Wait()
+	for _, l := range st.lat {
+		slices.Sort(l)
+	}
+	return st, nil
+}
+
+// jitter is d give or take 30 %.
+func jitter(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * (0.7 + 0.6*rand.Float64()))
+}
+
+// singleRowTxRate is SQLite's own rate of single-row write transactions
+// on this machine (WAL, synchronous=NORMAL, as the server runs it): the
+// ceiling for candidate actions, each a transaction of its own.
+func singleRowTxRate(dir string, n int) (float64, error) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "tx.db")+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	for i := range n {
+		tx, err := db.Begin()
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.Exec(`INSERT INTO t (v) VALUES (?)`, strconv.Itoa(i)); err != nil {
+			return 0, err
+		}
+		if err := tx.Commit(); err != nil {
+			return 0, err
+		}
+	}
+	return perSecond(n, time.Since(start)), nil
+}
