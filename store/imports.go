@@ -26,8 +26,12 @@ const (
 // MaxImportRows bounds one import.
 const MaxImportRows = 100_000
 
-// DefaultImportChunkRows is how many rows one transaction of a job imports.
-const DefaultImportChunkRows = 1000
+// DefaultImportChunkRows is how many rows one transaction of a job imports:
+// small enough that a candidate's write queued behind a chunk waits tens of
+// milliseconds, not hundreds (make drive: with a 50,000-row import running,
+// 5,000 candidates starting in 30 s keep p99 under 170 ms at 250 rows, and
+// 1,000 already pass 200 ms at 1,000 rows), at the same import rate.
+const DefaultImportChunkRows = 250
 
 // ImportRow is a checked row waiting to be imported.
 type ImportRow struct {
