@@ -8,9 +8,12 @@ import (
 
 // SectionSummary words how a section gives its questions.
 func SectionSummary(s store.Section) string {
-	text := plural(s.QuestionCount, "question", "questions")
-	if s.Draw > 0 {
-		text += fmt.Sprintf(", each candidate gets %d drawn at random", s.Gets())
+	text := plural(s.Fixed(), "question", "questions")
+	if s.PickCount > 0 {
+		text += fmt.Sprintf(" (%d from the bank)", s.PickCount)
+	}
+	if s.Draw > 0 && s.Draw < s.Fixed() {
+		text += fmt.Sprintf(", %d drawn at random", s.Draw)
 	}
 	if s.ShuffleQuestions {
 		text += ", shuffled"

@@ -28,6 +28,16 @@ func TestBrowserConsoleFitsAPhone(t *testing.T) {
 	res, _ := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "Maximilian Alexander Wolfeschlegelsteinhausen",
 		Email: "maximilian.alexander.wolfeschlegelsteinhausen@very-long-company-domain.example.com", Source: store.SourceNative})
 	msgs, _ := db.Outbox(ctx, store.OutboxFilter{})
+	bankIDs, _ := db.AddBankQuestions(ctx, []store.QuestionInput{
+		{Text: "Explain how PostgreSQL's MVCC keeps readers from blocking writers, and what VACUUM has to do with it.", Kind: store.QuestionText,
+			Topic: "postgresql-internals", Difficulty: "hard", Points: 5},
+		{Text: "Which index type suits equality lookups only?", Kind: store.QuestionSingle, Options: []string{"B-tree", "Hash"}, Correct: []int{1},
+			Topic: "postgresql-internals", Difficulty: "hard"},
+	})
+	drawn, _ := db.CreateSectionedTest(ctx, store.TestInput{Name: "Drawn paper with a long name for a phone", Kind: store.KindAssessment,
+		DurationMinutes: 30}, []store.SectionInput{{Name: "Database internals, drawn from the bank", Picks: bankIDs[:1], TimeLimit: 10,
+		Rules: []store.SectionRule{{Topic: "postgresql-internals", Difficulty: "hard", Count: 1}}}})
+	sections, _ := db.Sections(ctx, drawn.ID)
 	b := startBrowser(t)
 	do(t, b, phone, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css("#f-email")),
 		chromedp.SendKeys(css("#f-email"), "admin@example.com"),
@@ -39,7 +49,10 @@ func TestBrowserConsoleFitsAPhone(t *testing.T) {
 		"/links/" + idStr(link.ID), "/links/" + idStr(private.ID), "/links/" + idStr(link.ID) + "/edit", "/links/" + idStr(link.ID) + "/emails",
 		"/links/" + idStr(link.ID) + "/import", "/invitations", "/invitations/" + idStr(res.Invitation.ID),
 		"/outbox", "/mailbox", "/deliveries", "/settings/users", "/settings/api-keys", "/settings/webhooks", "/settings/branding",
-		"/tests/" + idStr(tt.ID) + "/preview"} // the candidate pages, as a preview
+		"/tests/" + idStr(tt.ID) + "/preview", // the candidate pages, as a preview
+		"/invitations/" + idStr(res.Invitation.ID) + "/report", "/tests/" + idStr(tt.ID) + "/results", "/bank",
+		"/bank/" + idStr(bankIDs[0]) + "/edit", "/tests/" + idStr(drawn.ID), "/tests/" + idStr(drawn.ID) + "/preview",
+		"/tests/" + idStr(drawn.ID) + "/sections/" + idStr(sections[0].ID) + "/pick"}
 	if len(msgs) > 0 {
 		pages = append(pages, "/outbox/"+idStr(msgs[0].ID))
 	}
@@ -55,9 +68,9 @@ func TestBrowserConsoleFitsAPhone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		screenshot(t, b, "phone"+strings.ReplaceAll(page, "/", "-")) // for a person to look at, when asked
 		if width > 390 || hidden > 0 {
 			wide = append(wide, fmt.Sprintf("%s: %d px wide, %d menu items off screen", page, width, hidden))
-			screenshot(t, b, "phone"+strings.ReplaceAll(page, "/", "-"))
 		}
 	}
 	if len(wide) > 0 {

@@ -39,7 +39,7 @@ func TestPreviewDrawsASamplePaper(t *testing.T) {
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	intro := b.get(testPath(tt.ID) + "/preview")
 	draw := intro.text(`[data-testid="preview-draw"]`)
-	for _, want := range []string{"Own: 10 questions, each candidate gets 3 drawn at random; each candidate gets 3",
+	for _, want := range []string{"Own: 10 questions, 3 drawn at random; each candidate gets 3",
 		"Rule: 2 of topic “go”, easy — 5 questions match in the bank"} {
 		if !strings.Contains(draw, want) {
 			t.Fatalf("draw lines %q lack %q", draw, want)
