@@ -36,9 +36,15 @@ func (db *DB) Invite(ctx context.Context, n NewInvitation) (InviteResult, error)
 // MaxBulkInvitations bounds one InviteMany.
 const MaxBulkInvitations = 10000
 
-// InviteMany invites every request in one transaction: all of them, or,
-// at the first problem, none. A FieldErrors names the request by index
-// ("email[3]"). It returns the invitations' ids in order.
+// InviteMany invites every request — all of them, or, at the first
+// invalid one, none: a FieldErrors names the request by index ("email[3]").
+// It returns the invitations' ids in order.
+//
+// A uniform batch (one link, source and actor) on a link without a limit of
+// uses is written in transactions of BulkChunk invitations, so candidates'
+// writes are not queued behind the whole batch. If it fails part-way, the
+// invitations already written stay; asking again returns them, since an
+// address invited through a link gets its existing invitation back.
 func (db *DB) InviteMany(ctx context.Context, ns []NewInvitation) ([]int64, error) {
 	if len(ns) > MaxBulkInvitations {
 		return nil, FieldErrors{"email": fmt.Sprintf("must list at most %d addresses", MaxBulkInvitations)}
@@ -48,25 +54,58 @@ func (db *DB) InviteMany(ctx context.Context, ns []NewInvitation) ([]int64, erro
 			return nil, FieldErrors{fmt.Sprintf("%s[%d]", field, i): msg}
 		}
 	}
-	var ids []int64
-	err := db.inTx(ctx, func(tx *Tx) error {
-		now := db.Now()
-		if uniformBatch(ns) {
-			var err error
-			ids, _, err = db.inviteBatch(ctx, tx, ns, now)
-			return err
-		}
-		ids = make([]int64, len(ns))
-		for i, n := range ns {
-			id, _, _, err := db.inviteTx(ctx, tx, n, now)
-			if err != nil {
+	now := db.Now()
+	if !uniformBatch(ns) || !db.unlimitedLink(ctx, ns[0]) {
+		var ids []int64
+		err := db.inTx(ctx, func(tx *Tx) error {
+			if uniformBatch(ns) {
+				var err error
+				ids, _, err = db.inviteBatch(ctx, tx, ns, now)
 				return err
 			}
-			ids[i] = id
+			ids = make([]int64, len(ns))
+			for i, n := range ns {
+				id, _, _, err := db.inviteTx(ctx, tx, n, now)
+				if err != nil {
+					return err
+				}
+				ids[i] = id
+			}
+			return nil
+		})
+		return ids, err
+	}
+	ids := make([]int64, 0, len(ns))
+	for start := 0; start < len(ns); start += BulkChunk {
+		err := db.inTx(ctx, func(tx *Tx) error {
+			chunk, _, err := db.inviteBatch(ctx, tx, ns[start:min(start+BulkChunk, len(ns))], now)
+			ids = append(ids, chunk...)
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	return ids, err
+	}
+	return ids, nil
+}
+
+// BulkChunk is how many invitations one transaction of a bulk invite
+// writes (as an import's chunk: a candidate's write waits tens of
+// milliseconds behind one, not the whole batch).
+const BulkChunk = 250
+
+// unlimitedLink reports whether the batch's link takes any number of
+// invitations: a limit of uses is checked for the whole batch in one
+// transaction instead.
+func (db *DB) unlimitedLink(ctx context.Context, n NewInvitation) bool {
+	var l TestLink
+	var err error
+	if n.LinkID != 0 {
+		l, err = db.Link(ctx, n.LinkID)
+	} else {
+		l, err = db.DefaultLink(ctx, n.TestID)
+	}
+	return err == nil && l.MaxUses == 0
 }
 
 // uniformBatch reports whether requests share what inviteBatch needs to

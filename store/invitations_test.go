@@ -439,3 +439,34 @@ func TestSearchIndexFollowsEveryWayANameOrAddressIsWritten(t *testing.T) {
 		}
 	}
 }
+
+// A bulk invite larger than a transaction's chunk: every address gets its
+// invitation, in order, and an address repeated across chunks gets the
+// first one's.
+func TestInviteManyAcrossChunks(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	tt, _ := db.CreateTest(ctx, TestInput{Name: "Bulk", Kind: KindAssessment, DurationMinutes: 10}, nil)
+	link, _ := db.DefaultLink(ctx, tt.ID)
+	var ns []NewInvitation
+	for i := range 2*BulkChunk + 10 {
+		ns = append(ns, NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "C", Email: fmt.Sprintf("c%d@example.com", i), Source: SourceThinkExam})
+	}
+	ns[BulkChunk+5].Email = "c3@example.com" // repeated in the second chunk
+	ids, err := db.InviteMany(ctx, ns)
+	if err != nil || len(ids) != len(ns) {
+		t.Fatalf("%d ids, %v", len(ids), err)
+	}
+	if ids[BulkChunk+5] != ids[3] {
+		t.Fatalf("a repeated address got a second invitation: %d and %d", ids[3], ids[BulkChunk+5])
+	}
+	for i, id := range ids {
+		inv, _ := db.Invitation(ctx, id)
+		if inv.Email != ns[i].Email {
+			t.Fatalf("id %d of request %d is %s's", id, i, inv.Email)
+		}
+	}
+	if _, total, _ := db.Invitations(ctx, InvitationFilter{LinkID: link.ID}); total != len(ns)-1 {
+		t.Fatalf("%d invitations, want %d", total, len(ns)-1)
+	}
+}

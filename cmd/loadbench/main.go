@@ -33,6 +33,7 @@ func main() {
 	arrive := flag.Duration("arrive", 30*time.Second, "the drive's arrival window")
 	autosave := flag.Duration("autosave", time.Second, "the drive's time between autosaves (10 s compressed)")
 	bound := flag.Duration("bound", 200*time.Millisecond, "the drive's p99 bound for every candidate action")
+	modes := flag.String("alongside", "none,import,bulk", "the drive's runs: bulk work beside the candidates (none, import, bulk)")
 	flag.Parse()
 	var err error
 	if *drive {
@@ -45,7 +46,7 @@ func main() {
 			}
 			ns = append(ns, n)
 		}
-		err = runDrive(*bin, ns, *arrive, *autosave, *bound)
+		err = runDrive(*bin, ns, *arrive, *autosave, *bound, strings.Split(*modes, ","))
 	} else if *mixed > 0 {
 		err = runMixed(*bin, *mixed, *candidates)
 	} else {
