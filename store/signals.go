@@ -109,12 +109,11 @@ func (db *DB) RecordPageReport(ctx context.Context, invitationID int64, r PageRe
 		if err != nil {
 			return err
 		}
-		res = PageReportResult{Limit: inv.TabSwitchLimit, Status: inv.Status}
+		res = PageReportResult{FocusLost: inv.FocusLostCount, Limit: inv.TabSwitchLimit, Status: inv.Status}
 		now := db.Now()
 		if inv.Status != StatusStarted || (inv.DeadlineAt != nil && !now.Before(*inv.DeadlineAt)) {
 			return nil
 		}
-		res.FocusLost = inv.FocusLostCount
 		var total int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attempt_signals WHERE invitation_id = ?`, inv.ID).Scan(&total); err != nil {
 			return err
