@@ -35,6 +35,10 @@ type DB struct {
 	payloads PayloadBuilder // writes callback bodies
 	mailDue  func()         // wakes the outbox worker; may be nil
 
+	// waiting counts the transactions waiting for the writer, so bulk work
+	// can let them go first.
+	waiting atomic.Int64
+
 	// In-memory reads, dropped by any write to what they were read from.
 	readGen    readGeneration
 	candidates readCache[candidatePage]
@@ -212,7 +216,9 @@ func (t *Tx) execScript(ctx context.Context, script string) error {
 
 // inTx runs fn in a write transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	db.waiting.Add(1)
 	sqlTx, err := db.w.BeginTx(ctx, nil)
+	db.waiting.Add(-1)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
