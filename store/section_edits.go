@@ -156,7 +156,7 @@ func (db *DB) AddRule(ctx context.Context, testID, sectionID int64, r SectionRul
 			return err
 		}
 		if matching < r.Count {
-			return FieldErrors{"count": fmt.Sprintf("asks for %d questions of %s but the bank has %d", r.Count, ruleWords(r), matching)}
+			return FieldErrors{"count": fmt.Sprintf("asks for %d questions of %s but the bank has %d", r.Count, RuleWords(r), matching)}
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO section_rules (section_id, position, topic, difficulty, count)
 			VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM section_rules WHERE section_id = ?), ?, ?, ?)`,

@@ -165,7 +165,7 @@ func insertPicksAndRules(ctx context.Context, tx *Tx, i int, sectionID int64, s 
 		}
 		if matching < r.Count {
 			fe[fmt.Sprintf("%s.rules[%d].count", key, k)] = fmt.Sprintf("asks for %d questions of %s but the bank has %d",
-				r.Count, ruleWords(r), matching)
+				r.Count, RuleWords(r), matching)
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO section_rules (section_id, position, topic, difficulty, count) VALUES (?, ?, ?, ?, ?)`,
@@ -188,9 +188,7 @@ func countMatching(ctx context.Context, tx reader, sectionID int64, r SectionRul
 }
 
 // RuleWords names what a rule draws: "topic “go”, medium".
-func RuleWords(r SectionRule) string { return ruleWords(r) }
-
-func ruleWords(r SectionRule) string {
+func RuleWords(r SectionRule) string {
 	var parts []string
 	if t := strings.TrimSpace(r.Topic); t != "" {
 		parts = append(parts, "topic “"+t+"”")
