@@ -101,34 +101,34 @@ func newSeed() int64 {
 	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
 }
 
-// giveQuestions records the paper of an attempt that starts. A test
-// without sections gives every current question in its order (one
-// statement); a sectioned test draws the paper from a new seed.
-func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64, now time.Time) error {
+// giveQuestions records the paper of an attempt that starts and returns
+// the sections it was drawn from (none for a test without). A test without
+// sections gives every current question in its order (one statement); a
+// sectioned test draws the paper from a new seed.
+func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64, now time.Time) ([]Section, error) {
 	sections, err := sectionsTx(ctx, tx, testID)
-	if err != nil {
-		return err
-	}
-	if len(sections) == 0 {
-		_, err := tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position)
-			SELECT ?, id, position FROM questions WHERE test_id = ? AND retired_at IS NULL`, invitationID, testID)
-		return err
+	if err != nil || len(sections) == 0 {
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position)
+				SELECT ?, id, position FROM questions WHERE test_id = ? AND retired_at IS NULL`, invitationID, testID)
+		}
+		return nil, err
 	}
 	draws, err := sectionDraws(ctx, tx, testID, sections)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	seed := newSeed()
 	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET draw_seed = ? WHERE id = ?`, seed, invitationID); err != nil {
-		return err
+		return nil, err
 	}
 	// The paper in one statement: a start is a candidate waiting.
 	paper := Draw(seed, draws)
 	if len(paper) == 0 {
-		return nil
+		return sections, nil
 	}
 	if err := snapshotBankQuestions(ctx, tx, testID, paper, now); err != nil {
-		return err
+		return nil, err
 	}
 	args := make([]any, 0, len(paper)*6)
 	for i, item := range paper {
@@ -141,7 +141,7 @@ func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64, now 
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position, section_position,
 		section_name, option_order) VALUES `+valuesList(len(paper), 6), args...)
-	return err
+	return sections, err
 }
 
 // sectionDraws reads what each section draws from: its current written

@@ -233,7 +233,8 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 		if err := db.setStatus(ctx, tx, inv, StatusStarted, "candidate", "", now); err != nil {
 			return err
 		}
-		if err := giveQuestions(ctx, tx, inv.ID, inv.TestID, now); err != nil {
+		sections, err := giveQuestions(ctx, tx, inv.ID, inv.TestID, now)
+		if err != nil {
 			return err
 		}
 		// Reminders not sent yet are pointless once the candidate started.
@@ -244,7 +245,7 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 			millis(now.Add(AttemptDuration(minutes, inv.ExtraTimePercent))), id); err != nil {
 			return err
 		}
-		return startSections(ctx, tx, inv, now)
+		return startSections(ctx, tx, inv, sections, now)
 	})
 	if err != nil {
 		return Invitation{}, err

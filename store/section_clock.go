@@ -38,11 +38,16 @@ func sectionLimits(ctx context.Context, tx *Tx, testID int64) (map[int]int, erro
 }
 
 // startSections puts a started attempt of a test with timed sections in
-// the first section of its paper.
-func startSections(ctx context.Context, tx *Tx, inv Invitation, now time.Time) error {
-	limits, err := sectionLimits(ctx, tx, inv.TestID)
-	if err != nil || len(limits) == 0 {
-		return err
+// the first section of its paper; sections are those it was drawn from.
+func startSections(ctx context.Context, tx *Tx, inv Invitation, sections []Section, now time.Time) error {
+	limits := map[int]int{}
+	for _, s := range sections {
+		if s.TimeLimit > 0 {
+			limits[s.Position] = s.TimeLimit
+		}
+	}
+	if len(limits) == 0 {
+		return nil
 	}
 	var first sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT MIN(section_position) FROM attempt_questions WHERE invitation_id = ?`, inv.ID).Scan(&first); err != nil {

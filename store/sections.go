@@ -219,7 +219,7 @@ func scanSection(r row) (Section, error) {
 // Sections are a test's sections in order, with their rules and how many
 // bank questions each rule matches now; none for a test without.
 func (db *DB) Sections(ctx context.Context, testID int64) ([]Section, error) {
-	return sectionsOf(ctx, dbReader{db}, testID)
+	return sectionsOf(ctx, dbReader{db}, testID, true)
 }
 
 // reader is what reading sections needs: a transaction or the database.
@@ -239,11 +239,13 @@ func (r dbReader) QueryRowContext(ctx context.Context, query string, args ...any
 	return r.db.queryRow(ctx, query, args...)
 }
 
+// sectionsTx reads a test's sections for a draw, without counting what
+// each rule matches: the draw reads the pools themselves.
 func sectionsTx(ctx context.Context, tx *Tx, testID int64) ([]Section, error) {
-	return sectionsOf(ctx, tx, testID)
+	return sectionsOf(ctx, tx, testID, false)
 }
 
-func sectionsOf(ctx context.Context, tx reader, testID int64) ([]Section, error) {
+func sectionsOf(ctx context.Context, tx reader, testID int64, matching bool) ([]Section, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+sectionColumns+` FROM test_sections s WHERE s.test_id = ? ORDER BY s.position`, testID)
 	sections, err := collect(rows, err, scanSection)
 	if err != nil {
@@ -259,7 +261,7 @@ func sectionsOf(ctx context.Context, tx reader, testID int64) ([]Section, error)
 		if err != nil {
 			return nil, err
 		}
-		for k := range rules {
+		for k := 0; matching && k < len(rules); k++ {
 			if rules[k].Matching, err = countMatching(ctx, tx, sections[i].ID, rules[k]); err != nil {
 				return nil, err
 			}

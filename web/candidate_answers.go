@@ -161,11 +161,7 @@ func (s *Server) saveAnswers(c echo.Context) error {
 // autosave is told to leave for the completion, a form post is redirected.
 func (s *Server) afterSubmit(c echo.Context, inv store.Invitation, action string) error {
 	if action == "autosave" && isHTMX(c) {
-		target := tokenPath(inv)
-		if inv.RedirectURL != "" {
-			target = inv.RedirectURL
-		}
-		c.Response().Header().Set("HX-Redirect", target)
+		c.Response().Header().Set("HX-Redirect", finishURL(inv))
 		return c.NoContent(http.StatusNoContent)
 	}
 	return s.finished(c, inv)

@@ -75,10 +75,7 @@ func (s *Server) recordSignals(c echo.Context) error {
 	}
 	answer := pageReportAnswer{FocusLost: res.FocusLost, Limit: res.Limit, Submitted: res.Submitted}
 	if res.Submitted {
-		answer.Next = tokenPath(inv)
-		if inv.RedirectURL != "" {
-			answer.Next = inv.RedirectURL
-		}
+		answer.Next = finishURL(inv)
 	}
 	return c.JSON(http.StatusOK, answer)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -93,18 +94,22 @@ func (s *Server) candidateView(c echo.Context, inv store.Invitation) (views.Cand
 			return views.CandidateView{}, err
 		}
 	}
-	count := t.QuestionCount
-	if t.Sectioned { // what this candidate gets is their draw
-		sections, err := s.db.Sections(c.Request().Context(), t.ID)
-		if err != nil {
-			return views.CandidateView{}, err
-		}
-		count = 0
-		for _, sec := range sections {
-			count += sec.Gets()
-		}
+	return views.CandidateView{Invitation: inv, Test: t, QuestionCount: t.QuestionCount, Action: tokenPath(inv)}, nil
+}
+
+// introCount is how many questions the intro page announces: a drawn
+// test's candidate gets their draw, not the pool. Only the intro reads
+// the sections for it; the attempt's pages do not.
+func (s *Server) introCount(c echo.Context, t store.Test) (int, error) {
+	if !t.Sectioned {
+		return t.QuestionCount, nil
 	}
-	return views.CandidateView{Invitation: inv, Test: t, QuestionCount: count, Action: tokenPath(inv)}, nil
+	sections, err := s.db.Sections(c.Request().Context(), t.ID)
+	count := 0
+	for _, sec := range sections {
+		count += sec.Gets()
+	}
+	return count, err
 }
 
 // showCandidate answers GET and HEAD /t/{token}. HEAD answers as GET would
@@ -156,6 +161,9 @@ func (s *Server) showCandidate(c echo.Context) error {
 	case inv.Placeholder:
 		return render(c, http.StatusOK, views.CandidateDetailsPage(s.candidatePage(c, v.Test.Name), v, views.DetailsForm{}))
 	default:
+		if v.QuestionCount, err = s.introCount(c, v.Test); err != nil {
+			return err
+		}
 		return render(c, http.StatusOK, views.CandidateIntroPage(s.candidatePage(c, v.Test.Name), v))
 	}
 }
@@ -231,10 +239,13 @@ func (s *Server) renderAttemptAsking(c echo.Context, v views.CandidateView, noti
 // finished sends a candidate whose attempt is complete on: to the
 // invitation's redirectUrl when it has one, else to the completion page.
 func (s *Server) finished(c echo.Context, inv store.Invitation) error {
-	if inv.RedirectURL != "" {
-		return c.Redirect(http.StatusSeeOther, inv.RedirectURL)
-	}
-	return c.Redirect(http.StatusSeeOther, tokenPath(inv))
+	return c.Redirect(http.StatusSeeOther, finishURL(inv))
+}
+
+// finishURL is where a candidate goes once their attempt is complete: the
+// invitation's redirectUrl, else its completion page.
+func finishURL(inv store.Invitation) string {
+	return cmp.Or(inv.RedirectURL, tokenPath(inv))
 }
 
 // saveDetails replaces generated stand-ins with what the candidate typed.

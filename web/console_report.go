@@ -92,8 +92,11 @@ func (s *Server) gradeAnswer(c echo.Context) error {
 		return rerr
 	}
 	if len(fe) > 0 {
-		return s.renderReport(c, http.StatusUnprocessableEntity, views.ReportView{AttemptReport: r,
-			GradeErrors: map[int64]store.FieldErrors{qid: fe}})
+		v := views.ReportView{AttemptReport: r, GradeErrors: map[int64]store.FieldErrors{qid: fe}}
+		if msg, unknown := fe["questionId"]; unknown { // no grade form on the page to show it at
+			v.Problem = "Not graded: the question " + msg + "."
+		}
+		return s.renderReport(c, http.StatusUnprocessableEntity, v)
 	}
 	if isHTMX(c) {
 		return s.renderReport(c, http.StatusOK, views.ReportView{AttemptReport: r})

@@ -55,23 +55,27 @@ func (s *Server) setExtraTime(c echo.Context) error {
 	}
 	fe := store.FieldErrors{}
 	percent := formInt(fe, "extraTimePercent", c.FormValue("extraTimePercent"), 0)
+	started := false
 	if len(fe) == 0 {
 		_, err = s.db.SetExtraTime(c.Request().Context(), id, percent, s.userActor(c))
-		if errors.Is(err, store.ErrAlreadyStarted) {
-			fe["extraTimePercent"] = "cannot change: the candidate has started; add minutes from the report instead"
-		} else if bad, ok := asFieldErrors(err); ok {
-			fe = bad
-		} else if err != nil {
-			return err
+		if started = errors.Is(err, store.ErrAlreadyStarted); !started {
+			if bad, ok := asFieldErrors(err); ok {
+				fe = bad
+			} else if err != nil {
+				return err
+			}
 		}
 	}
-	if len(fe) > 0 {
+	if len(fe) > 0 || started {
 		d, err := s.invitationDetail(c, id)
 		if err != nil {
 			return err
 		}
-		d.Errors = fe
-		return render(c, http.StatusUnprocessableEntity, views.InvitationPage(s.page(c, d.Row.Invitation.Name, views.SectionInvitations), d))
+		status := http.StatusUnprocessableEntity
+		if d.Errors = fe; started { // the form is gone from the page: say it at the top
+			d.Problem, status = "Extra time not changed: the candidate has started. Add minutes from the report instead.", http.StatusConflict
+		}
+		return render(c, status, views.InvitationPage(s.page(c, d.Row.Invitation.Name, views.SectionInvitations), d))
 	}
 	if err := setFlash(c, "Extra time set to "+strconv.Itoa(percent)+" %."); err != nil {
 		return err

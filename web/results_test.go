@@ -57,6 +57,10 @@ func TestGradingFromTheReport(t *testing.T) {
 	if bad.Code != http.StatusUnprocessableEntity || !strings.Contains(bad.text(`[data-testid="error-points"]`), "between 0 and 3") {
 		t.Fatalf("bad grade: %d %q", bad.Code, bad.text(`[data-testid="error-points"]`))
 	}
+	if r := b.post(invitationPath(inv.ID)+"/grades", url.Values{"questionId": {"nonsense"}, "points": {"1"}}); r.Code != http.StatusUnprocessableEntity ||
+		r.text(`[data-testid="report-problem"]`) != "Not graded: the question is not a question of this attempt." {
+		t.Fatalf("unknown question: %d %q", r.Code, r.text(`[data-testid="report-problem"]`))
+	}
 	if changes, _ := f.db.ScoreChanges(ctx, inv.ID); len(changes) != 2 { // the two automatic scores
 		t.Fatalf("a refused grade was recorded: %+v", changes)
 	}
@@ -274,3 +278,31 @@ func TestPageSignalsAreRecordedAndTheLimitSubmits(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Extra time set on the invitation's page before the start, refused once
+// the candidate has started.
+func TestExtraTimeFromTheInvitationPage(t *testing.T) {
+	f := newCandidateFixture(t, store.LinkInput{})
+	inv := f.invite(t, store.NewInvitation{})
+	b := signIn(t, f.srv, f.db, store.RoleRecruiter)
+	b.get(invitationPath(inv.ID))
+	if r := b.post(invitationPath(inv.ID)+"/extra-time", url.Values{"extraTimePercent": {"500"}}); r.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.text(`[data-testid="error-extraTimePercent"]`), "between 0 and 400") {
+		t.Fatalf("500 %%: %d %q", r.Code, r.text("main"))
+	}
+	if r := b.post(invitationPath(inv.ID)+"/extra-time", url.Values{"extraTimePercent": {"25"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("25 %%: %d", r.Code)
+	}
+	if r := b.get(invitationPath(inv.ID)); r.text(`[data-testid="extra-time"]`) != "25 %" ||
+		!strings.Contains(r.text(`[data-testid="timeline"]`), "Extra time set") {
+		t.Fatalf("invitation page: extra time %q", r.text(`[data-testid="extra-time"]`))
+	}
+	f.b.post(f.token+"/start", nil)
+	if got := f.reload(t); !got.DeadlineAt.Equal(f.now.Add(37*time.Minute + 30*time.Second)) {
+		t.Fatalf("deadline %v, want 1.25 × 30 minutes", got.DeadlineAt)
+	}
+	r := b.post(invitationPath(inv.ID)+"/extra-time", url.Values{"extraTimePercent": {"50"}})
+	if r.Code != http.StatusConflict || !strings.Contains(r.text(`[data-testid="invitation-problem"]`), "Add minutes from the report") {
+		t.Fatalf("after the start: %d %q", r.Code, r.text("main"))
+	}
+}

@@ -209,13 +209,42 @@ func TestTimedSectionsOneAtATime(t *testing.T) {
 	if clock["deadline"] != "2027-05-03T10:05:00Z" {
 		t.Fatalf("clock in the last section: %v", clock)
 	}
-	// The last section's time runs out while the candidate is away: coming back, the test is submitted.
+	// The last section's time runs out: an autosave then is told to leave for the completion…
 	*f.now = f.now.Add(6 * time.Minute)
-	if r := f.b.get(f.token); r.Code != http.StatusSeeOther {
+	if r := f.b.htmx(http.MethodPost, f.token+"/answers", url.Values{"action": {"autosave"}, f.q(2): {"0"}}, "save-status"); r.Code != http.StatusNoContent ||
+		r.Header().Get("HX-Redirect") != f.token {
+		t.Fatalf("autosave after the section's time: %d %q", r.Code, r.Header().Get("HX-Redirect"))
+	}
+	// …and coming back shows it submitted.
+	if r := f.b.get(f.token); r.Code != http.StatusOK || r.doc.Find(`[data-testid="completed"]`).Length() != 1 {
 		t.Fatalf("back after the section's time: %d", r.Code)
 	}
 	inv := f.reload(t)
 	if inv.Status != store.StatusCompleted || *inv.Score != 1 || *inv.MaxScore != 3 {
 		t.Fatalf("after the last section: %s %v / %v", inv.Status, inv.Score, inv.MaxScore)
+	}
+}
+
+// The pick page lists the newest 50 bank questions and says so when more
+// match.
+func TestPickPageSaysWhenMoreMatch(t *testing.T) {
+	srv, db := newTestServer(t)
+	ctx := context.Background()
+	var bank []store.QuestionInput
+	for i := range 60 {
+		bank = append(bank, store.QuestionInput{Text: fmt.Sprintf("Q%d?", i), Kind: store.QuestionText, Topic: "go"})
+	}
+	db.AddBankQuestions(ctx, bank)
+	tt, _ := db.CreateSectionedTest(ctx, store.TestInput{Name: "T", Kind: store.KindAssessment, DurationMinutes: 5},
+		[]store.SectionInput{{Name: "S", Rules: []store.SectionRule{{Topic: "go", Count: 1}}}})
+	sections, _ := db.Sections(ctx, tt.ID)
+	b := signIn(t, srv, db, store.RoleRecruiter)
+	r := b.get(testPath(tt.ID) + "/sections/" + idStr(sections[0].ID) + "/pick")
+	if got := r.text(`[data-testid="pick-more"]`); !strings.HasPrefix(got, "The newest 50 are listed") ||
+		r.doc.Find(`[data-testid="pick-form"] input[type="checkbox"]`).Length() != 50 {
+		t.Fatalf("pick page: %q", got)
+	}
+	if r := b.get(testPath(tt.ID) + "/sections/" + idStr(sections[0].ID) + "/pick?q=Q5"); r.doc.Find(`[data-testid="pick-more"]`).Length() != 0 {
+		t.Fatal("the hint shows when every match is listed")
 	}
 }

@@ -1,6 +1,7 @@
 package native
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -87,7 +88,7 @@ func (h *Handler) ListBankQuestions(c echo.Context) error {
 	if len(fe) > 0 {
 		return fe
 	}
-	page, size = max(page, 1), cmpOr(size, 50)
+	page, size = max(page, 1), cmp.Or(size, 50)
 	f.Limit, f.Offset = size, (page-1)*size
 	list, total, err := h.db.BankQuestions(c.Request().Context(), f)
 	if err != nil {
@@ -103,13 +104,6 @@ func (h *Handler) ListBankQuestions(c echo.Context) error {
 		out.Questions = append(out.Questions, toNativeBankQuestion(b))
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-func cmpOr(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // GetBankQuestion: GET /api/native/bank/questions/{id}.
