@@ -148,7 +148,7 @@ func (w *Worker) release(msgs []store.OutboxMessage) {
 	for i, m := range msgs {
 		ids[i] = m.ID
 	}
-	if err := w.DB.ReleaseOutbox(context.Background(), ids); err != nil {
+	if err := w.DB.ReleaseOutbox(store.Background(context.Background()), ids); err != nil {
 		w.Log.Error("handing back unsent messages", "err", err)
 	}
 }
@@ -198,7 +198,7 @@ func (w *Worker) recordAll(outcomes <-chan outcome) {
 				break more
 			}
 		}
-		if err := w.DB.MarkSentAll(context.Background(), sent, dev); err != nil {
+		if err := w.DB.MarkSentAll(store.Background(context.Background()), sent, dev); err != nil {
 			w.Log.Error("recording sent emails", "count", len(sent), "err", err)
 		}
 	}
@@ -207,7 +207,7 @@ func (w *Worker) recordAll(outcomes <-chan outcome) {
 // record writes an attempt's outcome: sent, failed for good, or queued
 // again after a backoff.
 func (w *Worker) record(o outcome) {
-	ctx, m := context.Background(), o.msg
+	ctx, m := store.Background(context.Background()), o.msg
 	var perm *PermanentError
 	var err error
 	switch {

@@ -38,6 +38,11 @@ type DB struct {
 	// waiting counts the transactions waiting for the writer, so bulk work
 	// can let them go first.
 	waiting atomic.Int64
+	// lastOthers is when a transaction other than background work last
+	// began (unix nanoseconds); lastBulk how long bulk work's last
+	// transaction took. Bulk work paces itself by them (yield.go).
+	lastOthers atomic.Int64
+	lastBulk   atomic.Int64
 
 	// In-memory reads, dropped by any write to what they were read from.
 	readGen    readGeneration
@@ -219,6 +224,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	db.waiting.Add(1)
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	db.waiting.Add(-1)
+	db.noteWriter(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}

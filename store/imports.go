@@ -250,8 +250,7 @@ func (db *DB) ReleaseImport(ctx context.Context, id int64) error {
 // finished. A link that closed fails the job, its remaining rows rejected
 // with the reason.
 func (db *DB) ImportNextChunk(ctx context.Context, id int64, lease time.Duration) (Import, error) {
-	db.yieldToWriters(ctx)
-	err := db.inTx(ctx, func(tx *Tx) error {
+	err := db.bulkTx(ctx, func(tx *Tx) error {
 		im, err := scanImport(tx.QueryRowContext(ctx, `SELECT `+importColumns+` FROM imports WHERE id = ?`, id))
 		if err != nil || im.Status != ImportRunning {
 			return err

@@ -77,10 +77,7 @@ func (db *DB) InviteMany(ctx context.Context, ns []NewInvitation) ([]int64, erro
 	}
 	ids := make([]int64, 0, len(ns))
 	for start := 0; start < len(ns); start += BulkChunk {
-		if start > 0 {
-			db.yieldToWriters(ctx)
-		}
-		err := db.inTx(ctx, func(tx *Tx) error {
+		err := db.bulkTx(ctx, func(tx *Tx) error {
 			chunk, _, err := db.inviteBatch(ctx, tx, ns[start:min(start+BulkChunk, len(ns))], now)
 			ids = append(ids, chunk...)
 			return err

@@ -120,6 +120,7 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	if err != nil {
 		return nil, err
 	}
+	db.noteWriter(ctx)
 	res, err := st.ExecContext(ctx, args...)
 	if writesCandidateData(query) {
 		db.readGen.invalidate()
@@ -131,6 +132,7 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 // prepared) on the writer, dropping the candidate cache when it may
 // change what that holds.
 func (db *DB) execUncached(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	db.noteWriter(ctx)
 	res, err := db.w.ExecContext(ctx, query, args...)
 	if writesCandidateData(query) {
 		db.readGen.invalidate()

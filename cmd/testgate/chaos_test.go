@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -98,6 +101,8 @@ type chaos struct {
 	cmd                *exec.Cmd
 	logs               *os.File
 	key                string
+	ak, secret         string // ThinkExam's signing pair
+	testID             int64
 	client             *http.Client // no redirects
 	console            *http.Client // signed in
 	linkID             int64
@@ -109,6 +114,10 @@ type chaos struct {
 	imports     map[string]int   // acknowledged imports: page → rows
 	callbacks   map[int64]int    // completion callbacks received per invitation
 	importSeq   int
+	bulkSeq     int
+	bulkPending []string // a bulk assign not yet acknowledged, asked again until it is
+	bulkAcked   [][]string
+	bulkAgain   int // bulk assigns asked again after a kill cut them
 	kills       int
 	ackRequests int
 }
@@ -189,6 +198,63 @@ func (c *chaos) invite(n int) {
 		c.ackRequests++
 		c.mu.Unlock()
 	}
+}
+
+// bulkAssign assigns n addresses in one ThinkExam call (written in
+// transactions of store.BulkChunk); a 200 acknowledges them all. A call
+// cut by a kill is asked again, the same addresses, until it is
+// acknowledged.
+func (c *chaos) bulkAssign(n int) {
+	c.mu.Lock()
+	if c.bulkPending != nil {
+		c.bulkAgain++
+	} else {
+		c.bulkSeq++
+		for i := range n {
+			c.bulkPending = append(c.bulkPending, fmt.Sprintf("bulk%d-%d@chaos.example", c.bulkSeq, i))
+		}
+	}
+	emails := c.bulkPending
+	c.mu.Unlock()
+	body, _ := json.Marshal(map[string]any{"email": emails, "testId": strconv.FormatInt(c.testID, 10), "isMailEnable": "1", "isPasswordSkip": "1"})
+	req, _ := http.NewRequest(http.MethodPost, c.base+"/api/v1/assignTestMultiCandidates", bytes.NewReader(body))
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(c.secret))
+	mac.Write([]byte(c.ak + ts))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("ak", c.ak)
+	req.Header.Set("ts", ts)
+	req.Header.Set("sgn", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Success struct {
+			Data struct {
+				Invitations []struct {
+					InvitationID int64  `json:"invitationId"`
+					TestURL      string `json:"testUrl"`
+				} `json:"invitations"`
+			} `json:"data"`
+		} `json:"success"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&out) != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	assigned := out.Success.Data.Invitations
+	if len(assigned) != len(emails) {
+		c.t.Errorf("bulk assign of %d acknowledged %d", len(emails), len(assigned))
+	}
+	for _, a := range assigned {
+		c.invited[a.InvitationID] = a.TestURL
+	}
+	c.bulkAcked = append(c.bulkAcked, emails)
+	c.bulkPending = nil
+	c.ackRequests++
 }
 
 // takeTest has a candidate start, answer and submit; a completion page (or
@@ -313,6 +379,7 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	c.key = lines[len(lines)-1]
+	c.ak, c.secret = strings.TrimPrefix(lines[0], "ak: "), strings.TrimPrefix(lines[1], "secret: ")
 
 	c.start()
 	code, test := c.api(http.MethodPost, "/tests", map[string]any{"name": "Chaos", "kind": "assessment", "durationMinutes": 30,
@@ -320,6 +387,7 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 	if code != http.StatusCreated {
 		t.Fatalf("create test: %d %v", code, test)
 	}
+	c.testID = int64(test["id"].(float64))
 	c.questionID = int64(test["questions"].([]any)[0].(map[string]any)["id"].(float64))
 	code, link := c.api(http.MethodPost, fmt.Sprintf("/tests/%d/links", int64(test["id"].(float64))),
 		map[string]any{"name": "Chaos drive", "sendEmail": true, "callbackUrl": receiver.URL})
@@ -351,6 +419,7 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 	drive(5*time.Millisecond, func(int) { c.takeTest() })
 	drive(5*time.Millisecond, func(int) { c.takeTest() })
 	drive(300*time.Millisecond, func(int) { c.importRows(300) })
+	drive(200*time.Millisecond, func(int) { c.bulkAssign(600) })
 	for range kills {
 		time.Sleep(time.Duration(300+rand.IntN(700)) * time.Millisecond)
 		c.kill()
@@ -392,16 +461,27 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 	// Invariants.
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.invited) == 0 || len(c.completed) == 0 || len(c.imports) == 0 {
-		t.Fatalf("too little work to judge: %d invitations, %d completions, %d imports", len(c.invited), len(c.completed), len(c.imports))
+	if len(c.invited) == 0 || len(c.completed) == 0 || len(c.imports) == 0 || len(c.bulkAcked) == 0 {
+		t.Fatalf("too little work to judge: %d invitations, %d completions, %d imports, %d bulk assigns",
+			len(c.invited), len(c.completed), len(c.imports), len(c.bulkAcked))
 	}
 	for id := range c.invited {
 		if n := count(`SELECT COUNT(*) FROM invitations WHERE id = ?`, id); n != 1 {
 			t.Errorf("acknowledged invitation %d: %d rows", id, n)
 		}
 	}
-	if n := count(`SELECT COUNT(*) FROM (SELECT email_norm FROM invitations WHERE link_id = ? GROUP BY email_norm HAVING COUNT(*) > 1)`, c.linkID); n != 0 {
-		t.Errorf("%d addresses invited twice on the link", n)
+	if n := count(`SELECT COUNT(*) FROM (SELECT 1 FROM invitations GROUP BY link_id, email_norm HAVING COUNT(*) > 1)`); n != 0 {
+		t.Errorf("%d addresses invited twice on a link", n)
+	}
+	// A bulk assign cut by a kill keeps what it wrote; asked again, it is
+	// acknowledged whole, each address once.
+	for _, batch := range c.bulkAcked {
+		if n := count(`SELECT COUNT(*) FROM invitations WHERE email_norm IN (?, ?)`, batch[0], batch[len(batch)-1]); n != 2 {
+			t.Errorf("bulk assign %s…%s: %d of its first and last address", batch[0], batch[len(batch)-1], n)
+		}
+		if n := count(`SELECT COUNT(*) FROM invitations WHERE email_norm LIKE ?`, strings.TrimSuffix(batch[0], "0@chaos.example")+"%"); n != len(batch) {
+			t.Errorf("bulk assign of %d (%s…): %d invitations", len(batch), batch[0], n)
+		}
 	}
 	for page, rows := range c.imports {
 		id, _ := strconv.ParseInt(strings.TrimPrefix(page, "/imports/"), 10, 64)
@@ -465,7 +545,7 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 		redelivered += n - 1
 	}
 	t.Logf("%d kills survived; %d invitations acknowledged by the API, %d imports (%d rows), %d completions acknowledged (%d in the database); "+
-		"%d emails sent, %d SMTP deliveries (%d repeats of a Message-ID after a kill); %d completion callbacks repeated",
-		c.kills, len(c.invited), len(c.imports), count(`SELECT COALESCE(SUM(invited), 0) FROM imports`), len(c.completed), completedInDB,
-		sent, total, total-distinct, redelivered)
+		"%d bulk assigns (%d asked again after a kill); %d emails sent, %d SMTP deliveries (%d repeats of a Message-ID after a kill); %d completion callbacks repeated",
+		c.kills, len(c.invited), len(c.imports), count(`SELECT COALESCE(SUM(invited), 0) FROM imports`), len(c.completed),
+		count(`SELECT COUNT(*) FROM invitations WHERE status = 'completed'`), len(c.bulkAcked), c.bulkAgain, sent, total, total-distinct, redelivered)
 }

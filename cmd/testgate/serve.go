@@ -256,11 +256,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
-	go sweepInvitations(ctx, db, log, 15*time.Second)
+	// The workers' writes make room for candidates' (store.Background).
+	work := store.Background(ctx)
+	go sweepInvitations(work, db, log, 15*time.Second)
 	mailDone, callbacksDone, importsDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	go func() { outbox.Run(ctx); close(mailDone) }()
-	go func() { srv.Callbacks().Run(ctx); close(callbacksDone) }()
-	go func() { srv.Imports().Run(ctx); close(importsDone) }()
+	go func() { outbox.Run(work); close(mailDone) }()
+	go func() { srv.Callbacks().Run(work); close(callbacksDone) }()
+	go func() { srv.Imports().Run(work); close(importsDone) }()
 	select {
 	case err := <-errc:
 		return err
