@@ -39,10 +39,12 @@ type DB struct {
 	// can let them go first.
 	waiting atomic.Int64
 	// lastOthers is when a transaction other than background work last
-	// began (unix nanoseconds); lastBulk how long bulk work's last
-	// transaction took. Bulk work paces itself by them (yield.go).
-	lastOthers atomic.Int64
-	lastBulk   atomic.Int64
+	// began, lastBulkStart when bulk work's last transaction began (unix
+	// nanoseconds), lastBulk how long it took. Bulk work paces itself by
+	// them (yield.go).
+	lastOthers    atomic.Int64
+	lastBulkStart atomic.Int64
+	lastBulk      atomic.Int64
 
 	// In-memory reads, dropped by any write to what they were read from.
 	readGen    readGeneration
@@ -106,6 +108,9 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Set("_txlock", "immediate")
+		// Freed space is zeroed, so an erased candidate's bytes do not
+		// linger in the file (erase.go).
+		q.Add("_pragma", "secure_delete(1)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }

@@ -84,6 +84,9 @@ type Invitation struct {
 	// SectionDeadlineAt when its own time ends (nil: it has none).
 	SectionAt         int
 	SectionDeadlineAt *time.Time
+	// ErasedAt is when the candidate's data was erased (nil: it was not):
+	// name and address are stand-ins, answers' text and emails are gone.
+	ErasedAt *time.Time
 
 	// AccessCode, when set, must be typed besides opening the link.
 	AccessCode     string

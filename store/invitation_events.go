@@ -132,6 +132,9 @@ func (db *DB) ExtendInvitation(ctx context.Context, id int64, until time.Time, a
 		if err != nil {
 			return err
 		}
+		if inv.ErasedAt != nil {
+			return ErrErased
+		}
 		if !inv.Status.NotStarted() && inv.Status != StatusExpired {
 			return ErrAlreadyStarted
 		}

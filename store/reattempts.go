@@ -39,6 +39,9 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 			return err
 		}
 		latestID = latest.ID
+		if latest.ErasedAt != nil {
+			return ErrErased
+		}
 		now := db.Now()
 		n := reattemptOf(latest, in)
 		switch latest.Status {

@@ -14,8 +14,9 @@ import (
 //     no particular order, so one chunk could follow another while
 //     candidates queued;
 //   - while others are writing it takes at most a quarter of the writer:
-//     after a transaction it pauses three times as long as that
-//     transaction held the writer (at most maxPace). Alone it runs flat out.
+//     when someone wrote since its last transaction began, it pauses three
+//     times as long as that transaction held the writer (at most maxPace).
+//     Alone it runs flat out, also right after the write that started it.
 //
 // Background workers (outbox, callbacks, imports, the sweep) mark their
 // contexts with Background, so their own bookkeeping does not count as
@@ -63,6 +64,7 @@ func (db *DB) bulkTx(ctx context.Context, fn func(tx *Tx) error) error {
 	start := time.Now()
 	err := db.inTx(Background(ctx), fn)
 	db.lastBulk.Store(int64(time.Since(start)))
+	db.lastBulkStart.Store(start.UnixNano())
 	return err
 }
 
@@ -85,9 +87,11 @@ func (db *DB) yieldToWriters(ctx context.Context) {
 }
 
 // pace is how long bulk work pauses before its next transaction: nothing
-// unless others have written within othersWindow.
+// unless others have written since its last transaction began, and within
+// othersWindow.
 func (db *DB) pace(now time.Time) time.Duration {
-	if now.Sub(time.Unix(0, db.lastOthers.Load())) > othersWindow {
+	others := db.lastOthers.Load()
+	if others < db.lastBulkStart.Load() || now.Sub(time.Unix(0, others)) > othersWindow {
 		return 0
 	}
 	return min(paceFactor*time.Duration(db.lastBulk.Load()), maxPace)

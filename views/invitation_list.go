@@ -183,6 +183,8 @@ func EventLabel(kind string) string {
 		return "Time added"
 	case "extra_time_set":
 		return "Extra time set"
+	case "erased":
+		return "Candidate's data erased"
 	}
 	return kind
 }

@@ -71,6 +71,8 @@ func (s *Server) apiRoutes() {
 	nat.GET("/invitations/:id", n.GetInvitation)
 	nat.POST("/invitations/:id/cancel", n.CancelInvitation)
 	nat.POST("/invitations/:id/grades", n.Grade)
+	nat.POST("/invitations/:id/erase", n.EraseInvitation)
+	nat.POST("/candidates/erase", n.EraseCandidate)
 	nat.POST("/bank/questions", n.AddBankQuestions)
 	nat.GET("/bank/questions", n.ListBankQuestions)
 	nat.GET("/bank/questions/:id", n.GetBankQuestion)
@@ -92,6 +94,7 @@ func (s *Server) apiRoutes() {
 	v3.GET("/reports/:id", im.Report)
 	v3.GET("/reports/:id/pdf", im.ReportPDF)
 	v3.POST("/callbacks/process", im.ReplayCallbacks)
+	v3.POST("/gdpr/requests", im.GDPRRequest)
 
 	ti := s.apis.testinvite
 	rest := e.Group("/api/integration/rest/v1", apihttp.Dialect(testinvite.WriteError), key, limit(1<<20), requireText)

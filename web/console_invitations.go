@@ -109,6 +109,11 @@ func (s *Server) invitationDetail(c echo.Context, id int64) (views.InvitationDet
 	if d.Deliveries, err = s.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: id}); err != nil {
 		return d, err
 	}
+	if u := currentUser(c); u != nil && u.IsAdmin() && inv.ErasedAt == nil {
+		if d.SameAddress, err = s.db.InvitationsOfAddress(ctx, inv.Email); err != nil {
+			return d, err
+		}
+	}
 	return d, nil
 }
 

@@ -50,7 +50,7 @@ func classify(err error) (int, string, store.FieldErrors) {
 		return http.StatusBadRequest, "The request has invalid fields.", fe
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, notFoundMessage, nil
-	case errors.Is(err, store.ErrClosed), errors.Is(err, store.ErrAlreadyStarted), errors.Is(err, store.ErrNotCompleted):
+	case errors.Is(err, store.ErrClosed), errors.Is(err, store.ErrAlreadyStarted), errors.Is(err, store.ErrNotCompleted), errors.Is(err, store.ErrErased):
 		return http.StatusConflict, err.Error(), nil
 	case errors.Is(err, store.ErrConflict):
 		return http.StatusConflict, "That conflicts with the current state; reload and try again.", nil

@@ -193,6 +193,7 @@ func (s *Server) routes() {
 	signedIn.POST("/invitations/:id/extend", s.extendInvitation)
 	signedIn.POST("/invitations/:id/resend", s.resendInvitation)
 	signedIn.POST("/invitations/:id/reattempt", s.reattemptInvitation)
+	signedIn.POST("/invitations/:id/erase", s.eraseCandidate, s.requireAdmin)
 	signedIn.POST("/links/:id/remind", s.remindLink)
 	signedIn.GET("/links/:id/import", s.importPage)
 	signedIn.POST("/links/:id/import/check", s.checkImport)

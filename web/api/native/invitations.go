@@ -59,6 +59,9 @@ type nativeInvitation struct {
 	CompletedAt            *time.Time             `json:"completedAt"`
 	ExpiredAt              *time.Time             `json:"expiredAt"`
 	CancelledAt            *time.Time             `json:"cancelledAt"`
+	// ErasedAt: when the candidate's data was erased (name and email are
+	// then stand-ins).
+	ErasedAt *time.Time `json:"erasedAt"`
 }
 
 func (h *Handler) toNativeInvitation(inv store.Invitation) nativeInvitation {
@@ -67,7 +70,7 @@ func (h *Handler) toNativeInvitation(inv store.Invitation) nativeInvitation {
 		CallbackURL: inv.CallbackURL, RedirectURL: inv.RedirectURL, HideInstruction: inv.HideInstruction,
 		DisableMandatoryFields: inv.DisableMandatoryFields, SendEmail: inv.SendEmail, ExpiresAt: inv.ExpiresAt,
 		Lang: cmp.Or(inv.ChosenLang, inv.Lang), CreatedAt: inv.CreatedAt, InvitedAt: inv.InvitedAt, OpenedAt: inv.OpenedAt, StartedAt: inv.StartedAt,
-		CompletedAt: inv.CompletedAt, ExpiredAt: inv.ExpiredAt, CancelledAt: inv.CancelledAt,
+		CompletedAt: inv.CompletedAt, ExpiredAt: inv.ExpiredAt, CancelledAt: inv.CancelledAt, ErasedAt: inv.ErasedAt,
 		Review: nonEmpty(string(inv.Review)), Result: nonEmpty(inv.Outcome()), Band: nonEmpty(inv.Band()),
 		ExtraTimePercent: inv.ExtraTimePercent, FocusLostCount: inv.FocusLostCount, DeadlineAt: inv.DeadlineAt}
 }

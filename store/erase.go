@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Erasing a candidate (the right to be forgotten): what identifies them is
+// replaced or removed in one transaction — name and address (stand-ins
+// that keep the invitation countable), the integrator's data about them,
+// the text of their answers and reviewers' comments, every email to them
+// (also in the dev mailbox), callback bodies and responses, their search
+// entry, and where their browser came from. Scores, statuses, counts and
+// the timeline stay, anonymous. A live invitation is cancelled.
+//
+// SQLite keeps a deleted or replaced value's bytes in free space until it
+// is reused; the writer runs with secure_delete on (dsn), so they are
+// zeroed, and the search index drops entries at once (migration 0024).
+// After the erase a checkpoint copies the pages into the database file
+// and empties the write-ahead log, which still held the old versions.
+
+// ErrErased refuses bringing an erased invitation back to life (a new
+// attempt, a new expiry): its candidate asked to be forgotten.
+var ErrErased = errors.New("the candidate's data was erased: invite them again if they ask")
+
+// ErasedName is an erased candidate's name from then on.
+const ErasedName = "Erased candidate"
+
+// erasedText replaces what a timeline entry or a score change said.
+const erasedText = "(erased)"
+
+// erasedEmail is an erased invitation's stand-in address: one per
+// invitation, so an address invited again later is a new candidate.
+func erasedEmail(id int64) string { return fmt.Sprintf("erased-%d@erased.invalid", id) }
+
+// EraseInvitation erases the candidate's data of one invitation.
+// Erasing an erased one changes nothing.
+func (db *DB) EraseInvitation(ctx context.Context, id int64, actor string) (Invitation, error) {
+	err := db.inTx(ctx, func(tx *Tx) error {
+		return db.eraseTx(ctx, tx, id, actor, db.Now())
+	})
+	if err != nil {
+		return Invitation{}, err
+	}
+	db.checkpoint(ctx)
+	return db.Invitation(ctx, id)
+}
+
+// EraseCandidate erases every invitation of an address, whatever link or
+// test, and the rows an import refused for it; it returns the invitations
+// erased. ErrNotFound: the address has none.
+func (db *DB) EraseCandidate(ctx context.Context, email, actor string) ([]int64, error) {
+	norm := NormalizeEmail(email)
+	if norm == "" {
+		return nil, FieldErrors{"email": "is required"}
+	}
+	var ids []int64
+	err := db.inTx(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM invitations WHERE email_norm = ? ORDER BY id`, norm)
+		ids, err = collect(rows, err, func(r row) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return ErrNotFound
+		}
+		now := db.Now()
+		for _, id := range ids {
+			if err := db.eraseTx(ctx, tx, id, actor, now); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE import_rejections SET name = '', email = ?, record = '[]' WHERE lower(trim(email)) = ?`,
+			erasedText, norm)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	db.checkpoint(ctx)
+	return ids, nil
+}
+
+// InvitationsOfAddress counts the invitations of an address, whatever
+// link or test: what erasing it by address touches.
+func (db *DB) InvitationsOfAddress(ctx context.Context, email string) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM invitations WHERE email_norm = ?`, NormalizeEmail(email)).Scan(&n)
+	return n, err
+}
+
+// eraseTx erases one invitation inside tx.
+func (db *DB) eraseTx(ctx context.Context, tx *Tx, id int64, actor string, now time.Time) error {
+	inv, err := invitationTx(ctx, tx, id)
+	if err != nil || inv.ErasedAt != nil {
+		return err
+	}
+	at := millis(now)
+	scrub := []struct {
+		query string
+		args  []any
+	}{
+		// Emails: what was sent stays counted, not what it said; what was
+		// waiting is not sent.
+		{`UPDATE outbox SET recipient = ?, recipient_name = '', subject = ?, body_text = '', body_html = '', last_error = '',
+			status = CASE WHEN status IN ('queued', 'sending') THEN 'cancelled' ELSE status END, updated_at = ?
+			WHERE invitation_id = ?`, []any{erasedEmail(id), erasedText, at, id}},
+		// Callbacks already recorded carry the candidate: emptied, and those
+		// not yet delivered are not.
+		{`UPDATE callback_deliveries SET payload = '{}', response_body = '',
+			last_error = CASE WHEN status IN ('pending', 'delivering') THEN 'the candidate''s data was erased' ELSE last_error END,
+			status = CASE WHEN status IN ('pending', 'delivering') THEN 'failed' ELSE status END, locked_until = NULL, updated_at = ?
+			WHERE invitation_id = ?`, []any{at, id}},
+		{`UPDATE answers SET body = '', comment = '' WHERE invitation_id = ?`, []any{id}},
+		{`UPDATE attempt_signals SET ip = '', user_agent = '', detail = '' WHERE invitation_id = ?`, []any{id}},
+		{`UPDATE invitation_events SET detail = ? WHERE invitation_id = ? AND detail <> ''`, []any{erasedText, id}},
+		{`UPDATE score_changes SET reason = ? WHERE invitation_id = ? AND reason <> ''`, []any{erasedText, id}},
+		{`UPDATE invitations SET name = ?, email = ?, email_norm = ?, placeholder = 0, external_id = '', external_data = '{}',
+			tags = '{}', labels = '[]', tracking_uniq_id = '', tracking_key = '', callback_params = '{}', redirect_url = '',
+			erased_at = ?, updated_at = ? WHERE id = ?`, []any{ErasedName, erasedEmail(id), erasedEmail(id), at, at, id}},
+	}
+	for _, s := range scrub {
+		if _, err := tx.ExecContext(ctx, s.query, s.args...); err != nil {
+			return err
+		}
+	}
+	if err := reindexForSearch(ctx, tx, id); err != nil {
+		return err
+	}
+	if err := addEvent(ctx, tx, id, "erased", inv.Status, inv.Status, actor, "", now); err != nil {
+		return err
+	}
+	if !inv.Status.NotStarted() && inv.Status != StatusStarted {
+		return nil
+	}
+	// A live invitation ends: the candidate asked to be forgotten. Its
+	// cancellation is announced with the stand-ins.
+	return db.setStatus(ctx, tx, inv, StatusCancelled, actor, "erased", now)
+}
+
+// checkpoint copies the write-ahead log into the database file and empties
+// it, so that pages an erase replaced are gone from both. Readers in the
+// middle of a read can keep it from finishing; the next automatic
+// checkpoint then does it.
+func (db *DB) checkpoint(ctx context.Context) {
+	db.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+}
