@@ -73,6 +73,7 @@ func (s *Server) apiRoutes() {
 	nat.POST("/invitations/:id/grades", n.Grade)
 	nat.POST("/invitations/:id/erase", n.EraseInvitation)
 	nat.POST("/candidates/erase", n.EraseCandidate)
+	nat.POST("/candidates/export", n.ExportCandidate)
 	nat.POST("/bank/questions", n.AddBankQuestions)
 	nat.GET("/bank/questions", n.ListBankQuestions)
 	nat.GET("/bank/questions/:id", n.GetBankQuestion)

@@ -42,7 +42,7 @@ func routeSurface(method, path string) (surface, bool) {
 		return xobinKeyed, true
 	case strings.HasPrefix(path, "/api/v1/"):
 		return thinkExam, true
-	case strings.HasPrefix(path, "/settings/"), path == "/invitations/:id/erase":
+	case strings.HasPrefix(path, "/settings/"), path == "/invitations/:id/erase", path == "/invitations/:id/candidate-data.json":
 		return consoleAdmin, true
 	case path == "/" || regexp.MustCompile(`^/(tests|links|invitations|imports|outbox|mailbox|deliveries|bank)(/|\.csv$|$)`).MatchString(path):
 		return console, true

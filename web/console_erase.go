@@ -56,6 +56,28 @@ func (s *Server) eraseCandidate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, invitationPath(id))
 }
 
+// exportCandidate: GET /invitations/{id}/candidate-data.json (admins).
+// Everything held about the invitation's address, as a download: a
+// candidate's request for their data.
+func (s *Server) exportCandidate(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	inv, err := s.db.Invitation(ctx, id)
+	if err != nil {
+		return err
+	}
+	data, err := s.db.CandidateData(ctx, inv.Email)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="candidate-`+strconv.FormatInt(id, 10)+`.json"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSONPretty(http.StatusOK, data, "  ")
+}
+
 func plural(n int) string {
 	if n == 1 {
 		return ""

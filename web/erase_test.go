@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
@@ -177,6 +179,73 @@ func TestEraseFromTheConsoleAndTheNativeAPI(t *testing.T) {
 	}
 	code, got = api(t, f.srv, http.MethodPost, "/api/native/candidates/erase", key, map[string]any{})
 	if _, _, fields := errorOf(got); code != http.StatusBadRequest || fields["email"] == nil {
+		t.Fatalf("no address: %d %v", code, got)
+	}
+}
+
+// A candidate asks for their data: an admin downloads it from the
+// invitation page, an integration asks the native API; both hold every
+// invitation of the address with its answers, emails and signals.
+func TestCandidateDataExport(t *testing.T) {
+	f := newCandidateFixture(t, store.LinkInput{})
+	ctx := context.Background()
+	yes := true
+	inv := f.invite(t, store.NewInvitation{Name: "Rui Costa", Email: "rui@export.example", SendEmail: &yes})
+	f.b.ip = "203.0.113.9:5000"
+	f.b.get(f.token)
+	f.b.post(f.token+"/start", nil)
+	f.b.post(f.token+"/answers", url.Values{"action": {"submit"}, f.q(0): {"1"}, f.q(1): {"0"}, f.q(2): {"Simple and fast."}})
+	second, _ := f.db.CreateLink(ctx, f.test.ID, store.LinkInput{Name: "Second round"})
+	f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: second.ID, Name: "Rui Costa", Email: "RUI@export.example", Source: store.SourceConsole})
+
+	check := func(who string, raw []byte) {
+		t.Helper()
+		var data store.SubjectAccess
+		if err := json.Unmarshal(raw, &data); err != nil {
+			t.Fatalf("%s: %v in %s", who, err, raw)
+		}
+		if data.Email != "rui@export.example" || len(data.Invitations) != 2 {
+			t.Fatalf("%s: %s, %d invitations", who, data.Email, len(data.Invitations))
+		}
+		first := data.Invitations[0]
+		if first.ID != inv.ID || first.Name != "Rui Costa" || first.Status != "completed" || first.Test != "Go backend" || len(first.Answers) != 3 {
+			t.Fatalf("%s: first invitation %+v", who, first)
+		}
+		if a := first.Answers[0]; a.Question != "2+2?" || len(a.Chosen) != 1 || a.Chosen[0] != "4" || a.Points == nil || *a.Points != 1 {
+			t.Fatalf("%s: choice answer %+v", who, a)
+		}
+		if a := first.Answers[2]; a.Question != "Why Go?" || a.Text != "Simple and fast." {
+			t.Fatalf("%s: written answer %+v", who, a)
+		}
+		if len(first.Emails) != 1 || first.Emails[0].To != "rui@export.example" || !strings.Contains(first.Emails[0].Text, "Rui Costa") {
+			t.Fatalf("%s: emails %+v", who, first.Emails)
+		}
+		if len(first.Signals) == 0 || first.Signals[0].IP != "203.0.113.9" || len(first.Timeline) < 4 {
+			t.Fatalf("%s: signals %+v, %d timeline entries", who, first.Signals, len(first.Timeline))
+		}
+	}
+	admin := signIn(t, f.srv, f.db, store.RoleAdmin)
+	link, _ := admin.get(invitationPath(inv.ID)).doc.Find(`[data-testid="export-candidate"]`).Attr("href")
+	r := admin.get(link)
+	if r.Code != http.StatusOK || !strings.Contains(r.Header().Get("Content-Disposition"), "attachment") || r.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("download %s: %d %v", link, r.Code, r.Header())
+	}
+	check("console", r.Body.Bytes())
+
+	key := newAPIKey(t, f.db)
+	req := httptest.NewRequest(http.MethodPost, "/api/native/candidates/export", strings.NewReader(`{"email":" Rui@Export.example "}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-API-Key", key)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("native export: %d %s", rec.Code, rec.Body)
+	}
+	check("native API", rec.Body.Bytes())
+	if code, got := api(t, f.srv, http.MethodPost, "/api/native/candidates/export", key, map[string]any{"email": "nobody@export.example"}); code != http.StatusNotFound {
+		t.Fatalf("unknown address: %d %v", code, got)
+	}
+	if code, got := api(t, f.srv, http.MethodPost, "/api/native/candidates/export", key, map[string]any{}); code != http.StatusBadRequest {
 		t.Fatalf("no address: %d %v", code, got)
 	}
 }

@@ -194,6 +194,7 @@ func (s *Server) routes() {
 	signedIn.POST("/invitations/:id/resend", s.resendInvitation)
 	signedIn.POST("/invitations/:id/reattempt", s.reattemptInvitation)
 	signedIn.POST("/invitations/:id/erase", s.eraseCandidate, s.requireAdmin)
+	signedIn.GET("/invitations/:id/candidate-data.json", s.exportCandidate, s.requireAdmin)
 	signedIn.POST("/links/:id/remind", s.remindLink)
 	signedIn.GET("/links/:id/import", s.importPage)
 	signedIn.POST("/links/:id/import/check", s.checkImport)

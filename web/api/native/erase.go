@@ -22,6 +22,7 @@ func (h *Handler) EraseInvitation(c echo.Context) error {
 	return c.JSON(http.StatusOK, h.toNativeInvitation(inv))
 }
 
+// nativeEraseRequest names a candidate by address (erase, export).
 type nativeEraseRequest struct {
 	Email string `json:"email"`
 }
@@ -42,4 +43,20 @@ func (h *Handler) EraseCandidate(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, nativeEraseResponse{Erased: ids})
+}
+
+// ExportCandidate: POST /api/native/candidates/export {"email": …}
+// answers everything Testgate holds about the address (subject access);
+// 404 when it has no invitation. The address travels in the body, not in
+// a URL that logs keep.
+func (h *Handler) ExportCandidate(c echo.Context) error {
+	var req nativeEraseRequest
+	if err := apihttp.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	data, err := h.db.CandidateData(c.Request().Context(), req.Email)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, data)
 }
