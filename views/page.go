@@ -82,6 +82,7 @@ const (
 	SectionUsers       = "users"
 	SectionAPIKeys     = "api-keys"
 	SectionBranding    = "branding"
+	SectionPrivacy     = "privacy"
 )
 
 // csrfHeaders is the hx-headers value that lets htmx requests outside a form

@@ -225,6 +225,8 @@ func (s *Server) routes() {
 	admin.POST("/webhooks/rotate", s.rotateWebhookSecret)
 	admin.GET("/branding", s.brandingPage)
 	admin.POST("/branding", s.saveBranding)
+	admin.GET("/privacy", s.privacyPage)
+	admin.POST("/privacy", s.savePrivacy)
 
 	// Unknown paths are a plain 404 for everyone, not a sign-in prompt: a
 	// candidate with a mistyped URL must not land on the recruiters' login.

@@ -289,7 +289,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 // sweepInvitations marks invitations past their expiry as expired and
 // submits attempts past their deadline, so that lists, reports and callbacks
-// show it even when the candidate never comes back.
+// show it even when the candidate never comes back; queues due reminders;
+// and erases candidates whose invitations ended longer ago than the
+// retention setting.
 func sweepInvitations(ctx context.Context, db *store.DB, log *slog.Logger, every time.Duration) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
@@ -307,6 +309,13 @@ func sweepInvitations(ctx context.Context, db *store.DB, log *slog.Logger, every
 			reminded, err = db.QueueDueReminders(ctx)
 			if reminded > 0 {
 				log.Info("reminders queued", "count", reminded)
+			}
+		}
+		if err == nil {
+			var erased int
+			erased, err = db.ApplyRetention(ctx)
+			if erased > 0 {
+				log.Info("candidates' data erased by retention", "count", erased)
 			}
 		}
 		switch {

@@ -249,3 +249,36 @@ func TestCandidateDataExport(t *testing.T) {
 		t.Fatalf("no address: %d %v", code, got)
 	}
 }
+
+// An admin sets the retention period; a wrong one is refused at its field
+// and nothing changes; empty keeps candidates' data.
+func TestRetentionSetting(t *testing.T) {
+	srv, db := newTestServer(t)
+	ctx := context.Background()
+	admin := signIn(t, srv, db, store.RoleAdmin)
+	page := admin.get("/settings/privacy")
+	if page.Code != http.StatusOK || page.doc.Find(`input[name="retentionDays"]`).AttrOr("value", "x") != "" {
+		t.Fatalf("privacy page: %d", page.Code)
+	}
+	r := admin.post("/settings/privacy", url.Values{"retentionDays": {"30"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.Code)
+	}
+	page = admin.get("/settings/privacy")
+	if v := page.doc.Find(`input[name="retentionDays"]`).AttrOr("value", ""); v != "30" || !strings.Contains(page.text(`[data-testid="flash"]`), "30 days after") {
+		t.Fatalf("after saving: %q, flash %q", v, page.text(`[data-testid="flash"]`))
+	}
+	for _, bad := range []string{"0", "-3", "abc", "3651", "1.5"} {
+		r := admin.post("/settings/privacy", url.Values{"retentionDays": {bad}})
+		if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.text(`[data-testid="error-retentionDays"]`), "between 1 and 3650") {
+			t.Errorf("%q: %d %q", bad, r.Code, r.text(`[data-testid="error-retentionDays"]`))
+		}
+		if days, _ := db.RetentionDays(ctx); days != 30 {
+			t.Fatalf("%q changed the setting to %d", bad, days)
+		}
+	}
+	admin.post("/settings/privacy", url.Values{"retentionDays": {""}})
+	if days, _ := db.RetentionDays(ctx); days != 0 {
+		t.Fatalf("empty: %d days", days)
+	}
+}
