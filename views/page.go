@@ -83,6 +83,7 @@ const (
 	SectionAPIKeys     = "api-keys"
 	SectionBranding    = "branding"
 	SectionPrivacy     = "privacy"
+	SectionAudit       = "audit"
 )
 
 // csrfHeaders is the hx-headers value that lets htmx requests outside a form

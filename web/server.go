@@ -101,7 +101,7 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 // routes is the whole URL map: console, API, operations.
 func (s *Server) routes() {
 	e := s.e
-	e.Use(middleware.Recover(), middleware.RequestID(), s.requestLog(), s.metrics.middleware, securityHeaders)
+	e.Use(middleware.Recover(), middleware.RequestID(), s.requestLog(), s.metrics.middleware, securityHeaders, s.audit)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.serveMetrics)
@@ -227,6 +227,8 @@ func (s *Server) routes() {
 	admin.POST("/branding", s.saveBranding)
 	admin.GET("/privacy", s.privacyPage)
 	admin.POST("/privacy", s.savePrivacy)
+	admin.GET("/audit", s.auditPage)
+	admin.GET("/audit.csv", s.auditCSV)
 
 	// Unknown paths are a plain 404 for everyone, not a sign-in prompt: a
 	// candidate with a mistyped URL must not land on the recruiters' login.
