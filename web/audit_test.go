@@ -26,7 +26,7 @@ func TestAuditLog(t *testing.T) {
 	f.b.post(f.token+"/start", nil)
 	f.b.post(f.token+"/answers", url.Values{"action": {"submit"}, f.q(0): {"1"}})
 
-	admin.get("/invitations")                   // a plain read: not audited
+	admin.get("/invitations")                     // a plain read: not audited
 	admin.get(invitationPath(inv.ID) + "/report") // a view of the answers
 	other := f.invite(t, store.NewInvitation{Name: "Bo", Email: "bo@audit.example"})
 	admin.get(invitationPath(other.ID))
