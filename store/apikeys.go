@@ -22,6 +22,41 @@ type APIKey struct {
 	CreatedAt     time.Time
 	LastUsedAt    *time.Time
 	RevokedAt     *time.Time
+	Scope         KeyScope
+	ExpiresAt     *time.Time // nil: never
+}
+
+// KeyScope is what a key may do. Each reaches what the ones before it do.
+type KeyScope string
+
+const (
+	ScopeRead   KeyScope = "read"   // read tests, links, invitations and reports
+	ScopeInvite KeyScope = "invite" // and create, cancel and re-attempt invitations
+	ScopeFull   KeyScope = "full"   // and everything else: tests, links, grades, the bank, erasure
+)
+
+// KeyScopes lists them from the least to the most.
+var KeyScopes = []KeyScope{ScopeRead, ScopeInvite, ScopeFull}
+
+func (s KeyScope) rank() int {
+	for i, k := range KeyScopes {
+		if k == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// Reaches reports whether a key of scope s may do what needs scope need.
+func (s KeyScope) Reaches(need KeyScope) bool { return s.rank() >= need.rank() && need.rank() >= 0 }
+
+// NewAPIKey is a key to make: its name, scope (empty: full), expiry (nil:
+// never) and the console user making it (nil: the command line).
+type NewAPIKey struct {
+	Name      string
+	Scope     KeyScope
+	ExpiresAt *time.Time
+	CreatedBy *int64
 }
 
 // CreatedAPIKey is a new key with the secret the caller must hand over now.
@@ -33,13 +68,13 @@ type CreatedAPIKey struct {
 // apiKeyPrefix marks Testgate keys so secret scanners can spot leaked ones.
 const apiKeyPrefix = "tgk_"
 
-const apiKeyColumns = `id, name, public_id, signing_secret, created_by, created_at, last_used_at, revoked_at`
+const apiKeyColumns = `id, name, public_id, signing_secret, created_by, created_at, last_used_at, revoked_at, scope, expires_at`
 
 func scanAPIKey(r row) (APIKey, error) {
 	var k APIKey
-	var createdBy, lastUsed, revoked sql.NullInt64
+	var createdBy, lastUsed, revoked, expires sql.NullInt64
 	var created int64
-	if err := r.Scan(&k.ID, &k.Name, &k.PublicID, &k.SigningSecret, &createdBy, &created, &lastUsed, &revoked); err != nil {
+	if err := r.Scan(&k.ID, &k.Name, &k.PublicID, &k.SigningSecret, &createdBy, &created, &lastUsed, &revoked, &k.Scope, &expires); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return APIKey{}, ErrNotFound
 		}
@@ -51,19 +86,33 @@ func scanAPIKey(r row) (APIKey, error) {
 	k.CreatedAt = fromMillis(created)
 	k.LastUsedAt = timePtr(lastUsed)
 	k.RevokedAt = timePtr(revoked)
+	k.ExpiresAt = timePtr(expires)
 	return k, nil
 }
 
-// CreateAPIKey makes a named key. createdBy is the console user, or nil from
-// the command line.
-func (db *DB) CreateAPIKey(ctx context.Context, name string, createdBy *int64) (CreatedAPIKey, error) {
-	name = strings.TrimSpace(name)
+// CreateAPIKey makes a named key.
+func (db *DB) CreateAPIKey(ctx context.Context, n NewAPIKey) (CreatedAPIKey, error) {
+	name := strings.TrimSpace(n.Name)
+	fe := FieldErrors{}
 	switch {
 	case name == "":
-		return CreatedAPIKey{}, FieldErrors{"name": ProblemRequired}
+		fe["name"] = ProblemRequired
 	case len(name) > 100:
-		return CreatedAPIKey{}, FieldErrors{"name": "must be at most 100 characters"}
+		fe["name"] = "must be at most 100 characters"
 	}
+	if n.Scope == "" {
+		n.Scope = ScopeFull
+	}
+	if n.Scope.rank() < 0 {
+		fe["scope"] = "must be full, invite or read"
+	}
+	if n.ExpiresAt != nil && !n.ExpiresAt.After(db.Now()) {
+		fe["expiresAt"] = "must be in the future"
+	}
+	if err := fe.orNil(); err != nil {
+		return CreatedAPIKey{}, err
+	}
+	createdBy := n.CreatedBy
 	pub := make([]byte, 10)
 	rand.Read(pub)
 	key := apiKeyPrefix + NewToken(32)
@@ -71,9 +120,13 @@ func (db *DB) CreateAPIKey(ctx context.Context, name string, createdBy *int64) (
 	if createdBy != nil {
 		creator = sql.NullInt64{Int64: *createdBy, Valid: true}
 	}
-	row := db.w.QueryRowContext(ctx, `INSERT INTO api_keys (name, public_id, key_hash, signing_secret, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING `+apiKeyColumns,
-		name, hex.EncodeToString(pub), hashToken(key), NewToken(32), creator, millis(db.Now()))
+	var expires sql.NullInt64
+	if n.ExpiresAt != nil {
+		expires = sql.NullInt64{Int64: millis(*n.ExpiresAt), Valid: true}
+	}
+	row := db.w.QueryRowContext(ctx, `INSERT INTO api_keys (name, public_id, key_hash, signing_secret, created_by, created_at, scope, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+apiKeyColumns,
+		name, hex.EncodeToString(pub), hashToken(key), NewToken(32), creator, millis(db.Now()), n.Scope, expires)
 	k, err := scanAPIKey(row)
 	if err != nil {
 		return CreatedAPIKey{}, mapError(err)
@@ -81,19 +134,20 @@ func (db *DB) CreateAPIKey(ctx context.Context, name string, createdBy *int64) (
 	return CreatedAPIKey{APIKey: k, Key: key}, nil
 }
 
-// APIKeyBySecret returns the live key matching a presented key, or ErrNotFound.
+// APIKeyBySecret returns the live key matching a presented key, or
+// ErrNotFound (also when it was revoked or has expired).
 func (db *DB) APIKeyBySecret(ctx context.Context, key string) (APIKey, error) {
 	if !strings.HasPrefix(key, apiKeyPrefix) {
 		return APIKey{}, ErrNotFound
 	}
 	return scanAPIKey(db.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys
-		WHERE key_hash = ? AND revoked_at IS NULL`, hashToken(key)))
+		WHERE key_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`, hashToken(key), millis(db.Now())))
 }
 
 // APIKeyByPublicID returns the live key with this ak, or ErrNotFound.
 func (db *DB) APIKeyByPublicID(ctx context.Context, publicID string) (APIKey, error) {
 	return scanAPIKey(db.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys
-		WHERE public_id = ? AND revoked_at IS NULL`, publicID))
+		WHERE public_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`, publicID, millis(db.Now())))
 }
 
 // APIKeys lists every key, newest first, revoked ones included.

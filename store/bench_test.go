@@ -9,7 +9,7 @@ import (
 // BenchmarkAPIKeyBySecret is the lookup every API request makes.
 func BenchmarkAPIKeyBySecret(b *testing.B) {
 	db := newBenchDB(b)
-	k, _ := db.CreateAPIKey(context.Background(), "bench", nil)
+	k, _ := db.CreateAPIKey(context.Background(), NewAPIKey{Name: "bench"})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := db.APIKeyBySecret(context.Background(), k.Key); err != nil {

@@ -287,8 +287,8 @@ func TestLoginAttemptsAreCountedAtomically(t *testing.T) {
 func TestAPIKeys(t *testing.T) {
 	db := newTestDB(t)
 	ctx := context.Background()
-	mustField(t, func() error { _, err := db.CreateAPIKey(ctx, "  ", nil); return err }(), "name")
-	k, err := db.CreateAPIKey(ctx, "ATS", nil)
+	mustField(t, func() error { _, err := db.CreateAPIKey(ctx, NewAPIKey{Name: "  "}); return err }(), "name")
+	k, err := db.CreateAPIKey(ctx, NewAPIKey{Name: "ATS"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 // refused when a rule asks for more than the bank holds.
 func TestNativeBankAndRules(t *testing.T) {
 	srv, db := newTestServer(t)
-	key, _ := db.CreateAPIKey(context.Background(), "hr", nil)
+	key, _ := db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "hr"})
 	var qs []map[string]any
 	for i := range 6 {
 		qs = append(qs, map[string]any{"text": fmt.Sprintf("Join %d?", i), "kind": "single", "options": []string{"a", "b"}, "correct": []int{0},

@@ -12,7 +12,7 @@ import (
 
 func newAPIKey(t *testing.T, db *store.DB) string {
 	t.Helper()
-	k, err := db.CreateAPIKey(context.Background(), "test", nil)
+	k, err := db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func errorOf(body map[string]any) (code, message string, fields map[string]any) 
 func TestNativeAPIAuthentication(t *testing.T) {
 	srv, db := newTestServer(t)
 	key := newAPIKey(t, db)
-	revoked, _ := db.CreateAPIKey(context.Background(), "old", nil)
+	revoked, _ := db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "old"})
 	db.RevokeAPIKey(context.Background(), revoked.ID)
 
 	for name, set := range map[string]func(*http.Request){

@@ -59,61 +59,66 @@ func (s *Server) apiRoutes() {
 	e, key := s.e, apihttp.RequireKey(s.db, s.log)
 	limit := func(n int64) echo.MiddlewareFunc { return bodyLimit(n, nil) }
 
+	// Each route names the key scope it needs (store.KeyScope): reading
+	// needs read; creating, cancelling and re-attempting invitations needs
+	// invite; the rest needs full.
+	read, invite, full := apihttp.Needs(store.ScopeRead), apihttp.Needs(store.ScopeInvite), apihttp.Needs(store.ScopeFull)
+
 	n := s.apis.native
 	nat := e.Group("/api/native", apihttp.Dialect(native.WriteError), key, limit(1<<20), requireText)
-	nat.POST("/tests", n.CreateTest)
-	nat.GET("/tests", n.ListTests)
-	nat.GET("/tests/:id", n.GetTest)
-	nat.POST("/tests/:id/links", n.CreateLink)
-	nat.GET("/tests/:id/links", n.ListLinks)
-	nat.POST("/links/:id/invitations", n.Invite)
-	nat.GET("/invitations", n.ListInvitations)
-	nat.GET("/invitations/:id", n.GetInvitation)
-	nat.POST("/invitations/:id/cancel", n.CancelInvitation)
-	nat.POST("/invitations/:id/grades", n.Grade)
-	nat.POST("/invitations/:id/erase", n.EraseInvitation)
-	nat.POST("/candidates/erase", n.EraseCandidate)
-	nat.POST("/candidates/export", n.ExportCandidate)
-	nat.POST("/bank/questions", n.AddBankQuestions)
-	nat.GET("/bank/questions", n.ListBankQuestions)
-	nat.GET("/bank/questions/:id", n.GetBankQuestion)
-	nat.PUT("/bank/questions/:id", n.UpdateBankQuestion)
-	nat.DELETE("/bank/questions/:id", n.ArchiveBankQuestion)
+	nat.POST("/tests", n.CreateTest, full)
+	nat.GET("/tests", n.ListTests, read)
+	nat.GET("/tests/:id", n.GetTest, read)
+	nat.POST("/tests/:id/links", n.CreateLink, full)
+	nat.GET("/tests/:id/links", n.ListLinks, read)
+	nat.POST("/links/:id/invitations", n.Invite, invite)
+	nat.GET("/invitations", n.ListInvitations, read)
+	nat.GET("/invitations/:id", n.GetInvitation, read)
+	nat.POST("/invitations/:id/cancel", n.CancelInvitation, invite)
+	nat.POST("/invitations/:id/grades", n.Grade, full)
+	nat.POST("/invitations/:id/erase", n.EraseInvitation, full)
+	nat.POST("/candidates/erase", n.EraseCandidate, full)
+	nat.POST("/candidates/export", n.ExportCandidate, full)
+	nat.POST("/bank/questions", n.AddBankQuestions, full)
+	nat.GET("/bank/questions", n.ListBankQuestions, read)
+	nat.GET("/bank/questions/:id", n.GetBankQuestion, read)
+	nat.PUT("/bank/questions/:id", n.UpdateBankQuestion, full)
+	nat.DELETE("/bank/questions/:id", n.ArchiveBankQuestion, full)
 	e.GET("/api/native/openapi.json", n.OpenAPI)
 
 	im := s.apis.imocha
 	v3 := e.Group("/v3", apihttp.Dialect(imocha.WriteError), key, limit(1<<20), requireText)
-	v3.POST("/tests/:testId/testlinks/:testLinkId/invite", im.InviteCandidate)
-	v3.POST("/tests/:testId/invite", im.InviteCandidate)
-	v3.GET("/tests", im.Tests)
-	v3.GET("/tests/:testId", im.Test)
-	v3.GET("/tests/:testId/testlinks", im.TestLinks)
-	v3.GET("/tests/:testId/testlinks/:testLinkId", im.TestLink)
-	v3.POST("/invitations/:id/cancel", im.Cancel)
-	v3.POST("/invitations/:id/reattempt", im.Reattempt)
-	v3.POST("/candidates/testattempts", im.TestAttempts)
-	v3.GET("/reports/:id", im.Report)
-	v3.GET("/reports/:id/pdf", im.ReportPDF)
-	v3.POST("/callbacks/process", im.ReplayCallbacks)
-	v3.POST("/gdpr/requests", im.GDPRRequest)
+	v3.POST("/tests/:testId/testlinks/:testLinkId/invite", im.InviteCandidate, invite)
+	v3.POST("/tests/:testId/invite", im.InviteCandidate, invite)
+	v3.GET("/tests", im.Tests, read)
+	v3.GET("/tests/:testId", im.Test, read)
+	v3.GET("/tests/:testId/testlinks", im.TestLinks, read)
+	v3.GET("/tests/:testId/testlinks/:testLinkId", im.TestLink, read)
+	v3.POST("/invitations/:id/cancel", im.Cancel, invite)
+	v3.POST("/invitations/:id/reattempt", im.Reattempt, invite)
+	v3.POST("/candidates/testattempts", im.TestAttempts, read) // a search, posted
+	v3.GET("/reports/:id", im.Report, read)
+	v3.GET("/reports/:id/pdf", im.ReportPDF, read)
+	v3.POST("/callbacks/process", im.ReplayCallbacks, full)
+	v3.POST("/gdpr/requests", im.GDPRRequest, full)
 
 	ti := s.apis.testinvite
 	rest := e.Group("/api/integration/rest/v1", apihttp.Dialect(testinvite.WriteError), key, limit(1<<20), requireText)
-	rest.POST("/tasks/:taskId/candidates", ti.Create)
-	rest.GET("/tasks/:taskId/candidates", ti.List)
-	rest.GET("/tasks/:taskId/candidates/:candidateId", ti.Get)
-	rest.DELETE("/tasks/:taskId/candidates/:candidateId", ti.Delete)
+	rest.POST("/tasks/:taskId/candidates", ti.Create, invite)
+	rest.GET("/tasks/:taskId/candidates", ti.List, read)
+	rest.GET("/tasks/:taskId/candidates/:candidateId", ti.Get, read)
+	rest.DELETE("/tasks/:taskId/candidates/:candidateId", ti.Delete, invite)
 
 	// Xobin's pages give its routes bare and under the /api/v2 base path.
 	xo := s.apis.xobin
 	for _, base := range []string{"", "/api/v2"} {
 		g := e.Group(base, apihttp.Dialect(xobin.WriteError), xo.RequireKey, limit(1<<20), requireText)
-		g.POST("/assessments/invite", xo.AssessmentInvite)
-		g.POST("/assessment/invite", xo.BulkInvite)
-		g.POST("/automated-interviews/invite", xo.InterviewInvite)
-		g.GET("/assessments/report/:report_id", xo.Report)
-		g.POST("/assessments/reports/:report_id/:option", xo.ShareReport)
-		g.POST("/assessments/invite/revoke", xo.Revoke)
+		g.POST("/assessments/invite", xo.AssessmentInvite, invite)
+		g.POST("/assessment/invite", xo.BulkInvite, invite)
+		g.POST("/automated-interviews/invite", xo.InterviewInvite, invite)
+		g.GET("/assessments/report/:report_id", xo.Report, read)
+		g.POST("/assessments/reports/:report_id/:option", xo.ShareReport, full) // emails a report out
+		g.POST("/assessments/invite/revoke", xo.Revoke, invite)
 	}
 
 	// ThinkExam: 10,000 addresses fit in a few hundred kilobytes.
@@ -121,7 +126,7 @@ func (s *Server) apiRoutes() {
 	v1 := e.Group("/api/v1", thinkexam.Dialect, limit(2<<20), requireText)
 	v1.POST("/generateSignature", te.GenerateSignature)
 	signed := v1.Group("", te.RequireSignature)
-	signed.POST("/assignTest", te.Assign(false))
-	signed.POST("/assignTestMultiCandidates", te.Assign(true))
-	signed.POST("/deassignTest", te.Deassign)
+	signed.POST("/assignTest", te.Assign(false), invite)
+	signed.POST("/assignTestMultiCandidates", te.Assign(true), invite)
+	signed.POST("/deassignTest", te.Deassign, invite)
 }

@@ -28,7 +28,7 @@ func newThinkExamFixture(t testing.TB) *thinkExamFixture {
 	srv, db := newTestServer(t)
 	now := time.Date(2027, 9, 1, 9, 0, 0, 0, time.UTC)
 	db.SetClock(func() time.Time { return now })
-	key, _ := db.CreateAPIKey(context.Background(), "thinkexam", nil)
+	key, _ := db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "thinkexam"})
 	tt, _ := db.CreateTest(context.Background(), store.TestInput{Name: "Aptitude", Kind: store.KindAssessment, DurationMinutes: 20}, nil)
 	return &thinkExamFixture{srv: srv, db: db, key: key, test: tt, now: now}
 }

@@ -86,7 +86,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 	recruiter.get("/")
 	anon := newBrowser(t, srv)
 	anon.get("/login") // an anonymous CSRF token, so the check reached is the sign-in one
-	key, _ := db.CreateAPIKey(context.Background(), "matrix", nil)
+	key, _ := db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "matrix"})
+	scoped := map[store.KeyScope]store.CreatedAPIKey{}
+	for _, s := range store.KeyScopes {
+		scoped[s], _ = db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "matrix " + string(s), Scope: s})
+	}
+	soon := db.Now().Add(time.Hour)
+	expired, _ := db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "matrix expired", ExpiresAt: &soon})
+	later := db.Now().Add(2 * time.Hour)
+	db.SetClock(func() time.Time { return later })
 
 	for _, r := range matrixRoutes(t, srv) {
 		where, _ := routeSurface(r.method, r.path)
@@ -131,13 +139,44 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Errorf("%s %s with a console session: %d, want 401", r.method, r.path, code)
 			}
 			ts := strconv.FormatInt(db.Now().Unix(), 10)
-			valid := map[string]string{"X-API-Key": key.Key, "apiKey": key.Key, "ak": key.PublicID, "ts": ts,
-				"sgn": thinkexam.Signature(key.SigningSecret, key.PublicID, ts)}
-			if code := send(anon, valid); code == http.StatusUnauthorized || code == http.StatusForbidden {
+			credentials := func(k store.CreatedAPIKey) map[string]string {
+				return map[string]string{"X-API-Key": k.Key, "apiKey": k.Key, "ak": k.PublicID, "ts": ts,
+					"sgn": thinkexam.Signature(k.SigningSecret, k.PublicID, ts)}
+			}
+			if code := send(anon, credentials(key)); code == http.StatusUnauthorized || code == http.StatusForbidden {
 				t.Errorf("%s %s with a valid key: %d, want in", r.method, r.path, code)
+			}
+			if code := send(anon, credentials(expired)); code != http.StatusUnauthorized {
+				t.Errorf("%s %s with an expired key: %d, want 401", r.method, r.path, code)
+			}
+			need := keyScopeNeeded(r.method, r.path)
+			for s, k := range scoped {
+				code := send(anon, credentials(k))
+				if s.Reaches(need) && (code == http.StatusUnauthorized || code == http.StatusForbidden) {
+					t.Errorf("%s %s with a %s key: %d, want in", r.method, r.path, s, code)
+				}
+				if !s.Reaches(need) && code != http.StatusForbidden {
+					t.Errorf("%s %s with a %s key: %d, want 403 (it needs %s)", r.method, r.path, s, code, need)
+				}
 			}
 		}
 	}
+}
+
+// keyScopeNeeded is what an API route needs of a key, written from the
+// scopes' definitions rather than read from the router: reading needs
+// read; creating, cancelling and re-attempting invitations needs invite
+// (each dialect's invite, bulk invite, cancel, revoke, deassign and
+// reattempt calls); anything else needs full.
+func keyScopeNeeded(method, path string) store.KeyScope {
+	invitationCall := regexp.MustCompile(`(/invitations|/invite|/cancel|/reattempt|/revoke|/assignTest|/assignTestMultiCandidates|/deassignTest|/candidates(/:candidateId)?)$`)
+	switch {
+	case method == http.MethodGet, path == "/v3/candidates/testattempts":
+		return store.ScopeRead
+	case invitationCall.MatchString(path) && !strings.HasPrefix(path, "/api/native/candidates/"):
+		return store.ScopeInvite
+	}
+	return store.ScopeFull
 }
 
 // TestCSRFOnEveryStateChangingConsoleRoute posts to every console route

@@ -35,7 +35,7 @@ func benchFixture(b *testing.B) (*Server, *store.DB, store.Test, string) {
 	for i := range 4 {
 		db.CreateLink(ctx, tt.ID, store.LinkInput{Name: fmt.Sprintf("Link %d", i)})
 	}
-	k, _ := db.CreateAPIKey(ctx, "bench", nil)
+	k, _ := db.CreateAPIKey(ctx, store.NewAPIKey{Name: "bench"})
 	return srv, db, tt, k.Key
 }
 

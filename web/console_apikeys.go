@@ -27,16 +27,21 @@ func (s *Server) listAPIKeys(c echo.Context) error {
 // createAPIKey answers with the page itself, not a redirect: the key is
 // shown this once and must not travel through the session.
 func (s *Server) createAPIKey(c echo.Context) error {
-	name := c.FormValue("name")
+	form := views.APIKeysView{Name: c.FormValue("name"), Scope: c.FormValue("scope"), ExpiresAt: c.FormValue("expiresAt"), Errors: store.FieldErrors{}}
 	by := currentUser(c).ID
-	k, err := s.db.CreateAPIKey(c.Request().Context(), name, &by)
+	expires := formTime(form.Errors, "expiresAt", form.ExpiresAt, viewerLocation(c))
+	if len(form.Errors) > 0 {
+		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, form)
+	}
+	k, err := s.db.CreateAPIKey(c.Request().Context(), store.NewAPIKey{Name: form.Name, Scope: store.KeyScope(form.Scope), ExpiresAt: expires, CreatedBy: &by})
 	if fe, ok := asFieldErrors(err); ok {
-		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, views.APIKeysView{Name: name, NameError: fe["name"]})
+		form.Errors = fe
+		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, form)
 	}
 	if err != nil {
 		return err
 	}
-	s.log.Info("api key created", "api_key_id", k.ID, "ak", k.PublicID, "by", by)
+	s.log.Info("api key created", "api_key_id", k.ID, "ak", k.PublicID, "scope", k.Scope, "by", by)
 	return s.renderAPIKeys(c, http.StatusCreated, views.APIKeysView{Created: &k})
 }
 

@@ -20,7 +20,7 @@ func TestEveryDialectKeepsOneContract(t *testing.T) {
 	ctx := context.Background()
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Contract", Kind: store.KindAssessment, DurationMinutes: 10}, nil)
 	link, _ := db.DefaultLink(ctx, tt.ID)
-	key, _ := db.CreateAPIKey(ctx, "contract", nil)
+	key, _ := db.CreateAPIKey(ctx, store.NewAPIKey{Name: "contract"})
 	id := idStr(tt.ID)
 	dialects := []struct {
 		name               string

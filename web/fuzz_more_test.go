@@ -112,7 +112,7 @@ func FuzzConsoleForms(f *testing.F) {
 // headers: a dialect 401 unless the signature is right, never a 5xx.
 func FuzzThinkExamSignature(f *testing.F) {
 	srv, db := newTestServer(f)
-	key, err := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	key, err := db.CreateAPIKey(f.Context(), store.NewAPIKey{Name: "fuzz"})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func FuzzAPIRoutes(f *testing.F) {
 	srv, db := newTestServer(f)
 	tt, _ := db.CreateTest(f.Context(), store.TestInput{Name: "Fuzz", Kind: store.KindAssessment, DurationMinutes: 5}, nil)
 	link, _ := db.DefaultLink(f.Context(), tt.ID)
-	key, _ := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	key, _ := db.CreateAPIKey(f.Context(), store.NewAPIKey{Name: "fuzz"})
 	var paths []string
 	for _, r := range srv.Echo().Routes() {
 		where, ok := routeSurface(r.Method, r.Path)

@@ -20,7 +20,7 @@ func fuzzAPI(f *testing.F, path func(testID int64) string, seeds ...string) {
 		f.Add([]byte(s))
 	}
 	srv, db := newTestServer(f)
-	key, err := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	key, err := db.CreateAPIKey(f.Context(), store.NewAPIKey{Name: "fuzz"})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func FuzzDecodeIMochaInvite(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	srv, db := newTestServer(f)
-	key, _ := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	key, _ := db.CreateAPIKey(f.Context(), store.NewAPIKey{Name: "fuzz"})
 	tt, _ := db.CreateTest(f.Context(), store.TestInput{Name: "fuzz", Kind: store.KindAssessment, DurationMinutes: 5}, nil)
 	link, _ := db.DefaultLink(f.Context(), tt.ID)
 	target := "/v3/tests/" + idStr(tt.ID) + "/testlinks/" + idStr(link.ID) + "/invite"
@@ -134,7 +134,7 @@ func fuzzDialect(f *testing.F, seeds []string, request func(srv *Server, body []
 
 func FuzzDecodeXobinInvite(f *testing.F) {
 	srv, db := newTestServer(f)
-	key, _ := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	key, _ := db.CreateAPIKey(f.Context(), store.NewAPIKey{Name: "fuzz"})
 	tt, _ := db.CreateTest(f.Context(), store.TestInput{Name: "fuzz", Kind: store.KindAssessment, DurationMinutes: 5}, nil)
 	fuzzDialect(f, []string{
 		`{"candidate_name":"A","candidate_email":"a@example.com","assessment_id":` + idStr(tt.ID) + `,"invite_format":"getlink"}`,
@@ -165,7 +165,7 @@ func FuzzDecodeThinkExamAssign(f *testing.F) {
 
 func FuzzDecodeTestinviteCandidate(f *testing.F) {
 	srv, db := newTestServer(f)
-	key, _ := db.CreateAPIKey(f.Context(), "fuzz", nil)
+	key, _ := db.CreateAPIKey(f.Context(), store.NewAPIKey{Name: "fuzz"})
 	tt, _ := db.CreateTest(f.Context(), store.TestInput{Name: "fuzz", Kind: store.KindAssessment, DurationMinutes: 5}, nil)
 	path := "/api/integration/rest/v1/tasks/" + idStr(tt.ID) + "/candidates"
 	fuzzDialect(f, []string{

@@ -113,7 +113,7 @@ func TestHostileInputOnEveryAPIRoute(t *testing.T) {
 	ctx := context.Background()
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Hostile", Kind: store.KindAssessment, DurationMinutes: 10}, nil)
 	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Hostile link", SendEmail: true})
-	key, _ := db.CreateAPIKey(ctx, "hostile", nil)
+	key, _ := db.CreateAPIKey(ctx, store.NewAPIKey{Name: "hostile"})
 	counts := func() string {
 		var parts []string
 		for _, table := range []string{"tests", "test_links", "invitations", "invitation_events", "outbox", "callback_deliveries", "api_keys"} {

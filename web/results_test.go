@@ -246,7 +246,7 @@ func TestPageSignalsAreRecordedAndTheLimitSubmits(t *testing.T) {
 		t.Fatalf("time spent %d", answers[f.qs[2].ID].SecondsSpent)
 	}
 	// Integrations see the switches: the native API and Xobin's offtab_count.
-	key, _ := f.db.CreateAPIKey(context.Background(), "hr", nil)
+	key, _ := f.db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "hr"})
 	if _, got := api(t, f.srv, http.MethodGet, "/api/native/invitations/"+idStr(inv.ID), key.Key, nil); got["focusLostCount"] != 2.0 {
 		t.Fatalf("native focusLostCount %v", got["focusLostCount"])
 	}

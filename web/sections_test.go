@@ -140,7 +140,7 @@ func TestConsoleSections(t *testing.T) {
 		t.Fatalf("paper of %d questions: %+v", len(qs), qs)
 	}
 	// iMocha's report lists the paper's sections.
-	key, _ := f.db.CreateAPIKey(ctx, "im", nil)
+	key, _ := f.db.CreateAPIKey(ctx, store.NewAPIKey{Name: "im"})
 	_, report := api(t, f.srv, http.MethodGet, "/v3/reports/"+idStr(inv.ID), key.Key, nil)
 	if sections := report["sections"].([]any); len(sections) != 2 || sections[0].(map[string]any)["noOfQue"] != 2.0 ||
 		sections[1].(map[string]any)["sectionName"] != "From the bank" || sections[1].(map[string]any)["noOfQue"] != 3.0 {

@@ -25,7 +25,7 @@ func TestSQLInjectionThroughSearchAndFilters(t *testing.T) {
 	for i := range 3 {
 		db.Invite(ctx, store.NewInvitation{TestID: tt.ID, Name: "Person " + idStr(int64(i)), Email: "p" + idStr(int64(i)) + "@example.com", Source: store.SourceNative})
 	}
-	key, _ := db.CreateAPIKey(ctx, "sqli", nil)
+	key, _ := db.CreateAPIKey(ctx, store.NewAPIKey{Name: "sqli"})
 	payloads := []string{`' OR 1=1 --`, `x" OR "1"="1`, `%' UNION SELECT token, token FROM invitations --`, `1; DROP TABLE invitations`,
 		`\' OR 1=1 #`, `" OR invitations_search MATCH '*`, `NEAR(a b)`, `*`, `AND OR NOT`, `"unterminated`}
 	for _, p := range payloads {
@@ -76,7 +76,7 @@ func TestStoredXSSIsEscapedEverywhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.CreateAPIKey(ctx, "Key "+xss, nil)
+	db.CreateAPIKey(ctx, store.NewAPIKey{Name: "Key " + xss})
 	db.CreateUser(ctx, store.NewUser{Email: "u@example.com", Password: "long password", Role: store.RoleRecruiter, Name: "User " + xss})
 	msgs, _ := db.Outbox(ctx, store.OutboxFilter{Limit: 10})
 	if len(msgs) == 0 {
@@ -146,7 +146,7 @@ func TestSecretsNeverInLogs(t *testing.T) {
 	created := b.post("/settings/api-keys", url.Values{"name": {"ats"}})
 	ctx := context.Background()
 	keys, _ := db.APIKeys(ctx)
-	key, _ := db.CreateAPIKey(ctx, "direct", nil)
+	key, _ := db.CreateAPIKey(ctx, store.NewAPIKey{Name: "direct"})
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Logs", Kind: store.KindAssessment, DurationMinutes: 10}, nil)
 	link, _ := db.DefaultLink(ctx, tt.ID)
 	code, out := api(t, srv, http.MethodPost, "/api/native/links/"+idStr(link.ID)+"/invitations", key.Key, map[string]any{"name": "A", "email": "a@example.com"})

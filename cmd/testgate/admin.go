@@ -73,6 +73,8 @@ func createAPIKey(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := newFlagSet("apikey create", stderr)
 	dbPath := fs.dbFlag()
 	name := fs.String("name", "", "what the key is for (required)")
+	scope := fs.String("scope", "full", "what the key may do: full, invite (create and cancel invitations, read) or read")
+	days := fs.Int("expires-in-days", 0, "days until the key stops working (0: never)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -81,7 +83,12 @@ func createAPIKey(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer db.Close()
-	k, err := db.CreateAPIKey(ctx, *name, nil)
+	n := store.NewAPIKey{Name: *name, Scope: store.KeyScope(*scope)}
+	if *days > 0 {
+		at := db.Now().Add(time.Duration(*days) * 24 * time.Hour)
+		n.ExpiresAt = &at
+	}
+	k, err := db.CreateAPIKey(ctx, n)
 	if err != nil {
 		return notCreated("key", err)
 	}

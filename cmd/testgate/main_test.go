@@ -121,6 +121,21 @@ func TestAPIKeyCreateCommand(t *testing.T) {
 	if _, _, err := runCmd(t, "apikey", "create", "--db", path); err == nil || !strings.Contains(err.Error(), "name is required") {
 		t.Fatalf("missing name: %v", err)
 	}
+	if k.Scope != store.ScopeFull || k.ExpiresAt != nil {
+		t.Fatalf("a key by default: %s, expires %v", k.Scope, k.ExpiresAt)
+	}
+	out, _, err = runCmd(t, "apikey", "create", "--db", path, "--name", "Dashboard", "--scope", "read", "--expires-in-days", "30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	k, err = db.APIKeyBySecret(context.Background(), lines[len(lines)-1])
+	if err != nil || k.Scope != store.ScopeRead || k.ExpiresAt == nil || k.ExpiresAt.Sub(k.CreatedAt) != 30*24*time.Hour {
+		t.Fatalf("a read key for 30 days: %+v %v", k, err)
+	}
+	if _, _, err := runCmd(t, "apikey", "create", "--db", path, "--name", "X", "--scope", "admin"); err == nil || !strings.Contains(err.Error(), "scope") {
+		t.Fatalf("an unknown scope: %v", err)
+	}
 }
 
 func TestUsageErrors(t *testing.T) {

@@ -27,7 +27,7 @@ func presentedKey(r *http.Request) string {
 var (
 	errNoAPIKey = echo.NewHTTPError(http.StatusUnauthorized,
 		"An API key is required: send it in the X-API-Key header or as Authorization: Bearer <key>.")
-	errBadAPIKey = echo.NewHTTPError(http.StatusUnauthorized, "The API key is not valid or has been revoked.")
+	errBadAPIKey = echo.NewHTTPError(http.StatusUnauthorized, "The API key is not valid, has expired or has been revoked.")
 )
 
 // RequireKey authenticates API requests by key (X-API-Key or Bearer), and
@@ -55,4 +55,28 @@ func RequireKey(db *store.DB, log *slog.Logger) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// Needs refuses a request whose key's scope does not reach scope: 403 in
+// the dialect's shape, naming what the key may do.
+func Needs(scope store.KeyScope) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			k, ok := c.Get(ctxAPIKey).(store.APIKey)
+			if !ok || !k.Scope.Reaches(scope) {
+				return echo.NewHTTPError(http.StatusForbidden, scopeRefusal(k.Scope))
+			}
+			return next(c)
+		}
+	}
+}
+
+func scopeRefusal(has store.KeyScope) string {
+	switch has {
+	case store.ScopeRead:
+		return "This API key may only read: ask for a key with the invite or full scope."
+	case store.ScopeInvite:
+		return "This API key may only invite, cancel and read: ask for a key with the full scope."
+	}
+	return "This API key may not do this."
 }
