@@ -145,6 +145,12 @@ func (db *DB) User(ctx context.Context, id int64) (User, error) {
 	return scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 }
 
+// ActiveUserByEmail returns the user with this address unless disabled, or
+// ErrNotFound: a sign-in through an identity provider.
+func (db *DB) ActiveUserByEmail(ctx context.Context, email string) (User, error) {
+	return scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_norm = ? AND disabled_at IS NULL`, NormalizeEmail(email)))
+}
+
 // Users lists every user, admins first.
 func (db *DB) Users(ctx context.Context) ([]User, error) {
 	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY role, email_norm`)

@@ -61,7 +61,7 @@ func (s *Server) loginForm(c echo.Context) error {
 	if currentUser(c) != nil {
 		return redirect(c, localPath(c.QueryParam("next")))
 	}
-	return render(c, http.StatusOK, views.LoginPage(s.page(c, "Sign in", ""), views.LoginForm{Next: localPath(c.QueryParam("next"))}))
+	return render(c, http.StatusOK, views.LoginPage(s.page(c, "Sign in", ""), s.loginView(views.LoginForm{Next: localPath(c.QueryParam("next"))})))
 }
 
 func (s *Server) login(c echo.Context) error {
@@ -81,13 +81,13 @@ func (s *Server) login(c echo.Context) error {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		f.Problem = fmt.Sprintf("Too many failed sign-in attempts. Try again in %d minute(s).", minutes)
 		s.log.Warn("sign-in throttled", "ip", c.RealIP())
-		return render(c, http.StatusTooManyRequests, views.LoginPage(s.page(c, "Sign in", ""), f))
+		return render(c, http.StatusTooManyRequests, views.LoginPage(s.page(c, "Sign in", ""), s.loginView(f)))
 	}
 
 	u, err := s.db.Authenticate(ctx, f.Email, c.FormValue("password"))
 	if errors.Is(err, store.ErrInvalidCredentials) {
 		f.Problem = "That email and password do not match an active account."
-		return render(c, http.StatusUnauthorized, views.LoginPage(s.page(c, "Sign in", ""), f))
+		return render(c, http.StatusUnauthorized, views.LoginPage(s.page(c, "Sign in", ""), s.loginView(f)))
 	}
 	if err != nil {
 		return err

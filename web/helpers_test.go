@@ -24,8 +24,9 @@ import (
 
 const testBaseURL = "http://testgate.test"
 
-// newTestServer is a server on a fresh, migrated database in a temp dir.
-func newTestServer(t testing.TB) (*Server, *store.DB) {
+// newTestServer is a server on a fresh, migrated database in a temp dir;
+// options change its configuration.
+func newTestServer(t testing.TB, options ...func(*Config)) (*Server, *store.DB) {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "testgate.db"))
 	if err != nil {
@@ -36,11 +37,15 @@ func newTestServer(t testing.TB) (*Server, *store.DB) {
 		t.Fatal(err)
 	}
 	db.SetComposer(mail.NewComposer(testBaseURL, &netmail.Address{Name: "Testgate", Address: "tests@testgate.test"}))
-	srv, err := New(db, Config{
+	cfg := Config{
 		BaseURL:    testBaseURL,
 		SessionKey: []byte("0123456789abcdef0123456789abcdef"),
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	}
+	for _, o := range options {
+		o(&cfg)
+	}
+	srv, err := New(db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,10 @@ type Config struct {
 	// WebhookSecret, when set, signs callbacks instead of the secret kept
 	// in the database.
 	WebhookSecret string
-	Logger        *slog.Logger
+	// OIDC, when its Issuer is set, offers signing in through an OpenID
+	// Connect provider beside passwords.
+	OIDC   OIDCConfig
+	Logger *slog.Logger
 }
 
 // Server holds the handlers' dependencies.
@@ -47,6 +50,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	cookies *sessions.CookieStore
+	oidc    *oidcLogin // nil: passwords only
 	assets  map[string]static.Asset
 	secrets webhookSecrets
 	metrics *metrics
@@ -81,6 +85,12 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.cookies = newCookieStore(cfg.SessionKey, base.Scheme == "https")
+	if cfg.OIDC.Issuer != "" {
+		if cfg.OIDC.ClientID == "" {
+			return nil, errors.New("web: single sign-on needs the identity provider's client id")
+		}
+		s.oidc = &oidcLogin{cfg: cfg.OIDC, redirectURL: cfg.BaseURL + "/login/oidc/callback"}
+	}
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.handleError
 	if cfg.BehindProxy {
@@ -136,6 +146,8 @@ func (s *Server) routes() {
 	console.GET("/setup", s.setupForm)
 	console.POST("/setup", s.setup)
 	console.GET("/login", s.loginForm)
+	console.GET("/login/oidc", s.oidcStart)
+	console.GET("/login/oidc/callback", s.oidcCallback)
 	console.POST("/login", s.login)
 	console.POST("/logout", s.logout)
 	console.GET("/password/:token", s.setPasswordForm)

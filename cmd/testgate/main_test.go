@@ -170,6 +170,8 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		"--session-key":    {"--session-key", "short"},
 		"--addr":           {"--addr", "nonsense"},
 		"--log-format":     {"--log-format", "xml"},
+		"--oidc-client-id": {"--oidc-issuer", "https://login.example.com"},
+		"--oidc-issuer":    {"--oidc-issuer", "login.example.com", "--oidc-client-id", "testgate"},
 	}
 	for want, args := range cases {
 		_, _, err := runCmd(t, append([]string{"serve", "--db", db}, args...)...)

@@ -38,6 +38,7 @@ type serveConfig struct {
 	BehindProxy           bool
 	LogFormat             string
 	LogLevel              string
+	OIDC                  web.OIDCConfig
 }
 
 func parseServeConfig(args []string, stderr io.Writer) (serveConfig, error) {
@@ -55,6 +56,10 @@ func parseServeConfig(args []string, stderr io.Writer) (serveConfig, error) {
 	webhookSecret := fs.secret("webhook-secret", "TESTGATE_WEBHOOK_SECRET", "whsec_<base64> signing secret for callbacks; generated and kept when unset")
 	sessionKey := fs.secret("session-key", "TESTGATE_SESSION_KEY", "console cookie key, at least 32 characters; generated and kept when unset")
 	behindProxy := fs.bool("behind-proxy", "TESTGATE_BEHIND_PROXY", false, "trust X-Forwarded-For from a reverse proxy")
+	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", envOr("TESTGATE_OIDC_ISSUER", ""), "OpenID Connect issuer URL for console sign-in beside passwords; empty: passwords only (env TESTGATE_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", envOr("TESTGATE_OIDC_CLIENT_ID", ""), "client id registered at the provider (env TESTGATE_OIDC_CLIENT_ID)")
+	oidcSecret := fs.secret("oidc-client-secret", "TESTGATE_OIDC_CLIENT_SECRET", "client secret registered at the provider")
+	fs.StringVar(&c.OIDC.Name, "oidc-name", envOr("TESTGATE_OIDC_NAME", "single sign-on"), "the provider's name on the sign-in button (env TESTGATE_OIDC_NAME)")
 	fs.StringVar(&c.LogFormat, "log-format", envOr("TESTGATE_LOG_FORMAT", "text"), "text or json (env TESTGATE_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("TESTGATE_LOG_LEVEL", "info"), "debug, info, warn or error (env TESTGATE_LOG_LEVEL)")
 	if err := fs.parse(args); err != nil {
@@ -62,6 +67,7 @@ func parseServeConfig(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	c.SMTPURL, c.SMTPPassword, c.WebhookSecret, c.SessionKey = *smtpURL, *smtpPassword, *webhookSecret, *sessionKey
 	c.AllowPrivateCallbacks, c.BehindProxy = *allowPrivate, *behindProxy
+	c.OIDC.ClientSecret = *oidcSecret
 	return c, c.validate()
 }
 
@@ -95,6 +101,14 @@ func (c *serveConfig) validate() error {
 	}
 	if c.WebhookSecret != "" && !validWebhookSecret(c.WebhookSecret) {
 		errs = append(errs, errors.New("--webhook-secret must be whsec_ followed by base64 of at least 24 bytes"))
+	}
+	if c.OIDC.Issuer != "" {
+		if msg := store.ValidWebURL(c.OIDC.Issuer); msg != "" {
+			errs = append(errs, fmt.Errorf("--oidc-issuer %q %s", c.OIDC.Issuer, msg))
+		}
+		if c.OIDC.ClientID == "" {
+			errs = append(errs, errors.New("--oidc-client-id is required with --oidc-issuer"))
+		}
 	}
 	if c.SessionKey != "" && len(c.SessionKey) < 32 {
 		errs = append(errs, errors.New("--session-key must be at least 32 characters"))
@@ -218,7 +232,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	srv, err := web.New(db, web.Config{
-		BaseURL: cfg.BaseURL, SessionKey: []byte(sessionKey), BehindProxy: cfg.BehindProxy, Logger: log,
+		BaseURL: cfg.BaseURL, SessionKey: []byte(sessionKey), BehindProxy: cfg.BehindProxy, Logger: log, OIDC: cfg.OIDC,
 		DevMailbox: cfg.SMTPURL == "", AllowPrivateCallbacks: cfg.AllowPrivateCallbacks, WebhookSecret: cfg.WebhookSecret,
 	})
 	if err != nil {

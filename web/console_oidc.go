@@ -1,0 +1,174 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/labstack/echo/v4"
+	"golang.org/x/oauth2"
+
+	"testgate/store"
+	"testgate/views"
+)
+
+// OIDCConfig turns on signing in to the console through an OpenID Connect
+// provider (the organisation's Google Workspace, Entra ID, Okta, Keycloak…)
+// beside passwords. A user signs in when the provider vouches for an
+// address that is an active console user's; Testgate creates no accounts
+// from it.
+type OIDCConfig struct {
+	Issuer       string // the provider's issuer URL; "" turns it off
+	ClientID     string
+	ClientSecret string
+	Name         string // on the button: "Sign in with <Name>"
+}
+
+// Session keys of a sign-in on its way through the provider.
+const (
+	keyOIDCState    = "oidc_state"
+	keyOIDCNonce    = "oidc_nonce"
+	keyOIDCVerifier = "oidc_verifier"
+	keyOIDCNext     = "oidc_next"
+)
+
+// oidcLogin finds the provider on first use (and again after a failure),
+// so that a provider down at start-up costs its button, not the server.
+type oidcLogin struct {
+	cfg         OIDCConfig
+	redirectURL string
+
+	mu       sync.Mutex
+	provider *oidc.Provider
+}
+
+func (o *oidcLogin) client(ctx context.Context) (*oauth2.Config, *oidc.IDTokenVerifier, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.provider == nil {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		p, err := oidc.NewProvider(ctx, o.cfg.Issuer)
+		if err != nil {
+			return nil, nil, err
+		}
+		o.provider = p
+	}
+	conf := &oauth2.Config{ClientID: o.cfg.ClientID, ClientSecret: o.cfg.ClientSecret, Endpoint: o.provider.Endpoint(),
+		RedirectURL: o.redirectURL, Scopes: []string{oidc.ScopeOpenID, "email", "profile"}}
+	return conf, o.provider.Verifier(&oidc.Config{ClientID: o.cfg.ClientID}), nil
+}
+
+// oidcStart: GET /login/oidc sends the browser to the provider, with a
+// state, a nonce and a PKCE challenge kept in the session cookie.
+func (s *Server) oidcStart(c echo.Context) error {
+	if s.oidc == nil {
+		return echo.ErrNotFound
+	}
+	conf, _, err := s.oidc.client(c.Request().Context())
+	if err != nil {
+		s.log.Error("identity provider unavailable", "issuer", s.oidc.cfg.Issuer, "err", err)
+		return s.loginProblem(c, http.StatusBadGateway, "The identity provider cannot be reached; sign in with your password or try again shortly.")
+	}
+	state, nonce, verifier := store.NewToken(24), store.NewToken(24), oauth2.GenerateVerifier()
+	sess := session(c)
+	sess.Values[keyOIDCState], sess.Values[keyOIDCNonce], sess.Values[keyOIDCVerifier] = state, nonce, verifier
+	sess.Values[keyOIDCNext] = localPath(c.QueryParam("next"))
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusFound, conf.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)))
+}
+
+// oidcCallback: GET /login/oidc/callback takes the provider's answer: the
+// state must be this browser's, the code is exchanged with the PKCE
+// verifier, the ID token verified (issuer, audience, expiry, signature,
+// nonce), and its verified address must be an active user's.
+func (s *Server) oidcCallback(c echo.Context) error {
+	if s.oidc == nil {
+		return echo.ErrNotFound
+	}
+	ctx := c.Request().Context()
+	sess := session(c)
+	state, _ := sess.Values[keyOIDCState].(string)
+	nonce, _ := sess.Values[keyOIDCNonce].(string)
+	verifier, _ := sess.Values[keyOIDCVerifier].(string)
+	next, _ := sess.Values[keyOIDCNext].(string)
+	for _, k := range []string{keyOIDCState, keyOIDCNonce, keyOIDCVerifier, keyOIDCNext} {
+		delete(sess.Values, k) // one use, whatever happens
+	}
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	if msg := c.QueryParam("error"); msg != "" {
+		s.log.Warn("identity provider refused the sign-in", "error", msg, "description", c.QueryParam("error_description"))
+		return s.loginProblem(c, http.StatusUnauthorized, "The identity provider did not sign you in ("+clipText(msg, 80)+").")
+	}
+	if state == "" || c.QueryParam("state") != state || c.QueryParam("code") == "" {
+		return s.loginProblem(c, http.StatusBadRequest, "That sign-in did not start here or has already been used; start it again.")
+	}
+	conf, verify, err := s.oidc.client(ctx)
+	if err != nil {
+		return s.loginProblem(c, http.StatusBadGateway, "The identity provider cannot be reached; sign in with your password or try again shortly.")
+	}
+	exchangeCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	tok, err := conf.Exchange(exchangeCtx, c.QueryParam("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		s.log.Warn("identity provider code exchange failed", "err", err)
+		return s.loginProblem(c, http.StatusUnauthorized, "The identity provider did not confirm the sign-in; start it again.")
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	idToken, err := verify.Verify(exchangeCtx, raw)
+	if err != nil || idToken.Nonce != nonce {
+		s.log.Warn("identity provider token refused", "err", err, "nonce_matches", err == nil && idToken.Nonce == nonce)
+		return s.loginProblem(c, http.StatusUnauthorized, "The identity provider’s answer could not be verified; start again.")
+	}
+	var claims struct {
+		Email         string `json:"email"`
+		EmailVerified *bool  `json:"email_verified"`
+	}
+	if err := idToken.Claims(&claims); err != nil || claims.Email == "" || (claims.EmailVerified != nil && !*claims.EmailVerified) {
+		return s.loginProblem(c, http.StatusForbidden, "The identity provider did not vouch for an email address; ask it to share a verified one.")
+	}
+	u, err := s.db.ActiveUserByEmail(ctx, claims.Email)
+	if errors.Is(err, store.ErrNotFound) {
+		s.log.Info("sign-in by identity provider for no active user", "email", claims.Email)
+		return s.loginProblem(c, http.StatusForbidden, claims.Email+" has no active Testgate account; an admin can add it under Settings → Users.")
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.signIn(c, u); err != nil {
+		return err
+	}
+	s.log.Info("signed in through the identity provider", "user_id", u.ID)
+	return redirect(c, localPath(next))
+}
+
+func (s *Server) loginProblem(c echo.Context, status int, problem string) error {
+	return render(c, status, views.LoginPage(s.page(c, "Sign in", ""), s.loginView(views.LoginForm{Problem: problem})))
+}
+
+// loginView adds the identity provider's button when there is one.
+func (s *Server) loginView(f views.LoginForm) views.LoginForm {
+	if s.oidc != nil {
+		f.SSOName = s.oidc.cfg.Name
+		if f.SSOName == "" {
+			f.SSOName = "single sign-on"
+		}
+	}
+	return f
+}
+
+func clipText(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
