@@ -24,6 +24,15 @@ type APIKey struct {
 	RevokedAt     *time.Time
 	Scope         KeyScope
 	ExpiresAt     *time.Time // nil: never
+	TeamID        *int64     // nil: every team
+}
+
+// Teams is what the key reaches, as a scope.
+func (k APIKey) Teams() Teams {
+	if k.TeamID == nil {
+		return nil
+	}
+	return Teams{*k.TeamID}
 }
 
 // KeyScope is what a key may do. Each reaches what the ones before it do.
@@ -57,6 +66,7 @@ type NewAPIKey struct {
 	Scope     KeyScope
 	ExpiresAt *time.Time
 	CreatedBy *int64
+	TeamID    *int64 // nil: every team
 }
 
 // CreatedAPIKey is a new key with the secret the caller must hand over now.
@@ -68,13 +78,13 @@ type CreatedAPIKey struct {
 // apiKeyPrefix marks Testgate keys so secret scanners can spot leaked ones.
 const apiKeyPrefix = "tgk_"
 
-const apiKeyColumns = `id, name, public_id, signing_secret, created_by, created_at, last_used_at, revoked_at, scope, expires_at`
+const apiKeyColumns = `id, name, public_id, signing_secret, created_by, created_at, last_used_at, revoked_at, scope, expires_at, team_id`
 
 func scanAPIKey(r row) (APIKey, error) {
 	var k APIKey
-	var createdBy, lastUsed, revoked, expires sql.NullInt64
+	var createdBy, lastUsed, revoked, expires, team sql.NullInt64
 	var created int64
-	if err := r.Scan(&k.ID, &k.Name, &k.PublicID, &k.SigningSecret, &createdBy, &created, &lastUsed, &revoked, &k.Scope, &expires); err != nil {
+	if err := r.Scan(&k.ID, &k.Name, &k.PublicID, &k.SigningSecret, &createdBy, &created, &lastUsed, &revoked, &k.Scope, &expires, &team); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return APIKey{}, ErrNotFound
 		}
@@ -87,6 +97,9 @@ func scanAPIKey(r row) (APIKey, error) {
 	k.LastUsedAt = timePtr(lastUsed)
 	k.RevokedAt = timePtr(revoked)
 	k.ExpiresAt = timePtr(expires)
+	if team.Valid {
+		k.TeamID = &team.Int64
+	}
 	return k, nil
 }
 
@@ -124,9 +137,20 @@ func (db *DB) CreateAPIKey(ctx context.Context, n NewAPIKey) (CreatedAPIKey, err
 	if n.ExpiresAt != nil {
 		expires = sql.NullInt64{Int64: millis(*n.ExpiresAt), Valid: true}
 	}
-	row := db.w.QueryRowContext(ctx, `INSERT INTO api_keys (name, public_id, key_hash, signing_secret, created_by, created_at, scope, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+apiKeyColumns,
-		name, hex.EncodeToString(pub), hashToken(key), NewToken(32), creator, millis(db.Now()), n.Scope, expires)
+	var team sql.NullInt64
+	if n.TeamID != nil {
+		var known int
+		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM teams WHERE id = ?`, *n.TeamID).Scan(&known); err != nil {
+			return CreatedAPIKey{}, err
+		}
+		if known == 0 {
+			return CreatedAPIKey{}, FieldErrors{"team": "must be one of the teams"}
+		}
+		team = sql.NullInt64{Int64: *n.TeamID, Valid: true}
+	}
+	row := db.w.QueryRowContext(ctx, `INSERT INTO api_keys (name, public_id, key_hash, signing_secret, created_by, created_at, scope, expires_at, team_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+apiKeyColumns,
+		name, hex.EncodeToString(pub), hashToken(key), NewToken(32), creator, millis(db.Now()), n.Scope, expires, team)
 	k, err := scanAPIKey(row)
 	if err != nil {
 		return CreatedAPIKey{}, mapError(err)

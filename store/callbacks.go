@@ -211,6 +211,7 @@ func (db *DB) Delivery(ctx context.Context, id int64) (Delivery, error) {
 type DeliveryFilter struct {
 	Status       string
 	InvitationID int64
+	Teams        Teams // nil: every team's
 	Limit        int
 }
 
@@ -223,6 +224,10 @@ func (db *DB) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, err
 	}
 	if f.InvitationID != 0 {
 		conds, args = append(conds, "invitation_id = ?"), append(args, f.InvitationID)
+	}
+	if cond, targs := teamInvitations(f.Teams); f.Teams != nil {
+		conds = append(conds, "invitation_id IN (SELECT i.id FROM invitations i WHERE "+cond+")")
+		args = append(args, targs...)
 	}
 	q := `SELECT ` + deliveryColumns + ` FROM callback_deliveries`
 	if len(conds) > 0 {

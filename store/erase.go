@@ -48,17 +48,18 @@ func (db *DB) EraseInvitation(ctx context.Context, id int64, actor string) (Invi
 	return db.Invitation(ctx, id)
 }
 
-// EraseCandidate erases every invitation of an address, whatever link or
-// test, and the rows an import refused for it; it returns the invitations
-// erased. ErrNotFound: the address has none.
-func (db *DB) EraseCandidate(ctx context.Context, email, actor string) ([]int64, error) {
+// EraseCandidate erases every invitation of an address in the teams' tests
+// (nil: every team), and the rows an import of those teams refused for
+// it; it returns the invitations erased. ErrNotFound: there are none.
+func (db *DB) EraseCandidate(ctx context.Context, email string, teams Teams, actor string) ([]int64, error) {
 	norm := NormalizeEmail(email)
 	if norm == "" {
 		return nil, FieldErrors{"email": "is required"}
 	}
 	var ids []int64
 	err := db.inTx(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM invitations WHERE email_norm = ? ORDER BY id`, norm)
+		cond, targs := teamInvitations(teams)
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM invitations i WHERE email_norm = ? AND `+cond+` ORDER BY id`, append([]any{norm}, targs...)...)
 		ids, err = collect(rows, err, func(r row) (int64, error) {
 			var id int64
 			return id, r.Scan(&id)
@@ -75,8 +76,13 @@ func (db *DB) EraseCandidate(ctx context.Context, email, actor string) ([]int64,
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE import_rejections SET name = '', email = ?, record = '[]' WHERE lower(trim(email)) = ?`,
-			erasedText, norm)
+		imports, iargs := teams.cond("t.team_id")
+		if imports == "" {
+			imports = "1"
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE import_rejections SET name = '', email = ?, record = '[]' WHERE lower(trim(email)) = ?
+			AND import_id IN (SELECT m.id FROM imports m JOIN test_links l ON l.id = m.link_id JOIN tests t ON t.id = l.test_id WHERE `+imports+`)`,
+			append([]any{erasedText, norm}, iargs...)...)
 		return err
 	})
 	if err != nil {

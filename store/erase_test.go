@@ -25,7 +25,7 @@ func TestEraseKeepsTheCountsNotThePerson(t *testing.T) {
 		Source: SourceConsole, Actor: "user:rita@example.com"})
 	other, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "Olga", Email: "olga@example.com", Source: SourceConsole})
 
-	ids, err := db.EraseCandidate(ctx, " DANA.QUILL@example.com", "user:admin@example.com")
+	ids, err := db.EraseCandidate(ctx, " DANA.QUILL@example.com", nil, "user:admin@example.com")
 	if err != nil || len(ids) != 2 {
 		t.Fatalf("erase: %v %v", ids, err)
 	}
@@ -82,7 +82,7 @@ func TestEraseKeepsTheCountsNotThePerson(t *testing.T) {
 
 	// Asked again: nothing left under that address; an erased invitation
 	// erased again stays as it was.
-	if _, err := db.EraseCandidate(ctx, "dana.quill@example.com", "x"); !errors.Is(err, ErrNotFound) {
+	if _, err := db.EraseCandidate(ctx, "dana.quill@example.com", nil, "x"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("second erase by address: %v", err)
 	}
 	again, err := db.EraseInvitation(ctx, done.ID, "x")
@@ -95,7 +95,7 @@ func TestEraseKeepsTheCountsNotThePerson(t *testing.T) {
 	if _, err := db.ExtendInvitation(ctx, live.Invitation.ID, now.Add(time.Hour), "x"); !errors.Is(err, ErrErased) {
 		t.Fatalf("a new expiry for an erased invitation: %v", err)
 	}
-	if _, err := db.EraseCandidate(ctx, "  ", "x"); err == nil {
+	if _, err := db.EraseCandidate(ctx, "  ", nil, "x"); err == nil {
 		t.Fatal("an erase without an address was accepted")
 	}
 }

@@ -128,6 +128,7 @@ type InvitationFilter struct {
 	Token      string
 	// NotCancelled leaves out cancelled invitations (deleted candidates).
 	NotCancelled bool
+	Teams        Teams  // nil: every team's
 	Sort         string // one of InvitationSorts; default newest first
 	Desc         bool
 	Page         int // 1-based
@@ -197,6 +198,9 @@ func (f InvitationFilter) from(plan searchPlan) (from, where string, args []any)
 	if f.NotCancelled {
 		conds = append(conds, "i.status <> 'cancelled'")
 	}
+	if cond, targs := f.Teams.cond("team_id"); cond != "" {
+		conds, args = append(conds, "i.test_id IN (SELECT id FROM tests WHERE "+cond+")"), append(args, targs...)
+	}
 	if len(conds) == 0 {
 		return from, "", nil
 	}
@@ -246,9 +250,20 @@ func (db *DB) Invitations(ctx context.Context, f InvitationFilter) ([]Invitation
 	return out, total, err
 }
 
-// StatusCounts counts invitations per status, over all tests.
-func (db *DB) StatusCounts(ctx context.Context) (map[InvitationStatus]int, error) {
-	counts, err := db.countBy(ctx, `SELECT status, COUNT(*) FROM invitations GROUP BY status`)
+// teamInvitations is the condition on invitations i that they are of the
+// teams' tests ("1" for every team).
+func teamInvitations(teams Teams) (string, []any) {
+	cond, args := teams.cond("team_id")
+	if cond == "" {
+		return "1", nil
+	}
+	return "i.test_id IN (SELECT id FROM tests WHERE " + cond + ")", args
+}
+
+// StatusCounts counts invitations per status, over the teams' tests.
+func (db *DB) StatusCounts(ctx context.Context, teams Teams) (map[InvitationStatus]int, error) {
+	cond, args := teamInvitations(teams)
+	counts, err := db.countBy(ctx, `SELECT status, COUNT(*) FROM invitations i WHERE `+cond+` GROUP BY status`, args...)
 	out := make(map[InvitationStatus]int, len(counts))
 	for s, n := range counts {
 		out[InvitationStatus(s)] = n
@@ -278,19 +293,24 @@ const funnelSteps = `COUNT(*),
 
 // TotalFunnel is the funnel of every invitation, the ones the status
 // counts count.
-func (db *DB) TotalFunnel(ctx context.Context) (Funnel, error) {
+func (db *DB) TotalFunnel(ctx context.Context, teams Teams) (Funnel, error) {
 	var f Funnel
-	err := db.queryRow(ctx, `SELECT `+funnelSteps+` FROM invitations i`).Scan(&f.Invited, &f.Opened, &f.Started, &f.Completed)
+	cond, args := teamInvitations(teams)
+	err := db.queryRow(ctx, `SELECT `+funnelSteps+` FROM invitations i WHERE `+cond, args...).Scan(&f.Invited, &f.Opened, &f.Started, &f.Completed)
 	return f, err
 }
 
 // LinkFunnels returns the funnel of every link of an active test that has
 // invitations, busiest first.
-func (db *DB) LinkFunnels(ctx context.Context, limit int) ([]Funnel, error) {
+func (db *DB) LinkFunnels(ctx context.Context, teams Teams, limit int) ([]Funnel, error) {
+	cond, args := teams.cond("t.team_id")
+	if cond == "" {
+		cond = "1"
+	}
 	rows, err := db.query(ctx, `SELECT t.id, t.name, l.id, l.name, `+funnelSteps+`
 		FROM invitations i JOIN test_links l ON l.id = i.link_id JOIN tests t ON t.id = i.test_id
-		WHERE t.archived_at IS NULL
-		GROUP BY t.id, t.name, l.id, l.name ORDER BY COUNT(*) DESC, l.id LIMIT ?`, limit)
+		WHERE t.archived_at IS NULL AND `+cond+`
+		GROUP BY t.id, t.name, l.id, l.name ORDER BY COUNT(*) DESC, l.id LIMIT ?`, append(args, limit)...)
 	return collect(rows, err, func(r row) (Funnel, error) {
 		var f Funnel
 		err := r.Scan(&f.TestID, &f.TestName, &f.LinkID, &f.LinkName, &f.Invited, &f.Opened, &f.Started, &f.Completed)

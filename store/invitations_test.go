@@ -294,11 +294,11 @@ func TestListFiltersSortsAndPages(t *testing.T) {
 	if _, total, _ := db.Invitations(ctx, InvitationFilter{Status: StatusCancelled}); total != 0 {
 		t.Fatalf("status filter: %d", total)
 	}
-	counts, _ := db.StatusCounts(ctx)
+	counts, _ := db.StatusCounts(ctx, nil)
 	if counts[StatusInvited] != 31 {
 		t.Fatalf("counts %v", counts)
 	}
-	funnels, _ := db.LinkFunnels(ctx, 10)
+	funnels, _ := db.LinkFunnels(ctx, nil, 10)
 	if len(funnels) != 2 || funnels[0].Invited != 21 || funnels[1].Invited != 10 {
 		t.Fatalf("funnels %+v", funnels)
 	}

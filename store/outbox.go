@@ -222,7 +222,8 @@ type OutboxFilter struct {
 	Status       string
 	Recipient    string // part of the address
 	InvitationID int64
-	DevMailbox   bool // only messages kept in the dev mailbox
+	DevMailbox   bool  // only messages kept in the dev mailbox
+	Teams        Teams // nil: every message; else those to the teams' candidates
 	Limit        int
 	Page         int // 1-based, for OutboxPage
 }
@@ -271,6 +272,10 @@ func (f OutboxFilter) where() (string, []any) {
 	if f.DevMailbox {
 		conds = append(conds, "dev_mailbox = 1")
 	}
+	if cond, targs := f.Teams.cond("t.team_id"); cond != "" {
+		conds = append(conds, "invitation_id IN (SELECT i.id FROM invitations i JOIN tests t ON t.id = i.test_id WHERE "+cond+")")
+		args = append(args, targs...)
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -305,8 +310,8 @@ func (db *DB) OutboxCounts(ctx context.Context) (map[string]int, error) {
 }
 
 // countBy runs a "key, count" grouping query.
-func (db *DB) countBy(ctx context.Context, query string) (map[string]int, error) {
-	rows, err := db.query(ctx, query)
+func (db *DB) countBy(ctx context.Context, query string, args ...any) (map[string]int, error) {
+	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -143,5 +143,11 @@ func insertUser(ctx context.Context, tx *Tx, n NewUser, now time.Time) (User, er
 	if isUniqueViolation(err, "users.email_norm") {
 		return User{}, FieldErrors{"email": "is already used by another account"}
 	}
+	if err != nil {
+		return u, err
+	}
+	// A new user starts in the default team; an admin changes it on the
+	// Teams page.
+	_, err = tx.ExecContext(ctx, `INSERT INTO team_members (team_id, user_id) SELECT id, ? FROM teams WHERE id = ?`, u.ID, DefaultTeamID)
 	return u, err
 }

@@ -147,13 +147,17 @@ const MaxEndedAttempts = 10_000
 
 // EndedAttempts lists the invitations that were completed, cancelled or
 // expired (state) from from up to but not including to, oldest first.
-func (db *DB) EndedAttempts(ctx context.Context, state string, from, to time.Time) ([]Invitation, error) {
+func (db *DB) EndedAttempts(ctx context.Context, state string, from, to time.Time, teams Teams) ([]Invitation, error) {
 	column := map[string]string{EndedCompleted: "completed_at", EndedCancelled: "cancelled_at", EndedExpired: "expired_at"}[state]
 	if column == "" {
 		return nil, FieldErrors{"state": "must be completed, cancelled or expired"}
 	}
+	cond, targs := teams.cond("t.team_id")
+	if cond == "" {
+		cond = "1"
+	}
 	rows, err := db.query(ctx, `SELECT `+invitationColumns+invitationFrom+`
-		WHERE i.`+column+` >= ? AND i.`+column+` < ? AND i.status = ? ORDER BY i.`+column+`, i.id LIMIT ?`,
-		millis(from), millis(to), state, MaxEndedAttempts)
+		WHERE i.`+column+` >= ? AND i.`+column+` < ? AND i.status = ? AND `+cond+` ORDER BY i.`+column+`, i.id LIMIT ?`,
+		append(append([]any{millis(from), millis(to), state}, targs...), MaxEndedAttempts)...)
 	return collect(rows, err, scanInvitation)
 }

@@ -66,17 +66,17 @@ func TestReattempt(t *testing.T) {
 	}
 
 	// Attempts that ended in a range, by state.
-	got, err := db.EndedAttempts(ctx, EndedCompleted, now.Add(-time.Minute), now.Add(time.Minute))
+	got, err := db.EndedAttempts(ctx, EndedCompleted, now.Add(-time.Minute), now.Add(time.Minute), nil)
 	if err != nil || len(got) != 1 || got[0].ID != id {
 		t.Fatalf("completed in range: %+v %v", got, err)
 	}
-	if got, _ := db.EndedAttempts(ctx, EndedCompleted, now.Add(time.Second), now.Add(time.Hour)); len(got) != 0 {
+	if got, _ := db.EndedAttempts(ctx, EndedCompleted, now.Add(time.Second), now.Add(time.Hour), nil); len(got) != 0 {
 		t.Fatalf("completed after: %d", len(got))
 	}
-	if got, _ := db.EndedAttempts(ctx, EndedCancelled, now.Add(-time.Hour), now.Add(time.Hour)); len(got) != 0 {
+	if got, _ := db.EndedAttempts(ctx, EndedCancelled, now.Add(-time.Hour), now.Add(time.Hour), nil); len(got) != 0 {
 		t.Fatalf("cancelled (re-opened since): %d", len(got))
 	}
-	if _, err := db.EndedAttempts(ctx, "bogus", now, now); err == nil {
+	if _, err := db.EndedAttempts(ctx, "bogus", now, now, nil); err == nil {
 		t.Fatal("unknown state accepted")
 	}
 }

@@ -49,31 +49,52 @@ func (db *DB) SetRetentionDays(ctx context.Context, days int) error {
 // index holds.
 const retentionEnd = `(CASE status WHEN 'completed' THEN completed_at WHEN 'expired' THEN expired_at ELSE cancelled_at END)`
 
-// retentionDue lists invitations that ended before a time, oldest first.
-// Without statistics SQLite's planner prefers a status index and sorts
-// every ended invitation; the retention index reads only those due.
+// retentionDue lists a team's invitations that ended before a time,
+// oldest first. Without statistics SQLite's planner prefers a status index
+// and sorts every ended invitation; the retention index reads only those
+// due.
 const retentionDue = `SELECT id FROM invitations INDEXED BY invitations_retention
 	WHERE erased_at IS NULL AND status IN ('completed', 'expired', 'cancelled') AND ` + retentionEnd + ` <= ?
+		AND test_id IN (SELECT id FROM tests WHERE team_id = ?)
 	ORDER BY ` + retentionEnd + `, id LIMIT ?`
 
 // ApplyRetention erases the candidates of invitations that ended more than
-// the retention period ago, at most retentionBatch a call, oldest first,
-// and returns how many it erased. The sweep calls it; without a retention
-// setting it does nothing.
+// their team's retention period ago (the team's own, else the
+// installation's), at most retentionBatch a call, oldest first, and
+// returns how many it erased. The sweep calls it; without a retention it
+// does nothing.
 func (db *DB) ApplyRetention(ctx context.Context) (int, error) {
-	days, err := db.RetentionDays(ctx)
-	if err != nil || days == 0 {
+	installation, err := db.RetentionDays(ctx)
+	if err != nil {
+		return 0, err
+	}
+	teams, err := db.TeamsOf(ctx)
+	if err != nil {
 		return 0, err
 	}
 	now := db.Now()
-	cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
-	rows, err := db.query(ctx, retentionDue, millis(cutoff), retentionBatch)
-	ids, err := collect(rows, err, func(r row) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
-	if err != nil || len(ids) == 0 {
-		return 0, err
+	var ids []int64
+	for _, t := range teams {
+		days := installation
+		if t.RetentionDays != nil {
+			days = *t.RetentionDays
+		}
+		if days == 0 || len(ids) >= retentionBatch {
+			continue
+		}
+		cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
+		rows, err := db.query(ctx, retentionDue, millis(cutoff), t.ID, retentionBatch-len(ids))
+		due, err := collect(rows, err, func(r row) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+		if err != nil {
+			return 0, err
+		}
+		ids = append(ids, due...)
+	}
+	if len(ids) == 0 {
+		return 0, nil
 	}
 	for start := 0; start < len(ids); start += retentionChunk {
 		chunk := ids[start:min(start+retentionChunk, len(ids))]

@@ -68,7 +68,7 @@ func TestRetentionErasesWhatEndedLongAgo(t *testing.T) {
 	// The sweep finds them through the retention index in its order, not by
 	// reading and sorting every ended invitation.
 	var plan strings.Builder
-	rows, err := db.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+retentionDue, 0, 10)
+	rows, err := db.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+retentionDue, 0, DefaultTeamID, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,5 +81,52 @@ func TestRetentionErasesWhatEndedLongAgo(t *testing.T) {
 	rows.Close()
 	if !strings.Contains(plan.String(), "invitations_retention") || strings.Contains(plan.String(), "TEMP B-TREE") {
 		t.Fatalf("plan: %s", plan.String())
+	}
+}
+
+// A team's own retention overrides the installation's: a team may keep
+// its candidates longer, shorter, or for good.
+func TestRetentionPerTeam(t *testing.T) {
+	db, tt, link, clock := resultsFixture(t)
+	ctx := context.Background()
+	start := *clock
+	day := 24 * time.Hour
+	short, _ := db.CreateTeam(ctx, "Short")
+	keep, _ := db.CreateTeam(ctx, "Keep")
+	one, zero := 1, 0
+	if err := db.UpdateTeam(ctx, short.ID, "Short", &one); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpdateTeam(ctx, keep.ID, "Keep", &zero); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpdateTeam(ctx, keep.ID, "Keep", &[]int{-1}[0]); err == nil {
+		t.Fatal("a negative retention was accepted")
+	}
+	inTeam := func(team int64, email string) Invitation {
+		t2, _ := db.CreateTest(ctx, TestInput{Name: "T " + email, Kind: KindAssessment, DurationMinutes: 10, TeamID: team},
+			[]QuestionInput{{Text: "2+2?", Kind: QuestionSingle, Options: []string{"3", "4"}, Correct: []int{1}}, {Text: "Why?", Kind: QuestionText}})
+		l, _ := db.DefaultLink(ctx, t2.ID)
+		return takeAttempt(t, db, t2, l, email, 1, 0)
+	}
+	s := inTeam(short.ID, "s@example.com")
+	k := inTeam(keep.ID, "k@example.com")
+	d := takeAttempt(t, db, tt, link, "d@example.com", 1, 0) // the default team: the installation's setting
+	db.SetRetentionDays(ctx, 30)
+	*clock = start.Add(2 * day)
+	if n, err := db.ApplyRetention(ctx); err != nil || n != 1 {
+		t.Fatalf("day 2: %d erased, %v", n, err)
+	}
+	*clock = start.Add(40 * day)
+	if n, err := db.ApplyRetention(ctx); err != nil || n != 1 {
+		t.Fatalf("day 40: %d erased, %v", n, err)
+	}
+	for _, c := range []struct {
+		inv    Invitation
+		erased bool
+	}{{s, true}, {k, false}, {d, true}} {
+		if got, _ := db.Invitation(ctx, c.inv.ID); (got.ErasedAt != nil) != c.erased {
+			t.Errorf("%s: erased %v, want %v", c.inv.Email, got.ErasedAt != nil, c.erased)
+		}
 	}
 }

@@ -74,14 +74,15 @@ type SubjectSignal struct {
 	At        time.Time `json:"at"`
 }
 
-// CandidateData gathers a SubjectAccess for an address. ErrNotFound: it
-// has no invitation.
-func (db *DB) CandidateData(ctx context.Context, email string) (SubjectAccess, error) {
+// CandidateData gathers a SubjectAccess for an address, from the teams'
+// tests (nil: every team). ErrNotFound: it has no invitation there.
+func (db *DB) CandidateData(ctx context.Context, email string, teams Teams) (SubjectAccess, error) {
 	norm := NormalizeEmail(email)
 	if norm == "" {
 		return SubjectAccess{}, FieldErrors{"email": ProblemRequired}
 	}
-	rows, err := db.query(ctx, `SELECT id FROM invitations WHERE email_norm = ? ORDER BY id`, norm)
+	cond, targs := teamInvitations(teams)
+	rows, err := db.query(ctx, `SELECT id FROM invitations i WHERE email_norm = ? AND `+cond+` ORDER BY id`, append([]any{norm}, targs...)...)
 	ids, err := collect(rows, err, func(r row) (int64, error) {
 		var id int64
 		return id, r.Scan(&id)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -38,6 +39,7 @@ type Test struct {
 	QuestionCount int // current questions written in the test
 	LinkCount     int
 	Sectioned     bool // made of sections: what a candidate gets is their draw
+	TeamID        int64
 }
 
 // Archived reports whether the test is archived.
@@ -51,6 +53,9 @@ type TestInput struct {
 	DurationMinutes int
 	PassingScore    int
 	Bands           []Band
+	// TeamID is the team a new test goes to (0: DefaultTeamID); editing a
+	// test does not move it (MoveTest does).
+	TeamID int64
 }
 
 // Limits on what a test may hold.
@@ -93,13 +98,13 @@ func requireText(fe FieldErrors, field, value string, maxLen int) {
 
 const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.archived_at, t.created_at, t.updated_at,
 	(SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL),
-	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id), EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id)`
+	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id), EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id), t.team_id`
 
 // candidateTestColumns are testColumns without the link count, which no
 // candidate page shows.
 const candidateTestColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.archived_at, t.created_at,
 	t.updated_at, (SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL), 0,
-	EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id)`
+	EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id), t.team_id`
 
 // testScan holds one row of testColumns while it is scanned.
 type testScan struct {
@@ -112,7 +117,7 @@ type testScan struct {
 func (s *testScan) dest() []any {
 	t := &s.t
 	return []any{&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore, &s.bands,
-		&s.archived, &s.created, &s.updated, &t.QuestionCount, &t.LinkCount, &t.Sectioned}
+		&s.archived, &s.created, &s.updated, &t.QuestionCount, &t.LinkCount, &t.Sectioned, &t.TeamID}
 }
 
 func (s *testScan) finish() Test {
@@ -168,9 +173,17 @@ func (db *DB) createTest(ctx context.Context, in TestInput, questions []Question
 	var id int64
 	err := db.inTx(ctx, func(tx *Tx) error {
 		now := millis(db.Now())
-		err := tx.QueryRowContext(ctx, `INSERT INTO tests (name, kind, instructions, duration_minutes, passing_score, bands, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, bandsJSON(in.Bands), now, now).Scan(&id)
+		team := cmp.Or(in.TeamID, DefaultTeamID)
+		var known int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM teams WHERE id = ?`, team).Scan(&known); err != nil {
+			return err
+		}
+		if known == 0 {
+			return FieldErrors{"team": "must be one of the teams"}
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO tests (name, kind, instructions, duration_minutes, passing_score, bands, created_at, updated_at, team_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, bandsJSON(in.Bands), now, now, team).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -234,6 +247,7 @@ func (db *DB) Test(ctx context.Context, id int64) (Test, error) {
 type TestFilter struct {
 	Query    string // substring of the name, case-insensitive
 	Archived bool   // archived tests instead of active ones
+	Teams    Teams  // nil: every team's
 }
 
 // Tests lists tests matching the filter, newest first.
@@ -248,6 +262,10 @@ func (db *DB) Tests(ctx context.Context, f TestFilter) ([]Test, error) {
 	if s := strings.TrimSpace(f.Query); s != "" {
 		q += ` AND LOWER(t.name) LIKE ? ESCAPE '\'`
 		args = append(args, "%"+escapeLike(strings.ToLower(s))+"%")
+	}
+	if cond, targs := f.Teams.cond("t.team_id"); cond != "" {
+		q += ` AND ` + cond
+		args = append(args, targs...)
 	}
 	q += ` ORDER BY t.id DESC`
 	rows, err := db.query(ctx, q, args...)

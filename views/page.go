@@ -84,6 +84,7 @@ const (
 	SectionBranding    = "branding"
 	SectionPrivacy     = "privacy"
 	SectionAudit       = "audit"
+	SectionTeams       = "teams"
 )
 
 // csrfHeaders is the hx-headers value that lets htmx requests outside a form

@@ -96,7 +96,7 @@ func TestAPIKeyScopeAndExpiryFromTheConsole(t *testing.T) {
 		t.Fatalf("an unknown scope: %d", r.Code)
 	}
 	expires := db.Now().Add(48 * time.Hour).UTC().Format("2006-01-02T15:04")
-	r = admin.post("/settings/api-keys", url.Values{"name": {"Reporting"}, "scope": {"read"}, "expiresAt": {expires}})
+	r = admin.post("/settings/api-keys", url.Values{"name": {"Reporting"}, "scope": {"read"}, "expiresAt": {expires}, "team": {"1"}})
 	if r.Code != http.StatusCreated {
 		t.Fatalf("create: %d", r.Code)
 	}
@@ -105,7 +105,8 @@ func TestAPIKeyScopeAndExpiryFromTheConsole(t *testing.T) {
 		key, _ = r.doc.Find(`[data-testid="new-key"] input`).First().Attr("value")
 	}
 	row := r.doc.Find(`[data-testid="keys-table"] tbody tr`).First()
-	if row.Find(`[data-testid="key-scope"]`).Text() != "read only" || row.Find(`[data-testid="key-expires"]`).Text() == "—" {
+	if row.Find(`[data-testid="key-scope"]`).Text() != "read only" || row.Find(`[data-testid="key-expires"]`).Text() == "—" ||
+		row.Find(`[data-testid="key-team"]`).Text() != "Everyone" {
 		t.Fatalf("list: scope %q, expires %q", row.Find(`[data-testid="key-scope"]`).Text(), row.Find(`[data-testid="key-expires"]`).Text())
 	}
 	if code, _ := api(t, srv, http.MethodGet, "/api/native/tests", key, nil); code != http.StatusOK {

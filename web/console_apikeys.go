@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,6 +14,9 @@ import (
 func (s *Server) renderAPIKeys(c echo.Context, status int, v views.APIKeysView) error {
 	var err error
 	if v.Keys, err = s.db.APIKeys(c.Request().Context()); err != nil {
+		return err
+	}
+	if v.Teams, err = s.db.TeamsOf(c.Request().Context()); err != nil {
 		return err
 	}
 	// The page may show a fresh secret: keep it out of every cache.
@@ -27,13 +31,22 @@ func (s *Server) listAPIKeys(c echo.Context) error {
 // createAPIKey answers with the page itself, not a redirect: the key is
 // shown this once and must not travel through the session.
 func (s *Server) createAPIKey(c echo.Context) error {
-	form := views.APIKeysView{Name: c.FormValue("name"), Scope: c.FormValue("scope"), ExpiresAt: c.FormValue("expiresAt"), Errors: store.FieldErrors{}}
+	form := views.APIKeysView{Name: c.FormValue("name"), Scope: c.FormValue("scope"), ExpiresAt: c.FormValue("expiresAt"),
+		Team: c.FormValue("team"), Errors: store.FieldErrors{}}
 	by := currentUser(c).ID
 	expires := formTime(form.Errors, "expiresAt", form.ExpiresAt, viewerLocation(c))
+	var team *int64
+	if form.Team != "" {
+		id, err := strconv.ParseInt(form.Team, 10, 64)
+		if err != nil {
+			form.Errors["team"] = "must be one of the teams"
+		}
+		team = &id
+	}
 	if len(form.Errors) > 0 {
 		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, form)
 	}
-	k, err := s.db.CreateAPIKey(c.Request().Context(), store.NewAPIKey{Name: form.Name, Scope: store.KeyScope(form.Scope), ExpiresAt: expires, CreatedBy: &by})
+	k, err := s.db.CreateAPIKey(c.Request().Context(), store.NewAPIKey{Name: form.Name, Scope: store.KeyScope(form.Scope), ExpiresAt: expires, CreatedBy: &by, TeamID: team})
 	if fe, ok := asFieldErrors(err); ok {
 		form.Errors = fe
 		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, form)

@@ -17,7 +17,7 @@ func (s *Server) listDeliveries(c echo.Context) error {
 		}
 	}
 	var err error
-	if v.Deliveries, err = s.db.Deliveries(c.Request().Context(), store.DeliveryFilter{Status: v.Status}); err != nil {
+	if v.Deliveries, err = s.db.Deliveries(c.Request().Context(), store.DeliveryFilter{Status: v.Status, Teams: viewerTeams(c)}); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.DeliveriesPage(s.page(c, "Callbacks", views.SectionCallbacks), v))

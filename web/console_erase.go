@@ -42,7 +42,7 @@ func (s *Server) eraseCandidate(c echo.Context) error {
 		return err
 	}
 	if everywhere {
-		ids, err := s.db.EraseCandidate(ctx, inv.Email, s.userActor(c))
+		ids, err := s.db.EraseCandidate(ctx, inv.Email, viewerTeams(c), s.userActor(c))
 		if err != nil {
 			return err
 		}
@@ -69,7 +69,7 @@ func (s *Server) exportCandidate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data, err := s.db.CandidateData(ctx, inv.Email)
+	data, err := s.db.CandidateData(ctx, inv.Email, viewerTeams(c))
 	if err != nil {
 		return err
 	}

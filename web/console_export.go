@@ -60,6 +60,7 @@ func csvDownload(c echo.Context, filename string) *csv.Writer {
 // belong to one test, the answer to each of its questions.
 func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, testID int64, filename string) error {
 	ctx := c.Request().Context()
+	f.Teams = viewerTeams(c)
 	extraKeys, err := s.extraDataKeys(ctx, f)
 	if err != nil {
 		return err

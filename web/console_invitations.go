@@ -45,7 +45,7 @@ func (s *Server) listInvitations(c echo.Context) error {
 	f := parseInvitationFilter(c)
 	rows, total, err := s.db.Invitations(ctx, store.InvitationFilter{
 		TestID: f.TestID, LinkID: f.LinkID, Status: store.InvitationStatus(f.Status), Query: f.Query,
-		Sort: f.Sort, Desc: f.Desc, Page: f.Page, PageSize: invitationsPageSize, CountLimit: views.SearchCountLimit,
+		Sort: f.Sort, Desc: f.Desc, Page: f.Page, PageSize: invitationsPageSize, CountLimit: views.SearchCountLimit, Teams: viewerTeams(c),
 	})
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (s *Server) listInvitations(c echo.Context) error {
 // testsWithLinks is every active test with its links, for filter selects.
 func (s *Server) testsWithLinks(c echo.Context) ([]views.TestLinks, error) {
 	ctx := c.Request().Context()
-	tests, err := s.db.Tests(ctx, store.TestFilter{})
+	tests, err := s.db.Tests(ctx, store.TestFilter{Teams: viewerTeams(c)})
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func (s *Server) listOutbox(c echo.Context) error {
 	v.Page = queryPage(c)
 	var err error
 	if v.Messages, v.Total, err = s.db.OutboxPage(c.Request().Context(),
-		store.OutboxFilter{Status: v.Status, Recipient: v.Recipient, Page: v.Page}); err != nil {
+		store.OutboxFilter{Status: v.Status, Recipient: v.Recipient, Page: v.Page, Teams: viewerTeams(c)}); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Emails", views.SectionEmails), v))
@@ -33,7 +33,7 @@ func (s *Server) listOutbox(c echo.Context) error {
 func (s *Server) mailbox(c echo.Context) error {
 	v := views.OutboxView{Mailbox: true, Page: queryPage(c)}
 	var err error
-	if v.Messages, v.Total, err = s.db.OutboxPage(c.Request().Context(), store.OutboxFilter{DevMailbox: true, Page: v.Page}); err != nil {
+	if v.Messages, v.Total, err = s.db.OutboxPage(c.Request().Context(), store.OutboxFilter{DevMailbox: true, Page: v.Page, Teams: viewerTeams(c)}); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Emails", views.SectionEmails), v))

@@ -13,23 +13,23 @@ import (
 
 func (s *Server) dashboard(c echo.Context) error {
 	ctx := c.Request().Context()
-	active, err := s.db.Tests(ctx, store.TestFilter{})
+	active, err := s.db.Tests(ctx, store.TestFilter{Teams: viewerTeams(c)})
 	if err != nil {
 		return err
 	}
-	archived, err := s.db.Tests(ctx, store.TestFilter{Archived: true})
+	archived, err := s.db.Tests(ctx, store.TestFilter{Archived: true, Teams: viewerTeams(c)})
 	if err != nil {
 		return err
 	}
-	counts, err := s.db.StatusCounts(ctx)
+	counts, err := s.db.StatusCounts(ctx, viewerTeams(c))
 	if err != nil {
 		return err
 	}
-	funnels, err := s.db.LinkFunnels(ctx, 12)
+	funnels, err := s.db.LinkFunnels(ctx, viewerTeams(c), 12)
 	if err != nil {
 		return err
 	}
-	total, err := s.db.TotalFunnel(ctx)
+	total, err := s.db.TotalFunnel(ctx, viewerTeams(c))
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (s *Server) dashboard(c echo.Context) error {
 func (s *Server) listTests(c echo.Context) error {
 	l := views.TestList{Query: c.QueryParam("q"), Archived: c.QueryParam("archived") == "1"}
 	var err error
-	if l.Tests, err = s.db.Tests(c.Request().Context(), store.TestFilter{Query: l.Query, Archived: l.Archived}); err != nil {
+	if l.Tests, err = s.db.Tests(c.Request().Context(), store.TestFilter{Query: l.Query, Archived: l.Archived, Teams: viewerTeams(c)}); err != nil {
 		return err
 	}
 	if isHTMX(c) && c.Request().Header.Get("HX-Target") == "tests-table" {
@@ -55,6 +55,13 @@ func (s *Server) listTests(c echo.Context) error {
 
 func (s *Server) newTestForm(c echo.Context) error {
 	f := views.TestForm{Kind: string(store.KindAssessment), DurationMinutes: "30", PassingScore: "60"}
+	var err error
+	if f.Teams, err = s.teamChoices(c); err != nil {
+		return err
+	}
+	if len(f.Teams) > 0 {
+		f.Team = strconv.FormatInt(f.Teams[0].ID, 10)
+	}
 	return render(c, http.StatusOK, views.TestFormPage(s.page(c, "New test", views.SectionTests), f))
 }
 
@@ -62,7 +69,7 @@ func (s *Server) newTestForm(c echo.Context) error {
 func parseTestForm(c echo.Context) (views.TestForm, store.TestInput, store.FieldErrors) {
 	f := views.TestForm{
 		Name: c.FormValue("name"), Kind: c.FormValue("kind"), Instructions: c.FormValue("instructions"),
-		DurationMinutes: c.FormValue("durationMinutes"), PassingScore: c.FormValue("passingScore"),
+		DurationMinutes: c.FormValue("durationMinutes"), PassingScore: c.FormValue("passingScore"), Team: c.FormValue("team"),
 	}
 	parsed := store.FieldErrors{}
 	in := store.TestInput{
@@ -83,6 +90,13 @@ func parseTestForm(c echo.Context) (views.TestForm, store.TestInput, store.Field
 
 func (s *Server) createTest(c echo.Context) error {
 	f, in, parsed := parseTestForm(c)
+	var err error
+	if f.Teams, err = s.teamChoices(c); err != nil {
+		return err
+	}
+	if in.TeamID, err = chosenTeam(f.Teams, f.Team); err != nil {
+		parsed = store.FieldErrors{"team": err.Error()}.With(parsed)
+	}
 	if len(parsed) > 0 {
 		f.Errors = in.Validate().With(parsed)
 		return render(c, http.StatusUnprocessableEntity, views.TestFormPage(s.page(c, "New test", views.SectionTests), f))
@@ -161,7 +175,12 @@ func (s *Server) editTestForm(c echo.Context) error {
 		return err
 	}
 	f := views.TestForm{ID: t.ID, Name: t.Name, Kind: string(t.Kind), Instructions: t.Instructions,
-		DurationMinutes: strconv.Itoa(t.DurationMinutes), PassingScore: strconv.Itoa(t.PassingScore)}
+		DurationMinutes: strconv.Itoa(t.DurationMinutes), PassingScore: strconv.Itoa(t.PassingScore), Team: strconv.FormatInt(t.TeamID, 10)}
+	if u := currentUser(c); u != nil && u.IsAdmin() { // only an admin moves a test between teams
+		if f.Teams, err = s.teamChoices(c); err != nil {
+			return err
+		}
+	}
 	for i, b := range t.Bands {
 		if i < len(f.Bands) {
 			f.Bands[i] = views.BandRow{Name: b.Name, Min: strconv.Itoa(b.MinPercent)}
@@ -177,11 +196,23 @@ func (s *Server) updateTest(c echo.Context) error {
 	}
 	f, in, parsed := parseTestForm(c)
 	f.ID = id
+	move := int64(0)
+	if u := currentUser(c); u != nil && u.IsAdmin() && f.Team != "" {
+		if f.Teams, err = s.teamChoices(c); err != nil {
+			return err
+		}
+		if move, err = chosenTeam(f.Teams, f.Team); err != nil {
+			parsed = store.FieldErrors{"team": err.Error()}.With(parsed)
+		}
+	}
 	if len(parsed) > 0 {
 		f.Errors = in.Validate().With(parsed)
 		return render(c, http.StatusUnprocessableEntity, views.TestFormPage(s.page(c, "Edit test", views.SectionTests), f))
 	}
 	_, err = s.db.UpdateTest(c.Request().Context(), id, in)
+	if err == nil && move != 0 {
+		err = s.db.MoveTest(c.Request().Context(), id, move)
+	}
 	if fe, ok := asFieldErrors(err); ok {
 		f.Errors = fe
 		return render(c, http.StatusUnprocessableEntity, views.TestFormPage(s.page(c, "Edit test", views.SectionTests), f))

@@ -90,7 +90,7 @@ func (s *Server) serveMetrics(c echo.Context) error {
 	s.metrics.mu.Unlock()
 
 	ctx := c.Request().Context()
-	invitations, err := s.db.StatusCounts(ctx)
+	invitations, err := s.db.StatusCounts(ctx, nil)
 	if err != nil {
 		return err
 	}

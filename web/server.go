@@ -153,7 +153,7 @@ func (s *Server) routes() {
 	console.GET("/password/:token", s.setPasswordForm)
 	console.POST("/password/:token", s.setPassword)
 
-	signedIn := console.Group("", s.requireUser)
+	signedIn := console.Group("", s.requireUser, s.teamScope)
 	signedIn.GET("/", s.dashboard)
 	signedIn.GET("/tests", s.listTests)
 	signedIn.GET("/tests/new", s.newTestForm)
@@ -239,6 +239,9 @@ func (s *Server) routes() {
 	admin.POST("/branding", s.saveBranding)
 	admin.GET("/privacy", s.privacyPage)
 	admin.POST("/privacy", s.savePrivacy)
+	admin.GET("/teams", s.teamsPage)
+	admin.POST("/teams", s.createTeam)
+	admin.POST("/teams/:id", s.updateTeam)
 	admin.GET("/audit", s.auditPage)
 	admin.GET("/audit.csv", s.auditCSV)
 

@@ -75,6 +75,7 @@ func createAPIKey(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	name := fs.String("name", "", "what the key is for (required)")
 	scope := fs.String("scope", "full", "what the key may do: full, invite (create and cancel invitations, read) or read")
 	days := fs.Int("expires-in-days", 0, "days until the key stops working (0: never)")
+	team := fs.String("team", "", "the team whose data the key reaches, by name (empty: every team)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -87,6 +88,20 @@ func createAPIKey(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *days > 0 {
 		at := db.Now().Add(time.Duration(*days) * 24 * time.Hour)
 		n.ExpiresAt = &at
+	}
+	if *team != "" {
+		teams, err := db.TeamsOf(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range teams {
+			if strings.EqualFold(t.Name, strings.TrimSpace(*team)) {
+				n.TeamID = &t.ID
+			}
+		}
+		if n.TeamID == nil {
+			return fmt.Errorf("key not created: no team is named %q", *team)
+		}
 	}
 	k, err := db.CreateAPIKey(ctx, n)
 	if err != nil {

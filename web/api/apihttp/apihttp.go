@@ -22,6 +22,7 @@ type ErrorWriter func(c echo.Context, status int, message string, fields store.F
 const (
 	ctxErrorWriter = "testgate.error-writer"
 	ctxAPIKey      = "testgate.api-key"
+	ctxTeams       = "testgate.teams"
 )
 
 // Dialect installs a dialect's error writer on every request of a route
@@ -44,6 +45,22 @@ func WriterOf(c echo.Context) ErrorWriter {
 // NotFoundMessage is the generic 404's message, which dialects replace
 // with their own words.
 const NotFoundMessage = "There is nothing here. It may have been removed, or the address is mistyped."
+
+// SetTeams records which teams' data the request may see (nil: all).
+func SetTeams(c echo.Context, ts store.Teams) { c.Set(ctxTeams, ts) }
+
+// Teams is which teams' data the request may see: nil for all (an admin,
+// an organisation-wide key).
+func Teams(c echo.Context) store.Teams {
+	ts, _ := c.Get(ctxTeams).(store.Teams)
+	return ts
+}
+
+// Key is the API key a request authenticated with, if any.
+func Key(c echo.Context) (store.APIKey, bool) {
+	k, ok := c.Get(ctxAPIKey).(store.APIKey)
+	return k, ok
+}
 
 // SetKey records the API key a request authenticated with.
 func SetKey(c echo.Context, k store.APIKey) { c.Set(ctxAPIKey, k) }
@@ -97,4 +114,19 @@ func (d Deps) Check() error {
 		return errors.New("apihttp: a dialect needs the store, the URLs and the reports")
 	}
 	return nil
+}
+
+// Reaches reports whether the request's teams reach a record of a kind
+// ("tests", "invitations", …) named in its body rather than its path; a
+// record that does not exist is not reached.
+func Reaches(c echo.Context, db *store.DB, kind string, id int64) (bool, error) {
+	teams := Teams(c)
+	if teams == nil {
+		return true, nil
+	}
+	team, err := db.TeamOf(c.Request().Context(), kind, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && teams.Has(team), err
 }

@@ -148,7 +148,7 @@ func (h *Handler) TestAttempts(c echo.Context) error {
 	case !to.After(from):
 		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{"EndDateTime must be later than StartDateTime."}})
 	}
-	ended, err := h.db.EndedAttempts(c.Request().Context(), state, from, to)
+	ended, err := h.db.EndedAttempts(c.Request().Context(), state, from, to, apihttp.Teams(c))
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,18 @@ func (h *Handler) ReplayCallbacks(c echo.Context) error {
 	case len(ids) > maxReplay:
 		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{fmt.Sprintf("At a time only %d records can be processed.", maxReplay)}})
 	}
-	queued, err := h.db.ReplayCallbacks(c.Request().Context(), ids)
+	// Another team's attempts are as unknown ones: failed.
+	var own []int64
+	for _, id := range ids {
+		ok, err := apihttp.Reaches(c, h.db, "invitations", id)
+		if err != nil {
+			return err
+		}
+		if ok {
+			own = append(own, id)
+		}
+	}
+	queued, err := h.db.ReplayCallbacks(c.Request().Context(), own)
 	if err != nil {
 		return err
 	}

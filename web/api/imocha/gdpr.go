@@ -53,7 +53,7 @@ func (h *Handler) GDPRRequest(c echo.Context) error {
 	}
 	ctx, actor := c.Request().Context(), apihttp.Actor(c)
 	if len(ids) == 0 {
-		if _, err := h.db.EraseCandidate(ctx, email, actor); errors.Is(err, store.ErrNotFound) {
+		if _, err := h.db.EraseCandidate(ctx, email, apihttp.Teams(c), actor); errors.Is(err, store.ErrNotFound) {
 			return noRecords()
 		} else if err != nil {
 			return err
@@ -62,8 +62,12 @@ func (h *Handler) GDPRRequest(c echo.Context) error {
 	}
 	// Every named attempt must be this address's; none is erased otherwise.
 	for _, id := range ids {
+		reached, err := apihttp.Reaches(c, h.db, "invitations", id)
+		if err != nil {
+			return err
+		}
 		inv, err := h.db.Invitation(ctx, id)
-		if errors.Is(err, store.ErrNotFound) || err == nil && store.NormalizeEmail(inv.Email) != store.NormalizeEmail(email) {
+		if !reached || errors.Is(err, store.ErrNotFound) || err == nil && store.NormalizeEmail(inv.Email) != store.NormalizeEmail(email) {
 			return noRecords()
 		} else if err != nil {
 			return err

@@ -43,7 +43,7 @@ const imochaUTC = "2006-01-02T15:04:05"
 
 // Tests: GET /v3/tests, the account's active tests.
 func (h *Handler) Tests(c echo.Context) error {
-	tests, err := h.db.Tests(c.Request().Context(), store.TestFilter{})
+	tests, err := h.db.Tests(c.Request().Context(), store.TestFilter{Teams: apihttp.Teams(c)})
 	if err != nil {
 		return err
 	}

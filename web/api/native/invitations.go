@@ -223,6 +223,7 @@ func (h *Handler) ListInvitations(c echo.Context) error {
 	if f.PageSize == 0 {
 		f.PageSize = 50
 	}
+	f.Teams = apihttp.Teams(c)
 	invs, total, err := h.db.Invitations(c.Request().Context(), f)
 	if err != nil {
 		return err

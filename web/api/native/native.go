@@ -129,6 +129,9 @@ func (h *Handler) CreateTest(c echo.Context) error {
 		return err
 	}
 	in := store.TestInput{Name: req.Name, Kind: store.TestKind(req.Kind), Instructions: req.Instructions}
+	if k, ok := apihttp.Key(c); ok && k.TeamID != nil {
+		in.TeamID = *k.TeamID // a team's key makes the team's tests
+	}
 	if in.Kind == "" {
 		in.Kind = store.KindAssessment
 	}
@@ -215,7 +218,7 @@ func (h *Handler) GetTest(c echo.Context) error {
 }
 
 func (h *Handler) ListTests(c echo.Context) error {
-	f := store.TestFilter{Query: c.QueryParam("q")}
+	f := store.TestFilter{Query: c.QueryParam("q"), Teams: apihttp.Teams(c)}
 	switch c.QueryParam("archived") {
 	case "", "false", "0":
 	case "true", "1":

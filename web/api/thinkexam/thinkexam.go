@@ -187,6 +187,11 @@ func (h *Handler) thinkExamTest(c echo.Context, f map[string]json.RawMessage) (s
 	if err != nil || id <= 0 {
 		return store.TestLink{}, teErr(http.StatusNotFound, teUnknownTest, "No test with this testId.")
 	}
+	if reached, err := apihttp.Reaches(c, h.db, "tests", id); err != nil {
+		return store.TestLink{}, err
+	} else if !reached {
+		return store.TestLink{}, teErr(http.StatusNotFound, teUnknownTest, "No test with this testId.")
+	}
 	link, err := h.db.DefaultLink(c.Request().Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return link, teErr(http.StatusNotFound, teUnknownTest, "No test with this testId.")

@@ -164,6 +164,11 @@ func (h *Handler) Revoke(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
+	if reached, err := apihttp.Reaches(c, h.db, "invitations", id); err != nil {
+		return err
+	} else if !reached {
+		return xobinFail(http.StatusNotFound, "No report with this report_id.")
+	}
 	inv, err := h.db.Invitation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return xobinFail(http.StatusNotFound, "No report with this report_id.")

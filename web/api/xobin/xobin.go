@@ -160,8 +160,12 @@ func (h *Handler) xobinInviteTarget(c echo.Context, f map[string]json.RawMessage
 		}
 		target.expires = &t
 	}
+	reached, err := apihttp.Reaches(c, h.db, "tests", testID)
+	if err != nil {
+		return xobinTarget{}, err
+	}
 	t, err := h.db.Test(c.Request().Context(), testID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Kind != kind) {
+	if !reached || errors.Is(err, store.ErrNotFound) || (err == nil && t.Kind != kind) {
 		return xobinTarget{}, xobinFail(http.StatusNotFound, "No %s with this %s.", strings.ReplaceAll(strings.TrimSuffix(idField, "_id"), "_", " "), idField)
 	}
 	if err != nil {
