@@ -23,6 +23,7 @@ type teamWorld struct {
 	alpha, beta    store.Team
 	admin, ra, rb  *browser
 	keyA, keyB     store.CreatedAPIKey
+	keyAll         store.CreatedAPIKey // reaches every team
 	test           store.Test
 	link           store.TestLink
 	inv            store.Invitation
@@ -65,6 +66,7 @@ func newTeamWorld(t *testing.T) *teamWorld {
 	alpha, beta := w.alpha.ID, w.beta.ID
 	w.keyA, _ = db.CreateAPIKey(ctx, store.NewAPIKey{Name: "alpha ats", TeamID: &alpha})
 	w.keyB, _ = db.CreateAPIKey(ctx, store.NewAPIKey{Name: "beta ats", TeamID: &beta})
+	w.keyAll, _ = db.CreateAPIKey(ctx, store.NewAPIKey{Name: "organisation"})
 
 	var err error
 	w.test, err = db.CreateTest(ctx, store.TestInput{Name: "Alpha Go test", Kind: store.KindAssessment, DurationMinutes: 30, TeamID: alpha},
@@ -145,6 +147,9 @@ func TestTeamsMatrix(t *testing.T) {
 			if code := send(w.ra, nil); !nested && (code == http.StatusNotFound || code == http.StatusForbidden) {
 				t.Errorf("%s %s by its team's recruiter: %d, want in", r.method, path, code)
 			}
+			if code := send(w.admin, nil); !nested && (code == http.StatusNotFound || code == http.StatusForbidden) {
+				t.Errorf("%s %s by an admin: %d, want in", r.method, path, code)
+			}
 		case consoleAdmin:
 			if code := send(w.admin, nil); !nested && (code == http.StatusNotFound || code == http.StatusForbidden) {
 				t.Errorf("%s %s by an admin: %d, want in", r.method, path, code)
@@ -153,8 +158,10 @@ func TestTeamsMatrix(t *testing.T) {
 			if code := send(anon, &w.keyB); code != http.StatusNotFound {
 				t.Errorf("%s %s with another team's key: %d, want 404", r.method, path, code)
 			}
-			if code := send(anon, &w.keyA); !nested && (code == http.StatusNotFound || code == http.StatusForbidden || code == http.StatusUnauthorized) {
-				t.Errorf("%s %s with its team's key: %d, want in", r.method, path, code)
+			for name, k := range map[string]*store.CreatedAPIKey{"its team's key": &w.keyA, "an organisation-wide key": &w.keyAll} {
+				if code := send(anon, k); !nested && (code == http.StatusNotFound || code == http.StatusForbidden || code == http.StatusUnauthorized) {
+					t.Errorf("%s %s with %s: %d, want in", r.method, path, name, code)
+				}
 			}
 		}
 	}
