@@ -93,6 +93,13 @@ func FuzzConsoleForms(f *testing.F) {
 			"/tests/" + testID + "/results?" + url.Values{"band": {name}, "state": {kind}, "page": {number}}.Encode(): nil,
 			"/links/" + linkID + "/import/check": {"pasted": {name + "\n" + email + "\n" + u}, "sendEmail": {"1"}},
 			"/invitations?" + url.Values{"q": {name}, "status": {kind}, "sort": {u}, "page": {number}}.Encode(): nil,
+			"/settings/privacy":  {"retentionDays": {number}},
+			"/settings/api-keys": {"name": {name}, "scope": {kind}, "expiresAt": {when}, "team": {number}},
+			"/settings/teams":    {"name": {name}},
+			"/settings/teams/1":  {"name": {name}, "retentionDays": {score}, "member": {number, duration}},
+			"/settings/audit?" + url.Values{"actor": {name}, "record": {kind}, "from": {when}, "to": {u}, "page": {number}}.Encode(): nil,
+			"/settings/audit.csv?" + url.Values{"actor": {email}, "record": {name}, "from": {u}, "to": {when}}.Encode():              nil,
+			"/invitations/1/erase": {"scope": {kind}},
 		}
 		for path, form := range forms {
 			var r response
@@ -161,6 +168,7 @@ func FuzzAPIRoutes(f *testing.F) {
 	for i := range paths {
 		f.Add(uint8(i), []byte(`{"name":"Ann","email":"ann@example.com","testId":"`+idStr(tt.ID)+`","candidates":[{"email":"b@example.com"}]}`))
 		f.Add(uint8(i), []byte(`{"email":["x@example.com",1,null],"fullname":{"a":[]},"invite_type":"x","ids":[1e400]}`))
+		f.Add(uint8(i), []byte(`{"CandidateEmail":"ann@example.com","testinvitationId":"1, 2,x","email":" ANN@example.com "}`))
 	}
 	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
 		path := paths[int(route)%len(paths)]
