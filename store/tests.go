@@ -40,6 +40,7 @@ type Test struct {
 	LinkCount     int
 	Sectioned     bool // made of sections: what a candidate gets is their draw
 	TeamID        int64
+	TeamName      string
 }
 
 // Archived reports whether the test is archived.
@@ -98,13 +99,14 @@ func requireText(fe FieldErrors, field, value string, maxLen int) {
 
 const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.archived_at, t.created_at, t.updated_at,
 	(SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL),
-	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id), EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id), t.team_id`
+	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id), EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id), t.team_id,
+	COALESCE((SELECT name FROM teams m WHERE m.id = t.team_id), '')`
 
 // candidateTestColumns are testColumns without the link count, which no
 // candidate page shows.
 const candidateTestColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.archived_at, t.created_at,
 	t.updated_at, (SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL), 0,
-	EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id), t.team_id`
+	EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id), t.team_id, ''`
 
 // testScan holds one row of testColumns while it is scanned.
 type testScan struct {
@@ -117,7 +119,7 @@ type testScan struct {
 func (s *testScan) dest() []any {
 	t := &s.t
 	return []any{&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore, &s.bands,
-		&s.archived, &s.created, &s.updated, &t.QuestionCount, &t.LinkCount, &t.Sectioned, &t.TeamID}
+		&s.archived, &s.created, &s.updated, &t.QuestionCount, &t.LinkCount, &t.Sectioned, &t.TeamID, &t.TeamName}
 }
 
 func (s *testScan) finish() Test {

@@ -364,7 +364,8 @@ func TestTeamsPageAndChoosingATeam(t *testing.T) {
 		"passingScore": {"0"}, "team": {idStr(w.beta.ID)}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("move: %d %s", r.Code, r.text(`.error-summary`))
 	}
-	if w.rb.get("/tests/"+idStr(made[0].ID)).Code != http.StatusOK || w.ra.get("/tests/"+idStr(made[0].ID)).Code != http.StatusNotFound {
+	if page := w.rb.get("/tests/" + idStr(made[0].ID)); page.Code != http.StatusOK || page.text(`[data-testid="test-team"]`) != "Beta" ||
+		w.ra.get("/tests/"+idStr(made[0].ID)).Code != http.StatusNotFound {
 		t.Fatal("after the move the test is not Beta's")
 	}
 	if w.ra.get("/tests/"+idStr(w.test.ID)+"/edit").doc.Find(`#f-team`).Length() != 0 {
