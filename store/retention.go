@@ -68,7 +68,7 @@ func (db *DB) ApplyRetention(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	teams, err := db.TeamsOf(ctx)
+	teams, err := db.ListTeams(ctx)
 	if err != nil {
 		return 0, err
 	}

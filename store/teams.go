@@ -61,8 +61,8 @@ func (ts Teams) cond(column string) (string, []any) {
 	return column + " IN (" + strings.Join(marks, ", ") + ")", args
 }
 
-// TeamsOf lists every team with its number of members and tests, by name.
-func (db *DB) TeamsOf(ctx context.Context) ([]Team, error) {
+// ListTeams lists every team with its number of members and tests, by name.
+func (db *DB) ListTeams(ctx context.Context) ([]Team, error) {
 	rows, err := db.query(ctx, `SELECT t.id, t.name, t.created_at, t.retention_days,
 			(SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id), (SELECT COUNT(*) FROM tests x WHERE x.team_id = t.id)
 		FROM teams t ORDER BY LOWER(t.name), t.id`)

@@ -16,7 +16,7 @@ func (s *Server) renderAPIKeys(c echo.Context, status int, v views.APIKeysView) 
 	if v.Keys, err = s.db.APIKeys(c.Request().Context()); err != nil {
 		return err
 	}
-	if v.Teams, err = s.db.TeamsOf(c.Request().Context()); err != nil {
+	if v.Teams, err = s.db.ListTeams(c.Request().Context()); err != nil {
 		return err
 	}
 	// The page may show a fresh secret: keep it out of every cache.

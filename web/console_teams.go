@@ -15,7 +15,7 @@ import (
 // form is shown again with its errors.
 func (s *Server) teamsView(c echo.Context, failed *views.TeamCard) (views.TeamsView, error) {
 	ctx := c.Request().Context()
-	teams, err := s.db.TeamsOf(ctx)
+	teams, err := s.db.ListTeams(ctx)
 	if err != nil {
 		return views.TeamsView{}, err
 	}

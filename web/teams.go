@@ -88,7 +88,7 @@ func viewerTeams(c echo.Context) store.Teams { return apihttp.Teams(c) }
 // teamChoices are the teams a viewer may put a test in: an admin any, a
 // recruiter their own.
 func (s *Server) teamChoices(c echo.Context) ([]store.Team, error) {
-	all, err := s.db.TeamsOf(c.Request().Context())
+	all, err := s.db.ListTeams(c.Request().Context())
 	if err != nil {
 		return nil, err
 	}

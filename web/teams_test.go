@@ -304,7 +304,7 @@ func TestTeamsPageAndChoosingATeam(t *testing.T) {
 		!strings.Contains(r.text(`[data-testid="error-name"]`), "another team") {
 		t.Fatalf("a team name in use: %d %q", r.Code, r.text(`[data-testid="error-name"]`))
 	}
-	teams, _ := w.db.TeamsOf(ctx)
+	teams, _ := w.db.ListTeams(ctx)
 	var gamma store.Team
 	for _, tm := range teams {
 		if tm.Name == "Gamma" {
@@ -323,7 +323,7 @@ func TestTeamsPageAndChoosingATeam(t *testing.T) {
 	if r := w.admin.post("/settings/teams/"+idStr(gamma.ID), url.Values{"name": {"Gamma"}, "member": {idStr(rita.ID)}, "retentionDays": {"7"}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("members: %d", r.Code)
 	}
-	if teams, _ = w.db.TeamsOf(ctx); func() bool {
+	if teams, _ = w.db.ListTeams(ctx); func() bool {
 		for _, tm := range teams {
 			if tm.ID == gamma.ID {
 				return tm.RetentionDays == nil || *tm.RetentionDays != 7 || tm.Members != 1

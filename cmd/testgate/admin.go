@@ -90,7 +90,7 @@ func createAPIKey(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		n.ExpiresAt = &at
 	}
 	if *team != "" {
-		teams, err := db.TeamsOf(ctx)
+		teams, err := db.ListTeams(ctx)
 		if err != nil {
 			return err
 		}
