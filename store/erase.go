@@ -76,10 +76,7 @@ func (db *DB) EraseCandidate(ctx context.Context, email string, teams Teams, act
 				return err
 			}
 		}
-		imports, iargs := teams.cond("t.team_id")
-		if imports == "" {
-			imports = "1"
-		}
+		imports, iargs := teams.where("t.team_id")
 		_, err = tx.ExecContext(ctx, `UPDATE import_rejections SET name = '', email = ?, record = '[]' WHERE lower(trim(email)) = ?
 			AND import_id IN (SELECT m.id FROM imports m JOIN test_links l ON l.id = m.link_id JOIN tests t ON t.id = l.test_id WHERE `+imports+`)`,
 			append([]any{erasedText, norm}, iargs...)...)

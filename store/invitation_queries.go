@@ -253,10 +253,10 @@ func (db *DB) Invitations(ctx context.Context, f InvitationFilter) ([]Invitation
 // teamInvitations is the condition on invitations i that they are of the
 // teams' tests ("1" for every team).
 func teamInvitations(teams Teams) (string, []any) {
-	cond, args := teams.cond("team_id")
-	if cond == "" {
+	if teams == nil {
 		return "1", nil
 	}
+	cond, args := teams.cond("team_id")
 	return "i.test_id IN (SELECT id FROM tests WHERE " + cond + ")", args
 }
 
@@ -303,10 +303,7 @@ func (db *DB) TotalFunnel(ctx context.Context, teams Teams) (Funnel, error) {
 // LinkFunnels returns the funnel of every link of an active test that has
 // invitations, busiest first.
 func (db *DB) LinkFunnels(ctx context.Context, teams Teams, limit int) ([]Funnel, error) {
-	cond, args := teams.cond("t.team_id")
-	if cond == "" {
-		cond = "1"
-	}
+	cond, args := teams.where("t.team_id")
 	rows, err := db.query(ctx, `SELECT t.id, t.name, l.id, l.name, `+funnelSteps+`
 		FROM invitations i JOIN test_links l ON l.id = i.link_id JOIN tests t ON t.id = i.test_id
 		WHERE t.archived_at IS NULL AND `+cond+`

@@ -152,10 +152,7 @@ func (db *DB) EndedAttempts(ctx context.Context, state string, from, to time.Tim
 	if column == "" {
 		return nil, FieldErrors{"state": "must be completed, cancelled or expired"}
 	}
-	cond, targs := teams.cond("t.team_id")
-	if cond == "" {
-		cond = "1"
-	}
+	cond, targs := teams.where("t.team_id")
 	rows, err := db.query(ctx, `SELECT `+invitationColumns+invitationFrom+`
 		WHERE i.`+column+` >= ? AND i.`+column+` < ? AND i.status = ? AND `+cond+` ORDER BY i.`+column+`, i.id LIMIT ?`,
 		append(append([]any{millis(from), millis(to), state}, targs...), MaxEndedAttempts)...)

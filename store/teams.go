@@ -61,6 +61,14 @@ func (ts Teams) cond(column string) (string, []any) {
 	return column + " IN (" + strings.Join(marks, ", ") + ")", args
 }
 
+// where is cond as a whole condition: "1" for every team.
+func (ts Teams) where(column string) (string, []any) {
+	if ts == nil {
+		return "1", nil
+	}
+	return ts.cond(column)
+}
+
 // ListTeams lists every team with its number of members and tests, by name.
 func (db *DB) ListTeams(ctx context.Context) ([]Team, error) {
 	rows, err := db.query(ctx, `SELECT t.id, t.name, t.created_at, t.retention_days,

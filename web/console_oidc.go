@@ -106,7 +106,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	}
 	if msg := c.QueryParam("error"); msg != "" {
 		s.log.Warn("identity provider refused the sign-in", "error", msg, "description", c.QueryParam("error_description"))
-		return s.loginProblem(c, http.StatusUnauthorized, "The identity provider did not sign you in ("+clipText(msg, 80)+").")
+		return s.loginProblem(c, http.StatusUnauthorized, "The identity provider did not sign you in ("+truncateRunes(strings.TrimSpace(msg), 80)+").")
 	}
 	if state == "" || c.QueryParam("state") != state || c.QueryParam("code") == "" {
 		return s.loginProblem(c, http.StatusBadRequest, "That sign-in did not start here or has already been used; start it again.")
@@ -163,12 +163,4 @@ func (s *Server) loginView(f views.LoginForm) views.LoginForm {
 		}
 	}
 	return f
-}
-
-func clipText(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

@@ -205,3 +205,22 @@ func TestSignInWithOpenIDConnect(t *testing.T) {
 		t.Fatal("single sign-on offered without an identity provider")
 	}
 }
+
+// A provider that cannot be reached refuses sign-ins through it, with a
+// message, and leaves passwords working; once it answers, it is used.
+func TestSignInWithAnUnreachableProvider(t *testing.T) {
+	p := newIdentityProvider(t)
+	issuer := p.srv.URL
+	p.srv.Close() // a loopback address that no longer answers
+	srv, db := newTestServer(t, func(c *Config) { c.OIDC = OIDCConfig{Issuer: issuer, ClientID: p.clientID, ClientSecret: p.secret} })
+	db.CreateUser(context.Background(), store.NewUser{Email: "admin@acme.example", Name: "Admin", Password: "a long password here", Role: store.RoleAdmin})
+	b := newBrowser(t, srv)
+	r := b.get("/login/oidc")
+	if r.Code != http.StatusBadGateway || !strings.Contains(r.text(`[data-testid="login-problem"]`), "cannot be reached") {
+		t.Fatalf("an unreachable provider: %d %q", r.Code, r.text(`[data-testid="login-problem"]`))
+	}
+	b.get("/login")
+	if r := b.post("/login", url.Values{"email": {"admin@acme.example"}, "password": {"a long password here"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("password sign-in beside an unreachable provider: %d", r.Code)
+	}
+}

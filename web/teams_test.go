@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"testgate/store"
 	"testgate/web/api/thinkexam"
@@ -91,6 +92,9 @@ func newTeamWorld(t *testing.T) *teamWorld {
 		t.Fatalf("fixture: %d emails, %d callbacks", len(emails), len(hooks))
 	}
 	w.message, w.hook = emails[0].ID, hooks[0].ID
+	if claimed, _ := db.ClaimOutbox(ctx, 10, time.Minute); len(claimed) == 0 || db.MarkSentAll(ctx, []int64{claimed[0].ID}, true) != nil {
+		t.Fatal("fixture: the email did not reach the dev mailbox")
+	}
 
 	betaTest, _ := db.CreateTest(ctx, store.TestInput{Name: "Beta Java test", Kind: store.KindAssessment, DurationMinutes: 30, TeamID: beta}, nil)
 	betaLink, _ := db.DefaultLink(ctx, betaTest.ID)
@@ -199,6 +203,12 @@ func TestTeamListsAndBodies(t *testing.T) {
 			}
 		}
 	}
+	// Alpha's email in the dev mailbox and its callback: shown to Alpha, not Beta.
+	for page, rows := range map[string]string{"/mailbox": `[data-testid="message-link"]`, "/deliveries": `[data-testid="delivery-link"]`} {
+		if a, b := w.ra.get(page).doc.Find(rows).Length(), w.rb.get(page).doc.Find(rows).Length(); a == 0 || b != 0 {
+			t.Errorf("%s: Alpha's recruiter sees %d rows, Beta's %d", page, a, b)
+		}
+	}
 	// The dashboard's counts are the team's: Beta has one invitation, not two.
 	beta, alpha := w.rb.get("/"), w.ra.get("/")
 	if beta.text(`[data-testid="count-invited"]`) != "1" || beta.text(`[data-testid="count-completed"]`) != "0" ||
@@ -216,6 +226,14 @@ func TestTeamListsAndBodies(t *testing.T) {
 			!(strings.Contains(a, "Alpha Go test") || strings.Contains(a, "anna@alpha.example")) {
 			t.Errorf("%s: Beta's key sees %q; Alpha's key sees %q", path, b, a)
 		}
+	}
+	// iMocha's attempt search.
+	window := map[string]any{"StartDateTime": w.db.Now().Add(-time.Hour).UTC().Format("2006-01-02T15:04:05"),
+		"EndDateTime": w.db.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04:05")}
+	_, attemptsA := api(t, w.srv, http.MethodPost, "/v3/candidates/testattempts", w.keyA.Key, window)
+	_, attemptsB := api(t, w.srv, http.MethodPost, "/v3/candidates/testattempts", w.keyB.Key, window)
+	if !strings.Contains(flatten(attemptsA), "anna@alpha.example") || strings.Contains(flatten(attemptsB), "anna@alpha.example") {
+		t.Errorf("attempt search: Alpha's key %q; Beta's key %q", flatten(attemptsA), flatten(attemptsB))
 	}
 	// Calls naming Alpha's records in their body, with Beta's key.
 	id := strconv.FormatInt(w.test.ID, 10)

@@ -315,3 +315,43 @@ func TestSecretsFromFiles(t *testing.T) {
 		t.Fatalf("bad mail rate: %v", err)
 	}
 }
+
+// Single sign-on's flags and environment reach the server's configuration.
+func TestServeReadsSingleSignOn(t *testing.T) {
+	t.Setenv("TESTGATE_OIDC_CLIENT_SECRET", "from-env")
+	c, err := parseServeConfig([]string{"--oidc-issuer", "https://login.example.com", "--oidc-client-id", "testgate", "--oidc-name", "Acme SSO"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OIDC.Issuer != "https://login.example.com" || c.OIDC.ClientID != "testgate" || c.OIDC.ClientSecret != "from-env" || c.OIDC.Name != "Acme SSO" {
+		t.Fatalf("OIDC configuration %+v", c.OIDC)
+	}
+	if c, _ := parseServeConfig(nil, io.Discard); c.OIDC.Issuer != "" {
+		t.Fatalf("single sign-on on by default: %+v", c.OIDC)
+	}
+}
+
+// A key held to a team, named on the command line.
+func TestAPIKeyCreateForATeam(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tg.db")
+	if _, _, err := runCmd(t, "migrate", "--db", path); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, path)
+	beta, err := db.CreateTeam(context.Background(), "Beta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "apikey", "create", "--db", path, "--name", "Beta ATS", "--team", "beta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	k, err := db.APIKeyBySecret(context.Background(), lines[len(lines)-1])
+	if err != nil || k.TeamID == nil || *k.TeamID != beta.ID {
+		t.Fatalf("the key's team: %+v %v", k.TeamID, err)
+	}
+	if _, _, err := runCmd(t, "apikey", "create", "--db", path, "--name", "X", "--team", "Gamma"); err == nil || !strings.Contains(err.Error(), "no team is named") {
+		t.Fatalf("an unknown team: %v", err)
+	}
+}
