@@ -205,6 +205,7 @@ func (db *DB) UpdateCandidateDetails(ctx context.Context, invitationID int64, na
 		if !inv.Placeholder || !inv.Status.NotStarted() {
 			return ErrNotUsable
 		}
+		tx.changedInvitation(invitationID)
 		_, err = tx.ExecContext(ctx, `UPDATE invitations SET name = ?, email = ?, email_norm = ?, placeholder = 0, updated_at = ? WHERE id = ?`,
 			name, email, NormalizeEmail(email), millis(db.Now()), invitationID)
 		if isUniqueViolation(err, "invitations.link_id") || isUniqueViolation(err, "email_norm") {

@@ -46,8 +46,8 @@ type DB struct {
 	lastBulkStart atomic.Int64
 	lastBulk      atomic.Int64
 
-	// In-memory reads, dropped by any write to what they were read from.
-	readGen    readGeneration
+	// In-memory reads, dropped by the writes that change them (read_cache.go).
+	readGen    readGenerations
 	candidates readCache[candidatePage]
 	counts     readCache[int]
 }
@@ -153,9 +153,9 @@ type Tx struct {
 	// Statements first used in this transaction, prepared on it: a bulk
 	// transaction reuses them rather than parsing each statement per row.
 	local map[string]*sql.Stmt
-	// writesCandidates is set once a statement changes what candidate
-	// pages read: the commit then invalidates their cache.
-	writesCandidates bool
+	// changes is what the transaction changed of what the read caches
+	// hold, as its write methods said: the commit drops those entries.
+	changes readChanges
 	// mailDue is set once an email due now is queued: the commit then
 	// wakes the outbox worker.
 	mailDue bool
@@ -165,9 +165,6 @@ type Tx struct {
 // cache, or prepared here (and noted for the cache once the transaction
 // ends, when the writer connection is free to prepare it).
 func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if !t.writesCandidates && writesCandidateData(query) {
-		t.writesCandidates = true
-	}
 	if st, ok := t.local[query]; ok {
 		return st, nil
 	}
@@ -219,7 +216,7 @@ func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.
 // execScript runs SQL that may hold several statements (migrations); it
 // is not cached, since a prepared statement holds only the first.
 func (t *Tx) execScript(ctx context.Context, script string) error {
-	t.writesCandidates = true
+	t.changedTests() // a schema change may change anything
 	_, err := t.tx.ExecContext(ctx, script)
 	return err
 }
@@ -241,10 +238,8 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	err = sqlTx.Commit()
-	if tx.writesCandidates {
-		// Even after a failed commit: what was written is then unknown.
-		db.readGen.invalidate()
-	}
+	// Even after a failed commit: what was written is then unknown.
+	db.readGen.changed(tx.changes)
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))
 	}

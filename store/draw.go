@@ -119,6 +119,7 @@ func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64, now 
 		return nil, err
 	}
 	seed := newSeed()
+	tx.changedInvitation(invitationID)
 	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET draw_seed = ? WHERE id = ?`, seed, invitationID); err != nil {
 		return nil, err
 	}
@@ -201,6 +202,8 @@ func snapshotBankQuestions(ctx context.Context, tx *Tx, testID int64, paper []Pa
 		}
 		opts, _ := json.Marshal(q.Options)
 		correct, _ := json.Marshal(q.Correct)
+		// Cached reads unchanged: a snapshot is retired from the start, so no
+		// page counts it, and marking it would drop every page at every start.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO questions (test_id, position, kind, body, options, correct, points, topic, difficulty,
 				bank_question_id, bank_version, retired_at, created_at, updated_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (test_id, bank_question_id, bank_version) WHERE bank_question_id IS NOT NULL DO NOTHING`,

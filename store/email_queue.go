@@ -175,6 +175,7 @@ func (db *DB) QueueDueReminders(ctx context.Context) (int, error) {
 				if err := db.enqueueEmail(ctx, tx, EmailReminder, inv, nil, now); err != nil {
 					return err
 				}
+				tx.changedInvitation(inv.ID)
 				if _, err := tx.ExecContext(ctx, `UPDATE invitations SET `+batch.column+` = ? WHERE id = ?`, millis(now), inv.ID); err != nil {
 					return err
 				}

@@ -127,6 +127,7 @@ func (db *DB) eraseTx(ctx context.Context, tx *Tx, id int64, actor string, now t
 			tags = '{}', labels = '[]', tracking_uniq_id = '', tracking_key = '', callback_params = '{}', redirect_url = '',
 			erased_at = ?, updated_at = ? WHERE id = ?`, []any{ErasedName, erasedEmail(id), erasedEmail(id), at, at, id}},
 	}
+	tx.changedInvitation(id)
 	for _, s := range scrub {
 		if _, err := tx.ExecContext(ctx, s.query, s.args...); err != nil {
 			return err

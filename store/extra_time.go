@@ -36,6 +36,7 @@ func (db *DB) AddTime(ctx context.Context, id int64, minutes int, actor string) 
 		if inv.SectionDeadlineAt != nil {
 			section = sql.NullInt64{Int64: millis(inv.SectionDeadlineAt.Add(time.Duration(minutes) * time.Minute)), Valid: true}
 		}
+		tx.changedInvitation(id)
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET deadline_at = ?, section_deadline_at = ?, updated_at = ? WHERE id = ?`,
 			millis(deadline), section, millis(now), id); err != nil {
 			return err
@@ -66,6 +67,7 @@ func (db *DB) SetExtraTime(ctx context.Context, id int64, percent int, actor str
 			return nil
 		}
 		now := db.Now()
+		tx.changedInvitation(id)
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET extra_time_percent = ?, updated_at = ? WHERE id = ?`,
 			percent, millis(now), id); err != nil {
 			return err

@@ -89,6 +89,7 @@ func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason strin
 		WHERE a.invitation_id = ? AND a.correct IS NOT NULL ORDER BY aq.position`, ActorScoring, millis(now), inv.ID); err != nil {
 		return err
 	}
+	tx.changedInvitation(inv.ID)
 	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET score = ?, max_score = ?, review = ? WHERE id = ?`,
 		score, maxScore, review, inv.ID); err != nil {
 		return err
@@ -198,6 +199,7 @@ func (db *DB) retotal(ctx context.Context, tx *Tx, inv Invitation, detail, actor
 	if ungraded > 0 {
 		review = ReviewAwaiting
 	}
+	tx.changedInvitation(inv.ID)
 	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET score = ?, review = ?, updated_at = ? WHERE id = ?`,
 		score, review, millis(now), inv.ID); err != nil {
 		return err

@@ -52,6 +52,7 @@ var statusColumn = map[InvitationStatus]string{
 // the event, inside the caller's transaction.
 func (db *DB) setStatus(ctx context.Context, tx *Tx, inv Invitation, to InvitationStatus, actor, detail string, now time.Time) error {
 	col := statusColumn[to]
+	tx.changedInvitation(inv.ID)
 	_, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, `+col+` = ?, updated_at = ? WHERE id = ?`,
 		to, millis(now), millis(now), inv.ID)
 	if err != nil {
@@ -151,6 +152,7 @@ func (db *DB) ExtendInvitation(ctx context.Context, id int64, until time.Time, a
 				return ErrConflict
 			}
 		}
+		tx.changedInvitation(id)
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET expires_at = ?, status = ?,
 				expired_at = CASE WHEN ? = 'invited' THEN NULL ELSE expired_at END, updated_at = ? WHERE id = ?`,
 			millis(until), to, to, millis(now), id); err != nil {
@@ -244,6 +246,7 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 		if err := cancelQueuedFor(ctx, tx, inv.ID, EmailReminder, now); err != nil {
 			return err
 		}
+		tx.changedInvitation(id)
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET deadline_at = ? WHERE id = ?`,
 			millis(now.Add(AttemptDuration(minutes, inv.ExtraTimePercent))), id); err != nil {
 			return err
@@ -279,6 +282,7 @@ func (db *DB) CheckAccessCode(ctx context.Context, id int64, code string) (bool,
 		if ok {
 			return nil
 		}
+		tx.changedInvitation(id)
 		_, err = tx.ExecContext(ctx, `UPDATE invitations SET access_failures = access_failures + 1 WHERE id = ?`, id)
 		return err
 	})

@@ -87,8 +87,8 @@ func scanInvitation(r row) (Invitation, error) {
 // request, and the landing page is the busiest there is.
 func (db *DB) InvitationAndTestByToken(ctx context.Context, token string) (Invitation, Test, error) {
 	gen := db.readGen.current()
-	if e, ok := db.candidates.get(token, gen); ok {
-		return e.inv, e.test, nil
+	if e, ok := db.candidates.get(token); ok && db.readGen.invitationFresh(e.v.inv.ID, e.gen) {
+		return e.v.inv, e.v.test, nil
 	}
 	var is invitationScan
 	var ts testScan
@@ -320,8 +320,8 @@ func (db *DB) LinkFunnels(ctx context.Context, teams Teams, limit int) ([]Funnel
 func (db *DB) count(ctx context.Context, query string, args ...any) (int, error) {
 	gen := db.readGen.current()
 	key := query + "\x00" + fmt.Sprintf("%#v", args)
-	if n, ok := db.counts.get(key, gen); ok {
-		return n, nil
+	if e, ok := db.counts.get(key); ok && db.readGen.countFresh(e.gen) {
+		return e.v, nil
 	}
 	var n int
 	if err := db.queryRow(ctx, query, args...).Scan(&n); err != nil {

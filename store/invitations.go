@@ -307,6 +307,7 @@ func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, 
 	}
 	name, email, placeholder := candidateIdentity(n)
 	var id int64
+	tx.addedInvitations()
 	err := tx.QueryRowContext(ctx, `INSERT INTO invitations (test_id, link_id, token, name, email, email_norm, placeholder, status, source,
 			callback_url, redirect_url, hide_instruction, disable_mandatory_fields, send_email, expires_at, valid_from, valid_until,
 			tags, labels, group_name, external_id, external_data, lang, invited_at, created_at, updated_at, access_code,
@@ -350,6 +351,7 @@ func reopen(ctx context.Context, tx *Tx, inv Invitation, l TestLink, n NewInvita
 	if v := strings.TrimSpace(n.Name); v != "" {
 		name = v
 	}
+	tx.changedInvitation(inv.ID)
 	_, err := tx.ExecContext(ctx, `UPDATE invitations SET status = 'invited', name = ?,
 			callback_url = ?, redirect_url = ?, hide_instruction = ?, disable_mandatory_fields = ?, send_email = ?,
 			expires_at = ?, valid_from = ?, valid_until = ?, invited_at = ?, opened_at = NULL, started_at = NULL,

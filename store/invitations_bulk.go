@@ -187,6 +187,7 @@ func (db *DB) insertFresh(ctx context.Context, tx *Tx, l TestLink, news []fresh,
 			args = append(args, invitationInsertArgs(group[i].inv)...)
 			byToken[group[i].inv.Token] = &group[i]
 		}
+		tx.addedInvitations()
 		rows, err := tx.QueryContext(ctx, `INSERT INTO invitations (`+invitationInsertColumns+`) VALUES `+
 			valuesList(len(group), cols)+` RETURNING id, token`, args...)
 		if _, err := collect(rows, err, func(r row) (struct{}, error) {

@@ -19,8 +19,11 @@ func (db *DB) ChooseLanguage(ctx context.Context, invitationID int64, code strin
 	if !ValidLanguage(code) {
 		return FieldErrors{"lang": "must be one of " + joinLanguages()}
 	}
-	_, err := db.execUncached(ctx, `UPDATE invitations SET chosen_lang = ? WHERE id = ?`, code, invitationID)
-	return err
+	return db.inTx(ctx, func(tx *Tx) error {
+		tx.changedInvitation(invitationID)
+		_, err := tx.ExecContext(ctx, `UPDATE invitations SET chosen_lang = ? WHERE id = ?`, code, invitationID)
+		return err
+	})
 }
 
 func joinLanguages() string { return strings.Join(Languages, ", ") }

@@ -188,6 +188,7 @@ func insertLink(ctx context.Context, tx *Tx, testID int64, in LinkInput, isDefau
 			slug = newSlug()
 		}
 		var id int64
+		tx.changedTests()
 		err := tx.QueryRowContext(ctx, `INSERT INTO test_links (test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction,
 				disable_mandatory_fields, send_email, expires_at, valid_from, valid_until, public, max_uses, created_at, updated_at,
 				invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours, lang,
@@ -249,6 +250,7 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 		boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
 		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), in.Lang, nullPositive(in.TabSwitchLimit),
 		millis(db.Now()), id)
+	db.changedTests()
 	if isUniqueViolation(err, "test_links.slug") {
 		return TestLink{}, FieldErrors{"slug": "is already used by another link"}
 	}
@@ -291,6 +293,7 @@ func (db *DB) SetLinkDisabled(ctx context.Context, id int64, disabled bool) erro
 		at = sql.NullInt64{Int64: now, Valid: true}
 	}
 	res, err := db.execUncached(ctx, `UPDATE test_links SET disabled_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
+	db.changedTests()
 	if err != nil {
 		return err
 	}
@@ -316,6 +319,7 @@ func (db *DB) UpdateLinkEmails(ctx context.Context, id int64, e LinkEmails) (Tes
 			reminder_body = ?, remind_after_hours = ?, remind_before_expiry_hours = ?, updated_at = ?
 		WHERE id = ?`, e.InviteSubject, e.InviteBody, e.ReminderSubject, e.ReminderBody,
 		nullPositive(e.RemindAfterHours), nullPositive(e.RemindBeforeExpiryHours), millis(db.Now()), id)
+	db.changedTests()
 	if err != nil {
 		return TestLink{}, err
 	}

@@ -80,6 +80,7 @@ func insertQuestion(ctx context.Context, tx *Tx, testID int64, position int, in 
 	opts, _ := json.Marshal(in.Options)
 	correct, _ := json.Marshal(in.Correct)
 	var id int64
+	tx.changedTests()
 	err := tx.QueryRowContext(ctx, `INSERT INTO questions (test_id, position, kind, body, options, correct, points, section_id, topic, difficulty,
 			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		testID, position, in.Kind, in.Text, string(opts), string(correct), in.Points, sql.NullInt64{Int64: in.SectionID, Valid: in.SectionID > 0},
@@ -190,6 +191,7 @@ func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionI
 			id, err = insertQuestion(ctx, tx, testID, pos, in, now)
 			return err
 		}
+		tx.changedTests()
 		opts, _ := json.Marshal(in.Options)
 		correct, _ := json.Marshal(in.Correct)
 		res, err := tx.ExecContext(ctx, `UPDATE questions SET kind = ?, body = ?, options = ?, correct = ?, points = ?, section_id = ?,
@@ -285,6 +287,7 @@ func (db *DB) DeleteQuestion(ctx context.Context, testID, id int64) error {
 		if err != nil {
 			return err
 		}
+		tx.changedTests()
 		if used {
 			_, err = tx.ExecContext(ctx, `UPDATE questions SET retired_at = ? WHERE id = ?`, millis(db.Now()), id)
 		} else {
@@ -314,6 +317,7 @@ func (db *DB) MoveQuestion(ctx context.Context, testID, id int64, up bool) error
 		if up {
 			other = pos - 1
 		}
+		tx.changedTests()
 		if _, err := tx.ExecContext(ctx, `UPDATE questions SET position = ? WHERE test_id = ? AND position = ? AND retired_at IS NULL`, pos, testID, other); err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"regexp"
 	"sync"
 	"sync/atomic"
 )
@@ -9,19 +8,101 @@ import (
 // Reads that are hot and change rarely are cached in memory: the landing
 // page's invitation and test (every candidate of a campus drive opening
 // their link, and again), and the invitation list's counts (a recruiter
-// paging through 100,000 invitations counts them on every page). Every
-// entry carries the write generation it was read in, and any committed
-// write to the tables they come from starts a new generation: a stale
-// value is never served, and no write path can forget to invalidate,
-// since the store's statements are recognised by the tables they write.
+// paging through 100,000 invitations counts them on every page).
+//
+// The write methods say what they changed (Tx.changedInvitation,
+// Tx.changedTests), and the commit passes it on here: a change to one
+// invitation drops that invitation's page and every count, a change to a
+// test, link, question or section drops everything. An autosave of one
+// candidate thus leaves the other candidates' pages cached. A test
+// (TestEveryWriteSaysWhatItChanged) holds every statement that writes
+// these tables to a method that says so.
 
-// readGeneration is bumped by every commit that writes candidate data.
-type readGeneration struct{ n atomic.Uint64 }
+// readGenerations orders reads and writes: every change takes the next
+// generation, every read notes the generation it began in, and an entry is
+// served only when no change to what it holds came after that.
+type readGenerations struct {
+	n atomic.Uint64
+	// tests is the generation of the last change to tests, links,
+	// questions or sections; invitations that of the last change to any
+	// invitation (counts depend on every one).
+	tests, invitations atomic.Uint64
 
-func (g *readGeneration) current() uint64 { return g.n.Load() }
+	mu  sync.RWMutex
+	byID map[int64]uint64 // the last change to each invitation
+}
 
-// invalidate makes every entry read before now stale.
-func (g *readGeneration) invalidate() { g.n.Add(1) }
+// maxTrackedInvitations bounds byID; past it, one change drops everything.
+const maxTrackedInvitations = 100_000
+
+// current is the generation a read begins in; note it before reading the
+// database, so that a write committed meanwhile makes the value stale.
+func (g *readGenerations) current() uint64 { return g.n.Load() }
+
+// changed records a committed (or possibly committed) change.
+func (g *readGenerations) changed(c readChanges) {
+	if !c.tests && len(c.invitations) == 0 && !c.newInvitations {
+		return
+	}
+	gen := g.n.Add(1)
+	g.invitations.Store(gen)
+	if c.tests {
+		g.tests.Store(gen)
+		return
+	}
+	if len(c.invitations) == 0 {
+		return
+	}
+	g.mu.Lock()
+	if len(g.byID)+len(c.invitations) > maxTrackedInvitations {
+		g.byID = nil
+		g.tests.Store(gen) // forgotten changes count as a change to all
+	}
+	if g.byID == nil {
+		g.byID = make(map[int64]uint64, 1024)
+	}
+	for id := range c.invitations {
+		g.byID[id] = gen
+	}
+	g.mu.Unlock()
+}
+
+// invitationFresh reports whether a page read in generation gen still
+// holds for the invitation.
+func (g *readGenerations) invitationFresh(id int64, gen uint64) bool {
+	if gen < g.tests.Load() {
+		return false
+	}
+	g.mu.RLock()
+	last := g.byID[id]
+	g.mu.RUnlock()
+	return gen >= last
+}
+
+// countFresh reports whether a count read in generation gen still holds.
+func (g *readGenerations) countFresh(gen uint64) bool { return gen >= g.invitations.Load() }
+
+// readChanges is what one transaction changed of what the caches hold.
+type readChanges struct {
+	invitations    map[int64]struct{} // changed invitations
+	newInvitations bool               // invitations added (counts change)
+	tests          bool               // tests, links, questions or sections
+}
+
+// changedInvitation notes that the transaction changed an invitation.
+func (t *Tx) changedInvitation(id int64) {
+	if t.changes.invitations == nil {
+		t.changes.invitations = map[int64]struct{}{}
+	}
+	t.changes.invitations[id] = struct{}{}
+}
+
+// addedInvitations notes that the transaction added invitations.
+func (t *Tx) addedInvitations() { t.changes.newInvitations = true }
+
+// changedTests notes that the transaction changed a test, link, question
+// or section: what every candidate page of a test shows.
+func (t *Tx) changedTests() { t.changes.tests = true }
 
 // readCache holds values of one kind by key; when full it starts over.
 type readCache[V any] struct {
@@ -32,17 +113,16 @@ type readCache[V any] struct {
 
 type cached[V any] struct {
 	v   V
-	gen uint64 // the write generation it was read in
+	gen uint64 // the generation it was read in
 }
 
-// get returns the value read in generation gen, if there is one. Read gen
-// before reading the database: a write committed meanwhile then makes the
-// entry stale.
-func (c *readCache[V]) get(key string, gen uint64) (V, bool) {
+// get returns the value under key and the generation it was read in; the
+// caller asks readGenerations whether it still holds.
+func (c *readCache[V]) get(key string) (cached[V], bool) {
 	c.mu.RLock()
 	e, ok := c.m[key]
 	c.mu.RUnlock()
-	return e.v, ok && e.gen == gen
+	return e, ok
 }
 
 func (c *readCache[V]) put(key string, v V, gen uint64) {
@@ -60,18 +140,6 @@ type candidatePage struct {
 	test Test
 }
 
-// candidateTables are the tables the cached page data is read from.
-var candidateTables = regexp.MustCompile(`(?is)^\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b.*\b(invitations|tests|test_links|questions)\b`)
-
-var writesCandidateMemo sync.Map // query → bool
-
-// writesCandidateData reports whether a statement may change what the
-// read caches hold.
-func writesCandidateData(query string) bool {
-	if v, ok := writesCandidateMemo.Load(query); ok {
-		return v.(bool)
-	}
-	w := candidateTables.MatchString(query)
-	writesCandidateMemo.Store(query, w)
-	return w
-}
+// changedTests is Tx.changedTests for a write outside a transaction,
+// called once it ran.
+func (db *DB) changedTests() { db.readGen.changed(readChanges{tests: true}) }

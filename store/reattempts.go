@@ -64,6 +64,7 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 		if err != nil {
 			return err
 		}
+		tx.changedInvitation(latest.ID)
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET superseded = 1, updated_at = ? WHERE id = ?`, millis(now), latest.ID); err != nil {
 			return err
 		}
@@ -71,6 +72,7 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 		if err != nil {
 			return err
 		}
+		tx.changedInvitation(newID)
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET reattempt_of = ? WHERE id = ?`, latest.ID, newID); err != nil {
 			return err
 		}

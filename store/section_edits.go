@@ -61,6 +61,7 @@ func (db *DB) AddSection(ctx context.Context, testID int64, in SectionSettings) 
 			return FieldErrors{"draw": "asks for questions the new section does not have yet: add them first"}
 		}
 		now := millis(db.Now())
+		tx.changedTests()
 		if err := tx.QueryRowContext(ctx, `INSERT INTO test_sections (test_id, position, name, draw_count, shuffle_questions,
 				shuffle_options, time_limit_minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			testID, count+1, strings.TrimSpace(in.Name), nullPositive(in.Draw), boolInt(in.ShuffleQuestions), boolInt(in.ShuffleOptions),
@@ -123,6 +124,7 @@ func (db *DB) UpdateSection(ctx context.Context, testID, sectionID int64, in Sec
 		if in.Draw > fixed {
 			return FieldErrors{"draw": fmt.Sprintf("asks for %d questions but the section has %d", in.Draw, fixed)}
 		}
+		tx.changedTests()
 		_, err := tx.ExecContext(ctx, `UPDATE test_sections SET name = ?, draw_count = ?, shuffle_questions = ?, shuffle_options = ?,
 			time_limit_minutes = ?, updated_at = ? WHERE id = ?`, strings.TrimSpace(in.Name), nullPositive(in.Draw),
 			boolInt(in.ShuffleQuestions), boolInt(in.ShuffleOptions), nullPositive(in.TimeLimit), millis(db.Now()), sectionID)

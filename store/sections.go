@@ -122,6 +122,7 @@ func insertSections(ctx context.Context, tx *Tx, testID int64, sections []Sectio
 	position := 0
 	for i, s := range sections {
 		var id int64
+		tx.changedTests()
 		if err := tx.QueryRowContext(ctx, `INSERT INTO test_sections (test_id, position, name, draw_count, shuffle_questions,
 				shuffle_options, time_limit_minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			testID, i+1, strings.TrimSpace(s.Name), nullPositive(s.Draw), boolInt(s.ShuffleQuestions), boolInt(s.ShuffleOptions),

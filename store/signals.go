@@ -125,6 +125,7 @@ func (db *DB) RecordPageReport(ctx context.Context, invitationID int64, r PageRe
 		}
 		if r.Kind == SignalFocusLost {
 			res.FocusLost++
+			tx.changedInvitation(inv.ID)
 			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET focus_lost_count = ? WHERE id = ?`, res.FocusLost, inv.ID); err != nil {
 				return err
 			}

@@ -121,21 +121,12 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 		return nil, err
 	}
 	db.noteWriter(ctx)
-	res, err := st.ExecContext(ctx, args...)
-	if writesCandidateData(query) {
-		db.readGen.invalidate()
-	}
-	return res, err
+	return st.ExecContext(ctx, args...)
 }
 
 // execUncached runs a write whose text varies (or is too rare to keep
-// prepared) on the writer, dropping the candidate cache when it may
-// change what that holds.
+// prepared) on the writer.
 func (db *DB) execUncached(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	db.noteWriter(ctx)
-	res, err := db.w.ExecContext(ctx, query, args...)
-	if writesCandidateData(query) {
-		db.readGen.invalidate()
-	}
-	return res, err
+	return db.w.ExecContext(ctx, query, args...)
 }

@@ -199,6 +199,7 @@ func (db *DB) MoveTest(ctx context.Context, testID, teamID int64) error {
 		if n == 0 {
 			return FieldErrors{"team": "must be one of the teams"}
 		}
+		tx.changedTests()
 		res, err := tx.ExecContext(ctx, `UPDATE tests SET team_id = ?, updated_at = ? WHERE id = ?`, teamID, millis(db.Now()), testID)
 		if err != nil {
 			return err

@@ -183,6 +183,7 @@ func (db *DB) createTest(ctx context.Context, in TestInput, questions []Question
 		if known == 0 {
 			return FieldErrors{"team": "must be one of the teams"}
 		}
+		tx.changedTests()
 		err := tx.QueryRowContext(ctx, `INSERT INTO tests (name, kind, instructions, duration_minutes, passing_score, bands, created_at, updated_at, team_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, bandsJSON(in.Bands), now, now, team).Scan(&id)
@@ -223,6 +224,7 @@ func (db *DB) UpdateTest(ctx context.Context, id int64, in TestInput) (Test, err
 				return FieldErrors{"kind": "cannot be interview while the test has choice questions"}
 			}
 		}
+		tx.changedTests()
 		res, err := tx.ExecContext(ctx, `UPDATE tests SET name = ?, kind = ?, instructions = ?, duration_minutes = ?, passing_score = ?, bands = ?,
 			updated_at = ? WHERE id = ?`, in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, bandsJSON(in.Bands),
 			millis(db.Now()), id)
@@ -288,6 +290,7 @@ func (db *DB) SetTestArchived(ctx context.Context, id int64, archived bool) erro
 		at = sql.NullInt64{Int64: now, Valid: true}
 	}
 	res, err := db.execUncached(ctx, `UPDATE tests SET archived_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
+	db.changedTests()
 	if err != nil {
 		return err
 	}
