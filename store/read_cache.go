@@ -28,7 +28,7 @@ type readGenerations struct {
 	// invitation (counts depend on every one).
 	tests, invitations atomic.Uint64
 
-	mu  sync.RWMutex
+	mu   sync.RWMutex
 	byID map[int64]uint64 // the last change to each invitation
 }
 
