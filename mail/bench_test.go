@@ -37,10 +37,9 @@ func BenchmarkOutboxToSMTP(b *testing.B) {
 	cfg, _ := ParseSMTPURL("smtp://" + host + ":" + port + "?tls=none")
 	w := &Worker{DB: f.db, Rate: 100000, Concurrency: 1, Poll: time.Millisecond,
 		NewSender: func() (Sender, error) { return NewSMTPSender(cfg, sender) }}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	b.ResetTimer()
-	go w.Run(ctx)
+	ws := startOutbox(f.db, w)
+	defer ws.Stop(context.Background())
 	for {
 		s.mu.Lock()
 		n := len(s.messages)

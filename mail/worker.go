@@ -17,7 +17,8 @@ import (
 // Worker drains the outbox: it leases due messages, sends them at no more
 // than Rate per second over Concurrency connections, and records each
 // outcome. A message left "sending" by a crash is leased again when its
-// lease runs out, with the same Message-ID.
+// lease runs out, with the same Message-ID. It is the outbox's background
+// job (store.Job), run with Schedule.
 type Worker struct {
 	DB          *store.DB
 	NewSender   func() (Sender, error)
@@ -29,8 +30,13 @@ type Worker struct {
 	Poll        time.Duration // how often to look for due messages when idle
 	Log         *slog.Logger
 
-	wake chan struct{}
-	once sync.Once
+	once     sync.Once
+	recorder sync.Once
+	limiter  *rate.Limiter
+	mu       sync.Mutex
+	senders  []Sender // connections not in use by a pass
+	outcomes chan outcome
+	recorded chan struct{}
 }
 
 func (w *Worker) defaults() {
@@ -56,75 +62,86 @@ func (w *Worker) defaults() {
 		if w.Log == nil {
 			w.Log = slog.Default()
 		}
-		w.wake = make(chan struct{}, 1)
+		w.limiter = rate.NewLimiter(rate.Limit(w.Rate), 1)
+		// Outcomes of passes are recorded by a goroutine of their own, so
+		// the next message goes out while the last one's row is written;
+		// each row still records its own message before long.
+		w.outcomes, w.recorded = make(chan outcome, 64), make(chan struct{})
 	})
 }
 
-// Wake makes an idle worker look for messages now (after an enqueue).
-func (w *Worker) Wake() {
-	w.defaults()
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
-}
-
-// Run sends until ctx ends; a message in flight is finished first.
-func (w *Worker) Run(ctx context.Context) {
-	w.defaults()
-	limiter := rate.NewLimiter(rate.Limit(w.Rate), 1)
-	var wg sync.WaitGroup
-	for range w.Concurrency {
-		wg.Add(1)
+func (w *Worker) startRecorder() {
+	w.recorder.Do(func() {
 		go func() {
-			defer wg.Done()
-			w.loop(ctx, limiter)
+			w.recordAll(w.outcomes)
+			close(w.recorded)
 		}()
-	}
-	wg.Wait()
+	})
 }
 
-func (w *Worker) loop(ctx context.Context, limiter *rate.Limiter) {
-	sender, err := w.NewSender()
+// Schedule runs a pass per connection, each looking for due messages
+// every Poll when idle (and at once when the store wakes it).
+func (w *Worker) Schedule() store.Schedule {
+	w.defaults()
+	return store.Schedule{Lanes: w.Concurrency, Poll: w.Poll, Retry: w.Poll}
+}
+
+// Pass claims a small batch (so that a stop leaves little to hand back)
+// and sends it over a connection of its own, at the rate allowed.
+func (w *Worker) Pass(ctx context.Context) (int, error) {
+	w.defaults()
+	w.startRecorder()
+	sender, err := w.sender()
 	if err != nil {
-		w.Log.Error("mail sender", "err", err)
-		return
+		return 0, fmt.Errorf("mail sender: %w", err)
 	}
-	defer sender.Close()
-	// Outcomes are recorded by a second goroutine, so the next message goes
-	// out while the last one's row is written; each row still records its
-	// own message before long.
-	outcomes := make(chan outcome, 64)
-	recorded := make(chan struct{})
-	go func() {
-		w.recordAll(outcomes)
-		close(recorded)
-	}()
-	defer func() { close(outcomes); <-recorded }()
-	// Claim small batches so that a stop leaves little to hand back.
+	defer w.putSender(sender)
 	batch := max(1, min(50, int(w.Rate)/w.Concurrency))
-	for ctx.Err() == nil {
-		msgs, err := w.DB.ClaimOutbox(ctx, batch, w.Lease)
-		if err != nil && ctx.Err() == nil {
-			w.Log.Error("claiming outbox", "err", err)
-		}
-		if len(msgs) == 0 {
-			select {
-			case <-ctx.Done():
-			case <-w.wake:
-			case <-time.After(w.Poll):
-			}
-			continue
-		}
-		for i, m := range msgs {
-			if limiter.Wait(ctx) != nil {
-				w.release(msgs[i:])
-				return
-			}
-			// Finish this one even if a stop arrives meanwhile.
-			outcomes <- w.send(context.WithoutCancel(ctx), sender, m)
-		}
+	msgs, err := w.DB.ClaimOutbox(ctx, batch, w.Lease)
+	if err != nil {
+		return 0, err
 	}
+	for i, m := range msgs {
+		if w.limiter.Wait(ctx) != nil {
+			w.release(msgs[i:])
+			return i, nil
+		}
+		// Finish this one even if a stop arrives meanwhile.
+		w.outcomes <- w.send(context.WithoutCancel(ctx), sender, m)
+	}
+	return len(msgs), nil
+}
+
+// Close records the outcomes still waiting and closes the connections;
+// the passes must have ended.
+func (w *Worker) Close() {
+	w.defaults()
+	w.startRecorder()
+	close(w.outcomes)
+	<-w.recorded
+	for _, s := range w.senders {
+		s.Close()
+	}
+	w.senders = nil
+}
+
+// sender takes an idle connection, or opens one.
+func (w *Worker) sender() (Sender, error) {
+	w.mu.Lock()
+	if n := len(w.senders); n > 0 {
+		s := w.senders[n-1]
+		w.senders = w.senders[:n-1]
+		w.mu.Unlock()
+		return s, nil
+	}
+	w.mu.Unlock()
+	return w.NewSender()
+}
+
+func (w *Worker) putSender(s Sender) {
+	w.mu.Lock()
+	w.senders = append(w.senders, s)
+	w.mu.Unlock()
 }
 
 // Step is one pass of the worker, synchronously: it claims the messages

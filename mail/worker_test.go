@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"mime"
 	"mime/multipart"
 	netmail "net/mail"
@@ -88,11 +89,18 @@ func (f *mailFixture) smtpWorker(t *testing.T, addr string, rate float64) *Worke
 
 // run runs a worker until the test ends.
 func (f *mailFixture) run(t *testing.T, w *Worker) *Worker {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	ws := startOutbox(f.db, w)
+	t.Cleanup(func() { ws.Stop(context.Background()) })
 	return w
+}
+
+// startOutbox runs a worker as serve does: in the store's workers, woken
+// by the commits that queue email.
+func startOutbox(db *store.DB, w *Worker) *store.Workers {
+	ws := store.NewWorkers(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ws.Add(store.WorkMail, w, w.Schedule())
+	ws.Start(context.Background())
+	return ws
 }
 
 // worker is a worker for synchronous passes (Step), with the fixture's
@@ -432,12 +440,11 @@ func TestStopFinishesTheMessageInFlight(t *testing.T) {
 	host, port, _ := strings.Cut(s.addr, ":")
 	cfg, _ := ParseSMTPURL("smtp://" + host + ":" + port + "?tls=none")
 	w := &Worker{DB: f.db, Poll: 10 * time.Millisecond, NewSender: func() (Sender, error) { return NewSMTPSender(cfg, sender) }}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
+	ws := startOutbox(f.db, w)
 	<-began // the message is on the wire
-	cancel()
-	<-done
+	if late := ws.Stop(context.Background()); len(late) > 0 {
+		t.Fatalf("not stopped: %v", late)
+	}
 	msgs, _ := f.db.Outbox(context.Background(), store.OutboxFilter{})
 	if msgs[0].Status != store.OutboxSent || len(s.received()) != 1 {
 		t.Fatalf("after a stop mid-send: %s, %d received", msgs[0].Status, len(s.received()))
@@ -445,13 +452,12 @@ func TestStopFinishesTheMessageInFlight(t *testing.T) {
 }
 
 // A new email goes out when it is committed, not at the worker's next
-// poll: the store wakes the worker (serve wires it the same way).
+// poll: the store wakes the worker.
 func TestNewEmailWakesTheWorker(t *testing.T) {
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	w := f.smtpWorker(t, s.addr, 100)
 	w.Poll = time.Hour
-	f.db.OnMailDue(w.Wake)
 	f.run(t, w)
 	f.invite(t, "Ed", "ed@example.com", nil)
 	f.waitFor(t, store.OutboxSent, 1) // its first pass may find this one

@@ -101,6 +101,9 @@ func (db *DB) notify(ctx context.Context, tx *Tx, invitationID int64, event stri
 	_, err = tx.ExecContext(ctx, `INSERT INTO callback_deliveries (invitation_id, event, url, payload, webhook_id, status,
 			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
 		inv.ID, event, inv.CallbackURL, string(body), webhookID, millis(now), millis(now), millis(now))
+	if err == nil {
+		tx.workDue(WorkCallbacks)
+	}
 	return err == nil, err
 }
 
@@ -194,6 +197,7 @@ func (db *DB) RetryDelivery(ctx context.Context, id int64) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
+		db.wake([]string{WorkCallbacks})
 		return nil
 	}
 	if _, err := db.Delivery(ctx, id); err != nil {

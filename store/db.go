@@ -31,9 +31,9 @@ type DB struct {
 
 	branding atomic.Pointer[Branding] // read by every candidate page; nil until loaded
 
-	composer Composer       // renders emails for the outbox
-	payloads PayloadBuilder // writes callback bodies
-	mailDue  func()         // wakes the outbox worker; may be nil
+	composer Composer                // renders emails for the outbox
+	payloads PayloadBuilder          // writes callback bodies
+	workers  atomic.Pointer[Workers] // woken by commits that make work due; nil until started
 
 	// waiting counts the transactions waiting for the writer, so bulk work
 	// can let them go first.
@@ -156,9 +156,9 @@ type Tx struct {
 	// changes is what the transaction changed of what the read caches
 	// hold, as its write methods said: the commit drops those entries.
 	changes readChanges
-	// mailDue is set once an email due now is queued: the commit then
-	// wakes the outbox worker.
-	mailDue bool
+	// due names the workers whose work the transaction made due now: the
+	// commit wakes them.
+	due []string
 }
 
 // stmt returns a prepared statement for the transaction: from the writer
@@ -243,9 +243,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))
 	}
-	if tx.mailDue {
-		db.wakeMail()
-	}
+	db.wake(tx.due)
 	return nil
 }
 

@@ -10,13 +10,6 @@ import (
 	"time"
 )
 
-// wakeMail tells the outbox worker that an email is due now.
-func (db *DB) wakeMail() {
-	if db.mailDue != nil {
-		db.mailDue()
-	}
-}
-
 // enqueueEmail composes an email about an invitation and writes it to the
 // outbox inside the caller's transaction. sendAt nil means now.
 func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitation, sendAt *time.Time, now time.Time) error {
@@ -51,7 +44,7 @@ func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitat
 	if sendAt != nil && sendAt.After(now) {
 		at = *sendAt
 	} else {
-		tx.mailDue = true
+		tx.workDue(WorkMail)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (kind, invitation_id, recipient, recipient_name, subject, body_text, body_html,
 			message_id, reply_to, status, scheduled_at, next_attempt_at, created_at, updated_at)

@@ -163,6 +163,7 @@ func (db *DB) CreateImport(ctx context.Context, n NewImport) (Import, error) {
 				return err
 			}
 		}
+		tx.workDue(WorkImports)
 		return addRejections(ctx, tx, id, n.Rejected)
 	})
 	if err != nil {

@@ -280,7 +280,7 @@ func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, f
 			if f.n.SendEmailAt != nil && f.n.SendEmailAt.After(now) {
 				at = *f.n.SendEmailAt
 			} else {
-				tx.mailDue = true
+				tx.workDue(WorkMail)
 			}
 			args = append(args, f.inv.ID, f.inv.Email, f.inv.Name, email.Subject, email.Text, email.HTML,
 				db.composer.MessageID(), millis(at), millis(at), millis(now), email.ReplyTo)

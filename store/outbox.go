@@ -58,11 +58,6 @@ type Composer interface {
 // ask for an email are refused rather than silently not mailed.
 func (db *DB) SetComposer(c Composer) { db.composer = c }
 
-// OnMailDue installs what to call after a commit that made an email due
-// now (the outbox worker's Wake), so that it need not wait for its poll.
-// It must not block.
-func (db *DB) OnMailDue(wake func()) { db.mailDue = wake }
-
 // ErrNoComposer is returned when an email is asked for but the store was
 // given no way to write one.
 var ErrNoComposer = errors.New("store: no email composer configured")
@@ -187,7 +182,7 @@ func (db *DB) RetryOutbox(ctx context.Context, id int64) error {
 	if err := rowsOrConflict(ctx, db, res, err, id); err != nil {
 		return err
 	}
-	db.wakeMail()
+	db.wake([]string{WorkMail})
 	return nil
 }
 

@@ -63,7 +63,7 @@ func (db *DB) queuePasswordLink(ctx context.Context, tx *Tx, u User) error {
 	if err != nil {
 		return fmt.Errorf("store: compose account email: %w", err)
 	}
-	tx.mailDue = true
+	tx.workDue(WorkMail)
 	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (kind, recipient, recipient_name, subject, body_text, body_html,
 			message_id, status, scheduled_at, next_attempt_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,

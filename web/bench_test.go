@@ -266,12 +266,9 @@ func BenchmarkCallbackDeliveries(b *testing.B) {
 		}
 		ids = ids[n:]
 	}
-	worker := srv.Callbacks()
-	worker.Poll = time.Millisecond
-	wctx, stop := context.WithCancel(ctx)
-	defer stop()
 	b.ResetTimer()
-	go worker.Run(wctx)
+	ws := runWorker(b, db, store.WorkCallbacks, newDeliverer(srv), store.Schedule{Poll: time.Millisecond})
+	defer ws.Stop(ctx)
 	for {
 		pending, _ := db.Deliveries(ctx, store.DeliveryFilter{Status: store.DeliveryPending, Limit: 1})
 		delivering, _ := db.Deliveries(ctx, store.DeliveryFilter{Status: store.DeliveryDelivering, Limit: 1})

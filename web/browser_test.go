@@ -58,10 +58,7 @@ func startHTTPServer(t *testing.T) (string, *store.DB) {
 }
 
 func startImportWorker(t *testing.T, srv *Server) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { srv.Imports().Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	runWorker(t, srv.db, store.WorkImports, store.NewImportJob(srv.db, srv.log), store.ImportSchedule)
 }
 
 // serveHTTP serves a fresh Testgate over real HTTP on loopback, no workers.
@@ -330,10 +327,7 @@ func TestBrowserDevMailboxToCandidate(t *testing.T) {
 	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Campus", SendEmail: true})
 	worker := &mail.Worker{DB: db, NewSender: func() (mail.Sender, error) { return mail.DevMailbox{}, nil }, Poll: 20 * time.Millisecond,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { worker.Run(wctx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
+	runWorker(t, db, store.WorkMail, worker, worker.Schedule())
 
 	b := startBrowser(t)
 	do(t, b,

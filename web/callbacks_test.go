@@ -6,13 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +21,7 @@ import (
 
 	"testgate/store"
 	"testgate/views/pdftext"
+	"testgate/web/api/callbacks"
 )
 
 // receiver is a real HTTP endpoint that records callbacks and answers
@@ -95,7 +94,7 @@ type callbackFixture struct {
 	clock  *lockedClock
 	test   store.Test
 	link   store.TestLink
-	worker *CallbackWorker
+	worker *callbacks.Deliverer
 }
 
 type lockedClock struct {
@@ -125,16 +124,22 @@ func newCallbackFixture(t *testing.T, allowPrivate bool) *callbackFixture {
 		[]store.QuestionInput{{Text: "2+2?", Kind: store.QuestionSingle, Options: []string{"3", "4"}, Correct: []int{1}}})
 	link, _ := db.DefaultLink(ctx, tt.ID)
 	f := &callbackFixture{srv: srv, db: db, clock: clock, test: tt, link: link}
-	f.worker = srv.Callbacks()
+	f.worker = newDeliverer(srv)
 	f.worker.Lease = 100000 * time.Hour // the test clock jumps; a lease is real time
 	return f
+}
+
+// newDeliverer makes the callbacks' job as serve does, for srv's store
+// and configuration.
+func newDeliverer(srv *Server) *callbacks.Deliverer {
+	return callbacks.NewDeliverer(srv.db, srv.secrets, srv.cfg.AllowPrivateCallbacks, srv.log)
 }
 
 // step runs one synchronous pass of the fixture's worker and returns how
 // many deliveries it handled.
 func (f *callbackFixture) step(t *testing.T) int {
 	t.Helper()
-	n, err := f.worker.Step(context.Background())
+	n, err := f.worker.Pass(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,47 +337,6 @@ func TestCallbacksNeverReachPrivateAddressesUnlessAllowed(t *testing.T) {
 	}
 }
 
-// Every special-purpose range of IANA's IPv4 and IPv6 registries, and IPv4
-// embedded in IPv6, is refused by the dialer's check, which runs before a
-// connection is made: nothing here is dialled.
-func TestCallbackDialCheckRefusesSpecialPurposeRanges(t *testing.T) {
-	refused := []string{
-		// IPv4 special-purpose registry
-		"0.1.2.3", "10.1.2.3", "100.64.0.1", "100.127.255.254", "127.0.0.1", "127.255.255.254", "169.254.169.254",
-		"172.16.0.1", "172.31.255.254", "192.0.0.1", "192.0.0.8", "192.0.0.9", "192.0.0.170", "192.0.2.1",
-		"192.31.196.1", "192.52.193.1", "192.88.99.1", "192.168.1.1", "192.175.48.1", "198.18.0.1",
-		"198.19.255.254", "198.51.100.1", "203.0.113.1", "224.0.0.1", "239.255.255.250", "240.0.0.1",
-		"255.255.255.255",
-		// IPv6 special-purpose registry, and IPv4 inside IPv6
-		"::", "::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:198.18.0.1", "::7f00:1", "::a00:1",
-		"64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::1", "100::1", "2001::1", "2001:1::1", "2001:2::1",
-		"2001:3::1", "2001:4:112::1", "2001:10::1", "2001:20::1", "2001:db8::1", "2002:7f00:1::1", "2002:a00:1::1",
-		"2620:4f:8000::1", "3fff::1", "5f00::1", "fc00::1", "fd12:3456::1", "fe80::1", "fec0::1", "ff02::1",
-	}
-	check := callbackDialCheck(false)
-	for _, ip := range refused {
-		addr := netip.AddrPortFrom(mustAddr(t, ip), 443).String()
-		if err := check("tcp", addr, nil); !errors.Is(err, errForbiddenAddress) {
-			t.Errorf("%s allowed (%v)", addr, err)
-		}
-	}
-	// Public unicast addresses pass the check (and are not dialled here).
-	for _, ip := range []string{"93.184.216.34", "8.8.8.8", "2606:4700::1111", "2a00:1450:4001::1"} {
-		for _, port := range []uint16{443, 80, 8443} {
-			if err := check("tcp", netip.AddrPortFrom(mustAddr(t, ip), port).String(), nil); err != nil {
-				t.Errorf("%s:%d refused: %v", ip, port, err)
-			}
-		}
-	}
-	if err := check("tcp", "not an address", nil); err == nil {
-		t.Error("an unreadable address passed")
-	}
-	// --allow-private-callbacks lets everything through.
-	if err := callbackDialCheck(true)("tcp", "127.0.0.1:8080", nil); err != nil {
-		t.Errorf("allowed: %v", err)
-	}
-}
-
 func TestCallbackRedirectsAreNotFollowed(t *testing.T) {
 	f := newCallbackFixture(t, true)
 	r := newReceiver(t)
@@ -408,7 +372,7 @@ func TestWebhookSecretRotation(t *testing.T) {
 	if len(now) != 2 || now[1] != old[0] || now[0] == old[0] {
 		t.Fatalf("after rotation %v", now)
 	}
-	sig, _ := signWebhook(now, "msg_1", 1700000000, []byte(`{}`))
+	sig, _ := callbacks.Sign(now, "msg_1", 1700000000, []byte(`{}`))
 	h := http.Header{"Webhook-Id": {"msg_1"}, "Webhook-Timestamp": {"1700000000"}, "Webhook-Signature": {sig}}
 	if !verifyStandardWebhook(t, old[0], h, []byte(`{}`)) || !verifyStandardWebhook(t, now[0], h, []byte(`{}`)) {
 		t.Fatal("both secrets must verify during the overlap")
@@ -494,7 +458,7 @@ func TestCallbackReceiverDownThenUpAndAcrossRestarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.worker = restarted.Callbacks()
+	f.worker = newDeliverer(restarted)
 	f.worker.Lease = 100000 * time.Hour
 	f.clock.Add(time.Hour)
 	f.step(t)

@@ -47,11 +47,11 @@ func (s *Server) webhooksPage(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.WebhooksPage(s.page(c, "Callback signing", views.SectionWebhooks),
-		views.WebhookView{Secrets: secrets, Fixed: s.secrets.Fixed()}))
+		views.WebhookView{Secrets: secrets, Fixed: s.secrets.IsFixed()}))
 }
 
 func (s *Server) rotateWebhookSecret(c echo.Context) error {
-	if s.secrets.Fixed() {
+	if s.secrets.IsFixed() {
 		return echo.NewHTTPError(http.StatusConflict, "The secret is set by --webhook-secret; change it there.")
 	}
 	if err := s.secrets.Rotate(c.Request().Context()); err != nil {

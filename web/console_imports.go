@@ -17,7 +17,7 @@ import (
 )
 
 // Bulk invitations from the console: a check (dry run) that writes
-// nothing, then an import run by the ImportWorker with its progress on
+// nothing, then an import run in the background (store.ImportJob) with its progress on
 // its own page.
 
 // maxCheckRowsShown bounds the check's table; problems are listed first.
@@ -85,7 +85,6 @@ func (s *Server) startImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.imports.Wake()
 	s.log.Info("import queued", "import", im.ID, "link", f.Link.ID, "rows", im.Staged, "actor", im.Actor)
 	return redirect(c, importPath(im.ID))
 }

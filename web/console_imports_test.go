@@ -63,11 +63,10 @@ func importSetup(t *testing.T) (*Server, *store.DB, *browser, store.TestLink) {
 // runImports works every queued import to its end, as the worker does.
 func runImports(t testing.TB, srv *Server) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	w := srv.Imports()
-	go func() { w.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	job := store.NewImportJob(srv.db, srv.log)
+	job.Retry = time.Millisecond // a failing chunk is tried again at once
+	ws := runWorker(t, srv.db, store.WorkImports, job, store.Schedule{Poll: 10 * time.Millisecond})
+	defer ws.Stop(context.Background())
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		var open int
@@ -75,7 +74,6 @@ func runImports(t testing.TB, srv *Server) {
 		if open == 0 {
 			return
 		}
-		w.Wake()
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatal("imports did not finish within a minute")
@@ -277,7 +275,6 @@ func TestImportStopsAfterRepeatedFailures(t *testing.T) {
 	if _, err := raw.Exec(`UPDATE import_chunks SET rows = 'not JSON'`); err != nil {
 		t.Fatal(err)
 	}
-	srv.Imports().Retry = time.Millisecond
 	runImports(t, srv)
 	p := b.get(r.Header().Get("Location"))
 	if p.text("[data-testid=import-status]") != "Stopped" || !strings.Contains(p.text("[data-testid=import-error]"), "internal error") {

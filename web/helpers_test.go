@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	netmail "net/mail"
-	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -215,15 +214,6 @@ func markStarted(t testing.TB, db *store.DB, id int64) {
 	}
 }
 
-func mustAddr(t testing.TB, s string) netip.Addr {
-	t.Helper()
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 // postConfirmed submits a destructive form the way a person does: the
 // first post answers the confirmation page, which must say what it
 // touches; its button posts again with everything the form carried.
@@ -243,4 +233,14 @@ func (b *browser) postConfirmed(path string, form url.Values) (question, result 
 	})
 	action, _ := question.doc.Find(`[data-testid="confirmation"] form`).Attr("action")
 	return question, b.post(action, again)
+}
+
+// runWorker runs a background job as serve does, in the store's workers
+// (woken by the commits that make its work due), until the test ends.
+func runWorker(tb testing.TB, db *store.DB, name string, job store.Job, s store.Schedule) *store.Workers {
+	ws := store.NewWorkers(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ws.Add(name, job, s)
+	ws.Start(context.Background())
+	tb.Cleanup(func() { ws.Stop(context.Background()) })
+	return ws
 }

@@ -37,9 +37,12 @@ func runImportWorkerProcess(path string) {
 		os.Exit(2)
 	}
 	db.SetComposer(mail.NewComposer(testBaseURL, &netmail.Address{Name: "Testgate", Address: "tests@testgate.test"}))
-	w := newImportWorker(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	w.Poll, w.Lease = 20*time.Millisecond, 300*time.Millisecond
-	w.Run(ctx)
+	job := store.NewImportJob(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	job.Lease = 300 * time.Millisecond
+	ws := store.NewWorkers(db, job.Log)
+	ws.Add(store.WorkImports, job, store.Schedule{Poll: 20 * time.Millisecond})
+	ws.Start(ctx)
+	select {} // until killed
 }
 
 func startImportWorkerProcess(t *testing.T, path string) *exec.Cmd {

@@ -18,6 +18,7 @@ import (
 
 	"testgate/static"
 	"testgate/store"
+	"testgate/web/api/callbacks"
 )
 
 // Config is what the web layer needs from the command line.
@@ -52,9 +53,8 @@ type Server struct {
 	cookies *sessions.CookieStore
 	oidc    *oidcLogin // nil: passwords only
 	assets  map[string]static.Asset
-	secrets webhookSecrets
+	secrets callbacks.Secrets
 	metrics *metrics
-	imports *ImportWorker
 	apis    dialects
 	// setupDone caches "a user exists" so the first-run check costs nothing
 	// once setup is over; it never goes back to false.
@@ -79,8 +79,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: static assets: %w", err)
 	}
 	s := &Server{e: echo.New(), db: db, cfg: cfg, log: cfg.Logger, assets: assets,
-		secrets: webhookSecrets{db: db, fixed: cfg.WebhookSecret}, metrics: newMetrics(),
-		imports: newImportWorker(db, cfg.Logger)}
+		secrets: callbacks.Secrets{DB: db, Fixed: cfg.WebhookSecret}, metrics: newMetrics()}
 	if err := s.newDialects(); err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	tgmail "testgate/mail"
 	"testgate/store"
 	"testgate/web"
+	"testgate/web/api/callbacks"
 )
 
 // serveConfig is everything serve reads from flags and environment.
@@ -226,7 +227,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 	if cfg.WebhookSecret == "" {
-		if _, err = db.SettingOrCreate(ctx, store.SettingWebhookSecret, web.NewWebhookSecret); err != nil {
+		if _, err = db.SettingOrCreate(ctx, store.SettingWebhookSecret, callbacks.NewWebhookSecret); err != nil {
 			return fmt.Errorf("webhook secret: %w", err)
 		}
 	}
@@ -263,20 +264,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		mailMode = smtp.String()
 		newSender = func() (tgmail.Sender, error) { return tgmail.NewSMTPSender(smtp, from) }
 	}
+	// The background work, woken by the commits that make it due.
 	outbox := &tgmail.Worker{DB: db, NewSender: newSender, Rate: cfg.MailRate, Concurrency: cfg.MailConcurrency, Log: log}
-	db.OnMailDue(outbox.Wake) // a new email goes out now, not at the next poll
+	workers := store.NewWorkers(db, log)
+	workers.Add(store.WorkMail, outbox, outbox.Schedule())
+	workers.Add(store.WorkCallbacks, callbacks.NewDeliverer(db, callbacks.Secrets{DB: db, Fixed: cfg.WebhookSecret},
+		cfg.AllowPrivateCallbacks, log), callbacks.DeliverySchedule)
+	workers.Add(store.WorkImports, store.NewImportJob(db, log), store.ImportSchedule)
+	workers.Add(store.WorkSweep, &store.SweepJob{DB: db, Log: log}, store.SweepSchedule)
 	log.Info("testgate listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB,
 		"mail", mailMode, "startup", time.Since(started).Round(time.Millisecond))
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
-	// The workers' writes make room for candidates' (store.Background).
-	work := store.Background(ctx)
-	go sweepInvitations(work, db, log, 15*time.Second)
-	mailDone, callbacksDone, importsDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	go func() { outbox.Run(work); close(mailDone) }()
-	go func() { srv.Callbacks().Run(work); close(callbacksDone) }()
-	go func() { srv.Imports().Run(work); close(importsDone) }()
+	workers.Start(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -290,58 +291,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	// The email, callback and import chunk in flight are finished; the rest
 	// stays queued.
-	for name, done := range map[string]chan struct{}{"mail": mailDone, "callbacks": callbacksDone, "imports": importsDone} {
-		select {
-		case <-done:
-		case <-shutdownCtx.Done():
-			log.Warn("worker did not stop in time", "worker", name)
-		}
+	for _, name := range workers.Stop(shutdownCtx) {
+		log.Warn("worker did not stop in time", "worker", name)
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// sweepInvitations marks invitations past their expiry as expired and
-// submits attempts past their deadline, so that lists, reports and callbacks
-// show it even when the candidate never comes back; queues due reminders;
-// and erases candidates whose invitations ended longer ago than the
-// retention setting.
-func sweepInvitations(ctx context.Context, db *store.DB, log *slog.Logger, every time.Duration) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		expired, err := db.ExpireDue(ctx)
-		if err == nil {
-			var submitted int
-			submitted, err = db.CompleteOverdue(ctx)
-			if submitted > 0 {
-				log.Info("overdue attempts submitted", "count", submitted)
-			}
-		}
-		if err == nil {
-			var reminded int
-			reminded, err = db.QueueDueReminders(ctx)
-			if reminded > 0 {
-				log.Info("reminders queued", "count", reminded)
-			}
-		}
-		if err == nil {
-			var erased int
-			erased, err = db.ApplyRetention(ctx)
-			if erased > 0 {
-				log.Info("candidates' data erased by retention", "count", erased)
-			}
-		}
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Error("sweeping invitations", "err", err)
-		case expired > 0:
-			log.Info("invitations expired", "count", expired)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
 }

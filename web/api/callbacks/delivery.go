@@ -1,4 +1,4 @@
-package web
+package callbacks
 
 import (
 	"bytes"
@@ -20,31 +20,36 @@ import (
 	"testgate/store"
 )
 
-// CallbackWorker posts recorded callbacks to their URLs, signed, retried
-// with backoff for a day, and never to private addresses unless allowed.
-type CallbackWorker struct {
+// Deliverer posts recorded callbacks to their URLs, signed, retried with
+// backoff for a day, and never to private addresses unless allowed. It is
+// the callbacks' background job (store.Job).
+type Deliverer struct {
 	db      *store.DB
-	secrets webhookSecrets
+	secrets Secrets
 	client  *http.Client
 	log     *slog.Logger
 
-	Poll    time.Duration
 	Lease   time.Duration
 	Backoff time.Duration // first retry delay; doubles, up to an hour
 	MaxAge  time.Duration // then a delivery is failed
 }
 
-// Callbacks returns the worker that delivers this server's callbacks.
-func (s *Server) Callbacks() *CallbackWorker {
-	return &CallbackWorker{
-		db: s.db, secrets: s.secrets, client: callbackClient(s.cfg.AllowPrivateCallbacks), log: s.log,
-		Poll: time.Second, Lease: time.Minute, Backoff: 10 * time.Second, MaxAge: 24 * time.Hour,
+// NewDeliverer makes the job that delivers db's callbacks, signed with
+// secrets; allowPrivate lets callbacks reach private and local addresses.
+func NewDeliverer(db *store.DB, secrets Secrets, allowPrivate bool, log *slog.Logger) *Deliverer {
+	return &Deliverer{
+		db: db, secrets: secrets, client: callbackClient(allowPrivate), log: log,
+		Lease: time.Minute, Backoff: 10 * time.Second, MaxAge: 24 * time.Hour,
 	}
 }
 
-// errForbiddenAddress refuses a callback to an address that is not a
+// DeliverySchedule is how serve runs deliveries: a pass a second when idle, and at
+// once when a commit records a callback.
+var DeliverySchedule = store.Schedule{Lanes: 1, Poll: time.Second, Retry: 5 * time.Second}
+
+// ErrForbiddenAddress refuses a callback to an address that is not a
 // public unicast one.
-var errForbiddenAddress = errors.New("callback refused: the URL resolves to a private, local or special-purpose address")
+var ErrForbiddenAddress = errors.New("callback refused: the URL resolves to a private, local or special-purpose address")
 
 // callbackGuard refuses every prefix of IANA's IPv4 and IPv6
 // special-purpose registries, and all IPv6 outside global unicast (so IPv4
@@ -58,16 +63,16 @@ func forbiddenIP(ip netip.Addr) bool {
 	return !ip.IsValid() || callbackGuard.SafeAddr(ip) != nil
 }
 
-// callbackDialCheck is the dialer's check of the address about to be
-// dialled: after DNS, before any packet leaves.
-func callbackDialCheck(allowPrivate bool) func(network, address string, _ syscall.RawConn) error {
+// DialCheck is the dialer's check of the address about to be dialled:
+// after DNS, before any packet leaves.
+func DialCheck(allowPrivate bool) func(network, address string, _ syscall.RawConn) error {
 	return func(_, address string, _ syscall.RawConn) error {
 		if allowPrivate {
 			return nil
 		}
 		ap, err := netip.ParseAddrPort(address)
 		if err != nil || forbiddenIP(ap.Addr()) {
-			return errForbiddenAddress
+			return ErrForbiddenAddress
 		}
 		return nil
 	}
@@ -77,7 +82,7 @@ func callbackDialCheck(allowPrivate bool) func(network, address string, _ syscal
 // that resolves to a private address is caught too), follows no
 // redirects, ignores proxy settings, and gives up after 10 seconds.
 func callbackClient(allowPrivate bool) *http.Client {
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: callbackDialCheck(allowPrivate)}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: DialCheck(allowPrivate)}
 	return &http.Client{
 		Timeout: 10 * time.Second,
 		Transport: &http.Transport{
@@ -88,26 +93,10 @@ func callbackClient(allowPrivate bool) *http.Client {
 	}
 }
 
-// Run delivers until ctx ends; a delivery in flight is finished first.
-func (w *CallbackWorker) Run(ctx context.Context) {
-	for ctx.Err() == nil {
-		n, err := w.Step(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.log.Error("claiming callbacks", "err", err)
-		}
-		if n == 0 {
-			select {
-			case <-ctx.Done():
-			case <-time.After(w.Poll):
-			}
-		}
-	}
-}
-
-// Step is one pass, synchronously: it claims the deliveries due now,
-// posts each and records its outcome, and returns how many it handled.
-// A delivery it began is finished even if ctx ends meanwhile.
-func (w *CallbackWorker) Step(ctx context.Context) (int, error) {
+// Pass claims the deliveries due now, posts each and records its outcome,
+// and returns how many it handled. A delivery it began is finished even if
+// ctx ends meanwhile.
+func (w *Deliverer) Pass(ctx context.Context) (int, error) {
 	batch, err := w.db.ClaimDeliveries(ctx, 20, w.Lease)
 	for _, d := range batch {
 		w.deliver(context.WithoutCancel(ctx), d)
@@ -118,7 +107,7 @@ func (w *CallbackWorker) Step(ctx context.Context) (int, error) {
 // responseLimit bounds how much of a receiver's answer is read and kept.
 const responseLimit = 4 << 10
 
-func (w *CallbackWorker) deliver(ctx context.Context, d store.Delivery) {
+func (w *Deliverer) deliver(ctx context.Context, d store.Delivery) {
 	outcome, ok := w.post(ctx, d)
 	var next *time.Time
 	if !ok {
@@ -137,13 +126,13 @@ func (w *CallbackWorker) deliver(ctx context.Context, d store.Delivery) {
 }
 
 // post sends one signed request; ok means a 2xx came back.
-func (w *CallbackWorker) post(ctx context.Context, d store.Delivery) (store.DeliveryOutcome, bool) {
+func (w *Deliverer) post(ctx context.Context, d store.Delivery) (store.DeliveryOutcome, bool) {
 	secrets, err := w.secrets.Current(ctx)
 	if err != nil {
 		return store.DeliveryOutcome{Error: "signing: " + err.Error()}, false
 	}
 	ts := w.db.Now().Unix()
-	sig, err := signWebhook(secrets, d.WebhookID, ts, []byte(d.Payload))
+	sig, err := Sign(secrets, d.WebhookID, ts, []byte(d.Payload))
 	if err != nil {
 		return store.DeliveryOutcome{Error: err.Error()}, false
 	}
@@ -159,8 +148,8 @@ func (w *CallbackWorker) post(ctx context.Context, d store.Delivery) (store.Deli
 	resp, err := w.client.Do(req)
 	if err != nil {
 		msg := err.Error()
-		if errors.Is(err, errForbiddenAddress) {
-			msg = errForbiddenAddress.Error()
+		if errors.Is(err, ErrForbiddenAddress) {
+			msg = ErrForbiddenAddress.Error()
 		}
 		return store.DeliveryOutcome{Error: msg}, false
 	}

@@ -1,4 +1,4 @@
-package web
+package callbacks
 
 import (
 	"context"
@@ -27,53 +27,53 @@ const (
 	rotationOverlap         = 24 * time.Hour
 )
 
-// webhookSecrets knows the signing secrets: a fixed one from the
-// configuration, or the one kept in the database (rotatable).
-type webhookSecrets struct {
-	db    *store.DB
-	fixed string
+// Secrets knows the signing secrets: a fixed one from the configuration,
+// or the one kept in the database (rotatable), shared by every process.
+type Secrets struct {
+	DB    *store.DB
+	Fixed string // from the configuration; empty: the database's
 }
 
-// Fixed reports whether the secret comes from the configuration.
-func (w webhookSecrets) Fixed() bool { return w.fixed != "" }
+// IsFixed reports whether the secret comes from the configuration.
+func (w Secrets) IsFixed() bool { return w.Fixed != "" }
 
 // Current returns the secrets that sign now, newest first.
-func (w webhookSecrets) Current(ctx context.Context) ([]string, error) {
-	if w.fixed != "" {
-		return []string{w.fixed}, nil
+func (w Secrets) Current(ctx context.Context) ([]string, error) {
+	if w.Fixed != "" {
+		return []string{w.Fixed}, nil
 	}
-	cur, err := w.db.SettingOrCreate(ctx, store.SettingWebhookSecret, NewWebhookSecret)
+	cur, err := w.DB.SettingOrCreate(ctx, store.SettingWebhookSecret, NewWebhookSecret)
 	if err != nil {
 		return nil, err
 	}
 	out := []string{cur}
-	prev, err := w.db.Setting(ctx, settingWebhookPrevious)
+	prev, err := w.DB.Setting(ctx, settingWebhookPrevious)
 	if errors.Is(err, store.ErrNotFound) {
 		return out, nil
 	} else if err != nil {
 		return nil, err
 	}
-	rotated, _ := w.db.Setting(ctx, settingWebhookRotatedAt)
+	rotated, _ := w.DB.Setting(ctx, settingWebhookRotatedAt)
 	ms, _ := strconv.ParseInt(rotated, 10, 64)
-	if w.db.Now().Before(time.UnixMilli(ms).Add(rotationOverlap)) {
+	if w.DB.Now().Before(time.UnixMilli(ms).Add(rotationOverlap)) {
 		out = append(out, prev)
 	}
 	return out, nil
 }
 
 // Rotate makes a new secret; the old one keeps signing for a day.
-func (w webhookSecrets) Rotate(ctx context.Context) error {
-	if w.fixed != "" {
+func (w Secrets) Rotate(ctx context.Context) error {
+	if w.Fixed != "" {
 		return errors.New("the webhook secret is set by the configuration")
 	}
-	cur, err := w.db.SettingOrCreate(ctx, store.SettingWebhookSecret, NewWebhookSecret)
+	cur, err := w.DB.SettingOrCreate(ctx, store.SettingWebhookSecret, NewWebhookSecret)
 	if err != nil {
 		return err
 	}
 	next, _ := NewWebhookSecret()
-	return w.db.SetSettings(ctx, map[string]string{
+	return w.DB.SetSettings(ctx, map[string]string{
 		store.SettingWebhookSecret: next, settingWebhookPrevious: cur,
-		settingWebhookRotatedAt: strconv.FormatInt(w.db.Now().UnixMilli(), 10),
+		settingWebhookRotatedAt: strconv.FormatInt(w.DB.Now().UnixMilli(), 10),
 	})
 }
 
@@ -84,8 +84,8 @@ func NewWebhookSecret() (string, error) {
 	return "whsec_" + base64.StdEncoding.EncodeToString(b), nil
 }
 
-// signWebhook returns the webhook-signature header value for a body.
-func signWebhook(secrets []string, id string, ts int64, body []byte) (string, error) {
+// Sign returns the webhook-signature header value for a body.
+func Sign(secrets []string, id string, ts int64, body []byte) (string, error) {
 	var sigs []string
 	for _, s := range secrets {
 		key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, "whsec_"))
