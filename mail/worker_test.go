@@ -41,7 +41,8 @@ type mailFixture struct {
 
 func newMailFixture(t testing.TB) *mailFixture {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "tg.db"))
+	wiring := store.Wiring{Composer: NewComposer("https://tests.acme.test", sender), Payloads: store.Offline.Payloads}
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "tg.db"), wiring)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,6 @@ func newMailFixture(t testing.TB) *mailFixture {
 	}
 	c := &clock{now: time.Date(2027, 6, 1, 9, 0, 0, 0, time.UTC)}
 	db.SetClock(c.Now)
-	db.SetComposer(NewComposer("https://tests.acme.test", sender))
 	tt, _ := db.CreateTest(context.Background(), store.TestInput{Name: "Go backend", Kind: store.KindAssessment, DurationMinutes: 45}, nil)
 	link, _ := db.CreateLink(context.Background(), tt.ID, store.LinkInput{Name: "Campus", SendEmail: true})
 	return &mailFixture{db: db, clock: c, test: tt, link: link}

@@ -42,10 +42,6 @@ type PayloadBuilder interface {
 	CallbackPayload(event string, inv Invitation, webhookID string, at time.Time) ([]byte, error)
 }
 
-// SetPayloadBuilder installs the callback payload builder; without one,
-// status changes of invitations with a callback URL record no delivery.
-func (db *DB) SetPayloadBuilder(b PayloadBuilder) { db.payloads = b }
-
 // Delivery is one callback notification.
 type Delivery struct {
 	ID            int64
@@ -86,9 +82,6 @@ func scanDelivery(r row) (Delivery, error) {
 // notify records the callback of a status change inside its transaction,
 // and reports whether there was one to record.
 func (db *DB) notify(ctx context.Context, tx *Tx, invitationID int64, event string, now time.Time) (bool, error) {
-	if db.payloads == nil {
-		return false, nil
-	}
 	inv, err := invitationTx(ctx, tx, invitationID)
 	if err != nil || inv.CallbackURL == "" {
 		return false, err

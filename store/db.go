@@ -52,11 +52,23 @@ type DB struct {
 	counts     readCache[int]
 }
 
+// Wiring is what the store is given when it is opened: the composer of
+// the emails it queues and the builder of the callback bodies it records,
+// each in the transaction of its cause. Both are required, so that no
+// email or callback is ever dropped for want of one.
+type Wiring struct {
+	Composer Composer
+	Payloads PayloadBuilder
+}
+
 // Open opens (creating it and its directory if needed) the SQLite database at
 // path. It does not migrate: call Migrate.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string, wiring Wiring) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
+	}
+	if wiring.Composer == nil || wiring.Payloads == nil {
+		return nil, errors.New("store: an email composer and a callback payload builder are required")
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -90,6 +102,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open readers on %s: %w", path, err)
 	}
 	db := &DB{path: path, w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
+		composer: wiring.Composer, payloads: wiring.Payloads,
 		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}}
 	db.SetClock(time.Now)
 	return db, nil

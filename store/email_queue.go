@@ -16,9 +16,6 @@ func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitat
 	if IsPlaceholderEmail(inv.Email) {
 		return nil // a generated stand-in: there is nobody to write to
 	}
-	if db.composer == nil {
-		return ErrNoComposer
-	}
 	link, err := tx.link(ctx, inv.LinkID)
 	if err != nil {
 		return err

@@ -245,9 +245,6 @@ func addEvents(ctx context.Context, tx *Tx, fs []fresh, kind string, from Invita
 // enqueueInvitationEmails composes and queues the invitation emails of new
 // invitations, a statement per group.
 func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, fs []fresh, now time.Time) error {
-	if db.composer == nil {
-		return ErrNoComposer
-	}
 	t, err := tx.test(ctx, l.TestID)
 	if err != nil {
 		return err

@@ -54,14 +54,6 @@ type Composer interface {
 	MessageID() string                              // a new, globally unique Message-ID (without <>)
 }
 
-// SetComposer installs the email composer; without one, invitations that
-// ask for an email are refused rather than silently not mailed.
-func (db *DB) SetComposer(c Composer) { db.composer = c }
-
-// ErrNoComposer is returned when an email is asked for but the store was
-// given no way to write one.
-var ErrNoComposer = errors.New("store: no email composer configured")
-
 // OutboxMessage is one email in the outbox.
 type OutboxMessage struct {
 	ID            int64

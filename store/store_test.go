@@ -14,7 +14,7 @@ import (
 // newTestDB opens a migrated database in a temp dir with a fixed clock.
 func newTestDB(t testing.TB) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "testgate.db"))
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "testgate.db"), testWiring)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func mustField(t *testing.T, err error, field string) {
 func TestMigrateFromEmptyAndAgain(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sub", "dir", "testgate.db")
-	db, err := Open(ctx, path)
+	db, err := Open(ctx, path, testWiring)
 	if err != nil {
 		t.Fatal(err)
 	}

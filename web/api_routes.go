@@ -22,8 +22,8 @@ type dialects struct {
 	thinkexam  *thinkexam.Handler
 }
 
-// newDialects builds every dialect's handler and the registry of their
-// callback bodies, which the store uses for every status change.
+// newDialects builds every dialect's handler and registers their callback
+// bodies in the registry the store was opened with.
 func (s *Server) newDialects() error {
 	deps := apihttp.Deps{DB: s.db, URLs: s, Reports: s}
 	var err error
@@ -42,15 +42,10 @@ func (s *Server) newDialects() error {
 	if s.apis.thinkexam, err = thinkexam.New(deps, s.log); err != nil {
 		return err
 	}
-	registry, err := callbacks.NewRegistry(s.apis.native, map[string]callbacks.CallbackBuilder{
+	return s.cfg.Callbacks.Register(s.apis.native, map[string]callbacks.CallbackBuilder{
 		store.SourceIMocha: s.apis.imocha, store.SourceXobin: s.apis.xobin,
 		store.SourceTestinvite: s.apis.testinvite, store.SourceThinkExam: s.apis.thinkexam,
 	})
-	if err != nil {
-		return err
-	}
-	s.db.SetPayloadBuilder(registry)
-	return nil
 }
 
 // apiRoutes maps every dialect's routes. Body limits sit inside each group,

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	netmail "net/mail"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,16 +65,11 @@ func serveHTTP(t *testing.T) (string, *store.DB, *Server) {
 	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
-	srv, db := newTestServer(t)
-	db.SetComposer(mail.NewComposer(base, &netmail.Address{Address: "tests@testgate.test"}))
-	srv2, err := New(db, Config{BaseURL: base, SessionKey: srv.cfg.SessionKey, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv2
+	srv, db := newTestServerAt(t, base)
+	ts.Config.Handler = srv
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return base, db, srv2
+	return base, db, srv
 }
 
 // screenshot keeps a picture of the page when TESTGATE_SCREENSHOTS names a

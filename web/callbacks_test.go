@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,7 +115,7 @@ func newCallbackFixture(t *testing.T, allowPrivate bool) *callbackFixture {
 	base, db := newTestServer(t)
 	clock := &lockedClock{now: time.Date(2027, 8, 2, 9, 0, 0, 0, time.UTC)}
 	db.SetClock(clock.Now)
-	srv, err := New(db, Config{BaseURL: testBaseURL, SessionKey: base.cfg.SessionKey, AllowPrivateCallbacks: allowPrivate,
+	srv, err := New(db, Config{BaseURL: testBaseURL, SessionKey: base.cfg.SessionKey, AllowPrivateCallbacks: allowPrivate, Callbacks: base.cfg.Callbacks,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -453,7 +454,7 @@ func TestCallbackReceiverDownThenUpAndAcrossRestarts(t *testing.T) {
 	// The receiver comes back on the same address; a new server and worker
 	// on the same database finish the job.
 	up := newReceiverOn(t, addr)
-	restarted, err := New(f.db, Config{BaseURL: testBaseURL, SessionKey: f.srv.cfg.SessionKey, AllowPrivateCallbacks: true,
+	restarted, err := New(f.db, Config{BaseURL: testBaseURL, SessionKey: f.srv.cfg.SessionKey, AllowPrivateCallbacks: true, Callbacks: f.srv.cfg.Callbacks,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -486,4 +487,39 @@ func newReceiverOn(t *testing.T, addr string) *receiver {
 	r.ts.Start()
 	t.Cleanup(r.ts.Close)
 	return r
+}
+
+// The store is opened with the callback registry and the server fills it:
+// a server without it does not start, and a store whose registry nobody
+// filled refuses the change that needs a callback instead of dropping it.
+func TestCallbacksAreNeverDroppedForWantOfABuilder(t *testing.T) {
+	db, registry := openTestStore(t, filepath.Join(t.TempDir(), "tg.db"), testBaseURL)
+	key := []byte("0123456789abcdef0123456789abcdef")
+	if _, err := New(db, Config{BaseURL: testBaseURL, SessionKey: key}); err == nil || !strings.Contains(err.Error(), "callback registry") {
+		t.Fatalf("a server without the registry: %v", err)
+	}
+	ctx := context.Background()
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
+	link, _ := db.DefaultLink(ctx, tt.ID)
+	hook := "http://127.0.0.1:9/hook"
+	res, err := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "Ann", Email: "ann@example.com",
+		Source: store.SourceIMocha, CallbackURL: &hook})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.StartInvitation(ctx, res.Invitation.ID); err == nil || !strings.Contains(err.Error(), "no callback builders") {
+		t.Fatalf("a start with nobody to write its callback: %v", err)
+	}
+	if inv, _ := db.Invitation(ctx, res.Invitation.ID); inv.Status != store.StatusInvited {
+		t.Fatalf("the refused start was written: %s", inv.Status)
+	}
+	if _, err := New(db, Config{BaseURL: testBaseURL, SessionKey: key, Callbacks: registry}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.StartInvitation(ctx, res.Invitation.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ds, _ := db.Deliveries(ctx, store.DeliveryFilter{InvitationID: res.Invitation.ID}); len(ds) != 1 || !strings.Contains(ds[0].Payload, "Ann") {
+		t.Fatalf("deliveries after the start: %+v", ds)
+	}
 }

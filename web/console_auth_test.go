@@ -143,7 +143,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 	if c.Name != cookieName || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure {
 		t.Fatalf("cookie %+v", c)
 	}
-	secure, err := New(srv.db, Config{BaseURL: "https://tests.example.com", SessionKey: srv.cfg.SessionKey, Logger: srv.log})
+	secure, err := New(srv.db, Config{BaseURL: "https://tests.example.com", SessionKey: srv.cfg.SessionKey, Callbacks: srv.cfg.Callbacks, Logger: srv.log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"testgate/mail"
 	"testgate/store"
+	"testgate/web/api/callbacks"
 )
 
 const testBaseURL = "http://testgate.test"
@@ -27,18 +28,17 @@ const testBaseURL = "http://testgate.test"
 // options change its configuration.
 func newTestServer(t testing.TB, options ...func(*Config)) (*Server, *store.DB) {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "testgate.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	db.SetComposer(mail.NewComposer(testBaseURL, &netmail.Address{Name: "Testgate", Address: "tests@testgate.test"}))
+	return newTestServerAt(t, testBaseURL, options...)
+}
+
+// newTestServerAt is newTestServer with the public origin base.
+func newTestServerAt(t testing.TB, base string, options ...func(*Config)) (*Server, *store.DB) {
+	t.Helper()
+	db, registry := openTestStore(t, filepath.Join(t.TempDir(), "testgate.db"), base)
 	cfg := Config{
-		BaseURL:    testBaseURL,
+		BaseURL:    base,
 		SessionKey: []byte("0123456789abcdef0123456789abcdef"),
+		Callbacks:  registry,
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	for _, o := range options {
@@ -49,6 +49,24 @@ func newTestServer(t testing.TB, options ...func(*Config)) (*Server, *store.DB) 
 		t.Fatal(err)
 	}
 	return srv, db
+}
+
+// openTestStore opens and migrates the database at path, wired as serve
+// wires it: emails composed for base, callback bodies by the registry a
+// server fills.
+func openTestStore(t testing.TB, path, base string) (*store.DB, *callbacks.Registry) {
+	t.Helper()
+	registry := callbacks.NewRegistry()
+	db, err := store.Open(context.Background(), path, store.Wiring{
+		Composer: mail.NewComposer(base, &netmail.Address{Name: "Testgate", Address: "tests@testgate.test"}), Payloads: registry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db, registry
 }
 
 // browser is a cookie-keeping client that drives the server through

@@ -14,6 +14,7 @@ import (
 
 	"testgate/mail"
 	"testgate/store"
+	"testgate/web/api/callbacks"
 )
 
 // childImportDB, when set, makes the test binary an import worker on that
@@ -31,12 +32,16 @@ func TestMain(m *testing.M) {
 // runImportWorkerProcess works imports until it is killed.
 func runImportWorkerProcess(path string) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, path)
+	registry := callbacks.NewRegistry()
+	db, err := store.Open(ctx, path, store.Wiring{
+		Composer: mail.NewComposer(testBaseURL, &netmail.Address{Name: "Testgate", Address: "tests@testgate.test"}), Payloads: registry})
+	if err == nil { // the dialects' callback bodies, as serve registers them
+		_, err = New(db, Config{BaseURL: testBaseURL, SessionKey: []byte("0123456789abcdef0123456789abcdef"), Callbacks: registry})
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	db.SetComposer(mail.NewComposer(testBaseURL, &netmail.Address{Name: "Testgate", Address: "tests@testgate.test"}))
 	job := store.NewImportJob(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	job.Lease = 300 * time.Millisecond
 	ws := store.NewWorkers(db, job.Log)
@@ -70,14 +75,7 @@ func killProcess(t *testing.T, cmd *exec.Cmd) {
 func TestImportResumesAfterKill(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "testgate.db")
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db, _ := openTestStore(t, path, testBaseURL)
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Aptitude", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
 	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Drive"})
 	const total = 10_000
@@ -150,7 +148,7 @@ func TestImportResumesAfterKill(t *testing.T) {
 	// a false checksum mismatch of its secure-delete index (FTS5 keeps the
 	// index's checksum state per connection); reads and writes through it
 	// stay right.
-	fresh, err := store.Open(ctx, path)
+	fresh, err := store.Open(ctx, path, store.Offline)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,8 +40,11 @@ type Config struct {
 	WebhookSecret string
 	// OIDC, when its Issuer is set, offers signing in through an OpenID
 	// Connect provider beside passwords.
-	OIDC   OIDCConfig
-	Logger *slog.Logger
+	OIDC OIDCConfig
+	// Callbacks is the registry the store was opened with; New registers
+	// the dialects' callback bodies in it.
+	Callbacks *callbacks.Registry
+	Logger    *slog.Logger
 }
 
 // Server holds the handlers' dependencies.
@@ -68,6 +71,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: base URL %q must be an absolute http(s) URL", cfg.BaseURL)
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	if cfg.Callbacks == nil {
+		return nil, errors.New("web: the callback registry the store was opened with is required")
+	}
 	if len(cfg.SessionKey) < 32 {
 		return nil, errors.New("web: session key must be at least 32 bytes")
 	}

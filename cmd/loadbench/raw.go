@@ -17,7 +17,7 @@ import (
 func rawInsert(dir string, n int) (time.Duration, error) {
 	ctx := context.Background()
 	path := filepath.Join(dir, fmt.Sprintf("raw-%d.db", n))
-	db, err := store.Open(ctx, path)
+	db, err := store.Open(ctx, path, store.Offline)
 	if err != nil {
 		return 0, err
 	}

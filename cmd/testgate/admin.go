@@ -13,8 +13,8 @@ import (
 )
 
 // openStore opens and migrates the database, as every command needs.
-func openStore(ctx context.Context, path string) (*store.DB, []store.Migration, error) {
-	db, err := store.Open(ctx, path)
+func openStore(ctx context.Context, path string, wiring store.Wiring) (*store.DB, []store.Migration, error) {
+	db, err := store.Open(ctx, path, wiring)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -32,7 +32,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	db, applied, err := openStore(ctx, *dbPath)
+	db, applied, err := openStore(ctx, *dbPath, store.Offline)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func createUser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	db, _, err := openStore(ctx, *dbPath)
+	db, _, err := openStore(ctx, *dbPath, store.Offline)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func createAPIKey(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	db, _, err := openStore(ctx, *dbPath)
+	db, _, err := openStore(ctx, *dbPath, store.Offline)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if _, err := os.Stat(*dbPath); err != nil {
 		return fmt.Errorf("backup: no database at %s", *dbPath)
 	}
-	db, err := store.Open(ctx, *dbPath)
+	db, err := store.Open(ctx, *dbPath, store.Offline)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func TestBackupUnderWritesRestoresWhole(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tg.db")
-	db, _, err := openStore(ctx, path)
+	db, _, err := openStore(ctx, path, store.Offline)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func runCmd(t *testing.T, args ...string) (string, string, error) {
 
 func openDB(t *testing.T, path string) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), path)
+	db, err := store.Open(context.Background(), path, store.Offline)
 	if err != nil {
 		t.Fatal(err)
 	}

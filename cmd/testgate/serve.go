@@ -201,7 +201,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer unlock()
-	db, applied, err := openStore(ctx, cfg.DB)
+	// The store is given its email composer and callback registry when it
+	// is opened; web.New registers the dialects' callback bodies.
+	from, _ := mail.ParseAddress(cfg.MailFrom)
+	registry := callbacks.NewRegistry()
+	db, applied, err := openStore(ctx, cfg.DB, store.Wiring{Composer: tgmail.NewComposer(cfg.BaseURL, from), Payloads: registry})
 	if err != nil {
 		return err
 	}
@@ -235,6 +239,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	srv, err := web.New(db, web.Config{
 		BaseURL: cfg.BaseURL, SessionKey: []byte(sessionKey), BehindProxy: cfg.BehindProxy, Logger: log, OIDC: cfg.OIDC,
 		DevMailbox: cfg.SMTPURL == "", AllowPrivateCallbacks: cfg.AllowPrivateCallbacks, WebhookSecret: cfg.WebhookSecret,
+		Callbacks: registry,
 	})
 	if err != nil {
 		return err
@@ -252,8 +257,6 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	from, _ := mail.ParseAddress(cfg.MailFrom)
-	db.SetComposer(tgmail.NewComposer(cfg.BaseURL, from))
 	newSender := func() (tgmail.Sender, error) { return tgmail.DevMailbox{}, nil }
 	mailMode := "dev mailbox (no --smtp-url)"
 	if cfg.SMTPURL != "" {

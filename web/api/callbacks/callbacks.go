@@ -4,6 +4,7 @@ package callbacks
 
 import (
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"testgate/store"
@@ -18,29 +19,49 @@ type CallbackBuilder interface {
 // Registry is the registry: a builder per invitation source, and the
 // native one for the sources that are not a dialect (the console, imports,
 // self-registration, the native API). It implements store.PayloadBuilder.
+//
+// The store is given the registry when it is opened, before the dialects
+// exist (they are built on the opened store); web.New then registers
+// them. A body asked for before that is an error, never a skipped callback.
 type Registry struct {
+	builders atomic.Pointer[builders]
+}
+
+type builders struct {
 	bySource map[string]CallbackBuilder
 	native   CallbackBuilder
 }
 
-// NewRegistry makes it; every builder must be given.
-func NewRegistry(native CallbackBuilder, bySource map[string]CallbackBuilder) (*Registry, error) {
+// NewRegistry makes an empty registry.
+func NewRegistry() *Registry { return &Registry{} }
+
+// errNotRegistered refuses a body asked for before the dialects registered.
+var errNotRegistered = errors.New("callbacks: no callback builders are registered (web.New registers them)")
+
+// Register installs the builders, replacing any before; every one must be
+// given.
+func (r *Registry) Register(native CallbackBuilder, bySource map[string]CallbackBuilder) error {
 	if native == nil {
-		return nil, errors.New("callbacks: the native callback builder is missing")
+		return errors.New("callbacks: the native callback builder is missing")
 	}
 	for source, b := range bySource {
 		if b == nil {
-			return nil, errors.New("callbacks: the callback builder of " + source + " is missing")
+			return errors.New("callbacks: the callback builder of " + source + " is missing")
 		}
 	}
-	return &Registry{bySource: bySource, native: native}, nil
+	r.builders.Store(&builders{bySource: bySource, native: native})
+	return nil
 }
 
 // CallbackPayload writes the body in the shape of the dialect that made
 // the invitation.
 func (r *Registry) CallbackPayload(event string, inv store.Invitation, webhookID string, at time.Time) ([]byte, error) {
-	if b, ok := r.bySource[inv.Source]; ok {
+	bs := r.builders.Load()
+	if bs == nil {
+		return nil, errNotRegistered
+	}
+	if b, ok := bs.bySource[inv.Source]; ok {
 		return b.CallbackBody(event, inv, webhookID, at)
 	}
-	return r.native.CallbackBody(event, inv, webhookID, at)
+	return bs.native.CallbackBody(event, inv, webhookID, at)
 }
