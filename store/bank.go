@@ -151,7 +151,7 @@ func (db *DB) BankQuestion(ctx context.Context, id int64) (BankQuestion, error) 
 	}
 	err = db.queryRow(ctx, `SELECT COUNT(DISTINCT test_id) FROM (
 			SELECT s.test_id FROM section_picks p JOIN test_sections s ON s.id = p.section_id WHERE p.bank_question_id = ?
-			UNION ALL SELECT test_id FROM questions WHERE bank_question_id = ?)`, id, id).Scan(&b.UsedBy)
+			UNION ALL SELECT test_id FROM questions WHERE bank_question_id = ?) uses`, id, id).Scan(&b.UsedBy)
 	return b, err
 }
 

@@ -22,12 +22,14 @@ import (
 
 // DB is the store: a writer connection, a reader pool and a clock.
 type DB struct {
-	path   string
-	w      *sql.DB
-	r      *sql.DB
-	reads  *stmtCache
-	writes *stmtCache
-	now    atomic.Pointer[func() time.Time] // swapped by tests while workers read it
+	path    string // the SQLite file; "" on PostgreSQL
+	dsn     string // the PostgreSQL URL
+	dialect dialect
+	w       *sql.DB
+	r       *sql.DB
+	reads   *stmtCache
+	writes  *stmtCache
+	now     atomic.Pointer[func() time.Time] // swapped by tests while workers read it
 
 	branding atomic.Pointer[Branding] // read by every candidate page; nil until loaded
 
@@ -61,14 +63,18 @@ type Wiring struct {
 	Payloads PayloadBuilder
 }
 
-// Open opens (creating it and its directory if needed) the SQLite database at
-// path. It does not migrate: call Migrate.
+// Open opens the database path names: a SQLite file (created, with its
+// directory, if needed) or a postgres:// URL. It does not migrate: call
+// Migrate.
 func Open(ctx context.Context, path string, wiring Wiring) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
 	}
 	if wiring.Composer == nil || wiring.Payloads == nil {
 		return nil, errors.New("store: an email composer and a callback payload builder are required")
+	}
+	if IsPostgres(path) {
+		return openPostgres(ctx, path, wiring)
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -101,11 +107,15 @@ func Open(ctx context.Context, path string, wiring Wiring) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: open readers on %s: %w", path, err)
 	}
-	db := &DB{path: path, w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
+	return newDB(w, r, path, dialectSQLite, wiring), nil
+}
+
+func newDB(w, r *sql.DB, path string, d dialect, wiring Wiring) *DB {
+	db := &DB{path: path, dialect: d, w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
 		composer: wiring.Composer, payloads: wiring.Payloads,
 		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}}
 	db.SetClock(time.Now)
-	return db, nil
+	return db
 }
 
 // dsn builds the modernc DSN. busy_timeout goes first so that no later pragma
@@ -165,7 +175,8 @@ type Tx struct {
 	tests map[int64]Test
 	// Statements first used in this transaction, prepared on it: a bulk
 	// transaction reuses them rather than parsing each statement per row.
-	local map[string]*sql.Stmt
+	local   map[string]*sql.Stmt
+	dialect dialect
 	// changes is what the transaction changed of what the read caches
 	// hold, as its write methods said: the commit drops those entries.
 	changes readChanges
@@ -238,12 +249,15 @@ func (t *Tx) execScript(ctx context.Context, script string) error {
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	db.waiting.Add(1)
 	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err == nil && db.Postgres() {
+		err = takeWriterLock(ctx, sqlTx)
+	}
 	db.waiting.Add(-1)
 	db.noteWriter(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, cache: db.writes}
+	tx := &Tx{tx: sqlTx, cache: db.writes, dialect: db.dialect}
 	// Statements first seen in this transaction are prepared once it ends.
 	defer db.writes.prepareWanted(context.WithoutCancel(ctx))
 	if err := fn(tx); err != nil {

@@ -141,7 +141,7 @@ func (db *DB) QueueDueReminders(ctx context.Context) (int, error) {
 		// Only invitations that can be due are read, through an index: those
 		// of links asking for reminders, and those with an expiry.
 		after, err := invitationsTx(ctx, tx, `JOIN test_links rl ON rl.id = i.link_id
-			WHERE i.id IN (SELECT id FROM invitations INDEXED BY invitations_link_status
+			WHERE i.id IN (SELECT id FROM invitations`+tx.dialect.indexedBy("invitations_link_status")+`
 				WHERE link_id IN (SELECT id FROM test_links WHERE remind_after_hours IS NOT NULL) AND status IN ('invited', 'opened'))
 			AND i.placeholder = 0 AND i.reminded_after_at IS NULL
 			AND i.invited_at + rl.remind_after_hours * 3600000 <= ? LIMIT 500`, millis(now))
@@ -149,7 +149,7 @@ func (db *DB) QueueDueReminders(ctx context.Context) (int, error) {
 			return err
 		}
 		before, err := invitationsTx(ctx, tx, `JOIN test_links rl ON rl.id = i.link_id
-			WHERE i.id IN (SELECT id FROM invitations INDEXED BY invitations_expiring
+			WHERE i.id IN (SELECT id FROM invitations`+tx.dialect.indexedBy("invitations_expiring")+`
 				WHERE status IN ('invited', 'opened') AND expires_at IS NOT NULL AND expires_at > ?)
 			AND rl.remind_before_expiry_hours IS NOT NULL AND i.placeholder = 0 AND i.reminded_before_at IS NULL
 			AND i.expires_at - rl.remind_before_expiry_hours * 3600000 <= ? LIMIT 500`, millis(now), millis(now))

@@ -147,10 +147,13 @@ func (db *DB) eraseTx(ctx context.Context, tx *Tx, id int64, actor string, now t
 	return db.setStatus(ctx, tx, inv, StatusCancelled, actor, "erased", now)
 }
 
-// checkpoint copies the write-ahead log into the database file and empties
-// it, so that pages an erase replaced are gone from both. Readers in the
-// middle of a read can keep it from finishing; the next automatic
-// checkpoint then does it.
+// checkpoint copies SQLite's write-ahead log into the database file and
+// empties it, so that pages an erase replaced are gone from both. Readers
+// in the middle of a read can keep it from finishing; the next automatic
+// checkpoint then does it. (PostgreSQL's replaced row versions are
+// reclaimed by its autovacuum, not here.)
 func (db *DB) checkpoint(ctx context.Context) {
-	db.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	if !db.Postgres() {
+		db.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -27,15 +28,52 @@ func mapError(err error) error {
 			return errors.Join(ErrNotFound, err)
 		}
 	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case pgUniqueViolation:
+			return errors.Join(ErrConflict, err)
+		case pgForeignKeyViolation:
+			return errors.Join(ErrNotFound, err)
+		}
+	}
 	return err
 }
+
+// PostgreSQL's error codes the store tells apart.
+const (
+	pgUniqueViolation     = "23505"
+	pgForeignKeyViolation = "23503"
+)
 
 // isUniqueViolation reports whether err is a unique constraint on column
 // (as SQLite names it, "table.column").
 func isUniqueViolation(err error, column string) bool {
 	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE &&
-		strings.Contains(se.Error(), column)
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE && strings.Contains(se.Error(), column)
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == pgUniqueViolation && strings.Contains(uniqueColumns(pe), column)
+}
+
+// uniqueColumns names a PostgreSQL unique violation's columns as SQLite
+// does ("invitations.link_id, invitations.email_norm"), from its detail
+// ("Key (link_id, email_norm)=(…) already exists."), the values left out.
+func uniqueColumns(pe *pgconn.PgError) string {
+	list, ok := strings.CutPrefix(pe.Detail, "Key (")
+	if !ok {
+		return ""
+	}
+	list, _, ok = strings.Cut(list, ")=(")
+	if !ok {
+		return ""
+	}
+	cols := strings.Split(list, ", ")
+	for i, c := range cols {
+		cols[i] = pe.TableName + "." + c
+	}
+	return strings.Join(cols, ", ")
 }
 
 // FieldErrors reports invalid input, one message per field. Keys are the

@@ -232,7 +232,7 @@ func (db *DB) ClaimImport(ctx context.Context, lease time.Duration) (Import, err
 		var err error
 		im, err = scanImport(tx.QueryRowContext(ctx, `UPDATE imports SET status = 'running', locked_until = ?,
 				started_at = COALESCE(started_at, ?), updated_at = ?
-			WHERE id = (SELECT id FROM imports WHERE status = 'queued' OR (status = 'running' AND locked_until <= ?) ORDER BY id LIMIT 1)
+			WHERE id = (SELECT id FROM imports WHERE status = 'queued' OR (status = 'running' AND locked_until <= ?) ORDER BY id LIMIT 1`+tx.dialect.skipLocked()+`)
 			RETURNING `+importColumns, now+lease.Milliseconds(), now, now, now))
 		return err
 	})
@@ -387,7 +387,7 @@ func finishImport(ctx context.Context, tx *Tx, id int64, status, reason string, 
 func (db *DB) InvitedEmailsOnLink(ctx context.Context, linkID int64, emails []string) (map[string]bool, error) {
 	list, _ := json.Marshal(emails)
 	rows, err := db.query(ctx, `SELECT DISTINCT email_norm FROM invitations
-		WHERE link_id = ? AND status NOT IN ('cancelled', 'expired') AND email_norm IN (SELECT value FROM json_each(?))`,
+		WHERE link_id = ? AND status NOT IN ('cancelled', 'expired') AND email_norm IN (`+db.dialect.jsonTexts()+`)`,
 		linkID, string(list))
 	return stringSet(rows, err)
 }

@@ -174,10 +174,10 @@ func (db *DB) ExpireDue(ctx context.Context) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
 		due, err := invitationsTx(ctx, tx, `WHERE i.id IN (
-				SELECT id FROM invitations INDEXED BY invitations_expiring
+				SELECT id FROM invitations`+tx.dialect.indexedBy("invitations_expiring")+`
 				WHERE status IN ('invited', 'opened') AND expires_at IS NOT NULL AND expires_at <= ?
 				UNION
-				SELECT id FROM invitations INDEXED BY invitations_closing
+				SELECT id FROM invitations`+tx.dialect.indexedBy("invitations_closing")+`
 				WHERE status IN ('invited', 'opened') AND valid_until IS NOT NULL AND valid_until <= ?)
 			LIMIT 1000`, millis(now), millis(now))
 		if err != nil {

@@ -154,17 +154,17 @@ const MaxPageSize = 200
 
 // from is the FROM clause and conditions of the filter over invitations
 // alone (no joins). A selective search starts from the full-text index.
-func (f InvitationFilter) from(plan searchPlan) (from, where string, args []any) {
+func (f InvitationFilter) from(d dialect, plan searchPlan) (from, where string, args []any) {
 	var conds []string
 	from = ` FROM invitations i`
 	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
 		switch plan {
 		case searchIndex:
 			from = ` FROM invitations_search s JOIN invitations i ON i.id = s.rowid`
-			conds, args = append(conds, "invitations_search MATCH ?"), append(args, searchMatch(q))
+			conds, args = append(conds, d.searchMatches("s")), append(args, d.searchQuery(q))
 		case searchIndexIDs:
-			conds = append(conds, "i.id IN (SELECT rowid FROM invitations_search WHERE invitations_search MATCH ?)")
-			args = append(args, searchMatch(q))
+			conds = append(conds, "i.id IN (SELECT rowid FROM invitations_search WHERE "+d.searchMatches("invitations_search")+")")
+			args = append(args, d.searchQuery(q))
 		default:
 			pattern := "%" + escapeLike(q) + "%"
 			conds = append(conds, `(LOWER(i.name) LIKE ? ESCAPE '\' OR i.email_norm LIKE ? ESCAPE '\')`)
@@ -219,12 +219,12 @@ func (db *DB) Invitations(ctx context.Context, f InvitationFilter) ([]Invitation
 	if err != nil {
 		return nil, 0, err
 	}
-	from, where, args := f.from(plan)
+	from, where, args := f.from(db.dialect, plan)
 	// The filters are on invitations alone: counting and picking the page
 	// without the joins reads indexes, not every row with its test.
 	count := `SELECT COUNT(*)` + from + where
 	if f.CountLimit > 0 && f.Query != "" {
-		count = `SELECT COUNT(*) FROM (SELECT 1` + from + where + ` LIMIT ` + strconv.Itoa(f.CountLimit+1) + `)`
+		count = `SELECT COUNT(*) FROM (SELECT 1` + from + where + ` LIMIT ` + strconv.Itoa(f.CountLimit+1) + `) m`
 	}
 	total, err := db.count(ctx, count, args...)
 	if err != nil {
@@ -251,10 +251,10 @@ func (db *DB) Invitations(ctx context.Context, f InvitationFilter) ([]Invitation
 }
 
 // teamInvitations is the condition on invitations i that they are of the
-// teams' tests ("1" for every team).
+// teams' tests ("1 = 1" for every team).
 func teamInvitations(teams Teams) (string, []any) {
 	if teams == nil {
-		return "1", nil
+		return "1 = 1", nil
 	}
 	cond, args := teams.cond("team_id")
 	return "i.test_id IN (SELECT id FROM tests WHERE " + cond + ")", args
@@ -344,7 +344,7 @@ func (db *DB) EachInvitation(ctx context.Context, f InvitationFilter, fn func(In
 	if err != nil {
 		return err
 	}
-	from, where, args := f.from(plan)
+	from, where, args := f.from(db.dialect, plan)
 	rows, err := db.r.QueryContext(ctx, `SELECT `+invitationColumns+from+` JOIN tests t ON t.id = i.test_id
 		LEFT JOIN test_links l ON l.id = i.link_id`+where+` ORDER BY i.id`, args...)
 	if err != nil {

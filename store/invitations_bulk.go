@@ -112,7 +112,7 @@ func emailsOnLink(ctx context.Context, tx *Tx, linkID int64, ns []NewInvitation)
 	}
 	list, _ := json.Marshal(norms)
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT email_norm FROM invitations
-		WHERE link_id = ? AND email_norm IN (SELECT value FROM json_each(?))`, linkID, string(list))
+		WHERE link_id = ? AND email_norm IN (`+tx.dialect.jsonTexts()+`)`, linkID, string(list))
 	return stringSet(rows, err)
 }
 
@@ -238,7 +238,7 @@ func addEvents(ctx context.Context, tx *Tx, fs []fresh, kind string, from Invita
 	list, _ := json.Marshal(ids)
 	_, err := tx.ExecContext(ctx, `INSERT INTO invitation_events (invitation_id, kind, from_status, to_status, actor, detail, occurred_at)
 		SELECT i.id, ?, ?, i.status, ?, CASE WHEN ? = '' THEN 'to ' || i.email ELSE ? END, ?
-		FROM json_each(?) j JOIN invitations i ON i.id = j.value`, kind, string(from), actor, detail, detail, millis(now), string(list))
+		FROM (`+tx.dialect.jsonIDs()+`) j JOIN invitations i ON i.id = j.value`, kind, string(from), actor, detail, detail, millis(now), string(list))
 	return err
 }
 
@@ -284,9 +284,9 @@ func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, f
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (invitation_id, recipient, recipient_name, subject, body_text, body_html,
 				message_id, scheduled_at, next_attempt_at, created_at, reply_to, kind, status, updated_at)
-			SELECT column1, column2, column3, column4, column5, column6, column7, column8, column9, column10, column11,
-				'invitation', 'queued', column10
-			FROM (VALUES `+valuesList(len(group), cols)+`)`, args...); err != nil {
+			SELECT CAST(column1 AS BIGINT), column2, column3, column4, column5, column6, column7, CAST(column8 AS BIGINT),
+				CAST(column9 AS BIGINT), CAST(column10 AS BIGINT), column11, 'invitation', 'queued', CAST(column10 AS BIGINT)
+			FROM (VALUES `+valuesList(len(group), cols)+`) v`, args...); err != nil {
 			return err
 		}
 	}

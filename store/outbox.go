@@ -107,9 +107,9 @@ func (db *DB) ClaimOutbox(ctx context.Context, n int, lease time.Duration) ([]Ou
 		// bounded; an OR in one WHERE would scan the whole outbox.
 		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1, locked_until = ?, updated_at = ?
 			WHERE id IN (
-				SELECT id FROM (SELECT id FROM outbox WHERE status = 'sending' AND locked_until <= ? LIMIT ?)
+				SELECT id FROM (SELECT id FROM outbox WHERE status = 'sending' AND locked_until <= ? LIMIT ?`+tx.dialect.skipLocked()+`) lapsed
 				UNION ALL
-				SELECT id FROM (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?))
+				SELECT id FROM (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`+tx.dialect.skipLocked()+`) due)
 			RETURNING `+outboxColumns, now+lease.Milliseconds(), now, now, n, now, n)
 		out, err = collect(rows, err, scanOutbox)
 		return err

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -91,11 +90,7 @@ func TestOneCandidatesWriteKeepsTheOthersPagesCached(t *testing.T) {
 	}
 	read(tokens[0])
 	read(tokens[1])
-	raw, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := behindTheBack(t, db)
 	if _, err := raw.Exec(`UPDATE invitations SET name = name || ' (behind)'`); err != nil {
 		t.Fatal(err)
 	}
@@ -149,11 +144,7 @@ func TestCandidateCacheNeverServesAStalePage(t *testing.T) {
 	read()
 
 	// Behind the store's back: the cache answers, so the change is not seen.
-	raw, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := behindTheBack(t, db)
 	if _, err := raw.Exec(`UPDATE invitations SET name = 'Behind the back' WHERE id = ?`, res.Invitation.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -211,11 +202,7 @@ func TestListCountsAreCachedUntilAWrite(t *testing.T) {
 	if _, total, _ := db.Invitations(ctx, f); total != 3 {
 		t.Fatalf("total %d", total)
 	}
-	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := behindTheBack(t, db)
 	if _, err := raw.Exec(`INSERT INTO invitations (test_id, link_id, token, name, email, email_norm, status, source, invited_at, created_at, updated_at)
 		VALUES (?, ?, 'behind', 'B', 'b@example.com', 'b@example.com', 'invited', 'native', 1, 1, 1)`, tt.ID, def.ID); err != nil {
 		t.Fatal(err)

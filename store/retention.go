@@ -53,10 +53,12 @@ const retentionEnd = `(CASE status WHEN 'completed' THEN completed_at WHEN 'expi
 // oldest first. Without statistics SQLite's planner prefers a status index
 // and sorts every ended invitation; the retention index reads only those
 // due.
-const retentionDue = `SELECT id FROM invitations INDEXED BY invitations_retention
+func (d dialect) retentionDue() string {
+	return `SELECT id FROM invitations` + d.indexedBy("invitations_retention") + `
 	WHERE erased_at IS NULL AND status IN ('completed', 'expired', 'cancelled') AND ` + retentionEnd + ` <= ?
 		AND test_id IN (SELECT id FROM tests WHERE team_id = ?)
 	ORDER BY ` + retentionEnd + `, id LIMIT ?`
+}
 
 // ApplyRetention erases the candidates of invitations that ended more than
 // their team's retention period ago (the team's own, else the
@@ -83,7 +85,7 @@ func (db *DB) ApplyRetention(ctx context.Context) (int, error) {
 			continue
 		}
 		cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
-		rows, err := db.query(ctx, retentionDue, millis(cutoff), t.ID, retentionBatch-len(ids))
+		rows, err := db.query(ctx, db.dialect.retentionDue(), millis(cutoff), t.ID, retentionBatch-len(ids))
 		due, err := collect(rows, err, func(r row) (int64, error) {
 			var id int64
 			return id, r.Scan(&id)

@@ -66,9 +66,12 @@ func TestRetentionErasesWhatEndedLongAgo(t *testing.T) {
 	}
 
 	// The sweep finds them through the retention index in its order, not by
-	// reading and sorting every ended invitation.
+	// reading and sorting every ended invitation (SQLite's planner, told).
+	if onPostgres {
+		return
+	}
 	var plan strings.Builder
-	rows, err := db.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+retentionDue, 0, DefaultTeamID, 10)
+	rows, err := db.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+dialectSQLite.retentionDue(), 0, DefaultTeamID, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

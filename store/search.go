@@ -12,7 +12,7 @@ import (
 func indexForSearch(ctx context.Context, tx *Tx, ids []int64) error {
 	list, _ := json.Marshal(ids)
 	_, err := tx.ExecContext(ctx, `INSERT INTO invitations_search (rowid, name, email_norm)
-		SELECT id, name, email_norm FROM invitations WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+		SELECT id, name, email_norm FROM invitations WHERE id IN (`+tx.dialect.jsonIDs()+`)`, string(list))
 	return err
 }
 
@@ -25,19 +25,10 @@ func reindexForSearch(ctx context.Context, tx *Tx, id int64) error {
 	return indexForSearch(ctx, tx, []int64{id})
 }
 
-// searchMatch is the full-text query for what a recruiter typed: its words
-// as words of the name or address, the last one as a beginning, since it
-// may still be being typed ("jane no" finds Jane Novak and
-// jane.novak@…). It is "" when the text has no word to look for.
-func searchMatch(q string) string {
-	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-	for i, w := range words {
-		words[i] = `"` + w + `"`
-	}
-	if len(words) > 0 {
-		words[len(words)-1] += "*"
-	}
-	return strings.Join(words, " ")
+// searchWords are the words of what a recruiter typed, lower-cased: runs
+// of letters and digits, as the index splits names and addresses.
+func searchWords(q string) []string {
+	return strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 }
 
 // How a search runs depends on how many invitations its words match,
@@ -61,12 +52,12 @@ const (
 // planSearch counts the filter's matches in the full-text index, up to a
 // bound, to choose how to run it.
 func (db *DB) planSearch(ctx context.Context, f InvitationFilter) (searchPlan, error) {
-	match := searchMatch(f.Query)
+	match := db.dialect.searchQuery(f.Query)
 	if match == "" {
 		return searchRows, nil
 	}
 	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM invitations_search WHERE invitations_search MATCH ? LIMIT ?)`,
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM invitations_search WHERE `+db.dialect.searchMatches("invitations_search")+` LIMIT ?) m`,
 		match, broadMatches).Scan(&n)
 	switch {
 	case n < selectiveMatches:

@@ -152,7 +152,7 @@ func addTimeSpent(ctx context.Context, tx *Tx, invitationID int64, spent map[int
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, seconds_spent, updated_at)
 			SELECT ?, ?, ?, ? FROM attempt_questions WHERE invitation_id = ? AND question_id = ?
-			ON CONFLICT (invitation_id, question_id) DO UPDATE SET seconds_spent = seconds_spent + excluded.seconds_spent`,
+			ON CONFLICT (invitation_id, question_id) DO UPDATE SET seconds_spent = answers.seconds_spent + excluded.seconds_spent`,
 			invitationID, qid, secs, millis(now), invitationID, qid); err != nil {
 			return err
 		}

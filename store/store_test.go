@@ -2,19 +2,61 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"testgate/store/pgtest"
 	"time"
 )
 
-// newTestDB opens a migrated database in a temp dir with a fixed clock.
+// onPostgres says the store's tests run on PostgreSQL: make test runs the
+// package twice, the second time with TESTGATE_TEST_STORE=postgres.
+var onPostgres = os.Getenv("TESTGATE_TEST_STORE") == "postgres"
+
+// sqliteOnly marks a test of SQLite's own machinery (its pragmas, its
+// planner's choices, its file), which PostgreSQL has no counterpart of.
+func sqliteOnly(t *testing.T, what string) {
+	t.Helper()
+	if onPostgres {
+		t.Skip(what + " are SQLite's own")
+	}
+}
+
+// behindTheBack is a handle on the test's database that writes without
+// the store knowing (for the read caches' tests).
+func behindTheBack(t *testing.T, db *DB) *sql.DB {
+	t.Helper()
+	if onPostgres {
+		other, err := Open(context.Background(), db.dsn, testWiring)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { other.Close() })
+		return other.w
+	}
+	raw, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// newTestDB opens a migrated database — a file in a temp dir, or a fresh
+// PostgreSQL database when the tests run there.
 func newTestDB(t testing.TB) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "testgate.db"), testWiring)
+	dsn := filepath.Join(t.TempDir(), "testgate.db")
+	if onPostgres {
+		dsn = pgtest.NewDatabase(t)
+	}
+	db, err := Open(context.Background(), dsn, testWiring)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +117,7 @@ func TestMigrateFromEmptyAndAgain(t *testing.T) {
 }
 
 func TestPragmasAreInForce(t *testing.T) {
+	sqliteOnly(t, "SQLite's pragmas")
 	db := newTestDB(t)
 	ctx := context.Background()
 	var mode string

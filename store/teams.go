@@ -51,7 +51,7 @@ func (ts Teams) cond(column string) (string, []any) {
 		return "", nil
 	}
 	if len(ts) == 0 {
-		return "0", nil
+		return "1 = 0", nil
 	}
 	marks := make([]string, len(ts))
 	args := make([]any, len(ts))
@@ -61,10 +61,10 @@ func (ts Teams) cond(column string) (string, []any) {
 	return column + " IN (" + strings.Join(marks, ", ") + ")", args
 }
 
-// where is cond as a whole condition: "1" for every team.
+// where is cond as a whole condition: "1 = 1" for every team.
 func (ts Teams) where(column string) (string, []any) {
 	if ts == nil {
-		return "1", nil
+		return "1 = 1", nil
 	}
 	return ts.cond(column)
 }

@@ -197,7 +197,7 @@ func (db *DB) UpdateUserAccess(ctx context.Context, id int64, role Role, disable
 			disabledAt = sql.NullInt64{Int64: now, Valid: true}
 		}
 		row := tx.QueryRowContext(ctx, `UPDATE users SET role = ?,
-				disabled_at = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(disabled_at, ?) END,
+				disabled_at = CASE WHEN CAST(? AS BIGINT) IS NULL THEN NULL ELSE COALESCE(disabled_at, ?) END,
 				updated_at = ?
 			WHERE id = ? RETURNING `+userColumns, role, disabledAt, disabledAt, now, id)
 		var err error

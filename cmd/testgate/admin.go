@@ -40,7 +40,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, m := range applied {
 		fmt.Fprintf(stdout, "applied %04d_%s\n", m.Version, m.Name)
 	}
-	fmt.Fprintf(stdout, "database %s is at schema version %d\n", *dbPath, store.LatestVersion())
+	fmt.Fprintf(stdout, "database %s is at schema version %d\n", store.Redacted(*dbPath), store.LatestVersion())
 	return nil
 }
 
@@ -132,6 +132,9 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *to == "" {
 		fmt.Fprintln(stderr, "testgate backup: --to is required")
 		return errUsage
+	}
+	if store.IsPostgres(*dbPath) {
+		return errors.New("backup: back up PostgreSQL with its own tools: pg_dump --format=custom (README, Backups)")
 	}
 	if _, err := os.Stat(*dbPath); err != nil {
 		return fmt.Errorf("backup: no database at %s", *dbPath)

@@ -56,7 +56,7 @@ func (fs *flagSet) secret(name, env, usage string) *string {
 }
 
 func (fs *flagSet) dbFlag() *string {
-	return fs.string("db", "TESTGATE_DB", "./data/testgate.db", "SQLite database file")
+	return fs.string("db", "TESTGATE_DB", "./data/testgate.db", "SQLite database file, or a postgres:// URL")
 }
 
 // parse parses args and reports bad environment values; a usage error

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"testgate/store"
+	"testgate/store/pgtest"
 )
 
 func runCmd(t *testing.T, args ...string) (string, string, error) {
@@ -36,15 +38,40 @@ func openDB(t *testing.T, path string) *store.DB {
 	return db
 }
 
+// eachDatabase runs an administrative command's test on a fresh SQLite
+// file and on a fresh PostgreSQL database: the same test on both.
+func eachDatabase(t *testing.T, test func(t *testing.T, db string)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, filepath.Join(t.TempDir(), "data", "tg.db")) })
+	t.Run("postgres", func(t *testing.T) { test(t, pgtest.NewDatabase(t)) })
+}
+
 func TestMigrateCommand(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "data", "tg.db")
-	out, _, err := runCmd(t, "migrate", "--db", path)
-	if err != nil || !strings.Contains(out, "applied 0001_init") {
-		t.Fatalf("first migrate: %v\n%s", err, out)
+	eachDatabase(t, func(t *testing.T, path string) {
+		first := "applied 0001_init"
+		if store.IsPostgres(path) {
+			first = fmt.Sprintf("applied %04d_baseline", store.LatestVersion())
+		}
+		out, _, err := runCmd(t, "migrate", "--db", path)
+		if err != nil || !strings.Contains(out, first) {
+			t.Fatalf("first migrate: %v\n%s", err, out)
+		}
+		out, _, err = runCmd(t, "migrate", "--db", path)
+		if err != nil || strings.Contains(out, "applied") || !strings.Contains(out, fmt.Sprintf("schema version %d", store.LatestVersion())) {
+			t.Fatalf("second migrate: %v\n%s", err, out)
+		}
+	})
+}
+
+// A PostgreSQL URL's password is never printed.
+func TestMigrateHidesThePassword(t *testing.T) {
+	u, err := url.Parse(pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
 	}
-	out, _, err = runCmd(t, "migrate", "--db", path)
-	if err != nil || strings.Contains(out, "applied") || !strings.Contains(out, fmt.Sprintf("schema version %d", store.LatestVersion())) {
-		t.Fatalf("second migrate: %v\n%s", err, out)
+	u.User = url.UserPassword("postgres", "s3cret-password") // trust authentication ignores it
+	out, stderr, err := runCmd(t, "migrate", "--db", u.String())
+	if err != nil || strings.Contains(out+stderr, "s3cret") || !strings.Contains(out, "postgres:xxxxx@") {
+		t.Fatalf("%v\n%s%s", err, out, stderr)
 	}
 }
 
@@ -72,8 +99,9 @@ func TestEveryCommandHonoursTheDBEnvironment(t *testing.T) {
 	}
 }
 
-func TestUserCreateCommand(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "tg.db")
+func TestUserCreateCommand(t *testing.T) { eachDatabase(t, testUserCreateCommand) }
+
+func testUserCreateCommand(t *testing.T, path string) {
 	out, _, err := runCmd(t, "user", "create", "--db", path, "--email", "Rec@Example.com", "--password", "long password", "--role", "recruiter", "--name", "Rec")
 	if err != nil || !strings.HasPrefix(out, "created recruiter Rec@Example.com") {
 		t.Fatalf("%v %q", err, out)
@@ -95,8 +123,9 @@ func TestUserCreateCommand(t *testing.T) {
 	}
 }
 
-func TestAPIKeyCreateCommand(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "tg.db")
+func TestAPIKeyCreateCommand(t *testing.T) { eachDatabase(t, testAPIKeyCreateCommand) }
+
+func testAPIKeyCreateCommand(t *testing.T, path string) {
 	out, _, err := runCmd(t, "apikey", "create", "--db", path, "--name", "ATS")
 	if err != nil {
 		t.Fatal(err)
@@ -114,8 +143,13 @@ func TestAPIKeyCreateCommand(t *testing.T) {
 	if k.PublicID != strings.TrimPrefix(lines[0], "ak: ") || k.SigningSecret != strings.TrimPrefix(lines[1], "secret: ") || k.Name != "ATS" {
 		t.Fatalf("stored %+v", k)
 	}
-	raw, _ := os.ReadFile(path)
-	if bytes.Contains(raw, []byte(key)) {
+	if store.IsPostgres(path) {
+		var n int
+		if err := db.ReadOnly().QueryRow(`SELECT COUNT(*) FROM api_keys
+			WHERE strpos(name || public_id || key_hash || signing_secret, ?) > 0`, key).Scan(&n); err != nil || n > 0 {
+			t.Fatalf("the key is in the database in the clear: %d %v", n, err)
+		}
+	} else if raw, _ := os.ReadFile(path); bytes.Contains(raw, []byte(key)) {
 		t.Fatal("the key is in the database file in the clear")
 	}
 	if _, _, err := runCmd(t, "apikey", "create", "--db", path); err == nil || !strings.Contains(err.Error(), "name is required") {
@@ -332,8 +366,9 @@ func TestServeReadsSingleSignOn(t *testing.T) {
 }
 
 // A key held to a team, named on the command line.
-func TestAPIKeyCreateForATeam(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "tg.db")
+func TestAPIKeyCreateForATeam(t *testing.T) { eachDatabase(t, testAPIKeyCreateForATeam) }
+
+func testAPIKeyCreateForATeam(t *testing.T, path string) {
 	if _, _, err := runCmd(t, "migrate", "--db", path); err != nil {
 		t.Fatal(err)
 	}
@@ -353,5 +388,16 @@ func TestAPIKeyCreateForATeam(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, "apikey", "create", "--db", path, "--name", "X", "--team", "Gamma"); err == nil || !strings.Contains(err.Error(), "no team is named") {
 		t.Fatalf("an unknown team: %v", err)
+	}
+}
+
+// Serving and backing up are refused on PostgreSQL, each saying what to do.
+func TestPostgresRefusals(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	if _, _, err := runCmd(t, "serve", "--db", url); err == nil || !strings.Contains(err.Error(), "SQLite file") {
+		t.Errorf("serve: %v", err)
+	}
+	if _, _, err := runCmd(t, "backup", "--db", url, "--to", filepath.Join(t.TempDir(), "b.db")); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("backup: %v", err)
 	}
 }

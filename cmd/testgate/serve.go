@@ -186,6 +186,12 @@ func newLogger(c serveConfig, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// errPostgresServe refuses to serve from PostgreSQL: migrate, user and
+// apikey work there, and the schema is the same, but the store's
+// statements are proven on SQLite only so far (README, Scale-out).
+var errPostgresServe = errors.New("serve: PostgreSQL is not served from yet — `testgate migrate`, `user create` and `apikey create` " +
+	"work on it, but serving runs on a SQLite file (--db PATH) until the store's statements are proven on PostgreSQL")
+
 // serve runs the server until ctx ends (SIGINT/SIGTERM), then drains
 // requests in flight before closing the database.
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
@@ -195,6 +201,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	if store.IsPostgres(cfg.DB) {
+		return errPostgresServe
+	}
 
 	unlock, err := lockDatabase(cfg.DB)
 	if err != nil {

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// PostgreSQL is the store for installations that outgrow one process: the
+// same statements as SQLite's (their ? placeholders rebound), through
+// pgx's database/sql driver.
+
+// IsPostgres reports whether a --db value names a PostgreSQL database
+// (a postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Redacted is a --db value fit to print: a PostgreSQL URL's password hidden.
+func Redacted(dsn string) string {
+	if !IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(a PostgreSQL URL that does not parse)"
+	}
+	return u.Redacted()
+}
+
+// Postgres reports whether the store runs on PostgreSQL.
+func (db *DB) Postgres() bool { return db.dialect == dialectPostgres }
+
+type dialect int
+
+const (
+	dialectSQLite dialect = iota
+	dialectPostgres
+)
+
+// openPostgres opens two pools on the database at url: writers and
+// readers, sized as SQLite's are, so that a burst of reads never waits for
+// a connection a write holds.
+func openPostgres(ctx context.Context, url string, wiring Wiring) (*DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("store: PostgreSQL URL: %w", err)
+	}
+	pool := func(size int) (*sql.DB, error) {
+		p := sql.OpenDB(rebindConnector{stdlib.GetConnector(*cfg)})
+		p.SetMaxOpenConns(size)
+		p.SetMaxIdleConns(size)
+		p.SetConnMaxIdleTime(5 * time.Minute)
+		if err := p.PingContext(ctx); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("store: connect to PostgreSQL at %s:%d: %w", cfg.Host, cfg.Port, err)
+		}
+		return p, nil
+	}
+	w, err := pool(8)
+	if err != nil {
+		return nil, err
+	}
+	r, err := pool(max(4, runtime.GOMAXPROCS(0)*2))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	db := newDB(w, r, "", dialectPostgres, wiring)
+	db.dsn = url
+	return db, nil
+}
+
+// writerLock is the advisory lock every write transaction takes on
+// PostgreSQL, so that writes take turns across processes as they do on
+// SQLite's one writer: the store's rules that check before they write (one
+// live invitation per address and link, a link's maximum uses, sign-in
+// throttling) hold on both without each being rewritten for concurrent
+// writers. Reads do not take it and run side by side.
+const writerLock = 7364725
+
+// takeWriterLock waits for the writers' turn; it is released at commit or
+// rollback.
+func takeWriterLock(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, writerLock); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return nil
+}
+
+// rebindConnector hands out connections that rebind placeholders.
+type rebindConnector struct{ driver.Connector }
+
+func (c rebindConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pc, ok := conn.(*stdlib.Conn)
+	if !ok {
+		conn.Close()
+		return nil, errors.New("store: unexpected PostgreSQL driver connection")
+	}
+	return rebindConn{pc}, nil
+}
+
+// rebindConn is pgx's connection, every optional interface of it kept,
+// with each statement's placeholders rebound on the way in.
+type rebindConn struct{ *stdlib.Conn }
+
+func (c rebindConn) Prepare(query string) (driver.Stmt, error) { return c.Conn.Prepare(rebind(query)) }
+
+func (c rebindConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.Conn.PrepareContext(ctx, rebind(query))
+}
+
+func (c rebindConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return c.Conn.ExecContext(ctx, rebind(query), args)
+}
+
+func (c rebindConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	return c.Conn.QueryContext(ctx, rebind(query), args)
+}
