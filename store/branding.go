@@ -67,10 +67,27 @@ func validLogoType(t string) bool {
 // Branding returns the organisation's branding; the zero value before any
 // is saved. Candidate pages ask on every request, so it is kept in memory:
 // SetBranding replaces it, and a first load only fills an empty cache, so
-// a load racing a save cannot put the old branding back.
+// a load racing a save cannot put the old branding back. On PostgreSQL
+// another process may have saved one: its time is read (a tiny row) and a
+// newer one loaded.
 func (db *DB) Branding(ctx context.Context) (Branding, error) {
 	if b := db.branding.Load(); b != nil {
-		return *b, nil
+		if !db.Postgres() {
+			return *b, nil
+		}
+		var updated int64
+		err := db.queryRow(ctx, `SELECT updated_at FROM branding WHERE id = 1`).Scan(&updated)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && updated == millis(b.UpdatedAt) {
+			return *b, nil
+		}
+		if err != nil {
+			return Branding{}, err
+		}
+		fresh, err := db.loadBranding(ctx)
+		if err == nil {
+			db.branding.Store(&fresh)
+		}
+		return fresh, err
 	}
 	b, err := db.loadBranding(ctx)
 	if err != nil {
@@ -110,8 +127,8 @@ func (db *DB) SetBranding(ctx context.Context, b Branding, keepLogo bool) (Brand
 		_, err := tx.ExecContext(ctx, `INSERT INTO branding (id, organisation, contact_email, logo, logo_type, updated_at)
 			VALUES (1, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET organisation = excluded.organisation, contact_email = excluded.contact_email,
-				logo = CASE WHEN ? THEN branding.logo ELSE excluded.logo END,
-				logo_type = CASE WHEN ? THEN branding.logo_type ELSE excluded.logo_type END,
+				logo = CASE WHEN ? = 1 THEN branding.logo ELSE excluded.logo END,
+				logo_type = CASE WHEN ? = 1 THEN branding.logo_type ELSE excluded.logo_type END,
 				updated_at = excluded.updated_at`,
 			b.Organisation, b.ContactEmail, b.Logo, b.LogoType, millis(now), boolInt(keepLogo), boolInt(keepLogo))
 		return err

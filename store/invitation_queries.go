@@ -87,7 +87,7 @@ func scanInvitation(r row) (Invitation, error) {
 // request, and the landing page is the busiest there is.
 func (db *DB) InvitationAndTestByToken(ctx context.Context, token string) (Invitation, Test, error) {
 	gen := db.readGen.current()
-	if e, ok := db.candidates.get(token); ok && db.readGen.invitationFresh(e.v.inv.ID, e.gen) {
+	if e, ok := db.candidates.get(token); ok && db.cachesReads() && db.readGen.invitationFresh(e.v.inv.ID, e.gen) {
 		return e.v.inv, e.v.test, nil
 	}
 	var is invitationScan
@@ -157,7 +157,8 @@ const MaxPageSize = 200
 func (f InvitationFilter) from(d dialect, plan searchPlan) (from, where string, args []any) {
 	var conds []string
 	from = ` FROM invitations i`
-	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
+	// A NUL is never part of a name or address (and PostgreSQL's text cannot hold one).
+	if q := strings.ToLower(strings.TrimSpace(strings.ReplaceAll(f.Query, "\x00", ""))); q != "" {
 		switch plan {
 		case searchIndex:
 			from = ` FROM invitations_search s JOIN invitations i ON i.id = s.rowid`
@@ -320,7 +321,7 @@ func (db *DB) LinkFunnels(ctx context.Context, teams Teams, limit int) ([]Funnel
 func (db *DB) count(ctx context.Context, query string, args ...any) (int, error) {
 	gen := db.readGen.current()
 	key := query + "\x00" + fmt.Sprintf("%#v", args)
-	if e, ok := db.counts.get(key); ok && db.readGen.countFresh(e.gen) {
+	if e, ok := db.counts.get(key); ok && db.cachesReads() && db.readGen.countFresh(e.gen) {
 		return e.v, nil
 	}
 	var n int

@@ -254,7 +254,7 @@ func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, f
 		return err
 	}
 	wordings := map[string]Wording{} // by language, read once per import chunk
-	const cols = 11
+	const cols = 14
 	args := make([]any, 0, insertRowsPerStatement*cols)
 	for start := 0; start < len(fs); start += insertRowsPerStatement {
 		group := fs[start:min(start+insertRowsPerStatement, len(fs))]
@@ -280,13 +280,11 @@ func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, f
 				tx.workDue(WorkMail)
 			}
 			args = append(args, f.inv.ID, f.inv.Email, f.inv.Name, email.Subject, email.Text, email.HTML,
-				db.composer.MessageID(), millis(at), millis(at), millis(now), email.ReplyTo)
+				db.composer.MessageID(), millis(at), millis(at), millis(now), email.ReplyTo, EmailInvitation, OutboxQueued, millis(now))
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (invitation_id, recipient, recipient_name, subject, body_text, body_html,
 				message_id, scheduled_at, next_attempt_at, created_at, reply_to, kind, status, updated_at)
-			SELECT CAST(column1 AS BIGINT), column2, column3, column4, column5, column6, column7, CAST(column8 AS BIGINT),
-				CAST(column9 AS BIGINT), CAST(column10 AS BIGINT), column11, 'invitation', 'queued', CAST(column10 AS BIGINT)
-			FROM (VALUES `+valuesList(len(group), cols)+`) v`, args...); err != nil {
+			VALUES `+valuesList(len(group), cols), args...); err != nil {
 			return err
 		}
 	}

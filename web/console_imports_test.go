@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"mime/multipart"
@@ -267,12 +266,7 @@ func TestImportStopsAfterRepeatedFailures(t *testing.T) {
 	if r.Code != http.StatusSeeOther {
 		t.Fatalf("%d", r.Code)
 	}
-	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`UPDATE import_chunks SET rows = 'not JSON'`); err != nil {
+	if _, err := behindTheBack(t, db).Exec(`UPDATE import_chunks SET rows = 'not JSON'`); err != nil {
 		t.Fatal(err)
 	}
 	runImports(t, srv)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,15 +11,18 @@ import (
 	"net/http/httptest"
 	netmail "net/mail"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"testgate/mail"
 	"testgate/store"
+	"testgate/store/pgtest"
 	"testgate/web/api/callbacks"
 )
 
@@ -57,6 +61,9 @@ func newTestServerAt(t testing.TB, base string, options ...func(*Config)) (*Serv
 func openTestStore(t testing.TB, path, base string) (*store.DB, *callbacks.Registry) {
 	t.Helper()
 	registry := callbacks.NewRegistry()
+	if onPostgres {
+		path = pgtest.NewDatabase(t) // the same tests on PostgreSQL
+	}
 	db, err := store.Open(context.Background(), path, store.Wiring{
 		Composer: mail.NewComposer(base, &netmail.Address{Name: "Testgate", Address: "tests@testgate.test"}), Payloads: registry})
 	if err != nil {
@@ -66,7 +73,46 @@ func openTestStore(t testing.TB, path, base string) (*store.DB, *callbacks.Regis
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	testDSNs.Store(db, path)
 	return db, registry
+}
+
+// onPostgres says the tests run on PostgreSQL: make test runs the store's
+// tests there too, and TESTGATE_TEST_STORE=postgres runs these.
+var onPostgres = os.Getenv("TESTGATE_TEST_STORE") == "postgres"
+
+// testDSNs remembers what each test database was opened on.
+var testDSNs sync.Map // *store.DB → path or URL
+
+// testDSN is the file or URL db was opened on.
+func testDSN(db *store.DB) string {
+	dsn, _ := testDSNs.Load(db)
+	return dsn.(string)
+}
+
+// sqliteOnly marks a test of SQLite's own machinery (its file's bytes, its
+// integrity check), which PostgreSQL has no counterpart of.
+func sqliteOnly(t *testing.T, what string) {
+	t.Helper()
+	if onPostgres {
+		t.Skip(what + ": SQLite's own")
+	}
+}
+
+// behindTheBack is a handle on the test's database that writes without
+// the store knowing; its statements take no parameters.
+func behindTheBack(t *testing.T, db *store.DB) *sql.DB {
+	t.Helper()
+	driver, dsn := "sqlite", "file:"+testDSN(db)+"?_pragma=busy_timeout(5000)"
+	if onPostgres {
+		driver, dsn = "pgx", testDSN(db)
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
 }
 
 // browser is a cookie-keeping client that drives the server through

@@ -74,8 +74,8 @@ func killProcess(t *testing.T, cmd *exec.Cmd) {
 // emailed exactly once.
 func TestImportResumesAfterKill(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "testgate.db")
-	db, _ := openTestStore(t, path, testBaseURL)
+	db, _ := openTestStore(t, filepath.Join(t.TempDir(), "testgate.db"), testBaseURL)
+	path := testDSN(db) // the file, or the PostgreSQL database
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Aptitude", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
 	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Drive"})
 	const total = 10_000
@@ -148,6 +148,9 @@ func TestImportResumesAfterKill(t *testing.T) {
 	// a false checksum mismatch of its secure-delete index (FTS5 keeps the
 	// index's checksum state per connection); reads and writes through it
 	// stay right.
+	if onPostgres {
+		return // the rest is SQLite's integrity check
+	}
 	fresh, err := store.Open(ctx, path, store.Offline)
 	if err != nil {
 		t.Fatal(err)

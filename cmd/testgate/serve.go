@@ -46,7 +46,7 @@ func parseServeConfig(args []string, stderr io.Writer) (serveConfig, error) {
 	fs := newFlagSet("serve", stderr)
 	var c serveConfig
 	fs.StringVar(&c.Addr, "addr", envOr("TESTGATE_ADDR", "127.0.0.1:8080"), "listen address (env TESTGATE_ADDR)")
-	fs.StringVar(&c.DB, "db", envOr("TESTGATE_DB", "./data/testgate.db"), "SQLite database file (env TESTGATE_DB)")
+	fs.StringVar(&c.DB, "db", envOr("TESTGATE_DB", "./data/testgate.db"), "SQLite database file, or a postgres:// URL (env TESTGATE_DB)")
 	fs.StringVar(&c.BaseURL, "base-url", envOr("TESTGATE_BASE_URL", ""), "public URL used in every link and email; default http://<addr> (env TESTGATE_BASE_URL)")
 	smtpURL := fs.secret("smtp-url", "TESTGATE_SMTP_URL", "smtp://user:pass@host:port?tls=none|starttls|tls; empty keeps mail in the dev mailbox")
 	smtpPassword := fs.secret("smtp-password", "TESTGATE_SMTP_PASSWORD", "SMTP password, replacing the one in --smtp-url")
@@ -186,12 +186,6 @@ func newLogger(c serveConfig, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// errPostgresServe refuses to serve from PostgreSQL: migrate, user and
-// apikey work there, and the schema is the same, but the store's
-// statements are proven on SQLite only so far (README, Scale-out).
-var errPostgresServe = errors.New("serve: PostgreSQL is not served from yet — `testgate migrate`, `user create` and `apikey create` " +
-	"work on it, but serving runs on a SQLite file (--db PATH) until the store's statements are proven on PostgreSQL")
-
 // serve runs the server until ctx ends (SIGINT/SIGTERM), then drains
 // requests in flight before closing the database.
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
@@ -201,15 +195,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	if store.IsPostgres(cfg.DB) {
-		return errPostgresServe
+	// On SQLite one server owns the file; on PostgreSQL several share the
+	// database, and their work by leases.
+	if !store.IsPostgres(cfg.DB) {
+		unlock, err := lockDatabase(cfg.DB)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
-
-	unlock, err := lockDatabase(cfg.DB)
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	// The store is given its email composer and callback registry when it
 	// is opened; web.New registers the dialects' callback bodies.
 	from, _ := mail.ParseAddress(cfg.MailFrom)
@@ -225,12 +219,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := db.CheckSchema(ctx); err != nil {
 		return err
 	}
-	// Holding the lock, this is the only server: leases left on the
-	// database belong to a process that is gone.
-	if emails, callbacks, imports, err := db.ExpireLeases(ctx); err != nil {
-		return fmt.Errorf("recover leases: %w", err)
-	} else if emails+callbacks+imports > 0 {
-		log.Warn("taking up work a stopped process held", "emails", emails, "callbacks", callbacks, "imports", imports)
+	// Holding SQLite's lock, this is the only server: leases left on the
+	// database belong to a process that is gone. On PostgreSQL another
+	// server may hold them: they are taken up when they run out.
+	if !db.Postgres() {
+		if emails, callbacks, imports, err := db.ExpireLeases(ctx); err != nil {
+			return fmt.Errorf("recover leases: %w", err)
+		} else if emails+callbacks+imports > 0 {
+			log.Warn("taking up work a stopped process held", "emails", emails, "callbacks", callbacks, "imports", imports)
+		}
 	}
 
 	sessionKey := cfg.SessionKey
@@ -284,7 +281,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		cfg.AllowPrivateCallbacks, log), callbacks.DeliverySchedule)
 	workers.Add(store.WorkImports, store.NewImportJob(db, log), store.ImportSchedule)
 	workers.Add(store.WorkSweep, &store.SweepJob{DB: db, Log: log}, store.SweepSchedule)
-	log.Info("testgate listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB,
+	log.Info("testgate listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", store.Redacted(cfg.DB),
 		"mail", mailMode, "startup", time.Since(started).Round(time.Millisecond))
 
 	errc := make(chan error, 1)
