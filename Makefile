@@ -11,13 +11,13 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run:
 	$(GO) run ./cmd/testgate serve --addr $(ADDR) --db $(DB)
 
-## test: lint, then every test including the browser flows and PDF reports (installs Chromium and poppler-utils if missing), under the race detector; PostgreSQL's tests run on a throwaway cluster on loopback (.ci/postgres installs and starts it)
+## test: lint, then every test including the browser flows and PDF reports (installs Chromium and poppler-utils if missing), under the race detector; then the store's and the web's tests again on PostgreSQL (a throwaway cluster on loopback that .ci/postgres installs and starts), the browser flows left to the first run
 test: lint testtools
 	@url="$$(bash .ci/postgres)" || exit 1; \
 	echo "TESTGATE_TEST_POSTGRES=$$url $(GO) test -race -count=1 -timeout 15m ./..."; \
-	TESTGATE_TEST_POSTGRES="$$url" $(GO) test -race -count=1 -timeout 15m ./...
-	@echo "the store's tests again, on PostgreSQL"; \
-	TESTGATE_TEST_POSTGRES="$$(bash .ci/postgres)" TESTGATE_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 5m ./store
+	TESTGATE_TEST_POSTGRES="$$url" $(GO) test -race -count=1 -timeout 15m ./... && \
+	echo "the store's and the web's tests again, on PostgreSQL" && \
+	TESTGATE_TEST_POSTGRES="$$url" TESTGATE_TEST_STORE=postgres $(GO) test -count=1 -timeout 10m -skip '^TestBrowser' ./store ./web
 
 ## lint: gofmt, go vet, and generated templ code up to date
 lint:

@@ -24,7 +24,7 @@ var onPostgres = os.Getenv("TESTGATE_TEST_STORE") == "postgres"
 func sqliteOnly(t *testing.T, what string) {
 	t.Helper()
 	if onPostgres {
-		t.Skip(what + " are SQLite's own")
+		t.Skip(what + ": SQLite's own")
 	}
 }
 
@@ -117,7 +117,7 @@ func TestMigrateFromEmptyAndAgain(t *testing.T) {
 }
 
 func TestPragmasAreInForce(t *testing.T) {
-	sqliteOnly(t, "SQLite's pragmas")
+	sqliteOnly(t, "the pragmas")
 	db := newTestDB(t)
 	ctx := context.Background()
 	var mode string

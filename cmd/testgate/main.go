@@ -20,8 +20,10 @@ Usage:
   testgate user create --email E --password P --role admin|recruiter [--name N]
   testgate apikey create --name N
   testgate backup --to FILE  copy the database while the server runs
+  testgate copy --from FILE --to postgres://…
+                             move a SQLite installation to PostgreSQL, verified
 
-Every command takes --db (env TESTGATE_DB). Run "testgate COMMAND -h" for its flags.
+Every other command takes --db (env TESTGATE_DB): a SQLite file or a postgres:// URL. Run "testgate COMMAND -h" for its flags.
 `
 
 // errUsage marks a mistake on the command line (exit status 2).
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return createAPIKey(ctx, rest[1:], stdout, stderr)
 	case "backup":
 		return backup(ctx, rest, stdout, stderr)
+	case "copy":
+		return copyDatabase(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -397,3 +397,35 @@ func TestBackupRefusesPostgres(t *testing.T) {
 		t.Errorf("backup: %v", err)
 	}
 }
+
+// `copy` moves a SQLite installation to PostgreSQL and says what it
+// verified; the copy serves; a running server's file is refused.
+func TestCopyCommand(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tg.db")
+	if _, _, err := runCmd(t, "user", "create", "--db", path, "--email", "rita@example.com", "--password", "rita's password", "--role", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	pg := pgtest.NewDatabase(t)
+	out, _, err := runCmd(t, "copy", "--from", path, "--to", pg)
+	if err != nil || !strings.Contains(out, "users") || !strings.Contains(out, "each verified by count and checksum") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	db := openDB(t, pg)
+	if u, err := db.Authenticate(context.Background(), "rita@example.com", "rita's password"); err != nil || u.Role != store.RoleAdmin {
+		t.Fatalf("the copied user: %+v %v", u, err)
+	}
+	unlock, err := lockDatabase(path) // as serve holds it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if _, _, err := runCmd(t, "copy", "--from", path, "--to", pg); err == nil || !strings.Contains(err.Error(), "stop it first") {
+		t.Fatalf("a copy of a served file: %v", err)
+	}
+	for _, args := range [][]string{{"--from", path}, {"--from", pg, "--to", pg}, {"--from", path, "--to", path}} {
+		if _, _, err := runCmd(t, append([]string{"copy"}, args...)...); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
