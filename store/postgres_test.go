@@ -3,10 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"testgate/store/pgtest"
 )
@@ -225,5 +228,59 @@ func TestPostgresSchemaKeepsItsRules(t *testing.T) {
 		if (n == 1) != want {
 			t.Errorf("%q matched %d", q, n)
 		}
+	}
+}
+
+// Two processes' stores writing at once through fresh statement caches:
+// every writer waits for the writers' turn holding a connection, so a
+// cache that closed a duplicate statement under its lock (waiting for a
+// connection the turn's holder needs the cache to go on) stalled them all.
+// The run must end, every invitation written.
+func TestPostgresWritersAtOnceNeverStall(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	url := pgtest.NewDatabase(t)
+	var dbs []*DB
+	for range 2 {
+		db, err := Open(ctx, url, testWiring)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		dbs = append(dbs, db)
+	}
+	if _, err := dbs[0].Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tt, err := dbs[0].CreateTest(ctx, sampleTest, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, _ := dbs[0].DefaultLink(ctx, tt.ID)
+	const writers, each = 48, 12
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db := dbs[w%2]
+			for i := range each {
+				if _, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "W",
+					Email: fmt.Sprintf("w%d-%d@example.com", w, i), Source: SourceNative}); err != nil {
+					errs <- err
+					return
+				}
+				db.Audit(ctx, AuditEntry{At: db.Now(), Actor: "api:test", Action: "POST /invitations", Status: 201})
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err) // a stall ends in the deadline's error
+	}
+	if _, total, err := dbs[1].Invitations(ctx, InvitationFilter{TestID: tt.ID}); err != nil || total != writers*each {
+		t.Fatalf("%d invited, %v", total, err)
 	}
 }

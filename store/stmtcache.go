@@ -65,27 +65,35 @@ func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A statement closed here waits for every connection it was prepared
+	// on, one of which may be inside a transaction that waits for this
+	// cache: it is closed after the lock is let go.
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil { // closed meanwhile
+	prior, raced := c.m[query]
+	closed := c.m == nil
+	if !closed && !raced {
+		c.m[query] = st
+	}
+	c.mu.Unlock()
+	switch {
+	case closed:
 		st.Close()
 		return nil, sql.ErrConnDone
-	}
-	if prior, ok := c.m[query]; ok { // another goroutine won the race
+	case raced: // another goroutine won the race
 		st.Close()
 		return prior, nil
 	}
-	c.m[query] = st
 	return st, nil
 }
 
 func (c *stmtCache) close() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, st := range c.m {
+	m := c.m
+	c.m = nil
+	c.mu.Unlock()
+	for _, st := range m {
 		st.Close()
 	}
-	c.m = nil
 }
 
 // errRow lets queryRow report a prepare error through Scan.

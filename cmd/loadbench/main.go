@@ -34,9 +34,12 @@ func main() {
 	autosave := flag.Duration("autosave", time.Second, "the drive's time between autosaves (10 s compressed)")
 	bound := flag.Duration("bound", 200*time.Millisecond, "the drive's p99 bound for every candidate action")
 	modes := flag.String("alongside", "none,import,bulk", "the drive's runs: bulk work beside the candidates (none, import, bulk)")
+	scale := flag.String("scale", "", "instead of the benchmarks, compare SQLite with one and two processes on this PostgreSQL cluster (a postgres:// URL)")
 	flag.Parse()
 	var err error
-	if *drive {
+	if *scale != "" {
+		err = runScale(*bin, *scale, *duration, *conns)
+	} else if *drive {
 		var ns []int
 		for _, f := range strings.Split(*ladder, ",") {
 			n, perr := strconv.Atoi(strings.TrimSpace(f))

@@ -2,9 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"testgate/store"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -98,13 +99,13 @@ func thinkExamRun(s *server, prefix string, n int) (time.Duration, error) {
 }
 
 // tokens reads candidate tokens of a link straight from the database file.
-func tokens(dbPath string, prefix string, n int) ([]string, error) {
-	db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro&_pragma=busy_timeout(10000)")
+func tokens(dsn string, prefix string, n int) ([]string, error) {
+	db, err := openRead(dsn)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT token FROM invitations WHERE email_norm LIKE ? ORDER BY id LIMIT ?`, prefix+"%", n)
+	rows, err := db.ReadOnly().Query(`SELECT token FROM invitations WHERE email_norm LIKE ? ORDER BY id LIMIT ?`, prefix+"%", n)
 	if err != nil {
 		return nil, err
 	}
@@ -118,18 +119,23 @@ func tokens(dbPath string, prefix string, n int) ([]string, error) {
 	return out, rows.Err()
 }
 
-func countInvitations(dbPath string) (int, error) {
-	db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro&_pragma=busy_timeout(10000)")
+func countInvitations(dsn string) (int, error) {
+	db, err := openRead(dsn)
 	if err != nil {
 		return 0, err
 	}
 	defer db.Close()
 	var n int
-	return n, db.QueryRow(`SELECT COUNT(*) FROM invitations`).Scan(&n)
+	err = db.ReadOnly().QueryRow(`SELECT COUNT(*) FROM invitations`).Scan(&n)
+	return n, err
 }
 
-// bareServer serves body for every /t/{token} from a bare echo handler:
-// the ceiling for the landing page on this machine.
+// openRead opens the server's database (a file or a URL) beside it, to
+// read what the bench needs.
+func openRead(dsn string) (*store.DB, error) {
+	return store.Open(context.Background(), dsn, store.Offline)
+}
+
 func bareServer(body []byte, contentType string) (base string, stop func(), err error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

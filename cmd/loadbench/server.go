@@ -39,7 +39,13 @@ const (
 // startServer starts the binary on a new database in dir; its output goes
 // to logs.
 func startServer(bin, dir string, logs io.Writer) (*server, error) {
-	s := &server{bin: bin, db: filepath.Join(dir, "testgate.db")}
+	return startServerOn(bin, filepath.Join(dir, "testgate.db"), logs)
+}
+
+// startServerOn starts the binary on a new database: a file or a
+// postgres:// URL of an empty database.
+func startServerOn(bin, db string, logs io.Writer) (*server, error) {
+	s := &server{bin: bin, db: db}
 	if _, err := s.admin("migrate", "--db", s.db); err != nil {
 		return nil, err
 	}
@@ -55,18 +61,29 @@ func startServer(bin, dir string, logs io.Writer) (*server, error) {
 		return nil, fmt.Errorf("apikey create printed %q", out)
 	}
 	s.ak, s.sec, s.key = strings.TrimPrefix(lines[0], "ak: "), strings.TrimPrefix(lines[1], "secret: "), lines[2]
+	return s, s.listen(logs)
+}
 
+// another starts a second process on the same (PostgreSQL) database, with
+// the same key, signed in.
+func (s *server) another(logs io.Writer) (*server, error) {
+	t := &server{bin: s.bin, db: s.db, key: s.key, ak: s.ak, sec: s.sec}
+	return t, t.listen(logs)
+}
+
+// listen starts serve on a free loopback port and signs in.
+func (s *server) listen(logs io.Writer) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
 	s.base = "http://" + addr
-	s.cmd = exec.Command(bin, "serve", "--addr", addr, "--db", s.db, "--log-level", "warn")
+	s.cmd = exec.Command(s.bin, "serve", "--addr", addr, "--db", s.db, "--log-level", "warn")
 	s.cmd.Stdout, s.cmd.Stderr = logs, logs
 	if err := s.cmd.Start(); err != nil {
-		return nil, err
+		return err
 	}
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		resp, err := http.Get(s.base + "/healthz")
@@ -78,10 +95,10 @@ func startServer(bin, dir string, logs io.Writer) (*server, error) {
 		}
 		if time.Now().After(deadline) {
 			s.stop()
-			return nil, errors.New("the server did not answer /healthz within 15 s")
+			return errors.New("the server did not answer /healthz within 15 s")
 		}
 	}
-	return s, s.signIn()
+	return s.signIn()
 }
 
 func (s *server) admin(args ...string) (string, error) {

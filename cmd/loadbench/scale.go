@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make the bench's databases
+)
+
+// The scale-out comparison (make bench): the same three loads against one
+// process on SQLite, one on PostgreSQL and two on one PostgreSQL database
+// (requests spread over both, as a reverse proxy would), in one run:
+// invitations through the API, candidates opening their page, and
+// candidates taking the test (open, start, two autosaves, submit).
+
+// setup is one of the compared installations.
+type setup struct {
+	name      string
+	db        string // file or URL
+	processes int
+}
+
+// scaleResult is what one installation measured.
+type scaleResult struct {
+	invite, landing, taking loadResult
+}
+
+func runScale(bin, pgAdmin string, d time.Duration, conns int) error {
+	dir, err := os.MkdirTemp("", "testgate-scale-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	setups := []setup{{"SQLite, 1 process", filepath.Join(dir, "scale.db"), 1}}
+	for _, n := range []int{1, 2} {
+		u, drop, err := newPostgresDatabase(pgAdmin)
+		if err != nil {
+			return err
+		}
+		defer drop()
+		setups = append(setups, setup{fmt.Sprintf("PostgreSQL, %d process", n), u, n})
+	}
+	setups[2].name += "es"
+	results := make([]scaleResult, len(setups))
+	for i, st := range setups {
+		fmt.Fprintf(os.Stderr, "  %s\n", st.name)
+		if results[i], err = measureSetup(bin, st, d, conns); err != nil {
+			return fmt.Errorf("%s: %w", st.name, err)
+		}
+	}
+
+	fmt.Printf("\nTestgate scale-out — the same loads on SQLite and PostgreSQL (%s each, %d connections)\n\n", d, conns)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "load\tinstallation\treq/s\tp50\tp99\tratio to SQLite\t")
+	var failed int
+	for _, load := range []struct {
+		name string
+		of   func(scaleResult) loadResult
+	}{
+		{"POST /api/native/links/{id}/invitations", func(r scaleResult) loadResult { return r.invite }},
+		{"GET /t/{token} (landing page)", func(r scaleResult) loadResult { return r.landing }},
+		{"candidates taking the test (mixed)", func(r scaleResult) loadResult { return r.taking }},
+	} {
+		base := load.of(results[0]).PerSecond()
+		for i, st := range setups {
+			r := load.of(results[i])
+			failed += r.Errors + r.Status5xx
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%.2f\t\n", load.name, st.name, r.PerSecond(), ms(r.Percentile(50)), ms(r.Percentile(99)), r.PerSecond()/base)
+		}
+	}
+	tw.Flush()
+	fmt.Printf("\nrequests with errors or unexpected status: %d\n", failed)
+	if failed > 0 {
+		return fmt.Errorf("%d requests failed", failed)
+	}
+	return nil
+}
+
+// measureSetup starts the installation's processes and runs the loads.
+func measureSetup(bin string, st setup, d time.Duration, conns int) (scaleResult, error) {
+	var r scaleResult
+	first, err := startServerOn(bin, st.db, os.Stderr)
+	if err != nil {
+		return r, err
+	}
+	servers := []*server{first}
+	defer func() {
+		for _, s := range servers {
+			s.stop()
+		}
+	}()
+	for len(servers) < st.processes {
+		s, err := first.another(os.Stderr)
+		if err != nil {
+			return r, err
+		}
+		servers = append(servers, s)
+	}
+	testID, linkID, err := first.newLink("Scale", false)
+	if err != nil {
+		return r, err
+	}
+	question, err := firstQuestion(first, testID)
+	if err != nil {
+		return r, err
+	}
+	client := newClient(conns * len(servers))
+	on := func(i int) string { return servers[i%len(servers)].base }
+
+	// Invitations through the API, each a new address.
+	var n atomic.Int64
+	r.invite = runLoad(client, conns, d, 0, http.StatusCreated, func(i int) *http.Request {
+		body := fmt.Sprintf(`{"name":"Scale %d","email":"scale%d@bench.example"}`, n.Add(1), i)
+		req, _ := http.NewRequest(http.MethodPost, on(i)+"/api/native/links/"+strconv.FormatInt(linkID, 10)+"/invitations", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-API-Key", first.key)
+		return req
+	})
+	toks, err := tokens(st.db, "scale", 100_000)
+	if err != nil || len(toks) < 100 {
+		return r, fmt.Errorf("tokens: %d, %v", len(toks), err)
+	}
+	half := len(toks) / 2
+
+	// The landing page, each invitation opened once first (a write).
+	runLoad(client, conns, time.Minute, half, http.StatusOK, func(i int) *http.Request { return get(client, on(i)+"/t/"+toks[i]) })
+	r.landing = runLoad(client, conns, d, 0, http.StatusOK, func(i int) *http.Request {
+		return get(client, on(i)+"/t/"+toks[rand.IntN(half)])
+	})
+
+	// Candidates taking the test: each request of a candidate may reach
+	// either process.
+	var next atomic.Int64
+	rs := &routeStats{lat: map[string][]time.Duration{}, fail: map[string]int{}}
+	stop := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(stop) {
+				i := half + int(next.Add(1)-1)
+				if i >= len(toks) {
+					return
+				}
+				page := func(k int) string { return on(i+k) + "/t/" + toks[i] }
+				rs.do(client, "open", get(client, page(0)))
+				rs.do(client, "start", form(http.MethodPost, page(1)+"/start", nil))
+				for k, choice := range []string{"0", "1"} {
+					rs.do(client, "autosave", form(http.MethodPost, page(2+k)+"/answers", url.Values{"action": {"autosave"}, question: {choice}}))
+				}
+				rs.do(client, "submit", form(http.MethodPost, page(4)+"/answers", url.Values{"action": {"submit"}, question: {"1"}}))
+			}
+		}()
+	}
+	wg.Wait()
+	r.taking = loadResult{Elapsed: d}
+	for route, lat := range rs.lat {
+		r.taking.latencies = append(r.taking.latencies, lat...)
+		r.taking.Status5xx += rs.fail[route]
+	}
+	slices.Sort(r.taking.latencies)
+	r.taking.Requests = len(r.taking.latencies)
+	return r, nil
+}
+
+// firstQuestion is the form field of a test's first question.
+func firstQuestion(s *server, testID int64) (string, error) {
+	var test struct {
+		Questions []struct {
+			ID int64 `json:"id"`
+		} `json:"questions"`
+	}
+	if err := s.api(http.MethodGet, fmt.Sprintf("/tests/%d", testID), nil, &test); err != nil || len(test.Questions) == 0 {
+		return "", fmt.Errorf("the test's questions: %v", err)
+	}
+	return "q" + strconv.FormatInt(test.Questions[0].ID, 10), nil
+}
+
+// newPostgresDatabase makes an empty database on the cluster at admin and
+// a function that drops it.
+func newPostgresDatabase(admin string) (string, func(), error) {
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		return "", nil, err
+	}
+	name := fmt.Sprintf("tg_bench_%d", rand.Uint64())
+	if _, err := db.ExecContext(context.Background(), "CREATE DATABASE "+name); err != nil {
+		db.Close()
+		return "", nil, err
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		db.Close()
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	return u.String(), func() {
+		db.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)")
+		db.Close()
+	}, nil
+}
