@@ -2,7 +2,8 @@
 //
 // SQLite is the embedded default: one writer connection (SQLite allows one
 // writer at a time, so a pool would only queue on the file lock) beside a pool
-// of read-only connections. The SQL stays portable to PostgreSQL.
+// of read-only connections. PostgreSQL (postgres.go) runs the same statements,
+// its write transactions taking turns as SQLite's do.
 package store
 
 import (
