@@ -138,13 +138,13 @@ func (db *DB) ClaimDeliveries(ctx context.Context, n int, lease time.Duration) (
 	err := db.inTx(ctx, func(tx *Tx) error {
 		now := millis(db.Now())
 		rows, err := tx.QueryContext(ctx, `UPDATE callback_deliveries SET status = 'delivering', attempts = attempts + 1,
-				locked_until = ?, updated_at = ?
+				locked_until = ?, locked_by = ?, updated_at = ?
 			WHERE id IN (
 				SELECT id FROM (SELECT id FROM callback_deliveries WHERE status = 'delivering' AND locked_until <= ? LIMIT ?`+tx.dialect.skipLocked()+`) lapsed
 				UNION ALL
 				SELECT id FROM (SELECT id FROM callback_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
 					ORDER BY next_attempt_at LIMIT ?`+tx.dialect.skipLocked()+`) due)
-			RETURNING `+deliveryColumns, now+lease.Milliseconds(), now, now, n, now, n)
+			RETURNING `+deliveryColumns, now+lease.Milliseconds(), db.process, now, now, n, now, n)
 		out, err = collect(rows, err, scanDelivery)
 		return err
 	})

@@ -20,8 +20,9 @@ import (
 // row count and a checksum of its rows read in key order from both.
 
 // copyTables are the tables copied, each after those it references. The
-// search index is rebuilt rather than copied, and schema_migrations is
-// each database's own. A test holds the list to SQLite's tables.
+// search index is rebuilt rather than copied; schema_migrations and the
+// processes holding leases are each database's own. A test holds the list
+// to SQLite's tables.
 var copyTables = []string{"settings", "users", "console_sessions", "login_failures", "teams", "team_members", "api_keys",
 	"tests", "bank_questions", "test_sections", "section_rules", "section_picks", "questions", "test_links", "link_wordings",
 	"invitations", "answers", "attempt_questions", "attempt_signals", "invitation_events", "score_changes", "outbox",

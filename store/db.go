@@ -26,6 +26,7 @@ type DB struct {
 	path    string // the SQLite file; "" on PostgreSQL
 	dsn     string // the PostgreSQL URL
 	dialect dialect
+	process string // this process's name on the leases it takes (processes.go)
 	w       *sql.DB
 	r       *sql.DB
 	reads   *stmtCache
@@ -112,7 +113,7 @@ func Open(ctx context.Context, path string, wiring Wiring) (*DB, error) {
 }
 
 func newDB(w, r *sql.DB, path string, d dialect, wiring Wiring) *DB {
-	db := &DB{path: path, dialect: d, w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
+	db := &DB{path: path, dialect: d, process: NewToken(12), w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
 		composer: wiring.Composer, payloads: wiring.Payloads,
 		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}}
 	db.SetClock(time.Now)

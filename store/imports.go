@@ -230,10 +230,10 @@ func (db *DB) ClaimImport(ctx context.Context, lease time.Duration) (Import, err
 	err := db.inTx(ctx, func(tx *Tx) error {
 		now := millis(db.Now())
 		var err error
-		im, err = scanImport(tx.QueryRowContext(ctx, `UPDATE imports SET status = 'running', locked_until = ?,
+		im, err = scanImport(tx.QueryRowContext(ctx, `UPDATE imports SET status = 'running', locked_until = ?, locked_by = ?,
 				started_at = COALESCE(started_at, ?), updated_at = ?
 			WHERE id = (SELECT id FROM imports WHERE status = 'queued' OR (status = 'running' AND locked_until <= ?) ORDER BY id LIMIT 1`+tx.dialect.skipLocked()+`)
-			RETURNING `+importColumns, now+lease.Milliseconds(), now, now, now))
+			RETURNING `+importColumns, now+lease.Milliseconds(), db.process, now, now, now))
 		return err
 	})
 	return im, err

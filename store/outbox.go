@@ -105,12 +105,13 @@ func (db *DB) ClaimOutbox(ctx context.Context, n int, lease time.Duration) ([]Ou
 		now := millis(db.Now())
 		// Two index range scans (leases run out, due queued rows), each
 		// bounded; an OR in one WHERE would scan the whole outbox.
-		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1, locked_until = ?, updated_at = ?
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1, locked_until = ?, locked_by = ?,
+				updated_at = ?
 			WHERE id IN (
 				SELECT id FROM (SELECT id FROM outbox WHERE status = 'sending' AND locked_until <= ? LIMIT ?`+tx.dialect.skipLocked()+`) lapsed
 				UNION ALL
 				SELECT id FROM (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`+tx.dialect.skipLocked()+`) due)
-			RETURNING `+outboxColumns, now+lease.Milliseconds(), now, now, n, now, n)
+			RETURNING `+outboxColumns, now+lease.Milliseconds(), db.process, now, now, n, now, n)
 		out, err = collect(rows, err, scanOutbox)
 		return err
 	})

@@ -21,6 +21,7 @@ const (
 	WorkCallbacks = "callbacks"
 	WorkImports   = "imports"
 	WorkSweep     = "sweep"
+	WorkHeartbeat = "heartbeat" // PostgreSQL: this process is alive; dead ones' leases freed
 )
 
 // Job is one kind of background work.

@@ -220,14 +220,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	// Holding SQLite's lock, this is the only server: leases left on the
-	// database belong to a process that is gone. On PostgreSQL another
-	// server may hold them: they are taken up when they run out.
-	if !db.Postgres() {
-		if emails, callbacks, imports, err := db.ExpireLeases(ctx); err != nil {
-			return fmt.Errorf("recover leases: %w", err)
-		} else if emails+callbacks+imports > 0 {
-			log.Warn("taking up work a stopped process held", "emails", emails, "callbacks", callbacks, "imports", imports)
+	// database belong to a process that is gone. On PostgreSQL other
+	// servers may hold them: only those of a process no longer seen are
+	// taken over (now, and by the heartbeat from then on).
+	recoverLeases := db.ExpireLeases
+	if db.Postgres() {
+		if err := db.Heartbeat(ctx); err != nil {
+			return fmt.Errorf("heartbeat: %w", err)
 		}
+		recoverLeases = db.TakeOverLeases
+	}
+	if emails, callbacks, imports, err := recoverLeases(ctx); err != nil {
+		return fmt.Errorf("recover leases: %w", err)
+	} else if emails+callbacks+imports > 0 {
+		log.Warn("taking up work a stopped process held", "emails", emails, "callbacks", callbacks, "imports", imports)
 	}
 
 	sessionKey := cfg.SessionKey
@@ -281,6 +287,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		cfg.AllowPrivateCallbacks, log), callbacks.DeliverySchedule)
 	workers.Add(store.WorkImports, store.NewImportJob(db, log), store.ImportSchedule)
 	workers.Add(store.WorkSweep, &store.SweepJob{DB: db, Log: log}, store.SweepSchedule)
+	if db.Postgres() {
+		workers.Add(store.WorkHeartbeat, &store.HeartbeatJob{DB: db, Log: log}, store.HeartbeatSchedule)
+	}
 	log.Info("testgate listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", store.Redacted(cfg.DB),
 		"mail", mailMode, "startup", time.Since(started).Round(time.Millisecond))
 
