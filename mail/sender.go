@@ -78,17 +78,26 @@ func (s *SMTPSender) Deliver(ctx context.Context, m store.OutboxMessage) error {
 	if err != nil {
 		return &PermanentError{err}
 	}
-	if !s.dialed {
-		if err := s.client.DialWithContext(ctx); err != nil {
-			return fmt.Errorf("connect: %w", err)
-		}
-		s.dialed = true
+	if err := s.dial(ctx); err != nil {
+		return err
 	}
 	err = s.client.Send(msg)
+	var sendErr *gomail.SendError
+	if errors.As(err, &sendErr) && sendErr.Reason == gomail.ErrConnCheck {
+		// The kept connection was gone before anything was sent: go-mail
+		// lets an idle connection lapse after its timeout (15 s), and
+		// servers hang up on idle ones. Connect again and send now,
+		// rather than fail the message into a 30-second backoff.
+		s.client.Close()
+		s.dialed = false
+		if err := s.dial(ctx); err != nil {
+			return err
+		}
+		err = s.client.Send(msg)
+	}
 	if err == nil {
 		return nil
 	}
-	var sendErr *gomail.SendError
 	if errors.As(err, &sendErr) && sendErr.Reason == gomail.ErrSMTPReset {
 		// The server accepted the message (DATA ended well) and only the
 		// RSET after it failed: delivered. Sending it again would duplicate.
@@ -104,6 +113,18 @@ func (s *SMTPSender) Deliver(ctx context.Context, m store.OutboxMessage) error {
 	s.client.Close()
 	s.dialed = false
 	return err
+}
+
+// dial connects when there is no connection.
+func (s *SMTPSender) dial(ctx context.Context) error {
+	if s.dialed {
+		return nil
+	}
+	if err := s.client.DialWithContext(ctx); err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	s.dialed = true
+	return nil
 }
 
 // Close ends the connection.

@@ -36,7 +36,10 @@ type received struct {
 	Data []byte
 }
 
-func startSink(t testing.TB, addr string) *sink {
+func startSink(t testing.TB, addr string) *sink { return startSinkWith(t, addr, nil) }
+
+// startSinkWith starts a sink whose server configure may change first.
+func startSinkWith(t testing.TB, addr string, configure func(*smtp.Server)) *sink {
 	t.Helper()
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -51,6 +54,9 @@ func startSink(t testing.TB, addr string) *sink {
 	}))
 	s.srv.Domain = "sink.test"
 	s.srv.AllowInsecureAuth = true
+	if configure != nil {
+		configure(s.srv)
+	}
 	go s.srv.Serve(ln)
 	t.Cleanup(func() { s.srv.Close() })
 	return s

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"testgate/store"
+
+	"github.com/emersion/go-smtp"
 )
 
 // clock is a settable time for the store, safe across worker goroutines.
@@ -466,5 +468,30 @@ func TestNewEmailWakesTheWorker(t *testing.T) {
 	f.waitFor(t, store.OutboxSent, 2)
 	if n := len(s.received()); n != 2 {
 		t.Fatalf("%d received", n)
+	}
+}
+
+// A kept connection that died while idle — the server hung up, or go-mail's
+// own deadline (15 s) lapsed — is opened again for the next message, which
+// goes out at once rather than into a 30-second backoff.
+func TestConnectionLostWhileIdleIsReopened(t *testing.T) {
+	f := newMailFixture(t)
+	s := startSinkWith(t, "", func(srv *smtp.Server) { srv.ReadTimeout = 100 * time.Millisecond })
+	snd := f.sender(t, s.addr)
+	for i, who := range []string{"ann@example.com", "bob@example.com"} {
+		f.invite(t, "C", who, nil)
+		if n, err := f.worker().Step(context.Background(), snd); err != nil || n != 1 {
+			t.Fatalf("pass %d: %d, %v", i, n, err)
+		}
+		time.Sleep(300 * time.Millisecond) // the server closes the idle connection
+	}
+	sent, _ := f.db.Outbox(context.Background(), store.OutboxFilter{Status: store.OutboxSent})
+	if len(sent) != 2 || len(s.received()) != 2 {
+		t.Fatalf("%d sent, %d received", len(sent), len(s.received()))
+	}
+	for _, m := range sent {
+		if m.Attempts != 1 {
+			t.Errorf("%s took %d attempts", m.Recipient, m.Attempts)
+		}
 	}
 }

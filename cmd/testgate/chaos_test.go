@@ -6,9 +6,9 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -27,7 +27,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
+	"testgate/store"
+	"testgate/store/pgtest"
 	"testing"
 	"time"
 
@@ -95,18 +98,18 @@ func startMsgSink(t *testing.T) (*msgSink, string) {
 
 // chaos is the world the test drives.
 type chaos struct {
-	t                  *testing.T
-	bin, db, addr, env string
-	base               string
-	cmd                *exec.Cmd
-	logs               *os.File
-	key                string
-	ak, secret         string // ThinkExam's signing pair
-	testID             int64
-	client             *http.Client // no redirects
-	console            *http.Client // signed in
-	linkID             int64
-	questionID         int64
+	t            *testing.T
+	bin, db, env string
+	base         string // the one server's, or the proxy's in front of several
+	procs        []*chaosProc
+	logs         *os.File
+	key          string
+	ak, secret   string // ThinkExam's signing pair
+	testID       int64
+	client       *http.Client // no redirects
+	console      *http.Client // signed in
+	linkID       int64
+	questionID   int64
 
 	mu          sync.Mutex
 	invited     map[int64]string // acknowledged by the API: id → test URL
@@ -131,15 +134,21 @@ func buildBinary(t *testing.T, dir string) string {
 	return bin
 }
 
-func (c *chaos) start() {
-	c.cmd = exec.Command(c.bin, "serve", "--addr", c.addr, "--db", c.db, "--log-level", "warn")
-	c.cmd.Env = append(os.Environ(), strings.Split(c.env, " ")...)
-	c.cmd.Stdout, c.cmd.Stderr = c.logs, c.logs
-	if err := c.cmd.Start(); err != nil {
+// chaosProc is one serve process of the test.
+type chaosProc struct {
+	addr string
+	cmd  *exec.Cmd
+}
+
+func (c *chaos) start(p *chaosProc) {
+	p.cmd = exec.Command(c.bin, "serve", "--addr", p.addr, "--db", c.db, "--log-level", "warn")
+	p.cmd.Env = append(os.Environ(), strings.Split(c.env, " ")...)
+	p.cmd.Stdout, p.cmd.Stderr = c.logs, c.logs
+	if err := p.cmd.Start(); err != nil {
 		c.t.Fatal(err)
 	}
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if resp, err := http.Get(c.base + "/healthz"); err == nil {
+		if resp, err := http.Get("http://" + p.addr + "/healthz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return
@@ -149,9 +158,9 @@ func (c *chaos) start() {
 	c.t.Fatal("the server did not come back within 20 s")
 }
 
-func (c *chaos) kill() {
-	c.cmd.Process.Signal(syscall.SIGKILL)
-	c.cmd.Wait()
+func (c *chaos) kill(p *chaosProc) {
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	p.cmd.Wait()
 	c.mu.Lock()
 	c.kills++
 	c.mu.Unlock()
@@ -273,16 +282,19 @@ func (c *chaos) takeTest() {
 	if id == 0 {
 		return
 	}
+	// A step that failed — the connection cut by a kill, or, behind the
+	// proxy, its 502 — ends the attempt: the submit's redirect means
+	// completion only after a start that went through.
 	path := strings.TrimPrefix(testURL, c.base)
-	if resp, err := c.client.Get(c.base + path); err == nil {
-		resp.Body.Close()
-	} else {
+	if resp, err := c.client.Get(c.base + path); err != nil || resp.StatusCode >= 500 {
 		return
+	} else {
+		resp.Body.Close()
 	}
-	if resp, err := c.client.PostForm(c.base+path+"/start", nil); err == nil {
-		resp.Body.Close()
-	} else {
+	if resp, err := c.client.PostForm(c.base+path+"/start", nil); err != nil || resp.StatusCode >= 500 {
 		return
+	} else {
+		resp.Body.Close()
 	}
 	resp, err := c.client.PostForm(c.base+path+"/answers", url.Values{"action": {"submit"}, "q" + strconv.FormatInt(c.questionID, 10): {"1"}})
 	if err != nil {
@@ -331,15 +343,35 @@ func (c *chaos) importRows(rows int) {
 }
 
 func TestChaosKillsAndRestarts(t *testing.T) {
+	dir := t.TempDir()
+	runChaos(t, dir, filepath.Join(dir, "chaos.db"), 1)
+}
+
+// Two serve processes on one PostgreSQL database behind a proxy, killed in
+// turn while the other serves: the same load, the same invariants.
+func TestChaosOnPostgresKillsTwoServersInTurn(t *testing.T) {
+	runChaos(t, t.TempDir(), pgtest.NewDatabase(t), 2)
+}
+
+// runChaos drives the load against processes serve processes on dsn,
+// killing them in turn, then checks the invariants.
+func runChaos(t *testing.T, dir, dsn string, processes int) {
 	kills := 4
 	if v, err := strconv.Atoi(os.Getenv("TESTGATE_CHAOS_KILLS")); err == nil && v > 0 {
 		kills = v
 	}
-	dir := t.TempDir()
 	sink, smtpAddr := startMsgSink(t)
-	c := &chaos{t: t, bin: buildBinary(t, dir), db: filepath.Join(dir, "chaos.db"), addr: freeAddr(t),
+	c := &chaos{t: t, bin: buildBinary(t, dir), db: dsn,
 		invited: map[int64]string{}, completed: map[int64]bool{}, imports: map[string]int{}, callbacks: map[int64]int{}}
-	c.base = "http://" + c.addr
+	for range processes {
+		c.procs = append(c.procs, &chaosProc{addr: freeAddr(t)})
+	}
+	c.base = "http://" + c.procs[0].addr
+	if processes > 1 {
+		proxy := httptest.NewServer(c.proxy())
+		defer proxy.Close()
+		c.base = proxy.URL
+	}
 	c.client = &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	jar, _ := cookiejar.New(nil)
 	c.console = &http.Client{Timeout: 30 * time.Second, Jar: jar, CheckRedirect: c.client.CheckRedirect}
@@ -381,7 +413,9 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 	c.key = lines[len(lines)-1]
 	c.ak, c.secret = strings.TrimPrefix(lines[0], "ak: "), strings.TrimPrefix(lines[1], "secret: ")
 
-	c.start()
+	for _, p := range c.procs {
+		c.start(p)
+	}
 	code, test := c.api(http.MethodPost, "/tests", map[string]any{"name": "Chaos", "kind": "assessment", "durationMinutes": 30,
 		"questions": []map[string]any{{"text": "2 + 2?", "kind": "single", "options": []string{"3", "4"}, "correct": []int{1}}}})
 	if code != http.StatusCreated {
@@ -420,24 +454,26 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 	drive(5*time.Millisecond, func(int) { c.takeTest() })
 	drive(300*time.Millisecond, func(int) { c.importRows(300) })
 	drive(200*time.Millisecond, func(int) { c.bulkAssign(600) })
-	for range kills {
+	for k := range kills {
 		time.Sleep(time.Duration(300+rand.IntN(700)) * time.Millisecond)
-		c.kill()
-		c.start()
+		p := c.procs[k%len(c.procs)]
+		c.kill(p)
+		c.start(p)
 	}
 	time.Sleep(500 * time.Millisecond)
 	stop()
 	wg.Wait()
 
 	// Let the workers finish what was acknowledged, then stop cleanly.
-	db, err := sql.Open("sqlite", "file:"+c.db+"?mode=ro&_pragma=busy_timeout(10000)")
+	st, err := store.Open(context.Background(), c.db, store.Offline)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer st.Close()
+	rdb := st.ReadOnly()
 	count := func(q string, args ...any) int {
 		var n int
-		if err := db.QueryRow(q, args...).Scan(&n); err != nil {
+		if err := rdb.QueryRow(q, args...).Scan(&n); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 		return n
@@ -447,6 +483,16 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 			+ (SELECT COUNT(*) FROM imports WHERE status IN ('queued', 'running'))
 			+ (SELECT COUNT(*) FROM callback_deliveries WHERE status IN ('pending', 'delivering'))`) > 0 {
 		if time.Now().After(deadline) {
+			// What is left, and why, before the server's log.
+			left, _ := rdb.Query(`SELECT id, status, attempts, last_error, next_attempt_at, COALESCE(locked_until, 0), locked_by
+				FROM outbox WHERE status IN ('queued', 'sending')`)
+			for left.Next() {
+				var id, attempts, next, until int64
+				var status, lastErr, holder string
+				left.Scan(&id, &status, &attempts, &lastErr, &next, &until, &holder)
+				t.Logf("email %d left %s after %d attempts (%q), next at %d, leased until %d by %q", id, status, attempts, lastErr, next, until, holder)
+			}
+			left.Close()
 			logs, _ := os.ReadFile(c.logs.Name())
 			t.Fatalf("the work left after the kills did not finish within 90 s: %d emails, %d imports, %d callbacks pending\n%s",
 				count(`SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')`),
@@ -455,8 +501,10 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	c.cmd.Process.Signal(syscall.SIGTERM)
-	c.cmd.Wait()
+	for _, p := range c.procs {
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		p.cmd.Wait()
+	}
 
 	// Invariants.
 	c.mu.Lock()
@@ -470,7 +518,7 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 			t.Errorf("acknowledged invitation %d: %d rows", id, n)
 		}
 	}
-	if n := count(`SELECT COUNT(*) FROM (SELECT 1 FROM invitations GROUP BY link_id, email_norm HAVING COUNT(*) > 1)`); n != 0 {
+	if n := count(`SELECT COUNT(*) FROM (SELECT 1 FROM invitations GROUP BY link_id, email_norm HAVING COUNT(*) > 1) twice`); n != 0 {
 		t.Errorf("%d addresses invited twice on a link", n)
 	}
 	// A bulk assign cut by a kill keeps what it wrote; asked again, it is
@@ -487,7 +535,7 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 		id, _ := strconv.ParseInt(strings.TrimPrefix(page, "/imports/"), 10, 64)
 		var status string
 		var invited, skipped, rejected int
-		db.QueryRow(`SELECT status, invited, skipped, rejected FROM imports WHERE id = ?`, id).Scan(&status, &invited, &skipped, &rejected)
+		rdb.QueryRow(`SELECT status, invited, skipped, rejected FROM imports WHERE id = ?`, id).Scan(&status, &invited, &skipped, &rejected)
 		if status != "done" || invited+skipped+rejected != rows || invited != rows {
 			t.Errorf("import %d of %d rows: %s, %d invited, %d skipped, %d rejected", id, rows, status, invited, skipped, rejected)
 		}
@@ -496,12 +544,12 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 			(SELECT 1 FROM outbox o WHERE o.invitation_id = i.id AND o.kind = 'invitation')`); n != 0 {
 		t.Errorf("%d invitations asked to be emailed have no email", n)
 	}
-	if n := count(`SELECT COUNT(*) FROM (SELECT invitation_id FROM outbox WHERE kind = 'invitation' GROUP BY invitation_id HAVING COUNT(*) > 1)`); n != 0 {
+	if n := count(`SELECT COUNT(*) FROM (SELECT invitation_id FROM outbox WHERE kind = 'invitation' GROUP BY invitation_id HAVING COUNT(*) > 1) twice`); n != 0 {
 		t.Errorf("%d invitations have their invitation email twice", n)
 	}
 	sent := count(`SELECT COUNT(*) FROM outbox WHERE status = 'sent'`)
 	distinct, total, ids := sink.count()
-	rows, _ := db.Query(`SELECT message_id FROM outbox WHERE status = 'sent'`)
+	rows, _ := rdb.Query(`SELECT message_id FROM outbox WHERE status = 'sent'`)
 	missing := 0
 	for rows.Next() {
 		var id string
@@ -523,7 +571,7 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 	}
 	completedInDB := count(`SELECT COUNT(*) FROM invitations WHERE link_id = ? AND status = 'completed'`, c.linkID)
 	noCallback := 0
-	crows, _ := db.Query(`SELECT id FROM invitations WHERE link_id = ? AND status = 'completed'`, c.linkID)
+	crows, _ := rdb.Query(`SELECT id FROM invitations WHERE link_id = ? AND status = 'completed'`, c.linkID)
 	for crows.Next() {
 		var id int64
 		crows.Scan(&id)
@@ -535,10 +583,10 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 	if noCallback > 0 {
 		t.Errorf("%d of %d completions were never called back", noCallback, completedInDB)
 	}
-	var verdict string
-	db.QueryRow(`PRAGMA integrity_check`).Scan(&verdict)
-	if verdict != "ok" {
-		t.Errorf("integrity check: %s", verdict)
+	if !st.Postgres() {
+		if verdict, err := st.IntegrityCheck(context.Background()); err != nil || verdict != "ok" {
+			t.Errorf("integrity check: %s %v", verdict, err)
+		}
 	}
 	redelivered := 0
 	for _, n := range c.callbacks {
@@ -548,4 +596,38 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 		"%d bulk assigns (%d asked again after a kill); %d emails sent, %d SMTP deliveries (%d repeats of a Message-ID after a kill); %d completion callbacks repeated",
 		c.kills, len(c.invited), len(c.imports), count(`SELECT COALESCE(SUM(invited), 0) FROM imports`), len(c.completed),
 		count(`SELECT COUNT(*) FROM invitations WHERE status = 'completed'`), len(c.bulkAcked), c.bulkAgain, sent, total, total-distinct, redelivered)
+}
+
+// proxy spreads requests over the processes, as a reverse proxy in front
+// of them would, passing to the next a request whose connection the first
+// refused (it is down); a request cut by a kill fails as it would there.
+func (c *chaos) proxy() http.Handler {
+	transport := &http.Transport{MaxIdleConnsPerHost: 64}
+	var next atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		first := int(next.Add(1))
+		for i := range c.procs {
+			p := c.procs[(first+i)%len(c.procs)]
+			out := r.Clone(r.Context())
+			out.URL.Scheme, out.URL.Host, out.RequestURI = "http", p.addr, ""
+			out.Body, out.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+			resp, err := transport.RoundTrip(out)
+			if errors.Is(err, syscall.ECONNREFUSED) {
+				continue
+			}
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			for k, vs := range resp.Header {
+				w.Header()[k] = vs
+			}
+			w.WriteHeader(resp.StatusCode)
+			io.Copy(w, resp.Body)
+			resp.Body.Close()
+			return
+		}
+		http.Error(w, "no server is up", http.StatusBadGateway)
+	})
 }
