@@ -142,7 +142,10 @@ func testAPIKeyCreateCommand(t *testing.T, path string) {
 	}
 	lines = strings.Split(strings.TrimSpace(out), "\n")
 	k, err = db.APIKeyBySecret(context.Background(), lines[len(lines)-1])
-	if err != nil || k.Scope != store.ScopeRead || k.ExpiresAt == nil || k.ExpiresAt.Sub(k.CreatedAt) != 30*24*time.Hour {
+	// The expiry is counted from the command's clock, the creation stamped
+	// by the store's a moment later: the same to within a second.
+	if err != nil || k.Scope != store.ScopeRead || k.ExpiresAt == nil ||
+		k.ExpiresAt.Sub(k.CreatedAt).Round(time.Second) != 30*24*time.Hour {
 		t.Fatalf("a read key for 30 days: %+v %v", k, err)
 	}
 	if _, _, err := runCmd(t, "apikey", "create", "--db", path, "--name", "X", "--scope", "admin"); err == nil || !strings.Contains(err.Error(), "scope") {
