@@ -175,7 +175,7 @@ func copyTable(ctx context.Context, from, to *DB, sh shape, progress func(string
 	for {
 		query, args := `SELECT `+colList+` FROM `+table, []any{}
 		if last != nil {
-			query += ` WHERE (` + keyList + `) > (` + marks(len(key)) + `)`
+			query += ` WHERE (` + keyList + `) > ` + valuesList(1, len(key))
 			args = append(args, last...)
 		}
 		rows, err := from.r.QueryContext(ctx, query+` ORDER BY `+sh.orderBy(dialectSQLite, "")+` LIMIT ?`, append(args, copyBatch)...)
@@ -268,8 +268,6 @@ func readRows(rows *sql.Rows, n int) ([][]any, error) {
 	}
 	return out, rows.Err()
 }
-
-func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 // checksum is a table's row count and the SHA-256 of its rows.
 type checksum struct {

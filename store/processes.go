@@ -31,30 +31,11 @@ func (db *DB) Heartbeat(ctx context.Context) error {
 // TakeOverLeases makes the leases of processes not seen for processStale
 // due now, forgets those processes, and says how many leases it freed.
 func (db *DB) TakeOverLeases(ctx context.Context) (emails, callbacks, imports int64, err error) {
-	err = db.inTx(ctx, func(tx *Tx) error {
-		now := millis(db.Now())
-		dead := millis(db.Now().Add(-processStale))
-		for _, q := range []struct {
-			n   *int64
-			sql string
-		}{
-			{&emails, `UPDATE outbox SET locked_until = ? WHERE status = 'sending' AND locked_until > ?
-				AND locked_by IN (SELECT id FROM processes WHERE seen_at < ?)`},
-			{&callbacks, `UPDATE callback_deliveries SET locked_until = ? WHERE status = 'delivering' AND locked_until > ?
-				AND locked_by IN (SELECT id FROM processes WHERE seen_at < ?)`},
-			{&imports, `UPDATE imports SET locked_until = ? WHERE status = 'running' AND locked_until > ?
-				AND locked_by IN (SELECT id FROM processes WHERE seen_at < ?)`},
-		} {
-			res, err := tx.ExecContext(ctx, q.sql, now, now, dead)
-			if err != nil {
-				return err
-			}
-			*q.n, _ = res.RowsAffected()
-		}
+	dead := millis(db.Now().Add(-processStale))
+	return db.freeLeases(ctx, ` AND locked_by IN (SELECT id FROM processes WHERE seen_at < ?)`, func(tx *Tx, _ int64) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM processes WHERE seen_at < ?`, dead)
 		return err
-	})
-	return emails, callbacks, imports, err
+	}, dead)
 }
 
 // HeartbeatJob keeps this process seen and takes over the leases of

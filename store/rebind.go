@@ -1,6 +1,9 @@
 package store
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // rebind writes a statement's ? placeholders as PostgreSQL's $1, $2, …, so
 // that every statement in the store is written once. A ? inside a string,
@@ -17,7 +20,7 @@ func rebind(query string) string {
 		case c == '?':
 			n++
 			b.WriteByte('$')
-			b.WriteString(itoa(n))
+			b.WriteString(strconv.Itoa(n))
 			i++
 		case c == '\'' || c == '"':
 			end := closing(query, i+1, c)
@@ -88,11 +91,4 @@ func dollarQuote(s string) (tag string, length int) {
 		return tag, len(s)
 	}
 	return tag, len(tag) + close + len(tag)
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -38,7 +39,7 @@ func FuzzRebind(f *testing.F) {
 			t.Fatalf("more question marks: %q → %q", s, got)
 		}
 		replaced := strings.Count(s, "?") - strings.Count(got, "?")
-		if replaced > 0 && !strings.Contains(got, "$"+itoa(replaced)) {
+		if replaced > 0 && !strings.Contains(got, "$"+strconv.Itoa(replaced)) {
 			t.Fatalf("%d replaced but no $%d in %q", replaced, replaced, got)
 		}
 	})
