@@ -11,8 +11,9 @@ import (
 // replaced or removed in one transaction — name and address (stand-ins
 // that keep the invitation countable), the integrator's data about them,
 // the text of their answers and reviewers' comments, every email to them
-// (also in the dev mailbox), callback bodies and responses, their search
-// entry, and where their browser came from. Scores, statuses, counts and
+// (also in the dev mailbox), callback URLs, bodies and responses, the rows
+// imports into the test refused for the address, the counts that throttle
+// emails to it, their search entry, and where their browser came from. Scores, statuses, counts and
 // the timeline stay, anonymous. A live invitation is cancelled.
 //
 // SQLite keeps a deleted or replaced value's bytes in free space until it
@@ -89,6 +90,15 @@ func (db *DB) EraseCandidate(ctx context.Context, email string, teams Teams, act
 	return ids, nil
 }
 
+// forgetRefusedRowsOf empties the rows that imports into a test refused
+// for an address (an import's "already invited" row names the candidate).
+func forgetRefusedRowsOf(ctx context.Context, tx *Tx, testID int64, norm string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE import_rejections SET name = '', email = ?, record = '[]' WHERE lower(trim(email)) = ?
+		AND import_id IN (SELECT m.id FROM imports m JOIN test_links l ON l.id = m.link_id WHERE l.test_id = ?)`,
+		erasedText, norm, testID)
+	return err
+}
+
 // InvitationsOfAddress counts the invitations of an address, whatever
 // link or test: what erasing it by address touches.
 func (db *DB) InvitationsOfAddress(ctx context.Context, email string) (int, error) {
@@ -113,9 +123,11 @@ func (db *DB) eraseTx(ctx context.Context, tx *Tx, id int64, actor string, now t
 		{`UPDATE outbox SET recipient = ?, recipient_name = '', subject = ?, body_text = '', body_html = '', last_error = '',
 			status = CASE WHEN status IN ('queued', 'sending') THEN 'cancelled' ELSE status END, updated_at = ?
 			WHERE invitation_id = ?`, []any{erasedEmail(id), erasedText, at, id}},
-		// Callbacks already recorded carry the candidate: emptied, and those
-		// not yet delivered are not.
-		{`UPDATE callback_deliveries SET payload = '{}', response_body = '',
+		// Callbacks already recorded carry the candidate, in the body and in
+		// the URL (integrators add ?candidate=<address>): emptied, and those
+		// not yet delivered are not. The invitation's callback URL goes too,
+		// so its cancellation below is announced to no one.
+		{`UPDATE callback_deliveries SET url = '', payload = '{}', response_body = '',
 			last_error = CASE WHEN status IN ('pending', 'delivering') THEN 'the candidate''s data was erased' ELSE last_error END,
 			status = CASE WHEN status IN ('pending', 'delivering') THEN 'failed' ELSE status END, locked_until = NULL, updated_at = ?
 			WHERE invitation_id = ?`, []any{at, id}},
@@ -124,7 +136,8 @@ func (db *DB) eraseTx(ctx context.Context, tx *Tx, id int64, actor string, now t
 		{`UPDATE invitation_events SET detail = ? WHERE invitation_id = ? AND detail <> ''`, []any{erasedText, id}},
 		{`UPDATE score_changes SET reason = ? WHERE invitation_id = ? AND reason <> ''`, []any{erasedText, id}},
 		{`UPDATE invitations SET name = ?, email = ?, email_norm = ?, placeholder = 0, external_id = '', external_data = '{}',
-			tags = '{}', labels = '[]', tracking_uniq_id = '', tracking_key = '', callback_params = '{}', redirect_url = '',
+			tags = '{}', labels = '[]', group_name = '', tracking_uniq_id = '', tracking_key = '', callback_params = '{}',
+			callback_url = '', redirect_url = '',
 			erased_at = ?, updated_at = ? WHERE id = ?`, []any{ErasedName, erasedEmail(id), erasedEmail(id), at, at, id}},
 	}
 	tx.changedInvitation(id)
@@ -132,6 +145,12 @@ func (db *DB) eraseTx(ctx context.Context, tx *Tx, id int64, actor string, now t
 		if _, err := tx.ExecContext(ctx, s.query, s.args...); err != nil {
 			return err
 		}
+	}
+	if err := forgetRefusedRowsOf(ctx, tx, inv.TestID, NormalizeEmail(inv.Email)); err != nil {
+		return err
+	}
+	if err := forgetThrottlesOf(ctx, tx, inv.Email); err != nil {
+		return err
 	}
 	if err := reindexForSearch(ctx, tx, id); err != nil {
 		return err

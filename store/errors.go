@@ -15,6 +15,11 @@ var (
 	ErrNotFound           = errors.New("not found")
 	ErrConflict           = errors.New("conflict")
 	ErrInvalidCredentials = errors.New("invalid email or password")
+	// ErrAlreadyRegistered refuses a self-registration for an address that
+	// already has an invitation on the link, whatever its state: the
+	// registrant may not be the address's owner, so nothing of that
+	// invitation is handed over, re-opened or changed.
+	ErrAlreadyRegistered = errors.New("the address already has an invitation on this link")
 )
 
 // mapError turns driver constraint errors into sentinels.

@@ -15,6 +15,8 @@ import (
 // transaction: an address already invited through the link gets the same
 // invitation back (a cancelled or expired one is re-opened), any other
 // gets a new one with the link's settings and the request's overrides.
+// A self-registration (SourcePublic) is anyone typing an address: for one
+// the link already knows it is ErrAlreadyRegistered, and nothing changes.
 func (db *DB) Invite(ctx context.Context, n NewInvitation) (InviteResult, error) {
 	if err := n.Validate().orNil(); err != nil {
 		return InviteResult{}, err
@@ -139,6 +141,9 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 		existing, err := latestOnLink(ctx, tx, link.ID, NormalizeEmail(n.Email))
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return 0, false, false, err
+		}
+		if err == nil && n.Source == SourcePublic {
+			return 0, false, false, ErrAlreadyRegistered
 		}
 		if err == nil {
 			if existing.Status.NotStarted() && existing.ExpiresAt != nil && !existing.ExpiresAt.After(now) {

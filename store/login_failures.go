@@ -3,8 +3,56 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
+	"strings"
 	"time"
 )
+
+// MaxThrottleWindow is the longest window any throttle counts in: the
+// sweep forgets attempts older than it. Each scope is otherwise forgotten
+// only by its own window (a sign-in's 15 minutes never shorten an hour).
+const MaxThrottleWindow = 24 * time.Hour
+
+// LinkMailScope is the throttle scope of the emails a public link sends
+// one mailbox: the address lower-cased with any +tag of its local part
+// folded away (sam+1@example.com is sam@example.com's mailbox).
+func LinkMailScope(linkID int64, email string) string {
+	return "link-mail:" + strconv.FormatInt(linkID, 10) + ":" + mailboxOf(email)
+}
+
+// mailboxOf is the mailbox an address delivers to, as far as a +tag goes.
+func mailboxOf(email string) string {
+	norm := NormalizeEmail(email)
+	at := strings.LastIndexByte(norm, '@')
+	if at < 0 {
+		return norm
+	}
+	local, domain := norm[:at], norm[at:]
+	if plus := strings.IndexByte(local, '+'); plus > 0 {
+		local = local[:plus]
+	}
+	return local + domain
+}
+
+// forgetThrottlesOf deletes the throttle counts kept under an address (its
+// public links' mail counts): part of erasing the candidate.
+func forgetThrottlesOf(ctx context.Context, tx *Tx, email string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE scope LIKE ? ESCAPE '\'`,
+		"link-mail:%:"+likeEscape(mailboxOf(email)))
+	return err
+}
+
+// likeEscape makes s match itself in a LIKE pattern escaped by a backslash.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ForgetOldThrottles deletes attempts older than the longest window, so
+// scopes no longer asked about do not stay forever (the sweep runs it).
+func (db *DB) ForgetOldThrottles(ctx context.Context) error {
+	_, err := db.exec(ctx, `DELETE FROM login_failures WHERE failed_at <= ?`, millis(db.Now().Add(-MaxThrottleWindow)))
+	return err
+}
 
 // LoginLimit is how many sign-in attempts a scope ("ip:…", "account:…")
 // may make in the throttling window.
@@ -23,14 +71,17 @@ type LoginAttempt struct {
 // password is checked, in one write transaction, so concurrent attempts
 // cannot all slip under a limit between a count and an insert. When a scope
 // has used its limit within window, nothing is counted and wait says how
-// long until its oldest attempt leaves the window. Attempts older than the
-// window are forgotten on the way.
+// long until its oldest attempt leaves the window. The scopes' attempts
+// older than the window are forgotten on the way (only theirs: other
+// scopes count in windows of their own).
 func (db *DB) BeginLoginAttempt(ctx context.Context, window time.Duration, limits ...LoginLimit) (a LoginAttempt, wait time.Duration, err error) {
 	now := db.Now()
 	since := millis(now.Add(-window))
 	err = db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE failed_at <= ?`, since); err != nil {
-			return err
+		for _, l := range limits {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE scope = ? AND failed_at <= ?`, l.Scope, since); err != nil {
+				return err
+			}
 		}
 		for _, l := range limits {
 			var n int

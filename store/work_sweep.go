@@ -10,7 +10,7 @@ import (
 // attempts past their deadline, so that lists, reports and callbacks show
 // it even when the candidate never comes back; queues due reminders; and
 // erases candidates whose invitations ended longer ago than the retention
-// period.
+// period; and forgets throttle counts older than any window.
 type SweepJob struct {
 	DB  *DB
 	Log *slog.Logger
@@ -50,5 +50,5 @@ func (j *SweepJob) Pass(ctx context.Context) (int, error) {
 	if erased > 0 {
 		j.Log.Info("candidates' data erased by retention", "count", erased)
 	}
-	return 0, nil
+	return 0, j.DB.ForgetOldThrottles(ctx)
 }

@@ -54,9 +54,11 @@ func (s *Server) publicLinkForm(c echo.Context) error {
 	return render(c, http.StatusOK, views.PublicRegisterPage(s.candidatePage(c, t.Name), t, c.Request().URL.Path, views.RegisterForm{}))
 }
 
-// publicRegister makes the invitation and sends the candidate on to it. An
-// address that already has an invitation on the link is not handed its
-// test URL: anyone could type someone else's address.
+// publicRegister makes the invitation and sends the candidate on to it.
+// Anyone can type any address, so an address the link already knows —
+// invited, started, completed, cancelled or expired — gets the answer of
+// "email me my link" for any address: nothing of its invitation is shown,
+// re-opened or changed, and only its owner's mailbox may get the link.
 func (s *Server) publicRegister(c echo.Context) error {
 	link, t, ok, err := s.openPublicLink(c)
 	if !ok {
@@ -64,35 +66,31 @@ func (s *Server) publicRegister(c echo.Context) error {
 	}
 	f := views.RegisterForm{Name: c.FormValue("name"), Email: c.FormValue("email")}
 	l := lang(c)
-	res, err := s.db.Invite(c.Request().Context(), store.NewInvitation{
-		TestID: link.TestID, LinkID: link.ID, Name: f.Name, Email: f.Email, Lang: l.Lang(),
-		Source: store.SourcePublic, Actor: "candidate",
-	})
-	status := http.StatusUnprocessableEntity
+	page, action := s.candidatePage(c, t.Name), s.publicLinkPath(c)
+	n := store.NewInvitation{TestID: link.TestID, LinkID: link.ID, Name: f.Name, Email: f.Email, Lang: l.Lang(),
+		Source: store.SourcePublic, Actor: "candidate"}
+	if fe := n.Validate(); len(fe) > 0 {
+		f.Errors = candidateErrors(l, fe)
+		return render(c, http.StatusUnprocessableEntity, views.PublicRegisterPage(page, t, action, f))
+	}
+	if refused, err := s.throttleLinkMail(c, link, t, f.Email, "register-ip:", maxRegistrationsPerIP); refused {
+		return err
+	}
+	res, err := s.db.Invite(c.Request().Context(), n)
 	switch fe, bad := asFieldErrors(err); {
 	case bad:
 		f.Errors = candidateErrors(l, fe)
+		return render(c, http.StatusUnprocessableEntity, views.PublicRegisterPage(page, t, action, f))
 	case errors.Is(err, store.ErrClosed):
 		f.Problem = l.S("RegistrationFull")
-		status = http.StatusGone
+		return render(c, http.StatusGone, views.PublicRegisterPage(page, t, action, f))
+	case errors.Is(err, store.ErrAlreadyRegistered):
+		return s.sendMyLink(c, link, t, f.Email)
 	case err != nil:
 		return err
-	case !res.Created && !res.Reopened:
-		f.Problem = l.S("AlreadyRegistered")
-		status = http.StatusConflict
-	default:
-		return c.Redirect(http.StatusSeeOther, tokenPath(res.Invitation))
 	}
-	return render(c, status, views.PublicRegisterPage(s.candidatePage(c, t.Name), t, c.Request().URL.Path, f))
+	return c.Redirect(http.StatusSeeOther, tokenPath(res.Invitation))
 }
-
-// Asking for one's link by email: at most this many per address and link,
-// and per client address, in the window.
-const (
-	linkRequestWindow     = time.Hour
-	maxLinkRequestsPerAdr = 3
-	maxLinkRequestsPerIP  = 20
-)
 
 // emailMyLink: POST /l/{slug}/link {email} emails a registered candidate
 // their personal link again. The answer is the same whether or not the
@@ -102,27 +100,56 @@ func (s *Server) emailMyLink(c echo.Context) error {
 	if !ok {
 		return err
 	}
-	ctx := c.Request().Context()
 	email := strings.TrimSpace(c.FormValue("email"))
-	action := strings.TrimSuffix(c.Request().URL.Path, "/link")
-	page := s.candidatePage(c, t.Name)
 	if !store.ValidEmail(email) {
 		f := views.RegisterForm{Errors: candidateErrors(lang(c), store.FieldErrors{"email": store.ProblemInvalidEmail})}
-		return render(c, http.StatusUnprocessableEntity, views.PublicRegisterPage(page, t, action, f))
+		return render(c, http.StatusUnprocessableEntity, views.PublicRegisterPage(s.candidatePage(c, t.Name), t, s.publicLinkPath(c), f))
 	}
-	_, wait, err := s.db.BeginLoginAttempt(ctx, linkRequestWindow,
-		store.LoginLimit{Scope: "link-request-ip:" + c.RealIP(), Max: maxLinkRequestsPerIP},
-		store.LoginLimit{Scope: "link-request:" + strconv.FormatInt(link.ID, 10) + ":" + store.NormalizeEmail(email), Max: maxLinkRequestsPerAdr})
-	if err != nil {
+	if refused, err := s.throttleLinkMail(c, link, t, email, "link-request-ip:", maxLinkRequestsPerIP); refused {
 		return err
 	}
-	if wait > 0 {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		f := views.RegisterForm{Problem: lang(c).S("TooManyRequests")}
-		return render(c, http.StatusTooManyRequests, views.PublicRegisterPage(page, t, action, f))
+	return s.sendMyLink(c, link, t, email)
+}
+
+// A public link emails a candidate's personal link on registration (when
+// the link says so) and on "email me my link". Per link, one mailbox (its
+// +tags folded: sam+1@ counts as sam@) is sent to at most
+// maxLinkMailsPerMailbox times an hour, whatever asked; one client address
+// may ask maxLinkRequestsPerIP times and register maxRegistrationsPerIP
+// times. The counts are in the database, shared by every serve process.
+const (
+	linkMailWindow         = time.Hour
+	maxLinkMailsPerMailbox = 3
+	maxLinkRequestsPerIP   = 20
+	maxRegistrationsPerIP  = 120 // a campus lab registers from behind one address
+)
+
+// throttleLinkMail counts a request that may email addr, and answers 429
+// in the candidate's language (refused) once a limit is used up: the same
+// answer for every address, registered or not.
+func (s *Server) throttleLinkMail(c echo.Context, link store.TestLink, t store.Test, addr, ipScope string, perIP int) (refused bool, err error) {
+	_, wait, err := s.db.BeginLoginAttempt(c.Request().Context(), linkMailWindow,
+		store.LoginLimit{Scope: ipScope + c.RealIP(), Max: perIP},
+		store.LoginLimit{Scope: store.LinkMailScope(link.ID, addr), Max: maxLinkMailsPerMailbox})
+	if err != nil || wait == 0 {
+		return err != nil, err
 	}
-	if _, err := s.db.ResendLink(ctx, link.ID, email); err != nil {
+	c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+	f := views.RegisterForm{Problem: lang(c).S("TooManyRequests")}
+	return true, render(c, http.StatusTooManyRequests, views.PublicRegisterPage(s.candidatePage(c, t.Name), t, s.publicLinkPath(c), f))
+}
+
+// publicLinkPath is the link's registration path, whichever of its forms
+// was posted.
+func (s *Server) publicLinkPath(c echo.Context) string {
+	return strings.TrimSuffix(c.Request().URL.Path, "/link")
+}
+
+// sendMyLink emails the address its personal link if it has a live one on
+// the link, and answers as it does for any address.
+func (s *Server) sendMyLink(c echo.Context, link store.TestLink, t store.Test, email string) error {
+	if _, err := s.db.ResendLink(c.Request().Context(), link.ID, email); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.PublicRegisterPage(page, t, action, views.RegisterForm{Sent: email}))
+	return render(c, http.StatusOK, views.PublicRegisterPage(s.candidatePage(c, t.Name), t, s.publicLinkPath(c), views.RegisterForm{Sent: email}))
 }

@@ -128,17 +128,18 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		s.log.Warn("identity provider token refused", "err", err, "nonce_matches", err == nil && idToken.Nonce == nonce)
 		return s.loginProblem(c, http.StatusUnauthorized, "The identity provider’s answer could not be verified; start again.")
 	}
-	var claims struct {
-		Email         string `json:"email"`
-		EmailVerified *bool  `json:"email_verified"`
-	}
-	if err := idToken.Claims(&claims); err != nil || claims.Email == "" || (claims.EmailVerified != nil && !*claims.EmailVerified) {
+	who, err := s.oidc.vouchedAddress(exchangeCtx, idToken, tok)
+	if err != nil {
+		s.log.Warn("identity provider vouched for no verified address", "err", err)
 		return s.loginProblem(c, http.StatusForbidden, "The identity provider did not vouch for an email address; ask it to share a verified one.")
 	}
-	u, err := s.db.ActiveUserByEmail(ctx, claims.Email)
+	u, err := s.db.ActiveUserByEmail(ctx, who)
+	if err == nil && !sameASCIIAddress(who, u.Email) {
+		err = store.ErrNotFound // equal only under Unicode case folding (K, the Kelvin sign, is not k)
+	}
 	if errors.Is(err, store.ErrNotFound) {
-		s.log.Info("sign-in by identity provider for no active user", "email", claims.Email)
-		return s.loginProblem(c, http.StatusForbidden, claims.Email+" has no active Testgate account; an admin can add it under Settings → Users.")
+		s.log.Info("sign-in by identity provider for no active user", "email", who)
+		return s.loginProblem(c, http.StatusForbidden, who+" has no active Testgate account; an admin can add it under Settings → Users.")
 	}
 	if err != nil {
 		return err
@@ -148,6 +149,77 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	}
 	s.log.Info("signed in through the identity provider", "user_id", u.ID)
 	return redirect(c, localPath(next))
+}
+
+// errNotVouched: the provider named no address, or did not say it verified it.
+var errNotVouched = errors.New("no address with email_verified: true")
+
+// vouchedAddress is the address the provider vouches for: email with
+// email_verified true (a missing email_verified is not a yes: the "nOAuth"
+// mistake), from the ID token, or from UserInfo when the ID token leaves
+// them out (OIDC Core 5.4 lets a provider answer the email scope there
+// only), for the same subject.
+func (o *oidcLogin) vouchedAddress(ctx context.Context, idToken *oidc.IDToken, tok *oauth2.Token) (string, error) {
+	var claims struct {
+		Email         string   `json:"email"`
+		EmailVerified flexBool `json:"email_verified"`
+	}
+	if err := idToken.Claims(&claims); err != nil {
+		return "", err
+	}
+	if claims.Email == "" || !claims.EmailVerified.set {
+		o.mu.Lock()
+		p := o.provider
+		o.mu.Unlock()
+		info, err := p.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+		if err != nil {
+			return "", err
+		}
+		if info.Subject != idToken.Subject {
+			return "", errors.New("UserInfo is about another subject")
+		}
+		claims.Email, claims.EmailVerified = info.Email, flexBool{set: true, value: info.EmailVerified}
+	}
+	if strings.TrimSpace(claims.Email) == "" || !claims.EmailVerified.value {
+		return "", errNotVouched
+	}
+	return strings.TrimSpace(claims.Email), nil
+}
+
+// flexBool reads a JSON boolean that some providers send as a string.
+type flexBool struct{ set, value bool }
+
+func (b *flexBool) UnmarshalJSON(raw []byte) error {
+	switch strings.Trim(string(raw), `"`) {
+	case "true":
+		*b = flexBool{set: true, value: true}
+	case "false":
+		*b = flexBool{set: true}
+	}
+	return nil
+}
+
+// sameASCIIAddress compares addresses with ASCII letters' case ignored,
+// and nothing else: Unicode case folding would let an address with the
+// Kelvin sign or a dotless i stand for another's.
+func sameASCIIAddress(a, b string) bool {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) loginProblem(c echo.Context, status int, problem string) error {

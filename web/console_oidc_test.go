@@ -32,6 +32,10 @@ type identityProvider struct {
 	mu             sync.Mutex
 	email          string // who is signed in at the provider
 	emailVerified  bool
+	omitVerified   bool   // email_verified left out of the claims
+	userInfoOnly   bool   // the ID token carries no email claims; UserInfo does (OIDC Core 5.4)
+	userInfoSub    string // UserInfo's subject, when not the ID token's
+	accessTokens   map[string]string
 	audience       string // "" : the client id
 	nonceOverride  string // a wrong nonce, when set
 	codes          map[string]authorization
@@ -45,11 +49,12 @@ func newIdentityProvider(t *testing.T) *identityProvider {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &identityProvider{key: key, clientID: "testgate", secret: "s3cret", emailVerified: true, codes: map[string]authorization{}}
+	p := &identityProvider{key: key, clientID: "testgate", secret: "s3cret", emailVerified: true, codes: map[string]authorization{},
+		accessTokens: map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"issuer": p.srv.URL, "authorization_endpoint": p.srv.URL + "/authorize",
-			"token_endpoint": p.srv.URL + "/token", "jwks_uri": p.srv.URL + "/jwks", "response_types_supported": []string{"code"},
+			"token_endpoint": p.srv.URL + "/token", "jwks_uri": p.srv.URL + "/jwks", "userinfo_endpoint": p.srv.URL + "/userinfo", "response_types_supported": []string{"code"},
 			"subject_types_supported": []string{"public"}, "id_token_signing_alg_values_supported": []string{"RS256"}})
 	})
 	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) {
@@ -96,13 +101,42 @@ func newIdentityProvider(t *testing.T) *identityProvider {
 			nonce = p.nonceOverride
 		}
 		now := time.Now()
-		claims, _ := json.Marshal(map[string]any{"iss": p.srv.URL, "sub": "user-" + p.email, "aud": aud, "iat": now.Unix(),
-			"exp": now.Add(5 * time.Minute).Unix(), "nonce": nonce, "email": p.email, "email_verified": p.emailVerified})
+		sub := "user-" + p.email
+		claimSet := map[string]any{"iss": p.srv.URL, "sub": sub, "aud": aud, "iat": now.Unix(),
+			"exp": now.Add(5 * time.Minute).Unix(), "nonce": nonce}
+		if !p.userInfoOnly {
+			claimSet["email"] = p.email
+			if !p.omitVerified {
+				claimSet["email_verified"] = p.emailVerified
+			}
+		}
+		claims, _ := json.Marshal(claimSet)
+		accessToken := store.NewToken(16)
+		p.accessTokens[accessToken] = sub
 		signer, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: p.key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "k1"))
 		signed, _ := signer.Sign(claims)
 		idToken, _ := signed.CompactSerialize()
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"access_token": store.NewToken(16), "token_type": "Bearer", "expires_in": 300, "id_token": idToken})
+		json.NewEncoder(w).Encode(map[string]any{"access_token": accessToken, "token_type": "Bearer", "expires_in": 300, "id_token": idToken})
+	})
+	mux.HandleFunc("GET /userinfo", func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		sub, ok := p.accessTokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		if p.userInfoSub != "" {
+			sub = p.userInfoSub
+		}
+		info := map[string]any{"sub": sub, "email": p.email}
+		if !p.omitVerified {
+			info["email_verified"] = p.emailVerified
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(info)
 	})
 	p.srv = httptest.NewServer(mux)
 	t.Cleanup(p.srv.Close)
@@ -143,6 +177,7 @@ func TestSignInWithOpenIDConnect(t *testing.T) {
 	db.CreateUser(ctx, store.NewUser{Email: "admin@acme.example", Name: "Admin", Password: "a long password here", Role: store.RoleAdmin})
 	rita, _ := db.CreateUser(ctx, store.NewUser{Email: "Rita@acme.example", Name: "Rita", Password: "a long password here", Role: store.RoleRecruiter})
 	db.CreateUser(ctx, store.NewUser{Email: "gone@acme.example", Name: "Gone", Password: "a long password here", Role: store.RoleRecruiter})
+	db.CreateUser(ctx, store.NewUser{Email: "kim@acme.example", Name: "Kim", Password: "a long password here", Role: store.RoleRecruiter})
 	gone, _ := db.ActiveUserByEmail(ctx, "gone@acme.example")
 	if _, err := db.UpdateUserAccess(ctx, gone.ID, store.RoleRecruiter, true); err != nil {
 		t.Fatal(err)
@@ -161,9 +196,18 @@ func TestSignInWithOpenIDConnect(t *testing.T) {
 		t.Fatalf("after the sign-in: %d as %q", page.Code, page.text(`[data-testid="current-user"]`))
 	}
 
+	// A provider that answers the email scope from UserInfo only (OIDC Core 5.4).
+	p.userInfoOnly = true
+	b = newBrowser(t, srv)
+	if back := p.signInThrough(t, b, "/tests"); back.Code != http.StatusSeeOther || back.Header().Get("Location") != "/tests" {
+		t.Fatalf("with the address in UserInfo: %d %q", back.Code, back.text(`[data-testid="login-problem"]`))
+	}
+	p.userInfoOnly = false
+
 	refused := func(name string, status int, problem string, setup func()) {
 		t.Helper()
 		p.email, p.emailVerified, p.audience, p.nonceOverride = "rita@acme.example", true, "", ""
+		p.omitVerified, p.userInfoOnly, p.userInfoSub = false, false, ""
 		setup()
 		b := newBrowser(t, srv)
 		r := p.signInThrough(t, b, "/")
@@ -177,6 +221,11 @@ func TestSignInWithOpenIDConnect(t *testing.T) {
 	refused("no such user", http.StatusForbidden, "nobody@acme.example has no active Testgate account", func() { p.email = "nobody@acme.example" })
 	refused("a disabled user", http.StatusForbidden, "no active Testgate account", func() { p.email = "gone@acme.example" })
 	refused("an unverified address", http.StatusForbidden, "verified", func() { p.emailVerified = false })
+	refused("an address not said to be verified", http.StatusForbidden, "verified", func() { p.omitVerified = true })
+	refused("the same, in UserInfo", http.StatusForbidden, "verified", func() { p.omitVerified, p.userInfoOnly = true, true })
+	refused("an unverified address in UserInfo", http.StatusForbidden, "verified", func() { p.emailVerified, p.userInfoOnly = false, true })
+	refused("UserInfo about someone else", http.StatusForbidden, "verified", func() { p.userInfoOnly, p.userInfoSub = true, "user-admin" })
+	refused("the Kelvin sign for a K", http.StatusForbidden, "no active Testgate account", func() { p.email = "\u212Aim@acme.example" })
 	refused("a token for another client", http.StatusUnauthorized, "could not be verified", func() { p.audience = "someone-else" })
 	refused("another sign-in's nonce", http.StatusUnauthorized, "could not be verified", func() { p.nonceOverride = "replayed" })
 
