@@ -30,6 +30,15 @@ func spreadsheetSafe(v string) string {
 	return v
 }
 
+// spreadsheetSafeRow defuses every cell of a row, a header's too (its
+// names come from integrators' data keys and uploaded files).
+func spreadsheetSafeRow(cells []string) []string {
+	for i := range cells {
+		cells[i] = spreadsheetSafe(cells[i])
+	}
+	return cells
+}
+
 func csvTime(t *time.Time) string {
 	if t == nil {
 		return ""
@@ -79,7 +88,7 @@ func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, tes
 		header = append(header, "Q"+strconv.Itoa(i+1)+": "+truncateRunes(q.Text, 60))
 	}
 	w := csvDownload(c, filename)
-	if err := w.Write(header); err != nil {
+	if err := w.Write(spreadsheetSafeRow(header)); err != nil {
 		return err
 	}
 	n := 0
@@ -105,10 +114,7 @@ func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, tes
 				row = append(row, answerText(q, answers[q.ID]))
 			}
 		}
-		for i := range row {
-			row[i] = spreadsheetSafe(row[i])
-		}
-		if err := w.Write(row); err != nil {
+		if err := w.Write(spreadsheetSafeRow(row)); err != nil {
 			return err
 		}
 		if n++; n%1000 == 0 {

@@ -24,7 +24,12 @@ func TestExportInvitationsAsCSV(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db.Invite(ctx, store.NewInvitation{TestID: tt.ID, Name: "Elsewhere", Email: "e@example.com", Source: store.SourceNative})
+	db.Invite(ctx, store.NewInvitation{TestID: tt.ID, Name: "Elsewhere", Email: "e@example.com", Source: store.SourceNative,
+		ExternalData: json.RawMessage(`{"=HYPERLINK(\"http://evil\")": "x", "@SUM(1)": "y", "-2+3": "z", "team": "=1+1"}`)})
+	if r := b.get(testPath(tt.ID) + "/invitations.csv"); !strings.Contains(r.Body.String(), `,'-2+3,"'=HYPERLINK(""http://evil"")",'@SUM(1),team`) ||
+		!strings.Contains(r.Body.String(), ",'=1+1") {
+		t.Fatalf("extra columns' names and values are not defused: %q", strings.SplitN(r.Body.String(), "\n", 2)[0])
+	}
 
 	r := b.get(linkPath(link.ID) + "/invitations.csv")
 	if r.Code != http.StatusOK || !strings.HasPrefix(r.Header().Get("Content-Type"), "text/csv") ||

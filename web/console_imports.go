@@ -282,7 +282,7 @@ func rejectionWriter(w *csv.Writer, header []string) func(store.ImportRejection)
 			return w.Write([]string{strconv.Itoa(r.Line), spreadsheetSafe(r.Name), spreadsheetSafe(r.Email), r.Reason})
 		}
 	}
-	w.Write(append(slices.Clone(header), problemColumn))
+	w.Write(spreadsheetSafeRow(append(slices.Clone(header), problemColumn)))
 	return func(r store.ImportRejection) error {
 		rec := make([]string, len(header)+1)
 		for i := range header {

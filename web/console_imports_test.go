@@ -305,3 +305,17 @@ func TestImportRowsLeftOutUploadAgain(t *testing.T) {
 		t.Fatalf("fixed file: %d %s", r.Code, r.text("#import-check"))
 	}
 }
+
+// The rows-left-out download repeats the uploaded file's header: its cells
+// are defused as values are, so a header such as =cmd|… runs nothing.
+func TestRowsLeftOutDefuseTheUploadedHeader(t *testing.T) {
+	var out strings.Builder
+	w := csv.NewWriter(&out)
+	write := rejectionWriter(w, []string{"name", "email", "=cmd|' /C calc'!A0", "@SUM(1)"})
+	write(store.ImportRejection{Line: 2, Name: "Zed", Email: "bad", Reason: "invalid email", Record: []string{"Zed", "bad", "-1+2", "x"}})
+	w.Flush()
+	want := "name,email,'=cmd|' /C calc'!A0,'@SUM(1)," + problemColumn + "\nZed,bad,'-1+2,x,line 2: invalid email\n"
+	if out.String() != want {
+		t.Fatalf("download:\n%s\nwant:\n%s", out.String(), want)
+	}
+}

@@ -35,6 +35,15 @@ var guardedRoutes = []struct{ prefix, kind, param string }{
 	{"/api/v2/assessments/reports/:report_id", "invitations", "report_id"},
 }
 
+// guardedFilters are the query parameters that name a team's record in
+// the lists that filter by them: a filter naming another team's test or
+// link answers 404 as its page would (and an export would otherwise head
+// its columns with that test's questions).
+var guardedFilters = map[string][]struct{ param, kind string }{
+	"/invitations":     {{"test", "tests"}, {"link", "links"}},
+	"/invitations.csv": {{"test", "tests"}, {"link", "links"}},
+}
+
 // guardedRecord finds the record a route names, if any.
 func guardedRecord(route string) (kind, param string, ok bool) {
 	for _, g := range guardedRoutes {
@@ -67,19 +76,37 @@ func (s *Server) teamScope(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if kind, param, ok := guardedRecord(c.Path()); ok {
-			if id, err := strconv.ParseInt(c.Param(param), 10, 64); err == nil {
-				team, err := s.db.TeamOf(ctx, kind, id)
-				switch {
-				case errors.Is(err, store.ErrNotFound):
-				case err != nil:
-					return err
-				case !teams.Has(team):
-					return echo.NewHTTPError(http.StatusNotFound, notFoundMessage)
-				}
+			if err := s.inTeams(c, teams, kind, c.Param(param), false); err != nil {
+				return err
+			}
+		}
+		for _, f := range guardedFilters[c.Path()] {
+			if err := s.inTeams(c, teams, f.kind, c.QueryParam(f.param), true); err != nil {
+				return err
 			}
 		}
 		return next(c)
 	}
+}
+
+// inTeams answers 404 when raw is the id of a record of kind outside
+// teams; a record that does not exist is the handler's to answer, or, for
+// a filter (missingToo), 404 as well, so that an id tells nothing.
+func (s *Server) inTeams(c echo.Context, teams store.Teams, kind, raw string, missingToo bool) error {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id == 0 {
+		return nil
+	}
+	team, err := s.db.TeamOf(c.Request().Context(), kind, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound) && !missingToo:
+		return nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return err
+	case err != nil || !teams.Has(team):
+		return echo.NewHTTPError(http.StatusNotFound, notFoundMessage)
+	}
+	return nil
 }
 
 // viewerTeams is what the request may see (see teamScope).

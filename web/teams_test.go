@@ -203,6 +203,21 @@ func TestTeamListsAndBodies(t *testing.T) {
 			}
 		}
 	}
+	// Filters naming another team's test or link, or one that does not
+	// exist, answer 404 to a team's recruiter: nothing of the record (an
+	// export heads its columns with the test's questions), nor whether it exists.
+	for _, page := range []string{"/invitations.csv?test=" + idStr(w.test.ID), "/invitations.csv?link=" + idStr(w.link.ID),
+		"/invitations?test=" + idStr(w.test.ID), "/invitations?link=" + idStr(w.link.ID), "/invitations.csv?link=987654", "/invitations?test=987654"} {
+		if r := w.rb.get(page); r.Code != http.StatusNotFound || strings.Contains(r.Body.String(), "2+2?") {
+			t.Errorf("Beta's recruiter, %s: %d", page, r.Code)
+		}
+	}
+	for _, b := range []*browser{w.ra, w.admin} {
+		if r := b.get("/invitations.csv?test=" + idStr(w.test.ID)); r.Code != http.StatusOK || !strings.Contains(r.Body.String(), "Q1: 2+2?") {
+			t.Errorf("Alpha's own filter: %d", r.Code)
+		}
+	}
+
 	// Alpha's email in the dev mailbox and its callback: shown to Alpha, not Beta.
 	for page, rows := range map[string]string{"/mailbox": `[data-testid="message-link"]`, "/deliveries": `[data-testid="delivery-link"]`} {
 		if a, b := w.ra.get(page).doc.Find(rows).Length(), w.rb.get(page).doc.Find(rows).Length(); a == 0 || b != 0 {
