@@ -99,3 +99,89 @@ func TestEraseKeepsTheCountsNotThePerson(t *testing.T) {
 		t.Fatal("an erase without an address was accepted")
 	}
 }
+
+// Every erase path — one invitation, an address, the retention sweep —
+// leaves nothing of the candidate where integrators and throttles put it:
+// the invitation's and every delivery's callback URL (integrators add
+// ?candidate=<address>), Testinvite's group, the counts that throttle
+// emails to the address, and the rows imports into the test refused for it.
+func TestEveryEraseLeavesNoTraceInURLsGroupsThrottlesOrImports(t *testing.T) {
+	paths := map[string]func(db *DB, inv Invitation) error{
+		"one invitation": func(db *DB, inv Invitation) error {
+			_, err := db.EraseInvitation(context.Background(), inv.ID, "user:admin@example.com")
+			return err
+		},
+		"by address": func(db *DB, inv Invitation) error {
+			_, err := db.EraseCandidate(context.Background(), "Mira.Voss@Example.com", nil, "user:admin@example.com")
+			return err
+		},
+		"retention": func(db *DB, inv Invitation) error {
+			ctx := context.Background()
+			if err := db.SetRetentionDays(ctx, 1); err != nil {
+				return err
+			}
+			db.SetClock(func() time.Time { return inv.UpdatedAt.Add(49 * time.Hour) })
+			n, err := db.ApplyRetention(ctx)
+			if err == nil && n != 1 {
+				t.Errorf("retention erased %d", n)
+			}
+			return err
+		},
+	}
+	for name, erase := range paths {
+		t.Run(name, func(t *testing.T) {
+			db, tt, link, _ := resultsFixture(t)
+			ctx := context.Background()
+			hook := "http://127.0.0.1:9/hooks?candidate=mira.voss@example.com&name=Mira+Voss"
+			res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "Mira Voss", Email: "mira.voss@example.com",
+				Source: SourceTestinvite, Group: "Voss cohort", CallbackURL: &hook, ExternalData: []byte(`{"cv":"mira-voss.pdf"}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.StartInvitation(ctx, res.Invitation.ID)
+			inv, err := db.CompleteInvitation(ctx, res.Invitation.ID, ReasonSubmitted)
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, _ := db.CreateLink(ctx, tt.ID, LinkInput{Name: "Walk-ins", Public: true, Slug: "walk-ins"})
+			if _, _, err := db.BeginLoginAttempt(ctx, time.Hour, LoginLimit{Scope: LinkMailScope(other.ID, "mira.voss+cv@example.com"), Max: 3},
+				LoginLimit{Scope: LinkMailScope(other.ID, "olga@example.com"), Max: 3}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CreateImport(ctx, NewImport{LinkID: link.ID, Actor: "user:rita@example.com", FileName: "list.csv",
+				Header: []string{"name", "email"}, TotalRows: 1, Rejected: []ImportRejection{{Line: 2, Name: "Mira Voss",
+					Email: "MIRA.VOSS@example.com", Reason: ReasonAlreadyInvited, Record: []string{"Mira Voss", "MIRA.VOSS@example.com"}}}}); err != nil {
+				t.Fatal(err)
+			}
+			if n := traces(t, db, "voss"); n < 5 {
+				t.Fatalf("the fixture left %d traces to find", n)
+			}
+			if err := erase(db, inv); err != nil {
+				t.Fatal(err)
+			}
+			if n := traces(t, db, "voss"); n != 0 {
+				t.Fatalf("%d traces of the candidate are left", n)
+			}
+			if n := traces(t, db, "olga"); n != 1 {
+				t.Fatalf("another address's throttle went too: %d left", n)
+			}
+		})
+	}
+}
+
+// traces counts the rows that hold needle in the places erasing must empty.
+func traces(t *testing.T, db *DB, needle string) int {
+	t.Helper()
+	like := "%" + needle + "%"
+	var n int
+	err := db.queryRow(context.Background(), `SELECT
+		(SELECT COUNT(*) FROM invitations WHERE lower(callback_url) LIKE ? OR lower(group_name) LIKE ? OR lower(external_data) LIKE ?) +
+		(SELECT COUNT(*) FROM callback_deliveries WHERE lower(url) LIKE ? OR lower(payload) LIKE ?) +
+		(SELECT COUNT(*) FROM login_failures WHERE lower(scope) LIKE ?) +
+		(SELECT COUNT(*) FROM import_rejections WHERE lower(name) LIKE ? OR lower(email) LIKE ? OR lower(record) LIKE ?)`,
+		like, like, like, like, like, like, like, like, like).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

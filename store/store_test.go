@@ -303,6 +303,38 @@ func TestLoginAttemptsWindow(t *testing.T) {
 	}
 }
 
+// Each scope counts in its own window: a sign-in's 15 minutes do not
+// forget an hour's link emails; the sweep forgets only what is older than
+// the longest window.
+func TestThrottleScopesKeepTheirOwnWindows(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	now := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	db.SetClock(func() time.Time { return now })
+	mail := LoginLimit{Scope: LinkMailScope(7, "sam@example.com"), Max: 3}
+	for range 3 {
+		if _, wait, err := db.BeginLoginAttempt(ctx, time.Hour, mail); err != nil || wait != 0 {
+			t.Fatalf("wait=%v err=%v", wait, err)
+		}
+	}
+	now = now.Add(20 * time.Minute)
+	if _, _, err := db.BeginLoginAttempt(ctx, 15*time.Minute, LoginLimit{"ip:1.2.3.4", 30}); err != nil {
+		t.Fatal(err)
+	}
+	if _, wait, _ := db.BeginLoginAttempt(ctx, time.Hour, mail); wait != 40*time.Minute {
+		t.Fatalf("after a sign-in, the mailbox waits %v", wait)
+	}
+	now = now.Add(MaxThrottleWindow)
+	if err := db.ForgetOldThrottles(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	db.queryRow(ctx, `SELECT COUNT(*) FROM login_failures`).Scan(&left)
+	if left != 0 {
+		t.Fatalf("%d counts older than a day are kept", left)
+	}
+}
+
 // Twenty attempts at once for one account: exactly the limit get through.
 func TestLoginAttemptsAreCountedAtomically(t *testing.T) {
 	db := newTestDB(t)

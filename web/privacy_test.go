@@ -190,8 +190,14 @@ func TestEraseFromTheConsoleAndTheNativeAPI(t *testing.T) {
 func TestCandidateDataExport(t *testing.T) {
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
-	yes := true
-	inv := f.invite(t, store.NewInvitation{Name: "Rui Costa", Email: "rui@export.example", SendEmail: &yes})
+	yes, hook := true, "http://127.0.0.1:9/hooks?candidate=rui@export.example"
+	inv := f.invite(t, store.NewInvitation{Name: "Rui Costa", Email: "rui@export.example", SendEmail: &yes, CallbackURL: &hook,
+		ExternalData: json.RawMessage(`{"cv":"rui-costa.pdf"}`), Group: "Lisbon"})
+	if _, err := f.db.CreateImport(ctx, store.NewImport{LinkID: f.link.ID, Actor: "user:rita@example.com", FileName: "list.csv",
+		Header: []string{"name", "email", "cv"}, TotalRows: 1, Rejected: []store.ImportRejection{{Line: 7, Name: "Rui Costa",
+			Email: "rui@export.example", Reason: store.ReasonAlreadyInvited, Record: []string{"Rui Costa", "rui@export.example", "rui.pdf"}}}}); err != nil {
+		t.Fatal(err)
+	}
 	f.b.ip = "203.0.113.9:5000"
 	f.b.get(f.token)
 	f.b.post(f.token+"/start", nil)
@@ -223,6 +229,16 @@ func TestCandidateDataExport(t *testing.T) {
 		}
 		if len(first.Signals) == 0 || first.Signals[0].IP != "203.0.113.9" || len(first.Timeline) < 4 {
 			t.Fatalf("%s: signals %+v, %d timeline entries", who, first.Signals, len(first.Timeline))
+		}
+		var extra map[string]string
+		json.Unmarshal(first.ExternalData, &extra)
+		if extra["cv"] != "rui-costa.pdf" || first.Group != "Lisbon" || first.CallbackURL != hook ||
+			len(first.Callbacks) != 2 || first.Callbacks[0].URL != hook {
+			t.Fatalf("%s: integrator's data %s, group %q, callback %q, callbacks %+v", who, first.ExternalData, first.Group, first.CallbackURL, first.Callbacks)
+		}
+		if len(data.RefusedRows) != 1 || data.RefusedRows[0].Line != 7 || data.RefusedRows[0].File != "list.csv" ||
+			strings.Join(data.RefusedRows[0].Record, ",") != "Rui Costa,rui@export.example,rui.pdf" {
+			t.Fatalf("%s: refused rows %+v", who, data.RefusedRows)
 		}
 	}
 	admin := signIn(t, f.srv, f.db, store.RoleAdmin)
