@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -48,6 +49,7 @@ type Delivery struct {
 	InvitationID  int64
 	Event         string
 	URL           string
+	Host          string // where URL posts to: deliveries take turns by it
 	Payload       string
 	WebhookID     string
 	Status        string
@@ -60,14 +62,14 @@ type Delivery struct {
 	CreatedAt     time.Time
 }
 
-const deliveryColumns = `id, invitation_id, event, url, payload, webhook_id, status, attempts, next_attempt_at,
+const deliveryColumns = `id, invitation_id, event, url, host, payload, webhook_id, status, attempts, next_attempt_at,
 	COALESCE(response_code, 0), response_body, last_error, delivered_at, created_at`
 
 func scanDelivery(r row) (Delivery, error) {
 	var d Delivery
 	var next, created int64
 	var delivered sql.NullInt64
-	err := r.Scan(&d.ID, &d.InvitationID, &d.Event, &d.URL, &d.Payload, &d.WebhookID, &d.Status, &d.Attempts, &next,
+	err := r.Scan(&d.ID, &d.InvitationID, &d.Event, &d.URL, &d.Host, &d.Payload, &d.WebhookID, &d.Status, &d.Attempts, &next,
 		&d.ResponseCode, &d.ResponseBody, &d.LastError, &delivered, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Delivery{}, ErrNotFound
@@ -91,9 +93,9 @@ func (db *DB) notify(ctx context.Context, tx *Tx, invitationID int64, event stri
 	if err != nil || body == nil {
 		return false, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO callback_deliveries (invitation_id, event, url, payload, webhook_id, status,
-			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-		inv.ID, event, inv.CallbackURL, string(body), webhookID, millis(now), millis(now), millis(now))
+	_, err = tx.ExecContext(ctx, `INSERT INTO callback_deliveries (invitation_id, event, url, host, payload, webhook_id, status,
+			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+		inv.ID, event, inv.CallbackURL, receivingHost(inv.CallbackURL), string(body), webhookID, millis(now), millis(now), millis(now))
 	if err == nil {
 		tx.workDue(WorkCallbacks)
 	}
@@ -132,23 +134,74 @@ func (db *DB) ReplayCallbacks(ctx context.Context, invitationIDs []int64) ([]int
 	return queued, err
 }
 
-// ClaimDeliveries leases up to n due deliveries.
-func (db *DB) ClaimDeliveries(ctx context.Context, n int, lease time.Duration) ([]Delivery, error) {
+// receivingHost is the host:port a callback URL is posted to, the key of
+// its turns.
+func receivingHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Host)
+}
+
+// MaxDeliveryHosts bounds the hosts one claim takes turns for.
+const MaxDeliveryHosts = 64
+
+// deliveryDue is the condition of a delivery to attempt now: due, or
+// claimed by a process whose lease ran out.
+const deliveryDue = `((status = 'pending' AND next_attempt_at <= ?) OR (status = 'delivering' AND locked_until <= ?))`
+
+// ClaimDeliveries leases due deliveries host by host, so that a slow or
+// dead receiver holds up only its own callbacks: of the receiving hosts
+// with nothing in flight (in any process), up to hosts whose oldest
+// delivery fell due first, and up to perHost deliveries of each in the
+// order they fell due.
+func (db *DB) ClaimDeliveries(ctx context.Context, hosts, perHost int, lease time.Duration) ([]Delivery, error) {
+	hosts = min(hosts, MaxDeliveryHosts)
 	var out []Delivery
 	err := db.inTx(ctx, func(tx *Tx) error {
 		now := millis(db.Now())
-		rows, err := tx.QueryContext(ctx, `UPDATE callback_deliveries SET status = 'delivering', attempts = attempts + 1,
+		rows, err := tx.QueryContext(ctx, `SELECT host FROM callback_deliveries WHERE `+deliveryDue+`
+				AND host NOT IN (SELECT host FROM callback_deliveries WHERE status = 'delivering' AND locked_until > ?)
+			GROUP BY host ORDER BY MIN(next_attempt_at), host LIMIT ?`, now, now, now, hosts)
+		turns, err := collect(rows, err, func(r row) (any, error) {
+			var host string
+			return host, r.Scan(&host)
+		})
+		if err != nil || len(turns) == 0 {
+			return err
+		}
+		args := []any{now + lease.Milliseconds(), db.process, now}
+		for i := range MaxDeliveryHosts { // one statement whatever the number of hosts: padded with the first
+			args = append(args, turns[min(i, len(turns)-1)])
+		}
+		args = append(args, now, now, perHost, now, now)
+		rows, err = tx.QueryContext(ctx, `UPDATE callback_deliveries SET status = 'delivering', attempts = attempts + 1,
 				locked_until = ?, locked_by = ?, updated_at = ?
-			WHERE id IN (
-				SELECT id FROM (SELECT id FROM callback_deliveries WHERE status = 'delivering' AND locked_until <= ? LIMIT ?`+tx.dialect.skipLocked()+`) lapsed
-				UNION ALL
-				SELECT id FROM (SELECT id FROM callback_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
-					ORDER BY next_attempt_at LIMIT ?`+tx.dialect.skipLocked()+`) due)
-			RETURNING `+deliveryColumns, now+lease.Milliseconds(), db.process, now, now, n, now, n)
+			WHERE id IN (SELECT id FROM (
+				SELECT id, ROW_NUMBER() OVER (PARTITION BY host ORDER BY next_attempt_at, id) AS turn FROM callback_deliveries
+				WHERE host IN (?`+strings.Repeat(", ?", MaxDeliveryHosts-1)+`) AND `+deliveryDue+`) ranked WHERE turn <= ?)
+			AND `+deliveryDue+`
+			RETURNING `+deliveryColumns, args...)
 		out, err = collect(rows, err, scanDelivery)
 		return err
 	})
 	return out, err
+}
+
+// ReleaseDeliveries hands back claimed deliveries that were not attempted
+// (their worker is stopping): due again, their attempt not counted.
+func (db *DB) ReleaseDeliveries(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := []any{millis(db.Now())}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	_, err := db.execUncached(ctx, `UPDATE callback_deliveries SET status = 'pending', attempts = attempts - 1, locked_until = NULL, updated_at = ?
+		WHERE status = 'delivering' AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	return err
 }
 
 // DeliveryOutcome is what one attempt produced.

@@ -163,6 +163,10 @@ func (t *Tx) workDue(name string) {
 	}
 }
 
+// Wake makes a worker look for work now: for a job whose work became
+// possible without a commit (a receiving host's turn ended).
+func (db *DB) Wake(name string) { db.wake([]string{name}) }
+
 // wake wakes the workers a commit made work due for.
 func (db *DB) wake(names []string) {
 	if ws := db.workers.Load(); ws != nil {

@@ -136,14 +136,15 @@ func newDeliverer(srv *Server) *callbacks.Deliverer {
 	return callbacks.NewDeliverer(srv.db, srv.secrets, srv.cfg.AllowPrivateCallbacks, srv.log)
 }
 
-// step runs one synchronous pass of the fixture's worker and returns how
-// many deliveries it handled.
+// step runs one pass of the fixture's worker, waits for the turns it
+// handed out, and returns how many deliveries it handled.
 func (f *callbackFixture) step(t *testing.T) int {
 	t.Helper()
 	n, err := f.worker.Pass(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.worker.Wait()
 	return n
 }
 

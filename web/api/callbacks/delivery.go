@@ -2,6 +2,7 @@ package callbacks
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +12,9 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -23,15 +26,26 @@ import (
 // Deliverer posts recorded callbacks to their URLs, signed, retried with
 // backoff for a day, and never to private addresses unless allowed. It is
 // the callbacks' background job (store.Job).
+//
+// Receiving hosts take turns: a pass hands each host with callbacks due
+// (and none in flight) a turn of up to PerHost deliveries, posted one after
+// another in their own goroutine, up to Hosts turns at once. A slow or dead
+// receiver so holds up only its own callbacks, never another host's.
 type Deliverer struct {
 	db      *store.DB
 	secrets Secrets
 	client  *http.Client
 	log     *slog.Logger
 
-	Lease   time.Duration
+	Lease   time.Duration // longer than a turn can take: PerHost × the client's timeout
 	Backoff time.Duration // first retry delay; doubles, up to an hour
 	MaxAge  time.Duration // then a delivery is failed
+	Hosts   int           // turns at once
+	PerHost int           // deliveries one turn posts
+
+	mu    sync.Mutex
+	busy  int // turns under way
+	turns sync.WaitGroup
 }
 
 // NewDeliverer makes the job that delivers db's callbacks, signed with
@@ -40,6 +54,7 @@ func NewDeliverer(db *store.DB, secrets Secrets, allowPrivate bool, log *slog.Lo
 	return &Deliverer{
 		db: db, secrets: secrets, client: callbackClient(allowPrivate), log: log,
 		Lease: time.Minute, Backoff: 10 * time.Second, MaxAge: 24 * time.Hour,
+		Hosts: store.MaxDeliveryHosts, PerHost: 4,
 	}
 }
 
@@ -93,16 +108,66 @@ func callbackClient(allowPrivate bool) *http.Client {
 	}
 }
 
-// Pass claims the deliveries due now, posts each and records its outcome,
-// and returns how many it handled. A delivery it began is finished even if
-// ctx ends meanwhile.
+// Pass hands the hosts with callbacks due a turn each, as far as there is
+// room, and returns how many deliveries it handed out; it does not wait for
+// them (Wait does). The end of a turn wakes the worker, for that host's
+// next callbacks. A turn that began is finished even if ctx ends
+// meanwhile, but for deliveries not yet begun, which are handed back.
 func (w *Deliverer) Pass(ctx context.Context) (int, error) {
-	batch, err := w.db.ClaimDeliveries(ctx, 20, w.Lease)
+	w.mu.Lock()
+	free := w.Hosts - w.busy
+	w.mu.Unlock()
+	if free <= 0 {
+		return 0, nil
+	}
+	batch, err := w.db.ClaimDeliveries(ctx, free, w.PerHost, w.Lease)
+	if err != nil {
+		return 0, err
+	}
+	byHost := map[string][]store.Delivery{}
 	for _, d := range batch {
+		byHost[d.Host] = append(byHost[d.Host], d)
+	}
+	for _, turn := range byHost {
+		slices.SortFunc(turn, func(a, b store.Delivery) int {
+			return cmp.Or(a.NextAttemptAt.Compare(b.NextAttemptAt), cmp.Compare(a.ID, b.ID))
+		})
+		w.mu.Lock()
+		w.busy++
+		w.mu.Unlock()
+		w.turns.Add(1)
+		go w.take(ctx, turn)
+	}
+	return len(batch), nil
+}
+
+// take posts one host's turn, in order.
+func (w *Deliverer) take(ctx context.Context, turn []store.Delivery) {
+	defer w.turns.Done()
+	for i, d := range turn {
+		if ctx.Err() != nil {
+			var left []int64
+			for _, d := range turn[i:] {
+				left = append(left, d.ID)
+			}
+			if err := w.db.ReleaseDeliveries(context.WithoutCancel(ctx), left); err != nil {
+				w.log.Error("handing back callbacks", "err", err)
+			}
+			break
+		}
 		w.deliver(context.WithoutCancel(ctx), d)
 	}
-	return len(batch), err
+	w.mu.Lock()
+	w.busy--
+	w.mu.Unlock()
+	w.db.Wake(store.WorkCallbacks)
 }
+
+// Wait waits for the turns under way to end.
+func (w *Deliverer) Wait() { w.turns.Wait() }
+
+// Close waits for the turns under way once the worker stops (store.Closer).
+func (w *Deliverer) Close() { w.Wait() }
 
 // responseLimit bounds how much of a receiver's answer is read and kept.
 const responseLimit = 4 << 10
