@@ -80,6 +80,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPageReport$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 	$(GO) test -run '^$$' -fuzz '^FuzzBankCSV$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./web
 	$(GO) test -run '^$$' -fuzz '^FuzzWording$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./mail
+	$(GO) test -run '^$$' -fuzz '^FuzzReportPDF$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./views
 
 ## testtools: Debian's Chromium for the chromedp tests and poppler-utils (pdftotext) to read the PDF reports
 testtools:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 
@@ -39,10 +40,10 @@ type AttemptReport struct {
 // ReportPDF writes the PDF of one attempt.
 func ReportPDF(r AttemptReport) ([]byte, error) {
 	inv := r.Invitation
-	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf := reportWriter{fpdf.New("P", "mm", "A4", "")}
 	pdf.AddUTF8FontFromBytes("dejavu", "", dejaVuSans)
 	pdf.AddUTF8FontFromBytes("dejavu", "B", dejaVuSansBold)
-	pdf.SetTitle("Test report: "+inv.Name+", "+inv.TestName, true)
+	pdf.SetTitle(pdfText("Test report: "+inv.Name+", "+inv.TestName), true)
 	pdf.SetCreator("Testgate", true)
 	pdf.SetCreationDate(r.GeneratedAt)
 	pdf.SetModificationDate(r.GeneratedAt)
@@ -171,6 +172,45 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 		return nil, fmt.Errorf("views: write report PDF: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// reportWriter is the PDF with every text passed through pdfText.
+type reportWriter struct{ *fpdf.Fpdf }
+
+func (p reportWriter) MultiCell(w, h float64, txt, border, align string, fill bool) {
+	p.Fpdf.MultiCell(w, h, pdfText(txt), border, align, fill)
+}
+
+func (p reportWriter) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
+	p.Fpdf.CellFormat(w, h, pdfText(txt), border, ln, align, fill, link, linkStr)
+}
+
+// pdfText makes any text a person can type printable by the PDF writer,
+// which handles only the Basic Multilingual Plane of valid UTF-8: a
+// character beyond it (an emoji, 𠮷) or a broken byte becomes U+FFFD,
+// and control characters other than line breaks and tabs go.
+func pdfText(s string) string {
+	clean := true
+	for _, r := range s {
+		if r > 0xFFFF || r == utf8.RuneError || (r < 0x20 && r != '\n' && r != '\t') || r == 0x7F {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r > 0xFFFF || r == utf8.RuneError:
+			b.WriteRune(utf8.RuneError)
+		case (r < 0x20 && r != '\n' && r != '\t') || r == 0x7F:
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // ReportStatus words an attempt's status for the report.

@@ -57,3 +57,23 @@ func TestReportPDFHoldsTheAttempt(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReportPDF: whatever people typed into a name, a test, a question or
+// an answer, the report is made (characters it cannot print become U+FFFD).
+func FuzzReportPDF(f *testing.F) {
+	for _, s := range []string{"Zoë", "😀 Ana", "𠮷野家", "\uFFFF", "a\x00b", "\xff\xfe", "مرحبا", "שלום", "李\u200f", "\r\n\t"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, name, text string) {
+		r := AttemptReport{
+			Invitation: store.Invitation{ID: 1, Name: name, Email: text, TestName: text, Status: store.StatusCompleted},
+			Questions:  []store.Question{{ID: 1, Kind: store.QuestionText, Text: text}, {ID: 2, Kind: store.QuestionSingle, Text: name, Options: []string{text, name}}},
+			Answers:    map[int64]store.Answer{1: {QuestionID: 1, Text: name, Comment: text}, 2: {QuestionID: 2, Choices: []int{1}}},
+			Timeline:   []store.Event{{Kind: "graded", Detail: text}},
+		}
+		pdf, err := ReportPDF(r)
+		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+			t.Fatalf("%q / %q: %v", name, text, err)
+		}
+	})
+}

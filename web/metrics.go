@@ -88,6 +88,10 @@ func (s *Server) serveMetrics(c echo.Context) error {
 			k.method, promLabel(k.route), k.status, s.metrics.requests[k].seconds)
 	}
 	s.metrics.mu.Unlock()
+	fmt.Fprintf(&b, "# HELP testgate_pdf_reports_rendered_total PDF reports made.\n# TYPE testgate_pdf_reports_rendered_total counter\ntestgate_pdf_reports_rendered_total %d\n", s.reports.rendered.Load())
+	fmt.Fprintf(&b, "# HELP testgate_pdf_reports_served_total PDF reports answered, made or kept.\n# TYPE testgate_pdf_reports_served_total counter\ntestgate_pdf_reports_served_total %d\n", s.reports.served.Load())
+	fmt.Fprintf(&b, "# HELP testgate_pdf_reports_refused_total PDF report requests told to come back (503): every render slot stayed busy.\n# TYPE testgate_pdf_reports_refused_total counter\ntestgate_pdf_reports_refused_total %d\n", s.reports.refused.Load())
+	fmt.Fprintf(&b, "# HELP testgate_pdf_reports_rendering PDF reports being made now.\n# TYPE testgate_pdf_reports_rendering gauge\ntestgate_pdf_reports_rendering %d\n", s.reports.rendering.Load())
 
 	ctx := c.Request().Context()
 	invitations, err := s.db.StatusCounts(ctx, nil)

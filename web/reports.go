@@ -4,16 +4,12 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"testgate/store"
-	"testgate/views"
 )
 
 // An attempt's PDF report is reachable two ways: from the console, signed
@@ -71,23 +67,4 @@ func (s *Server) consoleReport(c echo.Context) error {
 		return err
 	}
 	return s.ServePDF(c, id)
-}
-
-// ServePDF writes an attempt's PDF report as the response.
-func (s *Server) ServePDF(c echo.Context, id int64) error {
-	ctx := c.Request().Context()
-	r, err := s.attemptReport(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return errReportLink
-	} else if err != nil {
-		return err
-	}
-	pdf, err := views.ReportPDF(r)
-	if err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, `inline; filename="report-`+strconv.FormatInt(id, 10)+`.pdf"`)
-	h.Set(echo.HeaderCacheControl, "private, no-store")
-	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -44,7 +46,12 @@ type Config struct {
 	// Callbacks is the registry the store was opened with; New registers
 	// the dialects' callback bodies in it.
 	Callbacks *callbacks.Registry
-	Logger    *slog.Logger
+	// ReportRenders is how many PDF reports are made at once (0: half the
+	// CPUs, at least one); ReportWait how long a request waits for its
+	// turn before a 503 (0: 20 s).
+	ReportRenders int
+	ReportWait    time.Duration
+	Logger        *slog.Logger
 }
 
 // Server holds the handlers' dependencies.
@@ -58,6 +65,7 @@ type Server struct {
 	assets  map[string]static.Asset
 	secrets callbacks.Secrets
 	metrics *metrics
+	reports *pdfReports
 	apis    dialects
 	// setupDone caches "a user exists" so the first-run check costs nothing
 	// once setup is over; it never goes back to false.
@@ -85,7 +93,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: static assets: %w", err)
 	}
 	s := &Server{e: echo.New(), db: db, cfg: cfg, log: cfg.Logger, assets: assets,
-		secrets: callbacks.Secrets{DB: db, Fixed: cfg.WebhookSecret}, metrics: newMetrics()}
+		secrets: callbacks.Secrets{DB: db, Fixed: cfg.WebhookSecret}, metrics: newMetrics(),
+		reports: newPDFReports(cfg.ReportRenders, cmp.Or(cfg.ReportWait, 20*time.Second), reportCacheBytes)}
 	if err := s.newDialects(); err != nil {
 		return nil, err
 	}
