@@ -415,3 +415,35 @@ func TestTeamsPageAndChoosingATeam(t *testing.T) {
 		t.Fatal("a single-team installation does not work as before teams")
 	}
 }
+
+// Testinvite's internal-candidate copies a console user's name and
+// address: a team's key may copy only its team's users, and only with the
+// full scope.
+func TestInternalCandidatesAreTheKeysTeamsUsers(t *testing.T) {
+	w := newTeamWorld(t)
+	ctx := context.Background()
+	rita, _ := w.db.ActiveUserByEmail(ctx, "rita@alpha.example")
+	bob, _ := w.db.ActiveUserByEmail(ctx, "bob@beta.example")
+	alpha := w.alpha.ID
+	inviteKey, _ := w.db.CreateAPIKey(ctx, store.NewAPIKey{Name: "alpha inviter", TeamID: &alpha, Scope: store.ScopeInvite})
+	path := "/api/integration/rest/v1/tasks/" + idStr(w.test.ID) + "/candidates"
+	call := func(key string, user store.User) (int, string) {
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(`{"kind":"internal-candidate","id":"`+idStr(user.ID)+`"}`))
+		req.Header.Set("Authorization", "Bearer "+key)
+		rec := httptest.NewRecorder()
+		w.srv.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	if code, body := call(w.keyA.Key, bob); code != http.StatusNotFound || strings.Contains(body, "bob@beta.example") {
+		t.Fatalf("Alpha's key copying Beta's user: %d %s", code, body)
+	}
+	if code, body := call(inviteKey.Key, rita); code != http.StatusForbidden || strings.Contains(body, "rita@alpha.example") {
+		t.Fatalf("an invite-only key copying a user: %d %s", code, body)
+	}
+	if code, body := call(w.keyA.Key, rita); code != http.StatusCreated || !strings.Contains(body, "rita@alpha.example") {
+		t.Fatalf("Alpha's key copying Alpha's user: %d %s", code, body)
+	}
+	if n, _ := w.db.InvitationsOfAddress(ctx, "bob@beta.example"); n != 0 {
+		t.Fatal("a refused copy made an invitation")
+	}
+}

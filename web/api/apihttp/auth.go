@@ -62,13 +62,22 @@ func RequireKey(db *store.DB, log *slog.Logger) echo.MiddlewareFunc {
 func Needs(scope store.KeyScope) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			k, ok := c.Get(ctxAPIKey).(store.APIKey)
-			if !ok || !k.Scope.Reaches(scope) {
-				return echo.NewHTTPError(http.StatusForbidden, scopeRefusal(k.Scope))
+			if err := RequireScope(c, scope); err != nil {
+				return err
 			}
 			return next(c)
 		}
 	}
+}
+
+// RequireScope refuses, as Needs does, a request whose key's scope does
+// not reach scope: for what only some bodies of a route do.
+func RequireScope(c echo.Context, scope store.KeyScope) error {
+	k, ok := c.Get(ctxAPIKey).(store.APIKey)
+	if !ok || !k.Scope.Reaches(scope) {
+		return echo.NewHTTPError(http.StatusForbidden, scopeRefusal(k.Scope))
+	}
+	return nil
 }
 
 func scopeRefusal(has store.KeyScope) string {

@@ -48,6 +48,27 @@ func tiFail(status int, format string, args ...any) error {
 	return echo.NewHTTPError(status, fmt.Sprintf(format, args...))
 }
 
+// consoleUser is a user the request's key may copy: any, or, for a
+// team's key, a member of its team (another is ErrNotFound, as if absent).
+func (h *Handler) consoleUser(c echo.Context, id int64) (store.User, error) {
+	ctx := c.Request().Context()
+	u, err := h.db.User(ctx, id)
+	if err != nil {
+		return u, err
+	}
+	k, _ := apihttp.Key(c)
+	if keyTeams := k.Teams(); keyTeams != nil {
+		teams, err := h.db.UserTeams(ctx, u.ID)
+		if err != nil {
+			return u, err
+		}
+		if !slices.ContainsFunc(teams, keyTeams.Has) {
+			return store.User{}, store.ErrNotFound
+		}
+	}
+	return u, nil
+}
+
 // testinviteCandidate is the create body: the common properties and those
 // of either kind.
 type testinviteCandidate struct {
@@ -250,8 +271,13 @@ func (h *Handler) Create(c echo.Context) error {
 		n.ExternalData, _ = json.Marshal(b.ExternalData)
 	}
 	if b.Kind == "internal-candidate" {
+		// Copying a console user reads their name and address: a key with
+		// the full scope may, and a team's key only for its team's users.
+		if err := apihttp.RequireScope(c, store.ScopeFull); err != nil {
+			return err
+		}
 		uid, _ := strconv.ParseInt(b.ID, 10, 64)
-		u, err := h.db.User(c.Request().Context(), uid)
+		u, err := h.consoleUser(c, uid)
 		if errors.Is(err, store.ErrNotFound) {
 			return tiFail(http.StatusNotFound, "No user with this id.")
 		} else if err != nil {
