@@ -3,8 +3,11 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +40,13 @@ func TestAuditLog(t *testing.T) {
 		t.Fatalf("invite: %d", code)
 	}
 	api(t, f.srv, http.MethodPost, "/api/native/invitations/999999/cancel", key, nil) // refused: audited with its outcome
+	padded := f.invite(t, store.NewInvitation{Name: "Di", Email: "di@audit.example"})
+	if code, _ := api(t, f.srv, http.MethodPost, fmt.Sprintf("/api/native/invitations/%06d/cancel", padded.ID), key, nil); code != http.StatusOK {
+		t.Fatalf("cancel by a padded id: %d", code)
+	}
+	if entries, _, _ := f.db.AuditPage(ctx, store.AuditFilter{Record: "invitations " + idStr(padded.ID)}); len(entries) != 1 {
+		t.Fatalf("the padded id's cancel is not in the invitation's history: %d entries", len(entries))
+	}
 
 	page := admin.get("/settings/audit")
 	me := "user:" + page.text(`[data-testid="current-user"]`)
@@ -47,6 +57,7 @@ func TestAuditLog(t *testing.T) {
 			r.Find(`[data-testid="audit-record"]`).Text(), r.Find(`[data-testid="audit-status"]`).Text()}, " | "))
 	})
 	want := []string{ // newest first
+		"api:test | POST /api/native/invitations/:id/cancel | invitations " + idStr(padded.ID) + " | 200",
 		"api:test | POST /api/native/invitations/:id/cancel | invitations 999999 | 404",
 		"api:test | POST /api/native/links/:id/invitations | links " + idStr(f.link.ID) + " | 201",
 		me + " | POST /invitations/:id/cancel | invitations " + idStr(other.ID) + " | 303",
@@ -62,7 +73,7 @@ func TestAuditLog(t *testing.T) {
 	}
 
 	// Filters: who, which record, when.
-	if n := admin.get("/settings/audit?actor=API:").doc.Find(`[data-testid="audit-row"]`).Length(); n != 2 {
+	if n := admin.get("/settings/audit?actor=API:").doc.Find(`[data-testid="audit-row"]`).Length(); n != 3 {
 		t.Fatalf("by actor: %d rows", n)
 	}
 	byRecord := admin.get("/settings/audit?record=" + url.QueryEscape("invitations "+idStr(other.ID)))
@@ -80,7 +91,7 @@ func TestAuditLog(t *testing.T) {
 	// The CSV holds the filtered entries, oldest first, and is itself audited.
 	r := admin.get("/settings/audit.csv?actor=api")
 	records, err := csv.NewReader(strings.NewReader(r.Body.String())).ReadAll()
-	if err != nil || r.Code != http.StatusOK || len(records) != 3 || records[0][2] != "actor" || records[1][3] != "POST /api/native/links/:id/invitations" {
+	if err != nil || r.Code != http.StatusOK || len(records) != 4 || records[0][2] != "actor" || records[1][3] != "POST /api/native/links/:id/invitations" {
 		t.Fatalf("CSV: %d %v %v", r.Code, records, err)
 	}
 	last, _, _ := f.db.AuditPage(ctx, store.AuditFilter{})
@@ -92,8 +103,51 @@ func TestAuditLog(t *testing.T) {
 		t.Fatalf("iMocha report: %d", code)
 	}
 	if last, _, _ = f.db.AuditPage(ctx, store.AuditFilter{}); last[0].Action != "GET /v3/reports/:id" || last[0].Actor != "api:test" ||
-		last[0].Record != "reports "+idStr(inv.ID) {
+		last[0].Record != "invitations "+idStr(inv.ID) {
 		t.Fatalf("the API's report view: %+v", last[0])
 	}
 
+}
+
+// Sign-ins — failed, throttled, through the identity provider — and a
+// password set from an emailed link are in the audit log, with the address
+// tried and never the link's secret.
+func TestAuditLogHoldsSignInsAndPasswordLinks(t *testing.T) {
+	srv, db := newTestServer(t)
+	ctx := context.Background()
+	admin := signIn(t, srv, db, store.RoleAdmin)
+	u, err := db.InviteUser(ctx, store.NewUser{Email: "nia@audit.example", Name: "Nia", Role: store.RoleRecruiter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := db.Outbox(ctx, store.OutboxFilter{})
+	token := strings.TrimPrefix(regexp.MustCompile(`/password/[A-Za-z0-9_-]+`).FindString(msgs[0].Text), "/password/")
+	b := newBrowser(t, srv)
+	b.get("/password/" + token)
+	if r := b.post("/password/"+token, url.Values{"password": {"a long enough password"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("set the password: %d", r.Code)
+	}
+	b.get("/login")
+	b.post("/login", url.Values{"email": {"Nia@audit.example"}, "password": {"wrong"}})
+	b.post("/login", url.Values{"email": {"nia@audit.example"}, "password": {"a long enough password"}})
+
+	entries, _, _ := db.AuditPage(ctx, store.AuditFilter{})
+	var got []string
+	for _, e := range entries {
+		if strings.Contains(e.Record, token) || strings.Contains(e.Action, token) {
+			t.Fatalf("the audit log holds the link's secret: %+v", e)
+		}
+		got = append(got, e.Actor+" | "+e.Action+" | "+e.Record+" | "+strconv.Itoa(e.Status))
+	}
+	want := []string{
+		"user:nia@audit.example | POST /login | users " + idStr(u.ID) + " | 303",
+		"sign-in:nia@audit.example | POST /login |  | 401",
+		"password link:nia@audit.example | POST /password/:token | users " + idStr(u.ID) + " | 303",
+	}
+	if len(got) < 3 || strings.Join(got[:3], "\n") != strings.Join(want, "\n") {
+		t.Fatalf("audit log:\n%s\nwant first:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if r := admin.get("/settings/audit?actor=sign-in"); r.doc.Find(`[data-testid="audit-row"]`).Length() != 1 {
+		t.Fatal("the failed sign-in is not found by its actor")
+	}
 }

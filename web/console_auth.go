@@ -68,6 +68,7 @@ func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := views.LoginForm{Email: c.FormValue("email"), Next: localPath(c.FormValue("next"))}
 	account := "account:" + store.NormalizeEmail(f.Email)
+	setAuditAs(c, "sign-in:"+truncateRunes(store.NormalizeEmail(f.Email), 100), "")
 
 	// The attempt is counted before the password is checked, so that
 	// concurrent guesses cannot all pass a limit checked beforehand.
@@ -92,6 +93,7 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	setAuditAs(c, "user:"+u.Email, "users "+strconv.FormatInt(u.ID, 10))
 	if err := s.db.SucceedLoginAttempt(ctx, attempt, account); err != nil {
 		return err
 	}

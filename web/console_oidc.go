@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -93,6 +94,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	ctx := c.Request().Context()
+	setAuditAs(c, "sign-in:identity provider", "")
 	sess := session(c)
 	state, _ := sess.Values[keyOIDCState].(string)
 	nonce, _ := sess.Values[keyOIDCNonce].(string)
@@ -133,6 +135,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		s.log.Warn("identity provider vouched for no verified address", "err", err)
 		return s.loginProblem(c, http.StatusForbidden, "The identity provider did not vouch for an email address; ask it to share a verified one.")
 	}
+	setAuditAs(c, "sign-in:"+truncateRunes(who, 100)+" (identity provider)", "")
 	u, err := s.db.ActiveUserByEmail(ctx, who)
 	if err == nil && !sameASCIIAddress(who, u.Email) {
 		err = store.ErrNotFound // equal only under Unicode case folding (K, the Kelvin sign, is not k)
@@ -144,6 +147,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	setAuditAs(c, "user:"+u.Email+" (identity provider)", "users "+strconv.FormatInt(u.ID, 10))
 	if err := s.signIn(c, u); err != nil {
 		return err
 	}

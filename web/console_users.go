@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -101,12 +102,14 @@ var errPasswordLink = echo.NewHTTPError(http.StatusGone,
 // and sends the user to sign in.
 func (s *Server) setPassword(c echo.Context) error {
 	ctx := c.Request().Context()
+	setAuditAs(c, "password link", "")
 	u, err := s.db.UsePasswordLink(ctx, c.Param("token"), c.FormValue("password"))
 	if fe, ok := asFieldErrors(err); ok {
 		who, lerr := s.db.PasswordLinkUser(ctx, c.Param("token"))
 		if lerr != nil {
 			return errPasswordLink
 		}
+		setAuditAs(c, "password link:"+who.Email, "users "+strconv.FormatInt(who.ID, 10))
 		return render(c, http.StatusUnprocessableEntity, views.SetPasswordPage(s.page(c, "Set your password", ""), who.Email, "", fe))
 	}
 	if errors.Is(err, store.ErrLinkUsed) {
@@ -115,6 +118,7 @@ func (s *Server) setPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	setAuditAs(c, "password link:"+u.Email, "users "+strconv.FormatInt(u.ID, 10))
 	s.log.Info("password set from link", "user_id", u.ID)
 	if err := setFlash(c, "Your password is set. Sign in with "+u.Email+"."); err != nil {
 		return err
