@@ -122,3 +122,42 @@ func TestAPIKeyScopeAndExpiryFromTheConsole(t *testing.T) {
 		t.Fatalf("an expired key: %d %v", code, out)
 	}
 }
+
+// A key's "last used" is noted whichever dialect it was used through,
+// Xobin's apiKey header and ThinkExam's signature included.
+func TestLastUsedIsNotedInEveryDialect(t *testing.T) {
+	f := newThinkExamFixture(t)
+	ctx := context.Background()
+	xobinKey, _ := f.db.CreateAPIKey(ctx, store.NewAPIKey{Name: "xobin"})
+	lastUsed := func(name string) *time.Time {
+		keys, _ := f.db.APIKeys(ctx)
+		for _, k := range keys {
+			if k.Name == name {
+				return k.LastUsedAt
+			}
+		}
+		t.Fatalf("no key %q", name)
+		return nil
+	}
+	if lastUsed("thinkexam") != nil || lastUsed("xobin") != nil {
+		t.Fatal("new keys were used already")
+	}
+	f.call(t, "/api/v1/assignTest", `{}`, nil)
+	req := httptest.NewRequest(http.MethodGet, "/assessments/report/999999", nil)
+	req.Header.Set("apiKey", xobinKey.Key)
+	f.srv.ServeHTTP(httptest.NewRecorder(), req)
+	for _, name := range []string{"thinkexam", "xobin"} {
+		if at := lastUsed(name); at == nil || !at.Equal(f.now) {
+			t.Errorf("%s: last used %v", name, at)
+		}
+	}
+	page := signIn(t, f.srv, f.db, store.RoleAdmin).get("/settings/api-keys")
+	if n := page.doc.Find(`[data-testid="keys-table"] tbody tr`).Length(); n != 2 {
+		t.Fatalf("the API keys page lists %d keys", n)
+	}
+	page.doc.Find(`[data-testid="keys-table"] tbody tr`).Each(func(_ int, row *goquerySelection) {
+		if got := strings.TrimSpace(row.Find(`[data-testid="key-last-used"]`).Text()); got == "" || got == "—" {
+			t.Errorf("the API keys page says a used key was not used: %q", row.Text())
+		}
+	})
+}

@@ -7,6 +7,7 @@ package apihttp
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -62,8 +63,14 @@ func Key(c echo.Context) (store.APIKey, bool) {
 	return k, ok
 }
 
-// SetKey records the API key a request authenticated with.
-func SetKey(c echo.Context, k store.APIKey) { c.Set(ctxAPIKey, k) }
+// Authenticated records the API key a request authenticated with, however
+// its dialect checked it, and notes the key's use (its "last used").
+func Authenticated(c echo.Context, db *store.DB, log *slog.Logger, k store.APIKey) {
+	if err := db.TouchAPIKey(c.Request().Context(), k); err != nil {
+		log.Warn("recording api key use", "api_key_id", k.ID, "err", err)
+	}
+	c.Set(ctxAPIKey, k)
+}
 
 // Actor names who made an API request, for timelines: "api:<key name>".
 func Actor(c echo.Context) string {

@@ -48,10 +48,7 @@ func RequireKey(db *store.DB, log *slog.Logger) echo.MiddlewareFunc {
 			if err != nil {
 				return err
 			}
-			if err := db.TouchAPIKey(c.Request().Context(), k); err != nil {
-				log.Warn("recording api key use", "api_key_id", k.ID, "err", err)
-			}
-			SetKey(c, k)
+			Authenticated(c, db, log, k)
 			return next(c)
 		}
 	}

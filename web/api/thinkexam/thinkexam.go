@@ -128,7 +128,7 @@ func (h *Handler) RequireSignature(next echo.HandlerFunc) echo.HandlerFunc {
 		if !hmac.Equal([]byte(sgn), []byte(Signature(key.SigningSecret, ak, ts))) {
 			return teErr(http.StatusUnauthorized, teBadSignature, "sgn does not match ak and ts.")
 		}
-		apihttp.SetKey(c, key)
+		apihttp.Authenticated(c, h.db, h.log, key)
 		return next(c)
 	}
 }

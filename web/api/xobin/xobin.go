@@ -57,7 +57,7 @@ func (h *Handler) RequireKey(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		apihttp.SetKey(c, k)
+		apihttp.Authenticated(c, h.db, h.log, k)
 		return next(c)
 	}
 }
