@@ -12,6 +12,7 @@ import (
 // A candidate's email carries the organisation: its name in the wording
 // and the footer, its logo in the HTML, and replies go to its contact.
 func TestComposeCarriesTheBranding(t *testing.T) {
+	t.Parallel()
 	c := NewComposer("https://tests.example.com", sender)
 	saved := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	d := store.EmailData{Kind: store.EmailInvitation,

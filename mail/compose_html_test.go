@@ -23,6 +23,7 @@ var referenceLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTY
 `))
 
 func TestWriteHTMLMatchesHTMLTemplate(t *testing.T) {
+	t.Parallel()
 	url := "https://tests.example.com/t/AbC-_123"
 	texts := []string{
 		"Hello Ada,\n\nPlease take the test: " + url + "\n\nGood luck!",

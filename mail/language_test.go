@@ -12,6 +12,7 @@ import (
 // invitation's; the link's own wording goes only to candidates of the
 // language it is written in.
 func TestComposeInTheCandidatesLanguage(t *testing.T) {
+	t.Parallel()
 	c := NewComposer("https://tests.example.com", sender)
 	expires := time.Date(2027, 1, 31, 17, 0, 0, 0, time.UTC)
 	d := store.EmailData{Kind: store.EmailInvitation,

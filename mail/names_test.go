@@ -22,6 +22,7 @@ var candidateNames = []string{
 }
 
 func TestEveryNameArrivesAsItIs(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	want := map[string]string{}

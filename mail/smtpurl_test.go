@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseSMTPURL(t *testing.T) {
+	t.Parallel()
 	good := map[string]SMTPConfig{
 		"smtp://user:p%40ss@mail.example.com:2525?tls=none": {Host: "mail.example.com", Port: 2525, Username: "user", Password: "p@ss", TLS: TLSNone},
 		"smtp://mail.example.com":                           {Host: "mail.example.com", Port: 587, TLS: TLSStartTLS},

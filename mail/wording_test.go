@@ -27,6 +27,7 @@ Good luck!`
 // (Where a line's placeholders are all empty the two differ by design: the
 // line is left out. No wording here has such a line.)
 func TestWordingFillsAsGoTemplatesDid(t *testing.T) {
+	t.Parallel()
 	wordings := []string{
 		"Your invitation to {{.TestName}}", legacyInviteBody,
 		"Hi {{ .CandidateName }}, {{.LinkName}}: {{.TestURL}} ({{.DurationMinutes}} min)",
@@ -68,6 +69,7 @@ func TestWordingFillsAsGoTemplatesDid(t *testing.T) {
 // review (a 30-million-step loop, nested define/template) and everything
 // else a template language could run are refused when saved, with where.
 func TestWordingRefusesProgramsWithTheirLine(t *testing.T) {
+	t.Parallel()
 	nested := strings.Repeat("{{if .TestName}}", 11) + strings.Repeat("{{end}}", 11)
 	var defines strings.Builder
 	for i := range 40 {
@@ -103,6 +105,7 @@ func TestWordingRefusesProgramsWithTheirLine(t *testing.T) {
 
 // Filling in is bounded by the output cap, whatever the wording repeats.
 func TestWordingOutputIsCapped(t *testing.T) {
+	t.Parallel()
 	body := strings.Repeat("{{.TestURL}}", 1600) // 19,200 characters, within a body's limit
 	d := TemplateData{TestURL: "https://tests.example.com/t/" + strings.Repeat("x", 64)}
 	if _, err := Render("s", body, "", d); err == nil || !strings.Contains(err.Error(), "too long") {
@@ -113,6 +116,7 @@ func TestWordingOutputIsCapped(t *testing.T) {
 // A link's wording that no longer reads (saved when any Go template was
 // accepted) still gets the candidate their email, in the built-in words.
 func TestComposeFallsBackToBuiltInWording(t *testing.T) {
+	t.Parallel()
 	c := NewComposer("https://tests.example.com", sender)
 	d := store.EmailData{Kind: store.EmailInvitation,
 		Invitation: store.Invitation{Name: "Ada", Token: "tok"},
@@ -136,6 +140,7 @@ func TestComposeFallsBackToBuiltInWording(t *testing.T) {
 
 // Previews of ever new wordings do not grow the parsed-wording cache.
 func TestWordingCacheIsBounded(t *testing.T) {
+	t.Parallel()
 	for i := range 3 * wordingCacheSize {
 		if err := ValidateTemplate(strings.Repeat("x", i) + "{{.TestName}}"); err != nil {
 			t.Fatal(err)
@@ -191,6 +196,7 @@ func FuzzWording(f *testing.F) {
 // Recruiters write placeholders as words; a line whose placeholders are
 // all empty is left out, so the built-in wording needs no markup.
 func TestWordingPlaceholdersAsWords(t *testing.T) {
+	t.Parallel()
 	w, err := parseWording("Hi {{Candidate  Name}}, {{ test link }}\nCode: {{access code}}\nDue {{expires at}} ({{duration}})\n\nBye {{.CandidateName}}")
 	if err != nil {
 		t.Fatal(err)

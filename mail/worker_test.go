@@ -8,13 +8,13 @@ import (
 	"mime"
 	"mime/multipart"
 	netmail "net/mail"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"testgate/store"
+	"testgate/store/testkit"
 
 	"github.com/emersion/go-smtp"
 )
@@ -44,14 +44,19 @@ type mailFixture struct {
 func newMailFixture(t testing.TB) *mailFixture {
 	t.Helper()
 	wiring := store.Wiring{Composer: NewComposer("https://tests.acme.test", sender), Payloads: store.Offline.Payloads}
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "tg.db"), wiring)
+	db, err := store.Open(context.Background(), testkit.SQLite(t, func(dsn string) error {
+		db, err := store.Open(context.Background(), dsn, wiring)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = db.Migrate(context.Background())
+		return err
+	}), wiring)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	c := &clock{now: time.Date(2027, 6, 1, 9, 0, 0, 0, time.UTC)}
 	db.SetClock(c.Now)
 	tt, _ := db.CreateTest(context.Background(), store.TestInput{Name: "Go backend", Kind: store.KindAssessment, DurationMinutes: 45}, nil)
@@ -190,6 +195,7 @@ func parts(t *testing.T, data []byte) (*netmail.Message, string, string) {
 }
 
 func TestInvitationEmailIsDelivered(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	inv := f.invite(t, "Ada Lovelace", "ada@example.com", nil)
@@ -223,6 +229,7 @@ func TestInvitationEmailIsDelivered(t *testing.T) {
 }
 
 func TestServerDownThenUpDeliversOnce(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	addr := freeAddr(t) // nothing listens yet
 	f.invite(t, "Bo", "bo@example.com", nil)
@@ -253,6 +260,7 @@ func TestServerDownThenUpDeliversOnce(t *testing.T) {
 }
 
 func TestPermanentRefusalIsNotRetried(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	s.refuse = func(rcpt string) error {
@@ -279,6 +287,7 @@ func TestPermanentRefusalIsNotRetried(t *testing.T) {
 }
 
 func TestConnectionDroppedMidBatch(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	s.dropAfter = 2
@@ -314,6 +323,7 @@ func TestConnectionDroppedMidBatch(t *testing.T) {
 }
 
 func TestCrashedSendingIsRetriedWithTheSameMessageID(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	f.invite(t, "Cy", "cy@example.com", nil)
@@ -337,6 +347,7 @@ func TestCrashedSendingIsRetriedWithTheSameMessageID(t *testing.T) {
 }
 
 func TestScheduledEmailWaitsForItsTime(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	at := f.clock.Now().Add(3 * time.Hour)
@@ -354,6 +365,7 @@ func TestScheduledEmailWaitsForItsTime(t *testing.T) {
 }
 
 func TestRateLimitIsHonoured(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	for i := range 10 {
@@ -368,6 +380,7 @@ func TestRateLimitIsHonoured(t *testing.T) {
 }
 
 func TestHeaderInjectionIsImpossible(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	// The store refuses such names and addresses at the door...
@@ -397,6 +410,7 @@ func TestHeaderInjectionIsImpossible(t *testing.T) {
 }
 
 func TestPlaceholderAddressesAreNeverMailed(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	res, err := f.db.Invite(context.Background(), store.NewInvitation{TestID: f.test.ID, LinkID: f.link.ID, GeneratePlaceholders: true, Source: store.SourceIMocha})
 	if err != nil {
@@ -408,6 +422,7 @@ func TestPlaceholderAddressesAreNeverMailed(t *testing.T) {
 }
 
 func TestStoppingHandsBackUnsentMessages(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com"} {
 		f.invite(t, "N", e, nil)
@@ -434,6 +449,7 @@ func TestStoppingHandsBackUnsentMessages(t *testing.T) {
 }
 
 func TestStopFinishesTheMessageInFlight(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	s.slow, s.slowFor = make(chan struct{}), 300*time.Millisecond
@@ -456,6 +472,7 @@ func TestStopFinishesTheMessageInFlight(t *testing.T) {
 // A new email goes out when it is committed, not at the worker's next
 // poll: the store wakes the worker.
 func TestNewEmailWakesTheWorker(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSink(t, "")
 	w := f.smtpWorker(t, s.addr, 100)
@@ -475,6 +492,7 @@ func TestNewEmailWakesTheWorker(t *testing.T) {
 // own deadline (15 s) lapsed — is opened again for the next message, which
 // goes out at once rather than into a 30-second backoff.
 func TestConnectionLostWhileIdleIsReopened(t *testing.T) {
+	t.Parallel()
 	f := newMailFixture(t)
 	s := startSinkWith(t, "", func(srv *smtp.Server) { srv.ReadTimeout = 100 * time.Millisecond })
 	snd := f.sender(t, s.addr)

@@ -10,6 +10,7 @@ import (
 // The audit log takes entries and gives them back filtered, and refuses
 // any change or removal, whoever asks.
 func TestAuditLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)

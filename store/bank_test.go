@@ -22,6 +22,7 @@ func fillBank(t *testing.T, db *DB, topic string, d Difficulty, n int) []int64 {
 }
 
 func TestBankRulesAndPicksDrawFromTheBank(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	easy := fillBank(t, db, "go", "easy", 6)

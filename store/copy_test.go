@@ -14,6 +14,7 @@ import (
 // (rebuilt), the migrations' and the processes' (each database's own): a
 // new table cannot be left behind.
 func TestCopyCoversEveryTable(t *testing.T) {
+	t.Parallel()
 	lite := sqliteTestDB(t)
 	all := names(t, lite.r, `SELECT name FROM sqlite_master WHERE type = 'table'
 		AND name NOT LIKE 'invitations_search%' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_migrations', 'processes')`)
@@ -164,6 +165,7 @@ func TestCopyToPostgresIsVerifiedAndResumable(t *testing.T) {
 // A copy from a file behind the binary's schema, or into something that
 // is not PostgreSQL, is refused before anything is written.
 func TestCopyRefusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	lite := sqliteTestDB(t)
 	if _, err := lite.CopyTo(ctx, sqliteTestDB(t), CopyProgress{}); err == nil {

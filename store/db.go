@@ -35,9 +35,10 @@ type DB struct {
 
 	branding atomic.Pointer[Branding] // read by every candidate page; nil until loaded
 
-	composer Composer                // renders emails for the outbox
-	payloads PayloadBuilder          // writes callback bodies
-	workers  atomic.Pointer[Workers] // woken by commits that make work due; nil until started
+	passwords *passwords              // hashes and checks console users' passwords
+	composer  Composer                // renders emails for the outbox
+	payloads  PayloadBuilder          // writes callback bodies
+	workers   atomic.Pointer[Workers] // woken by commits that make work due; nil until started
 
 	// waiting counts the transactions waiting for the writer, so bulk work
 	// can let them go first.
@@ -63,6 +64,9 @@ type DB struct {
 type Wiring struct {
 	Composer Composer
 	Payloads PayloadBuilder
+	// PasswordCost is bcrypt's cost for console users' passwords (0: the
+	// default, 10). Tests use the lowest, 4.
+	PasswordCost int
 }
 
 // Open opens the database path names: a SQLite file (created, with its
@@ -114,7 +118,7 @@ func Open(ctx context.Context, path string, wiring Wiring) (*DB, error) {
 
 func newDB(w, r *sql.DB, path string, d dialect, wiring Wiring) *DB {
 	db := &DB{path: path, dialect: d, process: NewToken(12), w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
-		composer: wiring.Composer, payloads: wiring.Payloads,
+		composer: wiring.Composer, payloads: wiring.Payloads, passwords: newPasswords(wiring.PasswordCost),
 		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}}
 	db.SetClock(time.Now)
 	return db

@@ -11,6 +11,7 @@ import (
 // An erase replaces the candidate's identity and words but keeps what the
 // reports count: status, score, points, the timeline's entries.
 func TestEraseKeepsTheCountsNotThePerson(t *testing.T) {
+	t.Parallel()
 	db, tt, link, clock := resultsFixture(t)
 	now := *clock
 	ctx := context.Background()
@@ -106,6 +107,7 @@ func TestEraseKeepsTheCountsNotThePerson(t *testing.T) {
 // ?candidate=<address>), Testinvite's group, the counts that throttle
 // emails to the address, and the rows imports into the test refused for it.
 func TestEveryEraseLeavesNoTraceInURLsGroupsThrottlesOrImports(t *testing.T) {
+	t.Parallel()
 	paths := map[string]func(db *DB, inv Invitation) error{
 		"one invitation": func(db *DB, inv Invitation) error {
 			_, err := db.EraseInvitation(context.Background(), inv.ID, "user:admin@example.com")

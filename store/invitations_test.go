@@ -29,6 +29,7 @@ func inviteFixture(t *testing.T) (*DB, Test, TestLink, TestLink, *time.Time) {
 }
 
 func TestInviteIsIdempotentPerLink(t *testing.T) {
+	t.Parallel()
 	db, tt, def, campus, _ := inviteFixture(t)
 	ctx := context.Background()
 	first, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "Ann", Email: " Ann@Example.com ", Source: SourceIMocha, Actor: "api:ats"})
@@ -60,6 +61,7 @@ func TestInviteIsIdempotentPerLink(t *testing.T) {
 }
 
 func TestInviteRefusesLinkOfAnotherTest(t *testing.T) {
+	t.Parallel()
 	db, _, _, campus, _ := inviteFixture(t)
 	other, _ := db.CreateTest(context.Background(), sampleTest, nil)
 	_, err := db.Invite(context.Background(), NewInvitation{TestID: other.ID, LinkID: campus.ID, Name: "A", Email: "a@example.com", Source: SourceIMocha})
@@ -73,6 +75,7 @@ func TestInviteRefusesLinkOfAnotherTest(t *testing.T) {
 }
 
 func TestCancelledInvitationIsReopened(t *testing.T) {
+	t.Parallel()
 	db, tt, _, campus, _ := inviteFixture(t)
 	ctx := context.Background()
 	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "Bo", Email: "bo@example.com", Source: SourceIMocha})
@@ -98,6 +101,7 @@ func TestCancelledInvitationIsReopened(t *testing.T) {
 }
 
 func TestExpiredInvitationIsReopenedAndExtended(t *testing.T) {
+	t.Parallel()
 	db, tt, _, campus, clock := inviteFixture(t)
 	ctx := context.Background()
 	soon := clock.Add(time.Hour)
@@ -126,6 +130,7 @@ func TestExpiredInvitationIsReopenedAndExtended(t *testing.T) {
 }
 
 func TestPlaceholdersWhenMandatoryFieldsAreOff(t *testing.T) {
+	t.Parallel()
 	db, tt, _, campus, _ := inviteFixture(t)
 	ctx := context.Background()
 	_, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Source: SourceIMocha})
@@ -141,6 +146,7 @@ func TestPlaceholdersWhenMandatoryFieldsAreOff(t *testing.T) {
 }
 
 func TestInviteValidation(t *testing.T) {
+	t.Parallel()
 	db, tt, _, campus, _ := inviteFixture(t)
 	bad := "ftp://x"
 	for field, n := range map[string]NewInvitation{
@@ -163,6 +169,7 @@ func TestInviteValidation(t *testing.T) {
 }
 
 func TestClosedLinksTakeNoInvitations(t *testing.T) {
+	t.Parallel()
 	db, tt, _, campus, clock := inviteFixture(t)
 	ctx := context.Background()
 	invite := func(email string) error {
@@ -198,6 +205,7 @@ func TestClosedLinksTakeNoInvitations(t *testing.T) {
 }
 
 func TestConcurrentReinvitesMakeOneInvitation(t *testing.T) {
+	t.Parallel()
 	db, tt, _, campus, _ := inviteFixture(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -232,6 +240,7 @@ func TestConcurrentReinvitesMakeOneInvitation(t *testing.T) {
 }
 
 func TestOneLiveInvitationIsADatabaseRule(t *testing.T) {
+	t.Parallel()
 	db, tt, _, campus, _ := inviteFixture(t)
 	ctx := context.Background()
 	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "E", Email: "e@example.com", Source: SourceNative})
@@ -250,6 +259,7 @@ func TestOneLiveInvitationIsADatabaseRule(t *testing.T) {
 }
 
 func TestCancelOnlyBeforeStart(t *testing.T) {
+	t.Parallel()
 	db, tt, _, campus, _ := inviteFixture(t)
 	ctx := context.Background()
 	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "F", Email: "f@example.com", Source: SourceNative})
@@ -263,6 +273,7 @@ func TestCancelOnlyBeforeStart(t *testing.T) {
 }
 
 func TestListFiltersSortsAndPages(t *testing.T) {
+	t.Parallel()
 	db, tt, def, campus, clock := inviteFixture(t)
 	ctx := context.Background()
 	for i := range 30 {
@@ -305,6 +316,7 @@ func TestListFiltersSortsAndPages(t *testing.T) {
 }
 
 func TestOpenAndStart(t *testing.T) {
+	t.Parallel()
 	db, tt, _, campus, clock := inviteFixture(t)
 	ctx := context.Background()
 	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: campus.ID, Name: "G", Email: "g@example.com", Source: SourceNative})
@@ -338,6 +350,7 @@ func TestOpenAndStart(t *testing.T) {
 // match (broad), and row by row for text with no words; and the index
 // following renames.
 func TestSearchFromTheFullTextIndex(t *testing.T) {
+	t.Parallel()
 	db, tt, def, campus, _ := inviteFixture(t)
 	ctx := context.Background()
 	var ns []NewInvitation
@@ -414,6 +427,7 @@ func searchIndexMatches(t *testing.T, db *DB) {
 }
 
 func TestSearchIndexFollowsEveryWayANameOrAddressIsWritten(t *testing.T) {
+	t.Parallel()
 	db, tt, def, campus, _ := inviteFixture(t)
 	ctx := context.Background()
 	db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: def.ID, Name: "One", Email: "one@example.com", Source: SourceNative})
@@ -444,6 +458,7 @@ func TestSearchIndexFollowsEveryWayANameOrAddressIsWritten(t *testing.T) {
 // invitation, in order, and an address repeated across chunks gets the
 // first one's.
 func TestInviteManyAcrossChunks(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	tt, _ := db.CreateTest(ctx, TestInput{Name: "Bulk", Kind: KindAssessment, DurationMinutes: 10}, nil)

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 )
 
 // EmailAccount is the email that lets a new console user set a password.
@@ -38,7 +36,7 @@ func (db *DB) InviteUser(ctx context.Context, n NewUser) (User, error) {
 	var u User
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var err error
-		if u, err = insertUser(ctx, tx, n, db.Now()); err != nil {
+		if u, err = db.insertUser(ctx, tx, n, db.Now()); err != nil {
 			return err
 		}
 		return db.queuePasswordLink(ctx, tx, u)
@@ -89,7 +87,7 @@ func (db *DB) UsePasswordLink(ctx context.Context, token, password string) (User
 	if fe := passwordProblems(password); len(fe) > 0 {
 		return User{}, fe
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	hash, err := db.passwords.hash(password)
 	if err != nil {
 		return User{}, err
 	}
@@ -128,10 +126,10 @@ func passwordProblems(p string) FieldErrors {
 }
 
 // insertUser stores a validated new user with a bcrypt hash of its password.
-func insertUser(ctx context.Context, tx *Tx, n NewUser, now time.Time) (User, error) {
-	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), bcrypt.DefaultCost)
+func (db *DB) insertUser(ctx context.Context, tx *Tx, n NewUser, now time.Time) (User, error) {
+	hash, err := db.passwords.hash(n.Password)
 	if err != nil {
-		return User{}, fmt.Errorf("store: hash password: %w", err)
+		return User{}, err
 	}
 	row := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_norm, name, password_hash, role, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+userColumns,

@@ -37,6 +37,7 @@ type column struct {
 // the same kinds and nullability, and the same named indexes. PostgreSQL's
 // migrations are written by hand beside SQLite's; this holds them together.
 func TestPostgresSchemaMatchesSQLite(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	lite, err := Open(ctx, filepath.Join(t.TempDir(), "tg.db"), testWiring)
 	if err != nil {
@@ -153,6 +154,7 @@ func names(t *testing.T, r *sql.DB, query string) []string {
 // each migration once, and a database newer than the binary is refused
 // by Migrate and CheckSchema alike — as on SQLite.
 func TestPostgresMigratesOnceAndRefusesANewerSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := pgtest.NewDatabase(t)
 	var pg, other *DB
@@ -196,6 +198,7 @@ func TestPostgresMigratesOnceAndRefusesANewerSchema(t *testing.T) {
 // the one default team exists and new teams number from 2, and search
 // words are folded as SQLite's index folds them.
 func TestPostgresSchemaKeepsItsRules(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pg := newPostgresDB(t)
 	if _, err := pg.Migrate(ctx); err != nil {
@@ -237,6 +240,7 @@ func TestPostgresSchemaKeepsItsRules(t *testing.T) {
 // connection the turn's holder needs the cache to go on) stalled them all.
 // The run must end, every invitation written.
 func TestPostgresWritersAtOnceNeverStall(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	url := pgtest.NewDatabase(t)

@@ -26,6 +26,7 @@ func sameDatabase(t *testing.T, db *DB) *DB {
 // A process that stops being seen loses its leases to another at once; a
 // live one keeps them however long its work takes.
 func TestDeadProcessesLeasesAreTakenOver(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, tt, _, campus, _ := inviteFixture(t)
 	b := sameDatabase(t, a)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestReattempt(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)

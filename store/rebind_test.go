@@ -7,6 +7,7 @@ import (
 )
 
 func TestRebindNumbersPlaceholdersOutsideQuotes(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"SELECT 1": "SELECT 1",
 		"SELECT * FROM t WHERE a = ? AND b IN (?, ?)":       "SELECT * FROM t WHERE a = $1 AND b IN ($2, $3)",

@@ -52,6 +52,7 @@ func takeAttempt(t *testing.T, db *DB, tt Test, link TestLink, email string, cho
 }
 
 func TestBandsAreCheckedAndOrdered(t *testing.T) {
+	t.Parallel()
 	db, tt, _, _ := resultsFixture(t)
 	if got := tt.Bands; len(got) != 3 || got[0].Name != "Expert" || got[2].Name != "Beginner" {
 		t.Fatalf("bands not highest first: %+v", got)
@@ -71,6 +72,7 @@ func TestBandsAreCheckedAndOrdered(t *testing.T) {
 }
 
 func TestGradingWrittenAnswers(t *testing.T) {
+	t.Parallel()
 	db, tt, link, now := resultsFixture(t)
 	ctx := context.Background()
 	inv := takeAttempt(t, db, tt, link, "ann@example.com", 1, 0)
@@ -137,6 +139,7 @@ func TestGradingWrittenAnswers(t *testing.T) {
 }
 
 func TestExtraTimeAndAddedMinutes(t *testing.T) {
+	t.Parallel()
 	db, tt, link, now := resultsFixture(t)
 	ctx := context.Background()
 	_, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "X", Email: "x@example.com", ExtraTimePercent: 401})
@@ -185,6 +188,7 @@ func TestExtraTimeAndAddedMinutes(t *testing.T) {
 }
 
 func TestPageSignalsAndTheTabSwitchLimit(t *testing.T) {
+	t.Parallel()
 	db, tt, link, _ := resultsFixture(t)
 	ctx := context.Background()
 	limited, err := db.CreateLink(ctx, tt.ID, LinkInput{Name: "Proctored", TabSwitchLimit: 2})
@@ -230,6 +234,7 @@ func TestPageSignalsAndTheTabSwitchLimit(t *testing.T) {
 }
 
 func TestResultsRankWithPercentiles(t *testing.T) {
+	t.Parallel()
 	db, tt, link, now := resultsFixture(t)
 	ctx := context.Background()
 	grade := func(inv Invitation, points int) {

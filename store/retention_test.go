@@ -11,6 +11,7 @@ import (
 // the setting, on the store's clock, oldest first; live invitations and
 // recent ones stay, and without a setting nothing is erased.
 func TestRetentionErasesWhatEndedLongAgo(t *testing.T) {
+	t.Parallel()
 	db, tt, link, clock := resultsFixture(t)
 	ctx := context.Background()
 	start := *clock
@@ -90,6 +91,7 @@ func TestRetentionErasesWhatEndedLongAgo(t *testing.T) {
 // A team's own retention overrides the installation's: a team may keep
 // its candidates longer, shorter, or for good.
 func TestRetentionPerTeam(t *testing.T) {
+	t.Parallel()
 	db, tt, link, clock := resultsFixture(t)
 	ctx := context.Background()
 	start := *clock

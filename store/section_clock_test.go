@@ -11,6 +11,7 @@ import (
 // the section the candidate is in, its own time (with extra time), moving
 // on by choice or when the time is up, and the last section submitting.
 func TestTimedSectionsGoOneAfterAnother(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)

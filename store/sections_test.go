@@ -32,6 +32,7 @@ func sectionedTest(t *testing.T, db *DB) Test {
 }
 
 func TestSectionsAreValidatedWithTheirNumbers(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	_, err := db.CreateSectionedTest(context.Background(), TestInput{Name: "X", Kind: KindAssessment, DurationMinutes: 10},
 		[]SectionInput{{Name: "A", Draw: 5, Questions: []QuestionInput{{Text: "Q?", Kind: QuestionText}, {Text: "R?", Kind: QuestionText}}},
@@ -46,6 +47,7 @@ func TestSectionsAreValidatedWithTheirNumbers(t *testing.T) {
 }
 
 func TestDrawGivesEachCandidateTheirOwnPaper(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	tt := sectionedTest(t, db)
@@ -92,6 +94,7 @@ func TestDrawGivesEachCandidateTheirOwnPaper(t *testing.T) {
 }
 
 func TestShuffledOptionsScoreAsWritten(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	tt := sectionedTest(t, db)
@@ -125,6 +128,7 @@ func TestShuffledOptionsScoreAsWritten(t *testing.T) {
 }
 
 func TestQuestionsAddedToASectionedTestGoInASection(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	tt := sectionedTest(t, db)

@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"testgate/store/pgtest"
+	"testgate/store/testkit"
 	"time"
 )
 
@@ -48,23 +48,32 @@ func behindTheBack(t *testing.T, db *DB) *sql.DB {
 	return raw
 }
 
-// newTestDB opens a migrated database — a file in a temp dir, or a fresh
-// PostgreSQL database when the tests run there.
+// newTestDB opens a migrated database of the test's own — a file in a temp
+// dir, or a PostgreSQL database when the tests run there — copied from the
+// package's migrated template (testkit).
 func newTestDB(t testing.TB) *DB {
 	t.Helper()
-	dsn := filepath.Join(t.TempDir(), "testgate.db")
+	dsn := testkit.SQLite(t, migrateTemplate)
 	if onPostgres {
-		dsn = pgtest.NewDatabase(t)
+		dsn = testkit.Postgres(t, migrateTemplate)
 	}
 	db, err := Open(context.Background(), dsn, testWiring)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	return db
+}
+
+// migrateTemplate migrates testkit's template database.
+func migrateTemplate(dsn string) error {
+	db, err := Open(context.Background(), dsn, testWiring)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Migrate(context.Background())
+	return err
 }
 
 func mustField(t *testing.T, err error, field string) {
@@ -79,6 +88,7 @@ func mustField(t *testing.T, err error, field string) {
 }
 
 func TestMigrateFromEmptyAndAgain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sub", "dir", "testgate.db")
 	db, err := Open(ctx, path, testWiring)
@@ -117,6 +127,7 @@ func TestMigrateFromEmptyAndAgain(t *testing.T) {
 }
 
 func TestPragmasAreInForce(t *testing.T) {
+	t.Parallel()
 	sqliteOnly(t, "the pragmas")
 	db := newTestDB(t)
 	ctx := context.Background()
@@ -140,6 +151,7 @@ func TestPragmasAreInForce(t *testing.T) {
 }
 
 func TestNewerSchemaIsRefused(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	if _, err := db.w.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', 0)`, LatestVersion()+1); err != nil {
@@ -154,6 +166,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 }
 
 func TestSettingOrCreateKeepsTheFirstValue(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	if _, err := db.Setting(ctx, SettingSessionKey); !errors.Is(err, ErrNotFound) {
@@ -170,6 +183,7 @@ func TestSettingOrCreateKeepsTheFirstValue(t *testing.T) {
 }
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 
@@ -243,6 +257,7 @@ func TestUsers(t *testing.T) {
 }
 
 func TestSessionsExpireAndEnd(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	now := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
@@ -270,6 +285,7 @@ func TestSessionsExpireAndEnd(t *testing.T) {
 }
 
 func TestLoginAttemptsWindow(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	now := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
@@ -307,6 +323,7 @@ func TestLoginAttemptsWindow(t *testing.T) {
 // forget an hour's link emails; the sweep forgets only what is older than
 // the longest window.
 func TestThrottleScopesKeepTheirOwnWindows(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	now := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
@@ -337,6 +354,7 @@ func TestThrottleScopesKeepTheirOwnWindows(t *testing.T) {
 
 // Twenty attempts at once for one account: exactly the limit get through.
 func TestLoginAttemptsAreCountedAtomically(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	var admitted atomic.Int32
@@ -360,6 +378,7 @@ func TestLoginAttemptsAreCountedAtomically(t *testing.T) {
 }
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	mustField(t, func() error { _, err := db.CreateAPIKey(ctx, NewAPIKey{Name: "  "}); return err }(), "name")

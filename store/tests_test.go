@@ -10,6 +10,7 @@ import (
 var sampleTest = TestInput{Name: "Go backend", Kind: KindAssessment, Instructions: "Answer all.", DurationMinutes: 45, PassingScore: 60}
 
 func TestTestValidation(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		in    TestInput
@@ -39,6 +40,7 @@ func TestTestValidation(t *testing.T) {
 }
 
 func TestQuestionValidation(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		testKind TestKind
@@ -70,6 +72,7 @@ func TestQuestionValidation(t *testing.T) {
 }
 
 func TestCreateTestWithQuestionsAndDefaultLink(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	qs := []QuestionInput{
@@ -109,6 +112,7 @@ func TestCreateTestWithQuestionsAndDefaultLink(t *testing.T) {
 }
 
 func TestUpdateArchiveAndFilterTests(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	a, _ := db.CreateTest(ctx, sampleTest, []QuestionInput{{Text: "c", Kind: QuestionSingle, Options: []string{"a", "b"}, Correct: []int{0}}})
@@ -147,6 +151,7 @@ func TestUpdateArchiveAndFilterTests(t *testing.T) {
 }
 
 func TestQuestionsEditMoveDelete(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	tt, _ := db.CreateTest(ctx, sampleTest, nil)
@@ -198,6 +203,7 @@ func TestQuestionsEditMoveDelete(t *testing.T) {
 }
 
 func TestLinks(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	now := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)

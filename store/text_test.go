@@ -6,8 +6,9 @@ import (
 )
 
 func TestUnsafeCharsInNamesAndAddresses(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[string]bool{
-		"Zoë Ærø-李 O'Brien": false, "جان": false, "a‍b": false, // zero-width joiner is part of scripts and emoji
+		"Zoë Ærø-李 O'Brien": false, "جان": false, "a\u200db": false, // zero-width joiner is part of scripts and emoji
 		"A\x00B": true, "A\r\nBcc: x": true, "tab\there": true, "\u202egnp.exe": true, "\u2066x\u2069": true, "x\u200f": true,
 	} {
 		if got := HasUnsafeChars(s); got != want {
@@ -20,6 +21,7 @@ func TestUnsafeCharsInNamesAndAddresses(t *testing.T) {
 }
 
 func TestInvitationTokensAreUnguessableAndSortByTime(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	prev := ""
 	for i := range 2000 {

@@ -8,8 +8,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 )
 
 // Role is what a console user may do: admins also manage users and API keys.
@@ -127,7 +125,7 @@ func (db *DB) createUser(ctx context.Context, n NewUser, onlyIfFirst bool) (User
 			}
 		}
 		var err error
-		u, err = insertUser(ctx, tx, n, db.Now())
+		u, err = db.insertUser(ctx, tx, n, db.Now())
 		return err
 	})
 	return u, err
@@ -157,10 +155,6 @@ func (db *DB) Users(ctx context.Context) ([]User, error) {
 	return collect(rows, err, scanUser)
 }
 
-// dummyHash is compared against when the account does not exist, so a wrong
-// address takes as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("testgate-timing-equaliser"), bcrypt.DefaultCost)
-
 // Authenticate returns the active user with this email and password, or
 // ErrInvalidCredentials.
 func (db *DB) Authenticate(ctx context.Context, email, password string) (User, error) {
@@ -170,13 +164,13 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (User, e
 	err := db.queryRow(ctx, `SELECT id, password_hash, disabled_at FROM users WHERE email_norm = ?`,
 		NormalizeEmail(email)).Scan(&id, &hash, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		db.passwords.equalise(password)
 		return User{}, ErrInvalidCredentials
 	}
 	if err != nil {
 		return User{}, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || disabled.Valid {
+	if !db.passwords.matches(hash, password) || disabled.Valid {
 		return User{}, ErrInvalidCredentials
 	}
 	return db.User(ctx, id)
@@ -224,7 +218,7 @@ func (db *DB) SetPassword(ctx context.Context, id int64, password string) error 
 	if len(password) < MinPasswordLength || len(password) > 72 {
 		return FieldErrors{"password": fmt.Sprintf("must be %d to 72 characters", MinPasswordLength)}
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	hash, err := db.passwords.hash(password)
 	if err != nil {
 		return err
 	}

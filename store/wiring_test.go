@@ -1,6 +1,8 @@
 package store
 
 import (
+	"golang.org/x/crypto/bcrypt"
+
 	"encoding/json"
 	"errors"
 	"strings"
@@ -10,7 +12,7 @@ import (
 
 // The store's tests write emails and callback bodies plainly: how they
 // read is the mail package's and the dialects' concern, tested there.
-var testWiring = Wiring{Composer: plainComposer{}, Payloads: plainPayloads{}}
+var testWiring = Wiring{Composer: plainComposer{}, Payloads: plainPayloads{}, PasswordCost: bcrypt.MinCost}
 
 type plainComposer struct{}
 
@@ -33,6 +35,7 @@ func (plainPayloads) CallbackPayload(event string, inv Invitation, webhookID str
 // A store is never opened without a composer or a payload builder; the
 // offline wiring refuses loudly, in the transaction that asked.
 func TestOpenNeedsTheWiring(t *testing.T) {
+	t.Parallel()
 	path := t.TempDir() + "/tg.db"
 	for _, w := range []Wiring{{}, {Composer: plainComposer{}}, {Payloads: plainPayloads{}}} {
 		if db, err := Open(t.Context(), path, w); err == nil || !strings.Contains(err.Error(), "required") {

@@ -40,6 +40,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 // A queued import starts when its commit wakes the worker, not at the
 // next poll (an hour away here).
 func TestCommitWakesItsWorker(t *testing.T) {
+	t.Parallel()
 	db, tt, def, _, _ := inviteFixture(t)
 	ctx := context.Background()
 	job := NewImportJob(db, quiet)
@@ -84,6 +85,7 @@ func (j *countingJob) Close() { j.closed.Store(true) }
 // An idle worker waits its poll, a failing one its retry, and a wake cuts
 // either short.
 func TestWorkerWaitsPollOrRetryUnlessWoken(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	job := &countingJob{}
 	ws := startWorkers(t, db, WorkCallbacks, job, Schedule{Poll: time.Hour, Retry: time.Hour})
@@ -107,6 +109,7 @@ func TestWorkerWaitsPollOrRetryUnlessWoken(t *testing.T) {
 // Stop waits for the pass in hand, names a worker that does not finish in
 // time, and closes the job once its passes ended.
 func TestStopWaitsForThePassInHand(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	job := &countingJob{hold: make(chan struct{})}
 	ws := NewWorkers(db, quiet)
@@ -130,6 +133,7 @@ func TestStopWaitsForThePassInHand(t *testing.T) {
 // The sweep erases candidates past the retention period in the background,
 // on the store's clock.
 func TestSweepAppliesRetention(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	now := time.Now().UTC()

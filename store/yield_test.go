@@ -10,6 +10,7 @@ import (
 // transaction began it pauses three times that transaction (bounded), and
 // background workers' own transactions do not count as someone writing.
 func TestBulkWorkPacesWhileOthersWrite(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
 	// The write just before (the request's own) does not slow it.

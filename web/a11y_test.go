@@ -52,6 +52,7 @@ func checkA11y(t *testing.T, ctx context.Context, page string) {
 // TestAxeFindsViolations shows the check can fail: a page with an unlabelled
 // input, faint text and no heading is caught on each count.
 func TestAxeFindsViolations(t *testing.T) {
+	t.Parallel()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(`<!doctype html><html lang="en"><title>Bad</title><main><p style="color:#ccc;background:#fff">faint</p><input type="text"></main></html>`))

@@ -17,6 +17,7 @@ import (
 // These replay the examples of developer.imocha.io's pages beyond the seed.
 
 func TestIMochaInviteByDefaultLink(t *testing.T) {
+	t.Parallel()
 	f := newIMochaFixture(t)
 	code, out := f.call(t, http.MethodPost, "/v3/tests/"+idStr(f.test.ID)+"/invite", `{"email":"dee@example.com","name":"Dee","sendEmail":"no"}`, nil)
 	if code != http.StatusCreated || out["status"] != "Pending" {
@@ -32,6 +33,7 @@ func TestIMochaInviteByDefaultLink(t *testing.T) {
 }
 
 func TestIMochaTestsAndTestLinks(t *testing.T) {
+	t.Parallel()
 	f := newIMochaFixture(t)
 	code, out := f.call(t, http.MethodGet, "/v3/tests", "", nil)
 	tests, _ := out["tests"].([]any)
@@ -81,6 +83,7 @@ func completeAttempt(t *testing.T, db *store.DB, id int64) store.Invitation {
 }
 
 func TestIMochaReattemptPollAndReport(t *testing.T) {
+	t.Parallel()
 	f := newIMochaFixture(t)
 	now := time.Date(2027, 4, 5, 10, 0, 0, 0, time.UTC)
 	f.db.SetClock(func() time.Time { return now })
@@ -166,6 +169,7 @@ func TestIMochaReattemptPollAndReport(t *testing.T) {
 }
 
 func TestIMochaCancelTwice(t *testing.T) {
+	t.Parallel()
 	f := newIMochaFixture(t)
 	_, out := f.call(t, http.MethodPost, f.invitePath(f.test.ID, f.campus.ID), `{"email":"cy@example.com","name":"Cy"}`, nil)
 	path := "/v3/invitations/" + idStr(int64(out["testInvitationId"].(float64))) + "/cancel"
@@ -180,6 +184,7 @@ func TestIMochaCancelTwice(t *testing.T) {
 // A report link works without a key, and only as issued: another id, a
 // changed expiry, a forged signature or a passed expiry are all "not valid".
 func TestReportLinksAreSignedAndExpire(t *testing.T) {
+	t.Parallel()
 	f := newIMochaFixture(t)
 	now := time.Date(2027, 4, 5, 10, 0, 0, 0, time.UTC)
 	f.db.SetClock(func() time.Time { return now })

@@ -19,6 +19,7 @@ import (
 // dialect's own error shape, and nothing is written; an invite key
 // invites but may not create a test.
 func TestScopedKeysInEveryDialect(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	ctx := context.Background()
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
@@ -84,6 +85,7 @@ func TestScopedKeysInEveryDialect(t *testing.T) {
 // An admin makes a key with a scope and an expiry; the list shows them and
 // the key's last use; once expired the key is refused.
 func TestAPIKeyScopeAndExpiryFromTheConsole(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	admin := signIn(t, srv, db, store.RoleAdmin)
 	admin.get("/settings/api-keys")
@@ -126,6 +128,7 @@ func TestAPIKeyScopeAndExpiryFromTheConsole(t *testing.T) {
 // A key's "last used" is noted whichever dialect it was used through,
 // Xobin's apiKey header and ThinkExam's signature included.
 func TestLastUsedIsNotedInEveryDialect(t *testing.T) {
+	t.Parallel()
 	f := newThinkExamFixture(t)
 	ctx := context.Background()
 	xobinKey, _ := f.db.CreateAPIKey(ctx, store.NewAPIKey{Name: "xobin"})

@@ -13,6 +13,7 @@ import (
 // version, archive; a sectioned test picks from it and draws by rules,
 // refused when a rule asks for more than the bank holds.
 func TestNativeBankAndRules(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	key, _ := db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "hr"})
 	var qs []map[string]any

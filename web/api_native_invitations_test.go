@@ -11,6 +11,7 @@ import (
 )
 
 func TestNativeInvitations(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	key := newAPIKey(t, db)
 	ctx := context.Background()
@@ -79,6 +80,7 @@ func TestNativeInvitations(t *testing.T) {
 }
 
 func TestNativeInviteErrors(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	key := newAPIKey(t, db)
 	ctx := context.Background()
@@ -118,6 +120,7 @@ func TestNativeInviteErrors(t *testing.T) {
 }
 
 func TestOpenAPIDocument(t *testing.T) {
+	t.Parallel()
 	srv, _ := newTestServer(t)
 	code, doc := api(t, srv, http.MethodGet, "/api/native/openapi.json", "", nil)
 	if code != http.StatusOK || doc["openapi"] != "3.1.0" {

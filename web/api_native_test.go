@@ -28,6 +28,7 @@ func errorOf(body map[string]any) (code, message string, fields map[string]any) 
 }
 
 func TestNativeAPIAuthentication(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	key := newAPIKey(t, db)
 	revoked, _ := db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "old"})
@@ -77,6 +78,7 @@ func TestNativeAPIAuthentication(t *testing.T) {
 }
 
 func TestNativeCreateTest(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	key := newAPIKey(t, db)
 	code, body := api(t, srv, http.MethodPost, "/api/native/tests", key, map[string]any{
@@ -132,6 +134,7 @@ func TestNativeCreateTest(t *testing.T) {
 }
 
 func TestNativeCreateTestErrors(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	key := newAPIKey(t, db)
 	cases := []struct {
@@ -197,6 +200,7 @@ func TestNativeCreateTestErrors(t *testing.T) {
 }
 
 func TestNativeLinks(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	key := newAPIKey(t, db)
 	tt, _ := db.CreateTest(context.Background(), store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)

@@ -50,6 +50,7 @@ func tiMessage(out map[string]any) string {
 }
 
 func TestTestinviteTemporaryCandidate(t *testing.T) {
+	t.Parallel()
 	f := newTestinviteFixture(t)
 	ctx := context.Background()
 	dateToSend := time.Now().Add(48 * time.Hour).Unix()
@@ -92,6 +93,7 @@ func TestTestinviteTemporaryCandidate(t *testing.T) {
 }
 
 func TestTestinviteInternalCandidate(t *testing.T) {
+	t.Parallel()
 	f := newTestinviteFixture(t)
 	u, _ := f.db.CreateUser(context.Background(), store.NewUser{Email: "emre@example.com", Name: "Emre", Password: "long password", Role: store.RoleRecruiter})
 	code, out := f.call(t, http.MethodPost, f.base, `{"kind":"internal-candidate","id":"`+idStr(u.ID)+`","tags":{"team":"x"}}`)
@@ -107,6 +109,7 @@ func TestTestinviteInternalCandidate(t *testing.T) {
 }
 
 func TestTestinviteErrors(t *testing.T) {
+	t.Parallel()
 	f := newTestinviteFixture(t)
 	for body, want := range map[string]string{
 		`{}`:                            "kind is required",
@@ -145,6 +148,7 @@ func TestTestinviteErrors(t *testing.T) {
 }
 
 func TestTestinviteListFetchDelete(t *testing.T) {
+	t.Parallel()
 	f := newTestinviteFixture(t)
 	var ids []string
 	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com"} {
@@ -224,6 +228,7 @@ func mustToken(t *testing.T, f testinviteFixture, id string) string {
 }
 
 func TestDialectCallbackShapes(t *testing.T) {
+	t.Parallel()
 	f := newTestinviteFixture(t)
 	ctx := context.Background()
 	_, out := f.call(t, http.MethodPost, f.base, `{"kind":"temporary-candidate","fullname":"Cem","email":"cem@example.com",

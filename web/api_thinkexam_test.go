@@ -63,6 +63,7 @@ func teCode(out map[string]any) (string, string) {
 }
 
 func TestThinkExamSignatures(t *testing.T) {
+	t.Parallel()
 	f := newThinkExamFixture(t)
 	ok := `{"email":"a@example.com","testId":"` + idStr(f.test.ID) + `"}`
 	ts := strconv.FormatInt(f.now.Unix(), 10)
@@ -111,6 +112,7 @@ func TestThinkExamSignatures(t *testing.T) {
 }
 
 func TestThinkExamAssign(t *testing.T) {
+	t.Parallel()
 	f := newThinkExamFixture(t)
 	ctx := context.Background()
 	tid := idStr(f.test.ID)
@@ -156,6 +158,7 @@ func TestThinkExamAssign(t *testing.T) {
 }
 
 func TestThinkExamBulkAssignIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	f := newThinkExamFixture(t)
 	ctx := context.Background()
 	tid := idStr(f.test.ID)
@@ -166,16 +169,16 @@ func TestThinkExamBulkAssignIsAllOrNothing(t *testing.T) {
 	if _, total, _ := f.db.Invitations(ctx, store.InvitationFilter{}); total != 0 {
 		t.Fatalf("a rejected bulk assigned %d", total)
 	}
-	emails := make([]string, 10000)
+	emails := make([]string, bulkRows)
 	for i := range emails {
 		emails[i] = fmt.Sprintf("cand%05d@example.com", i)
 	}
 	list, _ := json.Marshal(emails)
 	code, out = f.call(t, "/api/v1/assignTestMultiCandidates", `{"email":`+string(list)+`,"testId":"`+tid+`","isMailEnable":"1","isPasswordSkip":"1"}`, nil)
-	if code != http.StatusOK || out["success"].(map[string]any)["data"].(map[string]any)["assigned"] != 10000.0 {
-		t.Fatalf("10,000: %d", code)
+	if code != http.StatusOK || out["success"].(map[string]any)["data"].(map[string]any)["assigned"] != float64(bulkRows) {
+		t.Fatalf("%d at once: %d", bulkRows, code)
 	}
-	if _, total, _ := f.db.Invitations(ctx, store.InvitationFilter{}); total != 10000 {
+	if _, total, _ := f.db.Invitations(ctx, store.InvitationFilter{}); total != bulkRows {
 		t.Fatalf("%d invitations", total)
 	}
 	if msgs, _ := f.db.Outbox(ctx, store.OutboxFilter{Limit: 500}); len(msgs) != 500 {
@@ -198,6 +201,7 @@ func TestThinkExamBulkAssignIsAllOrNothing(t *testing.T) {
 }
 
 func TestThinkExamDeassign(t *testing.T) {
+	t.Parallel()
 	f := newThinkExamFixture(t)
 	tid := idStr(f.test.ID)
 	f.call(t, "/api/v1/assignTest", `{"email":"d@example.com","testId":"`+tid+`","isPasswordSkip":"1"}`, nil)
@@ -221,6 +225,7 @@ func TestThinkExamDeassign(t *testing.T) {
 }
 
 func TestCandidateAccessCode(t *testing.T) {
+	t.Parallel()
 	f := newThinkExamFixture(t)
 	_, out := f.call(t, "/api/v1/assignTest", `{"email":"k@example.com","testId":"`+idStr(f.test.ID)+`","isPasswordSkip":"0"}`, nil)
 	id := int64(out["success"].(map[string]any)["data"].(map[string]any)["invitationId"].(float64))

@@ -49,6 +49,7 @@ func (f xobinFixture) call(t *testing.T, method, path, body string, key *string)
 }
 
 func TestXobinAssessmentInvite(t *testing.T) {
+	t.Parallel()
 	f := newXobinFixture(t)
 	ctx := context.Background()
 	body := fmt.Sprintf(`{"candidate_name":"Ravi","candidate_email":"ravi@example.com","assessment_id":%d,"invite_format":"sendlink","expiry_date":"2099-12-31 18:30"}`, f.assessment.ID)
@@ -106,6 +107,7 @@ func TestXobinAssessmentInvite(t *testing.T) {
 }
 
 func TestXobinInterviewInvite(t *testing.T) {
+	t.Parallel()
 	f := newXobinFixture(t)
 	for _, field := range []string{"invite_format", "invite_type"} {
 		body := fmt.Sprintf(`{"candidate_name":"Lee","candidate_email":"lee-%s@example.com","interview_id":%d,"%s":"sendlink"}`, field, f.interview.ID, field)
@@ -126,6 +128,7 @@ func TestXobinInterviewInvite(t *testing.T) {
 }
 
 func TestXobinReportAndRevoke(t *testing.T) {
+	t.Parallel()
 	f := newXobinFixture(t)
 	ctx := context.Background()
 	_, out := f.call(t, http.MethodPost, "/assessments/invite", fmt.Sprintf(`{"candidate_name":"Ann","candidate_email":"ann@example.com","assessment_id":%d,"invite_format":"sendlink"}`, f.assessment.ID), nil)

@@ -18,6 +18,7 @@ import (
 // These replay the examples of app.xobin.com/api/docs beyond the seeds.
 
 func TestXobinV2BasePath(t *testing.T) {
+	t.Parallel()
 	f := newXobinFixture(t)
 	body := fmt.Sprintf(`{"candidate_name":"Ravi","candidate_email":"ravi@example.com","assessment_id":%d,"invite_format":"getlink"}`, f.assessment.ID)
 	code, out := f.call(t, http.MethodPost, "/api/v2/assessments/invite", body, nil)
@@ -33,6 +34,7 @@ func TestXobinV2BasePath(t *testing.T) {
 }
 
 func TestXobinBulkInvite(t *testing.T) {
+	t.Parallel()
 	f := newXobinFixture(t)
 	body := fmt.Sprintf(`{"assessment_id":%d,"invite_format":"sendlink","expiry_date":"2099-12-31 18:30","candidates":[
 		{"name":"Ann","email":"ann@example.com"},
@@ -80,6 +82,7 @@ func TestXobinBulkInvite(t *testing.T) {
 }
 
 func TestXobinCompletedReportShareAndCallbacks(t *testing.T) {
+	t.Parallel()
 	f := newXobinFixture(t)
 	ctx := context.Background()
 	now := time.Date(2027, 7, 5, 4, 30, 0, 0, time.UTC)

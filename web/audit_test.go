@@ -20,6 +20,7 @@ import (
 // own requests and plain reads are not. An admin filters it and downloads
 // it; nothing can change or remove an entry.
 func TestAuditLog(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
 	key := newAPIKey(t, f.db)
@@ -113,6 +114,7 @@ func TestAuditLog(t *testing.T) {
 // password set from an emailed link are in the audit log, with the address
 // tried and never the link's secret.
 func TestAuditLogHoldsSignInsAndPasswordLinks(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	ctx := context.Background()
 	admin := signIn(t, srv, db, store.RoleAdmin)

@@ -79,6 +79,7 @@ func matrixRoutes(t *testing.T, srv *Server) []struct{ method, path string } {
 // visitor, a recruiter, an admin, with no API key and a wrong one, and
 // with a valid key, and checks who gets in.
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	admin := signIn(t, srv, db, store.RoleAdmin)
 	recruiter := signIn(t, srv, db, store.RoleRecruiter)
@@ -183,6 +184,7 @@ func keyScopeNeeded(method, path string) store.KeyScope {
 // that changes state, signed in as an admin, without the CSRF token and
 // with a wrong one: each is refused before it does anything.
 func TestCSRFOnEveryStateChangingConsoleRoute(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	admin := signIn(t, srv, db, store.RoleAdmin)
 	ctx := context.Background()

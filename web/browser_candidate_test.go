@@ -76,6 +76,7 @@ func takeTest(t *testing.T, ctx context.Context, db *store.DB, testURL string, a
 }
 
 func TestBrowserCandidateOnPhoneLandsOnRedirect(t *testing.T) {
+	t.Parallel()
 	thanks := atsThanks(t)
 	_, db, testURL := candidateSetup(t, false, thanks)
 	ctx := startBrowser(t)
@@ -101,6 +102,7 @@ func TestBrowserCandidateOnPhoneLandsOnRedirect(t *testing.T) {
 }
 
 func TestBrowserCandidateWithHiddenInstructions(t *testing.T) {
+	t.Parallel()
 	_, db, testURL := candidateSetup(t, true, "")
 	ctx := startBrowser(t)
 	do(t, ctx, phone, chromedp.Navigate(testURL), chromedp.WaitVisible(css(`[data-testid="start"]`)))
@@ -123,6 +125,7 @@ func TestBrowserCandidateWithHiddenInstructions(t *testing.T) {
 }
 
 func TestBrowserConsoleAccessibility(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := context.Background()
 	db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"})
@@ -165,6 +168,7 @@ func TestBrowserConsoleAccessibility(t *testing.T) {
 // out and how much was submitted. The server's clock is set back so that
 // the deadlines fall a few seconds ahead of the browser's.
 func TestBrowserCountdownWarnsAndTimesOut(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := context.Background()
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Timed", Kind: store.KindAssessment, DurationMinutes: 6}, []store.QuestionInput{
@@ -216,6 +220,7 @@ func TestBrowserCountdownWarnsAndTimesOut(t *testing.T) {
 // A recruiter previews a test in the browser as a candidate takes it, and
 // the preview counts nowhere.
 func TestBrowserPreviewAsCandidate(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := context.Background()
 	db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"})

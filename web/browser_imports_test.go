@@ -18,6 +18,7 @@ import (
 // the progress bar reach 100%: the page polls while the job waits, runs
 // and finishes, and a reload finds the job where it is.
 func TestBrowserImportCSV(t *testing.T) {
+	t.Parallel()
 	base, db, srv := serveHTTP(t)
 	ctx := context.Background()
 	if _, err := db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"}); err != nil {

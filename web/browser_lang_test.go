@@ -14,6 +14,7 @@ import (
 // language in the middle of the test: the answers stay, every page is in
 // the language of the moment, and axe-core passes on each.
 func TestBrowserCandidateLanguages(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := context.Background()
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go backend", Kind: store.KindAssessment, DurationMinutes: 30}, []store.QuestionInput{

@@ -15,6 +15,7 @@ import (
 // screen (the page never scrolls sideways; wide tables scroll inside
 // themselves), and the whole menu shows.
 func TestBrowserConsoleFitsAPhone(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := context.Background()
 	db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"})

@@ -20,6 +20,7 @@ import (
 // lists placeholders as words; a registered candidate gets their link
 // again by email; candidate pages carry the organisation's branding.
 func TestBrowserProductPass(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := context.Background()
 	db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"})

@@ -30,6 +30,7 @@ const leaveAndComeBack = `(() => {
 // running countdown, a tab switch warns, the second submits; the report
 // shows it all.
 func TestBrowserIntegrityExtraTimeAndTheReport(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := context.Background()
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Proctored Go", Kind: store.KindAssessment, DurationMinutes: 30}, []store.QuestionInput{

@@ -15,6 +15,7 @@ import (
 // shuffled options on a phone: the sections are headed, and choosing the
 // right options scores full marks whatever order they were shown in.
 func TestBrowserSectionedShuffledTestOnAPhone(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := context.Background()
 	var pool []store.QuestionInput

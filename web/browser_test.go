@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,31 +22,60 @@ import (
 	"testgate/store"
 )
 
-// startBrowser starts headless Debian Chromium. A missing browser fails the
-// test: `make test` installs it.
+// sharedBrowser is the package's one headless Chromium: each browser test
+// gets a tab of its own in a browser context of its own (its own cookies
+// and storage), so tests run side by side without starting a browser each.
+var sharedBrowser struct {
+	once sync.Once
+	ctx  context.Context
+	stop func()
+	err  error
+}
+
+// startBrowser opens a tab for the test, in a fresh browser context of the
+// package's headless Debian Chromium, closed when the test ends. A missing
+// browser fails the test: `make test` installs it.
 func startBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("chromium is not installed; run `make browser` (apt-get install chromium)")
+	sharedBrowser.once.Do(func() {
+		path, err := exec.LookPath("chromium")
+		if err != nil {
+			sharedBrowser.err = errors.New("chromium is not installed; run `make testtools` (apt-get install chromium)")
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.WindowSize(1280, 900),
+		)
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(allocCtx)
+		sharedBrowser.ctx, sharedBrowser.stop = ctx, func() { cancelCtx(); cancelAlloc() }
+		if err := chromedp.Do(ctx); err != nil { // start the browser without a deadline
+			sharedBrowser.err = fmt.Errorf("start chromium: %w", err)
+		}
+	})
+	if sharedBrowser.err != nil {
+		t.Fatal(sharedBrowser.err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // start the browser without a deadline
-		t.Fatalf("start chromium: %v", err)
+	tab, closeTab := chromedp.NewContext(sharedBrowser.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(closeTab)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("open a tab: %v", err)
 	}
-	return ctx
+	return tab
+}
+
+// stopSharedBrowser ends the package's Chromium, if a test started it.
+func stopSharedBrowser() {
+	if sharedBrowser.stop != nil {
+		sharedBrowser.stop()
+	}
 }
 
 // startHTTPServer serves a fresh Testgate over real HTTP on loopback, its
@@ -114,6 +145,7 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 // TestBrowserSetupToCopiedLink walks the first-run path a new admin takes:
 // setup, sign out and in, a test with questions, a link, and its URL copied.
 func TestBrowserSetupToCopiedLink(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := startBrowser(t)
 
@@ -202,6 +234,7 @@ func TestBrowserSetupToCopiedLink(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
 			Permission: &cdpbrowser.PermissionDescriptor{Name: "clipboard-read"}, Setting: cdpbrowser.PermissionSettingGranted, Origin: base,
+			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID, // the test's own
 		})
 		return err
 	})); err != nil {
@@ -223,6 +256,7 @@ func TestBrowserSetupToCopiedLink(t *testing.T) {
 // TestBrowserInviteFindCancel: a recruiter invites a candidate from a link
 // page, finds them by searching the list, opens the detail and cancels.
 func TestBrowserInviteFindCancel(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := context.Background()
 	if _, err := db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"}); err != nil {
@@ -313,6 +347,7 @@ func TestBrowserInviteFindCancel(t *testing.T) {
 // TestBrowserDevMailboxToCandidate: a recruiter invites with email, finds
 // the message in the dev mailbox and follows its link to the candidate page.
 func TestBrowserDevMailboxToCandidate(t *testing.T) {
+	t.Parallel()
 	base, db := startHTTPServer(t)
 	ctx := context.Background()
 	db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"})

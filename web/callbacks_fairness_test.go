@@ -63,6 +63,7 @@ func (f *callbackFixture) announce(t *testing.T, url, email string) {
 // callback, recorded last, arrives while they all still hang; a host gets
 // one callback at a time.
 func TestASlowReceiverDelaysOnlyItself(t *testing.T) {
+	t.Parallel()
 	f := newCallbackFixture(t, true)
 	var slow []*stallingReceiver
 	for i := range 25 {

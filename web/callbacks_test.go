@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -179,6 +178,7 @@ func (f *callbackFixture) complete(t *testing.T, callbackURL string) store.Invit
 }
 
 func TestCompletionCallbackIsSignedAndInIMochaShape(t *testing.T) {
+	t.Parallel()
 	f := newCallbackFixture(t, true)
 	r := newReceiver(t)
 	inv := f.complete(t, r.ts.URL+"/hook")
@@ -267,6 +267,7 @@ func TestCompletionCallbackIsSignedAndInIMochaShape(t *testing.T) {
 }
 
 func TestCallbacksAreRetriedThenGivenUp(t *testing.T) {
+	t.Parallel()
 	f := newCallbackFixture(t, true)
 	r := newReceiver(t)
 	r.answer(http.StatusInternalServerError)
@@ -327,6 +328,7 @@ func TestCallbacksAreRetriedThenGivenUp(t *testing.T) {
 }
 
 func TestCallbacksNeverReachPrivateAddressesUnlessAllowed(t *testing.T) {
+	t.Parallel()
 	f := newCallbackFixture(t, false)
 	r := newReceiver(t) // on 127.0.0.1
 	inv := f.complete(t, r.ts.URL+"/hook")
@@ -340,6 +342,7 @@ func TestCallbacksNeverReachPrivateAddressesUnlessAllowed(t *testing.T) {
 }
 
 func TestCallbackRedirectsAreNotFollowed(t *testing.T) {
+	t.Parallel()
 	f := newCallbackFixture(t, true)
 	r := newReceiver(t)
 	r.answer(http.StatusFound)
@@ -359,6 +362,7 @@ func TestCallbackRedirectsAreNotFollowed(t *testing.T) {
 }
 
 func TestWebhookSecretRotation(t *testing.T) {
+	t.Parallel()
 	f := newCallbackFixture(t, true)
 	ctx := context.Background()
 	old, _ := f.srv.secrets.Current(ctx)
@@ -391,6 +395,7 @@ func TestWebhookSecretRotation(t *testing.T) {
 }
 
 func TestIMochaCallbackReplay(t *testing.T) {
+	t.Parallel()
 	f := newIMochaFixture(t)
 	url := "https://ats.example.com/hook"
 	ctx := context.Background()
@@ -434,6 +439,7 @@ func TestIMochaCallbackReplay(t *testing.T) {
 }
 
 func TestCallbackReceiverDownThenUpAndAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	f := newCallbackFixture(t, true)
 	// Reserve an address, leave it closed: the receiver is down.
 	r := newReceiver(t)
@@ -494,7 +500,8 @@ func newReceiverOn(t *testing.T, addr string) *receiver {
 // a server without it does not start, and a store whose registry nobody
 // filled refuses the change that needs a callback instead of dropping it.
 func TestCallbacksAreNeverDroppedForWantOfABuilder(t *testing.T) {
-	db, registry := openTestStore(t, filepath.Join(t.TempDir(), "tg.db"), testBaseURL)
+	t.Parallel()
+	db, registry := openTestStore(t, migratedDatabase(t), testBaseURL)
 	key := []byte("0123456789abcdef0123456789abcdef")
 	if _, err := New(db, Config{BaseURL: testBaseURL, SessionKey: key}); err == nil || !strings.Contains(err.Error(), "callback registry") {
 		t.Fatalf("a server without the registry: %v", err)

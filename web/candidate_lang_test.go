@@ -65,6 +65,7 @@ func pageText(r response) string {
 // Every page a candidate can meet, in every language but English: its
 // <html lang> is right and no English text of the catalog is on it.
 func TestCandidatePagesHaveNoEnglishInOtherLanguages(t *testing.T) {
+	t.Parallel()
 	english := englishFragments(t)
 	for _, code := range locale.Codes[1:] {
 		t.Run(code, func(t *testing.T) {
@@ -140,6 +141,7 @@ func TestCandidatePagesHaveNoEnglishInOtherLanguages(t *testing.T) {
 // The language comes from, in order: the candidate's choice, the
 // invitation's lang, the link's language, the browser, English.
 func TestCandidateLanguageOrder(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{Name: "Paris", Lang: "fr"})
 	get := func(accept string) response {
 		req := httptest.NewRequest(http.MethodGet, f.token, nil)
@@ -185,6 +187,7 @@ func TestCandidateLanguageOrder(t *testing.T) {
 // On the attempt page the language menu saves the answers on the page and
 // brings the page back in the language chosen, with the answers.
 func TestSwitchingLanguageMidTestKeepsTheAnswers(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	f.invite(t, store.NewInvitation{Lang: "de"})
 	f.b.post(f.token+"/start", nil)
@@ -215,6 +218,7 @@ func TestSwitchingLanguageMidTestKeepsTheAnswers(t *testing.T) {
 // candidates' default) and on an invitation; an unknown one is a 4xx in
 // the API's shape and writes nothing.
 func TestLanguageThroughTheAPIAndTheConsole(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	key := newAPIKey(t, db)
 	ctx := context.Background()
@@ -270,6 +274,7 @@ func jsonText(v any) string { b, _ := json.Marshal(v); return string(b) }
 // (the built-in text of that language in grey); a candidate gets the
 // wording in their language, or the built-in text in it.
 func TestLinkWordingPerLanguage(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()

@@ -78,6 +78,7 @@ func (f *candidateFixture) reload(t *testing.T) store.Invitation {
 func (f *candidateFixture) q(i int) string { return "q" + idStr(f.qs[i].ID) }
 
 func TestCandidateTakesTheTest(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{RedirectURL: "https://careers.example.com/thanks?from=test"})
 	f.invite(t, store.NewInvitation{})
 
@@ -170,6 +171,7 @@ func TestCandidateTakesTheTest(t *testing.T) {
 }
 
 func TestCandidateScoring(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	f.invite(t, store.NewInvitation{})
 	f.b.post(f.token+"/start", nil)
@@ -210,6 +212,7 @@ func TestCandidateScoring(t *testing.T) {
 }
 
 func TestCandidateHiddenInstructions(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{HideInstruction: true})
 	f.invite(t, store.NewInvitation{})
 	r := f.b.get(f.token)
@@ -229,6 +232,7 @@ func TestCandidateHiddenInstructions(t *testing.T) {
 }
 
 func TestCandidateReplacesPlaceholders(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	f.invite(t, store.NewInvitation{GeneratePlaceholders: true})
 	r := f.b.get(f.token)
@@ -273,6 +277,7 @@ func TestCandidateReplacesPlaceholders(t *testing.T) {
 }
 
 func TestCandidateDeadline(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{RedirectURL: "https://example.com/after"})
 	f.invite(t, store.NewInvitation{})
 	f.b.post(f.token+"/start", nil)
@@ -317,6 +322,7 @@ func TestCandidateDeadline(t *testing.T) {
 }
 
 func TestCandidateRefusals(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
 	if r := f.b.get("/t/not-a-real-token"); r.Code != http.StatusNotFound || r.text("h1") != "This test link is not valid" {
@@ -376,6 +382,7 @@ func TestCandidateRefusals(t *testing.T) {
 }
 
 func TestPublicLinkRegistration(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{Public: true, Slug: "campus-2027", MaxUses: 2})
 	ctx := context.Background()
 	r := f.b.get("/l/campus-2027")
@@ -429,6 +436,7 @@ func TestPublicLinkRegistration(t *testing.T) {
 }
 
 func TestRecruiterSeesAnswersAndScore(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	inv := f.invite(t, store.NewInvitation{})
 	f.b.post(f.token+"/start", nil)
@@ -459,6 +467,7 @@ func TestRecruiterSeesAnswersAndScore(t *testing.T) {
 // Mail systems' link scanners send HEAD: it answers as GET would (the
 // same status) and changes nothing — the invitation stays unopened.
 func TestHeadOnTheTestURLChangesNothing(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	inv := f.invite(t, store.NewInvitation{})
 	head := func(path string) int {
@@ -486,6 +495,7 @@ func TestHeadOnTheTestURLChangesNothing(t *testing.T) {
 // emailed; the answer never tells whether an address is registered, and
 // asking is rate-limited.
 func TestPublicLinkEmailsMyLink(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{Public: true, Slug: "campus-2027"})
 	ctx := context.Background()
 	r := f.b.post("/l/campus-2027", url.Values{"name": {"Sam"}, "email": {"sam@example.com"}})

@@ -13,6 +13,7 @@ import (
 )
 
 func TestAdminManagesUsers(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	ctx := context.Background()
@@ -78,6 +79,7 @@ func TestAdminManagesUsers(t *testing.T) {
 }
 
 func TestAdminManagesAPIKeys(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	b.get("/settings/api-keys")
@@ -120,6 +122,7 @@ func TestAdminManagesAPIKeys(t *testing.T) {
 // A new console user chooses their own password from an emailed link,
 // which works once and expires; the admin never types or shares one.
 func TestNewUsersSetTheirOwnPassword(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	ctx := context.Background()

@@ -13,6 +13,7 @@ import (
 )
 
 func TestFirstRunGoesThroughSetup(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := newBrowser(t, srv)
 
@@ -79,6 +80,7 @@ func TestFirstRunGoesThroughSetup(t *testing.T) {
 }
 
 func TestSignInAndOut(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	signIn(t, srv, db, store.RoleAdmin)
 	db.CreateUser(context.Background(), store.NewUser{Email: "rec@example.com", Password: "recruiter password", Role: store.RoleRecruiter})
@@ -137,6 +139,7 @@ func TestSignInAndOut(t *testing.T) {
 }
 
 func TestSessionCookieAttributes(t *testing.T) {
+	t.Parallel()
 	srv, _ := newTestServer(t)
 	r := newBrowser(t, srv).get("/setup")
 	c := r.Result().Cookies()[0]
@@ -154,6 +157,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 }
 
 func TestLoginNextStaysOnSite(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	signIn(t, srv, db, store.RoleAdmin)
 	for next, want := range map[string]string{
@@ -177,6 +181,7 @@ func TestLoginNextStaysOnSite(t *testing.T) {
 }
 
 func TestSignInThrottling(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	signIn(t, srv, db, store.RoleAdmin)
 	db.CreateUser(context.Background(), store.NewUser{Email: "rec@example.com", Password: "recruiter password", Role: store.RoleRecruiter})
@@ -219,6 +224,7 @@ func TestSignInThrottling(t *testing.T) {
 // The review's reproduction: 40 wrong passwords for one account, 20 at a
 // time from 20 addresses. Only the limit's worth may reach a password check.
 func TestSignInThrottlingHoldsUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	signIn(t, srv, db, store.RoleAdmin)
 	db.CreateUser(context.Background(), store.NewUser{Email: "rec@example.com", Password: "recruiter password", Role: store.RoleRecruiter})
@@ -258,6 +264,7 @@ func TestSignInThrottlingHoldsUnderConcurrency(t *testing.T) {
 // A right password does not count against the address: an office behind
 // one address can sign in all day.
 func TestSuccessfulSignInsAreNotThrottled(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	signIn(t, srv, db, store.RoleAdmin)
 	for range maxIPFailures + 5 {
@@ -270,6 +277,7 @@ func TestSuccessfulSignInsAreNotThrottled(t *testing.T) {
 }
 
 func TestCSRFIsRequired(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	b.get("/tests/new")
@@ -310,6 +318,7 @@ func TestCSRFIsRequired(t *testing.T) {
 }
 
 func TestRecruiterCannotReachAdminPages(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	signIn(t, srv, db, store.RoleAdmin)
 	rec := signIn(t, srv, db, store.RoleRecruiter)
@@ -338,6 +347,7 @@ func TestRecruiterCannotReachAdminPages(t *testing.T) {
 }
 
 func TestErrorPagesCarryTheirStatus(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	for path, status := range map[string]int{
@@ -361,6 +371,7 @@ func TestErrorPagesCarryTheirStatus(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	srv, _ := newTestServer(t)
 	r := newBrowser(t, srv).get("/setup")
 	h := r.Header()
@@ -387,6 +398,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestStaticAssetsAreCached(t *testing.T) {
+	t.Parallel()
 	srv, _ := newTestServer(t)
 	b := newBrowser(t, srv)
 	page := b.get("/setup")
@@ -413,6 +425,7 @@ func TestStaticAssetsAreCached(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	r := newBrowser(t, srv).get("/healthz")
 	if r.Code != http.StatusOK || !strings.Contains(r.Body.String(), `"ok"`) {
@@ -425,6 +438,7 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestUnknownPathsAre404ForAnonymousVisitors(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	signIn(t, srv, db, store.RoleAdmin)
 	b := newBrowser(t, srv)
@@ -440,6 +454,7 @@ func TestUnknownPathsAre404ForAnonymousVisitors(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	tt, _ := db.CreateTest(context.Background(), store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)

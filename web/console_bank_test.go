@@ -11,6 +11,7 @@ import (
 )
 
 func TestConsoleBank(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	ctx := context.Background()
 	b := signIn(t, srv, db, store.RoleRecruiter)

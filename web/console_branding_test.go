@@ -30,6 +30,7 @@ func testLogo(t testing.TB, w, h int) []byte {
 
 // An admin brands Testgate once; every candidate page and email shows it.
 func TestBrandingOnCandidatePagesAndEmails(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	ctx := context.Background()

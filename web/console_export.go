@@ -80,10 +80,7 @@ func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, tes
 			return err
 		}
 	}
-	header := append([]string(nil), exportHeader...)
-	for _, k := range extraKeys {
-		header = append(header, k)
-	}
+	header := append(append([]string(nil), exportHeader...), extraKeys...)
 	for i, q := range questions {
 		header = append(header, "Q"+strconv.Itoa(i+1)+": "+truncateRunes(q.Text, 60))
 	}

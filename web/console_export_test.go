@@ -13,6 +13,7 @@ import (
 )
 
 func TestExportInvitationsAsCSV(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()
@@ -64,6 +65,7 @@ func TestExportInvitationsAsCSV(t *testing.T) {
 // points and percent, every extra column the invitations carry, and, for
 // one test, each question's answer; the list shows and sorts the score.
 func TestExportTheFilteredListWithExtrasAndAnswers(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
 	b := signIn(t, f.srv, f.db, store.RoleRecruiter)

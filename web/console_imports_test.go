@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +89,7 @@ func countRows(t testing.TB, db *store.DB, query string, args ...any) int {
 }
 
 func TestImportCheckClassifiesEveryRowAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	_, db, b, link := importSetup(t)
 	file := "name,email,team\n" +
 		"Ann,ann@example.com,QA\n" + // valid
@@ -148,11 +150,14 @@ func TestImportCheckClassifiesEveryRowAndWritesNothing(t *testing.T) {
 	}
 }
 
+// A list of bulkRows students (10,000; 1,000 under -race) plus an address
+// invited already and a broken one, end to end.
 func TestImportTenThousandEndToEnd(t *testing.T) {
+	t.Parallel()
 	srv, db, b, link := importSetup(t)
 	var file strings.Builder
 	file.WriteString("Name,Email,Student ID\n")
-	for i := range 10_000 {
+	for i := range bulkRows {
 		fmt.Fprintf(&file, "Student %d,student%d@campus.example,S%05d\n", i, i, i)
 	}
 	file.WriteString("Old Again,old@example.com,S-OLD\nBroken,broken@,S-X\n")
@@ -168,7 +173,7 @@ func TestImportTenThousandEndToEnd(t *testing.T) {
 
 	p := b.get(page)
 	for sel, want := range map[string]string{"[data-testid=import-status]": "Finished", "[data-testid=import-percent]": "100%",
-		"[data-testid=import-invited]": "10000", "[data-testid=import-skipped]": "1", "[data-testid=import-rejected]": "1"} {
+		"[data-testid=import-invited]": strconv.Itoa(bulkRows), "[data-testid=import-skipped]": "1", "[data-testid=import-rejected]": "1"} {
 		if got := p.text(sel); got != want {
 			t.Errorf("%s = %q, want %q", sel, got, want)
 		}
@@ -176,15 +181,15 @@ func TestImportTenThousandEndToEnd(t *testing.T) {
 	if p.doc.Find("#import-progress[hx-trigger]").Length() != 0 {
 		t.Error("a finished import still polls")
 	}
-	if n := countRows(t, db, `SELECT COUNT(DISTINCT email_norm) FROM invitations WHERE link_id = ? AND source = 'import'`, link.ID); n != 10_000 {
+	if n := countRows(t, db, `SELECT COUNT(DISTINCT email_norm) FROM invitations WHERE link_id = ? AND source = 'import'`, link.ID); n != bulkRows {
 		t.Errorf("%d imported invitations", n)
 	}
 	if n := countRows(t, db, `SELECT COUNT(*) FROM outbox o JOIN invitations i ON i.id = o.invitation_id
-		WHERE i.source = 'import' AND o.kind = 'invitation' AND o.status = 'queued' AND o.body_text LIKE '%' || i.token || '%'`); n != 10_000 {
+		WHERE i.source = 'import' AND o.kind = 'invitation' AND o.status = 'queued' AND o.body_text LIKE '%' || i.token || '%'`); n != bulkRows {
 		t.Errorf("%d invitation emails queued with the candidate's URL", n)
 	}
 	if n := countRows(t, db, `SELECT COUNT(*) FROM invitation_events e JOIN invitations i ON i.id = e.invitation_id
-		WHERE i.source = 'import' AND e.kind = 'invited' AND e.to_status = 'invited'`); n != 10_000 {
+		WHERE i.source = 'import' AND e.kind = 'invited' AND e.to_status = 'invited'`); n != bulkRows {
 		t.Errorf("%d timeline events", n)
 	}
 	inv, err := db.InvitationOnLink(context.Background(), link.ID, "student42@campus.example")
@@ -213,6 +218,7 @@ func TestImportTenThousandEndToEnd(t *testing.T) {
 }
 
 func TestImportStopsWhenTheLinkCloses(t *testing.T) {
+	t.Parallel()
 	srv, db, b, link := importSetup(t)
 	ctx := context.Background()
 	if _, err := db.UpdateLink(ctx, link.ID, store.LinkInput{Name: link.Name, MaxUses: 3}); err != nil {
@@ -261,6 +267,7 @@ func TestImportStopsWhenTheLinkCloses(t *testing.T) {
 // retries, then stops the job where the recruiter sees it instead of
 // retrying out of sight forever.
 func TestImportStopsAfterRepeatedFailures(t *testing.T) {
+	t.Parallel()
 	srv, db, b, link := importSetup(t)
 	r := b.postFile(linkPath(link.ID)+"/imports", map[string]string{"pasted": "a@example.com\nb@example.com"}, "", "")
 	if r.Code != http.StatusSeeOther {
@@ -282,6 +289,7 @@ func TestImportStopsAfterRepeatedFailures(t *testing.T) {
 // TestImportRowsLeftOutUploadAgain: a pasted list's rows left out download
 // as name and email columns; fixed, that file imports as it stands.
 func TestImportRowsLeftOutUploadAgain(t *testing.T) {
+	t.Parallel()
 	srv, _, b, link := importSetup(t)
 	r := b.post(linkPath(link.ID)+"/imports", url.Values{"pasted": {"Ann <ann@example.com>\nBen, ben@\nCid cid@example.com"}})
 	if r.Code != http.StatusSeeOther {
@@ -309,6 +317,7 @@ func TestImportRowsLeftOutUploadAgain(t *testing.T) {
 // The rows-left-out download repeats the uploaded file's header: its cells
 // are defused as values are, so a header such as =cmd|… runs nothing.
 func TestRowsLeftOutDefuseTheUploadedHeader(t *testing.T) {
+	t.Parallel()
 	var out strings.Builder
 	w := csv.NewWriter(&out)
 	write := rejectionWriter(w, []string{"name", "email", "=cmd|' /C calc'!A0", "@SUM(1)"})

@@ -13,6 +13,7 @@ import (
 )
 
 func TestInviteFromLinkPage(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()
@@ -101,6 +102,7 @@ func seedInvitations(t *testing.T, db *store.DB) (store.Test, store.Test, store.
 }
 
 func TestInvitationListFiltersSortsPages(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	java, golang, campus := seedInvitations(t, db)
@@ -171,6 +173,7 @@ func TestInvitationListFiltersSortsPages(t *testing.T) {
 }
 
 func TestInvitationDetailCancelAndExtend(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()
@@ -248,6 +251,7 @@ func TestInvitationDetailCancelAndExtend(t *testing.T) {
 }
 
 func TestDashboardCountsAndFunnels(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	seedInvitations(t, db)
@@ -290,6 +294,7 @@ func TestDashboardCountsAndFunnels(t *testing.T) {
 // A link that makes name and email optional lets the console invite
 // without them, as the API does: the candidate gives them on opening.
 func TestConsoleInviteHonoursOptionalNameAndEmail(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()

@@ -12,6 +12,7 @@ import (
 )
 
 func TestLinksThroughTheConsole(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()

@@ -24,6 +24,7 @@ func queued(t *testing.T, db *store.DB, invitationID int64) []store.OutboxMessag
 }
 
 func TestSendEmailQueuesTheInvitation(t *testing.T) {
+	t.Parallel()
 	f := newIMochaFixture(t)
 	_, yes := f.call(t, http.MethodPost, f.invitePath(f.test.ID, f.campus.ID), `{"email":"y@example.com","name":"Yes","sendEmail":"yes"}`, nil)
 	_, no := f.call(t, http.MethodPost, f.invitePath(f.test.ID, f.campus.ID), `{"email":"n@example.com","name":"No","sendEmail":"no"}`, nil)
@@ -47,6 +48,7 @@ func TestSendEmailQueuesTheInvitation(t *testing.T) {
 }
 
 func TestConsoleResendRemindAndCancel(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()
@@ -122,6 +124,7 @@ func TestConsoleResendRemindAndCancel(t *testing.T) {
 }
 
 func TestOutboxPagesRetryAndCancel(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	ctx := context.Background()
@@ -190,6 +193,7 @@ func TestOutboxPagesRetryAndCancel(t *testing.T) {
 }
 
 func TestLinkEmailWording(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()
@@ -259,6 +263,7 @@ func TestLinkEmailWording(t *testing.T) {
 }
 
 func TestAutomaticReminders(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	_ = srv
 	ctx := context.Background()
@@ -299,6 +304,7 @@ func TestAutomaticReminders(t *testing.T) {
 // The outbox and the dev mailbox list every email a page at a time, with
 // the count, instead of stopping at 200.
 func TestOutboxAndMailboxPaginate(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()

@@ -169,6 +169,7 @@ func (p *identityProvider) signInThrough(t *testing.T, b *browser, next string) 
 // provider must vouch for the address of an active user, for this client,
 // for this browser's sign-in, once.
 func TestSignInWithOpenIDConnect(t *testing.T) {
+	t.Parallel()
 	p := newIdentityProvider(t)
 	srv, db := newTestServer(t, func(c *Config) {
 		c.OIDC = OIDCConfig{Issuer: p.srv.URL, ClientID: p.clientID, ClientSecret: p.secret, Name: "Acme SSO"}
@@ -258,6 +259,7 @@ func TestSignInWithOpenIDConnect(t *testing.T) {
 // A provider that cannot be reached refuses sign-ins through it, with a
 // message, and leaves passwords working; once it answers, it is used.
 func TestSignInWithAnUnreachableProvider(t *testing.T) {
+	t.Parallel()
 	p := newIdentityProvider(t)
 	issuer := p.srv.URL
 	p.srv.Close() // a loopback address that no longer answers

@@ -14,6 +14,7 @@ import (
 // A recruiter takes a test as a candidate would — intro, questions, the
 // unanswered check, the score — and nothing anywhere is written or counted.
 func TestPreviewTestAsACandidateWritesNothing(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 // URL, the finished one kept with its score, the candidate's language
 // carried over, the email sent when asked, and both timelines saying who.
 func TestConsoleReattempt(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()

@@ -11,6 +11,7 @@ import (
 )
 
 func TestCreateEditArchiveTest(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 
@@ -101,6 +102,7 @@ func TestCreateEditArchiveTest(t *testing.T) {
 }
 
 func TestTestListFilterFragment(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	ctx := context.Background()
@@ -129,6 +131,7 @@ func TestTestListFilterFragment(t *testing.T) {
 }
 
 func TestQuestionsThroughTheConsole(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()
@@ -223,6 +226,7 @@ func TestQuestionsThroughTheConsole(t *testing.T) {
 }
 
 func TestInterviewOffersOnlyTextQuestions(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	tt, _ := db.CreateTest(context.Background(), store.TestInput{Name: "Screen", Kind: store.KindInterview, DurationMinutes: 15}, nil)

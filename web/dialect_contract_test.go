@@ -16,6 +16,7 @@ import (
 // 4xx in the dialect's error shape with nothing written, an unknown id is
 // a 404 in that shape, and a good request works.
 func TestEveryDialectKeepsOneContract(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	ctx := context.Background()
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Contract", Kind: store.KindAssessment, DurationMinutes: 10}, nil)

@@ -12,17 +12,17 @@ import (
 	netmail "net/mail"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/crypto/bcrypt"
 
 	"testgate/mail"
 	"testgate/store"
-	"testgate/store/pgtest"
+	"testgate/store/testkit"
 	"testgate/web/api/callbacks"
 )
 
@@ -38,7 +38,7 @@ func newTestServer(t testing.TB, options ...func(*Config)) (*Server, *store.DB) 
 // newTestServerAt is newTestServer with the public origin base.
 func newTestServerAt(t testing.TB, base string, options ...func(*Config)) (*Server, *store.DB) {
 	t.Helper()
-	db, registry := openTestStore(t, filepath.Join(t.TempDir(), "testgate.db"), base)
+	db, registry := openTestStore(t, migratedDatabase(t), base)
 	cfg := Config{
 		BaseURL:    base,
 		SessionKey: []byte("0123456789abcdef0123456789abcdef"),
@@ -55,17 +55,43 @@ func newTestServerAt(t testing.TB, base string, options ...func(*Config)) (*Serv
 	return srv, db
 }
 
-// openTestStore opens and migrates the database at path, wired as serve
-// wires it: emails composed for base, callback bodies by the registry a
-// server fills.
+// migratedDatabase is a migrated database of the test's own, copied from
+// the package's template (testkit): a file in a temp dir, or a PostgreSQL
+// database when the tests run there.
+func migratedDatabase(t testing.TB) string {
+	t.Helper()
+	if onPostgres {
+		return testkit.Postgres(t, migrateTemplate)
+	}
+	return testkit.SQLite(t, migrateTemplate)
+}
+
+// migrateTemplate migrates testkit's template database.
+func migrateTemplate(dsn string) error {
+	db, err := store.Open(context.Background(), dsn, testWiring(testBaseURL, callbacks.NewRegistry()))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Migrate(context.Background())
+	return err
+}
+
+// testWiring wires a store as serve does — emails composed for base,
+// callback bodies by the registry a server fills — with passwords hashed
+// at bcrypt's lowest cost.
+func testWiring(base string, registry *callbacks.Registry) store.Wiring {
+	return store.Wiring{Composer: mail.NewComposer(base, &netmail.Address{Name: "Testgate", Address: "tests@testgate.test"}),
+		Payloads: registry, PasswordCost: bcrypt.MinCost}
+}
+
+// openTestStore opens the database at path (migrating it if it is not
+// yet), wired as serve wires it: emails composed for base, callback bodies
+// by the registry a server fills.
 func openTestStore(t testing.TB, path, base string) (*store.DB, *callbacks.Registry) {
 	t.Helper()
 	registry := callbacks.NewRegistry()
-	if onPostgres {
-		path = pgtest.NewDatabase(t) // the same tests on PostgreSQL
-	}
-	db, err := store.Open(context.Background(), path, store.Wiring{
-		Composer: mail.NewComposer(base, &netmail.Address{Name: "Testgate", Address: "tests@testgate.test"}), Payloads: registry})
+	db, err := store.Open(context.Background(), path, testWiring(base, registry))
 	if err != nil {
 		t.Fatal(err)
 	}

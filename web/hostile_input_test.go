@@ -109,6 +109,7 @@ func callAPI(srv *Server, db *store.DB, key store.CreatedAPIKey, method, path, b
 // route that takes one, authenticated, with real ids in the path, and
 // checks each answer is a 4xx in the route's dialect with nothing written.
 func TestHostileInputOnEveryAPIRoute(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	ctx := context.Background()
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Hostile", Kind: store.KindAssessment, DurationMinutes: 10}, nil)

@@ -47,8 +47,14 @@ func (e errNoEmailColumn) Error() string {
 	return fmt.Sprintf("The first row must be a header with an email column; it has: %s.", strings.Join(e.header, ", "))
 }
 
+// fileProblem is what is wrong with an uploaded file, in a sentence the
+// recruiter reads on the import page.
+type fileProblem string
+
+func (p fileProblem) Error() string { return string(p) }
+
 // errTooManyRows stops reading a file longer than an import takes.
-var errTooManyRows = fmt.Errorf("The file has more than %d rows; split it into several imports.", store.MaxImportRows)
+var errTooManyRows = fileProblem(fmt.Sprintf("The file has more than %d rows; split it into several imports.", store.MaxImportRows))
 
 // parseCandidates reads an uploaded file or pasted text, with the header
 // its rows' records are under. A file is CSV with a header; pasted text is
@@ -117,7 +123,7 @@ func parseCSV(r io.Reader, comma rune) ([]parsedRow, []string, error) {
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("The header row is not valid CSV: %v.", csvReason(err))
+		return nil, nil, fileProblem(fmt.Sprintf("The header row is not valid CSV: %v.", csvReason(err)))
 	}
 	roles := make([]string, len(header))
 	emailCol := -1
@@ -279,7 +285,7 @@ func parseLines(r io.Reader) ([]parsedRow, error) {
 		rows = append(rows, row)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("The text could not be read: %v.", err)
+		return nil, fileProblem(fmt.Sprintf("The text could not be read: %v.", err))
 	}
 	return rows, nil
 }

@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseCandidates(t *testing.T) {
+	t.Parallel()
 	type want struct {
 		line              int
 		name, email, data string
@@ -79,6 +80,7 @@ func TestParseCandidates(t *testing.T) {
 }
 
 func TestParseCandidatesRefusesTooManyRows(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("email\n")
 	for i := 0; i <= 100_000; i++ {
@@ -93,6 +95,7 @@ func TestParseCandidatesRefusesTooManyRows(t *testing.T) {
 // uploaded again, reads as the original file did: its problem column is
 // ignored and the spreadsheet guard on values is undone.
 func TestParseReuploadOfRowsLeftOut(t *testing.T) {
+	t.Parallel()
 	file := "email,name,phone," + problemColumn + "\n" +
 		"ann@example.com,Ann,'+44 20 7946 0000,line 2: invalid: the email address is missing\n"
 	rows, header, err := parseCandidates(strings.NewReader(file), true)

@@ -8,7 +8,6 @@ import (
 	netmail "net/mail"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,14 +19,6 @@ import (
 // childImportDB, when set, makes the test binary an import worker on that
 // database instead of running tests: the crash test kills it with SIGKILL.
 const childImportDB = "TESTGATE_TEST_IMPORT_WORKER_DB"
-
-func TestMain(m *testing.M) {
-	if path := os.Getenv(childImportDB); path != "" {
-		runImportWorkerProcess(path)
-		return
-	}
-	os.Exit(m.Run())
-}
 
 // runImportWorkerProcess works imports until it is killed.
 func runImportWorkerProcess(path string) {
@@ -73,12 +64,13 @@ func killProcess(t *testing.T, cmd *exec.Cmd) {
 // (SIGKILL), starts another, and checks that every row was invited and
 // emailed exactly once.
 func TestImportResumesAfterKill(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	db, _ := openTestStore(t, filepath.Join(t.TempDir(), "testgate.db"), testBaseURL)
+	db, _ := openTestStore(t, migratedDatabase(t), testBaseURL)
 	path := testDSN(db) // the file, or the PostgreSQL database
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Aptitude", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
 	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Drive"})
-	const total = 10_000
+	const total = bulkRows
 	rows := make([]store.ImportRow, total)
 	for i := range rows {
 		rows[i] = store.ImportRow{Line: i + 2, Name: fmt.Sprintf("Student %d", i), Email: fmt.Sprintf("s%d@campus.example", i)}
@@ -95,7 +87,7 @@ func TestImportResumesAfterKill(t *testing.T) {
 		if im, err = db.Import(ctx, im.ID); err != nil {
 			t.Fatal(err)
 		}
-		if im.Processed >= 1000 || time.Now().After(deadline) {
+		if im.Processed >= total/10 || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(time.Millisecond)

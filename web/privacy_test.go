@@ -39,6 +39,7 @@ func fileHolds(t *testing.T, db *store.DB, words ...string) []string {
 // it, no byte of their name, address, words or IP address is left in the
 // database file or its log, while the attempt still counts.
 func TestEraseLeavesNoByteOfTheCandidate(t *testing.T) {
+	t.Parallel()
 	sqliteOnly(t, "the bytes of the database file") // PostgreSQL's old row versions wait for its vacuum
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
@@ -119,6 +120,7 @@ func TestEraseLeavesNoByteOfTheCandidate(t *testing.T) {
 // recruiter is not offered it and cannot post it. The native API erases
 // one invitation or an address.
 func TestEraseFromTheConsoleAndTheNativeAPI(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
 	first := f.invite(t, store.NewInvitation{Name: "Ines Vale", Email: "ines@erasure.example"})
@@ -188,6 +190,7 @@ func TestEraseFromTheConsoleAndTheNativeAPI(t *testing.T) {
 // invitation page, an integration asks the native API; both hold every
 // invitation of the address with its answers, emails and signals.
 func TestCandidateDataExport(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
 	yes, hook := true, "http://127.0.0.1:9/hooks?candidate=rui@export.example"
@@ -270,6 +273,7 @@ func TestCandidateDataExport(t *testing.T) {
 // An admin sets the retention period; a wrong one is refused at its field
 // and nothing changes; empty keeps candidates' data.
 func TestRetentionSetting(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	ctx := context.Background()
 	admin := signIn(t, srv, db, store.RoleAdmin)

@@ -18,6 +18,7 @@ import (
 // changes nothing, and answers exactly as "email me my link" answers for an
 // address nobody registered.
 func TestSelfRegistrationRevealsAndReopensNothing(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{Public: true, Slug: "open-day"})
 	ctx := context.Background()
 	inFuture := f.now.Add(time.Hour)
@@ -29,7 +30,7 @@ func TestSelfRegistrationRevealsAndReopensNothing(t *testing.T) {
 		}
 		return res.Invitation
 	}
-	live := invite("Lina Live", "lina@victims.example")
+	invite("Lina Live", "lina@victims.example") // expires below, then is invited again
 	cancelled := invite("Carl Cancelled", "carl@victims.example")
 	if _, err := f.db.CancelInvitation(ctx, cancelled.ID, "user:rita@example.com"); err != nil {
 		t.Fatal(err)
@@ -44,7 +45,7 @@ func TestSelfRegistrationRevealsAndReopensNothing(t *testing.T) {
 	if n, err := f.db.ExpireDue(ctx); err != nil || n != 2 { // Lina's too: she is invited again below
 		t.Fatalf("expired %d, %v", n, err)
 	}
-	live = invite("Lina Live", "lina@victims.example")
+	live := invite("Lina Live", "lina@victims.example")
 
 	answerFor := func(b *browser, r response, email string) string {
 		t.Helper()
@@ -90,6 +91,7 @@ func TestSelfRegistrationRevealsAndReopensNothing(t *testing.T) {
 // (+tags folded), with counts in the database that every process shares,
 // and the refusal is a 429 in the candidate's language.
 func TestSelfRegistrationIsThrottled(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{Public: true, Slug: "campus", Lang: "es"})
 	ctx := context.Background()
 	other, err := New(f.db, Config{BaseURL: testBaseURL, SessionKey: f.srv.cfg.SessionKey, Callbacks: f.srv.cfg.Callbacks, Logger: f.srv.log})

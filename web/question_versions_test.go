@@ -17,6 +17,7 @@ import (
 // answered it must not change what they answered or were scored on. Past
 // attempts keep their paper; the change is a new version for new attempts.
 func TestEditingQuestionsKeepsPastAttemptsWhole(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
 	// Ada answers 2+2 right and the primes wrong: 1 / 3 (the written answer waits for a reviewer).

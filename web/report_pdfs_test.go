@@ -18,6 +18,7 @@ import (
 // Multilingual Plane such as 𠮷, control characters — in a name, an answer
 // or a test's name makes a report PDF, on every route that hands one out.
 func TestReportsNeverFailOnTypedText(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
 	name := "Zoë 😀 𠮷田"
@@ -62,6 +63,7 @@ func TestReportsNeverFailOnTypedText(t *testing.T) {
 // attempt, never more renders at once than the slots, and the metrics
 // say so; a changed attempt is rendered again.
 func TestReportPDFsAreBoundedAndKept(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
 	var ids []int64
@@ -117,6 +119,7 @@ func TestReportPDFsAreBoundedAndKept(t *testing.T) {
 // When every render slot stays busy longer than a request may wait, the
 // request is told to come back, and nothing else is held up.
 func TestReportPDFsRefuseWhenBusy(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	inv := f.invite(t, store.NewInvitation{Name: "Ana", Email: "ana@example.com"})
 	completeAttempt(t, f.db, inv.ID)

@@ -15,6 +15,7 @@ import (
 // no token in the body. A token in a URL leaks through logs and Referer
 // headers, so only the form body and the header count.
 func TestCSRFTokenIsNotTakenFromTheQueryString(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	b.get("/tests/new")
@@ -35,6 +36,7 @@ func TestCSRFTokenIsNotTakenFromTheQueryString(t *testing.T) {
 // Text that is not UTF-8 is refused on every surface that takes forms and
 // query strings, and nothing is written.
 func TestInvalidUTF8IsRefusedInFormsAndQueries(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{Public: true, Slug: "campus-2027"})
 	f.invite(t, store.NewInvitation{GeneratePlaceholders: true})
 	b := signIn(t, f.srv, f.db, store.RoleAdmin)
@@ -75,6 +77,7 @@ func TestInvalidUTF8IsRefusedInFormsAndQueries(t *testing.T) {
 
 // A form over the limit is a 413, with or without a declared length.
 func TestOversizedFormsAre413(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{Public: true, Slug: "campus-2027"})
 	b := signIn(t, f.srv, f.db, store.RoleAdmin)
 	b.get("/tests/new")

@@ -39,6 +39,7 @@ func gradedFixture(t *testing.T) (*candidateFixture, store.Invitation, *browser)
 }
 
 func TestGradingFromTheReport(t *testing.T) {
+	t.Parallel()
 	f, inv, b := gradedFixture(t)
 	ctx := context.Background()
 	r := b.get(reportPath(inv.ID))
@@ -102,6 +103,7 @@ func TestGradingFromTheReport(t *testing.T) {
 }
 
 func TestResultsRankAndFilter(t *testing.T) {
+	t.Parallel()
 	f, ada, b := gradedFixture(t)
 	ctx := context.Background()
 	f.db.GradeAnswer(ctx, ada.ID, store.GradeInput{QuestionID: f.qs[2].ID, Points: 3}, "user:x") // 4 / 5
@@ -133,6 +135,7 @@ func TestResultsRankAndFilter(t *testing.T) {
 }
 
 func TestExtraTimeFromTheInviteFormHoldsAtTheServer(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	b := signIn(t, f.srv, f.db, store.RoleRecruiter)
 	b.get(linkPath(f.link.ID))
@@ -171,6 +174,7 @@ func TestExtraTimeFromTheInviteFormHoldsAtTheServer(t *testing.T) {
 }
 
 func TestAddedMinutesReachTheCandidatesClock(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	inv := f.invite(t, store.NewInvitation{})
 	b := signIn(t, f.srv, f.db, store.RoleRecruiter)
@@ -207,6 +211,7 @@ func TestAddedMinutesReachTheCandidatesClock(t *testing.T) {
 }
 
 func TestPageSignalsAreRecordedAndTheLimitSubmits(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{TabSwitchLimit: 2})
 	inv := f.invite(t, store.NewInvitation{RedirectURL: ptr("https://careers.example.com/done")})
 	intro := f.b.get(f.token)
@@ -282,6 +287,7 @@ func ptr[T any](v T) *T { return &v }
 // Extra time set on the invitation's page before the start, refused once
 // the candidate has started.
 func TestExtraTimeFromTheInvitationPage(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	inv := f.invite(t, store.NewInvitation{})
 	b := signIn(t, f.srv, f.db, store.RoleRecruiter)

@@ -17,6 +17,7 @@ import (
 // would get it, the same through every page of the preview, and what each
 // section and rule draws from how many.
 func TestPreviewDrawsASamplePaper(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	ctx := context.Background()
 	var bank []store.QuestionInput
@@ -80,6 +81,7 @@ func TestPreviewDrawsASamplePaper(t *testing.T) {
 // takes the test's questions, rules draw from the bank, picks add bank
 // questions; every refusal names its numbers.
 func TestConsoleSections(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
 	var bank []store.QuestionInput
@@ -166,6 +168,7 @@ func TestConsoleSections(t *testing.T) {
 // clock, "Next section" keeps the answers, late answers go nowhere, and the
 // last section's time submits the attempt.
 func TestTimedSectionsOneAtATime(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t, store.LinkInput{})
 	ctx := context.Background()
 	tt, err := f.db.CreateSectionedTest(ctx, store.TestInput{Name: "Timed", Kind: store.KindAssessment, DurationMinutes: 60}, []store.SectionInput{
@@ -228,6 +231,7 @@ func TestTimedSectionsOneAtATime(t *testing.T) {
 // The pick page lists the newest 50 bank questions and says so when more
 // match.
 func TestPickPageSaysWhenMoreMatch(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	ctx := context.Background()
 	var bank []store.QuestionInput

@@ -18,6 +18,7 @@ import (
 // TestSQLInjectionThroughSearchAndFilters feeds SQL through every filter
 // the console list and the native API take: none is run, none is a 5xx.
 func TestSQLInjectionThroughSearchAndFilters(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	ctx := context.Background()
@@ -60,6 +61,7 @@ const xss = `<script>alert("x")</script><img src=x onerror=alert(1)>`
 // recruiter or candidate can fill and reads every page and email that
 // shows it back.
 func TestStoredXSSIsEscapedEverywhere(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleAdmin)
 	ctx := context.Background()
@@ -131,6 +133,7 @@ func (l *lockedBuffer) String() string {
 // signing secrets, session cookies and candidate tokens cross the server,
 // rightly and wrongly, and finds none of them in the log.
 func TestSecretsNeverInLogs(t *testing.T) {
+	t.Parallel()
 	srv, db := newTestServer(t)
 	var logs lockedBuffer
 	srv.log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

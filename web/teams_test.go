@@ -117,6 +117,7 @@ func (w *teamWorld) concreteIn(route string) string {
 // another team's recruiter and key as if the record did not exist, and
 // lets its own team's in; admins and organisation-wide keys reach all.
 func TestTeamsMatrix(t *testing.T) {
+	t.Parallel()
 	w := newTeamWorld(t)
 	guarded := 0
 	for _, r := range matrixRoutes(t, w.srv) {
@@ -179,6 +180,7 @@ func TestTeamsMatrix(t *testing.T) {
 // only their teams' data; calls naming another team's test or invitation
 // in their body are refused as unknown; an admin sees everything.
 func TestTeamListsAndBodies(t *testing.T) {
+	t.Parallel()
 	w := newTeamWorld(t)
 	ctx := context.Background()
 	alphaName, betaName := "Anna Alphason", "Boris Betason"
@@ -328,6 +330,7 @@ func fmtAny(v any) string {
 // picks the team of a new test, and may not pick another; an admin moves
 // a test. A new installation keeps everyone and everything in one team.
 func TestTeamsPageAndChoosingATeam(t *testing.T) {
+	t.Parallel()
 	w := newTeamWorld(t)
 	ctx := context.Background()
 	if r := w.admin.post("/settings/teams", url.Values{"name": {"Gamma"}}); r.Code != http.StatusSeeOther {
@@ -420,6 +423,7 @@ func TestTeamsPageAndChoosingATeam(t *testing.T) {
 // address: a team's key may copy only its team's users, and only with the
 // full scope.
 func TestInternalCandidatesAreTheKeysTeamsUsers(t *testing.T) {
+	t.Parallel()
 	w := newTeamWorld(t)
 	ctx := context.Background()
 	rita, _ := w.db.ActiveUserByEmail(ctx, "rita@alpha.example")

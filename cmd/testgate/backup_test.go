@@ -16,6 +16,7 @@ import (
 // checks it is whole: integrity, schema, and no invitation without its
 // timeline entry or search entry.
 func TestBackupUnderWritesRestoresWhole(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tg.db")

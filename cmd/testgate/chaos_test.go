@@ -125,13 +125,30 @@ type chaos struct {
 	ackRequests int
 }
 
-func buildBinary(t *testing.T, dir string) string {
-	bin := filepath.Join(dir, "testgate")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+// testBinary is the real binary, built once for the package's tests into
+// a directory TestMain removes.
+var testBinary struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func buildBinary(t *testing.T, _ string) string {
+	t.Helper()
+	testBinary.once.Do(func() {
+		if testBinary.dir, testBinary.err = os.MkdirTemp("", "testgate-bin-"); testBinary.err != nil {
+			return
+		}
+		testBinary.path = filepath.Join(testBinary.dir, "testgate")
+		if out, err := exec.Command("go", "build", "-o", testBinary.path, ".").CombinedOutput(); err != nil {
+			testBinary.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if testBinary.err != nil {
+		t.Fatal(testBinary.err)
 	}
-	return bin
+	return testBinary.path
 }
 
 // chaosProc is one serve process of the test.
@@ -343,6 +360,7 @@ func (c *chaos) importRows(rows int) {
 }
 
 func TestChaosKillsAndRestarts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	runChaos(t, dir, filepath.Join(dir, "chaos.db"), 1)
 }
@@ -350,6 +368,7 @@ func TestChaosKillsAndRestarts(t *testing.T) {
 // Two serve processes on one PostgreSQL database behind a proxy, killed in
 // turn while the other serves: the same load, the same invariants.
 func TestChaosOnPostgresKillsTwoServersInTurn(t *testing.T) {
+	t.Parallel()
 	runChaos(t, t.TempDir(), pgtest.NewDatabase(t), 2)
 }
 

@@ -37,6 +37,7 @@ func openDB(t *testing.T, path string) *store.DB {
 }
 
 func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, path string) {
 		first := "applied 0001_init"
 		if store.IsPostgres(path) {
@@ -154,6 +155,7 @@ func testAPIKeyCreateCommand(t *testing.T, path string) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{},
 		{"frobnicate"},
@@ -227,6 +229,7 @@ func waitHealthy(t *testing.T, base string) {
 }
 
 func TestServeStartsAndStops(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "data", "tg.db")
 	addr := freeAddr(t)
@@ -278,12 +281,9 @@ func TestServeStartsAndStops(t *testing.T) {
 // TestBinaryShutsDownOnSIGTERM builds the real binary and stops it the way
 // a service manager does.
 func TestBinaryShutsDownOnSIGTERM(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "testgate")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, dir)
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "TESTGATE_ADDR="+addr, "TESTGATE_DB="+filepath.Join(dir, "tg.db"), "TESTGATE_LOG_FORMAT=json")

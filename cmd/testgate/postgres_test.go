@@ -23,6 +23,7 @@ func eachDatabase(t *testing.T, test func(t *testing.T, db string)) {
 
 // A PostgreSQL URL's password is never printed.
 func TestMigrateHidesThePassword(t *testing.T) {
+	t.Parallel()
 	u, err := url.Parse(pgtest.NewDatabase(t))
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +37,7 @@ func TestMigrateHidesThePassword(t *testing.T) {
 
 // Backing up is refused on PostgreSQL, saying what to use instead.
 func TestBackupRefusesPostgres(t *testing.T) {
+	t.Parallel()
 	if _, _, err := runCmd(t, "backup", "--db", pgtest.NewDatabase(t), "--to", filepath.Join(t.TempDir(), "b.db")); err == nil || !strings.Contains(err.Error(), "pg_dump") {
 		t.Errorf("backup: %v", err)
 	}
@@ -44,6 +46,7 @@ func TestBackupRefusesPostgres(t *testing.T) {
 // `copy` moves a SQLite installation to PostgreSQL and says what it
 // verified; the copy serves; a running server's file is refused.
 func TestCopyCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tg.db")
 	if _, _, err := runCmd(t, "user", "create", "--db", path, "--email", "rita@example.com", "--password", "rita's password", "--role", "admin"); err != nil {

@@ -56,6 +56,7 @@ func startServer(t *testing.T, db string, env ...string) server {
 // candidate's page on one shows what they did on the other; and the two
 // outbox workers send every email once.
 func TestTwoServersShareOnePostgres(t *testing.T) {
+	t.Parallel()
 	db := pgtest.NewDatabase(t)
 	for _, args := range [][]string{{"migrate", "--db", db},
 		{"user", "create", "--db", db, "--email", "rita@example.com", "--password", "rita's password", "--role", "admin"}} {

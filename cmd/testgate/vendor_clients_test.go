@@ -29,6 +29,7 @@ import (
 // its PDF. Each is written from the vendor's public API pages, not from
 // Testgate's code.
 func TestVendorClients(t *testing.T) {
+	t.Parallel()
 	w := startVendorWorld(t)
 	t.Run("iMocha", w.imochaClient)
 	t.Run("Xobin", w.xobinClient)

@@ -30,11 +30,22 @@ func URL(t testing.TB) string {
 // returns its URL.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
+	return NewDatabaseFrom(t, "")
+}
+
+// NewDatabaseFrom creates a database as a copy of template (none: empty),
+// dropped when the test ends, and returns its URL.
+func NewDatabaseFrom(t testing.TB, template string) string {
+	t.Helper()
 	admin := URL(t)
 	b := make([]byte, 8)
 	rand.Read(b)
 	name := "tg_" + hex.EncodeToString(b)
-	exec(t, admin, `CREATE DATABASE `+name)
+	create := `CREATE DATABASE ` + name
+	if template != "" {
+		create += ` TEMPLATE ` + template
+	}
+	exec(t, admin, create)
 	t.Cleanup(func() { exec(t, admin, `DROP DATABASE `+name+` WITH (FORCE)`) })
 	u, err := url.Parse(admin)
 	if err != nil {
