@@ -5,7 +5,7 @@ ADDR    ?= 127.0.0.1:8080
 DB      ?= ./data/testgate.db
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-go lint generate build bench drive load chaos vuln fuzz testtools clean
+.PHONY: run test quick lint generate build bench drive load chaos vuln fuzz testtools clean
 
 ## run: serve the console at http://$(ADDR) with an embedded database under ./data
 run:
@@ -18,6 +18,11 @@ test: lint testtools
 	TESTGATE_TEST_POSTGRES="$$url" $(GO) test -race -count=1 -timeout 15m ./... && \
 	echo "the store's and the web's tests again, on PostgreSQL" && \
 	TESTGATE_TEST_POSTGRES="$$url" TESTGATE_TEST_STORE=postgres $(GO) test -count=1 -timeout 10m -skip '^TestBrowser' ./store ./web
+
+## quick: the edit loop — every test but the browser flows, PostgreSQL and the crash tests, without the race detector, on SQLite
+QUICK_SKIP := ^TestBrowser|^TestAxe|Postgres|/postgres$$|^TestCopy|^TestMigrateHidesThePassword|^TestChaos|^TestBackupUnderWrites|^TestVendorClients|^TestImportResumesAfterKill
+quick:
+	$(GO) test -count=1 -skip '$(QUICK_SKIP)' ./...
 
 ## lint: gofmt, go vet, and generated templ code up to date
 lint:

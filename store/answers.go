@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Answer is what a candidate gave for one question.
@@ -40,25 +38,8 @@ var ErrDeadlinePassed = errors.New("the time for this test is up")
 
 // validateAnswer checks an answer against its question.
 func validateAnswer(q Question, a AnswerInput) error {
-	switch q.Kind {
-	case QuestionText:
-		if utf8.RuneCountInString(a.Text) > MaxAnswerLength {
-			return FieldErrors{fmt.Sprintf("q%d", q.ID): fmt.Sprintf("must be at most %d characters", MaxAnswerLength)}
-		}
-		if strings.ContainsRune(a.Text, 0) {
-			return FieldErrors{fmt.Sprintf("q%d", q.ID): "must not contain NUL characters"}
-		}
-	default:
-		seen := map[int]bool{}
-		for _, c := range a.Choices {
-			if c < 0 || c >= len(q.Options) || seen[c] {
-				return FieldErrors{fmt.Sprintf("q%d", q.ID): "is not one of the options"}
-			}
-			seen[c] = true
-		}
-		if q.Kind == QuestionSingle && len(a.Choices) > 1 {
-			return FieldErrors{fmt.Sprintf("q%d", q.ID): "takes one option"}
-		}
+	if problem := q.Rules().checkAnswer(q, a); problem != "" {
+		return FieldErrors{answerField(q): problem}
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ func Draw(seed int64, sections []SectionDraw) []PaperItem {
 		}
 		for _, q := range chosen {
 			item := PaperItem{Question: q, Section: s}
-			if s.ShuffleOptions && q.Kind != QuestionText && len(q.Options) > 1 {
+			if s.ShuffleOptions && q.Rules().HasOptions() && len(q.Options) > 1 {
 				item.OptionOrder = rng.Perm(len(q.Options))
 			}
 			paper = append(paper, item)

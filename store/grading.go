@@ -28,12 +28,10 @@ func Grade(questions []Question, choices map[int64][]int) (score, maxScore int, 
 	right = make(map[int64]bool, len(questions))
 	for _, q := range questions {
 		maxScore += q.Points
-		if q.Kind == QuestionText {
+		if q.Rules().Reviewed() {
 			continue
 		}
-		chosen := slices.Clone(choices[q.ID])
-		slices.Sort(chosen)
-		if right[q.ID] = slices.Equal(chosen, q.Correct); right[q.ID] {
+		if right[q.ID] = q.Rules().right(q, choices[q.ID]); right[q.ID] {
 			score += q.Points
 		}
 	}
@@ -68,7 +66,7 @@ func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason strin
 	score, maxScore, right := Grade(questions, saved)
 	review := ReviewNone
 	for _, q := range questions {
-		if q.Kind == QuestionText {
+		if q.Rules().Reviewed() {
 			review = ReviewAwaiting
 			continue
 		}

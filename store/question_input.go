@@ -57,52 +57,7 @@ func (in QuestionInput) Validate(testKind TestKind) FieldErrors {
 		fe["kind"] = "must be text in an interview"
 		return fe
 	}
-	if in.Kind == QuestionText {
-		if len(in.Options) > 0 {
-			fe["options"] = "must be empty for a text question"
-		}
-		if len(in.Correct) > 0 {
-			fe["correct"] = "must be empty for a text question"
-		}
-		return fe
-	}
-	switch {
-	case len(in.Options) < 2:
-		fe["options"] = "must list at least 2 options"
-	case len(in.Options) > MaxOptions:
-		fe["options"] = fmt.Sprintf("must list at most %d options", MaxOptions)
-	default:
-		seen := map[string]bool{}
-		for i, o := range in.Options {
-			o = strings.TrimSpace(o)
-			switch {
-			case o == "":
-				fe["options"] = fmt.Sprintf("option %d is empty", i+1)
-			case len(o) > MaxOptionLength:
-				fe["options"] = fmt.Sprintf("option %d must be at most %d characters", i+1, MaxOptionLength)
-			case seen[strings.ToLower(o)]:
-				fe["options"] = fmt.Sprintf("option %d repeats an earlier option", i+1)
-			}
-			seen[strings.ToLower(o)] = true
-		}
-	}
-	seen := map[int]bool{}
-	for _, c := range in.Correct {
-		if c < 0 || c >= len(in.Options) {
-			fe["correct"] = fmt.Sprintf("index %d is not an option", c)
-		} else if seen[c] {
-			fe["correct"] = fmt.Sprintf("index %d is listed twice", c)
-		}
-		seen[c] = true
-	}
-	if _, bad := fe["correct"]; !bad {
-		switch {
-		case len(in.Correct) == 0:
-			fe["correct"] = "must mark at least one option as correct"
-		case in.Kind == QuestionSingle && len(in.Correct) != 1:
-			fe["correct"] = "must mark exactly one option as correct for a single-choice question"
-		}
-	}
+	in.Kind.Rules().validate(in, fe)
 	return fe
 }
 

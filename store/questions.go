@@ -20,9 +20,7 @@ const (
 )
 
 // Valid reports whether k is a known question kind.
-func (k QuestionKind) Valid() bool {
-	return k == QuestionSingle || k == QuestionMultiple || k == QuestionText
-}
+func (k QuestionKind) Valid() bool { return k.Rules() != nil }
 
 // Question belongs to a test; Position orders it (1-based).
 type Question struct {

@@ -322,7 +322,7 @@ func ScoreSections(questions []Question, answers map[int64]Answer) []SectionScor
 		switch a, ok := answers[q.ID]; {
 		case ok && a.Points != nil:
 			s.Score += *a.Points
-		case q.Kind == QuestionText:
+		case q.Rules().Reviewed():
 			s.Pending++
 		}
 	}

@@ -227,14 +227,10 @@ func emailKindLabel(kind string) string {
 
 // questionKindLabel is a question's kind as people say it.
 func questionKindLabel(k store.QuestionKind) string {
-	switch k {
-	case store.QuestionSingle:
-		return "one answer"
-	case store.QuestionMultiple:
-		return "several answers"
-	default:
-		return "written answer"
+	if r := k.Rules(); r != nil {
+		return r.Label()
 	}
+	return string(k)
 }
 
 // actorLabel names who did something, as the timeline records it

@@ -47,7 +47,7 @@ func BandLabel(inv store.Invitation) string { return orDash(inv.Band()) }
 // AnswerPoints words what an answer scored out of the question's points.
 func AnswerPoints(q store.Question, a store.Answer) string {
 	if a.Points == nil {
-		if q.Kind == store.QuestionText {
+		if q.Rules().Reviewed() {
 			return fmt.Sprintf("not graded yet (of %d)", q.Points)
 		}
 		return fmt.Sprintf("— / %d", q.Points)

@@ -120,7 +120,7 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 		pdf.MultiCell(0, 6, title, "", "L", false)
 		pdf.SetFont("dejavu", "", 10)
 		pdf.MultiCell(0, 6, "Answer: "+reportAnswer(q, a, ok), "", "L", false)
-		if q.Kind != store.QuestionText {
+		if !q.Rules().Reviewed() {
 			pdf.MultiCell(0, 6, "Right answer: "+optionList(q, q.Correct), "", "L", false)
 		}
 		pdf.MultiCell(0, 6, "Points: "+AnswerPoints(q, a)+" · time on it: "+SpentText(a.SecondsSpent), "", "L", false)
@@ -259,20 +259,10 @@ func reportScore(inv store.Invitation) string {
 }
 
 func reportAnswer(q store.Question, a store.Answer, ok bool) string {
-	switch {
-	case !ok:
+	if !ok || !q.Rules().Answered(q, a) {
 		return "not answered"
-	case q.Kind == store.QuestionText:
-		if strings.TrimSpace(a.Text) == "" {
-			return "not answered"
-		}
-		return a.Text
-	default:
-		if len(a.Choices) == 0 {
-			return "not answered"
-		}
-		return optionList(q, a.Choices)
 	}
+	return orDash(q.Rules().Words(q, a))
 }
 
 func optionList(q store.Question, idx []int) string {

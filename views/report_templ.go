@@ -590,7 +590,7 @@ func reportQuestion(p Page, r ReportView, q store.Question) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if q.Kind == store.QuestionText {
+		if q.Rules().Reviewed() {
 			if r.Answers[q.ID].Text != "" {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "<blockquote class=\"prose\" data-testid=\"text-answer\">")
 				if templ_7745c5c3_Err != nil {
@@ -1073,7 +1073,7 @@ func gradeForm(p Page, r ReportView, q store.Question) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if q.Kind == store.QuestionText {
+		if q.Rules().Reviewed() {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 98, "Grade")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -93,6 +93,17 @@ func TestASlowReceiverDelaysOnlyItself(t *testing.T) {
 	if len(fast.got()) != 1 {
 		t.Fatal("the fast receiver's callback waited behind the hanging receivers")
 	}
+	calledAll := func() bool {
+		for _, r := range slow {
+			if r.got.Load() == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	for !calledAll() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
 	for i, r := range slow {
 		if r.got.Load() == 0 {
 			t.Errorf("stalled receiver %d was not called while the others hung", i)

@@ -21,22 +21,13 @@ func answersFromForm(c echo.Context, qs []store.Question) ([]store.AnswerInput, 
 	var out []store.AnswerInput
 	for _, q := range qs {
 		values, sent := form["q"+strconv.FormatInt(q.ID, 10)]
-		a := store.AnswerInput{QuestionID: q.ID, Choices: []int{}}
-		if q.Kind == store.QuestionText {
-			if !sent {
-				continue // not on the form: keep what was saved
-			}
-			a.Text = values[0]
-		} else {
-			for _, v := range values {
-				i, err := strconv.Atoi(v)
-				if err != nil {
-					return nil, echo.NewHTTPError(http.StatusBadRequest, "An answer is not one of the options.")
-				}
-				a.Choices = append(a.Choices, i)
-			}
+		a, keep, problem := q.Rules().FromForm(q, values, sent)
+		if problem != "" {
+			return nil, echo.NewHTTPError(http.StatusBadRequest, problem)
 		}
-		out = append(out, a)
+		if !keep {
+			out = append(out, a)
+		}
 	}
 	return out, nil
 }

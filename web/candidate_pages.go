@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -195,8 +194,7 @@ func (s *Server) renderDone(c echo.Context, v views.CandidateView) error {
 func unanswered(qs []store.Question, answers map[int64]store.Answer) int {
 	n := 0
 	for _, q := range qs {
-		a, ok := answers[q.ID]
-		if !ok || (q.Kind == store.QuestionText && strings.TrimSpace(a.Text) == "") || (q.Kind != store.QuestionText && len(a.Choices) == 0) {
+		if a, ok := answers[q.ID]; !ok || !q.Rules().Answered(q, a) {
 			n++
 		}
 	}

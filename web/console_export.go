@@ -150,18 +150,7 @@ func (s *Server) extraDataKeys(ctx context.Context, f store.InvitationFilter) ([
 
 // answerText is an answer as a cell: the chosen options' texts, or what
 // was written.
-func answerText(q store.Question, a store.Answer) string {
-	if q.Kind == store.QuestionText {
-		return a.Text
-	}
-	var chosen []string
-	for _, i := range a.Choices {
-		if i >= 0 && i < len(q.Options) {
-			chosen = append(chosen, q.Options[i])
-		}
-	}
-	return strings.Join(chosen, "; ")
-}
+func answerText(q store.Question, a store.Answer) string { return q.Rules().Words(q, a) }
 
 func csvPercent(p *float64) string {
 	if p == nil {

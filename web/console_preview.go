@@ -150,7 +150,7 @@ func (s *Server) previewAnswers(c echo.Context) error {
 		done := views.DoneView{CandidateView: v, TimedOut: timedOut, Total: len(qs), Answered: len(qs) - n}
 		scored := store.Invitation{Score: &score, MaxScore: &maxScore}
 		done.PreviewScore = views.ScoreText(scored)
-		if slices.ContainsFunc(qs, func(q store.Question) bool { return q.Kind == store.QuestionText }) {
+		if slices.ContainsFunc(qs, func(q store.Question) bool { return q.Rules().Reviewed() }) {
 			done.PreviewScore += " before a reviewer grades the written answers"
 		}
 		return render(c, http.StatusOK, views.CandidateDonePage(s.previewPage(c, v, d), done))

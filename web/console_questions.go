@@ -29,7 +29,7 @@ func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput,
 	for i := range views.QuestionSlots {
 		f.Options[i] = c.FormValue("option" + strconv.Itoa(i))
 		if strings.TrimSpace(f.Options[i]) == "" {
-			if f.Correct[i] && in.Kind != store.QuestionText {
+			if f.Correct[i] && in.Kind.Valid() && in.Kind.Rules().HasOptions() {
 				parsed["correct"] = fmt.Sprintf("option %d is ticked but empty", i+1)
 			}
 			continue
@@ -39,8 +39,8 @@ func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput,
 		}
 		in.Options = append(in.Options, f.Options[i])
 	}
-	if in.Kind == store.QuestionText {
-		// Options typed before switching to a text question are not kept.
+	if in.Kind.Valid() && !in.Kind.Rules().HasOptions() {
+		// Options typed before switching to a kind without options are not kept.
 		in.Options, in.Correct = nil, nil
 	}
 	return f, in, parsed
