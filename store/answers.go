@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 )
@@ -46,7 +45,8 @@ func validateAnswer(q Question, a AnswerInput) error {
 
 // SaveAnswers stores answers of a started attempt before its deadline,
 // with the seconds the candidate's page saw them spend on questions since
-// its last save. Answers to questions not in the test are ignored.
+// its last save. Answers to questions not in the candidate's section are
+// ignored. (A candidate's post goes through Submit.)
 func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []AnswerInput, spent map[int64]int) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		inv, err := invitationTx(ctx, tx, invitationID)
@@ -57,40 +57,17 @@ func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []Ans
 		switch {
 		case inv.Status != StatusStarted:
 			return ErrNotUsable
-		case inv.DeadlineAt != nil && !now.Before(*inv.DeadlineAt):
+		case inv.TimeUp(now):
 			return ErrDeadlinePassed
-		case inv.SectionDeadlineAt != nil && !now.Before(*inv.SectionDeadlineAt):
+		case inv.SectionTimeUp(now):
 			return ErrSectionTimeUp
 		}
 		questions, err := attemptQuestionsTx(ctx, tx, inv.ID)
 		if err != nil {
 			return err
 		}
-		questions = SectionOf(inv, questions) // answers to other sections are not taken
-		byID := map[int64]Question{}
-		for _, q := range questions {
-			byID[q.ID] = q
-		}
-		for _, a := range answers {
-			q, ok := byID[a.QuestionID]
-			if !ok {
-				continue
-			}
-			if err := validateAnswer(q, a); err != nil {
-				return err
-			}
-			choices := slices.Clone(a.Choices)
-			if choices == nil {
-				choices = []int{}
-			}
-			slices.Sort(choices)
-			cj, _ := json.Marshal(choices)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, choices, body, updated_at)
-				VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (invitation_id, question_id) DO UPDATE SET choices = excluded.choices, body = excluded.body,
-					updated_at = excluded.updated_at`, invitationID, q.ID, string(cj), a.Text, millis(now)); err != nil {
-				return err
-			}
+		if err := saveAnswers(ctx, tx, invitationID, SectionOf(inv, questions), answers, now); err != nil {
+			return err
 		}
 		return addTimeSpent(ctx, tx, invitationID, spent, now)
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -85,24 +84,7 @@ func (db *DB) AdvanceSection(ctx context.Context, invitationID int64, from int, 
 		if inv.Status != StatusStarted || inv.SectionAt == 0 || inv.SectionAt != from {
 			return nil
 		}
-		now := db.Now()
-		if err := addEvent(ctx, tx, inv.ID, "section_ended", inv.Status, inv.Status, "candidate",
-			fmt.Sprintf("section %d: %s", inv.SectionAt, reason), now); err != nil {
-			return err
-		}
-		var next sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT MIN(section_position) FROM attempt_questions WHERE invitation_id = ? AND section_position > ?`,
-			inv.ID, inv.SectionAt).Scan(&next); err != nil {
-			return err
-		}
-		if !next.Valid {
-			return db.complete(ctx, tx, inv, reason, now)
-		}
-		limits, err := sectionLimits(ctx, tx, inv.TestID)
-		if err != nil {
-			return err
-		}
-		return enterSection(ctx, tx, inv, int(next.Int64), limits, now)
+		return db.advanceSection(ctx, tx, inv, reason, db.Now())
 	})
 	if err != nil {
 		return Invitation{}, err

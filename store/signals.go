@@ -111,7 +111,7 @@ func (db *DB) RecordPageReport(ctx context.Context, invitationID int64, r PageRe
 		}
 		res = PageReportResult{FocusLost: inv.FocusLostCount, Limit: inv.TabSwitchLimit, Status: inv.Status}
 		now := db.Now()
-		if inv.Status != StatusStarted || (inv.DeadlineAt != nil && !now.Before(*inv.DeadlineAt)) {
+		if inv.Status != StatusStarted || inv.TimeUp(now) {
 			return nil
 		}
 		var total int

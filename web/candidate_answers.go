@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html"
 	"net/http"
 	"strconv"
@@ -62,67 +61,36 @@ func (s *Server) saveAnswers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	qs := store.SectionOf(inv, paper) // the section the candidate is in, or the whole paper
+	sub := store.Submission{InvitationID: inv.ID, Finish: action == "submit" || action == "next",
+		Confirmed: c.FormValue("unanswered") == "ok", TimedOut: c.FormValue("timeout") == "1"}
 	// "Submit anyway" carries no answers: they were saved by the submit
 	// that asked, and reading its empty form would clear them.
-	confirmed := c.FormValue("unanswered") == "ok"
-	if !confirmed {
-		var answers []store.AnswerInput
-		if answers, err = answersFromForm(c, qs); err != nil {
+	if !sub.Confirmed {
+		if sub.Answers, err = answersFromForm(c, store.SectionOf(inv, paper)); err != nil {
 			return err
 		}
-		err = s.db.SaveAnswers(ctx, inv.ID, answers, spentFromForm(c))
-	} else if inv.DeadlineAt != nil && !s.db.Now().Before(*inv.DeadlineAt) {
-		err = store.ErrDeadlinePassed
+		sub.Spent = spentFromForm(c)
 	}
-	switch {
-	case errors.Is(err, store.ErrDeadlinePassed):
-		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, store.ReasonTimeRanOut); err != nil {
-			return err
-		}
-		return s.afterSubmit(c, inv, action)
-	case errors.Is(err, store.ErrSectionTimeUp):
-		// The section's own time is up: what was saved stays, the next section begins.
-		if inv, err = s.db.AdvanceSection(ctx, inv.ID, inv.SectionAt, store.ReasonTimeRanOut); err != nil {
-			return err
-		}
-		return s.afterSection(c, inv, action)
-	case err != nil:
-		if _, bad := asFieldErrors(err); bad {
-			return echo.NewHTTPError(http.StatusBadRequest, "An answer is not one of the options.")
-		}
+	res, err := s.db.Submit(ctx, sub)
+	if _, bad := asFieldErrors(err); bad {
+		return echo.NewHTTPError(http.StatusBadRequest, "An answer is not one of the options.")
+	}
+	if err != nil {
 		return err
 	}
-	switch action {
-	case "submit", "next":
-		reason := store.ReasonSubmitted
-		switch {
-		case c.FormValue("timeout") == "1":
-			// The countdown reached zero in the browser and sent what was there.
-			reason = store.ReasonTimeRanOut
-		case !confirmed:
-			saved, err := s.db.Answers(ctx, inv.ID)
-			if err != nil {
-				return err
-			}
-			if n := unanswered(qs, saved); n > 0 {
-				v, err := s.candidateView(c, inv)
-				if err != nil {
-					return err
-				}
-				return s.renderAttemptAsking(c, v, "", n, http.StatusOK)
-			}
-		}
-		if inv.SectionAt > 0 { // section by section: the next one, or the end after the last
-			if inv, err = s.db.AdvanceSection(ctx, inv.ID, inv.SectionAt, reason); err != nil {
-				return err
-			}
-			return s.afterSection(c, inv, action)
-		}
-		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, reason); err != nil {
+	switch res.Outcome {
+	case store.Completed:
+		return s.afterSubmit(c, res.Invitation, action)
+	case store.NextSection:
+		return s.afterSection(c, res.Invitation, action)
+	case store.AskToConfirm:
+		v, err := s.candidateView(c, res.Invitation)
+		if err != nil {
 			return err
 		}
-		return s.afterSubmit(c, inv, action)
+		return s.renderAttemptAsking(c, v, "", res.Unanswered, http.StatusOK)
+	}
+	switch action {
 	case "autosave":
 		l := lang(c)
 		return c.HTML(http.StatusOK, html.EscapeString(l.F("AnswersSavedAt", map[string]any{"Time": l.TimeSeconds(s.db.Now(), viewerLocation(c))})))

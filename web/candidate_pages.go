@@ -125,28 +125,23 @@ func (s *Server) showCandidate(c echo.Context) error {
 	if refused, err := s.refusal(c, inv); refused {
 		return err
 	}
-	if inv.Status == store.StatusStarted && inv.DeadlineAt != nil && !s.db.Now().Before(*inv.DeadlineAt) && !peek {
-		if inv, err = s.db.CompleteInvitation(ctx, inv.ID, store.ReasonTimeRanOut); err != nil {
-			return err
-		}
-		return s.finished(c, inv)
-	}
-	// The section's own time ran out while the candidate was away: the next one begins.
-	if ends := inv.SectionDeadlineAt; inv.Status == store.StatusStarted && ends != nil && !s.db.Now().Before(*ends) && !peek {
-		if inv, err = s.db.AdvanceSection(ctx, inv.ID, inv.SectionAt, store.ReasonTimeRanOut); err != nil {
-			return err
-		}
-		if inv.Status == store.StatusCompleted {
-			return s.finished(c, inv)
-		}
-	}
-	if inv.Status != store.StatusCompleted && !s.hasAccess(c, inv) {
+	// Time that ran out while the candidate was away submits the attempt
+	// (or moves on from its section), access code or not; a first visit
+	// with access opens the invitation.
+	now := s.db.Now()
+	access := s.hasAccess(c, inv)
+	if !access && inv.Status != store.StatusCompleted && !inv.TimeUp(now) && !inv.SectionTimeUp(now) {
 		return s.renderAccess(c, inv, http.StatusOK, nil)
 	}
-	if inv.Status == store.StatusInvited && !peek {
-		if inv, err = s.db.OpenInvitation(ctx, inv.ID); err != nil {
-			return err
-		}
+	wasStarted := inv.Status == store.StatusStarted
+	if inv, err = s.db.VisitAttempt(ctx, inv, peek); err != nil {
+		return err
+	}
+	if wasStarted && inv.Status == store.StatusCompleted {
+		return s.finished(c, inv)
+	}
+	if !access && inv.Status != store.StatusCompleted {
+		return s.renderAccess(c, inv, http.StatusOK, nil)
 	}
 	v, err := s.candidateView(c, inv)
 	if err != nil {
@@ -191,15 +186,7 @@ func (s *Server) renderDone(c echo.Context, v views.CandidateView) error {
 }
 
 // unanswered counts the questions without an answer.
-func unanswered(qs []store.Question, answers map[int64]store.Answer) int {
-	n := 0
-	for _, q := range qs {
-		if a, ok := answers[q.ID]; !ok || !q.Rules().Answered(q, a) {
-			n++
-		}
-	}
-	return n
-}
+func unanswered(qs []store.Question, answers map[int64]store.Answer) int { return store.Unanswered(qs, answers) }
 
 func (s *Server) renderAttempt(c echo.Context, v views.CandidateView, notice string, status int) error {
 	return s.renderAttemptAsking(c, v, notice, 0, status)

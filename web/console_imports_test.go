@@ -208,8 +208,8 @@ func TestImportTenThousandEndToEnd(t *testing.T) {
 	// The file's own columns, so it can be fixed and uploaded again, and
 	// the problem in a column of its own.
 	if strings.Join(rows[0], "|") != "Name|Email|Student ID|import problem" ||
-		strings.Join(rows[1], "|") != "Old Again|old@example.com|S-OLD|line 10002: already invited on this link" ||
-		!strings.HasPrefix(strings.Join(rows[2], "|"), "Broken|broken@|S-X|line 10003: invalid: ") {
+		strings.Join(rows[1], "|") != fmt.Sprintf("Old Again|old@example.com|S-OLD|line %d: already invited on this link", bulkRows+2) ||
+		!strings.HasPrefix(strings.Join(rows[2], "|"), fmt.Sprintf("Broken|broken@|S-X|line %d: invalid: ", bulkRows+3)) {
 		t.Errorf("rejected rows: %q", rows)
 	}
 	if got := b.get(linkPath(link.ID) + "/import").text("table"); !strings.Contains(got, "campus.csv") || !strings.Contains(got, "Finished (100%)") {

@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// An attempt, from the candidate's side: opening their page and posting
+// their answers. Each is one store call in one transaction that decides
+// the outcome — the deadline rules are here and only here — and the
+// handler maps the outcome to a page.
+
+// TimeUp reports whether a started attempt's time has run out at now.
+func (inv Invitation) TimeUp(now time.Time) bool {
+	return inv.Status == StatusStarted && inv.DeadlineAt != nil && !now.Before(*inv.DeadlineAt)
+}
+
+// SectionTimeUp reports whether the section a started attempt is in has
+// run out of its own time at now.
+func (inv Invitation) SectionTimeUp(now time.Time) bool {
+	return inv.Status == StatusStarted && inv.SectionDeadlineAt != nil && !now.Before(*inv.SectionDeadlineAt)
+}
+
+// VisitAttempt is a candidate opening their page, seen as it was read: an
+// attempt whose time ran out while they were away is submitted, one whose
+// section's time ran out moves to the next section, and an invitation not
+// yet opened is opened, in one transaction that checks again. A visit that
+// changes nothing writes nothing, and a peek (a HEAD from a mail system's
+// link scanner) never changes anything.
+func (db *DB) VisitAttempt(ctx context.Context, seen Invitation, peek bool) (Invitation, error) {
+	now := db.Now()
+	if peek || !(seen.TimeUp(now) || seen.SectionTimeUp(now) || seen.Status == StatusInvited) {
+		return seen, nil
+	}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		inv, err := invitationTx(ctx, tx, seen.ID)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		switch {
+		case inv.TimeUp(now):
+			return db.complete(ctx, tx, inv, ReasonTimeRanOut, now)
+		case inv.SectionTimeUp(now):
+			return db.advanceSection(ctx, tx, inv, ReasonTimeRanOut, now)
+		case inv.Status == StatusInvited:
+			return db.setStatus(ctx, tx, inv, StatusOpened, "candidate", "", now)
+		}
+		return nil
+	})
+	if err != nil {
+		return Invitation{}, err
+	}
+	return db.Invitation(ctx, seen.ID)
+}
+
+// Submission is a candidate's post of their answers: saving them, or
+// finishing (submitting the test, or ending the section).
+type Submission struct {
+	InvitationID int64
+	// Answers read from the form, with the seconds the page saw spent on
+	// each question since its last save.
+	Answers []AnswerInput
+	Spent   map[int64]int
+	// Finish submits the test (or ends the section); Confirmed says the
+	// candidate chose to finish with questions unanswered ("submit
+	// anyway", whose form carries no answers: they were saved when it
+	// asked); TimedOut says the page's countdown reached zero.
+	Finish, Confirmed, TimedOut bool
+}
+
+// SubmitOutcome is what a submission came to.
+type SubmitOutcome int
+
+const (
+	// Saved: the answers are kept; the attempt goes on.
+	Saved SubmitOutcome = iota
+	// AskToConfirm: the answers are kept, and Unanswered questions of the
+	// section (or test) have none: finishing needs a confirmation.
+	AskToConfirm
+	// NextSection: the candidate moved to their next section.
+	NextSection
+	// Completed: the attempt is complete (now, or before this post).
+	Completed
+)
+
+// SubmitResult is a submission's outcome and the invitation after it.
+type SubmitResult struct {
+	Outcome    SubmitOutcome
+	Unanswered int
+	Invitation Invitation
+}
+
+// Submit takes a candidate's whole post in one transaction: past the
+// attempt's deadline nothing is saved and the attempt is submitted with
+// what was; past the section's own time the next section begins; else the
+// answers are saved, and a finish completes the attempt (or its section),
+// first asking to confirm when questions are unanswered. A post to an
+// attempt that is complete changes nothing; one to an attempt not started
+// is ErrNotUsable, and an answer that is not one of the question's is a
+// FieldErrors.
+func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
+	var res SubmitResult
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res = SubmitResult{}
+		inv, err := invitationTx(ctx, tx, s.InvitationID)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		switch {
+		case inv.Status == StatusCompleted:
+			res.Outcome = Completed
+			return nil
+		case inv.Status != StatusStarted:
+			return ErrNotUsable
+		case inv.TimeUp(now):
+			res.Outcome = Completed
+			return db.complete(ctx, tx, inv, ReasonTimeRanOut, now)
+		case inv.SectionTimeUp(now):
+			return db.sectionEnded(ctx, tx, inv, ReasonTimeRanOut, now, &res)
+		}
+		paper, err := attemptQuestionsTx(ctx, tx, inv.ID)
+		if err != nil {
+			return err
+		}
+		section := SectionOf(inv, paper) // answers to other sections are not taken
+		if !s.Confirmed {
+			if err := saveAnswers(ctx, tx, inv.ID, section, s.Answers, now); err != nil {
+				return err
+			}
+			if err := addTimeSpent(ctx, tx, inv.ID, s.Spent, now); err != nil {
+				return err
+			}
+		}
+		if !s.Finish {
+			return nil
+		}
+		reason := ReasonSubmitted
+		if s.TimedOut {
+			reason = ReasonTimeRanOut // the countdown reached zero in the browser and sent what was there
+		} else if !s.Confirmed {
+			saved, err := answersTx(ctx, tx, inv.ID)
+			if err != nil {
+				return err
+			}
+			if res.Unanswered = unansweredOf(section, saved); res.Unanswered > 0 {
+				res.Outcome = AskToConfirm
+				return nil
+			}
+		}
+		if inv.SectionAt > 0 { // section by section: the next one, or the end after the last
+			return db.sectionEnded(ctx, tx, inv, reason, now, &res)
+		}
+		res.Outcome = Completed
+		return db.complete(ctx, tx, inv, reason, now)
+	})
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	res.Invitation, err = db.Invitation(ctx, s.InvitationID)
+	return res, err
+}
+
+// sectionEnded moves the attempt on from its section and says where to.
+func (db *DB) sectionEnded(ctx context.Context, tx *Tx, inv Invitation, reason string, now time.Time, res *SubmitResult) error {
+	last, err := db.advance(ctx, tx, inv, reason, now)
+	res.Outcome = NextSection
+	if last {
+		res.Outcome = Completed
+	}
+	return err
+}
+
+// saveAnswers writes answers to the questions of section (others are
+// ignored), each checked against its question.
+func saveAnswers(ctx context.Context, tx *Tx, invitationID int64, section []Question, answers []AnswerInput, now time.Time) error {
+	byID := make(map[int64]Question, len(section))
+	for _, q := range section {
+		byID[q.ID] = q
+	}
+	for _, a := range answers {
+		q, ok := byID[a.QuestionID]
+		if !ok {
+			continue
+		}
+		if err := validateAnswer(q, a); err != nil {
+			return err
+		}
+		choices := slices.Clone(a.Choices)
+		if choices == nil {
+			choices = []int{}
+		}
+		slices.Sort(choices)
+		cj, _ := json.Marshal(choices)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, choices, body, updated_at)
+			VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (invitation_id, question_id) DO UPDATE SET choices = excluded.choices, body = excluded.body,
+				updated_at = excluded.updated_at`, invitationID, q.ID, string(cj), a.Text, millis(now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// answersTx is an attempt's answers by question id, inside tx.
+func answersTx(ctx context.Context, tx *Tx, invitationID int64) (map[int64]Answer, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT question_id, choices, body FROM answers WHERE invitation_id = ?`, invitationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]Answer{}
+	for rows.Next() {
+		var a Answer
+		var choices string
+		if err := rows.Scan(&a.QuestionID, &choices, &a.Text); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(choices), &a.Choices); err != nil {
+			return nil, fmt.Errorf("store: answer %d's choices: %w", a.QuestionID, err)
+		}
+		out[a.QuestionID] = a
+	}
+	return out, rows.Err()
+}
+
+// Unanswered counts the questions without an answer.
+func Unanswered(qs []Question, answers map[int64]Answer) int { return unansweredOf(qs, answers) }
+
+func unansweredOf(qs []Question, answers map[int64]Answer) int {
+	n := 0
+	for _, q := range qs {
+		if a, ok := answers[q.ID]; !ok || !q.Rules().Answered(q, a) {
+			n++
+		}
+	}
+	return n
+}
+
+// advance ends the attempt's section: the next one begins, or, after the
+// last, the attempt is complete (last=true).
+func (db *DB) advance(ctx context.Context, tx *Tx, inv Invitation, reason string, now time.Time) (last bool, err error) {
+	if err := addEvent(ctx, tx, inv.ID, "section_ended", inv.Status, inv.Status, "candidate",
+		fmt.Sprintf("section %d: %s", inv.SectionAt, reason), now); err != nil {
+		return false, err
+	}
+	var next sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT MIN(section_position) FROM attempt_questions WHERE invitation_id = ? AND section_position > ?`,
+		inv.ID, inv.SectionAt).Scan(&next); err != nil {
+		return false, err
+	}
+	if !next.Valid {
+		return true, db.complete(ctx, tx, inv, reason, now)
+	}
+	limits, err := sectionLimits(ctx, tx, inv.TestID)
+	if err != nil {
+		return false, err
+	}
+	return false, enterSection(ctx, tx, inv, int(next.Int64), limits, now)
+}
+
+// advanceSection is advance without its answer.
+func (db *DB) advanceSection(ctx context.Context, tx *Tx, inv Invitation, reason string, now time.Time) error {
+	_, err := db.advance(ctx, tx, inv, reason, now)
+	return err
+}
