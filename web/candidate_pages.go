@@ -186,7 +186,9 @@ func (s *Server) renderDone(c echo.Context, v views.CandidateView) error {
 }
 
 // unanswered counts the questions without an answer.
-func unanswered(qs []store.Question, answers map[int64]store.Answer) int { return store.Unanswered(qs, answers) }
+func unanswered(qs []store.Question, answers map[int64]store.Answer) int {
+	return store.Unanswered(qs, answers)
+}
 
 func (s *Server) renderAttempt(c echo.Context, v views.CandidateView, notice string, status int) error {
 	return s.renderAttemptAsking(c, v, notice, 0, status)
