@@ -24,11 +24,12 @@ QUICK_SKIP := ^TestBrowser|^TestAxe|Postgres|/postgres$$|^TestCopy|^TestMigrateH
 quick:
 	$(GO) test -count=1 -skip '$(QUICK_SKIP)' ./...
 
-## lint: gofmt, go vet, and generated templ code up to date
+## lint: gofmt, go vet, staticcheck's default checks, and generated templ code up to date
 lint:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	@tmp="$$(mktemp -d)"; cp -r views go.mod go.sum "$$tmp/"; \
 	(cd "$$tmp" && $(TEMPL) generate >/dev/null 2>&1) || { echo "templ generate failed"; rm -rf "$$tmp"; exit 1; }; \
 	if ! diff -r -q views "$$tmp/views" >/dev/null; then \

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -20,6 +21,11 @@ var (
 	// registrant may not be the address's owner, so nothing of that
 	// invitation is handed over, re-opened or changed.
 	ErrAlreadyRegistered = errors.New("the address already has an invitation on this link")
+	// ErrTestNotFound and ErrLinkNotFound say which record an invitation
+	// named is missing (a link of another test is missing from this one);
+	// both are ErrNotFound.
+	ErrTestNotFound = fmt.Errorf("test %w", ErrNotFound)
+	ErrLinkNotFound = fmt.Errorf("test link %w", ErrNotFound)
 )
 
 // mapError turns driver constraint errors into sentinels.

@@ -187,22 +187,31 @@ func (db *DB) emailIfAsked(ctx context.Context, tx *Tx, id int64, n NewInvitatio
 }
 
 // inviteLink loads the link a request names (or the test's default) and
-// checks that it belongs to the test.
+// checks that it belongs to the test: ErrTestNotFound for a test that does
+// not exist, ErrLinkNotFound for a link that is not the test's.
 func inviteLink(ctx context.Context, tx *Tx, n NewInvitation) (TestLink, error) {
-	var link TestLink
-	var err error
-	if n.LinkID != 0 {
-		link, err = tx.link(ctx, n.LinkID)
-	} else {
-		link, err = scanLink(tx.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE test_id = ? AND is_default = 1`, n.TestID))
+	if n.LinkID == 0 {
+		link, err := scanLink(tx.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM test_links WHERE test_id = ? AND is_default = 1`, n.TestID))
+		if errors.Is(err, ErrNotFound) {
+			return TestLink{}, ErrTestNotFound // every test has its default link
+		}
+		return link, err
 	}
-	if err != nil {
+	link, err := tx.link(ctx, n.LinkID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return TestLink{}, err
 	}
-	if n.TestID != 0 && link.TestID != n.TestID {
-		return TestLink{}, ErrNotFound
+	if err == nil && (n.TestID == 0 || link.TestID == n.TestID) {
+		return link, nil
 	}
-	return link, nil
+	if n.TestID != 0 {
+		if _, err := tx.test(ctx, n.TestID); errors.Is(err, ErrNotFound) {
+			return TestLink{}, ErrTestNotFound
+		} else if err != nil {
+			return TestLink{}, err
+		}
+	}
+	return TestLink{}, ErrLinkNotFound
 }
 
 // linkOpen refuses new invitations through a link that is switched off,

@@ -25,23 +25,12 @@ type dialects struct {
 // newDialects builds every dialect's handler and registers their callback
 // bodies in the registry the store was opened with.
 func (s *Server) newDialects() error {
-	deps := apihttp.Deps{DB: s.db, URLs: s, Reports: s}
-	var err error
-	if s.apis.native, err = native.New(deps, s.log); err != nil {
+	base, err := apihttp.NewBase(apihttp.Deps{DB: s.db, URLs: s, Reports: s}, s.log)
+	if err != nil {
 		return err
 	}
-	if s.apis.imocha, err = imocha.New(deps, s.log); err != nil {
-		return err
-	}
-	if s.apis.xobin, err = xobin.New(deps, s.log); err != nil {
-		return err
-	}
-	if s.apis.testinvite, err = testinvite.New(deps, s.log); err != nil {
-		return err
-	}
-	if s.apis.thinkexam, err = thinkexam.New(deps, s.log); err != nil {
-		return err
-	}
+	s.apis = dialects{native: &native.Handler{Base: base}, imocha: &imocha.Handler{Base: base}, xobin: &xobin.Handler{Base: base},
+		testinvite: &testinvite.Handler{Base: base}, thinkexam: &thinkexam.Handler{Base: base}}
 	return s.cfg.Callbacks.Register(s.apis.native, map[string]callbacks.CallbackBuilder{
 		store.SourceIMocha: s.apis.imocha, store.SourceXobin: s.apis.xobin,
 		store.SourceTestinvite: s.apis.testinvite, store.SourceThinkExam: s.apis.thinkexam,

@@ -49,3 +49,33 @@ func candidates(n int, one, many string) string {
 	}
 	return strconv.Itoa(n) + " candidates" + many
 }
+
+// toggle is a console switch whose turning off asks first (a link
+// disabled, a test archived) and whose turning back on does not.
+type toggle struct {
+	off                   bool                               // the form turns it off
+	section               string                             // the console section the question is asked in
+	ask                   func() (views.Confirmation, error) // what to ask before turning it off
+	set                   func(off bool) error               // turns it
+	offSaid, onSaid, back string                             // the flash after each, and where to go
+}
+
+// flip asks when the toggle is turned off, turns it, and says so.
+func (s *Server) flip(c echo.Context, t toggle) error {
+	if t.off {
+		conf, err := t.ask()
+		if err != nil {
+			return err
+		}
+		if asked, err := s.askFirst(c, t.section, conf); asked {
+			return err
+		}
+	}
+	if err := t.set(t.off); err != nil {
+		return err
+	}
+	if t.off {
+		return flashAndRedirect(c, t.offSaid, t.back)
+	}
+	return flashAndRedirect(c, t.onSaid, t.back)
+}

@@ -80,8 +80,5 @@ func (s *Server) revokeAPIKey(c echo.Context) error {
 		return err
 	}
 	s.log.Info("api key revoked", "api_key_id", id, "by", currentUser(c).ID)
-	if err := setFlash(c, "Key revoked: requests using it are now refused."); err != nil {
-		return err
-	}
-	return redirect(c, "/settings/api-keys")
+	return flashAndRedirect(c, "Key revoked: requests using it are now refused.", "/settings/api-keys")
 }

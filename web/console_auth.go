@@ -51,10 +51,7 @@ func (s *Server) setup(c echo.Context) error {
 	if err := s.signIn(c, u); err != nil {
 		return err
 	}
-	if err := setFlash(c, "Welcome! Your administrator account is ready. Start by creating a test."); err != nil {
-		return err
-	}
-	return redirect(c, "/")
+	return flashAndRedirect(c, "Welcome! Your administrator account is ready. Start by creating a test.", "/")
 }
 
 func (s *Server) loginForm(c echo.Context) error {

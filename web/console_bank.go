@@ -79,10 +79,7 @@ func (s *Server) addBankQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Question added to the bank."); err != nil {
-		return err
-	}
-	return redirect(c, "/bank")
+	return flashAndRedirect(c, "Question added to the bank.", "/bank")
 }
 
 func bankForm(b store.BankQuestion) views.QuestionForm {
@@ -128,10 +125,7 @@ func (s *Server) updateBankQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Bank question saved."); err != nil {
-		return err
-	}
-	return redirect(c, "/bank")
+	return flashAndRedirect(c, "Bank question saved.", "/bank")
 }
 
 // archiveBankQuestion: POST /bank/{id}/archive (restore=1 puts it back),
@@ -161,10 +155,7 @@ func (s *Server) archiveBankQuestion(c echo.Context) error {
 	if restore {
 		msg = "Question restored to the bank."
 	}
-	if err := setFlash(c, msg); err != nil {
-		return err
-	}
-	return redirect(c, "/bank")
+	return flashAndRedirect(c, msg, "/bank")
 }
 
 // importBank: POST /bank/import, a CSV file or pasted lines.
@@ -205,8 +196,5 @@ func (s *Server) importBank(c echo.Context) error {
 		v.Import = views.BankImport{Pasted: pasted, Problems: problems}
 		return s.renderBank(c, http.StatusUnprocessableEntity, v)
 	}
-	if err := setFlash(c, "Imported "+views.Count(len(questions), "question", "questions")+" into the bank."); err != nil {
-		return err
-	}
-	return redirect(c, "/bank")
+	return flashAndRedirect(c, "Imported "+views.Count(len(questions), "question", "questions")+" into the bank.", "/bank")
 }

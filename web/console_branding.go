@@ -75,10 +75,7 @@ func (s *Server) saveBranding(c echo.Context) error {
 		return err
 	}
 	s.log.Info("branding saved", "by", currentUser(c).ID, "logo_bytes", len(saved.Logo))
-	if err := setFlash(c, "Branding saved. Candidate pages show it now; emails queued from now on carry it."); err != nil {
-		return err
-	}
-	return redirect(c, "/settings/branding")
+	return flashAndRedirect(c, "Branding saved. Candidate pages show it now; emails queued from now on carry it.", "/settings/branding")
 }
 
 // readLogo reads an uploaded logo and checks that it is an image of an

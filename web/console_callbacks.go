@@ -58,8 +58,5 @@ func (s *Server) rotateWebhookSecret(c echo.Context) error {
 		return err
 	}
 	s.log.Info("webhook secret rotated", "by", currentUser(c).ID)
-	if err := setFlash(c, "New secret made. The previous one keeps signing for 24 hours."); err != nil {
-		return err
-	}
-	return redirect(c, "/settings/webhooks")
+	return flashAndRedirect(c, "New secret made. The previous one keeps signing for 24 hours.", "/settings/webhooks")
 }

@@ -157,10 +157,7 @@ func (s *Server) cancelInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Invitation cancelled: its URL no longer opens the test."); err != nil {
-		return err
-	}
-	return redirect(c, invitationPath(id))
+	return flashAndRedirect(c, "Invitation cancelled: its URL no longer opens the test.", invitationPath(id))
 }
 
 func (s *Server) extendInvitation(c echo.Context) error {
@@ -194,10 +191,7 @@ func (s *Server) extendInvitation(c echo.Context) error {
 		d.ExtendForm, d.Errors = raw, fe
 		return render(c, http.StatusUnprocessableEntity, views.InvitationPage(s.page(c, d.Row.Invitation.Name, views.SectionInvitations), d))
 	}
-	if err := setFlash(c, "Expiry changed."); err != nil {
-		return err
-	}
-	return redirect(c, invitationPath(id))
+	return flashAndRedirect(c, "Expiry changed.", invitationPath(id))
 }
 
 // inviteFromLink invites one candidate from a link's page. htmx gets the
@@ -281,8 +275,5 @@ func (s *Server) reattemptInvitation(c echo.Context) error {
 	if send && !res.Invitation.Placeholder {
 		msg = "New attempt ready and emailed to the candidate: this is its invitation."
 	}
-	if err := setFlash(c, msg); err != nil {
-		return err
-	}
-	return redirect(c, invitationPath(res.Invitation.ID))
+	return flashAndRedirect(c, msg, invitationPath(res.Invitation.ID))
 }

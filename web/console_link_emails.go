@@ -110,10 +110,7 @@ func (s *Server) saveLinkEmails(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Email wording in "+locale.Names[f.Lang]+" saved. It applies to emails queued from now on."); err != nil {
-		return err
-	}
-	return redirect(c, "/links/"+strconv.FormatInt(l.ID, 10)+"/emails?lang="+f.Lang)
+	return flashAndRedirect(c, "Email wording in "+locale.Names[f.Lang]+" saved. It applies to emails queued from now on.", "/links/"+strconv.FormatInt(l.ID, 10)+"/emails?lang="+f.Lang)
 }
 
 // previewEmail is the invitation a sample candidate in lang would get,

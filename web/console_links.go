@@ -78,10 +78,7 @@ func (s *Server) createLink(c echo.Context) error {
 	if !l.Public {
 		msg = "Link created. It is invite-only: invite candidates from this page, by import or through the API."
 	}
-	if err := setFlash(c, msg); err != nil {
-		return err
-	}
-	return redirect(c, linkPath(l.ID))
+	return flashAndRedirect(c, msg, linkPath(l.ID))
 }
 
 // linkAndTest loads the link in the path and its test.
@@ -149,10 +146,7 @@ func (s *Server) updateLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Link saved. Invitations already made keep the settings they were made with."); err != nil {
-		return err
-	}
-	return redirect(c, linkPath(id))
+	return flashAndRedirect(c, "Link saved. Invitations already made keep the settings they were made with.", linkPath(id))
 }
 
 func (s *Server) setLinkState(c echo.Context) error {
@@ -160,32 +154,18 @@ func (s *Server) setLinkState(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	disabled := c.FormValue("disabled") != "0"
 	ctx := c.Request().Context()
-	if disabled {
-		l, err := s.db.Link(ctx, id)
-		if err != nil {
-			return err
-		}
-		n, err := s.db.CountTouched(ctx, store.Touched{LinkID: id, Statuses: []store.InvitationStatus{store.StatusInvited, store.StatusOpened}})
-		if err != nil {
-			return err
-		}
-		if asked, err := s.askFirst(c, views.SectionTests, views.Confirmation{Title: "Disable this link?",
-			Question: "“" + l.Name + "” takes no new invitations or registrations while it is disabled.",
-			Touches:  candidates(n, " invited through it who has not started", " invited through it who have not started"), Confirm: "Disable the link", Back: linkPath(id), Danger: true}); asked {
-			return err
-		}
-	}
-	if err := s.db.SetLinkDisabled(ctx, id, disabled); err != nil {
-		return err
-	}
-	msg := "Link enabled."
-	if disabled {
-		msg = "Link disabled: it takes no new invitations or registrations."
-	}
-	if err := setFlash(c, msg); err != nil {
-		return err
-	}
-	return redirect(c, linkPath(id))
+	return s.flip(c, toggle{off: c.FormValue("disabled") != "0", section: views.SectionTests, back: linkPath(id),
+		ask: func() (views.Confirmation, error) {
+			l, err := s.db.Link(ctx, id)
+			if err != nil {
+				return views.Confirmation{}, err
+			}
+			n, err := s.db.CountTouched(ctx, store.Touched{LinkID: id, Statuses: []store.InvitationStatus{store.StatusInvited, store.StatusOpened}})
+			return views.Confirmation{Title: "Disable this link?",
+				Question: "“" + l.Name + "” takes no new invitations or registrations while it is disabled.",
+				Touches:  candidates(n, " invited through it who has not started", " invited through it who have not started"), Confirm: "Disable the link", Back: linkPath(id), Danger: true}, err
+		},
+		set:     func(off bool) error { return s.db.SetLinkDisabled(ctx, id, off) },
+		offSaid: "Link disabled: it takes no new invitations or registrations.", onSaid: "Link enabled."})
 }

@@ -98,10 +98,7 @@ func (s *Server) resendInvitation(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	if err := setFlash(c, "The invitation email is queued."); err != nil {
-		return err
-	}
-	return redirect(c, invitationPath(id))
+	return flashAndRedirect(c, "The invitation email is queued.", invitationPath(id))
 }
 
 // remindLink queues a reminder for everyone on a link who has not started.
@@ -141,10 +138,7 @@ func (s *Server) remindLink(c echo.Context) error {
 	case n > 1:
 		msg = "Reminders queued for " + strconv.Itoa(n) + " candidates who have not started."
 	}
-	if err := setFlash(c, msg); err != nil {
-		return err
-	}
-	return redirect(c, linkPath(id))
+	return flashAndRedirect(c, msg, linkPath(id))
 }
 
 // changeState applies a state change to the record whose id is in the
@@ -162,8 +156,5 @@ func (s *Server) changeState(c echo.Context, change func(context.Context, int64)
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, done); err != nil {
-		return err
-	}
-	return redirect(c, page+strconv.FormatInt(id, 10))
+	return flashAndRedirect(c, done, page+strconv.FormatInt(id, 10))
 }

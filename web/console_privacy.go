@@ -45,8 +45,5 @@ func (s *Server) savePrivacy(c echo.Context) error {
 	if days > 0 {
 		msg = "Candidates’ data is erased " + strconv.Itoa(days) + " days after their invitation ended, within minutes of that day."
 	}
-	if err := setFlash(c, msg); err != nil {
-		return err
-	}
-	return redirect(c, "/settings/privacy")
+	return flashAndRedirect(c, msg, "/settings/privacy")
 }

@@ -156,10 +156,7 @@ func (s *Server) updateQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Question saved."); err != nil {
-		return err
-	}
-	return redirect(c, testPath(testID)+"#questions")
+	return flashAndRedirect(c, "Question saved.", testPath(testID)+"#questions")
 }
 
 func (s *Server) moveQuestion(c echo.Context) error {

@@ -101,10 +101,7 @@ func (s *Server) gradeAnswer(c echo.Context) error {
 	if isHTMX(c) {
 		return s.renderReport(c, http.StatusOK, views.ReportView{AttemptReport: r})
 	}
-	if err := setFlash(c, "Grade saved: the total is now "+views.ScoreText(r.Invitation)+"."); err != nil {
-		return err
-	}
-	return redirect(c, reportPath(id)+"#q"+strconv.FormatInt(qid, 10))
+	return flashAndRedirect(c, "Grade saved: the total is now "+views.ScoreText(r.Invitation)+".", reportPath(id)+"#q"+strconv.FormatInt(qid, 10))
 }
 
 // addTime: POST /invitations/{id}/time {minutes} gives a candidate taking
@@ -138,8 +135,5 @@ func (s *Server) addTime(c echo.Context) error {
 		}
 		return s.renderReport(c, status, views.ReportView{AttemptReport: r, TimeErrors: fe})
 	}
-	if err := setFlash(c, strconv.Itoa(minutes)+" minutes added: the candidate's countdown shows the new end within seconds."); err != nil {
-		return err
-	}
-	return redirect(c, reportPath(id))
+	return flashAndRedirect(c, strconv.Itoa(minutes)+" minutes added: the candidate's countdown shows the new end within seconds.", reportPath(id))
 }

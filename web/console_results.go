@@ -77,8 +77,5 @@ func (s *Server) setExtraTime(c echo.Context) error {
 		}
 		return render(c, status, views.InvitationPage(s.page(c, d.Row.Invitation.Name, views.SectionInvitations), d))
 	}
-	if err := setFlash(c, "Extra time set to "+strconv.Itoa(percent)+" %."); err != nil {
-		return err
-	}
-	return redirect(c, invitationPath(id))
+	return flashAndRedirect(c, "Extra time set to "+strconv.Itoa(percent)+" %.", invitationPath(id))
 }

@@ -49,10 +49,7 @@ func (s *Server) sectionChanged(c echo.Context, testID int64, err error, done st
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, done); err != nil {
-		return err
-	}
-	return redirect(c, testPath(testID)+"#sections")
+	return flashAndRedirect(c, done, testPath(testID)+"#sections")
 }
 
 // sectionFieldWords name the fields of the section forms in a problem.

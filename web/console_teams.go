@@ -68,10 +68,7 @@ func (s *Server) createTeam(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Team “"+t.Name+"” added: choose its members."); err != nil {
-		return err
-	}
-	return redirect(c, "/settings/teams")
+	return flashAndRedirect(c, "Team “"+t.Name+"” added: choose its members.", "/settings/teams")
 }
 
 // updateTeam: POST /settings/teams/{id}, its name and members.
@@ -113,8 +110,5 @@ func (s *Server) updateTeam(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Team “"+card.Team.Name+"” saved."); err != nil {
-		return err
-	}
-	return redirect(c, "/settings/teams")
+	return flashAndRedirect(c, "Team “"+card.Team.Name+"” saved.", "/settings/teams")
 }

@@ -109,10 +109,7 @@ func (s *Server) createTest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Test created with a default link. Add its questions below."); err != nil {
-		return err
-	}
-	return redirect(c, testPath(t.ID))
+	return flashAndRedirect(c, "Test created with a default link. Add its questions below.", testPath(t.ID))
 }
 
 func testPath(id int64) string { return "/tests/" + strconv.FormatInt(id, 10) }
@@ -220,10 +217,7 @@ func (s *Server) updateTest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := setFlash(c, "Test saved."); err != nil {
-		return err
-	}
-	return redirect(c, testPath(id))
+	return flashAndRedirect(c, "Test saved.", testPath(id))
 }
 
 func (s *Server) archiveTest(c echo.Context) error {
@@ -231,32 +225,18 @@ func (s *Server) archiveTest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	archived := c.FormValue("archived") != "0"
 	ctx := c.Request().Context()
-	if archived {
-		t, err := s.db.Test(ctx, id)
-		if err != nil {
-			return err
-		}
-		n, err := s.db.CountTouched(ctx, store.Touched{TestID: id, Statuses: []store.InvitationStatus{store.StatusInvited, store.StatusOpened}})
-		if err != nil {
-			return err
-		}
-		if asked, err := s.askFirst(c, views.SectionTests, views.Confirmation{Title: "Archive this test?",
-			Question: "“" + t.Name + "” and its links stop taking invitations; invitations already sent keep working.",
-			Touches:  candidates(n, " invited who has not started", " invited who have not started"), Confirm: "Archive the test", Back: testPath(id), Danger: true}); asked {
-			return err
-		}
-	}
-	if err := s.db.SetTestArchived(ctx, id, archived); err != nil {
-		return err
-	}
-	msg := "Test restored."
-	if archived {
-		msg = "Test archived. Invitations already sent keep working; restore it to list it again."
-	}
-	if err := setFlash(c, msg); err != nil {
-		return err
-	}
-	return redirect(c, testPath(id))
+	return s.flip(c, toggle{off: c.FormValue("archived") != "0", section: views.SectionTests, back: testPath(id),
+		ask: func() (views.Confirmation, error) {
+			t, err := s.db.Test(ctx, id)
+			if err != nil {
+				return views.Confirmation{}, err
+			}
+			n, err := s.db.CountTouched(ctx, store.Touched{TestID: id, Statuses: []store.InvitationStatus{store.StatusInvited, store.StatusOpened}})
+			return views.Confirmation{Title: "Archive this test?",
+				Question: "“" + t.Name + "” and its links stop taking invitations; invitations already sent keep working.",
+				Touches:  candidates(n, " invited who has not started", " invited who have not started"), Confirm: "Archive the test", Back: testPath(id), Danger: true}, err
+		},
+		set:     func(off bool) error { return s.db.SetTestArchived(ctx, id, off) },
+		offSaid: "Test archived. Invitations already sent keep working; restore it to list it again.", onSaid: "Test restored."})
 }

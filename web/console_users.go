@@ -44,10 +44,7 @@ func (s *Server) createUser(c echo.Context) error {
 		return err
 	}
 	s.log.Info("user created", "user_id", u.ID, "role", u.Role, "by", currentUser(c).ID)
-	if err := setFlash(c, flash); err != nil {
-		return err
-	}
-	return redirect(c, "/settings/users")
+	return flashAndRedirect(c, flash, "/settings/users")
 }
 
 func (s *Server) updateUserAccess(c echo.Context) error {
@@ -75,10 +72,7 @@ func (s *Server) updateUserAccess(c echo.Context) error {
 		return err
 	}
 	s.log.Info("user access changed", "user_id", u.ID, "role", u.Role, "disabled", u.DisabledAt != nil, "by", currentUser(c).ID)
-	if err := setFlash(c, "Saved "+u.Email+"."); err != nil {
-		return err
-	}
-	return redirect(c, "/settings/users")
+	return flashAndRedirect(c, "Saved "+u.Email+".", "/settings/users")
 }
 
 // setPasswordForm: GET /password/{token}, the emailed set-password link.
@@ -120,8 +114,5 @@ func (s *Server) setPassword(c echo.Context) error {
 	}
 	setAuditAs(c, "password link:"+u.Email, "users "+strconv.FormatInt(u.ID, 10))
 	s.log.Info("password set from link", "user_id", u.ID)
-	if err := setFlash(c, "Your password is set. Sign in with "+u.Email+"."); err != nil {
-		return err
-	}
-	return redirect(c, "/login")
+	return flashAndRedirect(c, "Your password is set. Sign in with "+u.Email+".", "/login")
 }

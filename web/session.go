@@ -206,6 +206,15 @@ func setFlash(c echo.Context, msg string) error {
 	return sess.Save(c.Request(), c.Response())
 }
 
+// flashAndRedirect leaves a message for the next page and sends the
+// browser there: the end of most console changes.
+func flashAndRedirect(c echo.Context, msg, to string) error {
+	if err := setFlash(c, msg); err != nil {
+		return err
+	}
+	return redirect(c, to)
+}
+
 // takeFlash returns and clears the pending message.
 func takeFlash(c echo.Context) string {
 	sess := session(c)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 )
 
@@ -30,33 +29,58 @@ func (fs *flagSet) string(name, env, def, usage string) *string {
 	return fs.String(name, def, fmt.Sprintf("%s (env %s)", usage, env))
 }
 
-func (fs *flagSet) bool(name, env string, def bool, usage string) *bool {
-	if v, ok := os.LookupEnv(env); ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			fs.envErrs = append(fs.envErrs, fmt.Errorf("%s=%q is not true or false", env, v))
-		}
-		def = b
-	}
-	return fs.Bool(name, def, fmt.Sprintf("%s (env %s)", usage, env))
+// settingValue is a setting's flag: its value, and where it came from
+// (the environment variable or file that stood in for the flag, if any).
+type settingValue struct {
+	s      setting
+	value  string
+	source string // "TESTGATE_…" or "TESTGATE_…_FILE"; "" for the flag or the default
 }
 
-// secret is a string flag that can also be read from the file named by
-// ENV_FILE, the usual way to hand secrets to containers.
-func (fs *flagSet) secret(name, env, usage string) *string {
-	def := os.Getenv(env)
-	if path := os.Getenv(env + "_FILE"); path != "" && def == "" {
+func (v *settingValue) String() string   { return v.value }
+func (v *settingValue) IsBoolFlag() bool { return v.s.Bool }
+func (v *settingValue) Set(x string) error {
+	v.value, v.source = x, ""
+	return nil
+}
+
+// setting registers one of serveSettings: its default from the
+// environment, or for a secret from the file <ENV>_FILE names.
+func (fs *flagSet) setting(s setting) *settingValue {
+	v := &settingValue{s: s, value: s.Default}
+	if e, ok := os.LookupEnv(s.Env); ok && (e != "" || !s.Secret) {
+		v.value, v.source = e, s.Env
+	} else if path := os.Getenv(s.Env + "_FILE"); s.Secret && path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
-			fs.envErrs = append(fs.envErrs, fmt.Errorf("%s_FILE: %w", env, err))
+			fs.envErrs = append(fs.envErrs, fmt.Errorf("%s_FILE: %w", s.Env, err))
 		}
-		def = strings.TrimSpace(string(b))
+		v.value, v.source = strings.TrimSpace(string(b)), s.Env+"_FILE"
 	}
-	return fs.String(name, def, fmt.Sprintf("%s (env %s or %s_FILE)", usage, env, env))
+	env := "env " + s.Env
+	if s.Secret {
+		env += " or " + s.Env + "_FILE"
+	}
+	fs.Var(v, s.Flag, s.Doc+" ("+env+")")
+	return v
 }
 
+// read puts the value into c, naming the flag (and the variable that set
+// it) in any problem.
+func (v *settingValue) read(c *serveConfig) error {
+	err := v.s.Set(c, v.value)
+	if err == nil {
+		return nil
+	}
+	if v.source != "" {
+		return fmt.Errorf("--%s %w (set by %s)", v.s.Flag, err, v.source)
+	}
+	return fmt.Errorf("--%s %w", v.s.Flag, err)
+}
+
+// dbFlag is the database setting every sub-command takes, as serve's.
 func (fs *flagSet) dbFlag() *string {
-	return fs.string("db", "TESTGATE_DB", "./data/testgate.db", "SQLite database file, or a postgres:// URL")
+	return fs.string(dbSetting.Flag, dbSetting.Env, dbSetting.Default, dbSetting.Doc)
 }
 
 // parse parses args and reports bad environment values; a usage error

@@ -8,12 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"net/mail"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -42,123 +39,25 @@ type serveConfig struct {
 	OIDC                  web.OIDCConfig
 }
 
+// parseServeConfig reads serve's settings (serveSettings) from the flags
+// and the environment, and checks them all before anything starts, so a
+// typo fails fast with the setting named.
 func parseServeConfig(args []string, stderr io.Writer) (serveConfig, error) {
 	fs := newFlagSet("serve", stderr)
+	values := make([]*settingValue, len(serveSettings))
+	for i, s := range serveSettings {
+		values[i] = fs.setting(s)
+	}
 	var c serveConfig
-	fs.StringVar(&c.Addr, "addr", envOr("TESTGATE_ADDR", "127.0.0.1:8080"), "listen address (env TESTGATE_ADDR)")
-	fs.StringVar(&c.DB, "db", envOr("TESTGATE_DB", "./data/testgate.db"), "SQLite database file, or a postgres:// URL (env TESTGATE_DB)")
-	fs.StringVar(&c.BaseURL, "base-url", envOr("TESTGATE_BASE_URL", ""), "public URL used in every link and email; default http://<addr> (env TESTGATE_BASE_URL)")
-	smtpURL := fs.secret("smtp-url", "TESTGATE_SMTP_URL", "smtp://user:pass@host:port?tls=none|starttls|tls; empty keeps mail in the dev mailbox")
-	smtpPassword := fs.secret("smtp-password", "TESTGATE_SMTP_PASSWORD", "SMTP password, replacing the one in --smtp-url")
-	fs.Float64Var(&c.MailRate, "mail-rate", envFloat("TESTGATE_MAIL_RATE", 20), "emails per second at most (env TESTGATE_MAIL_RATE)")
-	fs.IntVar(&c.MailConcurrency, "mail-concurrency", envInt("TESTGATE_MAIL_CONCURRENCY", 2), "SMTP connections sending at once (env TESTGATE_MAIL_CONCURRENCY)")
-	fs.StringVar(&c.MailFrom, "mail-from", envOr("TESTGATE_MAIL_FROM", "Testgate <testgate@localhost>"), "sender address of every email (env TESTGATE_MAIL_FROM)")
-	allowPrivate := fs.bool("allow-private-callbacks", "TESTGATE_ALLOW_PRIVATE_CALLBACKS", false, "allow callbacks to loopback and private addresses")
-	webhookSecret := fs.secret("webhook-secret", "TESTGATE_WEBHOOK_SECRET", "whsec_<base64> signing secret for callbacks; generated and kept when unset")
-	sessionKey := fs.secret("session-key", "TESTGATE_SESSION_KEY", "console cookie key, at least 32 characters; generated and kept when unset")
-	behindProxy := fs.bool("behind-proxy", "TESTGATE_BEHIND_PROXY", false, "trust X-Forwarded-For from a reverse proxy")
-	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", envOr("TESTGATE_OIDC_ISSUER", ""), "OpenID Connect issuer URL for console sign-in beside passwords; empty: passwords only (env TESTGATE_OIDC_ISSUER)")
-	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", envOr("TESTGATE_OIDC_CLIENT_ID", ""), "client id registered at the provider (env TESTGATE_OIDC_CLIENT_ID)")
-	oidcSecret := fs.secret("oidc-client-secret", "TESTGATE_OIDC_CLIENT_SECRET", "client secret registered at the provider")
-	fs.StringVar(&c.OIDC.Name, "oidc-name", envOr("TESTGATE_OIDC_NAME", "single sign-on"), "the provider's name on the sign-in button (env TESTGATE_OIDC_NAME)")
-	fs.StringVar(&c.LogFormat, "log-format", envOr("TESTGATE_LOG_FORMAT", "text"), "text or json (env TESTGATE_LOG_FORMAT)")
-	fs.StringVar(&c.LogLevel, "log-level", envOr("TESTGATE_LOG_LEVEL", "info"), "debug, info, warn or error (env TESTGATE_LOG_LEVEL)")
 	if err := fs.parse(args); err != nil {
 		return c, err
 	}
-	c.SMTPURL, c.SMTPPassword, c.WebhookSecret, c.SessionKey = *smtpURL, *smtpPassword, *webhookSecret, *sessionKey
-	c.AllowPrivateCallbacks, c.BehindProxy = *allowPrivate, *behindProxy
-	c.OIDC.ClientSecret = *oidcSecret
-	return c, c.validate()
-}
-
-// validate checks the configuration before anything starts, so a typo
-// fails fast with the setting named.
-func (c *serveConfig) validate() error {
 	var errs []error
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))
+	for _, v := range values {
+		errs = append(errs, v.read(&c))
 	}
-	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Addr
-	}
-	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
-	if msg := store.ValidWebURL(c.BaseURL); msg != "" {
-		errs = append(errs, fmt.Errorf("--base-url %q %s", c.BaseURL, msg))
-	}
-	if c.SMTPURL != "" {
-		if _, err := tgmail.ParseSMTPURL(c.SMTPURL); err != nil {
-			errs = append(errs, fmt.Errorf("--smtp-url: %w", err))
-		}
-	}
-	if math.IsNaN(c.MailRate) || c.MailRate <= 0 || c.MailRate > 10000 {
-		errs = append(errs, fmt.Errorf("--mail-rate must be between 0 and 10000 emails per second, not %v", c.MailRate))
-	}
-	if c.MailConcurrency < 1 || c.MailConcurrency > 64 {
-		errs = append(errs, fmt.Errorf("--mail-concurrency must be between 1 and 64, not %d", c.MailConcurrency))
-	}
-	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
-		errs = append(errs, fmt.Errorf("--mail-from %q is not an email address: %w", c.MailFrom, err))
-	}
-	if c.WebhookSecret != "" && !validWebhookSecret(c.WebhookSecret) {
-		errs = append(errs, errors.New("--webhook-secret must be whsec_ followed by base64 of at least 24 bytes"))
-	}
-	if c.OIDC.Issuer != "" {
-		if msg := store.ValidWebURL(c.OIDC.Issuer); msg != "" {
-			errs = append(errs, fmt.Errorf("--oidc-issuer %q %s", c.OIDC.Issuer, msg))
-		}
-		if c.OIDC.ClientID == "" {
-			errs = append(errs, errors.New("--oidc-client-id is required with --oidc-issuer"))
-		}
-	}
-	if c.SessionKey != "" && len(c.SessionKey) < 32 {
-		errs = append(errs, errors.New("--session-key must be at least 32 characters"))
-	}
-	switch c.LogFormat {
-	case "text", "json":
-	default:
-		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat))
-	}
-	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		errs = append(errs, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", c.LogLevel))
-	}
-	return errors.Join(errs...)
-}
-
-func envOr(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
-}
-
-// envFloat reads a number from the environment; a bad value becomes NaN,
-// which validation then refuses with the setting named.
-func envFloat(name string, def float64) float64 {
-	v, ok := os.LookupEnv(name)
-	if !ok {
-		return def
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		return math.NaN()
-	}
-	return f
-}
-
-// envInt reads a whole number from the environment; a bad value becomes
-// -1, which validation refuses.
-func envInt(name string, def int) int {
-	v, ok := os.LookupEnv(name)
-	if !ok {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return -1
-	}
-	return n
+	errs = append(errs, c.checkTogether())
+	return c, errors.Join(errs...)
 }
 
 func validWebhookSecret(s string) bool {

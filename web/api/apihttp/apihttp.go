@@ -115,6 +115,23 @@ type Deps struct {
 	Reports Reports
 }
 
+// Base is what every dialect's handler holds, embedded: the store, the
+// URLs and reports it hands out, and its logger.
+type Base struct {
+	DB      *store.DB
+	URLs    URLs
+	Reports Reports
+	Log     *slog.Logger
+}
+
+// NewBase checks a dialect's collaborators and makes its base.
+func NewBase(d Deps, log *slog.Logger) (Base, error) {
+	if err := d.Check(); err != nil {
+		return Base{}, err
+	}
+	return Base{DB: d.DB, URLs: d.URLs, Reports: d.Reports, Log: log}, nil
+}
+
 // Check reports a missing collaborator: wiring fails at start, not later.
 func (d Deps) Check() error {
 	if d.DB == nil || d.URLs == nil || d.Reports == nil {

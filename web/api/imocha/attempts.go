@@ -33,7 +33,7 @@ func (h *Handler) Cancel(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
 	}
 	ctx := c.Request().Context()
-	inv, err := h.db.Invitation(ctx, id)
+	inv, err := h.DB.Invitation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
 	} else if err != nil {
@@ -46,7 +46,7 @@ func (h *Handler) Cancel(c echo.Context) error {
 	if inv.Status == store.StatusCancelled {
 		return c.JSON(http.StatusBadRequest, failure{http.StatusBadRequest, "Testinvitation is already cancelled."})
 	}
-	inv, err = h.db.CancelInvitation(ctx, id, apihttp.Actor(c))
+	inv, err = h.DB.CancelInvitation(ctx, id, apihttp.Actor(c))
 	if errors.Is(err, store.ErrAlreadyStarted) || err == nil && inv.Status != store.StatusCancelled {
 		return c.JSON(http.StatusBadRequest, failure{http.StatusBadRequest,
 			"Testinvitation state in inprogress, complete, and expired can not be cancelled."})
@@ -77,7 +77,7 @@ func (h *Handler) Reattempt(c echo.Context) error {
 	if len(problems) > 0 {
 		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: problems})
 	}
-	res, err := h.db.Reattempt(c.Request().Context(), id, store.ReattemptInput{CallbackURL: in.CallbackURL, RedirectURL: in.RedirectURL,
+	res, err := h.DB.Reattempt(c.Request().Context(), id, store.ReattemptInput{CallbackURL: in.CallbackURL, RedirectURL: in.RedirectURL,
 		HideInstruction: in.HideInstruction, SendEmail: &in.SendEmail, Source: store.SourceIMocha, Actor: apihttp.Actor(c)})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -97,7 +97,7 @@ func (h *Handler) Reattempt(c echo.Context) error {
 		CallbackURLRegistered string `json:"callbackUrlRegistered"`
 		RedirectURLRegistered string `json:"redirectUrlRegistered"`
 		Status                string `json:"status"`
-	}{inv.ID, h.urls.TestURL(inv), inv.CallbackURL, inv.RedirectURL, imochaStatus(inv.Status)})
+	}{inv.ID, h.URLs.TestURL(inv), inv.CallbackURL, inv.RedirectURL, imochaStatus(inv.Status)})
 }
 
 // imochaTestAttemptStates are the ?state= values of Retrieve Invites, with
@@ -148,7 +148,7 @@ func (h *Handler) TestAttempts(c echo.Context) error {
 	case !to.After(from):
 		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{"EndDateTime must be later than StartDateTime."}})
 	}
-	ended, err := h.db.EndedAttempts(c.Request().Context(), state, from, to, apihttp.Teams(c))
+	ended, err := h.DB.EndedAttempts(c.Request().Context(), state, from, to, apihttp.Teams(c))
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (h *Handler) ReplayCallbacks(c echo.Context) error {
 	// Another team's attempts are as unknown ones: failed.
 	var own []int64
 	for _, id := range ids {
-		ok, err := apihttp.Reaches(c, h.db, "invitations", id)
+		ok, err := apihttp.Reaches(c, h.DB, "invitations", id)
 		if err != nil {
 			return err
 		}
@@ -221,7 +221,7 @@ func (h *Handler) ReplayCallbacks(c echo.Context) error {
 			own = append(own, id)
 		}
 	}
-	queued, err := h.db.ReplayCallbacks(c.Request().Context(), own)
+	queued, err := h.DB.ReplayCallbacks(c.Request().Context(), own)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ type imochaCallback struct {
 
 func (h *Handler) imochaCallback(inv store.Invitation) imochaCallback {
 	cb := imochaCallback{TestInvitationID: inv.ID, TestID: inv.TestID, TestName: inv.TestName, CandidateEmailID: inv.Email,
-		CandidateName: inv.Name, Status: imochaStatus(inv.Status), TestURL: h.urls.TestURL(inv), ScorePercentage: inv.ScorePercent(),
+		CandidateName: inv.Name, Status: imochaStatus(inv.Status), TestURL: h.URLs.TestURL(inv), ScorePercentage: inv.ScorePercent(),
 		PerformanceCategory: performanceCategory(inv), AttemptedOnUtc: imochaZonelessUTC(inv.StartedAt),
 		CompletedOnUtc: imochaZonelessUTC(inv.CompletedAt)}
 	if inv.StartedAt != nil {

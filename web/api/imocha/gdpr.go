@@ -53,7 +53,7 @@ func (h *Handler) GDPRRequest(c echo.Context) error {
 	}
 	ctx, actor := c.Request().Context(), apihttp.Actor(c)
 	if len(ids) == 0 {
-		if _, err := h.db.EraseCandidate(ctx, email, apihttp.Teams(c), actor); errors.Is(err, store.ErrNotFound) {
+		if _, err := h.DB.EraseCandidate(ctx, email, apihttp.Teams(c), actor); errors.Is(err, store.ErrNotFound) {
 			return noRecords()
 		} else if err != nil {
 			return err
@@ -62,11 +62,11 @@ func (h *Handler) GDPRRequest(c echo.Context) error {
 	}
 	// Every named attempt must be this address's; none is erased otherwise.
 	for _, id := range ids {
-		reached, err := apihttp.Reaches(c, h.db, "invitations", id)
+		reached, err := apihttp.Reaches(c, h.DB, "invitations", id)
 		if err != nil {
 			return err
 		}
-		inv, err := h.db.Invitation(ctx, id)
+		inv, err := h.DB.Invitation(ctx, id)
 		if !reached || errors.Is(err, store.ErrNotFound) || err == nil && store.NormalizeEmail(inv.Email) != store.NormalizeEmail(email) {
 			return noRecords()
 		} else if err != nil {
@@ -74,7 +74,7 @@ func (h *Handler) GDPRRequest(c echo.Context) error {
 		}
 	}
 	for _, id := range ids {
-		if _, err := h.db.EraseInvitation(ctx, id, actor); err != nil {
+		if _, err := h.DB.EraseInvitation(ctx, id, actor); err != nil {
 			return err
 		}
 	}

@@ -15,6 +15,10 @@ import (
 	"testgate/web/api/apihttp"
 )
 
+// Handler answers the iMocha dialect's routes; web wires it with the
+// collaborators every dialect shares.
+type Handler struct{ apihttp.Base }
+
 // The iMocha dialect (seed 000): /v3 routes, X-API-KEY, errors as
 // {"errors": [...]} in FluentValidation's wording.
 
@@ -223,19 +227,16 @@ func (h *Handler) InviteCandidate(c echo.Context) error {
 		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: problems})
 	}
 	ctx := c.Request().Context()
-	if _, err := h.db.Test(ctx, testID); errors.Is(err, store.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "Test not found.")
-	} else if err != nil {
-		return err
-	}
 	sendEmail := in.SendEmail
-	res, err := h.db.Invite(ctx, store.NewInvitation{
+	res, err := h.DB.Invite(ctx, store.NewInvitation{
 		TestID: testID, LinkID: linkID, Name: in.Name, Email: in.Email,
 		GeneratePlaceholders: in.DisableMandatoryFields, Source: store.SourceIMocha, Actor: apihttp.Actor(c),
 		CallbackURL: in.CallbackURL, RedirectURL: in.RedirectURL, HideInstruction: in.HideInstruction,
 		DisableMandatoryFields: &in.DisableMandatoryFields, SendEmail: &sendEmail,
 	})
 	switch {
+	case errors.Is(err, store.ErrTestNotFound):
+		return echo.NewHTTPError(http.StatusNotFound, "Test not found.")
 	case errors.Is(err, store.ErrNotFound):
 		return echo.NewHTTPError(http.StatusNotFound, "Test link not found.")
 	case errors.Is(err, store.ErrClosed):
@@ -248,5 +249,5 @@ func (h *Handler) InviteCandidate(c echo.Context) error {
 		TestInvitationID int64  `json:"testInvitationId"`
 		TestURL          string `json:"testUrl"`
 		Status           string `json:"status"`
-	}{inv.ID, h.urls.TestURL(inv), imochaStatus(inv.Status)})
+	}{inv.ID, h.URLs.TestURL(inv), imochaStatus(inv.Status)})
 }

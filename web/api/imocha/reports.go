@@ -58,7 +58,7 @@ func (h *Handler) Report(c echo.Context) error {
 	r := Report{TestInvitationID: inv.ID, TestID: strconv.FormatInt(inv.TestID, 10), TestName: inv.TestName,
 		CandidateEmail: inv.Email, AttemptedOn: imochaTimeString(inv.StartedAt), Status: imochaStatus(inv.Status),
 		CandidateName: inv.Name, CandidateEmailID: inv.Email, AttemptedOnUtc: imochaTimeString(inv.StartedAt),
-		CompletedOnUtc: imochaTimeString(inv.CompletedAt), TestURL: h.urls.TestURL(inv),
+		CompletedOnUtc: imochaTimeString(inv.CompletedAt), TestURL: h.URLs.TestURL(inv),
 		PerformanceCategory: performanceCategory(inv)}
 	section := imochaSection{SectionID: t.ID, SectionName: t.Name, NoOfQue: t.QuestionCount, SectionTime: t.DurationMinutes}
 	if inv.Score != nil && inv.MaxScore != nil {
@@ -92,11 +92,11 @@ func (h *Handler) Report(c echo.Context) error {
 // candidate was given and, once completed, the points.
 func (h *Handler) paperSections(c echo.Context, inv store.Invitation, t store.Test) ([]imochaSection, error) {
 	ctx := c.Request().Context()
-	qs, err := h.db.AttemptQuestions(ctx, inv)
+	qs, err := h.DB.AttemptQuestions(ctx, inv)
 	if err != nil {
 		return nil, err
 	}
-	answers, err := h.db.Answers(ctx, inv.ID)
+	answers, err := h.DB.Answers(ctx, inv.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -133,13 +133,13 @@ func (h *Handler) imochaPathInvitation(c echo.Context) (store.Invitation, store.
 		return store.Invitation{}, store.Test{}, echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
 	}
 	ctx := c.Request().Context()
-	inv, err := h.db.Invitation(ctx, id)
+	inv, err := h.DB.Invitation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return inv, store.Test{}, echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
 	} else if err != nil {
 		return inv, store.Test{}, err
 	}
-	t, err := h.db.Test(ctx, inv.TestID)
+	t, err := h.DB.Test(ctx, inv.TestID)
 	return inv, t, err
 }
 
@@ -159,4 +159,10 @@ func performanceCategory(inv store.Invitation) *string {
 		v = "Pass"
 	}
 	return &v
+}
+
+// reportLink is the PDF report link of an attempt, for reports and callbacks.
+func (h *Handler) reportLink(id int64) string {
+	link, _ := h.Reports.ReportLink(id, apihttp.ReportLinkTTL)
+	return link
 }

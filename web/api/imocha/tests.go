@@ -43,7 +43,7 @@ const imochaUTC = "2006-01-02T15:04:05"
 
 // Tests: GET /v3/tests, the account's active tests.
 func (h *Handler) Tests(c echo.Context) error {
-	tests, err := h.db.Tests(c.Request().Context(), store.TestFilter{Teams: apihttp.Teams(c)})
+	tests, err := h.DB.Tests(c.Request().Context(), store.TestFilter{Teams: apihttp.Teams(c)})
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (h *Handler) imochaPathTest(c echo.Context) (store.Test, error) {
 	if err != nil {
 		return store.Test{}, echo.NewHTTPError(http.StatusNotFound, "Test not found.")
 	}
-	t, err := h.db.Test(c.Request().Context(), testID)
+	t, err := h.DB.Test(c.Request().Context(), testID)
 	if errors.Is(err, store.ErrNotFound) {
 		return t, echo.NewHTTPError(http.StatusNotFound, "Test not found.")
 	}
@@ -116,7 +116,7 @@ type imochaScheduleTimes struct {
 func (h *Handler) toIMochaTestLink(l store.TestLink) imochaTestLink {
 	out := imochaTestLink{TestLinkID: l.ID, TestID: l.TestID, TestLinkName: l.Name, TestLink: l.Slug,
 		TestLinkStatus: "active", InvitationType: "email", ProctoringSettings: imochaProctoring{"disabled"},
-		TestLinkURL: h.urls.LinkURL(l), IsDefault: l.IsDefault, IsActive: !l.Disabled(), ExpiresOnUtc: l.ExpiresAt}
+		TestLinkURL: h.URLs.LinkURL(l), IsDefault: l.IsDefault, IsActive: !l.Disabled(), ExpiresOnUtc: l.ExpiresAt}
 	if l.Disabled() {
 		out.TestLinkStatus = "inactive"
 	}
@@ -152,7 +152,7 @@ func (h *Handler) TestLinks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	links, err := h.db.Links(c.Request().Context(), t.ID)
+	links, err := h.DB.Links(c.Request().Context(), t.ID)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (h *Handler) TestLink(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, "Test link not found.")
 	}
-	l, err := h.db.Link(c.Request().Context(), linkID)
+	l, err := h.DB.Link(c.Request().Context(), linkID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && l.TestID != t.ID {
 		return echo.NewHTTPError(http.StatusNotFound, "Test link not found.")
 	} else if err != nil {

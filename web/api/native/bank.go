@@ -56,7 +56,7 @@ func (h *Handler) AddBankQuestions(c echo.Context) error {
 			in = append(in, q.input())
 		}
 	}
-	ids, err := h.db.AddBankQuestions(c.Request().Context(), in)
+	ids, err := h.DB.AddBankQuestions(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (h *Handler) AddBankQuestions(c echo.Context) error {
 		Questions []nativeBankQuestion `json:"questions"`
 	}{Questions: []nativeBankQuestion{}}
 	for _, id := range ids {
-		b, err := h.db.BankQuestion(c.Request().Context(), id)
+		b, err := h.DB.BankQuestion(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (h *Handler) ListBankQuestions(c echo.Context) error {
 	}
 	page, size = max(page, 1), cmp.Or(size, 50)
 	f.Limit, f.Offset = size, (page-1)*size
-	list, total, err := h.db.BankQuestions(c.Request().Context(), f)
+	list, total, err := h.DB.BankQuestions(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (h *Handler) GetBankQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.db.BankQuestion(c.Request().Context(), id)
+	b, err := h.DB.BankQuestion(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (h *Handler) UpdateBankQuestion(c echo.Context) error {
 	if err := apihttp.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	b, err := h.db.UpdateBankQuestion(c.Request().Context(), id, req.input())
+	b, err := h.DB.UpdateBankQuestion(c.Request().Context(), id, req.input())
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (h *Handler) ArchiveBankQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.db.SetBankQuestionArchived(c.Request().Context(), id, true); err != nil {
+	if err := h.DB.SetBankQuestionArchived(c.Request().Context(), id, true); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -15,7 +15,7 @@ func (h *Handler) EraseInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inv, err := h.db.EraseInvitation(c.Request().Context(), id, apihttp.Actor(c))
+	inv, err := h.DB.EraseInvitation(c.Request().Context(), id, apihttp.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (h *Handler) EraseCandidate(c echo.Context) error {
 	if err := apihttp.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	ids, err := h.db.EraseCandidate(c.Request().Context(), req.Email, apihttp.Teams(c), apihttp.Actor(c))
+	ids, err := h.DB.EraseCandidate(c.Request().Context(), req.Email, apihttp.Teams(c), apihttp.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (h *Handler) ExportCandidate(c echo.Context) error {
 	if err := apihttp.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	data, err := h.db.CandidateData(c.Request().Context(), req.Email, apihttp.Teams(c))
+	data, err := h.DB.CandidateData(c.Request().Context(), req.Email, apihttp.Teams(c))
 	if err != nil {
 		return err
 	}

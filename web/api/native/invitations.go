@@ -66,7 +66,7 @@ type nativeInvitation struct {
 
 func (h *Handler) toNativeInvitation(inv store.Invitation) nativeInvitation {
 	return nativeInvitation{ID: inv.ID, TestID: inv.TestID, LinkID: inv.LinkID, Email: inv.Email, Name: inv.Name,
-		Status: string(inv.Status), TestURL: h.urls.TestURL(inv), Score: inv.Score, MaxScore: inv.MaxScore, Source: inv.Source,
+		Status: string(inv.Status), TestURL: h.URLs.TestURL(inv), Score: inv.Score, MaxScore: inv.MaxScore, Source: inv.Source,
 		CallbackURL: inv.CallbackURL, RedirectURL: inv.RedirectURL, HideInstruction: inv.HideInstruction,
 		DisableMandatoryFields: inv.DisableMandatoryFields, SendEmail: inv.SendEmail, ExpiresAt: inv.ExpiresAt,
 		Lang: cmp.Or(inv.ChosenLang, inv.Lang), CreatedAt: inv.CreatedAt, InvitedAt: inv.InvitedAt, OpenedAt: inv.OpenedAt, StartedAt: inv.StartedAt,
@@ -89,7 +89,7 @@ func (h *Handler) Invite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	link, err := h.db.Link(c.Request().Context(), linkID)
+	link, err := h.DB.Link(c.Request().Context(), linkID)
 	if err != nil {
 		return err
 	}
@@ -104,13 +104,13 @@ func (h *Handler) Invite(c echo.Context) error {
 		HideInstruction: req.HideInstruction, ExpiresAt: rfc3339(parsed, "expiresAt", req.ExpiresAt), Lang: req.Lang,
 		ExtraTimePercent: req.ExtraTimePercent,
 	}
-	if n.ExpiresAt != nil && !n.ExpiresAt.After(h.db.Now()) {
+	if n.ExpiresAt != nil && !n.ExpiresAt.After(h.DB.Now()) {
 		parsed["expiresAt"] = "must be in the future"
 	}
 	if len(parsed) > 0 {
 		return n.Validate().With(parsed)
 	}
-	res, err := h.db.Invite(c.Request().Context(), n)
+	res, err := h.DB.Invite(c.Request().Context(), n)
 	if err != nil {
 		return err
 	}
@@ -128,17 +128,17 @@ func (h *Handler) GetInvitation(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	inv, err := h.db.Invitation(ctx, id)
+	inv, err := h.DB.Invitation(ctx, id)
 	if err != nil {
 		return err
 	}
 	out := h.toNativeInvitation(inv)
 	if inv.StartedAt != nil {
-		qs, err := h.db.AttemptQuestions(ctx, inv)
+		qs, err := h.DB.AttemptQuestions(ctx, inv)
 		if err != nil {
 			return err
 		}
-		answers, err := h.db.Answers(ctx, inv.ID)
+		answers, err := h.DB.Answers(ctx, inv.ID)
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (h *Handler) CancelInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inv, err := h.db.CancelInvitation(c.Request().Context(), id, apihttp.Actor(c))
+	inv, err := h.DB.CancelInvitation(c.Request().Context(), id, apihttp.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (h *Handler) Grade(c echo.Context) error {
 	if req.Points == nil {
 		return store.FieldErrors{"points": "is required"}
 	}
-	inv, err := h.db.GradeAnswer(c.Request().Context(), id,
+	inv, err := h.DB.GradeAnswer(c.Request().Context(), id,
 		store.GradeInput{QuestionID: req.QuestionID, Points: *req.Points, Comment: req.Comment}, apihttp.Actor(c))
 	if err != nil {
 		return err
@@ -224,7 +224,7 @@ func (h *Handler) ListInvitations(c echo.Context) error {
 		f.PageSize = 50
 	}
 	f.Teams = apihttp.Teams(c)
-	invs, total, err := h.db.Invitations(c.Request().Context(), f)
+	invs, total, err := h.DB.Invitations(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ type nativeLink struct {
 }
 
 func (h *Handler) toNativeLink(l store.TestLink) nativeLink {
-	return nativeLink{ID: l.ID, TestID: l.TestID, Name: l.Name, Slug: l.Slug, URL: h.urls.LinkURL(l), IsDefault: l.IsDefault,
+	return nativeLink{ID: l.ID, TestID: l.TestID, Name: l.Name, Slug: l.Slug, URL: h.URLs.LinkURL(l), IsDefault: l.IsDefault,
 		CallbackURL: l.CallbackURL, RedirectURL: l.RedirectURL, HideInstruction: l.HideInstruction,
 		DisableMandatoryFields: l.DisableMandatoryFields, SendEmail: l.SendEmail, ExpiresAt: l.ExpiresAt,
 		ValidFrom: l.ValidFrom, ValidUntil: l.ValidUntil, Public: l.Public, MaxUses: l.MaxUses, Lang: l.Lang,
@@ -80,7 +80,7 @@ func (h *Handler) CreateLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.db.Test(ctx, testID); err != nil {
+	if _, err := h.DB.Test(ctx, testID); err != nil {
 		return err
 	}
 	var req nativeLinkRequest
@@ -99,7 +99,7 @@ func (h *Handler) CreateLink(c echo.Context) error {
 	if len(parsed) > 0 {
 		return in.Validate().With(parsed)
 	}
-	l, err := h.db.CreateLink(ctx, testID, in)
+	l, err := h.DB.CreateLink(ctx, testID, in)
 	if err != nil {
 		return err
 	}
@@ -113,10 +113,10 @@ func (h *Handler) ListLinks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.db.Test(ctx, testID); err != nil {
+	if _, err := h.DB.Test(ctx, testID); err != nil {
 		return err
 	}
-	links, err := h.db.Links(ctx, testID)
+	links, err := h.DB.Links(ctx, testID)
 	if err != nil {
 		return err
 	}

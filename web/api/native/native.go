@@ -11,6 +11,10 @@ import (
 	"testgate/web/api/apihttp"
 )
 
+// Handler answers the native dialect's routes; web wires it with the
+// collaborators every dialect shares.
+type Handler struct{ apihttp.Base }
+
 // The native API: Testgate's own JSON shapes, camelCase, RFC 3339 times.
 
 // nativeError is the native dialect's error body.
@@ -160,9 +164,9 @@ func (h *Handler) CreateTest(c echo.Context) error {
 	var t store.Test
 	var err error
 	if len(req.Sections) > 0 {
-		t, err = h.db.CreateSectionedTest(c.Request().Context(), in, sectionInputs(req.Sections))
+		t, err = h.DB.CreateSectionedTest(c.Request().Context(), in, sectionInputs(req.Sections))
 	} else {
-		t, err = h.db.CreateTest(c.Request().Context(), in, qs)
+		t, err = h.DB.CreateTest(c.Request().Context(), in, qs)
 	}
 	if err != nil {
 		return err
@@ -179,7 +183,7 @@ func (h *Handler) CreateTest(c echo.Context) error {
 func (h *Handler) nativeTestDetail(c echo.Context, t store.Test) (nativeTest, error) {
 	ctx := c.Request().Context()
 	out := toNativeTest(t)
-	qs, err := h.db.Questions(ctx, t.ID)
+	qs, err := h.DB.Questions(ctx, t.ID)
 	if err != nil {
 		return out, err
 	}
@@ -187,12 +191,12 @@ func (h *Handler) nativeTestDetail(c echo.Context, t store.Test) (nativeTest, er
 	for _, q := range qs {
 		out.Questions = append(out.Questions, toNativeQuestion(q))
 	}
-	sections, err := h.db.Sections(ctx, t.ID)
+	sections, err := h.DB.Sections(ctx, t.ID)
 	if err != nil {
 		return out, err
 	}
 	out.Sections = toNativeSections(sections, qs)
-	l, err := h.db.DefaultLink(ctx, t.ID)
+	l, err := h.DB.DefaultLink(ctx, t.ID)
 	if err != nil {
 		return out, err
 	}
@@ -206,7 +210,7 @@ func (h *Handler) GetTest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.db.Test(c.Request().Context(), id)
+	t, err := h.DB.Test(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -226,7 +230,7 @@ func (h *Handler) ListTests(c echo.Context) error {
 	default:
 		return store.FieldErrors{"archived": "must be true or false"}
 	}
-	tests, err := h.db.Tests(c.Request().Context(), f)
+	tests, err := h.DB.Tests(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

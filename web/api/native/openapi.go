@@ -18,7 +18,7 @@ func (h *Handler) OpenAPI(c echo.Context) error {
 	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
 		return err
 	}
-	doc["servers"] = []map[string]string{{"url": h.urls.BaseURL()}}
+	doc["servers"] = []map[string]string{{"url": h.URLs.BaseURL()}}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	return c.JSON(http.StatusOK, doc)
 }

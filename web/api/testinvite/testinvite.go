@@ -16,6 +16,10 @@ import (
 	"testgate/web/api/apihttp"
 )
 
+// Handler answers the Testinvite dialect's routes; web wires it with the
+// collaborators every dialect shares.
+type Handler struct{ apihttp.Base }
+
 // The Testinvite dialect (seed 002): Authorization: Bearer, candidates
 // under a task (a test, through its default link), errors as
 // {"error": {"message": "..."}}.
@@ -52,13 +56,13 @@ func tiFail(status int, format string, args ...any) error {
 // team's key, a member of its team (another is ErrNotFound, as if absent).
 func (h *Handler) consoleUser(c echo.Context, id int64) (store.User, error) {
 	ctx := c.Request().Context()
-	u, err := h.db.User(ctx, id)
+	u, err := h.DB.User(ctx, id)
 	if err != nil {
 		return u, err
 	}
 	k, _ := apihttp.Key(c)
 	if keyTeams := k.Teams(); keyTeams != nil {
-		teams, err := h.db.UserTeams(ctx, u.ID)
+		teams, err := h.DB.UserTeams(ctx, u.ID)
 		if err != nil {
 			return u, err
 		}
@@ -226,7 +230,7 @@ func (h *Handler) testinviteTask(c echo.Context) (store.Test, error) {
 	if err != nil || id <= 0 {
 		return store.Test{}, tiFail(http.StatusNotFound, "No task with this id.")
 	}
-	t, err := h.db.Test(c.Request().Context(), id)
+	t, err := h.DB.Test(c.Request().Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return t, tiFail(http.StatusNotFound, "No task with this id.")
 	}
@@ -307,7 +311,7 @@ func (h *Handler) Create(c echo.Context) error {
 			n.CallbackParams, _ = json.Marshal(cb.Params)
 		}
 	}
-	res, err := h.db.Invite(c.Request().Context(), n)
+	res, err := h.DB.Invite(c.Request().Context(), n)
 	switch {
 	case errors.Is(err, store.ErrDuplicateTracking):
 		return tiFail(http.StatusConflict, "A candidate with this uniqId already exists in this scope.")
@@ -379,7 +383,7 @@ func (h *Handler) testinviteBasic(inv store.Invitation) testinviteBasicCandidate
 		b.Fullname, b.Email = inv.Name, inv.Email
 	}
 	if kind != "user" {
-		url := h.urls.TestURL(inv)
+		url := h.URLs.TestURL(inv)
 		b.DirectAccessURL = &url
 	}
 	return b
@@ -392,7 +396,7 @@ const testinviteOrganization = "1"
 func (h *Handler) testinviteDetailed(inv store.Invitation) testinviteDetailedCandidate {
 	d := testinviteDetailedCandidate{testinviteBasicCandidate: h.testinviteBasic(inv), OrganizationID: testinviteOrganization,
 		Source: "pre-registration", Active: inv.Status.Live(), ActiveAfter: unixSeconds(inv.ValidFrom), ActiveBefore: unixSeconds(inv.ValidUntil),
-		Status: string(inv.Status), TestURL: h.urls.TestURL(inv),
+		Status: string(inv.Status), TestURL: h.URLs.TestURL(inv),
 		Group: inv.Group, Labels: inv.Labels, Tags: inv.Tags, ExternalID: inv.ExternalID, ExternalData: inv.ExternalData, Lang: inv.Lang,
 		Score: inv.Score, MaxScore: inv.MaxScore, CreatedAt: inv.CreatedAt, StartedAt: inv.StartedAt, CompletedAt: inv.CompletedAt}
 	if inv.Source == store.SourcePublic {
@@ -440,7 +444,7 @@ func (h *Handler) testinviteCandidateOf(c echo.Context, t store.Test) (store.Inv
 	if err != nil || id <= 0 {
 		return store.Invitation{}, tiFail(http.StatusNotFound, "No candidate with this id in this task.")
 	}
-	inv, err := h.db.Invitation(c.Request().Context(), id)
+	inv, err := h.DB.Invitation(c.Request().Context(), id)
 	// A deleted candidate is a cancelled invitation: gone for Testinvite.
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (inv.TestID != t.ID || inv.Status == store.StatusCancelled)) {
 		return inv, tiFail(http.StatusNotFound, "No candidate with this id in this task.")
@@ -481,7 +485,7 @@ func (h *Handler) List(c echo.Context) error {
 		return fe
 	}
 	q := c.QueryParams()
-	invs, total, err := h.db.Invitations(c.Request().Context(), store.InvitationFilter{TestID: t.ID, NotCancelled: true,
+	invs, total, err := h.DB.Invitations(c.Request().Context(), store.InvitationFilter{TestID: t.ID, NotCancelled: true,
 		Name: q.Get("fullname"), Email: q.Get("email"), Token: q.Get("code"), ExternalID: q.Get("externalId"), Group: q.Get("group"),
 		Page: page, PageSize: limit, Sort: "created"})
 	if err != nil {
@@ -498,7 +502,7 @@ func (h *Handler) List(c echo.Context) error {
 		}
 		q.Set("page", strconv.Itoa(n))
 		q.Set("limit", strconv.Itoa(limit))
-		u := h.urls.BaseURL() + c.Request().URL.Path + "?" + q.Encode()
+		u := h.URLs.BaseURL() + c.Request().URL.Path + "?" + q.Encode()
 		return &u
 	}
 	type pagination struct {
@@ -546,7 +550,7 @@ func (h *Handler) Delete(c echo.Context) error {
 	if loggedIn(inv) {
 		return tiFail(http.StatusForbidden, "The candidate has already logged in and cannot be deleted.")
 	}
-	if _, err := h.db.CancelInvitation(c.Request().Context(), inv.ID, apihttp.Actor(c)); errors.Is(err, store.ErrAlreadyStarted) {
+	if _, err := h.DB.CancelInvitation(c.Request().Context(), inv.ID, apihttp.Actor(c)); errors.Is(err, store.ErrAlreadyStarted) {
 		return tiFail(http.StatusForbidden, "The candidate has already logged in and cannot be deleted.")
 	} else if err != nil {
 		return err

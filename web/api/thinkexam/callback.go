@@ -27,7 +27,7 @@ type thinkExamCallbackData struct {
 func (h *Handler) thinkExamCallback(event string, inv store.Invitation) thinkExamEnvelope {
 	d := thinkExamCallbackData{Event: event, TestID: strconv.FormatInt(inv.TestID, 10), Email: inv.Email, CandidateName: inv.Name,
 		Status: string(inv.Status), MarksObtained: inv.Score, TotalMarks: inv.MaxScore, Percentage: inv.ScorePercent(),
-		StartTime: inv.StartedAt, EndTime: inv.CompletedAt, TestURL: h.urls.TestURL(inv)}
+		StartTime: inv.StartedAt, EndTime: inv.CompletedAt, TestURL: h.URLs.TestURL(inv)}
 	switch inv.Outcome() { // once the score is final
 	case "passed":
 		d.Result = "Pass"

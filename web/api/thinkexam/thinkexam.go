@@ -18,6 +18,10 @@ import (
 	"testgate/web/api/apihttp"
 )
 
+// Handler answers the ThinkExam dialect's routes; web wires it with the
+// collaborators every dialect shares.
+type Handler struct{ apihttp.Base }
+
 // The ThinkExam dialect (seed 004): signed headers ak, sgn, ts, and the
 // {"result": "success"|"error", ...} envelope with ThinkExam's codes.
 
@@ -115,10 +119,10 @@ func (h *Handler) RequireSignature(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return teErr(http.StatusUnauthorized, teStale, "ts must be Unix seconds.")
 		}
-		if d := h.db.Now().Sub(time.Unix(sec, 0)); d > signatureWindow || d < -signatureWindow {
+		if d := h.DB.Now().Sub(time.Unix(sec, 0)); d > signatureWindow || d < -signatureWindow {
 			return teErr(http.StatusUnauthorized, teStale, "ts is outside the 15-minute window: generate a new signature.")
 		}
-		key, err := h.db.APIKeyByPublicID(c.Request().Context(), ak)
+		key, err := h.DB.APIKeyByPublicID(c.Request().Context(), ak)
 		if errors.Is(err, store.ErrNotFound) {
 			return teErr(http.StatusUnauthorized, teUnknownKey, "ak is not a valid API key.")
 		}
@@ -128,7 +132,7 @@ func (h *Handler) RequireSignature(next echo.HandlerFunc) echo.HandlerFunc {
 		if !hmac.Equal([]byte(sgn), []byte(Signature(key.SigningSecret, ak, ts))) {
 			return teErr(http.StatusUnauthorized, teBadSignature, "sgn does not match ak and ts.")
 		}
-		apihttp.Authenticated(c, h.db, h.log, key)
+		apihttp.Authenticated(c, h.DB, h.Log, key)
 		return next(c)
 	}
 }
@@ -187,12 +191,12 @@ func (h *Handler) thinkExamTest(c echo.Context, f map[string]json.RawMessage) (s
 	if err != nil || id <= 0 {
 		return store.TestLink{}, teErr(http.StatusNotFound, teUnknownTest, "No test with this testId.")
 	}
-	if reached, err := apihttp.Reaches(c, h.db, "tests", id); err != nil {
+	if reached, err := apihttp.Reaches(c, h.DB, "tests", id); err != nil {
 		return store.TestLink{}, err
 	} else if !reached {
 		return store.TestLink{}, teErr(http.StatusNotFound, teUnknownTest, "No test with this testId.")
 	}
-	link, err := h.db.DefaultLink(c.Request().Context(), id)
+	link, err := h.DB.DefaultLink(c.Request().Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return link, teErr(http.StatusNotFound, teUnknownTest, "No test with this testId.")
 	}
@@ -271,20 +275,20 @@ func (h *Handler) Assign(multi bool) echo.HandlerFunc {
 			ns[i] = store.NewInvitation{TestID: link.TestID, LinkID: link.ID, Name: n, Email: strings.TrimSpace(e),
 				SendEmail: &mail, RequireAccessCode: !skip, Source: store.SourceThinkExam, Actor: apihttp.Actor(c)}
 		}
-		ids, err := h.db.InviteMany(c.Request().Context(), ns)
+		ids, err := h.DB.InviteMany(c.Request().Context(), ns)
 		switch {
 		case errors.Is(err, store.ErrClosed):
 			return teErr(http.StatusConflict, teClosed, err.Error())
 		case err != nil:
 			return err
 		}
-		tokens, err := h.db.Tokens(c.Request().Context(), ids)
+		tokens, err := h.DB.Tokens(c.Request().Context(), ids)
 		if err != nil {
 			return err
 		}
 		assigned := make([]thinkExamAssigned, 0, len(ids))
 		for i, id := range ids {
-			assigned = append(assigned, thinkExamAssigned{Email: emails[i], InvitationID: id, TestURL: h.urls.TestURL(store.Invitation{Token: tokens[id]})})
+			assigned = append(assigned, thinkExamAssigned{Email: emails[i], InvitationID: id, TestURL: h.URLs.TestURL(store.Invitation{Token: tokens[id]})})
 		}
 		msg := "Test is assigned successfully"
 		if mail {
@@ -315,14 +319,14 @@ func (h *Handler) Deassign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inv, err := h.db.InvitationOnLink(c.Request().Context(), link.ID, email)
+	inv, err := h.DB.InvitationOnLink(c.Request().Context(), link.ID, email)
 	if errors.Is(err, store.ErrNotFound) {
 		return teErr(http.StatusNotFound, teNoAssignment, "No assignment of this test to "+email+".")
 	}
 	if err != nil {
 		return err
 	}
-	_, err = h.db.CancelInvitation(c.Request().Context(), inv.ID, apihttp.Actor(c))
+	_, err = h.DB.CancelInvitation(c.Request().Context(), inv.ID, apihttp.Actor(c))
 	if errors.Is(err, store.ErrAlreadyStarted) {
 		return teErr(http.StatusConflict, teStarted, "The candidate has already started the test.")
 	}
@@ -347,7 +351,7 @@ func (h *Handler) GenerateSignature(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key, err := h.db.APIKeyByPublicID(c.Request().Context(), ak)
+	key, err := h.DB.APIKeyByPublicID(c.Request().Context(), ak)
 	if errors.Is(err, store.ErrNotFound) {
 		return teErr(http.StatusUnauthorized, teUnknownKey, "ak is not a valid API key.")
 	}
@@ -357,7 +361,7 @@ func (h *Handler) GenerateSignature(c echo.Context) error {
 	if !hmac.Equal([]byte(secret), []byte(key.SigningSecret)) {
 		return teErr(http.StatusUnauthorized, teBadSecret, "secret does not match ak.")
 	}
-	ts := strconv.FormatInt(h.db.Now().Unix(), 10)
+	ts := strconv.FormatInt(h.DB.Now().Unix(), 10)
 	return c.JSON(http.StatusOK, thinkExamEnvelope{Result: "success", Success: &thinkExamBody{Code: "200", Msg: "Signature generated",
 		Data: map[string]string{"ak": ak, "sgn": Signature(key.SigningSecret, ak, ts), "ts": ts}}})
 }

@@ -65,7 +65,7 @@ func (h *Handler) BulkInvite(c echo.Context) error {
 		at = append(at, i)
 	}
 	if len(ns) > 0 {
-		ids, err := h.db.InviteMany(c.Request().Context(), ns)
+		ids, err := h.DB.InviteMany(c.Request().Context(), ns)
 		switch {
 		case errors.Is(err, store.ErrClosed):
 			return xobinFail(http.StatusConflict, "%s", err.Error())
@@ -73,7 +73,7 @@ func (h *Handler) BulkInvite(c echo.Context) error {
 			return err
 		}
 		for i, id := range ids {
-			inv, err := h.db.Invitation(c.Request().Context(), id)
+			inv, err := h.DB.Invitation(c.Request().Context(), id)
 			if err != nil {
 				return err
 			}

@@ -75,7 +75,7 @@ func (h *Handler) xobinReportBody(inv store.Invitation) any {
 		r.OverallPercentage = math.Round(*p*100) / 100
 		r.Sections[0].Percentage = &r.OverallPercentage
 	}
-	r.ReportLink, _ = h.reports.ReportLink(inv.ID, xobinReportLinkTTL)
+	r.ReportLink, _ = h.Reports.ReportLink(inv.ID, xobinReportLinkTTL)
 	return r
 }
 
@@ -93,7 +93,7 @@ func (h *Handler) xobinPathInvitation(c echo.Context) (store.Invitation, error) 
 	if err != nil || id <= 0 {
 		return store.Invitation{}, xobinFail(http.StatusNotFound, "No report with this report_id.")
 	}
-	inv, err := h.db.Invitation(c.Request().Context(), id)
+	inv, err := h.DB.Invitation(c.Request().Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return inv, xobinFail(http.StatusNotFound, "No report with this report_id.")
 	}
@@ -135,9 +135,9 @@ func (h *Handler) ShareReport(c echo.Context) error {
 		return xobinFail(http.StatusBadRequest, "The candidate has not completed the assessment yet.")
 	}
 	if option == "download" {
-		return h.reports.ServePDF(c, inv.ID)
+		return h.Reports.ServePDF(c, inv.ID)
 	}
-	link, expires := h.reports.ReportLink(inv.ID, time.Duration(hours*float64(time.Hour)))
+	link, expires := h.Reports.ReportLink(inv.ID, time.Duration(hours*float64(time.Hour)))
 	return c.JSON(http.StatusOK, struct {
 		SignedURL       string  `json:"signed_url"`
 		ExpiresAt       string  `json:"expires_at"`
@@ -164,12 +164,12 @@ func (h *Handler) Revoke(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
-	if reached, err := apihttp.Reaches(c, h.db, "invitations", id); err != nil {
+	if reached, err := apihttp.Reaches(c, h.DB, "invitations", id); err != nil {
 		return err
 	} else if !reached {
 		return xobinFail(http.StatusNotFound, "No report with this report_id.")
 	}
-	inv, err := h.db.Invitation(ctx, id)
+	inv, err := h.DB.Invitation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return xobinFail(http.StatusNotFound, "No report with this report_id.")
 	}
@@ -188,7 +188,7 @@ func (h *Handler) Revoke(c echo.Context) error {
 	case !inv.Status.NotStarted():
 		return c.JSON(http.StatusOK, notAllowed)
 	}
-	if _, err := h.db.RevokeInvitation(ctx, id, notify, apihttp.Actor(c)); errors.Is(err, store.ErrAlreadyStarted) {
+	if _, err := h.DB.RevokeInvitation(ctx, id, notify, apihttp.Actor(c)); errors.Is(err, store.ErrAlreadyStarted) {
 		return c.JSON(http.StatusOK, notAllowed)
 	} else if err != nil {
 		return err

@@ -15,6 +15,10 @@ import (
 	"testgate/web/api/apihttp"
 )
 
+// Handler answers the Xobin dialect's routes; web wires it with the
+// collaborators every dialect shares.
+type Handler struct{ apihttp.Base }
+
 // The Xobin dialect (seeds 001 and 003): header apiKey, snake_case fields,
 // errors as {"error": "..."}. Requests name no link: the test's default
 // link is used.
@@ -50,14 +54,14 @@ func (h *Handler) RequireKey(next echo.HandlerFunc) echo.HandlerFunc {
 		if key == "" {
 			return xobinFail(http.StatusUnauthorized, "The apiKey header is required.")
 		}
-		k, err := h.db.APIKeyBySecret(c.Request().Context(), key)
+		k, err := h.DB.APIKeyBySecret(c.Request().Context(), key)
 		if errors.Is(err, store.ErrNotFound) {
 			return xobinFail(http.StatusUnauthorized, "The apiKey is not valid.")
 		}
 		if err != nil {
 			return err
 		}
-		apihttp.Authenticated(c, h.db, h.log, k)
+		apihttp.Authenticated(c, h.DB, h.Log, k)
 		return next(c)
 	}
 }
@@ -155,16 +159,16 @@ func (h *Handler) xobinInviteTarget(c echo.Context, f map[string]json.RawMessage
 		if err != nil {
 			return xobinTarget{}, xobinFail(http.StatusBadRequest, "expiry_date must be YYYY-MM-DD HH:MM (UTC), e.g. 2024-12-31 18:30.")
 		}
-		if !t.After(h.db.Now()) {
+		if !t.After(h.DB.Now()) {
 			return xobinTarget{}, xobinFail(http.StatusBadRequest, "expiry_date must be in the future.")
 		}
 		target.expires = &t
 	}
-	reached, err := apihttp.Reaches(c, h.db, "tests", testID)
+	reached, err := apihttp.Reaches(c, h.DB, "tests", testID)
 	if err != nil {
 		return xobinTarget{}, err
 	}
-	t, err := h.db.Test(c.Request().Context(), testID)
+	t, err := h.DB.Test(c.Request().Context(), testID)
 	if !reached || errors.Is(err, store.ErrNotFound) || (err == nil && t.Kind != kind) {
 		return xobinTarget{}, xobinFail(http.StatusNotFound, "No %s with this %s.", strings.ReplaceAll(strings.TrimSuffix(idField, "_id"), "_", " "), idField)
 	}
@@ -203,7 +207,7 @@ func (h *Handler) xobinInvite(c echo.Context, idField string, kind store.TestKin
 	if err != nil {
 		return store.Invitation{}, err
 	}
-	res, err := h.db.Invite(c.Request().Context(), target.invitation(name, email, apihttp.Actor(c)))
+	res, err := h.DB.Invite(c.Request().Context(), target.invitation(name, email, apihttp.Actor(c)))
 	switch {
 	case errors.Is(err, store.ErrClosed):
 		return store.Invitation{}, xobinFail(http.StatusConflict, "%s", err.Error())
@@ -236,7 +240,7 @@ type xobinInviteAnswer struct {
 }
 
 func (h *Handler) toXobinInvite(inv store.Invitation) xobinInviteAnswer {
-	return xobinInviteAnswer{inv.Email, inv.ID, inv.ID, inv.TestID, h.urls.TestURL(inv), inv.Name, xobinStatus(inv.Status), ""}
+	return xobinInviteAnswer{inv.Email, inv.ID, inv.ID, inv.TestID, h.URLs.TestURL(inv), inv.Name, xobinStatus(inv.Status), ""}
 }
 
 // InterviewInvite: POST /automated-interviews/invite (seed 003), with
@@ -254,5 +258,5 @@ func (h *Handler) InterviewInvite(c echo.Context) error {
 		InterviewID        int64  `json:"interview_id"`
 		InviteLink         string `json:"invite_link"`
 		Status             string `json:"status"`
-	}{inv.Name, inv.Email, inv.TestName, inv.ID, inv.TestID, h.urls.TestURL(inv), xobinStatus(inv.Status)})
+	}{inv.Name, inv.Email, inv.TestName, inv.ID, inv.TestID, h.URLs.TestURL(inv), xobinStatus(inv.Status)})
 }
