@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 )
@@ -31,9 +30,6 @@ type AnswerInput struct {
 
 // MaxAnswerLength bounds a written answer.
 const MaxAnswerLength = 10000
-
-// ErrDeadlinePassed refuses answers that arrive after the time is up.
-var ErrDeadlinePassed = errors.New("the time for this test is up")
 
 // validateAnswer checks an answer against its question.
 func validateAnswer(q Question, a AnswerInput) error {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -21,10 +20,6 @@ import (
 // zeroed, and the search index drops entries at once (migration 0024).
 // After the erase a checkpoint copies the pages into the database file
 // and empties the write-ahead log, which still held the old versions.
-
-// ErrErased refuses bringing an erased invitation back to life (a new
-// attempt, a new expiry): its candidate asked to be forgotten.
-var ErrErased = errors.New("the candidate's data was erased: invite them again if they ask")
 
 // ErasedName is an erased candidate's name from then on.
 const ErasedName = "Erased candidate"

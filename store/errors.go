@@ -21,12 +21,51 @@ var (
 	// registrant may not be the address's owner, so nothing of that
 	// invitation is handed over, re-opened or changed.
 	ErrAlreadyRegistered = errors.New("the address already has an invitation on this link")
+	// ErrDeadlinePassed refuses answers that arrive after the time is up.
+	ErrDeadlinePassed = errors.New("the time for this test is up")
+	// ErrErased refuses bringing an erased invitation back to life (a new
+	// attempt, a new expiry): its candidate asked to be forgotten.
+	ErrErased = errors.New("the candidate's data was erased: invite them again if they ask")
+	// ErrNotCompleted refuses grading an attempt the candidate has not
+	// submitted.
+	ErrNotCompleted = errors.New("the attempt is not completed")
+	// ErrDuplicateTracking refuses a second candidate with the same tracking
+	// uniqId in the same scope.
+	ErrDuplicateTracking = errors.New("a candidate with this uniqId already exists in this scope")
+	// ErrAlreadyStarted refuses changes that only make sense before the
+	// candidate began.
+	ErrAlreadyStarted = errors.New("the candidate has already started the test")
+	// ErrNotUsable refuses a candidate action on an invitation that is
+	// cancelled, expired or already finished.
+	ErrNotUsable = errors.New("the invitation cannot be used")
+	// ErrAccessLocked refuses access codes after too many wrong tries.
+	ErrAccessLocked = errors.New("too many wrong access codes")
+	// ErrOffline refuses an email or a callback outside serve.
+	ErrOffline = errors.New("store: this command sends no email and no callback; run it through serve")
+	// ErrLinkUsed refuses a set-password link that was used or has expired.
+	ErrLinkUsed = errors.New("store: this link was used or has expired")
+	// ErrAttemptInProgress refuses a reattempt while the candidate is taking
+	// the test.
+	ErrAttemptInProgress = errors.New("store: the attempt is in progress")
+	// ErrSectionTimeUp refuses answers that arrive after the time of the
+	// section the candidate is in.
+	ErrSectionTimeUp = errors.New("the time for this section is up")
 	// ErrTestNotFound and ErrLinkNotFound say which record an invitation
 	// named is missing (a link of another test is missing from this one);
 	// both are ErrNotFound.
 	ErrTestNotFound = fmt.Errorf("test %w", ErrNotFound)
 	ErrLinkNotFound = fmt.Errorf("test link %w", ErrNotFound)
 )
+
+// ClosedError says why a link or test takes no invitations now.
+type ClosedError struct{ Reason string }
+
+func (e *ClosedError) Error() string { return e.Reason }
+
+// ErrClosed matches every ClosedError.
+var ErrClosed = errors.New("closed")
+
+func (e *ClosedError) Is(target error) bool { return target == ErrClosed }
 
 // mapError turns driver constraint errors into sentinels.
 func mapError(err error) error {

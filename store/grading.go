@@ -111,10 +111,6 @@ type GradeInput struct {
 // MaxCommentLength bounds a reviewer's comment.
 const MaxCommentLength = 2000
 
-// ErrNotCompleted refuses grading an attempt the candidate has not
-// submitted.
-var ErrNotCompleted = errors.New("the attempt is not completed")
-
 // GradeAnswer scores one answer of a completed attempt by hand — a written
 // answer, or a choice answer a reviewer overrides — keeps the change in
 // the score history, and updates the total. When the last written answer

@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -241,20 +240,6 @@ type InviteResult struct {
 	Created    bool // a new invitation
 	Reopened   bool // a cancelled or expired one made pending again
 }
-
-// ErrDuplicateTracking refuses a second candidate with the same tracking
-// uniqId in the same scope.
-var ErrDuplicateTracking = errors.New("a candidate with this uniqId already exists in this scope")
-
-// ClosedError says why a link or test takes no invitations now.
-type ClosedError struct{ Reason string }
-
-func (e *ClosedError) Error() string { return e.Reason }
-
-// ErrClosed matches every ClosedError.
-var ErrClosed = errors.New("closed")
-
-func (e *ClosedError) Is(target error) bool { return target == ErrClosed }
 
 // Validate checks what the invitation request carries.
 func (n NewInvitation) Validate() FieldErrors {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"time"
 )
 
@@ -9,9 +8,6 @@ import (
 // callback (migrate, user, apikey, backup): should one of them ever cause
 // either, its transaction fails with ErrOffline rather than drop it.
 var Offline = Wiring{Composer: offline{}, Payloads: offline{}}
-
-// ErrOffline refuses an email or a callback outside serve.
-var ErrOffline = errors.New("store: this command sends no email and no callback; run it through serve")
 
 type offline struct{}
 

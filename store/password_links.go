@@ -22,9 +22,6 @@ type AccountEmailData struct {
 	ExpiresAt time.Time
 }
 
-// ErrLinkUsed refuses a set-password link that was used or has expired.
-var ErrLinkUsed = errors.New("store: this link was used or has expired")
-
 // InviteUser creates a console user without a password and emails them a
 // single-use link, valid PasswordLinkTTL, to set their own — in one
 // transaction with the user.

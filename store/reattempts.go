@@ -9,10 +9,6 @@ import (
 	"time"
 )
 
-// ErrAttemptInProgress refuses a reattempt while the candidate is taking
-// the test.
-var ErrAttemptInProgress = errors.New("store: the attempt is in progress")
-
 // ReattemptInput overrides settings of the attempt a reattempt copies.
 type ReattemptInput struct {
 	CallbackURL     *string

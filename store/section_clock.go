@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 )
 
@@ -12,10 +11,6 @@ import (
 // they are in; when its time ends (or they move on) its answers are kept
 // and the next section starts with its own time; after the last, the
 // attempt is submitted. The attempt's deadline still bounds everything.
-
-// ErrSectionTimeUp refuses answers that arrive after the time of the
-// section the candidate is in.
-var ErrSectionTimeUp = errors.New("the time for this section is up")
 
 // sectionLimits are the time limits of a test's sections, by position.
 func sectionLimits(ctx context.Context, tx *Tx, testID int64) (map[int]int, error) {

@@ -26,6 +26,7 @@ func hoursText(h int) string {
 // language unless ?lang= (or the form's lang) names another.
 func (s *Server) emailsForm(c echo.Context, l store.TestLink) (views.LinkEmailsForm, error) {
 	f := views.LinkEmailsForm{LinkID: l.ID, Lang: l.WordingLanguage(), LinkLang: l.WordingLanguage(), Worded: map[string]bool{},
+		Placeholders: placeholderRows(),
 		RemindAfterHours: hoursText(l.RemindAfterHours), RemindBeforeExpiryHours: hoursText(l.RemindBeforeExpiryHours)}
 	if lang := c.FormValue("lang"); store.ValidLanguage(lang) {
 		f.Lang = lang
@@ -120,4 +121,13 @@ func previewEmail(t store.Test, l store.TestLink, lang string, w store.Wording) 
 	l.InviteSubject, l.InviteBody, l.ReminderSubject, l.ReminderBody = w.InviteSubject, w.InviteBody, w.ReminderSubject, w.ReminderBody
 	return store.EmailData{Kind: store.EmailInvitation, Test: t, Link: l, Lang: lang, Wording: w,
 		Invitation: store.Invitation{Name: "Ada Lovelace", Token: "sample-token", Lang: lang, ExpiresAt: &expires}}
+}
+
+// placeholderRows are the email wording's placeholders for the page.
+func placeholderRows() [][2]string {
+	var rows [][2]string
+	for _, ph := range mail.Placeholders() {
+		rows = append(rows, [2]string{ph.Text, ph.Meaning})
+	}
+	return rows
 }

@@ -101,13 +101,26 @@ func ObjectFields(c echo.Context) (fields map[string]json.RawMessage, ok bool, e
 	if err != nil {
 		return nil, false, err
 	}
+	fields, ok = DecodeFields(body)
+	return fields, ok, nil
+}
+
+// DecodeFields reads a JSON object with its keys lower-cased (ok=false:
+// the body is not one), for the dialects whose field names are
+// case-insensitive.
+func DecodeFields(body []byte) (fields map[string]json.RawMessage, ok bool) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
-		return nil, false, nil
+		return nil, false
 	}
-	fields = make(map[string]json.RawMessage, len(raw))
+	return LowerKeys(raw), true
+}
+
+// LowerKeys is the object with its keys lower-cased.
+func LowerKeys(raw map[string]json.RawMessage) map[string]json.RawMessage {
+	fields := make(map[string]json.RawMessage, len(raw))
 	for k, v := range raw {
 		fields[strings.ToLower(k)] = v
 	}
-	return fields, true, nil
+	return fields
 }

@@ -84,12 +84,9 @@ func decodeIMochaInvite(body []byte, reattempt bool) (imochaInvite, []string) {
 	var in imochaInvite
 	fields := map[string]json.RawMessage{}
 	if len(bytes.TrimSpace(body)) > 0 {
-		var raw map[string]json.RawMessage
-		if err := json.Unmarshal(body, &raw); err != nil {
+		var ok bool
+		if fields, ok = apihttp.DecodeFields(body); !ok {
 			return in, []string{"The request body is not valid JSON."}
-		}
-		for k, v := range raw {
-			fields[strings.ToLower(k)] = v
 		}
 	}
 	var errs []string

@@ -45,10 +45,7 @@ func (h *Handler) BulkInvite(c echo.Context) error {
 	var ns []store.NewInvitation
 	var at []int // answers[at[i]] is ns[i]'s
 	for i, cand := range raw {
-		fields := map[string]json.RawMessage{}
-		for k, v := range cand {
-			fields[strings.ToLower(k)] = v
-		}
+		fields := apihttp.LowerKeys(cand)
 		name, email := xobinAlias(fields, "name", "candidate_name"), xobinAlias(fields, "email", "candidate_email")
 		answers[i] = xobinInviteAnswer{Name: name, Email: email, AssessmentID: target.test.ID, Status: "Failed"}
 		n := target.invitation(name, email, apihttp.Actor(c))

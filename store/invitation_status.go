@@ -71,10 +71,6 @@ func (db *DB) setStatus(ctx context.Context, tx *Tx, inv Invitation, to Invitati
 	return nil
 }
 
-// ErrAlreadyStarted refuses changes that only make sense before the
-// candidate began.
-var ErrAlreadyStarted = errors.New("the candidate has already started the test")
-
 func invitationTx(ctx context.Context, tx *Tx, id int64) (Invitation, error) {
 	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`, id))
 }
@@ -194,10 +190,6 @@ func (db *DB) ExpireDue(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// ErrNotUsable refuses a candidate action on an invitation that is
-// cancelled, expired or already finished.
-var ErrNotUsable = errors.New("the invitation cannot be used")
-
 // OpenInvitation records the candidate's first visit (invited → opened);
 // later visits change nothing.
 func (db *DB) OpenInvitation(ctx context.Context, id int64) (Invitation, error) {
@@ -262,9 +254,6 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 // MaxAccessFailures locks an invitation's access code after so many wrong
 // tries: six digits must not be guessable by a script.
 const MaxAccessFailures = 10
-
-// ErrAccessLocked refuses access codes after too many wrong tries.
-var ErrAccessLocked = errors.New("too many wrong access codes")
 
 // CheckAccessCode compares a typed code with the invitation's, counting
 // wrong tries. It reports whether the code is right.
