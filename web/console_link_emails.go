@@ -26,7 +26,7 @@ func hoursText(h int) string {
 // language unless ?lang= (or the form's lang) names another.
 func (s *Server) emailsForm(c echo.Context, l store.TestLink) (views.LinkEmailsForm, error) {
 	f := views.LinkEmailsForm{LinkID: l.ID, Lang: l.WordingLanguage(), LinkLang: l.WordingLanguage(), Worded: map[string]bool{},
-		Placeholders: placeholderRows(),
+		Placeholders:     placeholderRows(),
 		RemindAfterHours: hoursText(l.RemindAfterHours), RemindBeforeExpiryHours: hoursText(l.RemindBeforeExpiryHours)}
 	if lang := c.FormValue("lang"); store.ValidLanguage(lang) {
 		f.Lang = lang
