@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -71,8 +73,20 @@ func (db *DB) SaveAnswers(ctx context.Context, invitationID int64, answers []Ans
 
 // Answers returns an attempt's answers by question id.
 func (db *DB) Answers(ctx context.Context, invitationID int64) (map[int64]Answer, error) {
-	rows, err := db.query(ctx, `SELECT question_id, choices, body, correct, points, comment, seconds_spent, updated_at
-		FROM answers WHERE invitation_id = ?`, invitationID)
+	rows, err := db.query(ctx, `SELECT `+answerColumns+` FROM answers WHERE invitation_id = ?`, invitationID)
+	return collectAnswers(rows, err)
+}
+
+// answersTx is Answers inside tx.
+func answersTx(ctx context.Context, tx *Tx, invitationID int64) (map[int64]Answer, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+answerColumns+` FROM answers WHERE invitation_id = ?`, invitationID)
+	return collectAnswers(rows, err)
+}
+
+const answerColumns = `question_id, choices, body, correct, points, comment, seconds_spent, updated_at`
+
+// collectAnswers reads answerColumns rows by question id.
+func collectAnswers(rows *sql.Rows, err error) (map[int64]Answer, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +101,7 @@ func (db *DB) Answers(ctx context.Context, invitationID int64) (map[int64]Answer
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(choices), &a.Choices); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: answer %d's choices: %w", a.QuestionID, err)
 		}
 		a.Correct, a.UpdatedAt = correct, fromMillis(updated)
 		out[a.QuestionID] = a

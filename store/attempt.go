@@ -207,28 +207,6 @@ func saveAnswers(ctx context.Context, tx *Tx, invitationID int64, section []Ques
 	return nil
 }
 
-// answersTx is an attempt's answers by question id, inside tx.
-func answersTx(ctx context.Context, tx *Tx, invitationID int64) (map[int64]Answer, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT question_id, choices, body FROM answers WHERE invitation_id = ?`, invitationID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]Answer{}
-	for rows.Next() {
-		var a Answer
-		var choices string
-		if err := rows.Scan(&a.QuestionID, &choices, &a.Text); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(choices), &a.Choices); err != nil {
-			return nil, fmt.Errorf("store: answer %d's choices: %w", a.QuestionID, err)
-		}
-		out[a.QuestionID] = a
-	}
-	return out, rows.Err()
-}
-
 // Unanswered counts the questions without an answer.
 func Unanswered(qs []Question, answers map[int64]Answer) int { return unansweredOf(qs, answers) }
 
