@@ -88,11 +88,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzWording$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./mail
 	$(GO) test -run '^$$' -fuzz '^FuzzReportPDF$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./views
 
-## testtools: Debian's Chromium for the chromedp tests and poppler-utils (pdftotext) to read the PDF reports
+## testtools: Debian's Chromium for the chromedp tests, poppler-utils (pdftotext) to read the PDF reports, curl and openssl for the README's examples
 testtools:
-	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
-		echo "installing chromium and poppler-utils for the tests"; \
-		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium poppler-utils; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 || { \
+		echo "installing chromium, poppler-utils, curl and openssl for the tests"; \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium poppler-utils curl openssl; }
 
 clean:
 	rm -rf bin

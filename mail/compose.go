@@ -66,12 +66,15 @@ func (c *Composer) MessageID() string {
 	return fmt.Sprintf("%012x.%s@%s", time.Now().UnixMilli(), hex.EncodeToString(b), c.domain)
 }
 
-// Data is what an email about this invitation can say, in l.
+// Data is what an email about this invitation can say, in l. The time
+// allowed is the candidate's own, their extra time included (in whole
+// minutes, rounded down: never more than they have).
 func (c *Composer) Data(d store.EmailData, l locale.T) TemplateData {
+	minutes := int(store.AttemptDuration(d.Test.DurationMinutes, d.Invitation.ExtraTimePercent) / time.Minute)
 	td := TemplateData{
 		CandidateName: d.Invitation.Name, TestName: d.Test.Name, TestURL: c.baseURL + "/t/" + d.Invitation.Token,
-		DurationMinutes: d.Test.DurationMinutes, LinkName: d.Link.Name, AccessCode: d.Invitation.AccessCode,
-		Duration: l.Minutes(d.Test.DurationMinutes),
+		DurationMinutes: minutes, LinkName: d.Link.Name, AccessCode: d.Invitation.AccessCode,
+		Duration: l.Minutes(minutes),
 	}
 	if d.Invitation.ExpiresAt != nil {
 		td.ExpiresAt = l.DateTime(*d.Invitation.ExpiresAt, time.UTC)
@@ -136,7 +139,7 @@ func (c *Composer) Compose(d store.EmailData) (store.Email, error) {
 		body = defBody
 	}
 	data, b := c.Data(d, l), c.brandFor(d.Brand)
-	b.Questions = l.S("MailQuestions")
+	b.Questions, b.Lang = l.S("MailQuestions"), l.Lang()
 	email, err := render(subject, body, action, data, b)
 	if err != nil && (subject != defSubject || body != defBody) {
 		// A wording saved before placeholders were checked as they are now
@@ -231,6 +234,7 @@ type htmlData struct {
 type brand struct {
 	Organisation, Contact, LogoURL string
 	Questions                      string // "Questions:" in the candidate's language
+	Lang                           string // the language the email is written in ("" : English)
 }
 
 // htmlEscaper escapes text and quoted attribute values as html/template
@@ -261,7 +265,9 @@ func safeURL(u string) string {
 // writeHTML writes the HTML part of an email.
 func writeHTML(b *strings.Builder, d htmlData) {
 	b.WriteString(`<!DOCTYPE html>
-<html lang="en">
+<html lang="`)
+	b.WriteString(htmlEscaper.Replace(cmp.Or(d.Brand.Lang, "en")))
+	b.WriteString(`">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>`)
 	b.WriteString(htmlEscaper.Replace(d.Subject))
 	b.WriteString(`</title></head>

@@ -53,3 +53,28 @@ func TestComposeInTheCandidatesLanguage(t *testing.T) {
 		t.Errorf("German link's own wording not used for a German candidate: %q", de.Subject)
 	}
 }
+
+// The HTML part says which language it is written in, and the time allowed
+// is the candidate's own, with their extra time.
+func TestEmailSaysItsLanguageAndTheCandidatesTime(t *testing.T) {
+	t.Parallel()
+	c := NewComposer("https://tests.example.com", sender)
+	d := store.EmailData{Kind: store.EmailInvitation,
+		Invitation: store.Invitation{Name: "Zoé", Token: "tok", Lang: "fr", ExtraTimePercent: 50},
+		Test:       store.Test{Name: "Go", DurationMinutes: 25}}
+	fr, err := c.Compose(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(fr.HTML, `<html lang="fr">`) || strings.Contains(fr.HTML, `lang="en"`) {
+		t.Errorf("French email's HTML: %.120s", fr.HTML)
+	}
+	if !strings.Contains(fr.Text, "37 minutes") || strings.Contains(fr.Text, "25 minutes") {
+		t.Errorf("25 minutes with 50 %% extra time (37 min 30 s) reads:\n%s", fr.Text)
+	}
+	d.Invitation.Lang, d.Invitation.ExtraTimePercent = "", 0
+	en, _ := c.Compose(d)
+	if !strings.Contains(en.HTML, `<html lang="en">`) || !strings.Contains(en.Text, "25 minutes") {
+		t.Errorf("English email: %.120s\n%s", en.HTML, en.Text)
+	}
+}

@@ -99,12 +99,7 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 		}
 		pdf.MultiCell(0, 6, name+": "+SectionScoreText(sc), "", "L", false)
 	}
-	answered := 0
-	for _, q := range r.Questions {
-		if _, ok := r.Answers[q.ID]; ok {
-			answered++
-		}
-	}
+	answered := len(r.Questions) - store.Unanswered(r.Questions, r.Answers) // a saved blank is not an answer
 	pdf.MultiCell(0, 6, fmt.Sprintf("%d questions, %d answered, %s", len(r.Questions), answered, reportScore(inv)), "", "L", false)
 
 	pdf.Ln(4)

@@ -77,3 +77,26 @@ func FuzzReportPDF(f *testing.F) {
 		}
 	})
 }
+
+// The summary counts what the questions below show as answered: an answer
+// saved blank (an emptied text box, choices all cleared) is not one.
+func TestReportPDFCountsOnlyGivenAnswers(t *testing.T) {
+	t.Parallel()
+	r := AttemptReport{
+		Invitation: store.Invitation{ID: 7, Name: "Ana", TestName: "Go", Status: store.StatusCompleted},
+		Questions: []store.Question{
+			{ID: 1, Kind: store.QuestionSingle, Text: "2+2?", Options: []string{"3", "4"}, Correct: []int{1}},
+			{ID: 2, Kind: store.QuestionText, Text: "Why Go?"},
+			{ID: 3, Kind: store.QuestionMultiple, Text: "Primes?", Options: []string{"2", "4"}, Correct: []int{0}},
+		},
+		Answers: map[int64]store.Answer{1: {QuestionID: 1, Choices: []int{1}}, 2: {QuestionID: 2, Text: "  "}, 3: {QuestionID: 3, Choices: []int{}}},
+	}
+	pdf, err := ReportPDF(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftext.Of(t, pdf)
+	if !strings.Contains(text, "3 questions, 1 answered") || strings.Count(text, "Answer: not answered") != 2 {
+		t.Fatalf("summary and answers disagree: %s", text)
+	}
+}

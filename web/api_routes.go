@@ -49,7 +49,7 @@ func (s *Server) apiRoutes() {
 	read, invite, full := apihttp.Needs(store.ScopeRead), apihttp.Needs(store.ScopeInvite), apihttp.Needs(store.ScopeFull)
 
 	n := s.apis.native
-	nat := e.Group("/api/native", apihttp.Dialect(native.WriteError), key, s.teamScope, limit(1<<20), requireText)
+	nat := e.Group("/api/native", apihttp.Dialect(native.WriteError), key, s.teamScope, limit(1<<20), requireAPIText)
 	nat.POST("/tests", n.CreateTest, full)
 	nat.GET("/tests", n.ListTests, read)
 	nat.GET("/tests/:id", n.GetTest, read)
@@ -71,7 +71,7 @@ func (s *Server) apiRoutes() {
 	e.GET("/api/native/openapi.json", n.OpenAPI)
 
 	im := s.apis.imocha
-	v3 := e.Group("/v3", apihttp.Dialect(imocha.WriteError), key, s.teamScope, limit(1<<20), requireText)
+	v3 := e.Group("/v3", apihttp.Dialect(imocha.WriteError), key, s.teamScope, limit(1<<20), requireAPIText)
 	v3.POST("/tests/:testId/testlinks/:testLinkId/invite", im.InviteCandidate, invite)
 	v3.POST("/tests/:testId/invite", im.InviteCandidate, invite)
 	v3.GET("/tests", im.Tests, read)
@@ -87,7 +87,7 @@ func (s *Server) apiRoutes() {
 	v3.POST("/gdpr/requests", im.GDPRRequest, full)
 
 	ti := s.apis.testinvite
-	rest := e.Group("/api/integration/rest/v1", apihttp.Dialect(testinvite.WriteError), key, s.teamScope, limit(1<<20), requireText)
+	rest := e.Group("/api/integration/rest/v1", apihttp.Dialect(testinvite.WriteError), key, s.teamScope, limit(1<<20), requireAPIText)
 	rest.POST("/tasks/:taskId/candidates", ti.Create, invite)
 	rest.GET("/tasks/:taskId/candidates", ti.List, read)
 	rest.GET("/tasks/:taskId/candidates/:candidateId", ti.Get, read)
@@ -96,7 +96,7 @@ func (s *Server) apiRoutes() {
 	// Xobin's pages give its routes bare and under the /api/v2 base path.
 	xo := s.apis.xobin
 	for _, base := range []string{"", "/api/v2"} {
-		g := e.Group(base, apihttp.Dialect(xobin.WriteError), xo.RequireKey, s.teamScope, limit(1<<20), requireText)
+		g := e.Group(base, apihttp.Dialect(xobin.WriteError), xo.RequireKey, s.teamScope, limit(1<<20), requireAPIText)
 		g.POST("/assessments/invite", xo.AssessmentInvite, invite)
 		g.POST("/assessment/invite", xo.BulkInvite, invite)
 		g.POST("/automated-interviews/invite", xo.InterviewInvite, invite)
@@ -107,7 +107,7 @@ func (s *Server) apiRoutes() {
 
 	// ThinkExam: 10,000 addresses fit in a few hundred kilobytes.
 	te := s.apis.thinkexam
-	v1 := e.Group("/api/v1", thinkexam.Dialect, limit(2<<20), requireText)
+	v1 := e.Group("/api/v1", thinkexam.Dialect, limit(2<<20), requireAPIText)
 	v1.POST("/generateSignature", te.GenerateSignature)
 	signed := v1.Group("", te.RequireSignature, s.teamScope)
 	signed.POST("/assignTest", te.Assign(false), invite)

@@ -29,12 +29,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if write == nil {
 		write = s.writeConsoleError
 	}
-	if c.Request().Method == http.MethodHead {
-		err = c.NoContent(status)
-	} else {
-		err = write(c, status, message, fields)
-	}
-	if err != nil {
+	// A HEAD gets the same answer; net/http sends it without the body.
+	if err := write(c, status, message, fields); err != nil {
 		s.log.Error("writing error response", "err", err)
 	}
 }

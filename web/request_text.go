@@ -64,6 +64,19 @@ func requireText(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// requireAPIText refuses an API request whose query string is not UTF-8.
+// The API reads its body as JSON whatever the Content-Type says (curl's
+// -d sends a form's), and ReadBody checks that text, so the body is never
+// parsed as a form here: that would leave the JSON unread.
+func requireAPIText(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !validQuery(c.Request().URL.RawQuery) {
+			return apihttp.ErrNotUTF8
+		}
+		return next(c)
+	}
+}
+
 // parseForm reads a form body, if the request has one. (ParseMultipartForm
 // would drop ParseForm's error for a URL-encoded body, an overrun
 // included, so each kind is parsed by its own call.)

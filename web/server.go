@@ -125,7 +125,8 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 // routes is the whole URL map: console, API, operations.
 func (s *Server) routes() {
 	e := s.e
-	e.Use(middleware.Recover(), middleware.RequestID(), s.requestLog(), s.metrics.middleware, securityHeaders, s.audit)
+	e.Pre(routeHeadAsGet)
+	e.Use(headAgain, middleware.Recover(), middleware.RequestID(), s.requestLog(), s.metrics.middleware, securityHeaders, s.audit)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.serveMetrics)
@@ -138,7 +139,6 @@ func (s *Server) routes() {
 	// forged form would need the unguessable token it posts to).
 	candidate := e.Group("", bodyLimit(1<<20, nil), candidateHeaders, requireText, candidateClient)
 	candidate.GET("/t/:token", s.showCandidate)
-	candidate.HEAD("/t/:token", s.showCandidate)
 	candidate.POST("/t/:token/details", s.saveDetails)
 	candidate.POST("/t/:token/start", s.startAttempt)
 	candidate.POST("/t/:token/access", s.checkAccess)

@@ -33,7 +33,7 @@ type nativeLink struct {
 	TestID                 int64      `json:"testId"`
 	Name                   string     `json:"name"`
 	Slug                   string     `json:"slug"`
-	URL                    string     `json:"url"`
+	URL                    *string    `json:"url"` // the registration page: null for an invite-only link
 	IsDefault              bool       `json:"isDefault"`
 	CallbackURL            string     `json:"callbackUrl"`
 	RedirectURL            string     `json:"redirectUrl"`
@@ -53,7 +53,12 @@ type nativeLink struct {
 }
 
 func (h *Handler) toNativeLink(l store.TestLink) nativeLink {
-	return nativeLink{ID: l.ID, TestID: l.TestID, Name: l.Name, Slug: l.Slug, URL: h.URLs.LinkURL(l), IsDefault: l.IsDefault,
+	var url *string
+	if l.Public {
+		u := h.URLs.LinkURL(l)
+		url = &u
+	}
+	return nativeLink{ID: l.ID, TestID: l.TestID, Name: l.Name, Slug: l.Slug, URL: url, IsDefault: l.IsDefault,
 		CallbackURL: l.CallbackURL, RedirectURL: l.RedirectURL, HideInstruction: l.HideInstruction,
 		DisableMandatoryFields: l.DisableMandatoryFields, SendEmail: l.SendEmail, ExpiresAt: l.ExpiresAt,
 		ValidFrom: l.ValidFrom, ValidUntil: l.ValidUntil, Public: l.Public, MaxUses: l.MaxUses, Lang: l.Lang,
