@@ -87,7 +87,7 @@ const (
 	SectionTeams       = "teams"
 )
 
-// csrfHeaders is the hx-headers value that lets htmx requests outside a form
+// csrfHeaders is the data-hx-headers value that lets htmx requests outside a form
 // carry the CSRF token.
 func csrfHeaders(token string) string {
 	return fmt.Sprintf(`{"X-CSRF-Token": %q}`, token)

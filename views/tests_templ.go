@@ -50,7 +50,7 @@ func TestsPage(p Page, l TestList) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"page-head\"><h1>Tests</h1><a class=\"button\" href=\"/tests/new\" data-testid=\"new-test\">New test</a></div><form class=\"filters\" method=\"get\" action=\"/tests\" role=\"search\" hx-get=\"/tests\" hx-target=\"#tests-table\" hx-swap=\"outerHTML\" hx-push-url=\"true\" hx-trigger=\"input changed delay:300ms from:input[name=q], change from:select, submit\"><label for=\"f-q\" class=\"visually-hidden\">Search tests</label> <input type=\"search\" id=\"f-q\" name=\"q\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"page-head\"><h1>Tests</h1><a class=\"button\" href=\"/tests/new\" data-testid=\"new-test\">New test</a></div><form class=\"filters\" method=\"get\" action=\"/tests\" role=\"search\" data-hx-get=\"/tests\" data-hx-target=\"#tests-table\" data-hx-swap=\"outerHTML\" data-hx-push-url=\"true\" data-hx-trigger=\"input changed delay:300ms from:input[name=q], change from:select, submit\"><label for=\"f-q\" class=\"visually-hidden\">Search tests</label> <input type=\"search\" id=\"f-q\" name=\"q\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -92,14 +92,20 @@ func startImportWorker(t *testing.T, srv *Server) {
 }
 
 // serveHTTP serves a fresh Testgate over real HTTP on loopback, no workers.
+// Every whole page it serves is checked by the Nu Html Checker when the
+// test ends.
 func serveHTTP(t *testing.T) (string, *store.DB, *Server) {
 	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
 	srv, db := newTestServerAt(t, base)
-	ts.Config.Handler = srv
+	pages := &servedPages{next: srv, pages: map[string][]byte{}}
+	ts.Config.Handler = pages
 	ts.Start()
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() {
+		ts.Close()
+		pages.check(t)
+	})
 	return base, db, srv
 }
 

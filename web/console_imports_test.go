@@ -178,7 +178,7 @@ func TestImportTenThousandEndToEnd(t *testing.T) {
 			t.Errorf("%s = %q, want %q", sel, got, want)
 		}
 	}
-	if p.doc.Find("#import-progress[hx-trigger]").Length() != 0 {
+	if p.doc.Find("#import-progress[data-hx-trigger]").Length() != 0 {
 		t.Error("a finished import still polls")
 	}
 	if n := countRows(t, db, `SELECT COUNT(DISTINCT email_norm) FROM invitations WHERE link_id = ? AND source = 'import'`, link.ID); n != bulkRows {

@@ -5,7 +5,8 @@ import (
 	"testing"
 )
 
-// TestMain runs the package's tests, then ends the Chromium they shared;
+// TestMain runs the package's tests, then ends the Chromium and the HTML
+// checker they shared;
 // with childImportDB set, the test binary is instead an import worker that
 // the crash test kills.
 func TestMain(m *testing.M) {
@@ -15,5 +16,6 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	stopSharedBrowser()
+	stopHTMLChecker()
 	os.Exit(code)
 }

@@ -79,6 +79,10 @@ func TestGradingFromTheReport(t *testing.T) {
 	if !strings.Contains(history, "not scored → 3 points by") || !strings.Contains(history, "Clear and right.") {
 		t.Fatalf("history %q", history)
 	}
+	// The whole report page, score history and all, is valid HTML.
+	if errs := htmlErrors(t, b.get(reportPath(inv.ID)).Body.Bytes()); len(errs) > 0 {
+		t.Fatalf("the graded report is not valid HTML:\n%s", strings.Join(errs, "\n"))
+	}
 	// The integration is told, in its dialect (iMocha: "Complete" again, with the final category).
 	deliveries, _ := f.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: inv.ID})
 	var graded map[string]any
