@@ -155,7 +155,11 @@ func (db *DB) CompleteOverdue(ctx context.Context) (int, error) {
 }
 
 // UpdateCandidateDetails replaces generated stand-ins with the name and
-// email the candidate typed, before the test starts.
+// email the candidate typed, before the test starts. An address that
+// already has a live invitation on the link is not taken (one live
+// invitation per address and link), but the candidate is not told so —
+// that would say who is invited: their name is kept with the stand-in
+// address, and the timeline tells the recruiter what was typed.
 func (db *DB) UpdateCandidateDetails(ctx context.Context, invitationID int64, name, email string) (Invitation, error) {
 	name, email = strings.TrimSpace(name), strings.TrimSpace(email)
 	fe := NewInvitation{Name: name, Email: email}.Validate()
@@ -173,19 +177,24 @@ func (db *DB) UpdateCandidateDetails(ctx context.Context, invitationID int64, na
 		if !inv.Placeholder || !inv.Status.NotStarted() {
 			return ErrNotUsable
 		}
-		tx.changedInvitation(invitationID)
-		_, err = tx.ExecContext(ctx, `UPDATE invitations SET name = ?, email = ?, email_norm = ?, placeholder = 0, updated_at = ? WHERE id = ?`,
-			name, email, NormalizeEmail(email), millis(db.Now()), invitationID)
-		if isUniqueViolation(err, "invitations.link_id") || isUniqueViolation(err, "email_norm") {
-			return FieldErrors{"email": ProblemAddressTaken}
-		}
-		if err != nil {
+		var taken int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations WHERE link_id = ? AND email_norm = ? AND id <> ?
+			AND status NOT IN ('cancelled', 'expired') AND superseded = 0`, inv.LinkID, NormalizeEmail(email), inv.ID).Scan(&taken); err != nil {
 			return err
+		}
+		detail := name + " <" + email + ">"
+		if taken > 0 {
+			email, detail = inv.Email, detail+": the address already has an invitation on this link, so the stand-in address stays"
+		}
+		tx.changedInvitation(invitationID)
+		if _, err = tx.ExecContext(ctx, `UPDATE invitations SET name = ?, email = ?, email_norm = ?, placeholder = 0, updated_at = ? WHERE id = ?`,
+			name, email, NormalizeEmail(email), millis(db.Now()), invitationID); err != nil {
+			return mapError(err)
 		}
 		if err := reindexForSearch(ctx, tx, invitationID); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, invitationID, "details_given", inv.Status, inv.Status, "candidate", name+" <"+email+">", db.Now())
+		return addEvent(ctx, tx, invitationID, "details_given", inv.Status, inv.Status, "candidate", detail, db.Now())
 	})
 	if err != nil {
 		return Invitation{}, err

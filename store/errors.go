@@ -149,7 +149,6 @@ const (
 	ProblemRequired     = "is required"
 	ProblemInvalidEmail = "is not a valid email address"
 	ProblemUnsafeText   = "must be a single line without control or text-direction characters"
-	ProblemAddressTaken = "already has an invitation to this test: use the link from that invitation"
 )
 
 // With is fe with other's problems added (other's win on the same field).

@@ -90,8 +90,6 @@ func candidateErrors(l locale.T, fe store.FieldErrors) store.FieldErrors {
 			out[field] = l.F("ErrNameTooLong", map[string]any{"Max": store.MaxNameLength})
 		case field == "email" && problem == store.ProblemRequired:
 			out[field] = l.S("ErrEmailRequired")
-		case field == "email" && problem == store.ProblemAddressTaken:
-			out[field] = l.S("ErrEmailTaken")
 		case field == "email":
 			out[field] = l.S("ErrEmailInvalid")
 		case field == "code":

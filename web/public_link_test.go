@@ -137,3 +137,37 @@ func TestSelfRegistrationIsThrottled(t *testing.T) {
 		t.Fatalf("registration after the window: %d", r.Code)
 	}
 }
+
+// A candidate giving their details on an invitation made without them
+// cannot learn who is invited: an address that already has an invitation on
+// the link gets the same answer as any other, and is not taken (the
+// stand-in address stays; the recruiter's timeline says what was typed).
+func TestDetailsFormRevealsNoInvitedAddress(t *testing.T) {
+	f := newCandidateFixture(t, store.LinkInput{})
+	ctx := context.Background()
+	f.invite(t, store.NewInvitation{Name: "Vera Victim", Email: "vera@victims.example"})
+	answer := func(email string) (response, store.Invitation) {
+		t.Helper()
+		inv := f.invite(t, store.NewInvitation{GeneratePlaceholders: true})
+		b := newBrowser(t, f.srv)
+		b.get(f.token)
+		r := b.post(f.token+"/details", url.Values{"name": {"Mallory"}, "email": {email}})
+		after, _ := f.db.Invitation(ctx, inv.ID)
+		return r, after
+	}
+	free, freeInv := answer("mallory@example.com")
+	taken, takenInv := answer("VERA@victims.example")
+	if taken.Code != free.Code || taken.Code != http.StatusSeeOther || taken.Header().Get("Location") != "/t/"+takenInv.Token {
+		t.Fatalf("an invited address: %d to %q; a free one: %d", taken.Code, taken.Header().Get("Location"), free.Code)
+	}
+	if freeInv.Email != "mallory@example.com" || freeInv.Placeholder {
+		t.Fatalf("a free address was not taken: %q", freeInv.Email)
+	}
+	if takenInv.Placeholder || takenInv.Name != "Mallory" || !store.IsPlaceholderEmail(takenInv.Email) {
+		t.Fatalf("the invited address: %q %q placeholder=%v", takenInv.Name, takenInv.Email, takenInv.Placeholder)
+	}
+	events, _ := f.db.Timeline(ctx, takenInv.ID)
+	if last := events[len(events)-1]; last.Kind != "details_given" || !strings.Contains(last.Detail, "already has an invitation on this link") {
+		t.Fatalf("the timeline: %+v", last)
+	}
+}
