@@ -12,13 +12,14 @@ import (
 	"golang.org/x/time/rate"
 
 	"testgate/store"
+	"testgate/store/jobs"
 )
 
 // Worker drains the outbox: it leases due messages, sends them at no more
 // than Rate per second over Concurrency connections, and records each
 // outcome. A message left "sending" by a crash is leased again when its
 // lease runs out, with the same Message-ID. It is the outbox's background
-// job (store.Job), run with Schedule.
+// job (jobs.Job), run with Schedule.
 type Worker struct {
 	DB          *store.DB
 	NewSender   func() (Sender, error)
@@ -81,9 +82,9 @@ func (w *Worker) startRecorder() {
 
 // Schedule runs a pass per connection, each looking for due messages
 // every Poll when idle (and at once when the store wakes it).
-func (w *Worker) Schedule() store.Schedule {
+func (w *Worker) Schedule() jobs.Schedule {
 	w.defaults()
-	return store.Schedule{Lanes: w.Concurrency, Poll: w.Poll, Retry: w.Poll}
+	return jobs.Schedule{Lanes: w.Concurrency, Poll: w.Poll, Retry: w.Poll}
 }
 
 // Pass claims a small batch (so that a stop leaves little to hand back)

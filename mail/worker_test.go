@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"testgate/store"
+	"testgate/store/jobs"
 	"testgate/store/testkit"
 
 	"github.com/emersion/go-smtp"
@@ -103,10 +104,10 @@ func (f *mailFixture) run(t *testing.T, w *Worker) *Worker {
 
 // startOutbox runs a worker as serve does: in the store's workers, woken
 // by the commits that queue email.
-func startOutbox(db *store.DB, w *Worker) *store.Workers {
-	ws := store.NewWorkers(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+func startOutbox(db *store.DB, w *Worker) *jobs.Workers {
+	ws := jobs.New(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ws.Add(store.WorkMail, w, w.Schedule())
-	ws.Start(context.Background())
+	db.StartWorkers(context.Background(), ws)
 	return ws
 }
 

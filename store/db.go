@@ -19,6 +19,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"testgate/store/jobs"
 )
 
 // DB is the store: a writer connection, a reader pool and a clock.
@@ -35,10 +37,10 @@ type DB struct {
 
 	branding atomic.Pointer[Branding] // read by every candidate page; nil until loaded
 
-	passwords *passwords              // hashes and checks console users' passwords
-	composer  Composer                // renders emails for the outbox
-	payloads  PayloadBuilder          // writes callback bodies
-	workers   atomic.Pointer[Workers] // woken by commits that make work due; nil until started
+	passwords *passwords                   // hashes and checks console users' passwords
+	composer  Composer                     // renders emails for the outbox
+	payloads  PayloadBuilder               // writes callback bodies
+	workers   atomic.Pointer[jobs.Workers] // woken by commits that make work due; nil until started
 
 	// waiting counts the transactions waiting for the writer, so bulk work
 	// can let them go first.

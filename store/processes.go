@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"testgate/store/jobs"
 )
 
 // Several serve processes on one PostgreSQL database share the background
@@ -46,7 +48,7 @@ type HeartbeatJob struct {
 }
 
 // HeartbeatSchedule is how serve runs it on PostgreSQL.
-var HeartbeatSchedule = Schedule{Lanes: 1, Poll: HeartbeatEvery, Retry: HeartbeatEvery}
+var HeartbeatSchedule = jobs.Schedule{Lanes: 1, Poll: HeartbeatEvery, Retry: HeartbeatEvery}
 
 // Pass says this process is alive, then takes over dead ones' leases.
 func (j *HeartbeatJob) Pass(ctx context.Context) (int, error) {

@@ -2,18 +2,13 @@ package store
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"slices"
-	"sync"
-	"time"
+
+	"testgate/store/jobs"
 )
 
-// Background work — the outbox, callbacks, imports and the sweep — runs in
-// passes under one loop: a pass claims what is due (by lease, so that a
-// crashed process's work is taken up when its lease runs out), does it and
-// says how much it did. A pass that found nothing waits for its poll or for
-// a wake; the store wakes a worker when a commit made its work due.
+// Background work runs under package jobs; the store names the workers,
+// starts them and wakes them when a commit made their work due.
 
 // Names of the workers, by which the store wakes them.
 const (
@@ -23,137 +18,6 @@ const (
 	WorkSweep     = "sweep"
 	WorkHeartbeat = "heartbeat" // PostgreSQL: this process is alive; dead ones' leases freed
 )
-
-// Job is one kind of background work.
-type Job interface {
-	// Pass claims and does what is due, and returns how much it did. Work
-	// it began is finished (or handed back) even when ctx ends meanwhile.
-	Pass(ctx context.Context) (int, error)
-}
-
-// Closer is a job with something to release once its passes have ended
-// (the outbox's SMTP connections).
-type Closer interface{ Close() }
-
-// Schedule is how a worker runs its job.
-type Schedule struct {
-	Lanes int           // passes at once; at least 1
-	Poll  time.Duration // wait after a pass that did nothing, unless woken
-	Retry time.Duration // wait after a pass that failed
-}
-
-// Workers is the home of the background work: it starts every worker's
-// loop, wakes a worker when work is due, and stops them all.
-type Workers struct {
-	db      *DB
-	log     *slog.Logger
-	workers map[string]*worker
-	order   []string
-	stop    context.CancelFunc
-}
-
-type worker struct {
-	job   Job
-	sched Schedule
-	wake  chan struct{}
-	done  chan struct{}
-}
-
-// NewWorkers makes the home of db's background work; once started, the
-// store's commits wake its workers.
-func NewWorkers(db *DB, log *slog.Logger) *Workers {
-	return &Workers{db: db, log: log, workers: map[string]*worker{}}
-}
-
-// Add registers a worker; call it before Start.
-func (ws *Workers) Add(name string, job Job, s Schedule) {
-	s.Lanes = max(s.Lanes, 1)
-	if s.Poll <= 0 {
-		s.Poll = time.Second
-	}
-	if s.Retry <= 0 {
-		s.Retry = 5 * time.Second
-	}
-	ws.workers[name] = &worker{job: job, sched: s, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	ws.order = append(ws.order, name)
-}
-
-// Start runs every worker until Stop (or ctx's end). Their writes make
-// way for candidates' (Background).
-func (ws *Workers) Start(ctx context.Context) {
-	ctx, ws.stop = context.WithCancel(Background(ctx))
-	ws.db.workers.Store(ws)
-	for _, name := range ws.order {
-		w := ws.workers[name]
-		go func() {
-			defer close(w.done)
-			w.run(ctx, name, ws.log)
-		}()
-	}
-}
-
-// Wake makes a worker that waits for its poll look for work now.
-func (ws *Workers) Wake(name string) {
-	if w, ok := ws.workers[name]; ok {
-		select {
-		case w.wake <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// Stop asks every worker to stop and waits, until ctx ends, for the work
-// in hand to be finished; it returns the workers that did not stop in time.
-func (ws *Workers) Stop(ctx context.Context) []string {
-	if ws.stop == nil {
-		return nil
-	}
-	ws.stop()
-	var late []string
-	for _, name := range ws.order {
-		select {
-		case <-ws.workers[name].done:
-		case <-ctx.Done():
-			late = append(late, name)
-		}
-	}
-	return late
-}
-
-// run is the one loop: lanes of passes, each waiting when idle or failed.
-func (w *worker) run(ctx context.Context, name string, log *slog.Logger) {
-	var wg sync.WaitGroup
-	for range w.sched.Lanes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				n, err := w.job.Pass(ctx)
-				switch {
-				case err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled):
-					log.Error("background work failed", "worker", name, "err", err)
-					w.sleep(ctx, w.sched.Retry)
-				case n == 0:
-					w.sleep(ctx, w.sched.Poll)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if c, ok := w.job.(Closer); ok {
-		c.Close()
-	}
-}
-
-func (w *worker) sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	case <-w.wake:
-	}
-}
 
 // workDue notes that the transaction made a worker's work due now: the
 // commit wakes it.
@@ -166,6 +30,14 @@ func (t *Tx) workDue(name string) {
 // Wake makes a worker look for work now: for a job whose work became
 // possible without a commit (a receiving host's turn ended).
 func (db *DB) Wake(name string) { db.wake([]string{name}) }
+
+// StartWorkers runs ws as this process's background work until ws.Stop or
+// ctx's end: their writes make way for candidates' (Background), and the
+// store's commits wake them.
+func (db *DB) StartWorkers(ctx context.Context, ws *jobs.Workers) {
+	db.workers.Store(ws)
+	ws.Start(Background(ctx))
+}
 
 // wake wakes the workers a commit made work due for.
 func (db *DB) wake(names []string) {

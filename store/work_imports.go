@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"time"
+
+	"testgate/store/jobs"
 )
 
 // ImportJob runs bulk imports, one chunk per transaction. Its progress is
@@ -24,7 +26,7 @@ func NewImportJob(db *DB, log *slog.Logger) *ImportJob {
 
 // ImportSchedule is how serve runs imports: one at a time, looking for a
 // queued one every two seconds unless woken by its commit.
-var ImportSchedule = Schedule{Lanes: 1, Poll: 2 * time.Second, Retry: 5 * time.Second}
+var ImportSchedule = jobs.Schedule{Lanes: 1, Poll: 2 * time.Second, Retry: 5 * time.Second}
 
 // maxChunkFailures is how many times in a row a chunk may fail before the
 // job is stopped and its rows left listed as not invited, rather than

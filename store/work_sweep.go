@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"testgate/store/jobs"
 )
 
 // SweepJob marks invitations past their expiry as expired and submits
@@ -17,7 +19,7 @@ type SweepJob struct {
 }
 
 // SweepSchedule is how serve runs the sweep: every 15 seconds.
-var SweepSchedule = Schedule{Lanes: 1, Poll: 15 * time.Second, Retry: 15 * time.Second}
+var SweepSchedule = jobs.Schedule{Lanes: 1, Poll: 15 * time.Second, Retry: 15 * time.Second}
 
 // Pass sweeps once. It reports nothing done, so that the next sweep waits
 // for the poll whatever this one found.

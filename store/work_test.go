@@ -9,16 +9,18 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"testgate/store/jobs"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // startWorkers runs one worker until the test ends.
-func startWorkers(t *testing.T, db *DB, name string, job Job, s Schedule) *Workers {
+func startWorkers(t *testing.T, db *DB, name string, job jobs.Job, s jobs.Schedule) *jobs.Workers {
 	t.Helper()
-	ws := NewWorkers(db, quiet)
+	ws := jobs.New(quiet)
 	ws.Add(name, job, s)
-	ws.Start(context.Background())
+	db.StartWorkers(context.Background(), ws)
 	t.Cleanup(func() {
 		if late := ws.Stop(context.Background()); len(late) > 0 {
 			t.Errorf("not stopped: %v", late)
@@ -44,7 +46,7 @@ func TestCommitWakesItsWorker(t *testing.T) {
 	db, tt, def, _, _ := inviteFixture(t)
 	ctx := context.Background()
 	job := NewImportJob(db, quiet)
-	startWorkers(t, db, WorkImports, job, Schedule{Poll: time.Hour})
+	startWorkers(t, db, WorkImports, job, jobs.Schedule{Poll: time.Hour})
 	// The first pass found nothing: the worker now waits for its poll.
 	time.Sleep(20 * time.Millisecond)
 	im, err := db.CreateImport(ctx, NewImport{LinkID: def.ID, Actor: "user:r@example.com", FileName: "a.csv", TotalRows: 2,
@@ -88,7 +90,7 @@ func TestWorkerWaitsPollOrRetryUnlessWoken(t *testing.T) {
 	t.Parallel()
 	db := newTestDB(t)
 	job := &countingJob{}
-	ws := startWorkers(t, db, WorkCallbacks, job, Schedule{Poll: time.Hour, Retry: time.Hour})
+	ws := startWorkers(t, db, WorkCallbacks, job, jobs.Schedule{Poll: time.Hour, Retry: time.Hour})
 	waitUntil(t, "the first pass", func() bool { return job.passes.Load() == 1 })
 	time.Sleep(20 * time.Millisecond)
 	if n := job.passes.Load(); n != 1 {
@@ -112,9 +114,9 @@ func TestStopWaitsForThePassInHand(t *testing.T) {
 	t.Parallel()
 	db := newTestDB(t)
 	job := &countingJob{hold: make(chan struct{})}
-	ws := NewWorkers(db, quiet)
-	ws.Add(WorkImports, job, Schedule{Lanes: 2})
-	ws.Start(context.Background())
+	ws := jobs.New(quiet)
+	ws.Add(WorkImports, job, jobs.Schedule{Lanes: 2})
+	db.StartWorkers(context.Background(), ws)
 	waitUntil(t, "both lanes' passes", func() bool { return job.passes.Load() == 2 })
 	soon, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
@@ -152,7 +154,7 @@ func TestSweepAppliesRetention(t *testing.T) {
 	}
 	later := now.Add(31 * 24 * time.Hour)
 	db.SetClock(func() time.Time { return later })
-	startWorkers(t, db, WorkSweep, &SweepJob{DB: db, Log: quiet}, Schedule{Poll: 10 * time.Millisecond})
+	startWorkers(t, db, WorkSweep, &SweepJob{DB: db, Log: quiet}, jobs.Schedule{Poll: 10 * time.Millisecond})
 	var inv Invitation
 	waitUntil(t, "the erasure", func() bool {
 		inv, err = db.Invitation(ctx, res.Invitation.ID)

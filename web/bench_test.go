@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"testgate/store"
+	"testgate/store/jobs"
 )
 
 // benchFixture is a server holding a test with 20 questions and 5 links.
@@ -267,7 +268,7 @@ func BenchmarkCallbackDeliveries(b *testing.B) {
 		ids = ids[n:]
 	}
 	b.ResetTimer()
-	ws := runWorker(b, db, store.WorkCallbacks, newDeliverer(srv), store.Schedule{Poll: time.Millisecond})
+	ws := runWorker(b, db, store.WorkCallbacks, newDeliverer(srv), jobs.Schedule{Poll: time.Millisecond})
 	defer ws.Stop(ctx)
 	for {
 		pending, _ := db.Deliveries(ctx, store.DeliveryFilter{Status: store.DeliveryPending, Limit: 1})

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"testgate/store"
+	"testgate/store/jobs"
 )
 
 // stallingReceiver holds every callback it gets until released, and
@@ -80,7 +81,7 @@ func TestASlowReceiverDelaysOnlyItself(t *testing.T) {
 	fast := newReceiver(t)
 	f.announce(t, fast.ts.URL+"/hook", "fast@example.com")
 
-	runWorker(t, f.db, store.WorkCallbacks, f.worker, store.Schedule{Poll: 10 * time.Millisecond})
+	runWorker(t, f.db, store.WorkCallbacks, f.worker, jobs.Schedule{Poll: 10 * time.Millisecond})
 	t.Cleanup(func() { // before the worker stops (cleanups run last first)
 		for _, r := range slow {
 			r.open()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"testgate/store"
+	"testgate/store/jobs"
 )
 
 // postFile submits the import form as a browser does: multipart, with the
@@ -65,7 +66,7 @@ func runImports(t testing.TB, srv *Server) {
 	t.Helper()
 	job := store.NewImportJob(srv.db, srv.log)
 	job.Retry = time.Millisecond // a failing chunk is tried again at once
-	ws := runWorker(t, srv.db, store.WorkImports, job, store.Schedule{Poll: 10 * time.Millisecond})
+	ws := runWorker(t, srv.db, store.WorkImports, job, jobs.Schedule{Poll: 10 * time.Millisecond})
 	defer ws.Stop(context.Background())
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {

@@ -22,6 +22,7 @@ import (
 
 	"testgate/mail"
 	"testgate/store"
+	"testgate/store/jobs"
 	"testgate/store/testkit"
 	"testgate/web/api/callbacks"
 )
@@ -327,10 +328,10 @@ func (b *browser) postConfirmed(path string, form url.Values) (question, result 
 
 // runWorker runs a background job as serve does, in the store's workers
 // (woken by the commits that make its work due), until the test ends.
-func runWorker(tb testing.TB, db *store.DB, name string, job store.Job, s store.Schedule) *store.Workers {
-	ws := store.NewWorkers(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+func runWorker(tb testing.TB, db *store.DB, name string, job jobs.Job, s jobs.Schedule) *jobs.Workers {
+	ws := jobs.New(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ws.Add(name, job, s)
-	ws.Start(context.Background())
+	db.StartWorkers(context.Background(), ws)
 	tb.Cleanup(func() { ws.Stop(context.Background()) })
 	return ws
 }

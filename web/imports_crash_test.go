@@ -13,6 +13,7 @@ import (
 
 	"testgate/mail"
 	"testgate/store"
+	"testgate/store/jobs"
 	"testgate/web/api/callbacks"
 )
 
@@ -35,9 +36,9 @@ func runImportWorkerProcess(path string) {
 	}
 	job := store.NewImportJob(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	job.Lease = 300 * time.Millisecond
-	ws := store.NewWorkers(db, job.Log)
-	ws.Add(store.WorkImports, job, store.Schedule{Poll: 20 * time.Millisecond})
-	ws.Start(ctx)
+	ws := jobs.New(job.Log)
+	ws.Add(store.WorkImports, job, jobs.Schedule{Poll: 20 * time.Millisecond})
+	db.StartWorkers(ctx, ws)
 	select {} // until killed
 }
 

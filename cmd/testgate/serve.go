@@ -16,6 +16,7 @@ import (
 
 	tgmail "testgate/mail"
 	"testgate/store"
+	"testgate/store/jobs"
 	"testgate/web"
 	"testgate/web/api/callbacks"
 )
@@ -180,7 +181,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	// The background work, woken by the commits that make it due.
 	outbox := &tgmail.Worker{DB: db, NewSender: newSender, Rate: cfg.MailRate, Concurrency: cfg.MailConcurrency, Log: log}
-	workers := store.NewWorkers(db, log)
+	workers := jobs.New(log)
 	workers.Add(store.WorkMail, outbox, outbox.Schedule())
 	workers.Add(store.WorkCallbacks, callbacks.NewDeliverer(db, callbacks.Secrets{DB: db, Fixed: cfg.WebhookSecret},
 		cfg.AllowPrivateCallbacks, log), callbacks.DeliverySchedule)
@@ -194,7 +195,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
-	workers.Start(ctx)
+	db.StartWorkers(ctx, workers)
 	select {
 	case err := <-errc:
 		return err

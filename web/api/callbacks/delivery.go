@@ -21,11 +21,12 @@ import (
 	"code.dny.dev/ssrf"
 
 	"testgate/store"
+	"testgate/store/jobs"
 )
 
 // Deliverer posts recorded callbacks to their URLs, signed, retried with
 // backoff for a day, and never to private addresses unless allowed. It is
-// the callbacks' background job (store.Job).
+// the callbacks' background job (jobs.Job).
 //
 // Receiving hosts take turns: a pass hands each host with callbacks due
 // (and none in flight) a turn of up to PerHost deliveries, posted one after
@@ -60,7 +61,7 @@ func NewDeliverer(db *store.DB, secrets Secrets, allowPrivate bool, log *slog.Lo
 
 // DeliverySchedule is how serve runs deliveries: a pass a second when idle, and at
 // once when a commit records a callback.
-var DeliverySchedule = store.Schedule{Lanes: 1, Poll: time.Second, Retry: 5 * time.Second}
+var DeliverySchedule = jobs.Schedule{Lanes: 1, Poll: time.Second, Retry: 5 * time.Second}
 
 // ErrForbiddenAddress refuses a callback to an address that is not a
 // public unicast one.
@@ -166,7 +167,7 @@ func (w *Deliverer) take(ctx context.Context, turn []store.Delivery) {
 // Wait waits for the turns under way to end.
 func (w *Deliverer) Wait() { w.turns.Wait() }
 
-// Close waits for the turns under way once the worker stops (store.Closer).
+// Close waits for the turns under way once the worker stops (jobs.Closer).
 func (w *Deliverer) Close() { w.Wait() }
 
 // responseLimit bounds how much of a receiver's answer is read and kept.
