@@ -58,6 +58,9 @@ func (s *Server) loginForm(c echo.Context) error {
 	if currentUser(c) != nil {
 		return redirect(c, localPath(c.QueryParam("next")))
 	}
+	if status, problem, failed := s.takeLoginProblem(c); failed {
+		return s.loginProblem(c, status, problem)
+	}
 	return render(c, http.StatusOK, views.LoginPage(s.page(c, "Sign in", ""), s.loginView(views.LoginForm{Next: localPath(c.QueryParam("next"))})))
 }
 

@@ -55,6 +55,18 @@ func (o *oidcLogin) client(ctx context.Context) (*oauth2.Config, *oidc.IDTokenVe
 		defer cancel()
 		p, err := oidc.NewProvider(ctx, o.cfg.Issuer)
 		if err != nil {
+			// The issuer must match the provider's to the letter; one
+			// configured with or without a trailing slash the provider does
+			// not write is the same provider.
+			other := strings.TrimSuffix(o.cfg.Issuer, "/")
+			if other == o.cfg.Issuer {
+				other += "/"
+			}
+			if p2, err2 := oidc.NewProvider(ctx, other); err2 == nil {
+				p, err = p2, nil
+			}
+		}
+		if err != nil {
 			return nil, nil, err
 		}
 		o.provider = p
@@ -108,32 +120,32 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	}
 	if msg := c.QueryParam("error"); msg != "" {
 		s.log.Warn("identity provider refused the sign-in", "error", msg, "description", c.QueryParam("error_description"))
-		return s.loginProblem(c, http.StatusUnauthorized, "The identity provider did not sign you in ("+truncateRunes(strings.TrimSpace(msg), 80)+").")
+		return s.failSignIn(c, http.StatusUnauthorized, "The identity provider did not sign you in ("+truncateRunes(strings.TrimSpace(msg), 80)+").")
 	}
 	if state == "" || c.QueryParam("state") != state || c.QueryParam("code") == "" {
-		return s.loginProblem(c, http.StatusBadRequest, "That sign-in did not start here or has already been used; start it again.")
+		return s.failSignIn(c, http.StatusBadRequest, "That sign-in did not start here or has already been used; start it again.")
 	}
 	conf, verify, err := s.oidc.client(ctx)
 	if err != nil {
-		return s.loginProblem(c, http.StatusBadGateway, "The identity provider cannot be reached; sign in with your password or try again shortly.")
+		return s.failSignIn(c, http.StatusBadGateway, "The identity provider cannot be reached; sign in with your password or try again shortly.")
 	}
 	exchangeCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	tok, err := conf.Exchange(exchangeCtx, c.QueryParam("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
 		s.log.Warn("identity provider code exchange failed", "err", err)
-		return s.loginProblem(c, http.StatusUnauthorized, "The identity provider did not confirm the sign-in; start it again.")
+		return s.failSignIn(c, http.StatusUnauthorized, "The identity provider did not confirm the sign-in; start it again.")
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idToken, err := verify.Verify(exchangeCtx, raw)
 	if err != nil || idToken.Nonce != nonce {
 		s.log.Warn("identity provider token refused", "err", err, "nonce_matches", err == nil && idToken.Nonce == nonce)
-		return s.loginProblem(c, http.StatusUnauthorized, "The identity provider’s answer could not be verified; start again.")
+		return s.failSignIn(c, http.StatusUnauthorized, "The identity provider’s answer could not be verified; start again.")
 	}
 	who, err := s.oidc.vouchedAddress(exchangeCtx, idToken, tok)
 	if err != nil {
 		s.log.Warn("identity provider vouched for no verified address", "err", err)
-		return s.loginProblem(c, http.StatusForbidden, "The identity provider did not vouch for an email address; ask it to share a verified one.")
+		return s.failSignIn(c, http.StatusForbidden, "The identity provider did not vouch for an email address; ask it to share a verified one.")
 	}
 	setAuditAs(c, "sign-in:"+truncateRunes(who, 100)+" (identity provider)", "")
 	u, err := s.db.ActiveUserByEmail(ctx, who)
@@ -142,7 +154,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		s.log.Info("sign-in by identity provider for no active user", "email", who)
-		return s.loginProblem(c, http.StatusForbidden, who+" has no active Testgate account; an admin can add it under Settings → Users.")
+		return s.failSignIn(c, http.StatusForbidden, who+" has no active Testgate account; an admin can add it under Settings → Users.")
 	}
 	if err != nil {
 		return err
@@ -224,6 +236,41 @@ func sameASCIIAddress(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// keyLoginProblem holds why a sign-in through the provider failed, for
+// the sign-in page the browser is sent to.
+const keyLoginProblem = "login_problem"
+
+// failSignIn ends a failed return from the provider on the sign-in page
+// (303), so that the address bar does not keep the spent code: the page
+// says why, with the failure's status.
+func (s *Server) failSignIn(c echo.Context, status int, problem string) error {
+	sess := session(c)
+	sess.Values[keyLoginProblem] = strconv.Itoa(status) + " " + problem
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// takeLoginProblem returns, and forgets, a failed sign-in's status and why.
+func (s *Server) takeLoginProblem(c echo.Context) (int, string, bool) {
+	sess := session(c)
+	if sess == nil {
+		return 0, "", false
+	}
+	raw, _ := sess.Values[keyLoginProblem].(string)
+	code, problem, ok := strings.Cut(raw, " ")
+	status, err := strconv.Atoi(code)
+	if !ok || err != nil {
+		return 0, "", false
+	}
+	delete(sess.Values, keyLoginProblem)
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		return 0, "", false
+	}
+	return status, problem, true
 }
 
 func (s *Server) loginProblem(c echo.Context, status int, problem string) error {

@@ -165,6 +165,21 @@ func (p *identityProvider) signInThrough(t *testing.T, b *browser, next string) 
 	return b.get(back.RequestURI())
 }
 
+// followFailedSignIn follows a failed return from the provider to the
+// sign-in page it is sent to, which says why (the spent code stays out of
+// the address bar), and shows that page once.
+func followFailedSignIn(t *testing.T, b *browser, back response) response {
+	t.Helper()
+	if back.Code != http.StatusSeeOther || back.Header().Get("Location") != "/login" {
+		t.Fatalf("a failed sign-in answered %d to %q, not the sign-in page", back.Code, back.Header().Get("Location"))
+	}
+	page := b.get("/login")
+	if again := b.get("/login"); again.Code != http.StatusOK || again.text(`[data-testid="login-problem"]`) != "" {
+		t.Fatalf("the problem is shown again: %d %q", again.Code, again.text(`[data-testid="login-problem"]`))
+	}
+	return page
+}
+
 // A recruiter signs in with the organisation's identity provider; the
 // provider must vouch for the address of an active user, for this client,
 // for this browser's sign-in, once.
@@ -211,7 +226,7 @@ func TestSignInWithOpenIDConnect(t *testing.T) {
 		p.omitVerified, p.userInfoOnly, p.userInfoSub = false, false, ""
 		setup()
 		b := newBrowser(t, srv)
-		r := p.signInThrough(t, b, "/")
+		r := followFailedSignIn(t, b, p.signInThrough(t, b, "/"))
 		if r.Code != status || !strings.Contains(r.text(`[data-testid="login-problem"]`), problem) {
 			t.Errorf("%s: %d %q", name, r.Code, r.text(`[data-testid="login-problem"]`))
 		}
@@ -235,14 +250,14 @@ func TestSignInWithOpenIDConnect(t *testing.T) {
 	b2 := newBrowser(t, srv)
 	b2.get("/login/oidc")
 	exchanges := p.tokenExchanges
-	if r := b2.get("/login/oidc/callback?code=stolen&state=guessed"); r.Code != http.StatusBadRequest ||
+	if r := followFailedSignIn(t, b2, b2.get("/login/oidc/callback?code=stolen&state=guessed")); r.Code != http.StatusBadRequest ||
 		!strings.Contains(r.text(`[data-testid="login-problem"]`), "did not start here") {
 		t.Fatalf("a forged return: %d %q", r.Code, r.text(`[data-testid="login-problem"]`))
 	}
 	if p.tokenExchanges != exchanges {
 		t.Fatal("a forged return reached the provider")
 	}
-	if r := b2.get("/login/oidc/callback?error=access_denied&state=x"); r.Code != http.StatusUnauthorized ||
+	if r := followFailedSignIn(t, b2, b2.get("/login/oidc/callback?error=access_denied&state=x")); r.Code != http.StatusUnauthorized ||
 		!strings.Contains(r.text(`[data-testid="login-problem"]`), "access_denied") {
 		t.Fatalf("the provider's refusal: %d %q", r.Code, r.text(`[data-testid="login-problem"]`))
 	}
