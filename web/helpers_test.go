@@ -275,6 +275,7 @@ func api(t *testing.T, srv *Server, method, path, key string, body any) (int, ma
 	}
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
+	checkNativeAnswer(t, req, rec)
 	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Fatalf("%s %s: content type %q, body %s", method, path, ct, rec.Body)
 	}

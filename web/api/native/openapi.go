@@ -22,3 +22,7 @@ func (h *Handler) OpenAPI(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	return c.JSON(http.StatusOK, doc)
 }
+
+// Document is the native API's OpenAPI document as embedded (its server
+// is "/"), for tools that check answers against it.
+func Document() []byte { return openAPIDocument }

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+
+	"testgate/store"
+	"testgate/web/api/native"
+)
+
+// Every answer of the native API that a test gets through api() is checked
+// against the API's OpenAPI document by pb33f's libopenapi-validator (its
+// status is documented, its body matches the schema with its required
+// fields), so the document cannot drift from what the API answers.
+
+var nativeSpec struct {
+	once sync.Once
+	v    validator.Validator
+	err  error
+}
+
+func nativeValidator() (validator.Validator, error) {
+	nativeSpec.once.Do(func() {
+		doc, err := libopenapi.NewDocument(native.Document())
+		if err != nil {
+			nativeSpec.err = err
+			return
+		}
+		v, errs := validator.NewValidator(doc)
+		if len(errs) > 0 {
+			nativeSpec.err = fmt.Errorf("%v", errs)
+			return
+		}
+		if ok, problems := v.ValidateDocument(); !ok {
+			nativeSpec.err = fmt.Errorf("the native API's OpenAPI document is not valid: %v", problems)
+			return
+		}
+		nativeSpec.v = v
+	})
+	return nativeSpec.v, nativeSpec.err
+}
+
+// checkNativeAnswer fails the test when the native API's answer to req is
+// not the one its OpenAPI document describes.
+func checkNativeAnswer(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	if !strings.HasPrefix(req.URL.Path, "/api/native/") || req.URL.Path == "/api/native/openapi.json" {
+		return
+	}
+	v, err := nativeValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, problems := v.ValidateHttpResponse(req, rec.Result())
+	if !ok && rec.Code == http.StatusNotFound && len(problems) == 1 && problems[0].ValidationType == "path" {
+		return // a route that does not exist, asked on purpose: its 404 is the router's
+	}
+	if !ok {
+		var lines []string
+		for _, p := range problems {
+			line := p.Message + ": " + p.Reason
+			for _, s := range p.SchemaValidationErrors {
+				line += "; " + s.FieldPath + " " + s.Reason
+			}
+			lines = append(lines, line)
+		}
+		t.Errorf("%s %s answered %d, not as the OpenAPI document says:\n  %s\n  body: %.300s", req.Method, req.URL.Path, rec.Code,
+			strings.Join(lines, "\n  "), rec.Body.String())
+	}
+}
+
+// The document answers for what it leaves out: a read key's refusal is a
+// documented 403, and an answer missing a required field fails the check.
+func TestNativeAnswersMatchTheirDocument(t *testing.T) {
+	t.Parallel()
+	srv, db := newTestServer(t)
+	ctx := context.Background()
+	read, _ := db.CreateAPIKey(ctx, store.NewAPIKey{Name: "reader", Scope: store.ScopeRead})
+	code, _ := api(t, srv, http.MethodPost, "/api/native/tests", read.Key, map[string]any{"name": "Go", "durationMinutes": 30})
+	if code != http.StatusForbidden {
+		t.Fatalf("a read key creating a test: %d", code)
+	}
+	key := newAPIKey(t, db)
+	code, test := api(t, srv, http.MethodPost, "/api/native/tests", key, map[string]any{"name": "Go", "durationMinutes": 30})
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %v", code, test)
+	}
+	v, err := nativeValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(test, "id")
+	body, _ := json.Marshal(test)
+	req := httptest.NewRequest(http.MethodGet, "/api/native/tests/1", nil)
+	rec := httptest.NewRecorder()
+	rec.Header().Set("Content-Type", "application/json")
+	rec.WriteHeader(http.StatusOK)
+	rec.Write(body)
+	if ok, _ := v.ValidateHttpResponse(req, rec.Result()); ok {
+		t.Fatal("a test without its id passes the document")
+	}
+}
