@@ -48,7 +48,7 @@ func scopeLabel(s store.KeyScope) string {
 	return "full"
 }
 
-func APIKeysPage(p Page, v APIKeysView) templ.Component {
+func APIKeysPage(p ConsolePage, v APIKeysView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

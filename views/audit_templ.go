@@ -51,7 +51,7 @@ func (v AuditView) RecordURL(record string) string {
 	return "/settings/audit?" + url.Values{"record": {record}}.Encode()
 }
 
-func AuditPage(p Page, v AuditView) templ.Component {
+func AuditPage(p ConsolePage, v AuditView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

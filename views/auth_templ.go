@@ -22,7 +22,7 @@ type SetupForm struct {
 }
 
 // SetupPage creates the first admin on a new installation.
-func SetupPage(p Page, f SetupForm) templ.Component {
+func SetupPage(p ConsolePage, f SetupForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -114,7 +114,7 @@ func (f LoginForm) ssoURL() string {
 }
 
 // LoginPage signs a user in.
-func LoginPage(p Page, f LoginForm) templ.Component {
+func LoginPage(p ConsolePage, f LoginForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -255,7 +255,7 @@ func LoginPage(p Page, f LoginForm) templ.Component {
 
 // SetPasswordPage lets a new console user choose their password from the
 // emailed link.
-func SetPasswordPage(p Page, email, problem string, errs store.FieldErrors) templ.Component {
+func SetPasswordPage(p ConsolePage, email, problem string, errs store.FieldErrors) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

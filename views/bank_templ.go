@@ -52,7 +52,7 @@ func (v BankView) pageURL(page int) string {
 	return "/bank?" + q.Encode()
 }
 
-func BankPage(p Page, v BankView) templ.Component {
+func BankPage(p ConsolePage, v BankView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -462,7 +462,7 @@ func BankPage(p Page, v BankView) templ.Component {
 }
 
 // BankEditPage edits one bank question on its own page.
-func BankEditPage(p Page, id int64, f QuestionForm, usedBy int) templ.Component {
+func BankEditPage(p ConsolePage, id int64, f QuestionForm, usedBy int) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

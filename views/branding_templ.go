@@ -36,7 +36,7 @@ type BrandingForm struct {
 	Errors       store.FieldErrors
 }
 
-func BrandingPage(p Page, f BrandingForm) templ.Component {
+func BrandingPage(p ConsolePage, f BrandingForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -255,7 +255,7 @@ func brandHeader(b Brand) templ.Component {
 }
 
 // brandFooter tells a candidate where to ask for help.
-func brandFooter(p Page) templ.Component {
+func brandFooter(p CandidatePage) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

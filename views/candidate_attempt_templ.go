@@ -42,7 +42,7 @@ func (v AttemptView) FinalAction() string {
 
 func (v AttemptView) chose(q store.Question, i int) bool { return chose(v.Answers[q.ID], i) }
 
-func CandidateAttemptPage(p Page, v AttemptView) templ.Component {
+func CandidateAttemptPage(p CandidatePage, v AttemptView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -678,7 +678,7 @@ func CandidateAttemptPage(p Page, v AttemptView) templ.Component {
 
 // previewCSRF is the console's CSRF token on the forms of a preview,
 // which posts to the console; candidates' own forms carry none.
-func previewCSRF(p Page) templ.Component {
+func previewCSRF(p CandidatePage) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

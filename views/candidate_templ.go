@@ -17,7 +17,7 @@ import (
 
 // CandidateLayout frames the pages candidates see: no console chrome,
 // readable on a phone.
-func CandidateLayout(p Page) templ.Component {
+func CandidateLayout(p CandidatePage) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -237,7 +237,7 @@ func CandidateLayout(p Page) templ.Component {
 // languageMenu lets a candidate choose their language on every page. On
 // the attempt page it belongs to the attempt form, so the answers on the
 // page are saved with the choice.
-func languageMenu(p Page) templ.Component {
+func languageMenu(p CandidatePage) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -380,7 +380,7 @@ func languageMenu(p Page) templ.Component {
 	})
 }
 
-func languageSelect(p Page, form string) templ.Component {
+func languageSelect(p CandidatePage, form string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -492,7 +492,7 @@ func languageSelect(p Page, form string) templ.Component {
 }
 
 // CandidateMessage is a page that tells a candidate why they cannot go on.
-func CandidateMessage(p Page, heading, message string) templ.Component {
+func CandidateMessage(p CandidatePage, heading, message string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -585,7 +585,7 @@ type DetailsForm struct {
 	Errors store.FieldErrors
 }
 
-func CandidateDetailsPage(p Page, v CandidateView, f DetailsForm) templ.Component {
+func CandidateDetailsPage(p CandidatePage, v CandidateView, f DetailsForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -719,7 +719,7 @@ func CandidateDetailsPage(p Page, v CandidateView, f DetailsForm) templ.Componen
 
 // CandidateIntroPage shows the instructions and the start button; with
 // hideInstruction it is the start step alone.
-func CandidateIntroPage(p Page, v CandidateView) templ.Component {
+func CandidateIntroPage(p CandidatePage, v CandidateView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -988,7 +988,7 @@ type DoneView struct {
 	PreviewScore string
 }
 
-func CandidateDonePage(p Page, v DoneView) templ.Component {
+func CandidateDonePage(p CandidatePage, v DoneView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1150,7 +1150,7 @@ type RegisterForm struct {
 	Sent string
 }
 
-func PublicRegisterPage(p Page, t store.Test, action string, f RegisterForm) templ.Component {
+func PublicRegisterPage(p CandidatePage, t store.Test, action string, f RegisterForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1421,7 +1421,7 @@ func PublicRegisterPage(p Page, t store.Test, action string, f RegisterForm) tem
 }
 
 // CandidateAccessPage asks for the access code sent with the invitation.
-func CandidateAccessPage(p Page, v CandidateView, errs store.FieldErrors) templ.Component {
+func CandidateAccessPage(p CandidatePage, v CandidateView, errs store.FieldErrors) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1543,7 +1543,7 @@ func CandidateAccessPage(p Page, v CandidateView, errs store.FieldErrors) templ.
 
 // candidateInput is a labelled input whose error is a whole sentence in
 // the candidate's language.
-func candidateInput(p Page, typ, name, label, value string, errs store.FieldErrors, attrs templ.Attributes) templ.Component {
+func candidateInput(p CandidatePage, typ, name, label, value string, errs store.FieldErrors, attrs templ.Attributes) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1751,7 +1751,7 @@ func candidateInput(p Page, typ, name, label, value string, errs store.FieldErro
 }
 
 // candidateErrorSummary heads a candidate form with problems.
-func candidateErrorSummary(p Page, errs store.FieldErrors) templ.Component {
+func candidateErrorSummary(p CandidatePage, errs store.FieldErrors) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

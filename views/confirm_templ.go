@@ -27,7 +27,7 @@ type HiddenField struct {
 	Name, Value string
 }
 
-func ConfirmPage(p Page, c Confirmation) templ.Component {
+func ConfirmPage(p ConsolePage, c Confirmation) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -19,7 +19,7 @@ type Dashboard struct {
 	Funnels       []FunnelChart
 }
 
-func DashboardPage(p Page, d Dashboard) templ.Component {
+func DashboardPage(p ConsolePage, d Dashboard) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -76,7 +76,7 @@ func deliveryStatus(s string) templ.Component {
 	})
 }
 
-func DeliveriesPage(p Page, v DeliveriesView) templ.Component {
+func DeliveriesPage(p ConsolePage, v DeliveriesView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -173,7 +173,7 @@ func DeliveriesPage(p Page, v DeliveriesView) templ.Component {
 	})
 }
 
-func DeliveriesTable(p Page, ds []store.Delivery) templ.Component {
+func DeliveriesTable(p ConsolePage, ds []store.Delivery) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -319,7 +319,7 @@ func DeliveriesTable(p Page, ds []store.Delivery) templ.Component {
 	})
 }
 
-func DeliveryPage(p Page, d store.Delivery) templ.Component {
+func DeliveryPage(p ConsolePage, d store.Delivery) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -608,7 +608,7 @@ type WebhookView struct {
 	Fixed   bool     // set by the configuration
 }
 
-func WebhooksPage(p Page, v WebhookView) templ.Component {
+func WebhooksPage(p ConsolePage, v WebhookView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -10,7 +10,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import "testgate/store"
 
-func ImportPage(p Page, f ImportForm) templ.Component {
+func ImportPage(p ConsolePage, f ImportForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -293,7 +293,7 @@ func ImportPage(p Page, f ImportForm) templ.Component {
 }
 
 // ImportCheckPanel is the dry run's result, swapped in by htmx.
-func ImportCheckPanel(p Page, f ImportForm) templ.Component {
+func ImportCheckPanel(p ConsolePage, f ImportForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -676,7 +676,7 @@ func ImportCheckPanel(p Page, f ImportForm) templ.Component {
 	})
 }
 
-func ImportJobPage(p Page, v ImportView) templ.Component {
+func ImportJobPage(p ConsolePage, v ImportView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -856,7 +856,7 @@ func ImportJobPage(p Page, v ImportView) templ.Component {
 
 // ImportProgress polls itself while the job runs; the state is in the
 // database, so a reload picks it up where it is.
-func ImportProgress(p Page, v ImportView) templ.Component {
+func ImportProgress(p ConsolePage, v ImportView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -70,7 +70,7 @@ func statusBadge(s store.InvitationStatus) templ.Component {
 	})
 }
 
-func InvitationsPage(p Page, l InvitationList) templ.Component {
+func InvitationsPage(p ConsolePage, l InvitationList) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -377,7 +377,7 @@ func sortHeader(l InvitationList, key, label string) templ.Component {
 }
 
 // InvitationsTable is the list, swapped by htmx as filters change.
-func InvitationsTable(p Page, l InvitationList) templ.Component {
+func InvitationsTable(p ConsolePage, l InvitationList) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -747,7 +747,7 @@ type InvitationDetail struct {
 	SameAddress int
 }
 
-func InvitationPage(p Page, d InvitationDetail) templ.Component {
+func InvitationPage(p ConsolePage, d InvitationDetail) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1453,7 +1453,7 @@ func InvitationPage(p Page, d InvitationDetail) templ.Component {
 
 // eraseCard is an admin's way to honour a candidate's request to be
 // forgotten.
-func eraseCard(p Page, d InvitationDetail) templ.Component {
+func eraseCard(p ConsolePage, d InvitationDetail) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1574,7 +1574,7 @@ type InviteForm struct {
 }
 
 // InvitePanel is the form with its last result; htmx swaps it whole.
-func InvitePanel(p Page, f InviteForm) templ.Component {
+func InvitePanel(p ConsolePage, f InviteForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

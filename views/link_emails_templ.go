@@ -42,7 +42,7 @@ func (f LinkEmailsForm) tabURL(code string) string {
 	return "/links/" + idStr(f.LinkID) + "/emails?lang=" + code
 }
 
-func LinkEmailsPage(p Page, t store.Test, l store.TestLink, f LinkEmailsForm) templ.Component {
+func LinkEmailsPage(p ConsolePage, t store.Test, l store.TestLink, f LinkEmailsForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -34,7 +34,7 @@ type LinkForm struct {
 	Errors                 store.FieldErrors
 }
 
-func LinkFormPage(p Page, t store.Test, f LinkForm) templ.Component {
+func LinkFormPage(p ConsolePage, t store.Test, f LinkForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -340,7 +340,7 @@ func LinkFormPage(p Page, t store.Test, f LinkForm) templ.Component {
 	})
 }
 
-func LinkPage(p Page, t store.Test, r LinkRow, invite InviteForm) templ.Component {
+func LinkPage(p ConsolePage, t store.Test, r LinkRow, invite InviteForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

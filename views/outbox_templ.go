@@ -105,7 +105,7 @@ func outboxStatus(s string) templ.Component {
 	})
 }
 
-func OutboxPage(p Page, v OutboxView) templ.Component {
+func OutboxPage(p ConsolePage, v OutboxView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -423,7 +423,7 @@ func OutboxPage(p Page, v OutboxView) templ.Component {
 	})
 }
 
-func MessagePage(p Page, m store.OutboxMessage) templ.Component {
+func MessagePage(p ConsolePage, m store.OutboxMessage) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

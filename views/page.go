@@ -14,39 +14,50 @@ import (
 	"testgate/views/locale"
 )
 
-// Page is what every console page's layout needs.
-type Page struct {
-	Title   string
-	User    *store.User // nil when signed out
-	CSRF    string
-	Assets  Assets
-	Section string // highlighted navigation entry
-	Flash   string // one-off notice after a redirect
+// PageBase is what every page carries, console or candidate.
+type PageBase struct {
+	Title  string
+	CSRF   string
+	Assets Assets
 	// Loc is the viewer's time zone (reported by the browser); nil is UTC.
 	Loc *time.Location
+}
+
+// ConsolePage is what a console page's layout needs (the console is in
+// English).
+type ConsolePage struct {
+	PageBase
+	User    *store.User // nil when signed out
+	Section string      // highlighted navigation entry
+	Flash   string      // one-off notice after a redirect
 	// DevMailbox is set when emails are kept in the console, not sent.
 	DevMailbox bool
+}
+
+// CandidatePage is what a candidate's page needs: their language and the
+// organisation's brand.
+type CandidatePage struct {
+	PageBase
 	// Brand is the organisation candidate pages show.
 	Brand Brand
-	// PreviewOf, on a candidate page, marks a recruiter's preview: where
-	// the banner leads back to.
+	// PreviewOf marks a recruiter's preview: where the banner leads back to.
 	PreviewOf string
 	// PreviewSeed draws a preview's sample paper, the same on every page
 	// of it; PreviewDraw says, per section and rule, what the draw takes
 	// from how many.
 	PreviewSeed string
 	PreviewDraw []string
-	// L is a candidate page's language; the console is in English.
+	// L is the page's language.
 	L locale.T
-	// LangURL is where a candidate page's language menu sends the choice
-	// (LangGet: as a query, for pages without an invitation); LangForm
-	// instead names the form the menu belongs to (the attempt's).
+	// LangURL is where the language menu sends the choice (LangGet: as a
+	// query, for pages without an invitation); LangForm instead names the
+	// form the menu belongs to (the attempt's).
 	LangURL  string
 	LangGet  bool
 	LangForm string
 }
 
-func (p Page) langMethod() string {
+func (p CandidatePage) langMethod() string {
 	if p.LangGet {
 		return "get"
 	}
@@ -54,7 +65,7 @@ func (p Page) langMethod() string {
 }
 
 // MailURL is where the navigation's Emails entry leads.
-func (p Page) MailURL() string {
+func (p ConsolePage) MailURL() string {
 	if p.DevMailbox {
 		return "/mailbox"
 	}
@@ -100,7 +111,7 @@ const htmxConfig = `{"includeIndicatorStyles": false, "allowEval": false, "allow
  {"code": "422", "swap": true}, {"code": "[45]..", "swap": false, "error": true}]}`
 
 // Location is the viewer's time zone.
-func (p Page) Location() *time.Location {
+func (p PageBase) Location() *time.Location {
 	if p.Loc == nil {
 		return time.UTC
 	}
@@ -108,10 +119,10 @@ func (p Page) Location() *time.Location {
 }
 
 // ZoneName names the viewer's time zone, e.g. "Europe/Berlin".
-func (p Page) ZoneName() string { return p.Location().String() }
+func (p PageBase) ZoneName() string { return p.Location().String() }
 
 // When formats a time in the viewer's zone, with the zone named.
-func (p Page) When(t time.Time) string {
+func (p PageBase) When(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -119,7 +130,7 @@ func (p Page) When(t time.Time) string {
 }
 
 // WhenPtr formats an optional time, or a dash.
-func (p Page) WhenPtr(t *time.Time) string {
+func (p PageBase) WhenPtr(t *time.Time) string {
 	if t == nil {
 		return "—"
 	}

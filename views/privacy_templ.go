@@ -16,7 +16,7 @@ type PrivacyForm struct {
 	Errors        store.FieldErrors
 }
 
-func PrivacyPage(p Page, f PrivacyForm) templ.Component {
+func PrivacyPage(p ConsolePage, f PrivacyForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -13,7 +13,7 @@ import "testgate/store"
 // choiceAnswer is a choice question's options on the candidate's page:
 // radio buttons for one answer, checkboxes for several, shown in the
 // attempt's order while their values stay the written indexes.
-func choiceAnswer(p Page, v AttemptView, q store.Question, many bool) templ.Component {
+func choiceAnswer(p CandidatePage, v AttemptView, q store.Question, many bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

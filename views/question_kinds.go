@@ -9,14 +9,18 @@ import (
 // answerInputs are each kind's inputs on the candidate's page, beside the
 // kind's rules in the store (store.QuestionRules): a new kind adds its
 // component file and its line here.
-var answerInputs = map[store.QuestionKind]func(p Page, v AttemptView, q store.Question) templ.Component{
-	store.QuestionSingle:   func(p Page, v AttemptView, q store.Question) templ.Component { return choiceAnswer(p, v, q, false) },
-	store.QuestionMultiple: func(p Page, v AttemptView, q store.Question) templ.Component { return choiceAnswer(p, v, q, true) },
-	store.QuestionText:     textAnswer,
+var answerInputs = map[store.QuestionKind]func(p CandidatePage, v AttemptView, q store.Question) templ.Component{
+	store.QuestionSingle: func(p CandidatePage, v AttemptView, q store.Question) templ.Component {
+		return choiceAnswer(p, v, q, false)
+	},
+	store.QuestionMultiple: func(p CandidatePage, v AttemptView, q store.Question) templ.Component {
+		return choiceAnswer(p, v, q, true)
+	},
+	store.QuestionText: textAnswer,
 }
 
 // answerInput is the question's inputs on the candidate's page.
-func answerInput(p Page, v AttemptView, q store.Question) templ.Component {
+func answerInput(p CandidatePage, v AttemptView, q store.Question) templ.Component {
 	if in, ok := answerInputs[q.Kind]; ok {
 		return in(p, v, q)
 	}

@@ -29,7 +29,7 @@ type QuestionForm struct {
 	Errors   store.FieldErrors
 }
 
-func QuestionsSection(p Page, t store.Test, qs []store.Question, f QuestionForm) templ.Component {
+func QuestionsSection(p ConsolePage, t store.Test, qs []store.Question, f QuestionForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -139,7 +139,7 @@ func QuestionsSection(p Page, t store.Test, qs []store.Question, f QuestionForm)
 
 // questionList lists questions with their actions; moves are within the
 // list shown.
-func questionList(p Page, t store.Test, qs []store.Question) templ.Component {
+func questionList(p ConsolePage, t store.Test, qs []store.Question) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -351,7 +351,7 @@ func questionList(p Page, t store.Test, qs []store.Question) templ.Component {
 
 // questionButton is a one-button form. Moves are swapped in by htmx;
 // a delete goes to its confirmation page.
-func questionButton(p Page, testID, qID int64, action, dir, label string, disabled bool) templ.Component {
+func questionButton(p ConsolePage, testID, qID int64, action, dir, label string, disabled bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -468,7 +468,7 @@ func questionButton(p Page, testID, qID int64, action, dir, label string, disabl
 
 // QuestionFields is the question form; on a test page htmx posts it and
 // swaps the whole questions section.
-func QuestionFields(p Page, t store.Test, f QuestionForm) templ.Component {
+func QuestionFields(p ConsolePage, t store.Test, f QuestionForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -606,7 +606,7 @@ func QuestionFields(p Page, t store.Test, f QuestionForm) templ.Component {
 }
 
 // QuestionEditPage edits one question on its own page.
-func QuestionEditPage(p Page, t store.Test, f QuestionForm) templ.Component {
+func QuestionEditPage(p ConsolePage, t store.Test, f QuestionForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -21,7 +21,7 @@ type ReportView struct {
 
 // AttemptReportPage is the report of one attempt: result, answers with
 // grading, integrity signals and timeline.
-func AttemptReportPage(p Page, r ReportView) templ.Component {
+func AttemptReportPage(p ConsolePage, r ReportView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -445,7 +445,7 @@ func AttemptReportPage(p Page, r ReportView) templ.Component {
 	})
 }
 
-func addTimeForm(p Page, r ReportView) templ.Component {
+func addTimeForm(p ConsolePage, r ReportView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -499,7 +499,7 @@ func addTimeForm(p Page, r ReportView) templ.Component {
 	})
 }
 
-func reportQuestion(p Page, r ReportView, q store.Question) templ.Component {
+func reportQuestion(p ConsolePage, r ReportView, q store.Question) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -810,7 +810,7 @@ func reportQuestion(p Page, r ReportView, q store.Question) templ.Component {
 }
 
 // gradeForm scores one answer by hand; htmx swaps the report in place.
-func gradeForm(p Page, r ReportView, q store.Question) templ.Component {
+func gradeForm(p ConsolePage, r ReportView, q store.Question) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1105,7 +1105,7 @@ func gradeForm(p Page, r ReportView, q store.Question) templ.Component {
 	})
 }
 
-func integritySection(p Page, r ReportView) templ.Component {
+func integritySection(p ConsolePage, r ReportView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1278,7 +1278,7 @@ func integritySection(p Page, r ReportView) templ.Component {
 	})
 }
 
-func timelineList(p Page, events []store.Event) templ.Component {
+func timelineList(p ConsolePage, events []store.Event) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

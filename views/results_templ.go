@@ -37,7 +37,7 @@ func resultStateLabel(state string) string {
 
 // ResultsPage ranks a test's completed attempts with their percentile,
 // filtered by band and state.
-func ResultsPage(p Page, v ResultsView) templ.Component {
+func ResultsPage(p ConsolePage, v ResultsView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -19,7 +19,7 @@ type SectionDetail struct {
 
 // SectionsCard manages a test's sections: their settings, bank picks and
 // draw rules; the questions themselves are listed by section below.
-func SectionsCard(p Page, t store.Test, sections []SectionDetail, topics []string, problem string) templ.Component {
+func SectionsCard(p ConsolePage, t store.Test, sections []SectionDetail, topics []string, problem string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -473,7 +473,7 @@ func SectionsCard(p Page, t store.Test, sections []SectionDetail, topics []strin
 	})
 }
 
-func sectionForm(p Page, action string, sec store.Section, submit string) templ.Component {
+func sectionForm(p ConsolePage, action string, sec store.Section, submit string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -784,7 +784,7 @@ type BankPickView struct {
 	Bank    BankView
 }
 
-func BankPickPage(p Page, v BankPickView) templ.Component {
+func BankPickPage(p ConsolePage, v BankPickView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -28,7 +28,7 @@ type TeamCard struct {
 	Errors    store.FieldErrors
 }
 
-func TeamsPage(p Page, v TeamsView) templ.Component {
+func TeamsPage(p ConsolePage, v TeamsView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

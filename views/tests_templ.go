@@ -17,7 +17,7 @@ type TestList struct {
 	Archived bool
 }
 
-func TestsPage(p Page, l TestList) templ.Component {
+func TestsPage(p ConsolePage, l TestList) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -102,7 +102,7 @@ func TestsPage(p Page, l TestList) templ.Component {
 }
 
 // TestsTable is the list itself, swapped by htmx when the filter changes.
-func TestsTable(p Page, l TestList) templ.Component {
+func TestsTable(p ConsolePage, l TestList) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -305,7 +305,7 @@ type BandRow struct {
 	Min  string
 }
 
-func TestFormPage(p Page, f TestForm) templ.Component {
+func TestFormPage(p ConsolePage, f TestForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -799,7 +799,7 @@ type LinkRow struct {
 	URL  string
 }
 
-func TestPage(p Page, d TestDetail) templ.Component {
+func TestPage(p ConsolePage, d TestDetail) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1122,7 +1122,7 @@ func TestPage(p Page, d TestDetail) templ.Component {
 	})
 }
 
-func LinksSection(p Page, t store.Test, links []LinkRow) templ.Component {
+func LinksSection(p ConsolePage, t store.Test, links []LinkRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -26,7 +26,7 @@ type UsersView struct {
 	Problem string
 }
 
-func UsersPage(p Page, v UsersView) templ.Component {
+func UsersPage(p ConsolePage, v UsersView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -49,7 +49,7 @@ func lang(c echo.Context) locale.T {
 }
 
 // withLanguage puts the language and its menu on a candidate page.
-func withLanguage(c echo.Context, p views.Page) views.Page {
+func withLanguage(c echo.Context, p views.CandidatePage) views.CandidatePage {
 	p.L = lang(c)
 	if m, ok := c.Get(ctxLangMenu).(langMenu); ok {
 		p.LangURL, p.LangGet = m.url, m.get

@@ -18,13 +18,14 @@ import (
 
 // candidatePage is the layout state of a candidate page, titled with the
 // organisation's name when one is set.
-func (s *Server) candidatePage(c echo.Context, title string) views.Page {
+func (s *Server) candidatePage(c echo.Context, title string) views.CandidatePage {
 	brand := s.brand(c)
 	site := "Testgate"
 	if brand.Organisation != "" {
 		site = brand.Organisation
 	}
-	return withLanguage(c, views.Page{Title: title + " · " + site, Assets: s.viewAssets(), Loc: viewerLocation(c), Brand: brand})
+	return withLanguage(c, views.CandidatePage{PageBase: views.PageBase{Title: title + " · " + site, Assets: s.viewAssets(), Loc: viewerLocation(c)},
+		Brand: brand})
 }
 
 // candidateMessage is a page telling a candidate why they cannot go on, in

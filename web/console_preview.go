@@ -61,7 +61,7 @@ type previewDraw struct {
 // previewPage is a candidate page marked as a preview, with the console's
 // CSRF token for its forms and, for a drawn test, its seed and what each
 // section and rule draws from.
-func (s *Server) previewPage(c echo.Context, v views.CandidateView, d previewDraw) views.Page {
+func (s *Server) previewPage(c echo.Context, v views.CandidateView, d previewDraw) views.CandidatePage {
 	p := s.candidatePage(c, "Preview: "+v.Test.Name)
 	p.CSRF, p.PreviewOf = csrfToken(c), "/tests/"+strconv.FormatInt(v.Test.ID, 10)
 	if len(d.sections) > 0 {

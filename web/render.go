@@ -21,16 +21,12 @@ func render(c echo.Context, status int, comp templ.Component) error {
 }
 
 // page is the layout state for a console page.
-func (s *Server) page(c echo.Context, title, section string) views.Page {
-	return views.Page{
-		Title:   title,
-		User:    currentUser(c),
-		CSRF:    csrfToken(c),
-		Assets:  s.viewAssets(),
-		Section: section,
-		Flash:   takeFlash(c),
-		Loc:     viewerLocation(c),
-
+func (s *Server) page(c echo.Context, title, section string) views.ConsolePage {
+	return views.ConsolePage{
+		PageBase:   views.PageBase{Title: title, CSRF: csrfToken(c), Assets: s.viewAssets(), Loc: viewerLocation(c)},
+		User:       currentUser(c),
+		Section:    section,
+		Flash:      takeFlash(c),
 		DevMailbox: s.cfg.DevMailbox,
 	}
 }
