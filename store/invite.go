@@ -22,17 +22,19 @@ func (db *DB) Invite(ctx context.Context, n NewInvitation) (InviteResult, error)
 		return InviteResult{}, err
 	}
 	var res InviteResult
-	var id int64
 	err := db.inTx(ctx, func(tx *Tx) error {
-		var err error
-		id, res.Created, res.Reopened, err = db.inviteTx(ctx, tx, n, db.Now())
+		id, created, reopened, err := db.inviteTx(ctx, tx, n, db.Now())
+		if err != nil {
+			return err
+		}
+		res.Created, res.Reopened = created, reopened
+		res.Invitation, err = invitationTx(ctx, tx, id) // the one read of the row, in the transaction that wrote it
 		return err
 	})
 	if err != nil {
 		return InviteResult{}, err
 	}
-	res.Invitation, err = db.Invitation(ctx, id)
-	return res, err
+	return res, nil
 }
 
 // MaxBulkInvitations bounds one InviteMany.
@@ -161,7 +163,7 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 			if err := reopen(ctx, tx, existing, link, n, now); err != nil {
 				return 0, false, false, err
 			}
-			return existing.ID, false, true, db.emailIfAsked(ctx, tx, existing.ID, n, now)
+			return existing.ID, false, true, db.emailIfAsked(ctx, tx, existing.ID, mergeSettings(link, n).sendEmail, n, now)
 		}
 	}
 	if err := linkOpen(ctx, tx, link, now); err != nil {
@@ -170,14 +172,19 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 	if id, err = insertInvitation(ctx, tx, link, n, now); err != nil {
 		return 0, false, false, err
 	}
-	return id, true, false, db.emailIfAsked(ctx, tx, id, n, now)
+	return id, true, false, db.emailIfAsked(ctx, tx, id, mergeSettings(link, n).sendEmail, n, now)
 }
 
 // emailIfAsked queues the invitation email of a new or re-opened
 // invitation whose settings say to send it, in the same transaction.
-func (db *DB) emailIfAsked(ctx context.Context, tx *Tx, id int64, n NewInvitation, now time.Time) error {
+// send is what the invitation's settings say, so that one not emailed is
+// not read again here.
+func (db *DB) emailIfAsked(ctx context.Context, tx *Tx, id int64, send bool, n NewInvitation, now time.Time) error {
+	if !send {
+		return nil
+	}
 	inv, err := invitationTx(ctx, tx, id)
-	if err != nil || !inv.SendEmail {
+	if err != nil {
 		return err
 	}
 	if err := db.enqueueEmail(ctx, tx, EmailInvitation, inv, n.SendEmailAt, now); err != nil {

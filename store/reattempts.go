@@ -54,7 +54,7 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 				return err
 			}
 			res.Reopened = true
-			return db.emailIfAsked(ctx, tx, latest.ID, n, now)
+			return db.emailIfAsked(ctx, tx, latest.ID, mergeSettings(link, n).sendEmail, n, now)
 		}
 		link, err := tx.link(ctx, latest.LinkID)
 		if err != nil {
@@ -81,7 +81,7 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 			return err
 		}
 		latestID, res.Created = newID, true
-		return db.emailIfAsked(ctx, tx, newID, n, now)
+		return db.emailIfAsked(ctx, tx, newID, mergeSettings(link, n).sendEmail, n, now)
 	})
 	if err != nil {
 		return InviteResult{}, err
