@@ -173,11 +173,15 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 type reportWriter struct{ *fpdf.Fpdf }
 
 func (p reportWriter) MultiCell(w, h float64, txt, border, align string, fill bool) {
-	p.Fpdf.MultiCell(w, h, pdfText(txt), border, align, fill)
+	if txt = pdfText(txt); hasRTL(txt) {
+		p.multiCellRTL(w, h, shapeArabic(txt), border, align, fill)
+		return
+	}
+	p.Fpdf.MultiCell(w, h, txt, border, align, fill)
 }
 
 func (p reportWriter) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
-	p.Fpdf.CellFormat(w, h, pdfText(txt), border, ln, align, fill, link, linkStr)
+	p.Fpdf.CellFormat(w, h, visualOrder(shapeArabic(pdfText(txt))), border, ln, align, fill, link, linkStr)
 }
 
 // pdfText makes any text a person can type printable by the PDF writer,

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 	"time"
 
 	"testgate/store"
@@ -98,5 +100,36 @@ func TestReportPDFCountsOnlyGivenAnswers(t *testing.T) {
 	text := pdftext.Of(t, pdf)
 	if !strings.Contains(text, "3 questions, 1 answered") || strings.Count(text, "Answer: not answered") != 2 {
 		t.Fatalf("summary and answers disagree: %s", text)
+	}
+}
+
+// Right-to-left names and answers are drawn in visual order, Arabic in its
+// joined forms, so a reader reads — and pdftotext copies — them in reading
+// order, not mirrored.
+func TestReportPDFWritesRightToLeftInReadingOrder(t *testing.T) {
+	t.Parallel()
+	r := AttemptReport{
+		Invitation: store.Invitation{ID: 9, Name: "דוד לוי", Email: "david@example.com", TestName: "اختبار Go", Status: store.StatusCompleted},
+		Questions:  []store.Question{{ID: 1, Kind: store.QuestionText, Text: "Why Go?"}},
+		Answers: map[int64]store.Answer{1: {QuestionID: 1, Text: "لأن المترجم سريع جداً، والكود بسيط " +
+			"(fast builds) وهذا ما نحتاجه في فريقنا الذي يكتب خدمات كثيرة كل يوم ويجب أن تبقى بسيطة"}},
+	}
+	pdf, err := ReportPDF(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := norm.NFKC.String(pdftext.Of(t, pdf))
+	for _, want := range []string{"דוד לוי", "اختبار", "لأن المترجم سريع", "fast builds", "يكتب خدمات كثيرة"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF does not read %q in order: %s", want, text)
+		}
+	}
+	for _, mirrored := range []string{"יול דוד", "رابتخا"} {
+		if strings.Contains(text, mirrored) {
+			t.Errorf("the PDF reads %q mirrored", mirrored)
+		}
+	}
+	if !strings.ContainsRune(pdftext.Of(t, pdf), 0xFEE3) { // meem joined to the letter after it
+		t.Error("Arabic is drawn in isolated forms, not joined")
 	}
 }
