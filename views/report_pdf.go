@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 
@@ -17,12 +16,6 @@ import (
 // integrators' report links (iMocha's ReportPDFUrl, Xobin's report_link).
 // Text is set in DejaVu Sans, embedded, so names in Latin, Greek, Cyrillic,
 // Armenian, Georgian, Hebrew and Arabic letters print as typed.
-
-//go:embed fonts/DejaVuSans.ttf
-var dejaVuSans []byte
-
-//go:embed fonts/DejaVuSans-Bold.ttf
-var dejaVuSansBold []byte
 
 // AttemptReport is what the report of one attempt shows, on the
 // console's page and in the PDF.
@@ -40,7 +33,7 @@ type AttemptReport struct {
 // ReportPDF writes the PDF of one attempt.
 func ReportPDF(r AttemptReport) ([]byte, error) {
 	inv := r.Invitation
-	pdf := reportWriter{fpdf.New("P", "mm", "A4", "")}
+	pdf := reportWriter{fpdf.New("P", "mm", "A4", ""), &writerState{}}
 	pdf.AddUTF8FontFromBytes("dejavu", "", dejaVuSans)
 	pdf.AddUTF8FontFromBytes("dejavu", "B", dejaVuSansBold)
 	pdf.SetTitle(pdfText("Test report: "+inv.Name+", "+inv.TestName), true)
@@ -169,12 +162,22 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// reportWriter is the PDF with every text passed through pdfText.
-type reportWriter struct{ *fpdf.Fpdf }
+// reportWriter is the PDF with every text passed through pdfText, drawn
+// in visual order when right-to-left and in the fallback font where
+// DejaVu Sans has no glyph.
+type reportWriter struct {
+	*fpdf.Fpdf
+	st *writerState
+}
 
 func (p reportWriter) MultiCell(w, h float64, txt, border, align string, fill bool) {
-	if txt = pdfText(txt); hasRTL(txt) {
+	txt = pdfText(txt)
+	switch {
+	case hasRTL(txt):
 		p.multiCellRTL(w, h, shapeArabic(txt), border, align, fill)
+		return
+	case needsFallbackText(txt):
+		p.multiCellMixed(w, h, txt, fill)
 		return
 	}
 	p.Fpdf.MultiCell(w, h, txt, border, align, fill)
@@ -182,34 +185,6 @@ func (p reportWriter) MultiCell(w, h float64, txt, border, align string, fill bo
 
 func (p reportWriter) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
 	p.Fpdf.CellFormat(w, h, visualOrder(shapeArabic(pdfText(txt))), border, ln, align, fill, link, linkStr)
-}
-
-// pdfText makes any text a person can type printable by the PDF writer,
-// which handles only the Basic Multilingual Plane of valid UTF-8: a
-// character beyond it (an emoji, 𠮷) or a broken byte becomes U+FFFD,
-// and control characters other than line breaks and tabs go.
-func pdfText(s string) string {
-	clean := true
-	for _, r := range s {
-		if r > 0xFFFF || r == utf8.RuneError || (r < 0x20 && r != '\n' && r != '\t') || r == 0x7F {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r > 0xFFFF || r == utf8.RuneError:
-			b.WriteRune(utf8.RuneError)
-		case (r < 0x20 && r != '\n' && r != '\t') || r == 0x7F:
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // ReportStatus words an attempt's status for the report.

@@ -2,6 +2,7 @@ package views
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -131,5 +132,35 @@ func TestReportPDFWritesRightToLeftInReadingOrder(t *testing.T) {
 	}
 	if !strings.ContainsRune(pdftext.Of(t, pdf), 0xFEE3) { // meem joined to the letter after it
 		t.Error("Arabic is drawn in isolated forms, not joined")
+	}
+}
+
+// Chinese and Japanese print through the host's fallback font (Debian's
+// fonts-droid-fallback, which make testtools installs), mixed with DejaVu
+// Sans on one line; a character no font holds (here Korean, an emoji)
+// prints as U+FFFD, a visible mark, never an empty box.
+func TestReportPDFPrintsCJKThroughTheFallbackFont(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat(FallbackFontPaths[0]); err != nil {
+		t.Fatalf("no fallback font at %s: run make testtools (Debian's fonts-droid-fallback)", FallbackFontPaths[0])
+	}
+	r := AttemptReport{
+		Invitation: store.Invitation{ID: 5, Name: "王小明 (Wang)", Email: "wang@example.com", TestName: "Go 基础测试", Status: store.StatusCompleted},
+		Questions:  []store.Question{{ID: 1, Kind: store.QuestionText, Text: "なぜGoですか？"}},
+		Answers: map[int64]store.Answer{1: {QuestionID: 1, Text: "コンパイルが速く、コードが読みやすいからです。" +
+			"我们团队每天都写很多服务，所以需要简单的工具。한국어 😀"}},
+	}
+	pdf, err := ReportPDF(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.ReplaceAll(pdftext.Of(t, pdf), " ", "")
+	for _, want := range []string{"Go基础测试", "王小明(Wang)", "なぜGoですか？", "コンパイルが速く、コードが読みやすいからです。", "我们团队每天都写很多服务", "�"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q: %s", want, text)
+		}
+	}
+	if strings.Contains(text, "한") {
+		t.Error("a character no font holds was drawn as an empty box")
 	}
 }
