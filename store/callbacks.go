@@ -147,44 +147,48 @@ func receivingHost(raw string) string {
 // MaxDeliveryHosts bounds the hosts one claim takes turns for.
 const MaxDeliveryHosts = 64
 
-// deliveryDue is the condition of a delivery to attempt now: due, or
-// claimed by a process whose lease ran out.
-const deliveryDue = `((status = 'pending' AND next_attempt_at <= ?) OR (status = 'delivering' AND locked_until <= ?))`
-
 // ClaimDeliveries leases due deliveries host by host, so that a slow or
 // dead receiver holds up only its own callbacks: of the receiving hosts
 // with nothing in flight (in any process), up to hosts whose oldest
 // delivery fell due first, and up to perHost deliveries of each in the
-// order they fell due.
+// order they fell due (each host's read through the index of its own due
+// deliveries). Deliveries whose lease lapsed (their process died) are due
+// again, whatever their host.
 func (db *DB) ClaimDeliveries(ctx context.Context, hosts, perHost int, lease time.Duration) ([]Delivery, error) {
 	hosts = min(hosts, MaxDeliveryHosts)
 	var out []Delivery
 	err := db.inTx(ctx, func(tx *Tx) error {
+		out = out[:0]
 		now := millis(db.Now())
-		rows, err := tx.QueryContext(ctx, `SELECT host FROM callback_deliveries WHERE `+deliveryDue+`
+		claim := func(picked string, args ...any) error {
+			rows, err := tx.QueryContext(ctx, `UPDATE callback_deliveries SET status = 'delivering', attempts = attempts + 1,
+					locked_until = ?, locked_by = ?, updated_at = ?
+				WHERE id IN (`+picked+tx.dialect.skipLocked()+`)
+				RETURNING `+deliveryColumns, append([]any{now + lease.Milliseconds(), db.process, now}, args...)...)
+			claimed, err := collect(rows, err, scanDelivery)
+			out = append(out, claimed...)
+			return err
+		}
+		if err := claim(`SELECT id FROM callback_deliveries WHERE status = 'delivering' AND locked_until <= ? LIMIT ?`, now, hosts); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT host FROM callback_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
 				AND host NOT IN (SELECT host FROM callback_deliveries WHERE status = 'delivering' AND locked_until > ?)
-			GROUP BY host ORDER BY MIN(next_attempt_at), host LIMIT ?`, now, now, now, hosts)
-		turns, err := collect(rows, err, func(r row) (any, error) {
+			GROUP BY host ORDER BY MIN(next_attempt_at), host LIMIT ?`, now, now, hosts)
+		turns, err := collect(rows, err, func(r row) (string, error) {
 			var host string
 			return host, r.Scan(&host)
 		})
-		if err != nil || len(turns) == 0 {
+		if err != nil {
 			return err
 		}
-		args := []any{now + lease.Milliseconds(), db.process, now}
-		for i := range MaxDeliveryHosts { // one statement whatever the number of hosts: padded with the first
-			args = append(args, turns[min(i, len(turns)-1)])
+		for _, host := range turns {
+			if err := claim(`SELECT id FROM callback_deliveries WHERE status = 'pending' AND host = ? AND next_attempt_at <= ?
+				ORDER BY next_attempt_at, id LIMIT ?`, host, now, perHost); err != nil {
+				return err
+			}
 		}
-		args = append(args, now, now, perHost, now, now)
-		rows, err = tx.QueryContext(ctx, `UPDATE callback_deliveries SET status = 'delivering', attempts = attempts + 1,
-				locked_until = ?, locked_by = ?, updated_at = ?
-			WHERE id IN (SELECT id FROM (
-				SELECT id, ROW_NUMBER() OVER (PARTITION BY host ORDER BY next_attempt_at, id) AS turn FROM callback_deliveries
-				WHERE host IN (?`+strings.Repeat(", ?", MaxDeliveryHosts-1)+`) AND `+deliveryDue+`) ranked WHERE turn <= ?)
-			AND `+deliveryDue+`
-			RETURNING `+deliveryColumns, args...)
-		out, err = collect(rows, err, scanDelivery)
-		return err
+		return nil
 	})
 	return out, err
 }

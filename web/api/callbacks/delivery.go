@@ -30,15 +30,16 @@ import (
 //
 // Receiving hosts take turns: a pass hands each host with callbacks due
 // (and none in flight) a turn of up to PerHost deliveries, posted one after
-// another in their own goroutine, up to Hosts turns at once. A slow or dead
-// receiver so holds up only its own callbacks, never another host's.
+// another in their own goroutine, up to Hosts turns at once; a turn that
+// runs long hands its rest back. A slow or dead receiver so holds up only
+// its own callbacks, never another host's.
 type Deliverer struct {
 	db      *store.DB
 	secrets Secrets
 	client  *http.Client
 	log     *slog.Logger
 
-	Lease   time.Duration // longer than a turn can take: PerHost × the client's timeout
+	Lease   time.Duration // a turn starts no delivery past half of it, so none outlives it
 	Backoff time.Duration // first retry delay; doubles, up to an hour
 	MaxAge  time.Duration // then a delivery is failed
 	Hosts   int           // turns at once
@@ -55,7 +56,7 @@ func NewDeliverer(db *store.DB, secrets Secrets, allowPrivate bool, log *slog.Lo
 	return &Deliverer{
 		db: db, secrets: secrets, client: callbackClient(allowPrivate), log: log,
 		Lease: time.Minute, Backoff: 10 * time.Second, MaxAge: 24 * time.Hour,
-		Hosts: store.MaxDeliveryHosts, PerHost: 4,
+		Hosts: store.MaxDeliveryHosts, PerHost: 32,
 	}
 }
 
@@ -142,11 +143,13 @@ func (w *Deliverer) Pass(ctx context.Context) (int, error) {
 	return len(batch), nil
 }
 
-// take posts one host's turn, in order.
+// take posts one host's turn, in order. A turn that has run half its
+// lease (a slow receiver) hands the rest back for the next turn.
 func (w *Deliverer) take(ctx context.Context, turn []store.Delivery) {
 	defer w.turns.Done()
+	start := time.Now()
 	for i, d := range turn {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || time.Since(start) > w.Lease/2 {
 			var left []int64
 			for _, d := range turn[i:] {
 				left = append(left, d.ID)
