@@ -109,6 +109,7 @@ func (s *Server) apiRoutes() {
 	te := s.apis.thinkexam
 	v1 := e.Group("/api/v1", thinkexam.Dialect, limit(2<<20), requireAPIText)
 	v1.POST("/generateSignature", te.GenerateSignature)
+	e.GET("/api/v1/openapi.json", te.OpenAPI)
 	signed := v1.Group("", te.RequireSignature, s.teamScope)
 	signed.POST("/assignTest", te.Assign(false), invite)
 	signed.POST("/assignTestMultiCandidates", te.Assign(true), invite)

@@ -46,6 +46,7 @@ func (f *thinkExamFixture) call(t testing.TB, path, body string, headers map[str
 	}
 	rec := httptest.NewRecorder()
 	f.srv.ServeHTTP(rec, req)
+	checkAnswer(t, thinkExamSpec, req, rec) // as the dialect's OpenAPI document says
 	var out map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 		t.Fatalf("%s: not JSON: %s", path, rec.Body)
@@ -283,4 +284,23 @@ func teCodeOf(out map[string]any) string {
 	e, _ := out["error"].(map[string]any)
 	code, _ := e["code"].(string)
 	return code
+}
+
+// The dialect's OpenAPI document is served without a key, with this
+// installation as its server; every answer the ThinkExam tests get is
+// checked against it (call).
+func TestThinkExamOpenAPIDocumentIsServed(t *testing.T) {
+	t.Parallel()
+	f := newThinkExamFixture(t)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/openapi.json", nil))
+	var doc map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || rec.Code != http.StatusOK || doc["openapi"] != "3.1.0" {
+		t.Fatalf("%d %v", rec.Code, err)
+	}
+	servers, _ := doc["servers"].([]any)
+	paths, _ := doc["paths"].(map[string]any)
+	if len(servers) != 1 || servers[0].(map[string]any)["url"] != testBaseURL || len(paths) != 4 {
+		t.Fatalf("servers %v, %d paths", servers, len(paths))
+	}
 }

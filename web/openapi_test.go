@@ -15,6 +15,7 @@ import (
 
 	"testgate/store"
 	"testgate/web/api/native"
+	"testgate/web/api/thinkexam"
 )
 
 // Every answer of the native API that a test gets through api() is checked
@@ -22,32 +23,41 @@ import (
 // status is documented, its body matches the schema with its required
 // fields), so the document cannot drift from what the API answers.
 
-var nativeSpec struct {
+// apiSpec is an OpenAPI document's validator, built once.
+type apiSpec struct {
+	doc  func() []byte
 	once sync.Once
 	v    validator.Validator
 	err  error
 }
 
-func nativeValidator() (validator.Validator, error) {
-	nativeSpec.once.Do(func() {
-		doc, err := libopenapi.NewDocument(native.Document())
+var (
+	nativeSpec    = &apiSpec{doc: native.Document}
+	thinkExamSpec = &apiSpec{doc: thinkexam.Document}
+)
+
+func (s *apiSpec) validator() (validator.Validator, error) {
+	s.once.Do(func() {
+		doc, err := libopenapi.NewDocument(s.doc())
 		if err != nil {
-			nativeSpec.err = err
+			s.err = err
 			return
 		}
 		v, errs := validator.NewValidator(doc)
 		if len(errs) > 0 {
-			nativeSpec.err = fmt.Errorf("%v", errs)
+			s.err = fmt.Errorf("%v", errs)
 			return
 		}
 		if ok, problems := v.ValidateDocument(); !ok {
-			nativeSpec.err = fmt.Errorf("the native API's OpenAPI document is not valid: %v", problems)
+			s.err = fmt.Errorf("the OpenAPI document is not valid: %v", problems)
 			return
 		}
-		nativeSpec.v = v
+		s.v = v
 	})
-	return nativeSpec.v, nativeSpec.err
+	return s.v, s.err
 }
+
+func nativeValidator() (validator.Validator, error) { return nativeSpec.validator() }
 
 // checkNativeAnswer fails the test when the native API's answer to req is
 // not the one its OpenAPI document describes.
@@ -56,7 +66,14 @@ func checkNativeAnswer(t *testing.T, req *http.Request, rec *httptest.ResponseRe
 	if !strings.HasPrefix(req.URL.Path, "/api/native/") || req.URL.Path == "/api/native/openapi.json" {
 		return
 	}
-	v, err := nativeValidator()
+	checkAnswer(t, nativeSpec, req, rec)
+}
+
+// checkAnswer fails the test when an answer to req is not the one the
+// document describes.
+func checkAnswer(t testing.TB, spec *apiSpec, req *http.Request, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	v, err := spec.validator()
 	if err != nil {
 		t.Fatal(err)
 	}
