@@ -105,6 +105,8 @@ func (s *Server) apiRoutes() {
 		g.POST("/assessments/invite/revoke", xo.Revoke, invite)
 	}
 
+	e.GET("/api/v2/openapi.json", xo.OpenAPI)
+
 	// ThinkExam: 10,000 addresses fit in a few hundred kilobytes.
 	te := s.apis.thinkexam
 	v1 := e.Group("/api/v1", thinkexam.Dialect, limit(2<<20), requireAPIText)

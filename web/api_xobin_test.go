@@ -41,6 +41,7 @@ func (f xobinFixture) call(t *testing.T, method, path, body string, key *string)
 	}
 	rec := httptest.NewRecorder()
 	f.srv.ServeHTTP(rec, req)
+	checkAnswer(t, xobinSpec, req, rec) // as the dialect's OpenAPI document says
 	var out map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 		t.Fatalf("%s: not JSON: %s", path, rec.Body)
@@ -166,5 +167,23 @@ func TestXobinReportAndRevoke(t *testing.T) {
 		if code, _ := f.call(t, http.MethodPost, "/assessments/invite/revoke", b, nil); code != want {
 			t.Errorf("%s: %d", b, code)
 		}
+	}
+}
+
+// The dialect's OpenAPI document is served without a key, with this
+// installation as its server; every answer the Xobin tests get is checked
+// against it (call).
+func TestXobinOpenAPIDocumentIsServed(t *testing.T) {
+	t.Parallel()
+	f := newXobinFixture(t)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v2/openapi.json", nil))
+	var doc map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || rec.Code != http.StatusOK || doc["openapi"] != "3.1.0" {
+		t.Fatalf("%d %v", rec.Code, err)
+	}
+	paths, _ := doc["paths"].(map[string]any)
+	if servers, _ := doc["servers"].([]any); len(servers) != 1 || paths["/api/v2/assessments/invite"] == nil || paths["/assessments/invite"] == nil {
+		t.Fatalf("servers %v, paths %d", servers, len(paths))
 	}
 }

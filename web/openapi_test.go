@@ -16,6 +16,7 @@ import (
 	"testgate/store"
 	"testgate/web/api/native"
 	"testgate/web/api/thinkexam"
+	"testgate/web/api/xobin"
 )
 
 // Every answer of the native API that a test gets through api() is checked
@@ -34,6 +35,7 @@ type apiSpec struct {
 var (
 	nativeSpec    = &apiSpec{doc: native.Document}
 	thinkExamSpec = &apiSpec{doc: thinkexam.Document}
+	xobinSpec     = &apiSpec{doc: xobin.Document}
 )
 
 func (s *apiSpec) validator() (validator.Validator, error) {
