@@ -92,6 +92,7 @@ func (s *Server) apiRoutes() {
 	rest.GET("/tasks/:taskId/candidates", ti.List, read)
 	rest.GET("/tasks/:taskId/candidates/:candidateId", ti.Get, read)
 	rest.DELETE("/tasks/:taskId/candidates/:candidateId", ti.Delete, invite)
+	e.GET("/api/integration/rest/v1/openapi.json", ti.OpenAPI)
 
 	// Xobin's pages give its routes bare and under the /api/v2 base path.
 	xo := s.apis.xobin

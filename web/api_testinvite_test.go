@@ -33,6 +33,7 @@ func (f testinviteFixture) call(t *testing.T, method, path, body string) (int, m
 	req.Header.Set("Authorization", "Bearer "+f.key)
 	rec := httptest.NewRecorder()
 	f.srv.ServeHTTP(rec, req)
+	checkAnswer(t, testinviteSpec, req, rec) // as the dialect's OpenAPI document says
 	if rec.Code == http.StatusNoContent {
 		return rec.Code, nil
 	}
@@ -254,5 +255,21 @@ func TestDialectCallbackShapes(t *testing.T) {
 	data, _ := body["success"].(map[string]any)["data"].(map[string]any)
 	if body["result"] != "success" || data["event"] != store.EventCancelled || data["email"] != "t@example.com" || data["testId"] != idStr(te.test.ID) {
 		t.Fatalf("ThinkExam callback %v", body)
+	}
+}
+
+// The dialect's OpenAPI document is served without a key; every answer the
+// Testinvite tests get is checked against it (call).
+func TestTestinviteOpenAPIDocumentIsServed(t *testing.T) {
+	t.Parallel()
+	f := newTestinviteFixture(t)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/integration/rest/v1/openapi.json", nil))
+	var doc map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || rec.Code != http.StatusOK || doc["openapi"] != "3.1.0" {
+		t.Fatalf("%d %v", rec.Code, err)
+	}
+	if paths, _ := doc["paths"].(map[string]any); len(paths) != 2 {
+		t.Fatalf("%d paths", len(paths))
 	}
 }

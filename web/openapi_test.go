@@ -15,6 +15,7 @@ import (
 
 	"testgate/store"
 	"testgate/web/api/native"
+	"testgate/web/api/testinvite"
 	"testgate/web/api/thinkexam"
 	"testgate/web/api/xobin"
 )
@@ -33,9 +34,10 @@ type apiSpec struct {
 }
 
 var (
-	nativeSpec    = &apiSpec{doc: native.Document}
-	thinkExamSpec = &apiSpec{doc: thinkexam.Document}
-	xobinSpec     = &apiSpec{doc: xobin.Document}
+	nativeSpec     = &apiSpec{doc: native.Document}
+	thinkExamSpec  = &apiSpec{doc: thinkexam.Document}
+	xobinSpec      = &apiSpec{doc: xobin.Document}
+	testinviteSpec = &apiSpec{doc: testinvite.Document}
 )
 
 func (s *apiSpec) validator() (validator.Validator, error) {
