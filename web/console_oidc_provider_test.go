@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -65,21 +64,7 @@ func TestSignInThroughARealOpenIDProvider(t *testing.T) {
 		t.Helper()
 		op.QueueUser(user)
 		b := newBrowser(t, srv)
-		start := b.get("/login/oidc?next=" + url.QueryEscape("/tests"))
-		if start.Code != http.StatusFound || !strings.HasPrefix(start.Header().Get("Location"), op.AuthorizationEndpoint()) {
-			t.Fatalf("start: %d to %q", start.Code, start.Header().Get("Location"))
-		}
-		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := noFollow.Get(start.Header().Get("Location"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		back, _ := url.Parse(resp.Header.Get("Location"))
-		if resp.StatusCode != http.StatusFound || back.Path != "/login/oidc/callback" {
-			t.Fatalf("the provider answered %d to %q", resp.StatusCode, resp.Header.Get("Location"))
-		}
-		r := b.get(back.RequestURI())
+		r := signInAtProvider(t, b, "/tests", op.AuthorizationEndpoint())
 		if r.Code == http.StatusSeeOther && r.Header().Get("Location") == "/tests" {
 			if page := b.get("/tests"); page.text(`[data-testid="current-user"]`) != "ada@acme.example" {
 				t.Fatalf("signed in as %q", page.text(`[data-testid="current-user"]`))

@@ -148,8 +148,16 @@ func newIdentityProvider(t *testing.T) *identityProvider {
 // It returns Testgate's answer to the return.
 func (p *identityProvider) signInThrough(t *testing.T, b *browser, next string) response {
 	t.Helper()
+	return signInAtProvider(t, b, next, p.srv.URL+"/authorize?")
+}
+
+// signInAtProvider walks a browser through a provider whose user is
+// signed in there: Testgate sends it to authorize (checked), the provider
+// sends it back, and Testgate's answer to the return is returned.
+func signInAtProvider(t *testing.T, b *browser, next, authorize string) response {
+	t.Helper()
 	start := b.get("/login/oidc?next=" + url.QueryEscape(next))
-	if start.Code != http.StatusFound || !strings.HasPrefix(start.Header().Get("Location"), p.srv.URL+"/authorize?") {
+	if start.Code != http.StatusFound || !strings.HasPrefix(start.Header().Get("Location"), authorize) {
 		t.Fatalf("start: %d to %q", start.Code, start.Header().Get("Location"))
 	}
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

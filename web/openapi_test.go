@@ -27,7 +27,7 @@ import (
 
 // apiSpec is an OpenAPI document's validator, built once.
 type apiSpec struct {
-	doc  func() []byte
+	doc  []byte
 	once sync.Once
 	v    validator.Validator
 	err  error
@@ -42,7 +42,7 @@ var (
 
 func (s *apiSpec) validator() (validator.Validator, error) {
 	s.once.Do(func() {
-		doc, err := libopenapi.NewDocument(s.doc())
+		doc, err := libopenapi.NewDocument(s.doc)
 		if err != nil {
 			s.err = err
 			return

@@ -6,6 +6,7 @@
 package apihttp
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -153,4 +154,17 @@ func Reaches(c echo.Context, db *store.DB, kind string, id int64) (bool, error) 
 		return false, nil
 	}
 	return err == nil && teams.Has(team), err
+}
+
+// ServeOpenAPI answers a dialect's OpenAPI document (as embedded, its
+// server "/") with base, this installation's URL, as its server. It needs
+// no key: it is a manual.
+func ServeOpenAPI(c echo.Context, doc []byte, base string) error {
+	var d map[string]any
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return err
+	}
+	d["servers"] = []map[string]string{{"url": base}}
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.JSON(http.StatusOK, d)
 }

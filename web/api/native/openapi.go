@@ -1,28 +1,9 @@
 package native
 
-import (
-	_ "embed"
-	"encoding/json"
-	"net/http"
+import _ "embed"
 
-	"github.com/labstack/echo/v4"
-)
-
+// Document is the dialect's OpenAPI 3.1 document as embedded (its server
+// "/"): served by web, and checked against every answer by the tests.
+//
 //go:embed openapi.json
-var openAPIDocument []byte
-
-// OpenAPI serves the native API's OpenAPI 3.1 description, with this
-// installation's base URL as its server. It needs no key: it is a manual.
-func (h *Handler) OpenAPI(c echo.Context) error {
-	var doc map[string]any
-	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
-		return err
-	}
-	doc["servers"] = []map[string]string{{"url": h.URLs.BaseURL()}}
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.JSON(http.StatusOK, doc)
-}
-
-// Document is the native API's OpenAPI document as embedded (its server
-// is "/"), for tools that check answers against it.
-func Document() []byte { return openAPIDocument }
+var Document []byte
