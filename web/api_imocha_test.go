@@ -50,6 +50,7 @@ func (f imochaFixture) call(t *testing.T, method, path, body string, header map[
 	}
 	rec := httptest.NewRecorder()
 	f.srv.ServeHTTP(rec, req)
+	checkAnswer(t, imochaSpec, req, rec) // as the dialect's OpenAPI document says
 	var out map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 		t.Fatalf("%s %s: not JSON: %s", method, path, rec.Body)
@@ -300,5 +301,21 @@ func TestIMochaLinksCancelAndReport(t *testing.T) {
 	if code != http.StatusBadRequest || out["statusCode"] != float64(400) ||
 		out["message"] != "Testinvitation state in inprogress, complete, and expired can not be cancelled." {
 		t.Fatalf("cancel started: %d %v", code, out)
+	}
+}
+
+// The dialect's OpenAPI document is served without a key; every answer the
+// iMocha tests get is checked against it (call).
+func TestIMochaOpenAPIDocumentIsServed(t *testing.T) {
+	t.Parallel()
+	f := newIMochaFixture(t)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v3/openapi.json", nil))
+	var doc map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || rec.Code != http.StatusOK || doc["openapi"] != "3.1.0" {
+		t.Fatalf("%d %v", rec.Code, err)
+	}
+	if paths, _ := doc["paths"].(map[string]any); paths["/v3/tests/{testId}/testlinks/{testLinkId}/invite"] == nil {
+		t.Fatalf("%d paths", len(paths))
 	}
 }

@@ -85,6 +85,7 @@ func (s *Server) apiRoutes() {
 	v3.GET("/reports/:id/pdf", im.ReportPDF, read)
 	v3.POST("/callbacks/process", im.ReplayCallbacks, full)
 	v3.POST("/gdpr/requests", im.GDPRRequest, full)
+	e.GET("/v3/openapi.json", s.openAPI(imocha.Document))
 
 	ti := s.apis.testinvite
 	rest := e.Group("/api/integration/rest/v1", apihttp.Dialect(testinvite.WriteError), key, s.teamScope, limit(1<<20), requireAPIText)

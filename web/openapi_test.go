@@ -14,6 +14,7 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 
 	"testgate/store"
+	"testgate/web/api/imocha"
 	"testgate/web/api/native"
 	"testgate/web/api/testinvite"
 	"testgate/web/api/thinkexam"
@@ -38,6 +39,7 @@ var (
 	thinkExamSpec  = &apiSpec{doc: thinkexam.Document}
 	xobinSpec      = &apiSpec{doc: xobin.Document}
 	testinviteSpec = &apiSpec{doc: testinvite.Document}
+	imochaSpec     = &apiSpec{doc: imocha.Document}
 )
 
 func (s *apiSpec) validator() (validator.Validator, error) {
