@@ -33,7 +33,7 @@ type AttemptReport struct {
 // ReportPDF writes the PDF of one attempt.
 func ReportPDF(r AttemptReport) ([]byte, error) {
 	inv := r.Invitation
-	pdf := reportWriter{fpdf.New("P", "mm", "A4", ""), &writerState{}}
+	pdf := reportWriter{fpdf.New("P", "mm", "A4", ""), &writerState{added: map[int]bool{}}}
 	pdf.AddUTF8FontFromBytes("dejavu", "", dejaVuSans)
 	pdf.AddUTF8FontFromBytes("dejavu", "B", dejaVuSansBold)
 	pdf.SetTitle(pdfText("Test report: "+inv.Name+", "+inv.TestName), true)

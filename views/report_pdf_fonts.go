@@ -3,6 +3,7 @@ package views
 import (
 	_ "embed"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -12,11 +13,11 @@ import (
 )
 
 // DejaVu Sans, embedded, holds the Latin, Greek, Cyrillic, Armenian,
-// Georgian, Hebrew and Arabic letters of names and answers. Chinese,
-// Japanese and Korean are drawn in a fallback font when the host has one:
-// Debian's fonts-droid-fallback (the PDF writer reads TrueType .ttf only;
-// Noto CJK ships .ttc and .otf). A character neither font holds is drawn
-// as U+FFFD, a visible mark, never an empty box.
+// Georgian, Hebrew and Arabic letters of names and answers. Chinese and
+// Japanese are drawn in a fallback font when the host has one (Debian's
+// fonts-droid-fallback), Korean in another (fonts-nanum): the PDF writer
+// reads TrueType .ttf only, and Noto CJK ships .ttc and .otf. A character
+// no font holds is drawn as U+FFFD, a visible mark, never an empty box.
 
 //go:embed fonts/DejaVuSans.ttf
 var dejaVuSans []byte
@@ -24,31 +25,60 @@ var dejaVuSans []byte
 //go:embed fonts/DejaVuSans-Bold.ttf
 var dejaVuSansBold []byte
 
-// FallbackFontPaths are where a fallback font is looked for, in order.
-var FallbackFontPaths = []string{"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"}
+// FallbackFontPaths are the fallback fonts, each used for what it holds
+// and the fonts before it do not.
+var FallbackFontPaths = []string{
+	"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", // Chinese, Japanese
+	"/usr/share/fonts/truetype/nanum/NanumGothic.ttf",           // Korean
+}
+
+// fallbackFont is a fallback font found on the host.
+type fallbackFont struct {
+	font *sfnt.Font
+	raw  []byte // the file, for the PDF writer
+}
 
 // pdfFonts are the fonts' character maps, read once.
 var pdfFonts struct {
-	once     sync.Once
-	dejaVu   *sfnt.Font
-	fallback *sfnt.Font
-	raw      []byte // the fallback font's file, for the PDF writer
+	once      sync.Once
+	dejaVu    *sfnt.Font
+	fallbacks []fallbackFont
 }
 
 func loadPDFFonts() {
 	pdfFonts.once.Do(func() {
 		pdfFonts.dejaVu, _ = sfnt.Parse(dejaVuSans)
 		for _, path := range FallbackFontPaths {
-			raw, err := os.ReadFile(path)
-			if err != nil {
-				continue
-			}
-			if f, err := sfnt.Parse(raw); err == nil {
-				pdfFonts.fallback, pdfFonts.raw = f, raw
-				return
+			if raw, err := os.ReadFile(path); err == nil {
+				if f, err := sfnt.Parse(raw); err == nil {
+					pdfFonts.fallbacks = append(pdfFonts.fallbacks, fallbackFont{f, raw})
+				}
 			}
 		}
 	})
+}
+
+// fallbackFor is the fallback font r is drawn in: -1 for DejaVu Sans (or
+// none at all).
+func fallbackFor(r rune) int {
+	loadPDFFonts()
+	if r <= ' ' || holds(pdfFonts.dejaVu, r) {
+		return -1
+	}
+	for i, f := range pdfFonts.fallbacks {
+		if holds(f.font, r) {
+			return i
+		}
+	}
+	return -1
+}
+
+// fontFamily names a font for the PDF writer.
+func fontFamily(fallback int) string {
+	if fallback < 0 {
+		return "dejavu"
+	}
+	return "fallback" + strconv.Itoa(fallback)
 }
 
 // holds reports whether f has a glyph for r.
@@ -61,11 +91,8 @@ func holds(f *sfnt.Font, r rune) bool {
 	return err == nil && i != 0
 }
 
-// needsFallback reports whether r is drawn in the fallback font.
-func needsFallback(r rune) bool {
-	loadPDFFonts()
-	return r > ' ' && !holds(pdfFonts.dejaVu, r) && holds(pdfFonts.fallback, r)
-}
+// needsFallback reports whether r is drawn in a fallback font.
+func needsFallback(r rune) bool { return fallbackFor(r) >= 0 }
 
 // pdfText makes any text a person can type printable by the PDF writer,
 // which handles only the Basic Multilingual Plane of valid UTF-8: a
@@ -80,7 +107,7 @@ func pdfText(s string) string {
 		case r > 0xFFFF || r == utf8.RuneError:
 			b.WriteRune(utf8.RuneError)
 		case (r < 0x20 && r != '\n' && r != '\t') || r == 0x7F:
-		case r > 0x7F && !holds(pdfFonts.dejaVu, r) && !holds(pdfFonts.fallback, r) && !isMark(r):
+		case r > 0x7F && !holds(pdfFonts.dejaVu, r) && fallbackFor(r) < 0 && !isMark(r):
 			b.WriteRune(utf8.RuneError)
 		default:
 			b.WriteRune(r)
@@ -103,10 +130,10 @@ func needsFallbackText(s string) bool {
 }
 
 // writerState is what the report's writer remembers between calls: the
-// style set last, and whether the fallback font was added.
+// style set last, and which fallback fonts it added.
 type writerState struct {
-	style         string
-	fallbackAdded bool
+	style string
+	added map[int]bool
 }
 
 // SetFont sets the font, remembering its style for text drawn in the
@@ -116,17 +143,17 @@ func (p reportWriter) SetFont(family, style string, size float64) {
 	p.Fpdf.SetFont(family, style, size)
 }
 
-// fontRun is part of a line drawn in one font.
+// fontRun is part of a line drawn in one font (fallback -1: DejaVu Sans).
 type fontRun struct {
 	text     string
-	fallback bool
+	fallback int
 }
 
 // fontRuns cuts a line where its font changes.
 func fontRuns(line string) []fontRun {
 	var runs []fontRun
 	for _, r := range line {
-		fb := needsFallback(r)
+		fb := fallbackFor(r)
 		if n := len(runs); n > 0 && (runs[n-1].fallback == fb || r == ' ') {
 			runs[n-1].text += string(r)
 			continue
@@ -136,15 +163,17 @@ func fontRuns(line string) []fontRun {
 	return runs
 }
 
-// multiCellMixed is MultiCell for text part of which is drawn in the
+// multiCellMixed is MultiCell for text part of which is drawn in a
 // fallback font: wrapped by measured width (between words, and between
 // any two Chinese, Japanese or Korean characters), each line drawn run by
 // run in its font.
 func (p reportWriter) multiCellMixed(w, h float64, txt string, fill bool) {
-	if !p.st.fallbackAdded {
-		p.AddUTF8FontFromBytes("fallback", "", pdfFonts.raw)
-		p.AddUTF8FontFromBytes("fallback", "B", pdfFonts.raw)
-		p.st.fallbackAdded = true
+	for _, r := range txt {
+		if fb := fallbackFor(r); fb >= 0 && !p.st.added[fb] {
+			p.AddUTF8FontFromBytes(fontFamily(fb), "", pdfFonts.fallbacks[fb].raw)
+			p.AddUTF8FontFromBytes(fontFamily(fb), "B", pdfFonts.fallbacks[fb].raw)
+			p.st.added[fb] = true
+		}
 	}
 	left, _, right, _ := p.GetMargins()
 	x0 := p.GetX()
@@ -157,7 +186,7 @@ func (p reportWriter) multiCellMixed(w, h float64, txt string, fill bool) {
 	width := func(line string) float64 {
 		total := 0.0
 		for _, run := range fontRuns(line) {
-			p.Fpdf.SetFont(map[bool]string{false: "dejavu", true: "fallback"}[run.fallback], style, size)
+			p.Fpdf.SetFont(fontFamily(run.fallback), style, size)
 			total += p.GetStringWidth(run.text)
 		}
 		return total
@@ -178,7 +207,7 @@ func (p reportWriter) multiCellMixed(w, h float64, txt string, fill bool) {
 		for _, l := range lines {
 			p.SetX(x0)
 			for _, run := range fontRuns(l) {
-				p.Fpdf.SetFont(map[bool]string{false: "dejavu", true: "fallback"}[run.fallback], style, size)
+				p.Fpdf.SetFont(fontFamily(run.fallback), style, size)
 				p.Fpdf.CellFormat(p.GetStringWidth(run.text), h, run.text, "", 0, "L", fill, 0, "")
 			}
 			p.Ln(h)
