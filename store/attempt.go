@@ -148,7 +148,7 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 			if err != nil {
 				return err
 			}
-			if res.Unanswered = unansweredOf(section, saved); res.Unanswered > 0 {
+			if res.Unanswered = Unanswered(section, saved); res.Unanswered > 0 {
 				res.Outcome = AskToConfirm
 				return nil
 			}
@@ -207,10 +207,9 @@ func saveAnswers(ctx context.Context, tx *Tx, invitationID int64, section []Ques
 	return nil
 }
 
-// Unanswered counts the questions without an answer.
-func Unanswered(qs []Question, answers map[int64]Answer) int { return unansweredOf(qs, answers) }
-
-func unansweredOf(qs []Question, answers map[int64]Answer) int {
+// Unanswered counts the questions without an answer (a saved blank is
+// none).
+func Unanswered(qs []Question, answers map[int64]Answer) int {
 	n := 0
 	for _, q := range qs {
 		if a, ok := answers[q.ID]; !ok || !q.Rules().Answered(q, a) {

@@ -181,7 +181,7 @@ func (s *Server) renderDone(c echo.Context, v views.CandidateView) error {
 		if err != nil {
 			return err
 		}
-		d.Total, d.Answered = len(qs), len(qs)-unanswered(qs, answers)
+		d.Total, d.Answered = len(qs), len(qs)-store.Unanswered(qs, answers)
 	}
 	return render(c, http.StatusOK, views.CandidateDonePage(s.candidatePage(c, v.Test.Name), d))
 }

@@ -142,7 +142,7 @@ func (s *Server) previewAnswers(c echo.Context) error {
 		return c.HTML(http.StatusOK, "Preview: answers are not saved.")
 	case "submit":
 		timedOut := c.FormValue("timeout") == "1"
-		n := unanswered(qs, answers)
+		n := store.Unanswered(qs, answers)
 		if n > 0 && !timedOut && c.FormValue("unanswered") != "ok" {
 			return s.previewAttempt(c, v, d, qs, answers, "", n)
 		}
