@@ -186,11 +186,6 @@ func (s *Server) renderDone(c echo.Context, v views.CandidateView) error {
 	return render(c, http.StatusOK, views.CandidateDonePage(s.candidatePage(c, v.Test.Name), d))
 }
 
-// unanswered counts the questions without an answer.
-func unanswered(qs []store.Question, answers map[int64]store.Answer) int {
-	return store.Unanswered(qs, answers)
-}
-
 func (s *Server) renderAttempt(c echo.Context, v views.CandidateView, notice string, status int) error {
 	return s.renderAttemptAsking(c, v, notice, 0, status)
 }
