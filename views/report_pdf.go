@@ -34,8 +34,8 @@ type AttemptReport struct {
 func ReportPDF(r AttemptReport) ([]byte, error) {
 	inv := r.Invitation
 	pdf := reportWriter{fpdf.New("P", "mm", "A4", ""), &writerState{added: map[int]bool{}}}
-	pdf.AddUTF8FontFromBytes("dejavu", "", dejaVuSans)
-	pdf.AddUTF8FontFromBytes("dejavu", "B", dejaVuSansBold)
+	pdf.AddUTF8FontFromBytes(bodyFamily, "", dejaVuSans)
+	pdf.AddUTF8FontFromBytes(bodyFamily, "B", dejaVuSansBold)
 	pdf.SetTitle(pdfText("Test report: "+inv.Name+", "+inv.TestName), true)
 	pdf.SetCreator("Testgate", true)
 	pdf.SetCreationDate(r.GeneratedAt)
@@ -44,16 +44,16 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 	pdf.SetAutoPageBreak(true, 18)
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-12)
-		pdf.SetFont("dejavu", "", 8)
+		pdf.SetFont(bodyFamily, "", 8)
 		pdf.SetTextColor(110, 110, 110)
 		pdf.CellFormat(0, 5, fmt.Sprintf("Testgate · invitation %d · generated %s · page %d", inv.ID,
 			r.GeneratedAt.UTC().Format("2 Jan 2006 15:04 UTC"), pdf.PageNo()), "", 0, "C", false, 0, "")
 	})
 	pdf.AddPage()
 
-	pdf.SetFont("dejavu", "B", 16)
+	pdf.SetFont(bodyFamily, "B", 16)
 	pdf.MultiCell(0, 8, inv.TestName, "", "L", false)
-	pdf.SetFont("dejavu", "", 11)
+	pdf.SetFont(bodyFamily, "", 11)
 	pdf.SetTextColor(80, 80, 80)
 	pdf.MultiCell(0, 6, "Test report", "", "L", false)
 	pdf.Ln(3)
@@ -75,16 +75,16 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 	}
 	rows = append(rows, [2]string{"Extra time", ExtraTimeText(inv)})
 	for _, row := range rows {
-		pdf.SetFont("dejavu", "B", 10)
+		pdf.SetFont(bodyFamily, "B", 10)
 		pdf.CellFormat(34, 6.5, row[0], "", 0, "L", false, 0, "")
-		pdf.SetFont("dejavu", "", 10)
+		pdf.SetFont(bodyFamily, "", 10)
 		pdf.MultiCell(0, 6.5, row[1], "", "L", false)
 	}
 
 	pdf.Ln(4)
-	pdf.SetFont("dejavu", "B", 12)
+	pdf.SetFont(bodyFamily, "B", 12)
 	pdf.MultiCell(0, 7, "Sections", "", "L", false)
-	pdf.SetFont("dejavu", "", 10)
+	pdf.SetFont(bodyFamily, "", 10)
 	for _, sc := range r.SectionScores() {
 		name := sc.Name
 		if name == "" {
@@ -96,17 +96,17 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 	pdf.MultiCell(0, 6, fmt.Sprintf("%d questions, %d answered, %s", len(r.Questions), answered, reportScore(inv)), "", "L", false)
 
 	pdf.Ln(4)
-	pdf.SetFont("dejavu", "B", 12)
+	pdf.SetFont(bodyFamily, "B", 12)
 	pdf.MultiCell(0, 7, "Questions", "", "L", false)
 	for i, q := range r.Questions {
 		a, ok := r.Answers[q.ID]
-		pdf.SetFont("dejavu", "B", 10)
+		pdf.SetFont(bodyFamily, "B", 10)
 		title := fmt.Sprintf("%d. %s", i+1, q.Text)
 		if q.SectionName != "" {
 			title += " (" + q.SectionName + ")"
 		}
 		pdf.MultiCell(0, 6, title, "", "L", false)
-		pdf.SetFont("dejavu", "", 10)
+		pdf.SetFont(bodyFamily, "", 10)
 		pdf.MultiCell(0, 6, "Answer: "+reportAnswer(q, a, ok), "", "L", false)
 		if !q.Rules().Reviewed() {
 			pdf.MultiCell(0, 6, "Right answer: "+optionList(q, q.Correct), "", "L", false)
@@ -118,14 +118,14 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 		pdf.Ln(2)
 	}
 	if len(r.Questions) == 0 {
-		pdf.SetFont("dejavu", "", 10)
+		pdf.SetFont(bodyFamily, "", 10)
 		pdf.MultiCell(0, 6, "The test has no questions.", "", "L", false)
 	}
 
 	pdf.Ln(4)
-	pdf.SetFont("dejavu", "B", 12)
+	pdf.SetFont(bodyFamily, "B", 12)
 	pdf.MultiCell(0, 7, "Integrity signals", "", "L", false)
-	pdf.SetFont("dejavu", "", 10)
+	pdf.SetFont(bodyFamily, "", 10)
 	pdf.MultiCell(0, 6, strings.Join(IntegritySummary(r.Signals), " · "), "", "L", false)
 	for _, sig := range r.Signals {
 		line := reportTime(&sig.OccurredAt) + "  " + SignalLabel(sig.Kind)
@@ -140,9 +140,9 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 
 	if len(r.Timeline) > 0 {
 		pdf.Ln(4)
-		pdf.SetFont("dejavu", "B", 12)
+		pdf.SetFont(bodyFamily, "B", 12)
 		pdf.MultiCell(0, 7, "Timeline", "", "L", false)
-		pdf.SetFont("dejavu", "", 10)
+		pdf.SetFont(bodyFamily, "", 10)
 		for _, e := range r.Timeline {
 			line := reportTime(&e.OccurredAt) + "  " + EventLabel(e.Kind)
 			if e.Detail != "" {
@@ -159,7 +159,7 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 	if err := pdf.Output(&b); err != nil {
 		return nil, fmt.Errorf("views: write report PDF: %w", err)
 	}
-	return b.Bytes(), nil
+	return tagSubsets(b.Bytes()), nil
 }
 
 // reportWriter is the PDF with every text passed through pdfText, drawn

@@ -76,9 +76,9 @@ func fallbackFor(r rune) int {
 // fontFamily names a font for the PDF writer.
 func fontFamily(fallback int) string {
 	if fallback < 0 {
-		return "dejavu"
+		return bodyFamily
 	}
-	return "fallback" + strconv.Itoa(fallback)
+	return subsetMark + "fallback" + strconv.Itoa(fallback)
 }
 
 // holds reports whether f has a glyph for r.
@@ -213,7 +213,7 @@ func (p reportWriter) multiCellMixed(w, h float64, txt string, fill bool) {
 			p.Ln(h)
 		}
 	}
-	p.Fpdf.SetFont("dejavu", style, size)
+	p.Fpdf.SetFont(bodyFamily, style, size)
 	p.SetX(left)
 }
 

@@ -164,6 +164,33 @@ func TestReportPDFPrintsCJKThroughTheFallbackFont(t *testing.T) {
 	}
 }
 
+func TestReportPDFTagsEverySubsetFont(t *testing.T) {
+	t.Parallel()
+	r := AttemptReport{
+		Invitation: store.Invitation{ID: 6, Name: "王小明 Ann", Email: "wang@example.com", TestName: "Go", Status: store.StatusCompleted},
+		Questions:  []store.Question{{ID: 1, Kind: store.QuestionText, Text: "한국어?"}},
+	}
+	pdf, err := ReportPDF(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fonts := pdftext.Fonts(t, pdf)
+	if len(fonts) < 3 {
+		t.Fatalf("want DejaVu, its bold and the fallback fonts, pdffonts lists %+v", fonts)
+	}
+	seen := map[string]bool{}
+	for _, f := range fonts {
+		tag, _, ok := strings.Cut(f.Name, "+")
+		if !f.Embedded || !f.Subset || !ok || len(tag) != 6 || strings.ToUpper(tag) != tag {
+			t.Errorf("font %+v: want an embedded subset named ABCDEF+name", f)
+		}
+		seen[tag] = true
+	}
+	if len(seen) != len(fonts) {
+		t.Errorf("two subsets share a tag: %+v", fonts)
+	}
+}
+
 // BenchmarkReportPDF is one PDF of a 200-question attempt, with written
 // answers in several scripts: what one render slot spends (the server
 // makes at most half the CPUs' worth at once, and keeps what it made).

@@ -5,7 +5,9 @@ package pdftext
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -24,4 +26,41 @@ func Of(t testing.TB, pdf []byte) string {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// Font is one font of a PDF as poppler's pdffonts lists it.
+type Font struct {
+	Name     string
+	Embedded bool
+	Subset   bool // poppler's reading of the name's subset tag
+}
+
+// Fonts lists the PDF's fonts with pdffonts (poppler-utils, beside
+// pdftotext).
+func Fonts(t testing.TB, pdf []byte) []Font {
+	t.Helper()
+	bin, err := exec.LookPath("pdffonts")
+	if err != nil {
+		t.Fatal("pdffonts is needed to list a PDF's fonts: install Debian's poppler-utils (make test does)")
+	}
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, path).Output()
+	if err != nil {
+		t.Fatalf("pdffonts: %v", err)
+	}
+	// name type encoding emb sub uni object ID; the first two lines are
+	// the header, and the type may be two words ("CID TrueType").
+	var fonts []Font
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n")[2:] {
+		f := strings.Fields(line)
+		if len(f) < 7 {
+			t.Fatalf("pdffonts wrote an unexpected line: %q", line)
+		}
+		n := len(f)
+		fonts = append(fonts, Font{Name: f[0], Embedded: f[n-5] == "yes", Subset: f[n-4] == "yes"})
+	}
+	return fonts
 }
