@@ -155,6 +155,9 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 				existing.Status = StatusExpired
 			}
 			if existing.Status.Live() {
+				if existing.Status.NotStarted() {
+					return existing.ID, false, false, setAccessWindow(ctx, tx, existing.ID, n.ValidFrom, n.ValidUntil, now)
+				}
 				return existing.ID, false, false, nil
 			}
 			if err := linkOpen(ctx, tx, link, now); err != nil {
@@ -173,6 +176,19 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 		return 0, false, false, err
 	}
 	return id, true, false, db.emailIfAsked(ctx, tx, id, mergeSettings(link, n).sendEmail, n, now)
+}
+
+// setAccessWindow replaces the access window of an invitation not taken
+// yet with the bounds a new request gives (iMocha's invite and reattempt
+// "replace the old access time"); a bound not given stays.
+func setAccessWindow(ctx context.Context, tx *Tx, id int64, from, until *time.Time, now time.Time) error {
+	if from == nil && until == nil {
+		return nil
+	}
+	tx.changedInvitation(id)
+	_, err := tx.ExecContext(ctx, `UPDATE invitations SET valid_from = COALESCE(?, valid_from), valid_until = COALESCE(?, valid_until),
+		updated_at = ? WHERE id = ?`, nullMillis(from), nullMillis(until), millis(now), id)
+	return err
 }
 
 // emailIfAsked queues the invitation email of a new or re-opened

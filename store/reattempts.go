@@ -15,8 +15,11 @@ type ReattemptInput struct {
 	RedirectURL     *string
 	HideInstruction *bool
 	SendEmail       *bool // nil: no email
-	Source          string
-	Actor           string
+	// ValidFrom and ValidUntil replace the access window (nil: the
+	// link's, or for an attempt not taken yet the one it has).
+	ValidFrom, ValidUntil *time.Time
+	Source                string
+	Actor                 string
 }
 
 // Reattempt gives the candidate of an invitation another attempt through
@@ -44,7 +47,7 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 		case StatusStarted:
 			return fmt.Errorf("%w: invitation %d", ErrAttemptInProgress, latest.ID)
 		case StatusInvited, StatusOpened:
-			return nil
+			return setAccessWindow(ctx, tx, latest.ID, in.ValidFrom, in.ValidUntil, now)
 		case StatusCancelled, StatusExpired:
 			link, err := tx.link(ctx, latest.LinkID)
 			if err != nil {
@@ -127,6 +130,8 @@ func reattemptOf(inv Invitation, in ReattemptInput) NewInvitation {
 	if in.SendEmail != nil {
 		n.SendEmail = in.SendEmail
 	}
+	// Everything carries over but the access window (iMocha's reattempt).
+	n.ValidFrom, n.ValidUntil = in.ValidFrom, in.ValidUntil
 	if n.Source == "" {
 		n.Source = inv.Source
 	}
@@ -143,16 +148,29 @@ const (
 // MaxEndedAttempts bounds one answer of EndedAttempts.
 const MaxEndedAttempts = 10_000
 
+// EndedFilter picks the attempts EndedAttempts lists.
+type EndedFilter struct {
+	State    string    // EndedCompleted, EndedCancelled or EndedExpired
+	From, To time.Time // when the attempt ended: from up to but not including to
+	TestID   int64     // 0: every test
+	Teams    Teams
+}
+
 // EndedAttempts lists the invitations that were completed, cancelled or
-// expired (state) from from up to but not including to, oldest first.
-func (db *DB) EndedAttempts(ctx context.Context, state string, from, to time.Time, teams Teams) ([]Invitation, error) {
-	column := map[string]string{EndedCompleted: "completed_at", EndedCancelled: "cancelled_at", EndedExpired: "expired_at"}[state]
+// expired (f.State) in f's range, oldest first.
+func (db *DB) EndedAttempts(ctx context.Context, f EndedFilter) ([]Invitation, error) {
+	column := map[string]string{EndedCompleted: "completed_at", EndedCancelled: "cancelled_at", EndedExpired: "expired_at"}[f.State]
 	if column == "" {
 		return nil, FieldErrors{"state": "must be completed, cancelled or expired"}
 	}
-	cond, targs := teams.where("t.team_id")
+	cond, targs := f.Teams.where("t.team_id")
+	args := append([]any{millis(f.From), millis(f.To), f.State}, targs...)
+	if f.TestID != 0 {
+		cond += " AND i.test_id = ?"
+		args = append(args, f.TestID)
+	}
 	rows, err := db.query(ctx, `SELECT `+invitationColumns+invitationFrom+`
 		WHERE i.`+column+` >= ? AND i.`+column+` < ? AND i.status = ? AND `+cond+` ORDER BY i.`+column+`, i.id LIMIT ?`,
-		append(append([]any{millis(from), millis(to), state}, targs...), MaxEndedAttempts)...)
+		append(args, MaxEndedAttempts)...)
 	return collect(rows, err, scanInvitation)
 }

@@ -67,17 +67,23 @@ func TestReattempt(t *testing.T) {
 	}
 
 	// Attempts that ended in a range, by state.
-	got, err := db.EndedAttempts(ctx, EndedCompleted, now.Add(-time.Minute), now.Add(time.Minute), nil)
+	got, err := db.EndedAttempts(ctx, EndedFilter{State: EndedCompleted, From: now.Add(-time.Minute), To: now.Add(time.Minute)})
 	if err != nil || len(got) != 1 || got[0].ID != id {
 		t.Fatalf("completed in range: %+v %v", got, err)
 	}
-	if got, _ := db.EndedAttempts(ctx, EndedCompleted, now.Add(time.Second), now.Add(time.Hour), nil); len(got) != 0 {
+	if got, _ := db.EndedAttempts(ctx, EndedFilter{State: EndedCompleted, From: now.Add(time.Second), To: now.Add(time.Hour)}); len(got) != 0 {
 		t.Fatalf("completed after: %d", len(got))
 	}
-	if got, _ := db.EndedAttempts(ctx, EndedCancelled, now.Add(-time.Hour), now.Add(time.Hour), nil); len(got) != 0 {
+	if got, _ := db.EndedAttempts(ctx, EndedFilter{State: EndedCancelled, From: now.Add(-time.Hour), To: now.Add(time.Hour)}); len(got) != 0 {
 		t.Fatalf("cancelled (re-opened since): %d", len(got))
 	}
-	if _, err := db.EndedAttempts(ctx, "bogus", now, now, nil); err == nil {
+	if got, _ := db.EndedAttempts(ctx, EndedFilter{State: EndedCompleted, From: now.Add(-time.Minute), To: now.Add(time.Minute), TestID: tt.ID}); len(got) != 1 {
+		t.Fatalf("completed of its own test: %d", len(got))
+	}
+	if got, _ := db.EndedAttempts(ctx, EndedFilter{State: EndedCompleted, From: now.Add(-time.Minute), To: now.Add(time.Minute), TestID: tt.ID + 1000}); len(got) != 0 {
+		t.Fatalf("completed of another test: %d", len(got))
+	}
+	if _, err := db.EndedAttempts(ctx, EndedFilter{State: "bogus", From: now, To: now}); err == nil {
 		t.Fatal("unknown state accepted")
 	}
 }

@@ -31,6 +31,7 @@ type Test struct {
 	DurationMinutes int
 	PassingScore    int    // percent
 	Bands           []Band // highest first
+	Labels          []string
 	ArchivedAt      *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -54,6 +55,7 @@ type TestInput struct {
 	DurationMinutes int
 	PassingScore    int
 	Bands           []Band
+	Labels          []string
 	// TeamID is the team a new test goes to (0: DefaultTeamID); editing a
 	// test does not move it (MoveTest does).
 	TeamID int64
@@ -83,6 +85,7 @@ func (in TestInput) Validate() FieldErrors {
 		fe["passingScore"] = "must be between 0 and 100 (percent)"
 	}
 	validateBands(fe, in.Bands)
+	validateLabels(fe, NormalizeLabels(in.Labels))
 	return fe
 }
 
@@ -97,14 +100,14 @@ func requireText(fe FieldErrors, field, value string, maxLen int) {
 	}
 }
 
-const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.archived_at, t.created_at, t.updated_at,
+const testColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.labels, t.archived_at, t.created_at, t.updated_at,
 	(SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL),
 	(SELECT COUNT(*) FROM test_links l WHERE l.test_id = t.id), EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id), t.team_id,
 	COALESCE((SELECT name FROM teams m WHERE m.id = t.team_id), '')`
 
 // candidateTestColumns are testColumns without the link count, which no
 // candidate page shows.
-const candidateTestColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.archived_at, t.created_at,
+const candidateTestColumns = `t.id, t.name, t.kind, t.instructions, t.duration_minutes, t.passing_score, t.bands, t.labels, t.archived_at, t.created_at,
 	t.updated_at, (SELECT COUNT(*) FROM questions q WHERE q.test_id = t.id AND q.retired_at IS NULL), 0,
 	EXISTS (SELECT 1 FROM test_sections s WHERE s.test_id = t.id), t.team_id, ''`
 
@@ -112,13 +115,13 @@ const candidateTestColumns = `t.id, t.name, t.kind, t.instructions, t.duration_m
 type testScan struct {
 	t                Test
 	archived         sql.NullInt64
-	bands            string
+	bands, labels    string
 	created, updated int64
 }
 
 func (s *testScan) dest() []any {
 	t := &s.t
-	return []any{&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore, &s.bands,
+	return []any{&t.ID, &t.Name, &t.Kind, &t.Instructions, &t.DurationMinutes, &t.PassingScore, &s.bands, &s.labels,
 		&s.archived, &s.created, &s.updated, &t.QuestionCount, &t.LinkCount, &t.Sectioned, &t.TeamID, &t.TeamName}
 }
 
@@ -126,6 +129,7 @@ func (s *testScan) finish() Test {
 	t := s.t
 	t.ArchivedAt, t.CreatedAt, t.UpdatedAt = timePtr(s.archived), fromMillis(s.created), fromMillis(s.updated)
 	t.Bands = parseBands(s.bands)
+	t.Labels = parseLabels(s.labels)
 	return t
 }
 
@@ -184,9 +188,9 @@ func (db *DB) createTest(ctx context.Context, in TestInput, questions []Question
 			return FieldErrors{"team": "must be one of the teams"}
 		}
 		tx.changedTests()
-		err := tx.QueryRowContext(ctx, `INSERT INTO tests (name, kind, instructions, duration_minutes, passing_score, bands, created_at, updated_at, team_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, bandsJSON(in.Bands), now, now, team).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO tests (name, kind, instructions, duration_minutes, passing_score, bands, labels, created_at, updated_at, team_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, bandsJSON(in.Bands), testLabelsJSON(in.Labels), now, now, team).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -226,8 +230,8 @@ func (db *DB) UpdateTest(ctx context.Context, id int64, in TestInput) (Test, err
 		}
 		tx.changedTests()
 		res, err := tx.ExecContext(ctx, `UPDATE tests SET name = ?, kind = ?, instructions = ?, duration_minutes = ?, passing_score = ?, bands = ?,
-			updated_at = ? WHERE id = ?`, in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, bandsJSON(in.Bands),
-			millis(db.Now()), id)
+			labels = ?, updated_at = ? WHERE id = ?`, in.Name, in.Kind, in.Instructions, in.DurationMinutes, in.PassingScore, bandsJSON(in.Bands),
+			testLabelsJSON(in.Labels), millis(db.Now()), id)
 		if err != nil {
 			return err
 		}

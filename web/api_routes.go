@@ -85,6 +85,7 @@ func (s *Server) apiRoutes() {
 	v3.GET("/reports/:id/pdf", im.ReportPDF, read)
 	v3.POST("/callbacks/process", im.ReplayCallbacks, full)
 	v3.POST("/gdpr/requests", im.GDPRRequest, full)
+	v3.GET("/timezones", im.TimeZones, read)
 	e.GET("/v3/openapi.json", s.openAPI(imocha.Document))
 
 	ti := s.apis.testinvite

@@ -408,11 +408,22 @@ func TestIMochaCallbackReplay(t *testing.T) {
 		Source: store.SourceIMocha, CallbackURL: &url})
 	f.db.CancelInvitation(ctx, cancelled.Invitation.ID, "x")
 	noCallback, _ := f.db.Invite(ctx, store.NewInvitation{TestID: f.test.ID, LinkID: f.campus.ID, Name: "S", Email: "s@example.com", Source: store.SourceIMocha})
-	body := `{"testinvitationIds": [` + idStr(res.Invitation.ID) + `, ` + idStr(cancelled.Invitation.ID) + `, ` + idStr(noCallback.Invitation.ID) + `, 999999]}`
+	// An id not in the account refuses the request, as the page's failed
+	// response shows, and nothing is sent again.
+	body := `{"testinvitationIds": [` + idStr(res.Invitation.ID) + `, 999999, 999998]}`
 	code, out := f.call(t, http.MethodPost, "/v3/callbacks/process", body, nil)
+	if code != http.StatusUnauthorized || out["result"] != nil || strings.Join(errorsOf(out), "|") !=
+		"testinvitationIds does not belong to account or not found|999999|999998" {
+		t.Fatalf("replay with unknown ids: %d %v", code, out)
+	}
+	if ds, _ := f.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: res.Invitation.ID}); len(ds) != 2 {
+		t.Fatalf("%d deliveries after a refused replay, want started and completed", len(ds))
+	}
+	body = `{"testinvitationIds": [` + idStr(res.Invitation.ID) + `, ` + idStr(cancelled.Invitation.ID) + `, ` + idStr(noCallback.Invitation.ID) + `]}`
+	code, out = f.call(t, http.MethodPost, "/v3/callbacks/process", body, nil)
 	result, _ := out["result"].(map[string]any)
 	ids, _ := result["testinvitationIds"].(map[string]any)
-	if code != http.StatusOK || out["errors"] != nil || len(ids["successful"].([]any)) != 1 || len(ids["failed"].([]any)) != 3 {
+	if code != http.StatusOK || out["errors"] != nil || len(ids["successful"].([]any)) != 1 || len(ids["failed"].([]any)) != 2 {
 		t.Fatalf("replay: %d %v", code, out)
 	}
 	if ds, _ := f.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: res.Invitation.ID}); len(ds) != 3 {

@@ -70,12 +70,14 @@ func parseTestForm(c echo.Context) (views.TestForm, store.TestInput, store.Field
 	f := views.TestForm{
 		Name: c.FormValue("name"), Kind: c.FormValue("kind"), Instructions: c.FormValue("instructions"),
 		DurationMinutes: c.FormValue("durationMinutes"), PassingScore: c.FormValue("passingScore"), Team: c.FormValue("team"),
+		Labels: c.FormValue("labels"),
 	}
 	parsed := store.FieldErrors{}
 	in := store.TestInput{
 		Name: f.Name, Kind: store.TestKind(f.Kind), Instructions: f.Instructions,
 		DurationMinutes: formInt(parsed, "durationMinutes", f.DurationMinutes, 0),
 		PassingScore:    formInt(parsed, "passingScore", f.PassingScore, 0),
+		Labels:          store.SplitLabels(f.Labels),
 	}
 	for i := range f.Bands {
 		b := views.BandRow{Name: c.FormValue("bandName" + strconv.Itoa(i)), Min: c.FormValue("bandMin" + strconv.Itoa(i))}
@@ -172,7 +174,8 @@ func (s *Server) editTestForm(c echo.Context) error {
 		return err
 	}
 	f := views.TestForm{ID: t.ID, Name: t.Name, Kind: string(t.Kind), Instructions: t.Instructions,
-		DurationMinutes: strconv.Itoa(t.DurationMinutes), PassingScore: strconv.Itoa(t.PassingScore), Team: strconv.FormatInt(t.TeamID, 10)}
+		DurationMinutes: strconv.Itoa(t.DurationMinutes), PassingScore: strconv.Itoa(t.PassingScore), Team: strconv.FormatInt(t.TeamID, 10),
+		Labels: strings.Join(t.Labels, ", ")}
 	if u := currentUser(c); u != nil && u.IsAdmin() { // only an admin moves a test between teams
 		if f.Teams, err = s.teamChoices(c); err != nil {
 			return err

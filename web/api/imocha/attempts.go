@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,8 +63,8 @@ func (h *Handler) Cancel(c echo.Context) error {
 
 // Reattempt: POST /v3/invitations/{id}/reattempt {CallbackUrl,
 // RedirectUrl, hideInstruction, sendEmail, StartDateTime, EndDateTime,
-// TimeZoneId}. Field names in any case; the access window fields are
-// accepted and the link's own window applies.
+// TimeZoneId}. Field names in any case; the new attempt keeps the old
+// one's settings but the access window, which the request sets.
 func (h *Handler) Reattempt(c echo.Context) error {
 	id, err := apihttp.PathID(c, "id")
 	if err != nil {
@@ -74,11 +75,15 @@ func (h *Handler) Reattempt(c echo.Context) error {
 		return err
 	}
 	in, problems := decodeIMochaInvite(body, true)
+	if in.ValidUntil != nil && !in.ValidUntil.After(h.DB.Now()) {
+		problems = append(problems, "'End Date Time' must be in the future.")
+	}
 	if len(problems) > 0 {
 		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: problems})
 	}
 	res, err := h.DB.Reattempt(c.Request().Context(), id, store.ReattemptInput{CallbackURL: in.CallbackURL, RedirectURL: in.RedirectURL,
-		HideInstruction: in.HideInstruction, SendEmail: &in.SendEmail, Source: store.SourceIMocha, Actor: apihttp.Actor(c)})
+		HideInstruction: in.HideInstruction, SendEmail: &in.SendEmail, ValidFrom: in.ValidFrom, ValidUntil: in.ValidUntil,
+		Source: store.SourceIMocha, Actor: apihttp.Actor(c)})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return echo.NewHTTPError(http.StatusNotFound, "Test invitation not found.")
@@ -141,14 +146,18 @@ func (h *Handler) TestAttempts(c echo.Context) error {
 		}
 		*dst = t
 	}
+	testID, ok := imochaTestIDFilter(fields)
 	switch {
+	case !ok:
+		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{"testId must be a test's id."}})
 	case len(problems) > 0:
 		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{"Date & time is not in valid format: " +
 			strings.Join(sortedStrings(problems), ", ") + ". Use UTC ISO 8601, for example 2020-06-11T16:00:00Z."}})
 	case !to.After(from):
 		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{"EndDateTime must be later than StartDateTime."}})
 	}
-	ended, err := h.DB.EndedAttempts(c.Request().Context(), state, from, to, apihttp.Teams(c))
+	ended, err := h.DB.EndedAttempts(c.Request().Context(),
+		store.EndedFilter{State: state, From: from, To: to, TestID: testID, Teams: apihttp.Teams(c)})
 	if err != nil {
 		return err
 	}
@@ -169,6 +178,18 @@ func (h *Handler) TestAttempts(c echo.Context) error {
 		out = append(out, attempt{inv.ID, inv.TestID, inv.Name, inv.Email, kind, word})
 	}
 	return c.JSON(http.StatusOK, imochaEnvelope{Result: map[string]any{"testAttempts": out}})
+}
+
+// imochaTestIDFilter reads the optional testId of Retrieve Invites. Real
+// clients send it as a number (a C# long, 0 when unset) or as a string
+// (Node services keep ids as strings); 0, "" and null mean every test.
+func imochaTestIDFilter(fields map[string]json.RawMessage) (int64, bool) {
+	for k, v := range fields {
+		if strings.EqualFold(k, "testId") && string(v) != "null" {
+			return jsonWholeNumber(v)
+		}
+	}
+	return 0, true
 }
 
 // parseIMochaTime reads a UTC time as iMocha takes it: ISO 8601 with or
@@ -210,18 +231,24 @@ func (h *Handler) ReplayCallbacks(c echo.Context) error {
 	case len(ids) > maxReplay:
 		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{fmt.Sprintf("At a time only %d records can be processed.", maxReplay)}})
 	}
-	// Another team's attempts are as unknown ones: failed.
-	var own []int64
+	// Ids the key cannot reach (unknown, or another team's) refuse the
+	// whole request, as the page's failed response shows: 401, the
+	// sentence, then each such id.
+	unknown := []string{"testinvitationIds does not belong to account or not found"}
+	teams := apihttp.Teams(c)
 	for _, id := range ids {
-		ok, err := apihttp.Reaches(c, h.DB, "invitations", id)
-		if err != nil {
+		team, err := h.DB.TeamOf(c.Request().Context(), "invitations", id)
+		switch {
+		case errors.Is(err, store.ErrNotFound) || err == nil && teams != nil && !teams.Has(team):
+			unknown = append(unknown, strconv.FormatInt(id, 10))
+		case err != nil:
 			return err
 		}
-		if ok {
-			own = append(own, id)
-		}
 	}
-	queued, err := h.DB.ReplayCallbacks(c.Request().Context(), own)
+	if len(unknown) > 1 {
+		return c.JSON(http.StatusUnauthorized, imochaEnvelope{Errors: unknown})
+	}
+	queued, err := h.DB.ReplayCallbacks(c.Request().Context(), ids)
 	if err != nil {
 		return err
 	}

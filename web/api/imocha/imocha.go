@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -75,6 +77,8 @@ type imochaInvite struct {
 	DisableMandatoryFields   bool
 	HideInstruction          *bool
 	SendEmail                bool
+	// The access window: startDateTime, endDateTime and timeZoneId.
+	ValidFrom, ValidUntil *time.Time
 }
 
 // decodeIMochaInvite reads an invite body and returns every problem in
@@ -173,8 +177,90 @@ func decodeIMochaInvite(body []byte, reattempt bool) (imochaInvite, []string) {
 			out = append(out, "'Send Email' must be either 'yes' or 'no'.")
 		}
 	}
+	out = append(out, decodeAccessWindow(fields, &in)...)
 	// Keep the messages in a stable order: the field checks, then types.
 	return in, append(out, sortedStrings(errs)...)
+}
+
+// decodeAccessWindow reads startDateTime, endDateTime and timeZoneId. A
+// time with Z or an offset is that instant; one without is read on the
+// clock of timeZoneId (UTC when none is given), as iMocha's invitation is
+// "accessed" in that zone.
+func decodeAccessWindow(fields map[string]json.RawMessage, in *imochaInvite) []string {
+	var out []string
+	loc := time.UTC
+	if raw, ok := fields["timezoneid"]; ok && string(raw) != "null" {
+		id, valid := jsonWholeNumber(raw)
+		switch {
+		case !valid:
+			out = append(out, "'Time Zone Id' must be a number from GET /v3/timezones.")
+		case id != 0 && zoneOf(int(id)) == nil:
+			out = append(out, fmt.Sprintf("'Time Zone Id' %d is not a time zone; GET /v3/timezones lists them.", id))
+		case id != 0:
+			loc = zoneOf(int(id))
+		}
+	}
+	for _, f := range []struct {
+		key, label string
+		dst        **time.Time
+	}{{"startdatetime", "Start Date Time", &in.ValidFrom}, {"enddatetime", "End Date Time", &in.ValidUntil}} {
+		raw, ok := fields[f.key]
+		if !ok || string(raw) == "null" {
+			continue
+		}
+		var text string
+		if json.Unmarshal(raw, &text) != nil {
+			out = append(out, fmt.Sprintf("'%s' must be a string.", f.label))
+			continue
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		t, ok := parseZonedTime(text, loc)
+		if !ok {
+			out = append(out, fmt.Sprintf("'%s' is not in a valid format. Use ISO 8601, for example 2020-06-11T16:00:00Z.", f.label))
+			continue
+		}
+		*f.dst = &t
+	}
+	if in.ValidFrom != nil && in.ValidUntil != nil && !in.ValidUntil.After(*in.ValidFrom) {
+		out = append(out, "'End Date Time' must be later than 'Start Date Time'.")
+	}
+	return out
+}
+
+// parseZonedTime reads an ISO 8601 time: with a zone it is that instant,
+// without one it is read on loc's clock; a date alone is its midnight.
+func parseZonedTime(s string, loc *time.Location) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), true
+	}
+	for _, layout := range []string{imochaUTC, "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// jsonWholeNumber reads a whole number sent as a JSON number or as a
+// string of digits.
+func jsonWholeNumber(raw json.RawMessage) (int64, bool) {
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err == nil {
+		v, err := n.Int64()
+		return v, err == nil && v >= 0
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return 0, false
+	}
+	if s = strings.TrimSpace(s); s == "" {
+		return 0, true
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	return v, err == nil && v >= 0
 }
 
 func sortedStrings(s []string) []string {
@@ -220,6 +306,9 @@ func (h *Handler) InviteCandidate(c echo.Context) error {
 		return err
 	}
 	in, problems := decodeIMochaInvite(body, false)
+	if in.ValidUntil != nil && !in.ValidUntil.After(h.DB.Now()) {
+		problems = append(problems, "'End Date Time' must be in the future.")
+	}
 	if len(problems) > 0 {
 		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: problems})
 	}
@@ -229,7 +318,7 @@ func (h *Handler) InviteCandidate(c echo.Context) error {
 		TestID: testID, LinkID: linkID, Name: in.Name, Email: in.Email,
 		GeneratePlaceholders: in.DisableMandatoryFields, Source: store.SourceIMocha, Actor: apihttp.Actor(c),
 		CallbackURL: in.CallbackURL, RedirectURL: in.RedirectURL, HideInstruction: in.HideInstruction,
-		DisableMandatoryFields: &in.DisableMandatoryFields, SendEmail: &sendEmail,
+		DisableMandatoryFields: &in.DisableMandatoryFields, SendEmail: &sendEmail, ValidFrom: in.ValidFrom, ValidUntil: in.ValidUntil,
 	})
 	switch {
 	case errors.Is(err, store.ErrTestNotFound):

@@ -41,6 +41,12 @@ type Report struct {
 	PerformanceCategory *string         `json:"PerformanceCategory"`
 	Sections            []imochaSection `json:"sections"`
 
+	// The docs' table writes Status and PerformanceCategory, but real
+	// clients (IPR_BE's CandidateTestReport, the Node services) read them
+	// camelCase, as the rest of the answer is written: both are sent.
+	StatusCamel              string  `json:"status"`
+	PerformanceCategoryCamel *string `json:"performanceCategory"`
+
 	// Testgate's own, kept from before.
 	CandidateName    string  `json:"candidateName"`
 	CandidateEmailID string  `json:"candidateEmailId"`
@@ -84,6 +90,7 @@ func (h *Handler) Report(c echo.Context) error {
 			return err
 		}
 	}
+	r.StatusCamel, r.PerformanceCategoryCamel = r.Status, r.PerformanceCategory
 	return c.JSON(http.StatusOK, r)
 }
 

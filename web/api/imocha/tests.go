@@ -2,7 +2,11 @@ package imocha
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -16,16 +20,33 @@ import (
 // the tests behind them.
 
 type Test struct {
-	TestID          int64  `json:"testId"`
-	TestName        string `json:"testName"`
-	Status          string `json:"status"` // "active" or "archived"
-	Duration        int    `json:"duration"`
-	Questions       int    `json:"questions"`
-	PassingScore    int    `json:"passingScore"`
-	TestLinksCount  int    `json:"testLinksCount"`
-	TestType        string `json:"testType"` // "assessment" or "interview"
-	CreatedOnUtc    string `json:"createdOnUtc"`
-	InstructionText string `json:"instructions"`
+	TestID          int64    `json:"testId"`
+	TestName        string   `json:"testName"`
+	Status          string   `json:"status"` // "active" or "archived"
+	Duration        int      `json:"duration"`
+	Questions       int      `json:"questions"`
+	Labels          []string `json:"labels"`
+	PassingScore    int      `json:"passingScore"`
+	TestLinksCount  int      `json:"testLinksCount"`
+	TestType        string   `json:"testType"` // "assessment" or "interview"
+	CreatedOnUtc    string   `json:"createdOnUtc"`
+	InstructionText string   `json:"instructions"`
+}
+
+// testDetail is "Retrieve a test": the test and its sections.
+type testDetail struct {
+	Test
+	Sections []testSection `json:"sections"`
+}
+
+// testSection is a section as a candidate meets it: the questions each
+// candidate gets and the minutes of its own (0: the test's clock).
+type testSection struct {
+	SectionID   int64  `json:"sectionId"`
+	SectionName string `json:"sectionName"`
+	SectionType string `json:"sectionType"`
+	Questions   int    `json:"questions"`
+	Duration    int    `json:"duration"`
 }
 
 func toIMochaTest(t store.Test) Test {
@@ -34,35 +55,86 @@ func toIMochaTest(t store.Test) Test {
 		status = "archived"
 	}
 	return Test{TestID: t.ID, TestName: t.Name, Status: status, Duration: t.DurationMinutes, Questions: t.QuestionCount,
-		PassingScore: t.PassingScore, TestLinksCount: t.LinkCount, TestType: string(t.Kind),
+		Labels: t.Labels, PassingScore: t.PassingScore, TestLinksCount: t.LinkCount, TestType: string(t.Kind),
 		CreatedOnUtc: t.CreatedAt.UTC().Format(imochaUTC), InstructionText: t.Instructions}
 }
 
 // imochaUTC is how iMocha writes a UTC time: ISO 8601 without a zone.
 const imochaUTC = "2006-01-02T15:04:05"
 
-// Tests: GET /v3/tests, the account's active tests.
+// Default and largest page of "List all tests".
+const (
+	defaultTestsPageSize = 100
+	maxTestsPageSize     = 1000
+)
+
+// Tests: GET /v3/tests?pageNo=1&pageSize=100&labelsFilter=a,b, the
+// account's active tests, newest first, a page at a time; labelsFilter
+// keeps the tests that carry any of its comma-separated labels, and count
+// is how many match on every page.
 func (h *Handler) Tests(c echo.Context) error {
+	pageNo, okNo := queryPositive(c, "pageNo", 1)
+	pageSize, okSize := queryPositive(c, "pageSize", defaultTestsPageSize)
+	switch {
+	case !okNo:
+		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{"'Page No' must be a whole number greater than 0."}})
+	case !okSize || pageSize > maxTestsPageSize:
+		return c.JSON(http.StatusBadRequest, imochaErrors{Errors: []string{
+			fmt.Sprintf("'Page Size' must be a whole number from 1 to %d.", maxTestsPageSize)}})
+	}
 	tests, err := h.DB.Tests(c.Request().Context(), store.TestFilter{Teams: apihttp.Teams(c)})
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Tests []Test `json:"tests"`
-	}{Tests: []Test{}}
+	labels := store.SplitLabels(c.QueryParam("labelsFilter"))
+	matching := []Test{}
 	for _, t := range tests {
-		out.Tests = append(out.Tests, toIMochaTest(t))
+		if len(labels) == 0 || slices.ContainsFunc(labels, t.HasLabel) {
+			matching = append(matching, toIMochaTest(t))
+		}
 	}
-	return c.JSON(http.StatusOK, out)
+	from := min((pageNo-1)*pageSize, len(matching))
+	return c.JSON(http.StatusOK, struct {
+		Tests []Test `json:"tests"`
+		Count int    `json:"count"`
+	}{matching[from:min(from+pageSize, len(matching))], len(matching)})
 }
 
-// Test: GET /v3/tests/{testId}.
+// queryPositive reads a whole number above 0 from the query, or def when
+// it is absent.
+func queryPositive(c echo.Context, name string, def int) (int, bool) {
+	raw := strings.TrimSpace(c.QueryParam(name))
+	if raw == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(raw)
+	return n, err == nil && n > 0
+}
+
+// Test: GET /v3/tests/{testId}, with its sections: one for a test of
+// plain questions, named as the test.
 func (h *Handler) Test(c echo.Context) error {
 	t, err := h.imochaPathTest(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toIMochaTest(t))
+	out := testDetail{Test: toIMochaTest(t), Sections: []testSection{}}
+	if !t.Sectioned {
+		out.Sections = append(out.Sections, testSection{SectionID: t.ID, SectionName: t.Name, SectionType: string(t.Kind),
+			Questions: t.QuestionCount})
+		return c.JSON(http.StatusOK, out)
+	}
+	sections, err := h.DB.Sections(c.Request().Context(), t.ID)
+	if err != nil {
+		return err
+	}
+	out.Questions = 0 // what a candidate gets, section by section
+	for _, s := range sections {
+		out.Sections = append(out.Sections, testSection{SectionID: s.ID, SectionName: s.Name, SectionType: string(t.Kind),
+			Questions: s.Gets(), Duration: s.TimeLimit})
+		out.Questions += s.Gets()
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (h *Handler) imochaPathTest(c echo.Context) (store.Test, error) {

@@ -93,6 +93,7 @@ type nativeTestRequest struct {
 	DurationMinutes *int             `json:"durationMinutes"`
 	PassingScore    *int             `json:"passingScore"`
 	Bands           []nativeBand     `json:"bands"`
+	Labels          []string         `json:"labels"`
 	Questions       []nativeQuestion `json:"questions"`
 	// Sections, instead of questions: a test of parts, each all or some
 	// of its questions drawn per candidate.
@@ -107,6 +108,7 @@ type nativeTest struct {
 	DurationMinutes int              `json:"durationMinutes"`
 	PassingScore    int              `json:"passingScore"`
 	Bands           []nativeBand     `json:"bands"`
+	Labels          []string         `json:"labels"`
 	Archived        bool             `json:"archived"`
 	QuestionCount   int              `json:"questionCount"`
 	LinkCount       int              `json:"linkCount"`
@@ -123,7 +125,7 @@ func toNativeTest(t store.Test) nativeTest {
 		bands = append(bands, nativeBand{Name: b.Name, MinPercent: b.MinPercent})
 	}
 	return nativeTest{ID: t.ID, Name: t.Name, Kind: string(t.Kind), Instructions: t.Instructions,
-		DurationMinutes: t.DurationMinutes, PassingScore: t.PassingScore, Bands: bands, Archived: t.Archived(),
+		DurationMinutes: t.DurationMinutes, PassingScore: t.PassingScore, Bands: bands, Labels: t.Labels, Archived: t.Archived(),
 		QuestionCount: t.QuestionCount, LinkCount: t.LinkCount, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
@@ -132,7 +134,7 @@ func (h *Handler) CreateTest(c echo.Context) error {
 	if err := apihttp.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	in := store.TestInput{Name: req.Name, Kind: store.TestKind(req.Kind), Instructions: req.Instructions}
+	in := store.TestInput{Name: req.Name, Kind: store.TestKind(req.Kind), Instructions: req.Instructions, Labels: req.Labels}
 	if k, ok := apihttp.Key(c); ok && k.TeamID != nil {
 		in.TeamID = *k.TeamID // a team's key makes the team's tests
 	}
