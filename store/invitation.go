@@ -36,12 +36,23 @@ func (s InvitationStatus) Valid() bool {
 // cancelled and expired ones are not, and inviting again re-opens them.
 func (s InvitationStatus) Live() bool { return s != StatusCancelled && s != StatusExpired }
 
+// Finished reports whether the invitation is over: completed, cancelled
+// or expired.
+func (s InvitationStatus) Finished() bool {
+	return s == StatusCompleted || s == StatusCancelled || s == StatusExpired
+}
+
 // NotStarted reports whether the candidate has not begun the test yet.
 func (s InvitationStatus) NotStarted() bool { return s == StatusInvited || s == StatusOpened }
 
 // Invitation is one test attempt.
 type Invitation struct {
 	ID          int64
+	// PersonID is the person the address belongs to: the id of the first
+	// invitation the test's team ever made for it, so the same in every
+	// test of the team and telling nothing of other teams (Xobin's
+	// candidate_id).
+	PersonID int64
 	TestID      int64
 	LinkID      int64 // 0: none
 	Token       string
@@ -203,6 +214,10 @@ type NewInvitation struct {
 	Actor                string // who asked, for the timeline
 	// RequireAccessCode makes a one-time code the candidate must type.
 	RequireAccessCode bool
+	// NewAfterFinish makes a new invitation when the address's last one on
+	// the link is finished (Testinvite re-tests that way), instead of
+	// returning or re-opening it.
+	NewAfterFinish bool
 	// Testinvite: uniqId unique within TrackingKey (a conflict is
 	// ErrConflict), the candidate's kind, and the callback's shape.
 	TrackingUniqID   string

@@ -16,7 +16,8 @@ const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email,
 	i.score, i.max_score, i.deadline_at, i.invited_at, i.opened_at, i.started_at, i.completed_at, i.expired_at,
 	i.cancelled_at, i.created_at, i.updated_at, i.access_code, i.access_failures, i.tracking_uniq_id, i.tracking_key, i.candidate_kind, i.callback_resource,
 	i.callback_params, t.name, t.passing_score, COALESCE(l.name, ''), i.chosen_lang, i.review, i.extra_time_percent, t.bands,
-	COALESCE(l.tab_switch_limit, 0), i.focus_lost_count, COALESCE(i.section_at, 0), i.section_deadline_at, i.erased_at`
+	COALESCE(l.tab_switch_limit, 0), i.focus_lost_count, COALESCE(i.section_at, 0), i.section_deadline_at, i.erased_at,
+	(SELECT MIN(p.id) FROM invitations p JOIN tests pt ON pt.id = p.test_id WHERE p.email_norm = i.email_norm AND pt.team_id = t.team_id)`
 
 const invitationFrom = ` FROM invitations i JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id`
 
@@ -39,7 +40,7 @@ func (s *invitationScan) dest() []any {
 		&s.created, &s.updated, &inv.AccessCode, &inv.AccessFailures, &inv.TrackingUniqID, &inv.TrackingKey, &inv.CandidateKind,
 		&inv.CallbackResource, &s.callbackParams, &inv.TestName, &inv.PassingScore, &inv.LinkName, &inv.ChosenLang,
 		&inv.Review, &inv.ExtraTimePercent, &s.bands, &inv.TabSwitchLimit, &inv.FocusLostCount,
-		&inv.SectionAt, &s.sectionDeadline, &s.erased}
+		&inv.SectionAt, &s.sectionDeadline, &s.erased, &inv.PersonID}
 }
 
 func (s *invitationScan) finish() (Invitation, error) {

@@ -147,6 +147,9 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 		if err == nil && n.Source == SourcePublic {
 			return 0, false, false, ErrAlreadyRegistered
 		}
+		if err == nil && n.NewAfterFinish && existing.Status.Finished() {
+			return db.inviteAfterFinished(ctx, tx, existing, link, n, now)
+		}
 		if err == nil {
 			if existing.Status.NotStarted() && existing.ExpiresAt != nil && !existing.ExpiresAt.After(now) {
 				if err := db.setStatus(ctx, tx, existing, StatusExpired, "system", "expiry passed", now); err != nil {
@@ -173,6 +176,28 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 		return 0, false, false, err
 	}
 	if id, err = insertInvitation(ctx, tx, link, n, now); err != nil {
+		return 0, false, false, err
+	}
+	return id, true, false, db.emailIfAsked(ctx, tx, id, mergeSettings(link, n).sendEmail, n, now)
+}
+
+// inviteAfterFinished makes a new invitation for an address whose last
+// one on the link is finished, which stays in the candidate's history
+// (a completed one superseded, as after a reattempt).
+func (db *DB) inviteAfterFinished(ctx context.Context, tx *Tx, old Invitation, link TestLink, n NewInvitation, now time.Time) (int64, bool, bool, error) {
+	if err := linkOpen(ctx, tx, link, now); err != nil {
+		return 0, false, false, err
+	}
+	tx.changedInvitation(old.ID)
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET superseded = 1, updated_at = ? WHERE id = ?`, millis(now), old.ID); err != nil {
+		return 0, false, false, err
+	}
+	id, err := insertInvitation(ctx, tx, link, n, now)
+	if err != nil {
+		return 0, false, false, err
+	}
+	if err := addEvent(ctx, tx, old.ID, "reattempted", old.Status, old.Status, n.Actor,
+		fmt.Sprintf("invited again via %s: invitation %d", n.Source, id), now); err != nil {
 		return 0, false, false, err
 	}
 	return id, true, false, db.emailIfAsked(ctx, tx, id, mergeSettings(link, n).sendEmail, n, now)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +94,46 @@ func TestTestinviteTemporaryCandidate(t *testing.T) {
 	}
 }
 
+func TestTestinviteRetestsAFinishedCandidateAsANewOne(t *testing.T) {
+	t.Parallel()
+	f := newTestinviteFixture(t)
+	ctx := context.Background()
+	body := `{"kind":"temporary-candidate","fullname":"Eda","email":"eda@example.com"}`
+	_, first := f.call(t, http.MethodPost, f.base, body)
+	// Before the test is over, creating again answers the same candidate.
+	code, again := f.call(t, http.MethodPost, f.base, body)
+	if code != http.StatusOK || again["candidateId"] != first["candidateId"] {
+		t.Fatalf("while pending: %d %v", code, again)
+	}
+	id, _ := strconv.ParseInt(first["candidateId"].(string), 10, 64)
+	markStarted(t, f.db, id)
+	if _, err := f.db.CompleteInvitation(ctx, id, store.ReasonSubmitted); err != nil {
+		t.Fatal(err)
+	}
+	// Completed: a new candidate with a new code; the finished one keeps
+	// its result.
+	closes := time.Now().Add(time.Hour).Unix()
+	code, retest := f.call(t, http.MethodPost, f.base, `{"kind":"temporary-candidate","fullname":"Eda","email":"eda@example.com",
+		"dates":{"before":`+idStr(closes)+`}}`)
+	if code != http.StatusCreated || retest["candidateId"] == first["candidateId"] || retest["invitationCode"] == first["invitationCode"] {
+		t.Fatalf("after completion: %d %v", code, retest)
+	}
+	if old, _ := f.db.Invitation(ctx, id); old.Status != store.StatusCompleted {
+		t.Fatalf("the finished candidate became %s", old.Status)
+	}
+	if _, out := f.call(t, http.MethodGet, f.base, ""); out["pagination"].(map[string]any)["totalItems"] != 2.0 {
+		t.Fatalf("both candidates listed: %v", out)
+	}
+	// Expired: likewise.
+	f.db.SetClock(func() time.Time { return time.Unix(closes, 0).Add(time.Minute) })
+	if n, err := f.db.ExpireDue(ctx); err != nil || n != 1 {
+		t.Fatalf("expired %d: %v", n, err)
+	}
+	if code, third := f.call(t, http.MethodPost, f.base, body); code != http.StatusCreated || third["candidateId"] == retest["candidateId"] {
+		t.Fatalf("after expiry: %d %v", code, third)
+	}
+}
+
 func TestTestinviteInternalCandidate(t *testing.T) {
 	t.Parallel()
 	f := newTestinviteFixture(t)
@@ -160,8 +201,18 @@ func TestTestinviteListFetchDelete(t *testing.T) {
 	code, out := f.call(t, http.MethodGet, f.base+"?limit=2&page=2", "")
 	p, _ := out["pagination"].(map[string]any)
 	if code != http.StatusOK || len(out["candidates"].([]any)) != 1 || p["totalItems"] != 3.0 || p["totalPages"] != 2.0 ||
-		p["currentPage"] != 2.0 || p["limit"] != 2.0 || p["next"] != nil || p["previous"] != testBaseURL+f.base+"?limit=2&page=1" {
+		p["currentPage"] != 2.0 || p["limit"] != 2.0 || p["next"] != nil || p["previous"] != "?limit=2&page=1&mode=basic" {
 		t.Fatalf("page 2: %d %v", code, out)
+	}
+	// The guide's form, "?limit=5&page=3&mode=basic", with the filters
+	// kept; mode=default is the guide's basic.
+	_, out = f.call(t, http.MethodGet, f.base+"?limit=1&mode=detailed&group=g1", "")
+	if p := out["pagination"].(map[string]any); p["next"] != "?limit=1&page=2&mode=detailed&group=g1" || p["previous"] != nil {
+		t.Fatalf("page 1 of the group: %v", p)
+	}
+	if code, out := f.call(t, http.MethodGet, f.base+"?mode=default&limit=2", ""); code != http.StatusOK ||
+		out["pagination"].(map[string]any)["next"] != "?limit=2&page=2&mode=basic" || out["candidates"].([]any)[0].(map[string]any)["testUrl"] != nil {
+		t.Fatalf("mode=default: %d %v", code, out)
 	}
 	if _, out := f.call(t, http.MethodGet, f.base, ""); out["pagination"].(map[string]any)["limit"] != 10.0 {
 		t.Fatalf("default limit: %v", out["pagination"])
@@ -189,6 +240,14 @@ func TestTestinviteListFetchDelete(t *testing.T) {
 		if d["testUrl"] == nil || d["source"] != "pre-registration" || d["active"] != true || d["group"] != "g1" || d["organizationId"] == nil {
 			t.Fatalf("detailed candidate %v", d)
 		}
+	}
+	// The detailed candidate names externalId and lang even when empty.
+	_, plain := f.call(t, http.MethodGet, f.base+"/"+ids[0]+"?mode=detailed", "")
+	if v, ok := plain["lang"]; !ok || v != "" {
+		t.Fatalf("detailed without lang: %v", plain)
+	}
+	if _, ok := plain["externalId"]; !ok {
+		t.Fatalf("detailed without externalId: %v", plain)
 	}
 	for q, want := range map[string]int{"?mode=full": 400, "?limit=0": 400, "?page=x": 400} {
 		if code, _ := f.call(t, http.MethodGet, f.base+q, ""); code != want {

@@ -187,3 +187,32 @@ func TestXobinOpenAPIDocumentIsServed(t *testing.T) {
 		t.Fatalf("servers %v, paths %d", servers, len(paths))
 	}
 }
+
+func TestXobinCandidateIDIsThePersons(t *testing.T) {
+	t.Parallel()
+	f := newXobinFixture(t)
+	ctx := context.Background()
+	second, _ := f.db.CreateTest(ctx, store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
+	invite := func(testID int64, email string) map[string]any {
+		t.Helper()
+		code, out := f.call(t, http.MethodPost, "/assessments/invite",
+			fmt.Sprintf(`{"candidate_name":"Ravi","candidate_email":%q,"assessment_id":%d,"invite_format":"getlink"}`, email, testID), nil)
+		if code != http.StatusOK {
+			t.Fatalf("invite: %d %v", code, out)
+		}
+		return out
+	}
+	java, goTest, other := invite(f.assessment.ID, "ravi@example.com"), invite(second.ID, "Ravi@Example.com"), invite(second.ID, "mira@example.com")
+	// One person in two assessments: one candidate_id, two report_ids.
+	if java["candidate_id"] != goTest["candidate_id"] || java["report_id"] == goTest["report_id"] {
+		t.Fatalf("one person, two assessments: %v and %v", java, goTest)
+	}
+	if other["candidate_id"] == java["candidate_id"] {
+		t.Fatalf("two people share a candidate_id: %v and %v", java, other)
+	}
+	// The report says the same.
+	_, report := f.call(t, http.MethodGet, fmt.Sprintf("/assessments/report/%d", int64(goTest["report_id"].(float64))), "", nil)
+	if report["candidate_id"] != java["candidate_id"] {
+		t.Fatalf("report's candidate_id %v, want %v", report["candidate_id"], java["candidate_id"])
+	}
+}

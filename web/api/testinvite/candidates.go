@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -48,9 +49,9 @@ type testinviteDetailedCandidate struct {
 
 	Status       string          `json:"status"`
 	TestURL      string          `json:"testUrl"`
-	ExternalID   string          `json:"externalId,omitempty"`
+	ExternalID   string          `json:"externalId"`
 	ExternalData json.RawMessage `json:"externalData"`
-	Lang         string          `json:"lang,omitempty"`
+	Lang         string          `json:"lang"`
 	Tracking     *tiTracking     `json:"tracking,omitempty"`
 	Score        *int            `json:"score"`
 	MaxScore     *int            `json:"maxScore"`
@@ -120,7 +121,7 @@ func (h *Handler) testinviteView(mode string, inv store.Invitation) any {
 
 func testinviteMode(c echo.Context) (string, error) {
 	switch m := c.QueryParam("mode"); m {
-	case "", "basic":
+	case "", "basic", "default": // the guide's examples write mode=default
 		return "basic", nil
 	case "detailed":
 		return m, nil
@@ -146,7 +147,7 @@ func (h *Handler) testinviteCandidateOf(c echo.Context, t store.Test) (store.Inv
 // List: GET .../candidates?mode=&limit=&page=&fullname=&email=&code=
 // (and Testgate's externalId and group), as the guide's "Endpoint: Listing
 // Candidates": exact matches, 10 a page by default, with a pagination
-// object whose next and previous are the URLs of those pages.
+// object whose next and previous are the queries of those pages.
 func (h *Handler) List(c echo.Context) error {
 	t, err := h.testinviteTask(c)
 	if err != nil {
@@ -187,13 +188,23 @@ func (h *Handler) List(c echo.Context) error {
 		candidates = append(candidates, h.testinviteView(mode, inv))
 	}
 	pages := (total + limit - 1) / limit
+	// The guide writes next and previous as a query of the same call,
+	// "?limit=5&page=3&mode=basic": limit, page and mode first, then the
+	// filters the request had.
+	filters := url.Values{}
+	for _, k := range []string{"fullname", "email", "code", "externalId", "group"} {
+		if v, ok := q[k]; ok {
+			filters[k] = v
+		}
+	}
 	pageURL := func(n int) *string {
 		if n < 1 || n > pages {
 			return nil
 		}
-		q.Set("page", strconv.Itoa(n))
-		q.Set("limit", strconv.Itoa(limit))
-		u := h.URLs.BaseURL() + c.Request().URL.Path + "?" + q.Encode()
+		u := fmt.Sprintf("?limit=%d&page=%d&mode=%s", limit, n, mode)
+		if len(filters) > 0 {
+			u += "&" + filters.Encode()
+		}
 		return &u
 	}
 	type pagination struct {

@@ -267,7 +267,8 @@ func (h *Handler) Create(c echo.Context) error {
 		return fe
 	}
 	n := store.NewInvitation{TestID: t.ID, Name: b.Fullname, Email: b.Email, Source: store.SourceTestinvite, Actor: apihttp.Actor(c),
-		Labels: b.Labels, Group: b.Group, ExternalID: b.ExternalID, Lang: b.Lang, CandidateKind: "temp"}
+		Labels: b.Labels, Group: b.Group, ExternalID: b.ExternalID, Lang: b.Lang, CandidateKind: "temp",
+		NewAfterFinish: true} // a finished candidate is re-tested as a new one, as Testinvite does
 	if b.Tags != nil {
 		n.Tags, _ = json.Marshal(b.Tags)
 	}

@@ -60,7 +60,7 @@ type xobinCompletedReport struct {
 
 // xobinReportBody is an invitation's report in the shape its state calls for.
 func (h *Handler) xobinReportBody(inv store.Invitation) any {
-	pending := xobinPendingReport{AssessmentID: inv.TestID, CandidateID: inv.ID, Email: inv.Email,
+	pending := xobinPendingReport{AssessmentID: inv.TestID, CandidateID: inv.PersonID, Email: inv.Email,
 		InviteStatus: xobinStatus(inv.Status), Name: inv.Name, ReportID: inv.ID}
 	if inv.Status != store.StatusCompleted {
 		return pending

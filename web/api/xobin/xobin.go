@@ -231,7 +231,7 @@ func (h *Handler) AssessmentInvite(c echo.Context) error {
 type xobinInviteAnswer struct {
 	Email        string `json:"email"`
 	ReportID     int64  `json:"report_id,omitempty"`
-	CandidateID  int64  `json:"candidate_id,omitempty"`
+	CandidateID  int64  `json:"candidate_id,omitempty"` // the person's: the same in every assessment
 	AssessmentID int64  `json:"assessment_id"`
 	InviteLink   string `json:"invite_link,omitempty"`
 	Name         string `json:"name"`
@@ -240,7 +240,7 @@ type xobinInviteAnswer struct {
 }
 
 func (h *Handler) toXobinInvite(inv store.Invitation) xobinInviteAnswer {
-	return xobinInviteAnswer{inv.Email, inv.ID, inv.ID, inv.TestID, h.URLs.TestURL(inv), inv.Name, xobinStatus(inv.Status), ""}
+	return xobinInviteAnswer{inv.Email, inv.ID, inv.PersonID, inv.TestID, h.URLs.TestURL(inv), inv.Name, xobinStatus(inv.Status), ""}
 }
 
 // InterviewInvite: POST /automated-interviews/invite (seed 003), with
