@@ -47,12 +47,12 @@ func (s InvitationStatus) NotStarted() bool { return s == StatusInvited || s == 
 
 // Invitation is one test attempt.
 type Invitation struct {
-	ID          int64
+	ID int64
 	// PersonID is the person the address belongs to: the id of the first
 	// invitation the test's team ever made for it, so the same in every
 	// test of the team and telling nothing of other teams (Xobin's
 	// candidate_id).
-	PersonID int64
+	PersonID    int64
 	TestID      int64
 	LinkID      int64 // 0: none
 	Token       string
