@@ -129,6 +129,10 @@ type InvitationFilter struct {
 	Token      string
 	// NotCancelled leaves out cancelled invitations (deleted candidates).
 	NotCancelled bool
+	// Started keeps the attempts that began (Testinvite's test instances);
+	// ID keeps one invitation.
+	Started bool
+	ID      int64
 	Teams        Teams  // nil: every team's
 	Sort         string // one of InvitationSorts; default newest first
 	Desc         bool
@@ -199,6 +203,12 @@ func (f InvitationFilter) from(d dialect, plan searchPlan) (from, where string, 
 	}
 	if f.NotCancelled {
 		conds = append(conds, "i.status <> 'cancelled'")
+	}
+	if f.Started {
+		conds = append(conds, "i.started_at IS NOT NULL")
+	}
+	if f.ID != 0 {
+		conds, args = append(conds, "i.id = ?"), append(args, f.ID)
 	}
 	if cond, targs := f.Teams.cond("team_id"); cond != "" {
 		conds, args = append(conds, "i.test_id IN (SELECT id FROM tests WHERE "+cond+")"), append(args, targs...)

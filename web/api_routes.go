@@ -94,6 +94,10 @@ func (s *Server) apiRoutes() {
 	rest.GET("/tasks/:taskId/candidates", ti.List, read)
 	rest.GET("/tasks/:taskId/candidates/:candidateId", ti.Get, read)
 	rest.DELETE("/tasks/:taskId/candidates/:candidateId", ti.Delete, invite)
+	rest.GET("/tasks", ti.Tasks, read)
+	rest.GET("/tasks/:taskId", ti.Task, read)
+	rest.GET("/tasks/:taskId/test-instances", ti.TestInstances, read)
+	rest.GET("/tasks/:taskId/test-instances/:id", ti.TestInstance, read)
 	e.GET("/api/integration/rest/v1/openapi.json", s.openAPI(testinvite.Document))
 
 	// Xobin's pages give its routes bare and under the /api/v2 base path.

@@ -186,6 +186,8 @@ func TestXobinOpenAPIDocumentIsServed(t *testing.T) {
 	if servers, _ := doc["servers"].([]any); len(servers) != 1 || paths["/api/v2/assessments/invite"] == nil || paths["/assessments/invite"] == nil {
 		t.Fatalf("servers %v, paths %d", servers, len(paths))
 	}
+	assertRoutesDocumented(t, f.srv, "/api/v2/", doc)
+	assertRoutesDocumented(t, f.srv, "/assessment", doc)
 }
 
 func TestXobinCandidateIDIsThePersons(t *testing.T) {

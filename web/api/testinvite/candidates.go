@@ -3,9 +3,7 @@ package testinvite
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -153,72 +151,25 @@ func (h *Handler) List(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	mode, err := testinviteMode(c)
+	page, err := readPage(c, "fullname", "email", "code", "externalId", "group")
 	if err != nil {
 		return err
-	}
-	fe := store.FieldErrors{}
-	limit, page := 10, 1
-	if v := c.QueryParam("limit"); v != "" {
-		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > store.MaxPageSize {
-			fe["limit"] = fmt.Sprintf("must be between 1 and %d", store.MaxPageSize)
-		} else {
-			limit = n
-		}
-	}
-	if v := c.QueryParam("page"); v != "" {
-		if n, err := strconv.Atoi(v); err != nil || n < 1 {
-			fe["page"] = "must be a positive whole number"
-		} else {
-			page = n
-		}
-	}
-	if len(fe) > 0 {
-		return fe
 	}
 	q := c.QueryParams()
 	invs, total, err := h.DB.Invitations(c.Request().Context(), store.InvitationFilter{TestID: t.ID, NotCancelled: true,
 		Name: q.Get("fullname"), Email: q.Get("email"), Token: q.Get("code"), ExternalID: q.Get("externalId"), Group: q.Get("group"),
-		Page: page, PageSize: limit, Sort: "created"})
+		Page: page.Page, PageSize: page.Limit, Sort: "created"})
 	if err != nil {
 		return err
 	}
 	candidates := []any{}
 	for _, inv := range invs {
-		candidates = append(candidates, h.testinviteView(mode, inv))
-	}
-	pages := (total + limit - 1) / limit
-	// The guide writes next and previous as a query of the same call,
-	// "?limit=5&page=3&mode=basic": limit, page and mode first, then the
-	// filters the request had.
-	filters := url.Values{}
-	for _, k := range []string{"fullname", "email", "code", "externalId", "group"} {
-		if v, ok := q[k]; ok {
-			filters[k] = v
-		}
-	}
-	pageURL := func(n int) *string {
-		if n < 1 || n > pages {
-			return nil
-		}
-		u := fmt.Sprintf("?limit=%d&page=%d&mode=%s", limit, n, mode)
-		if len(filters) > 0 {
-			u += "&" + filters.Encode()
-		}
-		return &u
-	}
-	type pagination struct {
-		TotalItems  int     `json:"totalItems"`
-		TotalPages  int     `json:"totalPages"`
-		CurrentPage int     `json:"currentPage"`
-		Limit       int     `json:"limit"`
-		Next        *string `json:"next"`
-		Previous    *string `json:"previous"`
+		candidates = append(candidates, h.testinviteView(page.Mode, inv))
 	}
 	return c.JSON(http.StatusOK, struct {
 		Candidates []any      `json:"candidates"`
 		Pagination pagination `json:"pagination"`
-	}{candidates, pagination{total, pages, page, limit, pageURL(page + 1), pageURL(page - 1)}})
+	}{candidates, page.of(total)})
 }
 
 // Get: GET .../candidates/{candidateId}?mode=
