@@ -131,13 +131,13 @@ type InvitationFilter struct {
 	NotCancelled bool
 	// Started keeps the attempts that began (Testinvite's test instances);
 	// ID keeps one invitation.
-	Started bool
-	ID      int64
-	Teams        Teams  // nil: every team's
-	Sort         string // one of InvitationSorts; default newest first
-	Desc         bool
-	Page         int // 1-based
-	PageSize     int
+	Started  bool
+	ID       int64
+	Teams    Teams  // nil: every team's
+	Sort     string // one of InvitationSorts; default newest first
+	Desc     bool
+	Page     int // 1-based
+	PageSize int
 	// CountLimit stops counting a search's matches past it (0: count them
 	// all): the console shows "10,000+" rather than wait for the exact sum.
 	CountLimit int
