@@ -86,6 +86,10 @@ func (s *Server) apiRoutes() {
 	v3.POST("/callbacks/process", im.ReplayCallbacks, full)
 	v3.POST("/gdpr/requests", im.GDPRRequest, full)
 	v3.GET("/timezones", im.TimeZones, read)
+	v3.POST("/tests/:testId/invitations/bulk", im.BulkInvite, invite)
+	v3.GET("/tests/:testId/settings", im.TestSettings, read)
+	v3.GET("/tests/:testId/reports", im.TestReports, read)
+	v3.GET("/reports", im.AllReports, read)
 	e.GET("/v3/openapi.json", s.openAPI(imocha.Document))
 
 	ti := s.apis.testinvite

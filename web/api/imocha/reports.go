@@ -61,6 +61,15 @@ func (h *Handler) Report(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	r, err := h.report(c, inv, t)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+// report is one attempt's report.
+func (h *Handler) report(c echo.Context, inv store.Invitation, t store.Test) (Report, error) {
 	r := Report{TestInvitationID: inv.ID, TestID: strconv.FormatInt(inv.TestID, 10), TestName: inv.TestName,
 		CandidateEmail: inv.Email, AttemptedOn: imochaTimeString(inv.StartedAt), Status: imochaStatus(inv.Status),
 		CandidateName: inv.Name, CandidateEmailID: inv.Email, AttemptedOnUtc: imochaTimeString(inv.StartedAt),
@@ -86,12 +95,13 @@ func (h *Handler) Report(c echo.Context) error {
 	}
 	r.Sections = []imochaSection{section}
 	if t.Sectioned && inv.StartedAt != nil {
+		var err error
 		if r.Sections, err = h.paperSections(c, inv, t); err != nil {
-			return err
+			return r, err
 		}
 	}
 	r.StatusCamel, r.PerformanceCategoryCamel = r.Status, r.PerformanceCategory
-	return c.JSON(http.StatusOK, r)
+	return r, nil
 }
 
 // paperSections are a sectioned attempt's sections as iMocha reports
