@@ -50,10 +50,10 @@ func TestIMochaBulkInvite(t *testing.T) {
 		t.Fatalf("another link invites independently: %d %v", code, again)
 	}
 	for body, want := range map[string]int{
-		`{"candidates":[]}`:   http.StatusBadRequest,
-		`{"candidates":"x"}`:  http.StatusBadRequest,
-		`[]`:                  http.StatusBadRequest,
-		`{"testLinkId":"x","candidates":[{"email":"a@example.com","name":"A"}]}`: http.StatusBadRequest,
+		`{"candidates":[]}`:  http.StatusBadRequest,
+		`{"candidates":"x"}`: http.StatusBadRequest,
+		`[]`:                 http.StatusBadRequest,
+		`{"testLinkId":"x","candidates":[{"email":"a@example.com","name":"A"}]}`:                              http.StatusBadRequest,
 		`{"testLinkId":` + idStr(f.otherTestLnk.ID) + `,"candidates":[{"email":"a@example.com","name":"A"}]}`: http.StatusNotFound,
 	} {
 		if code, out := f.call(t, http.MethodPost, path, body, nil); code != want {
