@@ -127,6 +127,8 @@ func (s *Server) apiRoutes() {
 	signed.POST("/assignTest", te.Assign(false), invite)
 	signed.POST("/assignTestMultiCandidates", te.Assign(true), invite)
 	signed.POST("/deassignTest", te.Deassign, invite)
+	signed.POST("/unifiedAuth", te.Register, invite)
+	signed.POST("/candidateList", te.CandidateList, read)
 }
 
 // openAPI serves a dialect's OpenAPI document, this installation its
