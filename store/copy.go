@@ -26,7 +26,8 @@ import (
 var copyTables = []string{"settings", "users", "console_sessions", "login_failures", "teams", "team_members", "api_keys",
 	"tests", "bank_questions", "test_sections", "section_rules", "section_picks", "questions", "test_links", "link_wordings",
 	"invitations", "answers", "attempt_questions", "attempt_signals", "invitation_events", "score_changes", "outbox",
-	"callback_deliveries", "imports", "import_chunks", "import_rejections", "password_links", "audit_log", "branding"}
+	"callback_deliveries", "imports", "import_chunks", "import_rejections", "password_links", "audit_log", "branding",
+	"candidate_deletions"}
 
 // copyBatch is how many rows a copy transaction carries.
 var copyBatch = 2000

@@ -12,7 +12,8 @@ import (
 // attempts past their deadline, so that lists, reports and callbacks show
 // it even when the candidate never comes back; queues due reminders; and
 // erases candidates whose invitations ended longer ago than the retention
-// period; and forgets throttle counts older than any window.
+// period, and those whose scheduled deletion is due; and forgets throttle
+// counts older than any window.
 type SweepJob struct {
 	DB  *DB
 	Log *slog.Logger
@@ -51,6 +52,13 @@ func (j *SweepJob) Pass(ctx context.Context) (int, error) {
 	}
 	if erased > 0 {
 		j.Log.Info("candidates' data erased by retention", "count", erased)
+	}
+	deleted, err := j.DB.EraseDueCandidates(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if deleted > 0 {
+		j.Log.Info("scheduled candidate deletions carried out", "invitations", deleted)
 	}
 	return 0, j.DB.ForgetOldThrottles(ctx)
 }

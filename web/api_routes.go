@@ -114,6 +114,13 @@ func (s *Server) apiRoutes() {
 		g.GET("/assessments/report/:report_id", xo.Report, read)
 		g.POST("/assessments/reports/:report_id/:option", xo.ShareReport, full) // emails a report out
 		g.POST("/assessments/invite/revoke", xo.Revoke, invite)
+		g.POST("/candidate/delete", xo.DeleteCandidate, full)
+		g.POST("/candidate/delete/cancel", xo.CancelDeletion, full)
+		g.POST("/ai-interviews/invite", xo.AIInterviewInvite, invite)
+		g.GET("/ai-interviews/invited/:ai_interview_id", xo.AIInterviewInvited, read)
+		g.GET("/ai-interviews/report", xo.AIInterviewReport, read)
+		g.GET("/ai-interviews/report/:response_id", xo.AIInterviewReport, read)
+		g.POST("/ai-interviews/report/:response_id/:option", xo.AIInterviewShare, full)
 	}
 
 	e.GET("/api/v2/openapi.json", s.openAPI(xobin.Document))

@@ -38,7 +38,7 @@ func routeSurface(method, path string) (surface, bool) {
 	case strings.HasPrefix(path, "/api/native/"), strings.HasPrefix(path, "/v3/"), strings.HasPrefix(path, "/api/integration/rest/v1/"):
 		return apiKeyed, true
 	case strings.HasPrefix(path, "/assessments/"), strings.HasPrefix(path, "/assessment/"), strings.HasPrefix(path, "/automated-interviews/"),
-		strings.HasPrefix(path, "/api/v2/"):
+		strings.HasPrefix(path, "/ai-interviews/"), strings.HasPrefix(path, "/candidate/"), strings.HasPrefix(path, "/api/v2/"):
 		return xobinKeyed, true
 	case strings.HasPrefix(path, "/api/v1/"):
 		return thinkExam, true
@@ -167,13 +167,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 // keyScopeNeeded is what an API route needs of a key, written from the
 // scopes' definitions rather than read from the router: reading needs
 // read; creating, cancelling and re-attempting invitations needs invite
-// (each dialect's invite, bulk invite, cancel, revoke, deassign and
-// reattempt calls); anything else needs full.
+// (each dialect's invite, bulk invite, cancel, revoke, deassign,
+// registration and reattempt calls); anything else needs full.
 func keyScopeNeeded(method, path string) store.KeyScope {
-	invitationCall := regexp.MustCompile(`(/invitations|/invite|/cancel|/reattempt|/revoke|/assignTest|/assignTestMultiCandidates|/deassignTest|/candidates(/:candidateId)?)$`)
+	invitationCall := regexp.MustCompile(`(/invitations|/invitations/bulk|/invite|/cancel|/reattempt|/revoke|/assignTest|/assignTestMultiCandidates|/deassignTest|/unifiedAuth|/candidates(/:candidateId)?)$`)
 	switch {
-	case method == http.MethodGet, path == "/v3/candidates/testattempts":
+	case method == http.MethodGet, path == "/v3/candidates/testattempts", path == "/api/v1/candidateList": // searches, posted
 		return store.ScopeRead
+	case strings.Contains(path, "/candidate/delete"): // erasing a candidate, or calling it off
+		return store.ScopeFull
 	case invitationCall.MatchString(path) && !strings.HasPrefix(path, "/api/native/candidates/"):
 		return store.ScopeInvite
 	}

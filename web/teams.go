@@ -33,6 +33,10 @@ var guardedRoutes = []struct{ prefix, kind, param string }{
 	{"/assessments/reports/:report_id", "invitations", "report_id"},
 	{"/api/v2/assessments/report/:report_id", "invitations", "report_id"},
 	{"/api/v2/assessments/reports/:report_id", "invitations", "report_id"},
+	{"/ai-interviews/report/:response_id", "invitations", "response_id"},
+	{"/api/v2/ai-interviews/report/:response_id", "invitations", "response_id"},
+	{"/ai-interviews/invited/:ai_interview_id", "tests", "ai_interview_id"},
+	{"/api/v2/ai-interviews/invited/:ai_interview_id", "tests", "ai_interview_id"},
 }
 
 // guardedFilters are the query parameters that name a team's record in

@@ -31,6 +31,10 @@ type teamWorld struct {
 	imp            store.Import
 	message, hook  int64
 	betaInvitation store.Invitation
+	// An interview of Alpha's and a completed response to it: the record
+	// Xobin's AI interview routes name.
+	interview         store.Test
+	interviewResponse store.Invitation
 }
 
 func signInAs(t *testing.T, srv *Server, db *store.DB, email string, teams ...store.Team) *browser {
@@ -96,6 +100,11 @@ func newTeamWorld(t *testing.T) *teamWorld {
 		t.Fatal("fixture: the email did not reach the dev mailbox")
 	}
 
+	w.interview, _ = db.CreateTest(ctx, store.TestInput{Name: "Alpha screening", Kind: store.KindInterview, DurationMinutes: 15, TeamID: alpha}, nil)
+	spoken, _ := db.Invite(ctx, store.NewInvitation{TestID: w.interview.ID, Name: "Anna Alphason", Email: "anna@alpha.example", Source: store.SourceXobin})
+	db.StartInvitation(ctx, spoken.Invitation.ID)
+	w.interviewResponse, _ = db.CompleteInvitation(ctx, spoken.Invitation.ID, store.ReasonSubmitted)
+
 	betaTest, _ := db.CreateTest(ctx, store.TestInput{Name: "Beta Java test", Kind: store.KindAssessment, DurationMinutes: 30, TeamID: beta}, nil)
 	betaLink, _ := db.DefaultLink(ctx, betaTest.ID)
 	r, _ := db.Invite(ctx, store.NewInvitation{TestID: betaTest.ID, LinkID: betaLink.ID, Name: "Boris Betason", Email: "boris@beta.example", Source: store.SourceConsole})
@@ -109,6 +118,9 @@ func (w *teamWorld) concreteIn(route string) string {
 	kind, param, _ := guardedRecord(route)
 	id := map[string]int64{"tests": w.test.ID, "links": w.link.ID, "invitations": w.inv.ID, "imports": w.imp.ID,
 		"outbox": w.message, "deliveries": w.hook}[kind]
+	if strings.Contains(route, "/ai-interviews/") { // AI interviews are interview tests
+		id = map[string]int64{"tests": w.interview.ID, "invitations": w.interviewResponse.ID}[kind]
+	}
 	path := strings.Replace(route, ":"+param, strconv.FormatInt(id, 10), 1)
 	return regexp.MustCompile(`:[a-zA-Z_]+`).ReplaceAllString(path, "987654")
 }
@@ -226,10 +238,11 @@ func TestTeamListsAndBodies(t *testing.T) {
 			t.Errorf("%s: Alpha's recruiter sees %d rows, Beta's %d", page, a, b)
 		}
 	}
-	// The dashboard's counts are the team's: Beta has one invitation, not two.
+	// The dashboard's counts are the team's: Beta has one invitation;
+	// Alpha two completed attempts (the test's and the interview's).
 	beta, alpha := w.rb.get("/"), w.ra.get("/")
 	if beta.text(`[data-testid="count-invited"]`) != "1" || beta.text(`[data-testid="count-completed"]`) != "0" ||
-		alpha.text(`[data-testid="count-completed"]`) != "1" || alpha.text(`[data-testid="count-invited"]`) != "0" {
+		alpha.text(`[data-testid="count-completed"]`) != "2" || alpha.text(`[data-testid="count-invited"]`) != "0" {
 		t.Errorf("dashboard counts: Beta invited %q completed %q; Alpha invited %q completed %q",
 			beta.text(`[data-testid="count-invited"]`), beta.text(`[data-testid="count-completed"]`),
 			alpha.text(`[data-testid="count-invited"]`), alpha.text(`[data-testid="count-completed"]`))

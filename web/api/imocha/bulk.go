@@ -96,26 +96,28 @@ func (h *Handler) BulkInvite(c echo.Context) error {
 			DisableMandatoryFields: &in.DisableMandatoryFields, SendEmail: &send, ValidFrom: in.ValidFrom, ValidUntil: in.ValidUntil})
 	}
 	invited := []bulkInvited{}
-	if len(ns) > 0 {
-		ctx := c.Request().Context()
-		ids, err := h.DB.InviteMany(ctx, ns)
-		switch {
-		case errors.Is(err, store.ErrTestNotFound):
-			return echo.NewHTTPError(http.StatusNotFound, "Test not found.")
-		case errors.Is(err, store.ErrNotFound):
-			return echo.NewHTTPError(http.StatusNotFound, "Test link not found.")
-		case errors.Is(err, store.ErrClosed):
-			return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{err.Error()}})
-		case err != nil:
+	if len(ns) == 0 { // nothing to invite: the request is refused, with every candidate's problems
+		return c.JSON(http.StatusBadRequest, imochaEnvelope{Result: map[string]any{"invitations": invited, "failed": failed},
+			Errors: []string{"No candidate could be invited: each has a problem listed in result.failed."}})
+	}
+	ctx := c.Request().Context()
+	ids, err := h.DB.InviteMany(ctx, ns)
+	switch {
+	case errors.Is(err, store.ErrTestNotFound):
+		return echo.NewHTTPError(http.StatusNotFound, "Test not found.")
+	case errors.Is(err, store.ErrNotFound):
+		return echo.NewHTTPError(http.StatusNotFound, "Test link not found.")
+	case errors.Is(err, store.ErrClosed):
+		return c.JSON(http.StatusBadRequest, imochaEnvelope{Errors: []string{err.Error()}})
+	case err != nil:
+		return err
+	}
+	for _, id := range ids {
+		inv, err := h.DB.Invitation(ctx, id)
+		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			inv, err := h.DB.Invitation(ctx, id)
-			if err != nil {
-				return err
-			}
-			invited = append(invited, bulkInvited{inv.ID, inv.Email, inv.Name, h.URLs.TestURL(inv), imochaStatus(inv.Status)})
-		}
+		invited = append(invited, bulkInvited{inv.ID, inv.Email, inv.Name, h.URLs.TestURL(inv), imochaStatus(inv.Status)})
 	}
 	return c.JSON(http.StatusOK, imochaEnvelope{Result: map[string]any{"invitations": invited, "failed": failed}})
 }

@@ -1,6 +1,7 @@
 package xobin
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -112,24 +113,11 @@ func (h *Handler) ShareReport(c echo.Context) error {
 	if option != "share" && option != "download" {
 		return xobinFail(http.StatusBadRequest, "option must be share or download.")
 	}
-	hours := 1.0
-	body, err := apihttp.ReadBody(c)
-	if err != nil {
-		return err
-	}
-	if len(body) > 0 {
-		var req struct {
-			ExpirationHours *float64 `json:"expiration_hours"`
-		}
-		if err := json.Unmarshal(body, &req); err != nil {
-			return xobinFail(http.StatusBadRequest, "expiration_hours must be a number of hours.")
-		}
-		if req.ExpirationHours != nil {
-			hours = *req.ExpirationHours
-		}
-	}
-	if hours < 0.25 || hours > 24 {
+	hours, err := expirationHours(c, 0.25)
+	if errors.Is(err, errBadExpiration) {
 		return xobinFail(http.StatusBadRequest, "expiration_hours must be between 0.25 (15 minutes) and 24.")
+	} else if err != nil {
+		return err
 	}
 	if inv.Status != store.StatusCompleted {
 		return xobinFail(http.StatusBadRequest, "The candidate has not completed the assessment yet.")
@@ -145,6 +133,35 @@ func (h *Handler) ShareReport(c echo.Context) error {
 		ReportID        int64   `json:"report_id"`
 		AssessmentID    int64   `json:"assessment_id"`
 	}{link, expires.UTC().Format("2006-01-02T15:04:05"), hours, inv.ID, inv.TestID})
+}
+
+// errBadExpiration is an expiration_hours that is not a number in range.
+var errBadExpiration = errors.New("xobin: expiration_hours out of range")
+
+// expirationHours reads the optional {"expiration_hours": h} of a share
+// call: 1 by default, at least least and at most 24. A request body that
+// cannot be read is the caller's error as it is.
+func expirationHours(c echo.Context, least float64) (float64, error) {
+	body, err := apihttp.ReadBody(c)
+	if err != nil {
+		return 0, err
+	}
+	hours := 1.0
+	if len(bytes.TrimSpace(body)) > 0 {
+		var req struct {
+			ExpirationHours *float64 `json:"expiration_hours"`
+		}
+		if json.Unmarshal(body, &req) != nil {
+			return 0, errBadExpiration
+		}
+		if req.ExpirationHours != nil {
+			hours = *req.ExpirationHours
+		}
+	}
+	if hours < least || hours > 24 {
+		return 0, errBadExpiration
+	}
+	return hours, nil
 }
 
 // Revoke: POST /assessments/invite/revoke {report_id, notify_candidate}.
