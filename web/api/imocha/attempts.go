@@ -193,9 +193,10 @@ func imochaTestIDFilter(fields map[string]json.RawMessage) (int64, bool) {
 }
 
 // parseIMochaTime reads a UTC time as iMocha takes it: ISO 8601 with or
-// without the Z, or a date alone (from midnight).
+// without the Z (an offset is honoured), seconds optional, or a date alone
+// (from midnight).
 func parseIMochaTime(s string) (time.Time, bool) {
-	for _, layout := range []string{time.RFC3339, imochaUTC, "2006-01-02"} {
+	for _, layout := range []string{time.RFC3339, imochaUTC, "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02"} {
 		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
 			return t.UTC(), true
 		}

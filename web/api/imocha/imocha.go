@@ -182,22 +182,16 @@ func decodeIMochaInvite(body []byte, reattempt bool) (imochaInvite, []string) {
 	return in, append(out, sortedStrings(errs)...)
 }
 
-// decodeAccessWindow reads startDateTime, endDateTime and timeZoneId. A
-// time with Z or an offset is that instant; one without is read on the
-// clock of timeZoneId (UTC when none is given), as iMocha's invitation is
-// "accessed" in that zone.
+// decodeAccessWindow reads startDateTime, endDateTime and timeZoneId. The
+// pages write both times "in UTC ISO 8601" (the Z may be left out; an
+// offset is honoured), and timeZoneId is the zone the candidate is shown
+// the window in: a number of iMocha's list, which real clients send from
+// their own configuration (1720, say), so any whole number is taken.
 func decodeAccessWindow(fields map[string]json.RawMessage, in *imochaInvite) []string {
 	var out []string
-	loc := time.UTC
 	if raw, ok := fields["timezoneid"]; ok && string(raw) != "null" {
-		id, valid := jsonWholeNumber(raw)
-		switch {
-		case !valid:
+		if _, valid := jsonWholeNumber(raw); !valid {
 			out = append(out, "'Time Zone Id' must be a number from GET /v3/timezones.")
-		case id != 0 && zoneOf(int(id)) == nil:
-			out = append(out, fmt.Sprintf("'Time Zone Id' %d is not a time zone; GET /v3/timezones lists them.", id))
-		case id != 0:
-			loc = zoneOf(int(id))
 		}
 	}
 	for _, f := range []struct {
@@ -216,7 +210,7 @@ func decodeAccessWindow(fields map[string]json.RawMessage, in *imochaInvite) []s
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		t, ok := parseZonedTime(text, loc)
+		t, ok := parseIMochaTime(text)
 		if !ok {
 			out = append(out, fmt.Sprintf("'%s' is not in a valid format. Use ISO 8601, for example 2020-06-11T16:00:00Z.", f.label))
 			continue
@@ -227,21 +221,6 @@ func decodeAccessWindow(fields map[string]json.RawMessage, in *imochaInvite) []s
 		out = append(out, "'End Date Time' must be later than 'Start Date Time'.")
 	}
 	return out
-}
-
-// parseZonedTime reads an ISO 8601 time: with a zone it is that instant,
-// without one it is read on loc's clock; a date alone is its midnight.
-func parseZonedTime(s string, loc *time.Location) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), true
-	}
-	for _, layout := range []string{imochaUTC, "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
 }
 
 // jsonWholeNumber reads a whole number sent as a JSON number or as a

@@ -2,8 +2,6 @@ package imocha
 
 import (
 	"net/http"
-	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -11,9 +9,10 @@ import (
 // iMocha names time zones by number ("timeZoneId" on invites, reattempts
 // and test links) and lists them with its "List timezones" call. The
 // numbers of iMocha's own list are not in its public pages, so Testgate
-// numbers the Windows time zones its clients know by their display names,
-// west to east, and maps each to the IANA zone it keeps the clock of. A
-// client reads the numbers from GET /v3/timezones, as iMocha's page asks.
+// lists the Windows time zones its clients know by their display names,
+// west to east, numbered from 1, each with the IANA zone that keeps its
+// clock. The access window's times are UTC whatever the zone (as the
+// invite pages say), so a client's own number is taken as it is.
 
 type timeZone struct {
 	ID          int    `json:"timeZoneId"`
@@ -70,25 +69,6 @@ var timeZones = []timeZone{
 	{45, "AUS Central Standard Time", "(UTC+09:30) Darwin", "Australia/Darwin"},
 	{46, "AUS Eastern Standard Time", "(UTC+10:00) Canberra, Melbourne, Sydney", "Australia/Sydney"},
 	{47, "New Zealand Standard Time", "(UTC+12:00) Auckland, Wellington", "Pacific/Auckland"},
-}
-
-var (
-	zonesOnce sync.Once
-	zonesByID map[int]*time.Location
-)
-
-// zoneOf returns the clock of an iMocha time zone id, or nil for an id
-// not in the list (or a zone the host's time zone database lacks).
-func zoneOf(id int) *time.Location {
-	zonesOnce.Do(func() {
-		zonesByID = map[int]*time.Location{}
-		for _, z := range timeZones {
-			if loc, err := time.LoadLocation(z.IANA); err == nil {
-				zonesByID[z.ID] = loc
-			}
-		}
-	})
-	return zonesByID[id]
 }
 
 // TimeZones: GET /v3/timezones, iMocha's "List timezones".
