@@ -38,6 +38,7 @@ func TestVendorClients(t *testing.T) {
 	t.Run("ThinkExam", w.thinkExamClient)
 	t.Run("Results", w.resultsClient)
 	t.Run("Sections", w.sectionsClient)
+	t.Run("NewCalls", w.newCalls)
 }
 
 type vendorWorld struct {
