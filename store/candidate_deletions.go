@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -28,8 +29,11 @@ type CandidateDeletion struct {
 // ErrNotFound: the teams hold no invitation of the address.
 func (db *DB) ScheduleCandidateDeletion(ctx context.Context, email string, teams Teams, actor string, delay time.Duration) (CandidateDeletion, error) {
 	norm := NormalizeEmail(email)
-	if norm == "" {
+	switch {
+	case norm == "":
 		return CandidateDeletion{}, FieldErrors{"email": ProblemRequired}
+	case strings.ContainsRune(norm, 0): // no address holds one (and PostgreSQL's text cannot)
+		return CandidateDeletion{}, FieldErrors{"email": "must not contain NUL characters"}
 	}
 	scope, _ := json.Marshal(teams)
 	var out CandidateDeletion
@@ -62,6 +66,9 @@ func (db *DB) ScheduleCandidateDeletion(ctx context.Context, email string, teams
 // or by the address, within the teams that scheduled it; it returns what
 // was called off. ErrNotFound: no pending deletion matches.
 func (db *DB) CancelCandidateDeletion(ctx context.Context, taskID, email string, teams Teams) ([]CandidateDeletion, error) {
+	if strings.ContainsRune(taskID+email, 0) { // matches nothing (and PostgreSQL's text cannot hold it)
+		return nil, ErrNotFound
+	}
 	scope, _ := json.Marshal(teams)
 	var out []CandidateDeletion
 	err := db.inTx(ctx, func(tx *Tx) error {

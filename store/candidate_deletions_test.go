@@ -23,6 +23,13 @@ func TestScheduledCandidateDeletion(t *testing.T) {
 	if _, err := db.ScheduleCandidateDeletion(ctx, "nobody@example.com", nil, "api", 7*24*time.Hour); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("an unknown address: %v", err)
 	}
+	var fe FieldErrors
+	if _, err := db.ScheduleCandidateDeletion(ctx, "ann\x00@example.com", nil, "api", time.Hour); !errors.As(err, &fe) {
+		t.Fatalf("a NUL in the address: %v", err)
+	}
+	if _, err := db.CancelCandidateDeletion(ctx, "del_\x00", "", nil); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a NUL in the task: %v", err)
+	}
 	first, err := db.ScheduleCandidateDeletion(ctx, "Ann@Example.com", betaOnly, "api:key", 7*24*time.Hour)
 	if err != nil || first.TaskID == "" || !first.DueAt.Equal(now.Add(7*24*time.Hour)) {
 		t.Fatalf("schedule: %+v %v", first, err)
