@@ -3,6 +3,8 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -156,7 +158,7 @@ func (inv Invitation) Outcome() string {
 
 // Band is the performance band of a final total, or "".
 func (inv Invitation) Band() string {
-	p := inv.ScorePercent()
+	p := inv.exactPercent()
 	if !inv.Final() || p == nil {
 		return ""
 	}
@@ -172,20 +174,34 @@ func (inv Invitation) EndsAt() *time.Time {
 	return inv.DeadlineAt
 }
 
-// ScorePercent is the score as a percentage with two decimals, or nil
-// before the attempt is scored.
+// ScorePercent is the score as a percentage rounded to two decimals (9 of
+// 14 is 64.29), or nil before the attempt is scored. Every surface shows
+// this one figure; pass, fail and bands compare the exact share.
 func (inv Invitation) ScorePercent() *float64 {
+	exact := inv.exactPercent()
+	if exact == nil {
+		return nil
+	}
+	p := math.Round(*exact*100) / 100
+	return &p
+}
+
+// FormatPercent writes a percentage as every surface shows it: at most two
+// decimals, none when whole ("64.29", "50").
+func FormatPercent(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
+
+// exactPercent is the unrounded share, for comparisons with thresholds.
+func (inv Invitation) exactPercent() *float64 {
 	if inv.Score == nil || inv.MaxScore == nil || *inv.MaxScore == 0 {
 		return nil
 	}
-	p := float64(*inv.Score*10000 / *inv.MaxScore) / 100
+	p := float64(*inv.Score) * 100 / float64(*inv.MaxScore)
 	return &p
 }
 
 // Passed reports whether a scored attempt reached the test's passing score.
 func (inv Invitation) Passed() bool {
-	p := inv.ScorePercent()
-	return p != nil && *p >= float64(inv.PassingScore)
+	return inv.Score != nil && inv.MaxScore != nil && *inv.MaxScore > 0 && *inv.Score*100 >= inv.PassingScore**inv.MaxScore
 }
 
 // Sources of invitations.

@@ -196,7 +196,7 @@ func ScoreText(inv store.Invitation) string {
 	}
 	points := strconv.Itoa(*inv.Score) + " / " + strconv.Itoa(*inv.MaxScore)
 	if p := inv.ScorePercent(); p != nil {
-		return points + " (" + strconv.FormatFloat(*p, 'f', -1, 64) + " %)"
+		return points + " (" + store.FormatPercent(*p) + " %)"
 	}
 	return points
 }

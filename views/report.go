@@ -136,11 +136,55 @@ func CompletionText(reason string) string {
 	return strings.ToUpper(reason[:1]) + reason[1:]
 }
 
-func pointsValue(a store.Answer) string {
-	if a.Points == nil {
-		return ""
+// TypedGrade is a grade as the reviewer typed it.
+type TypedGrade struct {
+	QuestionID      int64
+	Points, Comment string
+}
+
+// gradePoints is the points field of a question's grade form: what the
+// reviewer typed if their grade was refused, else the stored points.
+func gradePoints(r ReportView, q store.Question) string {
+	if r.Typed != nil && r.Typed.QuestionID == q.ID {
+		return r.Typed.Points
 	}
-	return fmt.Sprint(*a.Points)
+	if a := r.Answers[q.ID]; a.Points != nil {
+		return fmt.Sprint(*a.Points)
+	}
+	return ""
+}
+
+// gradeComment is the comment field, likewise.
+func gradeComment(r ReportView, q store.Question) string {
+	if r.Typed != nil && r.Typed.QuestionID == q.ID {
+		return r.Typed.Comment
+	}
+	return r.Answers[q.ID].Comment
+}
+
+// The mark a scored question shows on the report.
+const (
+	markNone       = iota // not scored yet (a written answer awaiting review)
+	markCorrect           // answered right
+	markWrong             // answered, not right
+	markUnanswered        // no answer given: said so, as the PDF does, not "wrong"
+)
+
+// answerMark is how a question's answer reads on the report.
+func answerMark(q store.Question, answers map[int64]store.Answer) int {
+	a, ok := answers[q.ID]
+	switch {
+	case !ok || !q.Rules().Answered(q, a):
+		if q.Rules().Reviewed() {
+			return markNone // the written answer's block says it
+		}
+		return markUnanswered
+	case a.Correct == nil:
+		return markNone
+	case *a.Correct:
+		return markCorrect
+	}
+	return markWrong
 }
 
 // PercentileText words a percentile.

@@ -229,7 +229,7 @@ func reportScore(inv store.Invitation) string {
 	if p == nil {
 		return fmt.Sprintf("%d / %d points", *inv.Score, *inv.MaxScore)
 	}
-	return fmt.Sprintf("%d / %d points (%.2f %%)", *inv.Score, *inv.MaxScore, *p)
+	return fmt.Sprintf("%d / %d points (%s %%)", *inv.Score, *inv.MaxScore, store.FormatPercent(*p))
 }
 
 func reportAnswer(q store.Question, a store.Answer, ok bool) string {

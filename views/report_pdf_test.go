@@ -51,7 +51,7 @@ func TestReportPDFHoldsTheAttempt(t *testing.T) {
 	}
 	text := pdftext.Of(t, b)
 	for _, want := range []string{"Go backend", "Дмитрий Ann-Ζωή", "dmitri@example.com", "Completed", "1 Mar 2027 09:00 UTC",
-		"12 min 05 s", "3 / 4 points (75.00 %)", "Passed (passing score 50 %)", "Band Expert", "Review graded", "Extra time 50 %",
+		"12 min 05 s", "3 / 4 points (75 %)", "Passed (passing score 50 %)", "Band Expert", "Review graded", "Extra time 50 %",
 		"1. 2+2?", "Answer: 4", "Right answer: 2; 5", "Points: 1 / 1 · time on it: 1 min 05 s", "Answer: Fast builds", "Points: 2 / 2",
 		"Reviewer: Clear reasoning", "Integrity signals", "1 time left the test page", "0 pastes into answers",
 		"Left the test page (tab hidden)", "127.0.0.1", "Grading complete", "by rita@example.com", "invitation 42"} {

@@ -533,3 +533,24 @@ func TestPublicLinkEmailsMyLink(t *testing.T) {
 		t.Fatalf("bad address: %d", r.Code)
 	}
 }
+
+// An unanswered question reads "not answered" on the report, as in the
+// PDF, never "wrong".
+func TestReportSaysNotAnsweredNotWrong(t *testing.T) {
+	t.Parallel()
+	f := newCandidateFixture(t, store.LinkInput{})
+	inv := f.invite(t, store.NewInvitation{})
+	f.b.post(f.token+"/start", nil)
+	f.b.post(f.token+"/answers", url.Values{f.q(0): {"1"}, "action": {"submit"}, "confirm": {"1"}})
+	f.db.CompleteInvitation(context.Background(), inv.ID, store.ReasonSubmitted)
+
+	r := signIn(t, f.srv, f.db, store.RoleAdmin).get(reportPath(inv.ID))
+	marks := []string{}
+	r.doc.Find(`[data-testid="answers"] [data-testid="mark"]`).Each(func(_ int, s *goquerySelection) { marks = append(marks, s.Text()) })
+	if strings.Join(marks, ",") != "correct,not answered" {
+		t.Fatalf("marks %v", marks)
+	}
+	if !strings.Contains(r.doc.Find(`[data-testid="answers"]`).Text(), "Not answered.") {
+		t.Fatal("the unanswered written question does not say so")
+	}
+}

@@ -156,7 +156,7 @@ func csvPercent(p *float64) string {
 	if p == nil {
 		return ""
 	}
-	return strconv.FormatFloat(*p, 'f', -1, 64)
+	return store.FormatPercent(*p)
 }
 
 // csvValue writes a JSON value as a cell: strings as they are, anything

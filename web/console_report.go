@@ -92,7 +92,8 @@ func (s *Server) gradeAnswer(c echo.Context) error {
 		return rerr
 	}
 	if len(fe) > 0 {
-		v := views.ReportView{AttemptReport: r, GradeErrors: map[int64]store.FieldErrors{qid: fe}}
+		v := views.ReportView{AttemptReport: r, GradeErrors: map[int64]store.FieldErrors{qid: fe},
+			Typed: &views.TypedGrade{QuestionID: qid, Points: c.FormValue("points"), Comment: c.FormValue("comment")}}
 		if msg, unknown := fe["questionId"]; unknown { // no grade form on the page to show it at
 			v.Problem = "Not graded: the question " + msg + "."
 		}

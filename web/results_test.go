@@ -54,9 +54,17 @@ func TestGradingFromTheReport(t *testing.T) {
 
 	// More points than the question is worth: refused at the question, nothing written.
 	bad := b.post(invitationPath(inv.ID)+"/grades",
-		url.Values{"questionId": {idStr(f.qs[2].ID)}, "points": {"4"}})
+		url.Values{"questionId": {idStr(f.qs[2].ID)}, "points": {"4"}, "comment": {"Thorough, cites the spec"}})
 	if bad.Code != http.StatusUnprocessableEntity || !strings.Contains(bad.text(`[data-testid="error-points"]`), "between 0 and 3") {
 		t.Fatalf("bad grade: %d %q", bad.Code, bad.text(`[data-testid="error-points"]`))
+	}
+	// What the reviewer typed is there to correct, not cleared.
+	form := bad.doc.Find(`#q` + idStr(f.qs[2].ID) + ` [data-testid="grade-form"]`)
+	if v, _ := form.Find(`input[name="points"]`).Attr("value"); v != "4" {
+		t.Fatalf("typed points after the refusal: %q", v)
+	}
+	if v, _ := form.Find(`input[name="comment"]`).Attr("value"); v != "Thorough, cites the spec" {
+		t.Fatalf("typed comment after the refusal: %q", v)
 	}
 	if r := b.post(invitationPath(inv.ID)+"/grades", url.Values{"questionId": {"nonsense"}, "points": {"1"}}); r.Code != http.StatusUnprocessableEntity ||
 		r.text(`[data-testid="report-problem"]`) != "Not graded: the question is not a question of this attempt." {
@@ -99,7 +107,7 @@ func TestGradingFromTheReport(t *testing.T) {
 		t.Fatalf("list result %q", row.Find(`[data-testid="result"]`).Text())
 	}
 	text := pdftext.Of(t, b.get(invitationPath(inv.ID)+"/report.pdf").Body.Bytes())
-	for _, want := range []string{"4 / 5 points (80.00 %)", "Review graded", "Band Expert", "Reviewer: Clear and right.", "Answer graded"} {
+	for _, want := range []string{"4 / 5 points (80 %)", "Review graded", "Band Expert", "Reviewer: Clear and right.", "Answer graded"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF does not say %q:\n%s", want, text)
 		}
