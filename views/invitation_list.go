@@ -79,6 +79,15 @@ func (l InvitationList) ExportURL() string {
 	return strings.Replace(l.query(1, "", false), "/invitations", "/invitations.csv", 1)
 }
 
+// ExcelCSV is a CSV export's address in the form Excel reads (with a
+// byte order mark, so that accented and Cyrillic names survive).
+func ExcelCSV(export string) string {
+	if strings.Contains(export, "?") {
+		return export + "&format=excel"
+	}
+	return export + "?format=excel"
+}
+
 // PageURL is the list at another page, same filter and order.
 func (l InvitationList) PageURL(page int) string {
 	return l.query(page, l.Filter.Sort, l.Filter.Desc)

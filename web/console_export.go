@@ -53,20 +53,32 @@ func csvInt(n *int) string {
 	return strconv.Itoa(*n)
 }
 
-// csvDownload starts a CSV attachment and returns its writer.
+// csvDownload starts a CSV attachment and returns its writer. With
+// ?format=excel the file begins with a UTF-8 byte order mark, without
+// which Excel on Windows reads "María José Núñez" and Cyrillic as
+// mojibake; other readers get the plain file.
 func csvDownload(c echo.Context, filename string) *csv.Writer {
+	excel := c.QueryParam("format") == "excel"
+	if excel {
+		filename = strings.TrimSuffix(filename, ".csv") + "-excel.csv"
+	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
 	h.Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
+	if excel {
+		c.Response().Write([]byte("\uFEFF"))
+	}
 	return csv.NewWriter(c.Response())
 }
 
 // exportInvitations streams the filtered invitations as CSV: the fixed
 // columns, then one column per key of the extra data they carry (an
 // import's other columns, an API's externalData), then, when they all
-// belong to one test, the answer to each of its questions.
+// belong to one test, each section's points and maximum and the answer to
+// every question any candidate was given (drawn, picked from the bank, or
+// a version since edited), empty for those a candidate was not given.
 func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, testID int64, filename string) error {
 	ctx := c.Request().Context()
 	f.Teams = viewerTeams(c)
@@ -75,14 +87,38 @@ func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, tes
 		return err
 	}
 	var questions []store.Question
+	var sections []string
 	if testID != 0 {
-		if questions, err = s.db.Questions(ctx, testID); err != nil {
+		if questions, err = s.db.ExportQuestions(ctx, testID); err != nil {
+			return err
+		}
+		if sections, err = s.exportSections(ctx, testID); err != nil {
 			return err
 		}
 	}
 	header := append(append([]string(nil), exportHeader...), extraKeys...)
+	for _, name := range sections {
+		header = append(header, "section "+name+": points", "section "+name+": max")
+	}
+	current := map[int64]bool{}
+	if testID != 0 {
+		qs, err := s.db.Questions(ctx, testID)
+		if err != nil {
+			return err
+		}
+		for _, q := range qs {
+			current[q.ID] = true
+		}
+	}
 	for i, q := range questions {
-		header = append(header, "Q"+strconv.Itoa(i+1)+": "+truncateRunes(q.Text, 60))
+		label := "Q" + strconv.Itoa(i+1)
+		switch {
+		case q.TestID != testID:
+			label += " (from the bank)"
+		case !current[q.ID]:
+			label += " (earlier version)"
+		}
+		header = append(header, label+": "+truncateRunes(q.Text, 60))
 	}
 	w := csvDownload(c, filename)
 	if err := w.Write(spreadsheetSafeRow(header)); err != nil {
@@ -99,16 +135,32 @@ func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, tes
 		for _, k := range extraKeys {
 			row = append(row, csvValue(extra[k]))
 		}
-		if len(questions) > 0 {
-			answers := map[int64]store.Answer{}
-			if inv.StartedAt != nil {
-				var err error
-				if answers, err = s.db.Answers(ctx, inv.ID); err != nil {
-					return err
+		if len(questions) > 0 || len(sections) > 0 {
+			paper, answers, err := s.paperOf(ctx, inv)
+			if err != nil {
+				return err
+			}
+			scores := map[string]store.SectionScore{}
+			for _, sc := range store.ScoreSections(paper, answers) {
+				scores[sc.Name] = sc
+			}
+			for _, name := range sections {
+				if sc, ok := scores[name]; ok {
+					row = append(row, strconv.Itoa(sc.Score), strconv.Itoa(sc.MaxScore))
+				} else {
+					row = append(row, "", "")
 				}
 			}
+			given := map[int64]bool{}
+			for _, q := range paper {
+				given[q.ID] = true
+			}
 			for _, q := range questions {
-				row = append(row, answerText(q, answers[q.ID]))
+				if a, ok := answers[q.ID]; ok && given[q.ID] {
+					row = append(row, answerText(q, a))
+				} else {
+					row = append(row, "")
+				}
 			}
 		}
 		if err := w.Write(spreadsheetSafeRow(row)); err != nil {
@@ -126,6 +178,34 @@ func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, tes
 		return nil
 	}
 	return w.Error()
+}
+
+// exportSections names a sectioned test's sections, in order; a test of
+// plain questions has none to report.
+func (s *Server) exportSections(ctx context.Context, testID int64) ([]string, error) {
+	t, err := s.db.Test(ctx, testID)
+	if err != nil || !t.Sectioned {
+		return nil, err
+	}
+	list, err := s.db.Sections(ctx, testID)
+	names := make([]string, 0, len(list))
+	for _, sec := range list {
+		names = append(names, sec.Name)
+	}
+	return names, err
+}
+
+// paperOf is an attempt's paper and answers; nothing before it starts.
+func (s *Server) paperOf(ctx context.Context, inv store.Invitation) ([]store.Question, map[int64]store.Answer, error) {
+	if inv.StartedAt == nil {
+		return nil, nil, nil
+	}
+	paper, err := s.db.AttemptQuestions(ctx, inv)
+	if err != nil {
+		return nil, nil, err
+	}
+	answers, err := s.db.Answers(ctx, inv.ID)
+	return paper, answers, err
 }
 
 // extraDataKeys lists, sorted, every key of the extra data of the

@@ -110,3 +110,79 @@ func TestExportTheFilteredListWithExtrasAndAnswers(t *testing.T) {
 		t.Fatalf("unscored not last: %q", last)
 	}
 }
+
+// A sectioned test whose candidates each draw one of two questions: the
+// export has a column for every question any candidate was given and each
+// section's points, and the Excel form starts with a byte order mark.
+func TestExportHoldsEveryDrawnQuestionAndSectionScores(t *testing.T) {
+	t.Parallel()
+	srv, db := newTestServer(t)
+	b := signIn(t, srv, db, store.RoleRecruiter)
+	ctx := context.Background()
+	choice := func(text string, right int) store.QuestionInput {
+		return store.QuestionInput{Text: text, Kind: store.QuestionSingle, Options: []string{"a", "b"}, Correct: []int{right}}
+	}
+	tt, err := db.CreateSectionedTest(ctx, store.TestInput{Name: "Drawn", Kind: store.KindAssessment, DurationMinutes: 20}, []store.SectionInput{
+		{Name: "Logic", Draw: 1, Questions: []store.QuestionInput{choice("Logic one?", 0), choice("Logic two?", 0)}},
+		{Name: "Go", Questions: []store.QuestionInput{choice("Go one?", 1)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	papers := map[string]bool{}
+	names := []string{"María José Núñez", "Дмитрий"}
+	for i := range 18 { // enough draws that both logic questions are given (all alike: 2 in 2^20)
+		names = append(names, "Candidate "+idStr(int64(i)))
+	}
+	for i, name := range names {
+		res, _ := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, Name: name, Email: "c" + idStr(int64(i)) + "@example.com", Source: store.SourceNative})
+		inv, _ := db.StartInvitation(ctx, res.Invitation.ID)
+		paper, _ := db.AttemptQuestions(ctx, inv)
+		var in []store.AnswerInput
+		for _, q := range paper {
+			in = append(in, store.AnswerInput{QuestionID: q.ID, Choices: []int{0}})
+			papers[q.Text] = true
+		}
+		db.SaveAnswers(ctx, inv.ID, in, nil)
+		db.CompleteInvitation(ctx, inv.ID, store.ReasonSubmitted)
+	}
+	if !papers["Logic one?"] || !papers["Logic two?"] {
+		t.Fatalf("twenty draws gave everyone the same logic question: %v", papers)
+	}
+	r := b.get(testPath(tt.ID) + "/invitations.csv")
+	rows, err := csv.NewReader(strings.NewReader(r.Body.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Join(rows[0], "|")
+	for _, col := range []string{"section Logic: points|section Logic: max|section Go: points|section Go: max", ": Logic one?", ": Logic two?", ": Go one?"} {
+		if !strings.Contains(header, col) {
+			t.Fatalf("no %q column: %s", col, header)
+		}
+	}
+	col := func(suffix string) int {
+		for i, h := range rows[0] {
+			if strings.HasSuffix(h, suffix) {
+				return i
+			}
+		}
+		return -1
+	}
+	one, two, goQ, logicPoints, goPoints := col(": Logic one?"), col(": Logic two?"), col(": Go one?"), col("section Logic: points"), col("section Go: points")
+	for _, row := range rows[1:] {
+		// Each answered exactly one logic question, "a", right; the Go question wrong.
+		if (row[one] == "") == (row[two] == "") || row[one]+row[two] != "a" || row[goQ] != "a" ||
+			row[logicPoints] != "1" || row[logicPoints+1] != "1" || row[goPoints] != "0" || row[goPoints+1] != "1" {
+			t.Fatalf("row %v", row)
+		}
+	}
+	// The Excel form: a byte order mark, then the same file.
+	excel := b.get(testPath(tt.ID) + "/invitations.csv?format=excel")
+	if !strings.HasPrefix(excel.Body.String(), "\uFEFF") || strings.TrimPrefix(excel.Body.String(), "\uFEFF") != r.Body.String() ||
+		!strings.Contains(excel.Header().Get("Content-Disposition"), "-excel.csv") || !strings.Contains(excel.Body.String(), "María José Núñez") {
+		t.Fatalf("excel export: %q", excel.Header())
+	}
+	if strings.HasPrefix(r.Body.String(), "\uFEFF") {
+		t.Fatal("the plain export starts with a byte order mark")
+	}
+}
