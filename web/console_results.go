@@ -38,6 +38,15 @@ func (s *Server) testResults(c echo.Context) error {
 		return err
 	}
 	v.Total = len(results)
+	seen := false
+	for _, r := range results {
+		if m := r.Invitation.MaxScore; m != nil {
+			if !seen || *m < v.LeastMax {
+				v.LeastMax = *m
+			}
+			v.MostMax, seen = max(v.MostMax, *m), true
+		}
+	}
 	v.Pages = max(1, (v.Total+resultsPageSize-1)/resultsPageSize)
 	if p, err := strconv.Atoi(c.QueryParam("page")); err == nil && p > 1 {
 		v.Page = min(p, v.Pages)

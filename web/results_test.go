@@ -324,3 +324,36 @@ func TestExtraTimeFromTheInvitationPage(t *testing.T) {
 		t.Fatalf("after the start: %d %q", r.Code, r.text("main"))
 	}
 }
+
+// Papers drawn from a section worth different points: the results page
+// says why the maximums differ.
+func TestResultsSayWhyMaximumsDiffer(t *testing.T) {
+	t.Parallel()
+	srv, db := newTestServer(t)
+	ctx := context.Background()
+	q := func(text string, points int) store.QuestionInput {
+		return store.QuestionInput{Text: text, Kind: store.QuestionSingle, Options: []string{"a", "b"}, Correct: []int{0}, Points: points}
+	}
+	tt, err := db.CreateSectionedTest(ctx, store.TestInput{Name: "Drawn", Kind: store.KindAssessment, DurationMinutes: 20},
+		[]store.SectionInput{{Name: "Mixed", Draw: 1, Questions: []store.QuestionInput{q("Light?", 1), q("Heavy?", 3)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		res, _ := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, Name: "C", Email: "c" + idStr(int64(i)) + "@example.com", Source: store.SourceNative})
+		db.StartInvitation(ctx, res.Invitation.ID)
+		db.CompleteInvitation(ctx, res.Invitation.ID, store.ReasonSubmitted)
+	}
+	b := signIn(t, srv, db, store.RoleRecruiter)
+	r := b.get(testPath(tt.ID) + "/results")
+	if got := r.text(`[data-testid="papers-differ"]`); !strings.Contains(got, "range from 1 to 3 points") {
+		t.Fatalf("no word on the differing maximums: %q", got)
+	}
+	plain, _ := db.CreateTest(ctx, store.TestInput{Name: "Plain", Kind: store.KindAssessment, DurationMinutes: 20}, []store.QuestionInput{q("One?", 1)})
+	res, _ := db.Invite(ctx, store.NewInvitation{TestID: plain.ID, Name: "P", Email: "p@example.com", Source: store.SourceNative})
+	db.StartInvitation(ctx, res.Invitation.ID)
+	db.CompleteInvitation(ctx, res.Invitation.ID, store.ReasonSubmitted)
+	if b.get(testPath(plain.ID)+"/results").doc.Find(`[data-testid="papers-differ"]`).Length() != 0 {
+		t.Fatal("a test of one paper says its maximums differ")
+	}
+}
