@@ -42,7 +42,7 @@ func (db *DB) AddTime(ctx context.Context, id int64, minutes int, actor string) 
 			return err
 		}
 		return addEvent(ctx, tx, id, "time_added", inv.Status, inv.Status, actor,
-			fmt.Sprintf("%d minutes added, until %s", minutes, deadline.UTC().Format(time.RFC3339)), now)
+			Count(minutes, "minute")+" added, until "+deadline.UTC().Format("2 Jan 2006 15:04 UTC"), now)
 	})
 	if err != nil {
 		return Invitation{}, err

@@ -162,7 +162,7 @@ func (db *DB) GradeAnswer(ctx context.Context, invitationID int64, in GradeInput
 				return err
 			}
 		}
-		return db.retotal(ctx, tx, inv, fmt.Sprintf("question %d: %s → %d of %d", i+1, pointsText(from), in.Points, q.Points), actor, now)
+		return db.retotal(ctx, tx, inv, fmt.Sprintf("question %d: %s → %d of %s", i+1, pointsText(from), in.Points, Count(q.Points, "point")), actor, now)
 	})
 	if err != nil {
 		return Invitation{}, err
@@ -198,14 +198,14 @@ func (db *DB) retotal(ctx context.Context, tx *Tx, inv Invitation, detail, actor
 		score, review, millis(now), inv.ID); err != nil {
 		return err
 	}
-	if err := addEvent(ctx, tx, inv.ID, "answer_graded", inv.Status, inv.Status, actor, detail+" points", now); err != nil {
+	if err := addEvent(ctx, tx, inv.ID, "answer_graded", inv.Status, inv.Status, actor, detail, now); err != nil {
 		return err
 	}
 	changed := inv.Score == nil || *inv.Score != score
 	if review == ReviewAwaiting || (inv.Review == review && !changed) {
 		return nil
 	}
-	if err := addEvent(ctx, tx, inv.ID, "graded", inv.Status, inv.Status, actor, fmt.Sprintf("total %d points", score), now); err != nil {
+	if err := addEvent(ctx, tx, inv.ID, "graded", inv.Status, inv.Status, actor, "total "+Count(score, "point"), now); err != nil {
 		return err
 	}
 	_, err := db.notify(ctx, tx, inv.ID, EventGraded, now)

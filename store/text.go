@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"unicode"
 	"unicode/utf8"
 )
@@ -23,4 +24,12 @@ func HasUnsafeChars(s string) bool {
 
 func isBidiControl(r rune) bool {
 	return r == '\u061c' || r == '\u200e' || r == '\u200f' || ('\u202a' <= r && r <= '\u202e') || ('\u2066' <= r && r <= '\u2069')
+}
+
+// Count words a number of things: "1 point", "3 points", "0 points".
+func Count(n int, thing string) string {
+	if n == 1 || n == -1 {
+		return strconv.Itoa(n) + " " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }

@@ -45,3 +45,11 @@ func TestInvitationTokensAreUnguessableAndSortByTime(t *testing.T) {
 		t.Fatal("the random part repeats")
 	}
 }
+
+func TestCountWordsOneAndMany(t *testing.T) {
+	for n, want := range map[int]string{0: "0 points", 1: "1 point", 2: "2 points", -1: "-1 point"} {
+		if got := Count(n, "point"); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -194,8 +194,21 @@ func EventLabel(kind string) string {
 		return "Extra time set"
 	case "erased":
 		return "Candidate's data erased"
+	case "section_ended":
+		return "Section ended"
+	case "reattempt":
+		return "New attempt, after an earlier one"
+	case "reattempted":
+		return "Given a new attempt"
+	case "link_resent":
+		return "Test link emailed again"
 	}
-	return kind
+	// A kind not worded above still reads as words, never as an identifier.
+	words := strings.ReplaceAll(kind, "_", " ")
+	if words == "" {
+		return ""
+	}
+	return strings.ToUpper(words[:1]) + words[1:]
 }
 
 // ScoreText is a score as points and percent: "1 / 2 (50 %)".

@@ -102,7 +102,7 @@ func ChangeText(c store.ScoreChange) string {
 	if c.From != nil {
 		from = fmt.Sprint(*c.From)
 	}
-	s := fmt.Sprintf("%s → %d points by %s", from, c.To, actorLabel(c.Actor))
+	s := fmt.Sprintf("%s → %s by %s", from, store.Count(c.To, "point"), actorLabel(c.Actor))
 	if c.Reason != "" {
 		s += ": " + c.Reason
 	}

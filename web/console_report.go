@@ -136,5 +136,5 @@ func (s *Server) addTime(c echo.Context) error {
 		}
 		return s.renderReport(c, status, views.ReportView{AttemptReport: r, TimeErrors: fe})
 	}
-	return flashAndRedirect(c, strconv.Itoa(minutes)+" minutes added: the candidate's countdown shows the new end within seconds.", reportPath(id))
+	return flashAndRedirect(c, store.Count(minutes, "minute")+" added: the candidate's countdown shows the new end within seconds.", reportPath(id))
 }

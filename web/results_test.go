@@ -216,9 +216,15 @@ func TestAddedMinutesReachTheCandidatesClock(t *testing.T) {
 	if got := clock()["deadline"]; got != "2027-05-03T10:40:00Z" {
 		t.Fatalf("clock after: %q", got)
 	}
+	// One more minute: "1 minute", and the new end as a person writes it.
+	if r := b.post(invitationPath(inv.ID)+"/time", url.Values{"minutes": {"1"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("add a minute: %d", r.Code)
+	}
 	r = b.get(reportPath(inv.ID))
-	if !strings.Contains(r.text(`[data-testid="timeline"]`), "Time added") || !strings.Contains(r.text(`[data-testid="timeline"]`), "10 minutes added") {
-		t.Fatalf("timeline %q", r.text(`[data-testid="timeline"]`))
+	timeline := r.text(`[data-testid="timeline"]`)
+	if !strings.Contains(timeline, "Time added") || !strings.Contains(timeline, "10 minutes added, until 3 May 2027 10:40 UTC") ||
+		!strings.Contains(timeline, "1 minute added, until 3 May 2027 10:41 UTC") || strings.Contains(timeline, "1 minutes") {
+		t.Fatalf("timeline %q", timeline)
 	}
 }
 
