@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -93,6 +94,9 @@ func parseBankCSV(r io.Reader) ([]store.QuestionInput, []string, error) {
 			}
 		}
 		for field, msg := range q.Validate(store.KindAssessment).With(fe) {
+			if field == "correct" {
+				msg = oneBasedOption(msg)
+			}
 			problems = append(problems, fmt.Sprintf("line %d: %s %s", line, field, msg))
 		}
 		out = append(out, q)
@@ -101,6 +105,20 @@ func parseBankCSV(r io.Reader) ([]store.QuestionInput, []string, error) {
 		problems = append(problems, "there are no questions under the header")
 	}
 	return out, problems, nil
+}
+
+// zeroBasedIndex finds the option index the store's messages name,
+// counted from 0 as the API counts.
+var zeroBasedIndex = regexp.MustCompile(`^index (\d+)`)
+
+// oneBasedOption words a store's message about an option as the file
+// counts options, from 1: "index 0 is listed twice" is "option 1 is
+// listed twice".
+func oneBasedOption(msg string) string {
+	return zeroBasedIndex.ReplaceAllStringFunc(msg, func(m string) string {
+		n, _ := strconv.Atoi(strings.TrimPrefix(m, "index "))
+		return "option " + strconv.Itoa(n+1)
+	})
 }
 
 func csvProblem(err error) string {

@@ -39,6 +39,12 @@ func TestConsoleBank(t *testing.T) {
 	if _, total, _ := db.BankQuestions(ctx, store.BankFilter{}); total != 1 {
 		t.Fatalf("a refused import wrote %d questions", total-1)
 	}
+	// Options are counted from 1 in the file, and so in its problems.
+	outOfRange := "question,kind,options,correct,points,topic,difficulty\nPick,single,a|b,3,1,go,easy\nTwice,multiple,a|b|c,1|1,1,go,easy\n"
+	problems := b.post("/bank/import", url.Values{"pasted": {outOfRange}}).text(`[data-testid="bank-import-problems"]`)
+	if !strings.Contains(problems, "line 2: correct option 3 is not an option") || !strings.Contains(problems, "line 3: correct option 1 is listed twice") {
+		t.Fatalf("problems counted from 0: %q", problems)
+	}
 	csv = strings.Replace(csv, "Broken,single,only one,1,,go,hard", "Explain select.,text,,,3,go,hard", 1)
 	if r := b.post("/bank/import", url.Values{"pasted": {csv}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("import: %d %q", r.Code, r.text(`[data-testid="bank-import-problems"]`))

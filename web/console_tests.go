@@ -85,6 +85,9 @@ func parseTestForm(c echo.Context) (views.TestForm, store.TestInput, store.Field
 		if strings.TrimSpace(b.Name) == "" && strings.TrimSpace(b.Min) == "" {
 			continue // an unused row
 		}
+		if strings.TrimSpace(b.Min) == "" { // not 0 % by silence
+			parsed["bands"] = "each band needs the percentage it starts from (0 for the lowest)"
+		}
 		in.Bands = append(in.Bands, store.Band{Name: b.Name, MinPercent: formInt(parsed, "bands", b.Min, 0)})
 	}
 	return f, in, parsed
