@@ -305,3 +305,19 @@ func languageName(code, empty string) string {
 	}
 	return empty
 }
+
+// addressParts cuts an address where it may wrap: before the @ and after
+// each dot ("ada.lovelace", "@example.", "com").
+func addressParts(addr string) []string {
+	var parts []string
+	start := 0
+	for i, r := range addr {
+		switch {
+		case r == '@' && i > start:
+			parts, start = append(parts, addr[start:i]), i
+		case r == '.' || r == '-':
+			parts, start = append(parts, addr[start:i+1]), i+1
+		}
+	}
+	return append(parts, addr[start:])
+}

@@ -57,7 +57,7 @@ func TestBrowserConsoleFitsAPhone(t *testing.T) {
 	if len(msgs) > 0 {
 		pages = append(pages, "/outbox/"+idStr(msgs[0].ID))
 	}
-	var wide []string
+	var wide, split []string
 	for _, page := range pages {
 		do(t, b, chromedp.Navigate(base+page), chromedp.WaitVisible(css("main")))
 		width, err := chromedp.Run(b, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
@@ -73,8 +73,47 @@ func TestBrowserConsoleFitsAPhone(t *testing.T) {
 		if width > 390 || hidden > 0 {
 			wide = append(wide, fmt.Sprintf("%s: %d px wide, %d menu items off screen", page, width, hidden))
 		}
+		broken, err := chromedp.Run(b, chromedp.Evaluate[string](brokenWords))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if broken != "" {
+			split = append(split, page+": "+broken)
+		}
 	}
 	if len(wide) > 0 {
 		t.Fatalf("pages wider than a 390-pixel phone:\n%s", strings.Join(wide, "\n"))
 	}
+	if len(split) > 0 {
+		t.Fatalf("words broken inside on a 390-pixel phone (a table read as letters, a button as \"Cop/y\"):\n%s", strings.Join(split, "\n"))
+	}
 }
+
+// brokenWords lists the words of the page's main content that wrap inside
+// themselves although they would fit on a line: a word whose letters lie
+// on two lines. Code, form controls and hidden text are left out; a word
+// longer than its whole line (an extreme name in a heading) must break.
+const brokenWords = `(() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest("script, style, code, pre, .visually-hidden, textarea, select, option, svg")) continue;
+    if (!el.getClientRects().length) continue;
+    const re = /[\p{L}\p{N}]{2,}/gu;
+    for (let m = re.exec(n.data); m; m = re.exec(n.data)) {
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      const rects = [...r.getClientRects()].filter(x => x.width > 0);
+      if (rects.length < 2 || Math.abs(rects[0].top - rects[rects.length - 1].top) <= 2) continue;
+      // A word wider than its whole line has to break; one that fits does not.
+      let box = el;
+      while (box.parentElement && getComputedStyle(box).display.startsWith("inline")) box = box.parentElement;
+      const cs = getComputedStyle(box);
+      const line = box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      if (rects.reduce((w, x) => w + x.width, 0) < line) out.push(m[0]);
+    }
+  }
+  return [...new Set(out)].slice(0, 12).join(", ");
+})()`
