@@ -94,7 +94,19 @@ func (s *Server) candidateView(c echo.Context, inv store.Invitation) (views.Cand
 			return views.CandidateView{}, err
 		}
 	}
-	return views.CandidateView{Invitation: inv, Test: t, QuestionCount: t.QuestionCount, Action: tokenPath(inv)}, nil
+	v := views.CandidateView{Invitation: inv, Test: t, QuestionCount: t.QuestionCount, Action: tokenPath(inv)}
+	if t.Sectioned { // what a candidate meets: the sections, their clocks, the questions each gives
+		sections, err := s.db.Sections(c.Request().Context(), t.ID)
+		if err != nil {
+			return v, err
+		}
+		v.Sections, v.QuestionCount = len(sections), 0
+		for _, sec := range sections {
+			v.QuestionCount += sec.Gets()
+			v.TimedSections = v.TimedSections || sec.TimeLimit > 0
+		}
+	}
+	return v, nil
 }
 
 // introCount is how many questions the intro page announces: a drawn

@@ -252,3 +252,56 @@ func TestPickPageSaysWhenMoreMatch(t *testing.T) {
 		t.Fatal("the hint shows when every match is listed")
 	}
 }
+
+// A candidate is told before they start, on every section's page and at
+// the button, that a section left behind cannot be taken up again; which
+// questions are unanswered; and on a timed last section, that the test is
+// submitted when its time runs out — in their language.
+func TestSectionsTellTheCandidateWhatMovingOnMeans(t *testing.T) {
+	t.Parallel()
+	f := newCandidateFixture(t, store.LinkInput{})
+	ctx := context.Background()
+	choice := func(text string) store.QuestionInput {
+		return store.QuestionInput{Text: text, Kind: store.QuestionSingle, Options: []string{"a", "b"}, Correct: []int{0}}
+	}
+	tt, err := f.db.CreateSectionedTest(ctx, store.TestInput{Name: "Parts", Kind: store.KindAssessment, DurationMinutes: 60}, []store.SectionInput{
+		{Name: "Warm-up", Questions: []store.QuestionInput{choice("One?"), choice("Two?"), choice("Three?")}},
+		{Name: "Final", TimeLimit: 5, Questions: []store.QuestionInput{choice("Four?")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.test = tt
+	f.link, _ = f.db.DefaultLink(ctx, tt.ID)
+	f.qs, _ = f.db.Questions(ctx, tt.ID)
+	f.invite(t, store.NewInvitation{})
+
+	intro := f.b.get(f.token)
+	if intro.text(`[data-testid="section-count"]`) != "2" || !strings.Contains(intro.text(`[data-testid="sections-notice"]`), "cannot come back") ||
+		!strings.Contains(intro.text(`[data-testid="sections-notice"]`), "their own time") {
+		t.Fatalf("intro: %q", intro.text("main"))
+	}
+	f.b.post(f.token+"/start", nil)
+	page := f.b.get(f.token)
+	if got := page.text(`[data-testid="section-place"]`); !strings.Contains(got, "you cannot come back to this one") {
+		t.Fatalf("first section: %q", got)
+	}
+	// Next with questions 1 and 3 unanswered: asked once, naming them.
+	asked := f.b.post(f.token+"/answers", url.Values{"action": {"next"}, f.q(1): {"0"}})
+	if got := asked.text(`[data-testid="unanswered"]`); !strings.Contains(got, "Unanswered: 1, 3.") || !strings.Contains(got, "go on to the next section") ||
+		strings.Contains(got, "submit anyway") || asked.text(`[data-testid="submit-anyway"]`) != "Go on to the next section" {
+		t.Fatalf("asked: %q / %q", got, asked.text(`[data-testid="submit-anyway"]`))
+	}
+	f.b.post(f.token+"/answers", url.Values{"action": {"next"}, "unanswered": {"ok"}})
+	last := f.b.get(f.token)
+	if got := last.text(`[data-testid="section-place"]`); !strings.HasPrefix(got, "Section 2 of 2") || !strings.Contains(got, "the test is submitted") ||
+		strings.Contains(got, "next section begins") {
+		t.Fatalf("last section: %q", got)
+	}
+	// The same in Spanish, in one form of address.
+	f.b.post(f.token+"/lang", url.Values{"lang": {"es"}})
+	es := f.b.get(f.token).text(`[data-testid="section-place"]`)
+	if !strings.Contains(es, "la prueba se entrega") || !strings.Contains(es, "tus respuestas") {
+		t.Fatalf("Spanish: %q", es)
+	}
+}

@@ -2,6 +2,7 @@ package locale
 
 import (
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -127,5 +128,18 @@ func TestPluralsAndDates(t *testing.T) {
 	}
 	if !slices.Contains(Codes, "no") || len(Codes) != 12 || len(Names) != 12 {
 		t.Fatal("the twelve languages of Testinvite's lang")
+	}
+}
+
+// Spanish addresses the candidate as tú throughout, never also as usted.
+func TestSpanishKeepsOneFormOfAddress(t *testing.T) {
+	b, err := os.ReadFile("catalog/es.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, usted := range []string{"su prueba", "sus respuestas", "No puede ", "Ha salido", "Se le ha", "su tiempo adicional", "Mientras hace la", "salió de"} {
+		if strings.Contains(string(b), usted) {
+			t.Errorf("es.json speaks as usted: %q", usted)
+		}
 	}
 }
