@@ -34,6 +34,14 @@ func (choiceKind) FromForm(q Question, values []string, _ bool) (AnswerInput, bo
 	return a, false, ""
 }
 
+func (choiceKind) FormValues(_ Question, a Answer) []string {
+	values := make([]string, 0, len(a.Choices))
+	for _, i := range a.Choices {
+		values = append(values, strconv.Itoa(i))
+	}
+	return values
+}
+
 func (choiceKind) Answered(_ Question, a Answer) bool { return len(a.Choices) > 0 }
 
 func (choiceKind) Words(q Question, a Answer) string {

@@ -21,6 +21,8 @@ func (textKind) FromForm(q Question, values []string, sent bool) (AnswerInput, b
 	return AnswerInput{QuestionID: q.ID, Choices: []int{}, Text: values[0]}, false, ""
 }
 
+func (textKind) FormValues(_ Question, a Answer) []string { return []string{a.Text} }
+
 func (textKind) Answered(_ Question, a Answer) bool { return strings.TrimSpace(a.Text) != "" }
 
 func (textKind) Words(_ Question, a Answer) string { return a.Text }

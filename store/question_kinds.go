@@ -19,6 +19,9 @@ type QuestionRules interface {
 	// FromForm reads the answer from the form's values for the question;
 	// sent=false means the form had no field for it (keep what was saved).
 	FromForm(q Question, values []string, sent bool) (a AnswerInput, keep bool, problem string)
+	// FormValues is an answer as the form's values FromForm reads back (a
+	// preview carries the answers of the sections behind this way).
+	FormValues(q Question, a Answer) []string
 	// Answered reports whether a saved answer gives one.
 	Answered(q Question, a Answer) bool
 	// Words is an answer as text: the chosen options' texts, or what was

@@ -97,15 +97,67 @@ func (s *Server) previewIntro(c echo.Context) error {
 }
 
 // previewAttempt is the attempt page of a preview, its clock starting now.
+// A test with timed sections is walked as a candidate walks it: one
+// section a page, with its own clock; the answers of the sections behind
+// travel in the form, since a preview keeps nothing.
 func (s *Server) previewAttempt(c echo.Context, v views.CandidateView, d previewDraw, qs []store.Question, answers map[int64]store.Answer,
-	notice string, unanswered int) error {
-	deadline := s.db.Now().Add(time.Duration(v.Test.DurationMinutes) * time.Minute)
-	return render(c, http.StatusOK, views.CandidateAttemptPage(s.previewPage(c, v, d), views.AttemptView{
-		CandidateView: v, Questions: qs, Answers: answers, Notice: notice, Unanswered: unanswered,
-		Deadline:  deadline.UTC().Format(time.RFC3339),
-		Remaining: fmt.Sprintf("%d:00", v.Test.DurationMinutes),
-		Ends:      deadline.In(viewerLocation(c)).Format("15:04 MST"),
-	}))
+	notice string, unanswered, section int) error {
+	minutes := v.Test.DurationMinutes
+	av := views.AttemptView{CandidateView: v, Questions: qs, Answers: answers, Notice: notice, Unanswered: unanswered}
+	if section > 0 {
+		walk := store.Invitation{SectionAt: section}
+		av.Questions = store.SectionOf(walk, qs)
+		av.SectionN, av.SectionTotal = store.SectionPlace(walk, qs)
+		av.PreviewSection = section
+		if limit := d.limit(section); limit > 0 {
+			minutes, av.SectionTimed = limit, true
+		}
+		on := map[int64]bool{}
+		for _, q := range av.Questions {
+			on[q.ID] = true
+		}
+		for _, q := range qs {
+			if a, ok := answers[q.ID]; ok && !on[q.ID] {
+				for _, value := range q.Rules().FormValues(q, a) {
+					av.Carried = append(av.Carried, views.CarriedAnswer{Name: "q" + strconv.FormatInt(q.ID, 10), Value: value})
+				}
+			}
+		}
+	}
+	deadline := s.db.Now().Add(time.Duration(minutes) * time.Minute)
+	av.Deadline, av.Remaining = deadline.UTC().Format(time.RFC3339), fmt.Sprintf("%d:00", minutes)
+	av.Ends = deadline.In(viewerLocation(c)).Format("15:04 MST")
+	return render(c, http.StatusOK, views.CandidateAttemptPage(s.previewPage(c, v, d), av))
+}
+
+// limit is a section's own minutes (0: none).
+func (d previewDraw) limit(position int) int {
+	for _, sec := range d.sections {
+		if sec.Position == position {
+			return sec.TimeLimit
+		}
+	}
+	return 0
+}
+
+// walked reports whether the test is taken section by section (a section
+// has a clock of its own), and the paper's first section.
+func (d previewDraw) walked(qs []store.Question) (bool, int) {
+	timed := slices.ContainsFunc(d.sections, func(sec store.Section) bool { return sec.TimeLimit > 0 })
+	if !timed || len(qs) == 0 {
+		return false, 0
+	}
+	return true, qs[0].SectionPosition
+}
+
+// nextSection is the position after section on the paper (0: none).
+func nextSection(qs []store.Question, section int) int {
+	for _, q := range qs {
+		if q.SectionPosition > section {
+			return q.SectionPosition
+		}
+	}
+	return 0
 }
 
 func (s *Server) previewStart(c echo.Context) error {
@@ -113,7 +165,8 @@ func (s *Server) previewStart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.previewAttempt(c, v, d, qs, nil, "", 0)
+	_, first := d.walked(qs)
+	return s.previewAttempt(c, v, d, qs, nil, "", 0, first)
 }
 
 // previewAnswers takes the attempt form as saveAnswers does, and answers as
@@ -134,18 +187,37 @@ func (s *Server) previewAnswers(c echo.Context) error {
 		choices[a.QuestionID] = a.Choices
 	}
 	action := c.FormValue("action")
-	if c.FormValue("unanswered") == "ok" {
+	walked, section := d.walked(qs)
+	if walked {
+		if at, err := strconv.Atoi(c.FormValue("section")); err == nil && slices.ContainsFunc(qs, func(q store.Question) bool { return q.SectionPosition == at }) {
+			section = at
+		}
+	}
+	if c.FormValue("unanswered") == "ok" && action != "next" {
 		action = "submit" // "Submit anyway" sends the attempt form with its answers
+	}
+	if walked && action == "submit" && nextSection(qs, section) != 0 {
+		action = "next" // a section's end moves on; only the last submits
 	}
 	switch action {
 	case "autosave":
 		return c.HTML(http.StatusOK, "Preview: answers are not saved.")
+	case "next":
+		here := store.SectionOf(store.Invitation{SectionAt: section}, qs)
+		if n := store.Unanswered(here, answers); n > 0 && c.FormValue("timeout") != "1" && c.FormValue("unanswered") != "ok" {
+			return s.previewAttempt(c, v, d, qs, answers, "", n, section)
+		}
+		return s.previewAttempt(c, v, d, qs, answers, "", 0, nextSection(qs, section))
 	case "submit":
 		timedOut := c.FormValue("timeout") == "1"
 		n := store.Unanswered(qs, answers)
-		if n > 0 && !timedOut && c.FormValue("unanswered") != "ok" {
-			return s.previewAttempt(c, v, d, qs, answers, "", n)
+		if walked {
+			n = store.Unanswered(store.SectionOf(store.Invitation{SectionAt: section}, qs), answers)
 		}
+		if n > 0 && !timedOut && c.FormValue("unanswered") != "ok" {
+			return s.previewAttempt(c, v, d, qs, answers, "", n, section)
+		}
+		n = store.Unanswered(qs, answers)
 		score, maxScore, _ := store.Grade(qs, choices)
 		done := views.DoneView{CandidateView: v, TimedOut: timedOut, Total: len(qs), Answered: len(qs) - n}
 		scored := store.Invitation{Score: &score, MaxScore: &maxScore}
@@ -155,6 +227,6 @@ func (s *Server) previewAnswers(c echo.Context) error {
 		}
 		return render(c, http.StatusOK, views.CandidateDonePage(s.previewPage(c, v, d), done))
 	default:
-		return s.previewAttempt(c, v, d, qs, answers, "Preview: answers stay on this page only.", 0)
+		return s.previewAttempt(c, v, d, qs, answers, "Preview: answers stay on this page only.", 0, section)
 	}
 }

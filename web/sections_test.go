@@ -305,3 +305,45 @@ func TestSectionsTellTheCandidateWhatMovingOnMeans(t *testing.T) {
 		t.Fatalf("Spanish: %q", es)
 	}
 }
+
+// The preview of a test with timed sections walks them as a candidate
+// does: one section a page with its own clock, the answers of the first
+// counted at the end.
+func TestPreviewWalksTimedSections(t *testing.T) {
+	t.Parallel()
+	srv, db := newTestServer(t)
+	ctx := context.Background()
+	choice := func(text string) store.QuestionInput {
+		return store.QuestionInput{Text: text, Kind: store.QuestionSingle, Options: []string{"right", "wrong"}, Correct: []int{0}}
+	}
+	tt, err := db.CreateSectionedTest(ctx, store.TestInput{Name: "Timed parts", Kind: store.KindAssessment, DurationMinutes: 60}, []store.SectionInput{
+		{Name: "Speed", TimeLimit: 10, Questions: []store.QuestionInput{choice("One?")}},
+		{Name: "Depth", Questions: []store.QuestionInput{choice("Two?")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, _ := db.Questions(ctx, tt.ID)
+	b := signIn(t, srv, db, store.RoleRecruiter)
+	seed, _ := b.get(testPath(tt.ID) + "/preview").doc.Find(`input[name="seed"]`).Attr("value")
+	first := b.post(testPath(tt.ID)+"/preview/start", url.Values{"seed": {seed}})
+	if got := first.text(`[data-testid="section-place"]`); !strings.HasPrefix(got, "Section 1 of 2") || first.doc.Find(`[data-testid="question"]`).Length() != 1 ||
+		!strings.Contains(first.text("main"), "One?") || strings.Contains(first.text("main"), "Two?") || first.text(`[data-testid="time-left"]`) != "10:00" {
+		t.Fatalf("first page of the preview: %q", first.text("main"))
+	}
+	second := b.post(testPath(tt.ID)+"/preview/answers", url.Values{"seed": {seed}, "section": {"1"}, "action": {"next"}, "q" + idStr(qs[0].ID): {"0"}})
+	if got := second.text(`[data-testid="section-place"]`); !strings.HasPrefix(got, "Section 2 of 2") || strings.Contains(second.text("main"), "One?") ||
+		second.doc.Find(`[data-testid="submit"]`).Length() != 1 {
+		t.Fatalf("second page of the preview: %q", second.text("main"))
+	}
+	carried, _ := second.doc.Find(`input[type="hidden"][name="q` + idStr(qs[0].ID) + `"]`).Attr("value")
+	section, _ := second.doc.Find(`input[name="section"]`).Attr("value")
+	if carried != "0" {
+		t.Fatalf("the first section's answer is not carried: %q", carried)
+	}
+	done := b.post(testPath(tt.ID)+"/preview/answers", url.Values{"seed": {seed}, "section": {section}, "action": {"submit"},
+		"q" + idStr(qs[0].ID): {carried}, "q" + idStr(qs[1].ID): {"1"}})
+	if got := done.text(`[data-testid="preview-score"]`); !strings.Contains(got, "1 / 2 (50 %)") {
+		t.Fatalf("preview score: %q", got)
+	}
+}
