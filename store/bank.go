@@ -10,10 +10,14 @@ import (
 	"time"
 )
 
-// BankQuestion is a question of the bank: any test can pick it into a
-// section or draw it by topic and difficulty.
+// BankQuestion is a question of a bank: a team's, whose tests pick it
+// into a section or draw it by topic and difficulty, or the
+// organisation's (TeamID nil), which admins keep and every team's tests
+// draw from.
 type BankQuestion struct {
 	ID         int64
+	TeamID     *int64
+	TeamName   string // "" for the organisation's bank
 	Kind       QuestionKind
 	Text       string
 	Options    []string
@@ -34,15 +38,20 @@ func (b BankQuestion) asQuestion() Question {
 		Difficulty: b.Difficulty, BankQuestionID: b.ID, BankVersion: b.Version}
 }
 
-const bankColumns = `b.id, b.kind, b.body, b.options, b.correct, b.points, b.topic, b.difficulty, b.version, b.archived_at,
-	b.created_at, b.updated_at`
+const bankColumns = `b.id, b.team_id, COALESCE((SELECT m.name FROM teams m WHERE m.id = b.team_id), ''), b.kind, b.body, b.options,
+	b.correct, b.points, b.topic, b.difficulty, b.version, b.archived_at, b.created_at, b.updated_at`
+
+// bankOfSection keeps, in a query over "bank_questions b", the questions a
+// section's test may use: its team's and the organisation's. Its one
+// argument is the section's id.
+const bankOfSection = `(b.team_id IS NULL OR b.team_id = (SELECT t.team_id FROM test_sections ts JOIN tests t ON t.id = ts.test_id WHERE ts.id = ?))`
 
 func scanBankQuestion(r row) (BankQuestion, error) {
 	var b BankQuestion
 	var opts, correct string
-	var archived sql.NullInt64
+	var archived, team sql.NullInt64
 	var created, updated int64
-	err := r.Scan(&b.ID, &b.Kind, &b.Text, &opts, &correct, &b.Points, &b.Topic, &b.Difficulty, &b.Version, &archived, &created, &updated)
+	err := r.Scan(&b.ID, &team, &b.TeamName, &b.Kind, &b.Text, &opts, &correct, &b.Points, &b.Topic, &b.Difficulty, &b.Version, &archived, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, ErrNotFound
 	}
@@ -56,6 +65,9 @@ func scanBankQuestion(r row) (BankQuestion, error) {
 		return b, fmt.Errorf("store: bank question %d correct: %w", b.ID, err)
 	}
 	b.ArchivedAt, b.CreatedAt, b.UpdatedAt = timePtr(archived), fromMillis(created), fromMillis(updated)
+	if team.Valid {
+		b.TeamID = &team.Int64
+	}
 	return b, nil
 }
 
@@ -65,6 +77,12 @@ const MaxBankQuestions = 100_000
 // AddBankQuestions adds questions to the bank in one transaction: all or
 // none. Errors are keyed "questions[i].field" when there are several.
 func (db *DB) AddBankQuestions(ctx context.Context, in []QuestionInput) ([]int64, error) {
+	return db.AddBankQuestionsTo(ctx, nil, in)
+}
+
+// AddBankQuestionsTo adds questions to a team's bank (nil: the
+// organisation's), as AddBankQuestions does.
+func (db *DB) AddBankQuestionsTo(ctx context.Context, team *int64, in []QuestionInput) ([]int64, error) {
 	fe := FieldErrors{}
 	for i, q := range in {
 		for f, msg := range q.Validate(KindAssessment) {
@@ -87,6 +105,15 @@ func (db *DB) AddBankQuestions(ctx context.Context, in []QuestionInput) ([]int64
 		if count+len(in) > MaxBankQuestions {
 			return FieldErrors{"questions": fmt.Sprintf("the bank holds at most %d questions", MaxBankQuestions)}
 		}
+		if team != nil {
+			var known int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM teams WHERE id = ?`, *team).Scan(&known); err != nil {
+				return err
+			}
+			if known == 0 {
+				return FieldErrors{"team": "must be one of the teams"}
+			}
+		}
 		now := millis(db.Now())
 		for _, q := range in {
 			q = q.normalized()
@@ -94,8 +121,8 @@ func (db *DB) AddBankQuestions(ctx context.Context, in []QuestionInput) ([]int64
 			correct, _ := json.Marshal(q.Correct)
 			var id int64
 			if err := tx.QueryRowContext(ctx, `INSERT INTO bank_questions (kind, body, options, correct, points, topic, difficulty,
-					created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				q.Kind, q.Text, string(opts), string(correct), q.Points, q.Topic, q.Difficulty, now, now).Scan(&id); err != nil {
+					created_at, updated_at, team_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				q.Kind, q.Text, string(opts), string(correct), q.Points, q.Topic, q.Difficulty, now, now, nullID(team)).Scan(&id); err != nil {
 				return err
 			}
 			ids = append(ids, id)
@@ -163,6 +190,9 @@ type BankFilter struct {
 	Archived   bool
 	Limit      int // 0: 100
 	Offset     int
+	// Teams whose banks are listed, with the organisation's (nil: every
+	// bank).
+	Teams Teams
 }
 
 func (f BankFilter) where() (string, []any) {
@@ -178,6 +208,9 @@ func (f BankFilter) where() (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		conds, args = append(conds, `b.body LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(q)+"%")
+	}
+	if cond, targs := f.Teams.cond("b.team_id"); cond != "" {
+		conds, args = append(conds, "(b.team_id IS NULL OR "+cond+")"), append(args, targs...)
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
@@ -199,11 +232,40 @@ func (db *DB) BankQuestions(ctx context.Context, f BankFilter) ([]BankQuestion, 
 	return list, total, err
 }
 
-// BankTopics are the topics of the bank's questions, for filters.
-func (db *DB) BankTopics(ctx context.Context) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT DISTINCT topic FROM bank_questions WHERE archived_at IS NULL AND topic <> '' ORDER BY topic`)
+// BankTopics are the topics of the banks the teams see, for filters.
+func (db *DB) BankTopics(ctx context.Context, teams Teams) ([]string, error) {
+	where, args := BankFilter{Teams: teams}.where()
+	rows, err := db.query(ctx, `SELECT DISTINCT b.topic FROM bank_questions b`+where+` AND b.topic <> '' ORDER BY b.topic`, args...)
 	return collect(rows, err, func(r row) (string, error) {
 		var s string
 		return s, r.Scan(&s)
 	})
+}
+
+// nullID is an optional id as a column value.
+func nullID(id *int64) sql.NullInt64 {
+	if id == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *id, Valid: true}
+}
+
+// ErrBankKeptByAdmins refuses a change to the organisation's bank by one
+// who does not keep it.
+var ErrBankKeptByAdmins = errors.New("store: the organisation's bank is kept by admins")
+
+// BankQuestionIn is a bank question as one who reaches teams (nil: every
+// team) sees it: another team's is ErrNotFound; the organisation's may be
+// read by all, and changed (change) only by one who keeps it.
+func (db *DB) BankQuestionIn(ctx context.Context, id int64, teams Teams, change, keepsOrgBank bool) (BankQuestion, error) {
+	b, err := db.BankQuestion(ctx, id)
+	switch {
+	case err != nil:
+		return b, err
+	case b.TeamID != nil && !teams.Has(*b.TeamID):
+		return BankQuestion{}, ErrNotFound
+	case b.TeamID == nil && change && teams != nil && !keepsOrgBank:
+		return b, ErrBankKeptByAdmins
+	}
+	return b, nil
 }

@@ -121,7 +121,7 @@ func TestBankRulesAndPicksDrawFromTheBank(t *testing.T) {
 	if total != 2 || len(list) != 2 {
 		t.Fatalf("bank filter: %d", total)
 	}
-	if topics, _ := db.BankTopics(ctx); len(topics) != 2 || topics[0] != "go" {
+	if topics, _ := db.BankTopics(ctx, nil); len(topics) != 2 || topics[0] != "go" {
 		t.Fatalf("topics %v", topics)
 	}
 }

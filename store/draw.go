@@ -173,9 +173,9 @@ func sectionDraws(ctx context.Context, tx reader, testID int64, sections []Secti
 		}
 		for _, r := range s.Rules {
 			rows, err := tx.QueryContext(ctx, `SELECT `+bankColumns+` FROM bank_questions b WHERE b.archived_at IS NULL
-				AND (? = '' OR b.topic = ?) AND (? = '' OR b.difficulty = ?)
+				AND (? = '' OR b.topic = ?) AND (? = '' OR b.difficulty = ?) AND `+bankOfSection+`
 				AND b.id NOT IN (SELECT bank_question_id FROM section_picks WHERE section_id = ?) ORDER BY b.id`,
-				r.Topic, r.Topic, r.Difficulty, r.Difficulty, s.ID)
+				r.Topic, r.Topic, r.Difficulty, r.Difficulty, s.ID, s.ID)
 			pool, err := collect(rows, err, scanBankQuestion)
 			if err != nil {
 				return nil, err

@@ -199,7 +199,8 @@ func (db *DB) PickBankQuestions(ctx context.Context, testID, sectionID int64, ba
 		for _, id := range bankIDs {
 			res, err := tx.ExecContext(ctx, `INSERT INTO section_picks (section_id, bank_question_id, position)
 				SELECT ?, b.id, (SELECT COALESCE(MAX(position), 0) + 1 FROM section_picks WHERE section_id = ?)
-				FROM bank_questions b WHERE b.id = ? AND b.archived_at IS NULL ON CONFLICT DO NOTHING`, sectionID, sectionID, id)
+				FROM bank_questions b WHERE b.id = ? AND b.archived_at IS NULL AND `+bankOfSection+`
+				ON CONFLICT DO NOTHING`, sectionID, sectionID, id, sectionID)
 			if err != nil {
 				return err
 			}

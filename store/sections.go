@@ -151,12 +151,13 @@ func insertPicksAndRules(ctx context.Context, tx *Tx, i int, sectionID int64, s 
 	key := fmt.Sprintf("sections[%d]", i)
 	for j, bankID := range s.Picks {
 		res, err := tx.ExecContext(ctx, `INSERT INTO section_picks (section_id, bank_question_id, position)
-			SELECT ?, id, ? FROM bank_questions WHERE id = ? AND archived_at IS NULL ON CONFLICT DO NOTHING`, sectionID, j+1, bankID)
+			SELECT ?, b.id, ? FROM bank_questions b WHERE b.id = ? AND b.archived_at IS NULL AND `+bankOfSection+`
+			ON CONFLICT DO NOTHING`, sectionID, j+1, bankID, sectionID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			fe[fmt.Sprintf("%s.picks[%d]", key, j)] = fmt.Sprintf("bank question %d is not in the bank (or picked twice)", bankID)
+			fe[fmt.Sprintf("%s.picks[%d]", key, j)] = fmt.Sprintf("bank question %d is not in the team's or the organisation's bank (or picked twice)", bankID)
 		}
 	}
 	for k, r := range s.Rules {
@@ -182,9 +183,9 @@ func insertPicksAndRules(ctx context.Context, tx *Tx, i int, sectionID int64, s 
 func countMatching(ctx context.Context, tx reader, sectionID int64, r SectionRule) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM bank_questions b WHERE b.archived_at IS NULL
-		AND (? = '' OR b.topic = ?) AND (? = '' OR b.difficulty = ?)
+		AND (? = '' OR b.topic = ?) AND (? = '' OR b.difficulty = ?) AND `+bankOfSection+`
 		AND b.id NOT IN (SELECT bank_question_id FROM section_picks WHERE section_id = ?)`,
-		strings.TrimSpace(r.Topic), strings.TrimSpace(r.Topic), r.Difficulty, r.Difficulty, sectionID).Scan(&n)
+		strings.TrimSpace(r.Topic), strings.TrimSpace(r.Topic), r.Difficulty, r.Difficulty, sectionID, sectionID).Scan(&n)
 	return n, err
 }
 

@@ -20,10 +20,17 @@ import (
 
 const bankPageSize = 50
 
-func (s *Server) bankView(c echo.Context) (views.BankView, error) {
+// bankView lists the banks of teams (nil: every bank) with the
+// organisation's, and offers the banks the viewer may add to.
+func (s *Server) bankView(c echo.Context, teams store.Teams) (views.BankView, error) {
 	ctx := c.Request().Context()
-	v := views.BankView{Page: 1, Filter: store.BankFilter{Query: c.QueryParam("q"), Archived: c.QueryParam("archived") != ""}}
-	topics, err := s.db.BankTopics(ctx)
+	v := views.BankView{Page: 1, Filter: store.BankFilter{Query: c.QueryParam("q"), Archived: c.QueryParam("archived") != "", Teams: teams}}
+	choices, err := s.bankChoices(c)
+	if err != nil {
+		return v, err
+	}
+	v.Banks, v.Bank = choices, c.FormValue("bank")
+	topics, err := s.db.BankTopics(ctx, teams)
 	if err != nil {
 		return v, err
 	}
@@ -51,7 +58,7 @@ func (s *Server) renderBank(c echo.Context, status int, v views.BankView) error 
 
 // listBank: GET /bank.
 func (s *Server) listBank(c echo.Context) error {
-	v, err := s.bankView(c)
+	v, err := s.bankView(c, viewerTeams(c))
 	if err != nil {
 		return err
 	}
@@ -65,10 +72,13 @@ func (s *Server) addBankQuestion(c echo.Context) error {
 	if len(parsed) > 0 {
 		err = in.Validate(store.KindAssessment).With(parsed)
 	} else {
-		_, err = s.db.AddBankQuestions(c.Request().Context(), []store.QuestionInput{in})
+		var team *int64
+		if team, err = s.chosenBank(c); err == nil {
+			_, err = s.db.AddBankQuestionsTo(c.Request().Context(), team, []store.QuestionInput{in})
+		}
 	}
 	if fe, bad := asFieldErrors(err); bad {
-		v, verr := s.bankView(c)
+		v, verr := s.bankView(c, viewerTeams(c))
 		if verr != nil {
 			return verr
 		}
@@ -93,7 +103,7 @@ func (s *Server) editBankQuestionForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.db.BankQuestion(c.Request().Context(), id)
+	b, err := s.bankQuestionFor(c, id, true)
 	if err != nil {
 		return err
 	}
@@ -107,7 +117,7 @@ func (s *Server) updateBankQuestion(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	b, err := s.db.BankQuestion(ctx, id)
+	b, err := s.bankQuestionFor(c, id, true)
 	if err != nil {
 		return err
 	}
@@ -137,7 +147,7 @@ func (s *Server) archiveBankQuestion(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	restore := c.FormValue("restore") == "1"
-	b, err := s.db.BankQuestion(ctx, id)
+	b, err := s.bankQuestionFor(c, id, true)
 	if err != nil {
 		return err
 	}
@@ -177,7 +187,10 @@ func (s *Server) importBank(c echo.Context) error {
 		return err
 	}
 	if len(problems) == 0 {
-		_, err = s.db.AddBankQuestions(c.Request().Context(), questions)
+		var team *int64
+		if team, err = s.chosenBank(c); err == nil {
+			_, err = s.db.AddBankQuestionsTo(c.Request().Context(), team, questions)
+		}
 		var fe store.FieldErrors
 		if errors.As(err, &fe) {
 			for field, msg := range fe {
@@ -189,7 +202,7 @@ func (s *Server) importBank(c echo.Context) error {
 		}
 	}
 	if len(problems) > 0 {
-		v, err := s.bankView(c)
+		v, err := s.bankView(c, viewerTeams(c))
 		if err != nil {
 			return err
 		}

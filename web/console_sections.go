@@ -142,7 +142,8 @@ func (s *Server) pickForm(c echo.Context) error {
 	if !found {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
-	if v.Bank, err = s.bankView(c); err != nil {
+	// The test's team's bank and the organisation's: what its sections may use.
+	if v.Bank, err = s.bankView(c, store.Teams{t.TeamID}); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.BankPickPage(s.page(c, "Pick from the bank", views.SectionTests), v))

@@ -158,7 +158,7 @@ func (s *Server) testDetail(c echo.Context, id int64) (views.TestDetail, error) 
 		}
 		d.Sections = append(d.Sections, views.SectionDetail{Section: sec, Picks: picks})
 	}
-	if d.Topics, err = s.db.BankTopics(ctx); err != nil {
+	if d.Topics, err = s.db.BankTopics(ctx, store.Teams{t.TeamID}); err != nil {
 		return d, err
 	}
 	for _, l := range links {

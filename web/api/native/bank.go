@@ -2,6 +2,7 @@ package native
 
 import (
 	"cmp"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,8 +13,10 @@ import (
 	"testgate/web/api/apihttp"
 )
 
-// The question bank in the native API: questions any test can pick into
-// a section or draw by topic and difficulty.
+// The question bank in the native API: a team's key works with its team's
+// bank, and reads the organisation's, which every team's tests draw from;
+// an organisation-wide key works with the organisation's bank and reads
+// every team's.
 
 type nativeBankQuestion struct {
 	ID         int64     `json:"id"`
@@ -26,6 +29,7 @@ type nativeBankQuestion struct {
 	Difficulty string    `json:"difficulty"`
 	Version    int       `json:"version"`
 	Archived   bool      `json:"archived"`
+	Team       *int64    `json:"team"` // null: the organisation's bank
 	UsedBy     *int      `json:"usedByTests,omitempty"`
 	CreatedAt  time.Time `json:"createdAt"`
 	UpdatedAt  time.Time `json:"updatedAt"`
@@ -33,7 +37,7 @@ type nativeBankQuestion struct {
 
 func toNativeBankQuestion(b store.BankQuestion) nativeBankQuestion {
 	return nativeBankQuestion{ID: b.ID, Text: b.Text, Kind: string(b.Kind), Options: b.Options, Correct: b.Correct, Points: b.Points,
-		Topic: b.Topic, Difficulty: string(b.Difficulty), Version: b.Version, Archived: b.ArchivedAt != nil,
+		Topic: b.Topic, Difficulty: string(b.Difficulty), Version: b.Version, Archived: b.ArchivedAt != nil, Team: b.TeamID,
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt}
 }
 
@@ -56,7 +60,11 @@ func (h *Handler) AddBankQuestions(c echo.Context) error {
 			in = append(in, q.input())
 		}
 	}
-	ids, err := h.DB.AddBankQuestions(c.Request().Context(), in)
+	var team *int64 // an organisation-wide key adds to the organisation's bank
+	if k, ok := apihttp.Key(c); ok {
+		team = k.TeamID
+	}
+	ids, err := h.DB.AddBankQuestionsTo(c.Request().Context(), team, in)
 	if err != nil {
 		return err
 	}
@@ -78,7 +86,7 @@ func (h *Handler) ListBankQuestions(c echo.Context) error {
 	fe := store.FieldErrors{}
 	page, size := int(queryInt(c, fe, "page")), int(queryInt(c, fe, "pageSize"))
 	f := store.BankFilter{Topic: c.QueryParam("topic"), Difficulty: store.Difficulty(c.QueryParam("difficulty")), Query: c.QueryParam("q"),
-		Archived: c.QueryParam("archived") == "true"}
+		Archived: c.QueryParam("archived") == "true", Teams: apihttp.Teams(c)}
 	if !f.Difficulty.Valid() {
 		fe["difficulty"] = "must be easy, medium or hard"
 	}
@@ -112,7 +120,7 @@ func (h *Handler) GetBankQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.DB.BankQuestion(c.Request().Context(), id)
+	b, err := h.bankQuestion(c, id, false)
 	if err != nil {
 		return err
 	}
@@ -132,6 +140,9 @@ func (h *Handler) UpdateBankQuestion(c echo.Context) error {
 	if err := apihttp.DecodeJSON(c, &req); err != nil {
 		return err
 	}
+	if _, err := h.bankQuestion(c, id, true); err != nil {
+		return err
+	}
 	b, err := h.DB.UpdateBankQuestion(c.Request().Context(), id, req.input())
 	if err != nil {
 		return err
@@ -146,8 +157,23 @@ func (h *Handler) ArchiveBankQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if _, err := h.bankQuestion(c, id, true); err != nil {
+		return err
+	}
 	if err := h.DB.SetBankQuestionArchived(c.Request().Context(), id, true); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// bankQuestion loads a bank question the key reaches: its team's or the
+// organisation's (another team's is 404); to change it (change), its
+// team's, or any for an organisation-wide key.
+func (h *Handler) bankQuestion(c echo.Context, id int64, change bool) (store.BankQuestion, error) {
+	teams := apihttp.Teams(c)
+	b, err := h.DB.BankQuestionIn(c.Request().Context(), id, teams, change, teams == nil)
+	if errors.Is(err, store.ErrBankKeptByAdmins) {
+		return b, echo.NewHTTPError(http.StatusForbidden, "The organisation's bank is kept by organisation-wide keys and admins.")
+	}
+	return b, err
 }
