@@ -320,11 +320,22 @@ func (c *Composer) ComposeAccount(d store.AccountEmailData) (store.Email, error)
 	if name == "" {
 		name = d.User.Email
 	}
+	until := d.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC")
 	text := "Hello " + name + ",\n\nAn account was made for you in Testgate, with the address " + d.User.Email +
-		".\n\nSet your password here: " + url + "\n\nThe link works once, until " + d.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC") +
+		".\n\nSet your password here: " + url + "\n\nThe link works once, until " + until +
 		". If you did not expect this email, you can ignore it."
 	subject := "Set your Testgate password"
+	if d.Reset {
+		text = "Hello " + name + ",\n\nSomeone asked to reset the password of the Testgate account " + d.User.Email +
+			".\n\nChoose a new password here: " + url + "\n\nThe link works once, until " + until +
+			". If you did not ask, ignore this email: your password stays as it is."
+		subject = "Reset your Testgate password"
+	}
 	var html strings.Builder
-	writeHTML(&html, htmlData{Subject: subject, Paragraphs: paragraphs(text, url), Action: "Set your password", URL: url})
+	action := "Set your password"
+	if d.Reset {
+		action = "Choose a new password"
+	}
+	writeHTML(&html, htmlData{Subject: subject, Paragraphs: paragraphs(text, url), Action: action, URL: url})
 	return store.Email{Subject: subject, Text: text + "\n", HTML: html.String()}, nil
 }

@@ -15,11 +15,16 @@ const EmailAccount = "account"
 // PasswordLinkTTL is how long a set-password link works.
 const PasswordLinkTTL = 72 * time.Hour
 
+// PasswordResetTTL is how long a link to choose a new password works: a
+// forgotten password is reset at once, so an hour is plenty.
+const PasswordResetTTL = time.Hour
+
 // AccountEmailData is what the set-password email says.
 type AccountEmailData struct {
 	User      User
 	Token     string // the link's secret, for its URL
 	ExpiresAt time.Time
+	Reset     bool // a forgotten password, not a new account
 }
 
 // InviteUser creates a console user without a password and emails them a
@@ -36,22 +41,34 @@ func (db *DB) InviteUser(ctx context.Context, n NewUser) (User, error) {
 		if u, err = db.insertUser(ctx, tx, n, db.Now()); err != nil {
 			return err
 		}
-		return db.queuePasswordLink(ctx, tx, u)
+		return db.queuePasswordLink(ctx, tx, u, PasswordLinkTTL, false)
 	})
 	return u, err
 }
 
+// RequestPasswordReset emails an active user with this address a link to
+// choose a new password, valid PasswordResetTTL; the old password works
+// until then. ErrNotFound: no active user has the address (the caller
+// answers the same either way).
+func (db *DB) RequestPasswordReset(ctx context.Context, email string) (User, error) {
+	u, err := db.ActiveUserByEmail(ctx, email)
+	if err != nil {
+		return u, err
+	}
+	return u, db.inTx(ctx, func(tx *Tx) error { return db.queuePasswordLink(ctx, tx, u, PasswordResetTTL, true) })
+}
+
 // queuePasswordLink makes a set-password link for a user and queues its
 // email.
-func (db *DB) queuePasswordLink(ctx context.Context, tx *Tx, u User) error {
+func (db *DB) queuePasswordLink(ctx context.Context, tx *Tx, u User, ttl time.Duration, reset bool) error {
 	now := db.Now()
 	token := NewToken(32)
-	expires := now.Add(PasswordLinkTTL)
+	expires := now.Add(ttl)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO password_links (user_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?)`,
 		u.ID, hashToken(token), millis(expires), millis(now)); err != nil {
 		return err
 	}
-	email, err := db.composer.ComposeAccount(AccountEmailData{User: u, Token: token, ExpiresAt: expires})
+	email, err := db.composer.ComposeAccount(AccountEmailData{User: u, Token: token, ExpiresAt: expires, Reset: reset})
 	if err != nil {
 		return fmt.Errorf("store: compose account email: %w", err)
 	}

@@ -33,6 +33,7 @@ func routeSurface(method, path string) (surface, bool) {
 	case path == "/healthz" || path == "/metrics" || path == "/static/:name" || path == "/brand/logo" || path == "/api/native/openapi.json" || path == "/api/v1/openapi.json" || path == "/api/v2/openapi.json" || path == "/api/integration/rest/v1/openapi.json" || path == "/v3/openapi.json",
 		strings.HasPrefix(path, "/t/:token"), strings.HasPrefix(path, "/l/:slug"), path == "/reports/:file",
 		path == "/setup" || path == "/login" || path == "/logout", path == "/password/:token", strings.HasPrefix(path, "/login/oidc"),
+		path == "/login/forgot",
 		path == "/api/v1/generateSignature":
 		return public, true
 	case strings.HasPrefix(path, "/api/native/"), strings.HasPrefix(path, "/v3/"), strings.HasPrefix(path, "/api/integration/rest/v1/"):

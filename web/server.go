@@ -163,6 +163,8 @@ func (s *Server) routes() {
 	console.GET("/login/oidc", s.oidcStart)
 	console.GET("/login/oidc/callback", s.oidcCallback)
 	console.POST("/login", s.login)
+	console.GET("/login/forgot", s.passwordResetForm)
+	console.POST("/login/forgot", s.requestPasswordReset)
 	console.POST("/logout", s.logout)
 	console.GET("/password/:token", s.setPasswordForm)
 	console.POST("/password/:token", s.setPassword)
