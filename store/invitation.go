@@ -270,6 +270,7 @@ type InviteResult struct {
 	Invitation Invitation
 	Created    bool // a new invitation
 	Reopened   bool // a cancelled or expired one made pending again
+	Emailed    bool // its invitation email was queued
 }
 
 // Validate checks what the invitation request carries.

@@ -56,8 +56,8 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 			if err := reopen(ctx, tx, latest, link, n, now); err != nil {
 				return err
 			}
-			res.Reopened = true
-			return db.emailIfAsked(ctx, tx, latest.ID, mergeSettings(link, n).sendEmail, n, now)
+			res.Reopened, res.Emailed = true, mergeSettings(link, n).sendEmail
+			return db.emailIfAsked(ctx, tx, latest.ID, res.Emailed, n, now)
 		}
 		link, err := tx.link(ctx, latest.LinkID)
 		if err != nil {
@@ -83,14 +83,32 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 			fmt.Sprintf("after invitation %d", latest.ID), now); err != nil {
 			return err
 		}
-		latestID, res.Created = newID, true
-		return db.emailIfAsked(ctx, tx, newID, mergeSettings(link, n).sendEmail, n, now)
+		latestID, res.Created, res.Emailed = newID, true, mergeSettings(link, n).sendEmail
+		return db.emailIfAsked(ctx, tx, newID, res.Emailed, n, now)
 	})
 	if err != nil {
 		return InviteResult{}, err
 	}
 	res.Invitation, err = db.Invitation(ctx, latestID)
 	return res, err
+}
+
+// AttemptLinks are the invitations just before and after one in a
+// candidate's chain of attempts at a test (0: none).
+type AttemptLinks struct {
+	Previous int64 // the attempt this one was given after
+	Next     int64 // the attempt given after this one
+}
+
+// AttemptLinksOf reads an invitation's neighbours in its chain of attempts.
+func (db *DB) AttemptLinksOf(ctx context.Context, id int64) (AttemptLinks, error) {
+	var l AttemptLinks
+	err := db.queryRow(ctx, `SELECT COALESCE(reattempt_of, 0), COALESCE((SELECT MAX(n.id) FROM invitations n WHERE n.reattempt_of = i.id), 0)
+		FROM invitations i WHERE i.id = ?`, id).Scan(&l.Previous, &l.Next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, ErrNotFound
+	}
+	return l, err
 }
 
 // latestAttempt follows an invitation's reattempts to the newest.

@@ -109,6 +109,9 @@ func (s *Server) invitationDetail(c echo.Context, id int64) (views.InvitationDet
 	if d.Deliveries, err = s.db.Deliveries(ctx, store.DeliveryFilter{InvitationID: id}); err != nil {
 		return d, err
 	}
+	if d.Attempts, err = s.db.AttemptLinksOf(ctx, id); err != nil {
+		return d, err
+	}
 	if u := currentUser(c); u != nil && u.IsAdmin() && inv.ErasedAt == nil {
 		if d.SameAddress, err = s.db.InvitationsOfAddress(ctx, inv.Email); err != nil {
 			return d, err
@@ -271,9 +274,14 @@ func (s *Server) reattemptInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "New attempt ready: this is its invitation."
-	if send && !res.Invitation.Placeholder {
+	var msg string
+	switch {
+	case !res.Created && !res.Reopened:
+		msg = "The candidate already has a new attempt waiting, so nothing was emailed: this is its invitation."
+	case res.Emailed && !res.Invitation.Placeholder:
 		msg = "New attempt ready and emailed to the candidate: this is its invitation."
+	default:
+		msg = "New attempt ready: this is its invitation."
 	}
 	return flashAndRedirect(c, msg, invitationPath(res.Invitation.ID))
 }

@@ -58,7 +58,28 @@ func TestConsoleReattempt(t *testing.T) {
 	if msgs := queued(t, db, next.ID); len(msgs) != 1 || !strings.HasPrefix(msgs[0].Subject, "Ihre Einladung") {
 		t.Fatalf("new attempt's email: %+v", msgs)
 	}
-	if got := b.get(invitationPath(old.ID)).text(`[data-testid="timeline"]`); !strings.Contains(got, "recruiter@example.com") {
+	oldPage := b.get(invitationPath(old.ID))
+	if got := oldPage.text(`[data-testid="timeline"]`); !strings.Contains(got, "recruiter@example.com") {
 		t.Fatalf("old timeline: %q", got)
+	}
+	// The finished attempt points to the new one and offers no other; the
+	// new one points back.
+	if href, _ := oldPage.doc.Find(`[data-testid="next-attempt"] a`).Attr("href"); href != invitationPath(next.ID) ||
+		oldPage.doc.Find(`[data-testid="reattempt"]`).Length() != 0 {
+		t.Fatalf("old page: next attempt %q, offers another: %d", href, oldPage.doc.Find(`[data-testid="reattempt"]`).Length())
+	}
+	if href, _ := fresh.doc.Find(`[data-testid="previous-attempt"] a`).Attr("href"); href != invitationPath(old.ID) {
+		t.Fatalf("new attempt does not point back: %q", href)
+	}
+	// Asked again (a second tab), nothing is sent, and the page says so.
+	r = b.post(invitationPath(old.ID)+"/reattempt", url.Values{"sendEmail": {"1"}})
+	if r.Code != http.StatusSeeOther || r.Header().Get("Location") != invitationPath(next.ID) {
+		t.Fatalf("second reattempt: %d → %q", r.Code, r.Header().Get("Location"))
+	}
+	if flash := b.get(r.Header().Get("Location")).text(`[data-testid="flash"]`); !strings.Contains(flash, "nothing was emailed") {
+		t.Fatalf("second reattempt says %q", flash)
+	}
+	if msgs := queued(t, db, next.ID); len(msgs) != 1 {
+		t.Fatalf("second reattempt emailed: %d emails", len(msgs))
 	}
 }
