@@ -15,6 +15,9 @@ const (
 	EmailRevocation = "revocation" // the invitation was withdrawn
 )
 
+// EmailKinds are every kind of email, in the order the filters offer them.
+var EmailKinds = []string{EmailInvitation, EmailReminder, EmailRevocation, EmailAccount}
+
 // Outbox statuses.
 const (
 	OutboxQueued    = "queued"
@@ -208,6 +211,7 @@ func (db *DB) OutboxMessage(ctx context.Context, id int64) (OutboxMessage, error
 // OutboxFilter narrows the outbox list.
 type OutboxFilter struct {
 	Status       string
+	Kind         string // one of EmailKinds, or "" for all
 	Recipient    string // part of the address
 	InvitationID int64
 	DevMailbox   bool  // only messages kept in the dev mailbox
@@ -250,6 +254,9 @@ func (f OutboxFilter) where() (string, []any) {
 	var args []any
 	if f.Status != "" {
 		conds, args = append(conds, "status = ?"), append(args, f.Status)
+	}
+	if f.Kind != "" {
+		conds, args = append(conds, "kind = ?"), append(args, f.Kind)
 	}
 	if r := strings.ToLower(strings.TrimSpace(f.Recipient)); r != "" {
 		conds, args = append(conds, `LOWER(recipient) LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(r)+"%")

@@ -152,6 +152,29 @@ func TestOutboxPagesRetryAndCancel(t *testing.T) {
 	if mailbox.doc.Find(`[data-testid="messages"] tbody tr`).Length() != 1 {
 		t.Fatal("dev mailbox should hold the delivered message only")
 	}
+	if r := b.get("/outbox?kind=reminder"); r.doc.Find(`[data-testid="messages"] tbody tr`).Length() != 0 {
+		t.Fatal("kind filter")
+	}
+	// The dev mailbox has the outbox's filters, and keeps them as it pages.
+	db.InviteUser(ctx, store.NewUser{Email: "nia@example.org", Role: store.RoleRecruiter})
+	if claimed, _ := db.ClaimOutbox(ctx, 5, time.Minute); len(claimed) > 0 {
+		for _, m := range claimed {
+			db.MarkSent(ctx, m.ID, true)
+		}
+	}
+	for query, want := range map[string]int{"": 3, "?q=example.org": 2, "?kind=account": 1, "?kind=invitation&q=EXAMPLE.ORG": 1,
+		"?status=failed": 0, "?kind=nonsense": 3} {
+		page := b.get("/mailbox" + query)
+		if n := page.doc.Find(`[data-testid="messages"] tbody tr`).Length(); n != want {
+			t.Errorf("/mailbox%s lists %d emails, want %d", query, n, want)
+		}
+		if action, _ := page.doc.Find(`form[role="search"]`).Attr("action"); action != "/mailbox" {
+			t.Errorf("/mailbox%s filters through %q", query, action)
+		}
+	}
+	if v := b.get("/mailbox?kind=account").doc.Find(`select[name="kind"] option[selected]`).Text(); v != "Account links" {
+		t.Errorf("the kind filter shows %q", v)
+	}
 	// One name for the email pages, as the menu calls them.
 	if r.text("h1") != "Emails" || mailbox.text("h1") != "Emails" || !strings.Contains(mailbox.text(`[data-testid="dev-mailbox"]`), "dev mailbox") {
 		t.Fatalf("headings %q and %q", r.text("h1"), mailbox.text("h1"))

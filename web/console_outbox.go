@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -13,27 +14,28 @@ import (
 )
 
 func (s *Server) listOutbox(c echo.Context) error {
-	v := views.OutboxView{Recipient: c.QueryParam("q")}
-	for _, st := range store.OutboxStatuses {
-		if c.QueryParam("status") == st {
-			v.Status = st
-		}
-	}
-	v.Page = queryPage(c)
-	var err error
-	if v.Messages, v.Total, err = s.db.OutboxPage(c.Request().Context(),
-		store.OutboxFilter{Status: v.Status, Recipient: v.Recipient, Page: v.Page, Teams: viewerTeams(c)}); err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Emails", views.SectionEmails), v))
+	return s.listEmails(c, false)
 }
 
 // mailbox shows what the dev mailbox kept: every email, when no SMTP
-// server is configured, a page at a time.
+// server is configured, a page at a time, with the outbox's filters.
 func (s *Server) mailbox(c echo.Context) error {
-	v := views.OutboxView{Mailbox: true, Page: queryPage(c)}
+	return s.listEmails(c, true)
+}
+
+// listEmails is a page of the outbox or of the dev mailbox, filtered by
+// recipient, kind and status; a value the filters do not offer is ignored.
+func (s *Server) listEmails(c echo.Context, mailbox bool) error {
+	v := views.OutboxView{Mailbox: mailbox, Recipient: c.QueryParam("q"), Page: queryPage(c)}
+	if slices.Contains(store.OutboxStatuses, c.QueryParam("status")) {
+		v.Status = c.QueryParam("status")
+	}
+	if slices.Contains(store.EmailKinds, c.QueryParam("kind")) {
+		v.Kind = c.QueryParam("kind")
+	}
 	var err error
-	if v.Messages, v.Total, err = s.db.OutboxPage(c.Request().Context(), store.OutboxFilter{DevMailbox: true, Page: v.Page, Teams: viewerTeams(c)}); err != nil {
+	if v.Messages, v.Total, err = s.db.OutboxPage(c.Request().Context(), store.OutboxFilter{Status: v.Status, Kind: v.Kind,
+		Recipient: v.Recipient, DevMailbox: mailbox, Page: v.Page, Teams: viewerTeams(c)}); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.OutboxPage(s.page(c, "Emails", views.SectionEmails), v))
