@@ -16,20 +16,14 @@ type FunnelChart struct {
 type FunnelBar struct {
 	Label   string
 	Count   int
-	Y       int // top of the bar
 	Width   int // in SVG units, of funnelBarMax
 	Percent string
 }
 
-// Chart geometry, in SVG user units.
-const (
-	funnelBarMax    = 260
-	funnelBarHeight = 22
-	funnelBarGap    = 8
-	funnelLabelW    = 90
-	FunnelWidth     = funnelLabelW + funnelBarMax + 90
-	FunnelHeight    = 4*(funnelBarHeight+funnelBarGap) - funnelBarGap
-)
+// funnelBarMax is a full bar's width in SVG units; the bar's SVG stretches
+// to the room beside its label and count, whose text is the page's own
+// (readable on a phone, which text scaled inside an SVG is not).
+const funnelBarMax = 260
 
 // NewFunnelChart scales a funnel's steps against its invited count.
 func NewFunnelChart(f store.Funnel) FunnelChart {
@@ -38,8 +32,8 @@ func NewFunnelChart(f store.Funnel) FunnelChart {
 		n     int
 	}{{"Invitations", f.Invited}, {"Opened", f.Opened}, {"Started", f.Started}, {"Completed", f.Completed}}
 	c := FunnelChart{Funnel: f}
-	for i, s := range steps {
-		b := FunnelBar{Label: s.label, Count: s.n, Y: i * (funnelBarHeight + funnelBarGap), Percent: "0%"}
+	for _, s := range steps {
+		b := FunnelBar{Label: s.label, Count: s.n, Percent: "0%"}
 		if f.Invited > 0 {
 			b.Width = s.n * funnelBarMax / f.Invited
 			b.Percent = strconv.Itoa(s.n*100/f.Invited) + "%"
@@ -52,15 +46,8 @@ func NewFunnelChart(f store.Funnel) FunnelChart {
 	return c
 }
 
-func (b FunnelBar) textY() string  { return strconv.Itoa(b.Y + funnelBarHeight*2/3) }
-func (b FunnelBar) barX() string   { return strconv.Itoa(funnelLabelW) }
-func (b FunnelBar) countX() string { return strconv.Itoa(funnelLabelW + b.Width + 6) }
-func (b FunnelBar) yStr() string   { return strconv.Itoa(b.Y) }
-func (b FunnelBar) wStr() string   { return strconv.Itoa(b.Width) }
-func (b FunnelBar) hStr() string   { return strconv.Itoa(funnelBarHeight) }
-func funnelViewBox() string {
-	return "0 0 " + strconv.Itoa(FunnelWidth) + " " + strconv.Itoa(FunnelHeight)
-}
+func (b FunnelBar) wStr() string { return strconv.Itoa(b.Width) }
+func funnelViewBox() string     { return "0 0 " + strconv.Itoa(funnelBarMax) + " 1" }
 func (b FunnelBar) summary() string {
 	return b.Label + ": " + strconv.Itoa(b.Count) + " (" + b.Percent + ")"
 }

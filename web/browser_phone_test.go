@@ -57,7 +57,7 @@ func TestBrowserConsoleFitsAPhone(t *testing.T) {
 	if len(msgs) > 0 {
 		pages = append(pages, "/outbox/"+idStr(msgs[0].ID))
 	}
-	var wide, split []string
+	var wide, split, tiny []string
 	for _, page := range pages {
 		do(t, b, chromedp.Navigate(base+page), chromedp.WaitVisible(css("main")))
 		width, err := chromedp.Run(b, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
@@ -80,14 +80,39 @@ func TestBrowserConsoleFitsAPhone(t *testing.T) {
 		if broken != "" {
 			split = append(split, page+": "+broken)
 		}
+		small, err := chromedp.Run(b, chromedp.Evaluate[string](tinyText))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if small != "" {
+			tiny = append(tiny, page+": "+small)
+		}
 	}
 	if len(wide) > 0 {
 		t.Fatalf("pages wider than a 390-pixel phone:\n%s", strings.Join(wide, "\n"))
+	}
+	if len(tiny) > 0 {
+		t.Fatalf("text drawn smaller than 12 px on a 390-pixel phone (labels in a shrunken chart):\n%s", strings.Join(tiny, "\n"))
 	}
 	if len(split) > 0 {
 		t.Fatalf("words broken inside on a 390-pixel phone (a table read as letters, a button as \"Cop/y\"):\n%s", strings.Join(split, "\n"))
 	}
 }
+
+// tinyText lists text of the page's main content drawn smaller than 12
+// CSS pixels, counting the scale of an SVG it sits in.
+const tinyText = `(() => {
+	const tiny = [];
+	for (const el of document.querySelectorAll("main *")) {
+		if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+		const r = el.getBoundingClientRect();
+		if (!r.width || !r.height || el.closest(".visually-hidden, title")) continue;
+		let px = parseFloat(getComputedStyle(el).fontSize);
+		if (el instanceof SVGGraphicsElement && el.getScreenCTM()) px *= el.getScreenCTM().a;
+		if (px < 12) tiny.push(JSON.stringify(el.textContent.trim().slice(0, 30)) + " at " + px.toFixed(1) + " px");
+	}
+	return tiny.slice(0, 5).join("; ");
+})()`
 
 // brokenWords lists the words of the page's main content that wrap inside
 // themselves although they would fit on a line: a word whose letters lie
