@@ -47,7 +47,7 @@ func NewFunnelChart(f store.Funnel) FunnelChart {
 }
 
 func (b FunnelBar) wStr() string { return strconv.Itoa(b.Width) }
-func funnelViewBox() string     { return "0 0 " + strconv.Itoa(funnelBarMax) + " 1" }
+func funnelViewBox() string      { return "0 0 " + strconv.Itoa(funnelBarMax) + " 1" }
 func (b FunnelBar) summary() string {
 	return b.Label + ": " + strconv.Itoa(b.Count) + " (" + b.Percent + ")"
 }
