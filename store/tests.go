@@ -38,6 +38,7 @@ type Test struct {
 
 	// Filled by list and detail queries.
 	QuestionCount int // current questions written in the test
+	Given         int // questions a candidate gets (lists only: QuestionsGiven)
 	LinkCount     int
 	Sectioned     bool // made of sections: what a candidate gets is their draw
 	TeamID        int64
@@ -277,7 +278,11 @@ func (db *DB) Tests(ctx context.Context, f TestFilter) ([]Test, error) {
 	}
 	q += ` ORDER BY t.id DESC`
 	rows, err := db.query(ctx, q, args...)
-	return collect(rows, err, scanTest)
+	tests, err := collect(rows, err, scanTest)
+	if err != nil {
+		return nil, err
+	}
+	return db.withQuestionsGiven(ctx, tests)
 }
 
 // escapeLike makes s match literally inside a LIKE pattern.

@@ -113,15 +113,7 @@ func (s *Server) candidateView(c echo.Context, inv store.Invitation) (views.Cand
 // test's candidate gets their draw, not the pool. Only the intro reads
 // the sections for it; the attempt's pages do not.
 func (s *Server) introCount(c echo.Context, t store.Test) (int, error) {
-	if !t.Sectioned {
-		return t.QuestionCount, nil
-	}
-	sections, err := s.db.Sections(c.Request().Context(), t.ID)
-	count := 0
-	for _, sec := range sections {
-		count += sec.Gets()
-	}
-	return count, err
+	return s.db.QuestionsGiven(c.Request().Context(), t)
 }
 
 // showCandidate answers GET and HEAD /t/{token}. HEAD answers as GET would

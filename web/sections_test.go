@@ -141,8 +141,18 @@ func TestConsoleSections(t *testing.T) {
 	if len(qs) != 5 || qs[0].SectionName != "Core" || qs[4].SectionName != "From the bank" {
 		t.Fatalf("paper of %d questions: %+v", len(qs), qs)
 	}
+	// The lists say 5 too, not the 3 questions written in the test.
+	if got := b.get("/tests").text(`td[data-label="Questions"]`); got != "5" {
+		t.Fatalf("the tests list says %q questions", got)
+	}
+	if got := b.get("/").text(`[data-testid="dashboard-tests"] .muted`); !strings.Contains(got, "5 questions") {
+		t.Fatalf("the dashboard says %q", got)
+	}
 	// iMocha's report lists the paper's sections.
 	key, _ := f.db.CreateAPIKey(ctx, store.NewAPIKey{Name: "im"})
+	if _, list := api(t, f.srv, http.MethodGet, "/v3/tests", key.Key, nil); list["tests"].([]any)[0].(map[string]any)["questions"] != 5.0 {
+		t.Fatalf("iMocha's list counts: %v", list["tests"])
+	}
 	_, report := api(t, f.srv, http.MethodGet, "/v3/reports/"+idStr(inv.ID), key.Key, nil)
 	if sections := report["sections"].([]any); len(sections) != 2 || sections[0].(map[string]any)["noOfQue"] != 2.0 ||
 		sections[1].(map[string]any)["sectionName"] != "From the bank" || sections[1].(map[string]any)["noOfQue"] != 3.0 {

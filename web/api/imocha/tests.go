@@ -90,7 +90,9 @@ func (h *Handler) Tests(c echo.Context) error {
 	matching := []Test{}
 	for _, t := range tests {
 		if len(labels) == 0 || slices.ContainsFunc(labels, t.HasLabel) {
-			matching = append(matching, toIMochaTest(t))
+			it := toIMochaTest(t)
+			it.Questions = t.Given // a drawn test's candidate gets their draw, as the detail counts
+			matching = append(matching, it)
 		}
 	}
 	from := min((pageNo-1)*pageSize, len(matching))
