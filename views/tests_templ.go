@@ -798,8 +798,8 @@ type TestDetail struct {
 	NewQ      QuestionForm
 	Sections  []SectionDetail
 	Topics    []string // the bank's, for draw rules
-	// SectionProblem is why a change of the sections was refused.
-	SectionProblem string
+	// SectionRefusal is a change of the sections that was refused, and why.
+	SectionRefusal SectionsRefusal
 }
 
 // LinkRow is a link with the URL candidates and admins copy.
@@ -1145,7 +1145,7 @@ func TestPage(p ConsolePage, d TestDetail) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = SectionsCard(p, d.Test, d.Sections, d.Topics, d.SectionProblem).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = SectionsCard(p, d.Test, d.Sections, d.Topics, d.SectionRefusal).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

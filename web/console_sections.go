@@ -43,7 +43,13 @@ func (s *Server) sectionChanged(c echo.Context, testID int64, err error, done st
 		for field, msg := range fe {
 			problems = append(problems, sectionFieldWords[field]+" "+msg)
 		}
-		d.SectionProblem = "Not saved: " + strings.Join(problems, "; ") + "."
+		sid, _ := strconv.ParseInt(c.Param("sid"), 10, 64)
+		d.SectionRefusal = views.SectionsRefusal{Problem: "Not saved: " + strings.Join(problems, "; ") + ".", SectionID: sid,
+			Rules: strings.HasSuffix(c.Path(), "/rules")}
+		if d.SectionRefusal.Rules { // the form shows what was typed
+			count, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("count")))
+			d.SectionRefusal.Rule = store.SectionRule{Count: count, Topic: c.FormValue("topic"), Difficulty: store.Difficulty(c.FormValue("difficulty"))}
+		}
 		return render(c, http.StatusUnprocessableEntity, views.TestPage(s.page(c, d.Test.Name, views.SectionTests), d))
 	}
 	if err != nil {

@@ -110,10 +110,24 @@ func TestConsoleSections(t *testing.T) {
 	b.post(base, url.Values{"name": {"From the bank"}, "shuffleQuestions": {"1"}})
 	sections, _ = f.db.Sections(ctx, f.test.ID)
 	second := base + "/" + idStr(sections[1].ID)
+	// The rule forms are folded until asked for.
+	if r := b.get(testPath(f.test.ID)); r.doc.Find(`[data-testid="rule-details"]`).Length() != 2 ||
+		r.doc.Find(`[data-testid="rule-details"][open]`).Length() != 0 {
+		t.Fatalf("rule forms: %d, %d open", r.doc.Find(`[data-testid="rule-details"]`).Length(), r.doc.Find(`[data-testid="rule-details"][open]`).Length())
+	}
 	r := b.post(second+"/rules", url.Values{"count": {"5"}, "topic": {"go"}, "difficulty": {"easy"}})
 	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.text(`[data-testid="sections-problem"]`),
 		"asks for 5 questions of topic “go”, easy but the bank has 3") {
 		t.Fatalf("rule 5: %d %q", r.Code, r.text(`[data-testid="sections-problem"]`))
+	}
+	// The refused form is the one open, holding what was typed.
+	open := r.doc.Find(`[data-testid="rule-details"][open]`)
+	if action, _ := open.Find("form").Attr("action"); open.Length() != 1 || action != second+"/rules" {
+		t.Fatalf("open rule forms: %d, %q", open.Length(), action)
+	}
+	if count, _ := open.Find(`input[name="count"]`).Attr("value"); count != "5" ||
+		open.Find(`select[name="topic"] option[selected]`).Text() != "go" || open.Find(`select[name="difficulty"] option[selected]`).Text() != "easy" {
+		t.Fatalf("the refused rule form lost what was typed: %q", count)
 	}
 	if r := b.post(second+"/rules", url.Values{"count": {"2"}, "topic": {"go"}, "difficulty": {"easy"}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("rule 2: %d", r.Code)
