@@ -53,6 +53,7 @@ func (s *Server) apiRoutes() {
 	nat.POST("/tests", n.CreateTest, full)
 	nat.GET("/tests", n.ListTests, read)
 	nat.GET("/tests/:id", n.GetTest, read)
+	nat.POST("/tests/:id/duplicate", n.DuplicateTest, full)
 	nat.POST("/tests/:id/links", n.CreateLink, full)
 	nat.GET("/tests/:id/links", n.ListLinks, read)
 	nat.POST("/links/:id/invitations", n.Invite, invite)

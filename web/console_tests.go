@@ -246,3 +246,38 @@ func (s *Server) archiveTest(c echo.Context) error {
 		set:     func(off bool) error { return s.db.SetTestArchived(ctx, id, off) },
 		offSaid: "Test archived. Invitations already sent keep working; restore it to list it again.", onSaid: "Test restored."})
 }
+
+// duplicateTest: POST /tests/{id}/duplicate makes a copy of the test
+// (settings, questions, sections, picks and rules; no invitations) and
+// opens it. A rule the bank can no longer fill refuses the copy, saying
+// which.
+func (s *Server) duplicateTest(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	t, err := s.db.DuplicateTest(c.Request().Context(), id, "")
+	if fe, bad := asFieldErrors(err); bad {
+		d, derr := s.testDetail(c, id)
+		if derr != nil {
+			return derr
+		}
+		var problems []string
+		for _, field := range fe.Fields() {
+			switch {
+			case strings.Contains(field, ".rules["):
+				problems = append(problems, "a draw rule "+fe[field])
+			case strings.Contains(field, ".picks["):
+				problems = append(problems, fe[field])
+			default:
+				problems = append(problems, field+" "+fe[field])
+			}
+		}
+		d.Problem = "Not duplicated: " + strings.Join(problems, "; ") + ". Change the test's sections, then duplicate it."
+		return render(c, http.StatusUnprocessableEntity, views.TestPage(s.page(c, d.Test.Name, views.SectionTests), d))
+	}
+	if err != nil {
+		return err
+	}
+	return flashAndRedirect(c, "This is a copy of the test, with a default link of its own and no invitations.", testPath(t.ID))
+}

@@ -178,6 +178,7 @@ func (s *Server) routes() {
 	signedIn.GET("/tests/:id/edit", s.editTestForm)
 	signedIn.POST("/tests/:id", s.updateTest)
 	signedIn.POST("/tests/:id/archive", s.archiveTest)
+	signedIn.POST("/tests/:id/duplicate", s.duplicateTest)
 	signedIn.POST("/tests/:id/questions", s.addQuestion)
 	signedIn.GET("/tests/:id/questions/:qid/edit", s.editQuestionForm)
 	signedIn.POST("/tests/:id/questions/:qid", s.updateQuestion)

@@ -26,7 +26,7 @@ func DecodeJSON(c echo.Context, dst any) error {
 }
 
 func DecodeJSONBytes(body []byte, dst any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
+	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || string(trimmed) == "null" { // null decodes as nothing at all
 		return echo.NewHTTPError(http.StatusBadRequest, "The request body must be a JSON object.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))

@@ -3,6 +3,7 @@ package native
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -205,6 +206,37 @@ func (h *Handler) nativeTestDetail(c echo.Context, t store.Test) (nativeTest, er
 	nl := h.toNativeLink(l)
 	out.DefaultLink = &nl
 	return out, nil
+}
+
+// DuplicateTest: POST /api/native/tests/{id}/duplicate {"name"?}, the
+// copy as GET /api/native/tests/{id} answers it.
+func (h *Handler) DuplicateTest(c echo.Context) error {
+	id, err := apihttp.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Name *string `json:"name"`
+	}
+	if err := apihttp.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	name := ""
+	if req.Name != nil {
+		if name = *req.Name; strings.TrimSpace(name) == "" {
+			return store.FieldErrors{"name": store.ProblemRequired}
+		}
+	}
+	t, err := h.DB.DuplicateTest(c.Request().Context(), id, name)
+	if err != nil {
+		return err
+	}
+	out, err := h.nativeTestDetail(c, t)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/native/tests/"+strconv.FormatInt(t.ID, 10))
+	return c.JSON(http.StatusCreated, out)
 }
 
 func (h *Handler) GetTest(c echo.Context) error {
