@@ -169,7 +169,7 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 			if err := reopen(ctx, tx, existing, link, n, now); err != nil {
 				return 0, false, false, err
 			}
-			return existing.ID, false, true, db.emailIfAsked(ctx, tx, existing.ID, mergeSettings(link, n).sendEmail, n, now)
+			return existing.ID, false, true, db.emailIfAsked(ctx, tx, existing.ID, mergeSettings(link, n, now).sendEmail, n, now)
 		}
 	}
 	if err := linkOpen(ctx, tx, link, now); err != nil {
@@ -178,7 +178,7 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 	if id, err = insertInvitation(ctx, tx, link, n, now); err != nil {
 		return 0, false, false, err
 	}
-	return id, true, false, db.emailIfAsked(ctx, tx, id, mergeSettings(link, n).sendEmail, n, now)
+	return id, true, false, db.emailIfAsked(ctx, tx, id, mergeSettings(link, n, now).sendEmail, n, now)
 }
 
 // inviteAfterFinished makes a new invitation for an address whose last
@@ -200,7 +200,7 @@ func (db *DB) inviteAfterFinished(ctx context.Context, tx *Tx, old Invitation, l
 		fmt.Sprintf("invited again via %s: invitation %d", n.Source, id), now); err != nil {
 		return 0, false, false, err
 	}
-	return id, true, false, db.emailIfAsked(ctx, tx, id, mergeSettings(link, n).sendEmail, n, now)
+	return id, true, false, db.emailIfAsked(ctx, tx, id, mergeSettings(link, n, now).sendEmail, n, now)
 }
 
 // setAccessWindow replaces the access window of an invitation not taken
@@ -304,8 +304,8 @@ type inviteSettings struct {
 	expiresAt, validFrom, validUntil             *time.Time
 }
 
-func mergeSettings(l TestLink, n NewInvitation) inviteSettings {
-	s := inviteSettings{l.CallbackURL, l.RedirectURL, l.HideInstruction, l.DisableMandatoryFields, l.SendEmail, l.ExpiresAt, l.ValidFrom, l.ValidUntil}
+func mergeSettings(l TestLink, n NewInvitation, now time.Time) inviteSettings {
+	s := inviteSettings{l.CallbackURL, l.RedirectURL, l.HideInstruction, l.DisableMandatoryFields, l.SendEmail, l.deadlineFor(now), l.ValidFrom, l.ValidUntil}
 	if n.CallbackURL != nil {
 		s.callbackURL = *n.CallbackURL
 	}
@@ -331,6 +331,19 @@ func mergeSettings(l TestLink, n NewInvitation) inviteSettings {
 		s.validUntil = n.ValidUntil
 	}
 	return s
+}
+
+// deadlineFor is when an invitation made through the link at invited
+// expires: its days after invited, or the link's date if that comes first.
+func (l TestLink) deadlineFor(invited time.Time) *time.Time {
+	if l.ExpireAfterDays == 0 {
+		return l.ExpiresAt
+	}
+	at := invited.AddDate(0, 0, l.ExpireAfterDays)
+	if l.ExpiresAt != nil && l.ExpiresAt.Before(at) {
+		return l.ExpiresAt
+	}
+	return &at
 }
 
 // candidateIdentity returns the name and email to store, generating
@@ -363,7 +376,7 @@ func labelsJSON(labels []string) string {
 }
 
 func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, now time.Time) (int64, error) {
-	s := mergeSettings(l, n)
+	s := mergeSettings(l, n, now)
 	if n.Lang == "" {
 		n.Lang = l.Lang // an invitation that names no language speaks its link's
 	}
@@ -408,7 +421,7 @@ func accessCode(required bool) string {
 // reopen makes a cancelled or expired invitation pending again, with the
 // new request's settings and the same id and URL.
 func reopen(ctx context.Context, tx *Tx, inv Invitation, l TestLink, n NewInvitation, now time.Time) error {
-	s := mergeSettings(l, n)
+	s := mergeSettings(l, n, now)
 	name := inv.Name
 	if v := strings.TrimSpace(n.Name); v != "" {
 		name = v

@@ -139,7 +139,7 @@ func linkRoom(ctx context.Context, tx *Tx, l TestLink) (int, error) {
 
 // newInvitationRow is the invitation a request makes, before it has an id.
 func newInvitationRow(l TestLink, n NewInvitation, now time.Time) Invitation {
-	s := mergeSettings(l, n)
+	s := mergeSettings(l, n, now)
 	name, email, placeholder := candidateIdentity(n)
 	if n.Lang == "" {
 		n.Lang = l.Lang // an invitation that names no language speaks its link's

@@ -26,6 +26,7 @@ type TestLink struct {
 	DisableMandatoryFields bool
 	SendEmail              bool
 	ExpiresAt              *time.Time // invitations made through the link expire then
+	ExpireAfterDays        int        // each invitation expires this many days after it is made (0: no such deadline)
 	ValidFrom              *time.Time // candidates cannot start before
 	ValidUntil             *time.Time // nor after
 	Public                 bool       // anyone with /l/{slug} may register themselves
@@ -52,6 +53,7 @@ type LinkInput struct {
 	DisableMandatoryFields bool
 	SendEmail              bool
 	ExpiresAt              *time.Time
+	ExpireAfterDays        int
 	ValidFrom              *time.Time
 	ValidUntil             *time.Time
 	Public                 bool
@@ -60,6 +62,9 @@ type LinkInput struct {
 	TabSwitchLimit         int
 	LinkEmails
 }
+
+// MaxExpireAfterDays bounds a link's deadline in days after an invitation.
+const MaxExpireAfterDays = 365
 
 // MaxTabSwitchLimit bounds a link's tab-switch limit.
 const MaxTabSwitchLimit = 50
@@ -115,6 +120,9 @@ func (in LinkInput) Validate() FieldErrors {
 	if in.ValidFrom != nil && in.ValidUntil != nil && !in.ValidUntil.After(*in.ValidFrom) {
 		fe["validUntil"] = "must be later than the opening time (validFrom)"
 	}
+	if in.ExpireAfterDays < 0 || in.ExpireAfterDays > MaxExpireAfterDays {
+		fe["expireAfterDays"] = fmt.Sprintf("must be between 0 (none) and %d days", MaxExpireAfterDays)
+	}
 	if in.TabSwitchLimit < 0 || in.TabSwitchLimit > MaxTabSwitchLimit {
 		fe["tabSwitchLimit"] = fmt.Sprintf("must be between 0 (no limit) and %d", MaxTabSwitchLimit)
 	}
@@ -153,7 +161,7 @@ func newSlug() string {
 const linkColumns = `id, test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction, disable_mandatory_fields,
 	send_email, expires_at, valid_from, valid_until, public, max_uses, disabled_at, created_at, updated_at,
 	invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours, lang,
-	COALESCE(tab_switch_limit, 0)`
+	COALESCE(tab_switch_limit, 0), COALESCE(expire_after_days, 0)`
 
 func scanLink(r row) (TestLink, error) {
 	var l TestLink
@@ -162,7 +170,7 @@ func scanLink(r row) (TestLink, error) {
 	err := r.Scan(&l.ID, &l.TestID, &l.Name, &l.Slug, &l.IsDefault, &l.CallbackURL, &l.RedirectURL, &l.HideInstruction,
 		&l.DisableMandatoryFields, &l.SendEmail, &expires, &from, &until, &l.Public, &maxUses, &disabled, &created, &updated,
 		&l.InviteSubject, &l.InviteBody, &l.ReminderSubject, &l.ReminderBody, &remindAfter, &remindBefore, &l.Lang,
-		&l.TabSwitchLimit)
+		&l.TabSwitchLimit, &l.ExpireAfterDays)
 	if errors.Is(err, sql.ErrNoRows) {
 		return TestLink{}, ErrNotFound
 	}
@@ -192,14 +200,14 @@ func insertLink(ctx context.Context, tx *Tx, testID int64, in LinkInput, isDefau
 		err := tx.QueryRowContext(ctx, `INSERT INTO test_links (test_id, name, slug, is_default, callback_url, redirect_url, hide_instruction,
 				disable_mandatory_fields, send_email, expires_at, valid_from, valid_until, public, max_uses, created_at, updated_at,
 				invite_subject, invite_body, reminder_subject, reminder_body, remind_after_hours, remind_before_expiry_hours, lang,
-				tab_switch_limit)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				tab_switch_limit, expire_after_days)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			testID, strings.TrimSpace(in.Name), slug, boolInt(isDefault), in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
 			boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
 			nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), now, now,
 			in.InviteSubject, in.InviteBody, in.ReminderSubject, in.ReminderBody,
 			nullPositive(in.RemindAfterHours), nullPositive(in.RemindBeforeExpiryHours), in.Lang,
-			nullPositive(in.TabSwitchLimit)).Scan(&id)
+			nullPositive(in.TabSwitchLimit), nullPositive(in.ExpireAfterDays)).Scan(&id)
 		if isUniqueViolation(err, "test_links.slug") {
 			if custom {
 				return 0, FieldErrors{"slug": "is already used by another link"}
@@ -245,11 +253,11 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 	res, err := db.execUncached(ctx, `UPDATE test_links SET name = ?, slug = CASE WHEN ? = '' THEN slug ELSE ? END,
 			callback_url = ?, redirect_url = ?, hide_instruction = ?, disable_mandatory_fields = ?, send_email = ?,
 			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, lang = ?, tab_switch_limit = ?,
-			updated_at = ? WHERE id = ?`,
+			expire_after_days = ?, updated_at = ? WHERE id = ?`,
 		strings.TrimSpace(in.Name), in.Slug, in.Slug, in.CallbackURL, in.RedirectURL, boolInt(in.HideInstruction),
 		boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
 		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), in.Lang, nullPositive(in.TabSwitchLimit),
-		millis(db.Now()), id)
+		nullPositive(in.ExpireAfterDays), millis(db.Now()), id)
 	db.changedTests()
 	if isUniqueViolation(err, "test_links.slug") {
 		return TestLink{}, FieldErrors{"slug": "is already used by another link"}

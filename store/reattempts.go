@@ -56,7 +56,7 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 			if err := reopen(ctx, tx, latest, link, n, now); err != nil {
 				return err
 			}
-			res.Reopened, res.Emailed = true, mergeSettings(link, n).sendEmail
+			res.Reopened, res.Emailed = true, mergeSettings(link, n, now).sendEmail
 			return db.emailIfAsked(ctx, tx, latest.ID, res.Emailed, n, now)
 		}
 		link, err := tx.link(ctx, latest.LinkID)
@@ -83,7 +83,7 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 			fmt.Sprintf("after invitation %d", latest.ID), now); err != nil {
 			return err
 		}
-		latestID, res.Created, res.Emailed = newID, true, mergeSettings(link, n).sendEmail
+		latestID, res.Created, res.Emailed = newID, true, mergeSettings(link, n, now).sendEmail
 		return db.emailIfAsked(ctx, tx, newID, res.Emailed, n, now)
 	})
 	if err != nil {

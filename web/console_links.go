@@ -18,7 +18,7 @@ func parseLinkForm(c echo.Context) (views.LinkForm, store.LinkInput, store.Field
 		CallbackURL: strings.TrimSpace(c.FormValue("callbackUrl")), RedirectURL: strings.TrimSpace(c.FormValue("redirectUrl")),
 		HideInstruction: checked(c, "hideInstruction"), DisableMandatoryFields: checked(c, "disableMandatoryFields"),
 		SendEmail: checked(c, "sendEmail"), Public: checked(c, "public"),
-		ExpiresAt: c.FormValue("expiresAt"), ValidFrom: c.FormValue("validFrom"), ValidUntil: c.FormValue("validUntil"),
+		ExpiresAt: c.FormValue("expiresAt"), ExpireAfterDays: c.FormValue("expireAfterDays"), ValidFrom: c.FormValue("validFrom"), ValidUntil: c.FormValue("validUntil"),
 		MaxUses: c.FormValue("maxUses"), Lang: c.FormValue("lang"), TabSwitchLimit: c.FormValue("tabSwitchLimit"),
 	}
 	parsed := store.FieldErrors{}
@@ -27,12 +27,13 @@ func parseLinkForm(c echo.Context) (views.LinkForm, store.LinkInput, store.Field
 		Name: f.Name, Slug: f.Slug, CallbackURL: f.CallbackURL, RedirectURL: f.RedirectURL,
 		HideInstruction: f.HideInstruction, DisableMandatoryFields: f.DisableMandatoryFields,
 		SendEmail: f.SendEmail, Public: f.Public,
-		ExpiresAt:      formTime(parsed, "expiresAt", f.ExpiresAt, loc),
-		ValidFrom:      formTime(parsed, "validFrom", f.ValidFrom, loc),
-		ValidUntil:     formTime(parsed, "validUntil", f.ValidUntil, loc),
-		MaxUses:        formInt(parsed, "maxUses", f.MaxUses, 0),
-		Lang:           f.Lang,
-		TabSwitchLimit: formInt(parsed, "tabSwitchLimit", f.TabSwitchLimit, 0),
+		ExpiresAt:       formTime(parsed, "expiresAt", f.ExpiresAt, loc),
+		ExpireAfterDays: formInt(parsed, "expireAfterDays", f.ExpireAfterDays, 0),
+		ValidFrom:       formTime(parsed, "validFrom", f.ValidFrom, loc),
+		ValidUntil:      formTime(parsed, "validUntil", f.ValidUntil, loc),
+		MaxUses:         formInt(parsed, "maxUses", f.MaxUses, 0),
+		Lang:            f.Lang,
+		TabSwitchLimit:  formInt(parsed, "tabSwitchLimit", f.TabSwitchLimit, 0),
 	}
 	return f, in, parsed
 }
@@ -121,6 +122,9 @@ func (s *Server) editLinkForm(c echo.Context) error {
 	}
 	if l.TabSwitchLimit > 0 {
 		f.TabSwitchLimit = strconv.Itoa(l.TabSwitchLimit)
+	}
+	if l.ExpireAfterDays > 0 {
+		f.ExpireAfterDays = strconv.Itoa(l.ExpireAfterDays)
 	}
 	return render(c, http.StatusOK, views.LinkFormPage(s.page(c, "Edit "+l.Name, views.SectionTests), t, f))
 }

@@ -141,3 +141,46 @@ func TestLinksThroughTheConsole(t *testing.T) {
 		t.Fatalf("the copied URL %q answers %d", copied, visit.Code)
 	}
 }
+
+// A link's deadline as days after each invitation, set in the console
+// and the native API, shown on the link's page and kept by its edit form.
+func TestLinkDeadlineInDays(t *testing.T) {
+	t.Parallel()
+	srv, db := newTestServer(t)
+	ctx := context.Background()
+	b := signIn(t, srv, db, store.RoleRecruiter)
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Go", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
+	b.get(testPath(tt.ID) + "/links/new")
+	if r := b.post(testPath(tt.ID)+"/links", url.Values{"name": {"Too long"}, "expireAfterDays": {"400"}}); r.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.text(`[data-testid="error-expireAfterDays"]`), "365") {
+		t.Fatalf("400 days: %d %q", r.Code, r.text(`[data-testid="error-expireAfterDays"]`))
+	}
+	r := b.post(testPath(tt.ID)+"/links", url.Values{"name": {"A week each"}, "expireAfterDays": {"7"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", r.Code, r.text(".error-summary"))
+	}
+	page := b.get(r.Header().Get("Location"))
+	if got := page.text(`[data-testid="link-deadline"]`); got != "7 days after each invitation" {
+		t.Fatalf("link page says %q", got)
+	}
+	linkID := strings.TrimPrefix(r.Header().Get("Location"), "/links/")
+	if v, _ := b.get("/links/" + linkID + "/edit").doc.Find(`input[name="expireAfterDays"]`).Attr("value"); v != "7" {
+		t.Fatalf("the edit form holds %q", v)
+	}
+	key, _ := db.CreateAPIKey(ctx, store.NewAPIKey{Name: "ats"})
+	code, out := api(t, srv, http.MethodPost, "/api/native/links/"+linkID+"/invitations", key.Key, map[string]any{"name": "Kim", "email": "kim@example.com"})
+	if code != http.StatusCreated {
+		t.Fatalf("invite: %d %v", code, out)
+	}
+	expires, _ := time.Parse(time.RFC3339, out["expiresAt"].(string))
+	if d := time.Until(expires); d < 7*24*time.Hour-time.Minute || d > 7*24*time.Hour {
+		t.Fatalf("the invitation expires in %v, want a week", d)
+	}
+	code, out = api(t, srv, http.MethodPost, "/api/native/tests/"+idStr(tt.ID)+"/links", key.Key, map[string]any{"name": "Three days", "expireAfterDays": 3})
+	if code != http.StatusCreated || out["expireAfterDays"] != 3.0 {
+		t.Fatalf("native link: %d %v", code, out)
+	}
+	if _, out := api(t, srv, http.MethodGet, "/api/native/tests/"+idStr(tt.ID)+"/links", key.Key, nil); out["links"].([]any)[0].(map[string]any)["expireAfterDays"] != nil {
+		t.Fatalf("the default link has no such deadline: %v", out["links"].([]any)[0])
+	}
+}

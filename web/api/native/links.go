@@ -20,6 +20,7 @@ type nativeLinkRequest struct {
 	DisableMandatoryFields bool    `json:"disableMandatoryFields"`
 	SendEmail              bool    `json:"sendEmail"`
 	ExpiresAt              *string `json:"expiresAt"`
+	ExpireAfterDays        int     `json:"expireAfterDays"`
 	ValidFrom              *string `json:"validFrom"`
 	ValidUntil             *string `json:"validUntil"`
 	Public                 bool    `json:"public"`
@@ -41,6 +42,7 @@ type nativeLink struct {
 	DisableMandatoryFields bool       `json:"disableMandatoryFields"`
 	SendEmail              bool       `json:"sendEmail"`
 	ExpiresAt              *time.Time `json:"expiresAt"`
+	ExpireAfterDays        *int       `json:"expireAfterDays"` // null: none
 	ValidFrom              *time.Time `json:"validFrom"`
 	ValidUntil             *time.Time `json:"validUntil"`
 	Public                 bool       `json:"public"`
@@ -58,7 +60,11 @@ func (h *Handler) toNativeLink(l store.TestLink) nativeLink {
 		u := h.URLs.LinkURL(l)
 		url = &u
 	}
-	return nativeLink{ID: l.ID, TestID: l.TestID, Name: l.Name, Slug: l.Slug, URL: url, IsDefault: l.IsDefault,
+	var days *int
+	if l.ExpireAfterDays > 0 {
+		days = &l.ExpireAfterDays
+	}
+	return nativeLink{ExpireAfterDays: days, ID: l.ID, TestID: l.TestID, Name: l.Name, Slug: l.Slug, URL: url, IsDefault: l.IsDefault,
 		CallbackURL: l.CallbackURL, RedirectURL: l.RedirectURL, HideInstruction: l.HideInstruction,
 		DisableMandatoryFields: l.DisableMandatoryFields, SendEmail: l.SendEmail, ExpiresAt: l.ExpiresAt,
 		ValidFrom: l.ValidFrom, ValidUntil: l.ValidUntil, Public: l.Public, MaxUses: l.MaxUses, Lang: l.Lang,
@@ -97,9 +103,10 @@ func (h *Handler) CreateLink(c echo.Context) error {
 		Name: req.Name, Slug: req.Slug, CallbackURL: req.CallbackURL, RedirectURL: req.RedirectURL,
 		HideInstruction: req.HideInstruction, DisableMandatoryFields: req.DisableMandatoryFields,
 		SendEmail: req.SendEmail, Public: req.Public, MaxUses: req.MaxUses, Lang: req.Lang, TabSwitchLimit: req.TabSwitchLimit,
-		ExpiresAt:  rfc3339(parsed, "expiresAt", req.ExpiresAt),
-		ValidFrom:  rfc3339(parsed, "validFrom", req.ValidFrom),
-		ValidUntil: rfc3339(parsed, "validUntil", req.ValidUntil),
+		ExpireAfterDays: req.ExpireAfterDays,
+		ExpiresAt:       rfc3339(parsed, "expiresAt", req.ExpiresAt),
+		ValidFrom:       rfc3339(parsed, "validFrom", req.ValidFrom),
+		ValidUntil:      rfc3339(parsed, "validUntil", req.ValidUntil),
 	}
 	if len(parsed) > 0 {
 		return in.Validate().With(parsed)
