@@ -60,17 +60,18 @@ type Delivery struct {
 	LastError     string
 	DeliveredAt   *time.Time
 	CreatedAt     time.Time
+	Protocol      string // "": a signed POST; else an ATS's own (ProtocolGreenhouse)
 }
 
 const deliveryColumns = `id, invitation_id, event, url, host, payload, webhook_id, status, attempts, next_attempt_at,
-	COALESCE(response_code, 0), response_body, last_error, delivered_at, created_at`
+	COALESCE(response_code, 0), response_body, last_error, delivered_at, created_at, protocol`
 
 func scanDelivery(r row) (Delivery, error) {
 	var d Delivery
 	var next, created int64
 	var delivered sql.NullInt64
 	err := r.Scan(&d.ID, &d.InvitationID, &d.Event, &d.URL, &d.Host, &d.Payload, &d.WebhookID, &d.Status, &d.Attempts, &next,
-		&d.ResponseCode, &d.ResponseBody, &d.LastError, &delivered, &created)
+		&d.ResponseCode, &d.ResponseBody, &d.LastError, &delivered, &created, &d.Protocol)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Delivery{}, ErrNotFound
 	}
@@ -94,8 +95,9 @@ func (db *DB) notify(ctx context.Context, tx *Tx, invitationID int64, event stri
 		return false, err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO callback_deliveries (invitation_id, event, url, host, payload, webhook_id, status,
-			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-		inv.ID, event, inv.CallbackURL, receivingHost(inv.CallbackURL), string(body), webhookID, millis(now), millis(now), millis(now))
+			next_attempt_at, created_at, updated_at, protocol) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+		inv.ID, event, inv.CallbackURL, receivingHost(inv.CallbackURL), string(body), webhookID, millis(now), millis(now), millis(now),
+		deliveryProtocols[inv.Source])
 	if err == nil {
 		tx.workDue(WorkCallbacks)
 	}

@@ -27,7 +27,7 @@ var copyTables = []string{"settings", "users", "console_sessions", "login_failur
 	"tests", "bank_questions", "test_sections", "section_rules", "section_picks", "questions", "test_links", "link_wordings",
 	"invitations", "answers", "attempt_questions", "attempt_signals", "invitation_events", "score_changes", "outbox",
 	"callback_deliveries", "imports", "import_chunks", "import_rejections", "password_links", "audit_log", "branding",
-	"candidate_deletions"}
+	"candidate_deletions", "ats_integrations", "ats_references"}
 
 // copyBatch is how many rows a copy transaction carries.
 var copyBatch = 2000

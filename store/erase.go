@@ -127,6 +127,7 @@ func (db *DB) eraseTx(ctx context.Context, tx *Tx, id int64, actor string, now t
 			status = CASE WHEN status IN ('pending', 'delivering') THEN 'failed' ELSE status END, locked_until = NULL, updated_at = ?
 			WHERE invitation_id = ?`, []any{at, id}},
 		{`UPDATE answers SET body = '', comment = '' WHERE invitation_id = ?`, []any{id}},
+		{`DELETE FROM ats_references WHERE invitation_id = ?`, []any{id}},
 		{`UPDATE attempt_signals SET ip = '', user_agent = '', detail = '' WHERE invitation_id = ?`, []any{id}},
 		{`UPDATE invitation_events SET detail = ? WHERE invitation_id = ? AND detail <> ''`, []any{erasedText, id}},
 		{`UPDATE score_changes SET reason = ? WHERE invitation_id = ? AND reason <> ''`, []any{erasedText, id}},

@@ -219,6 +219,9 @@ const (
 // NewInvitation asks for an invitation through a link. Nil overrides take
 // the link's setting.
 type NewInvitation struct {
+	// ATS is the applicant tracking system's ids of the candidate it sent
+	// (nil: not sent by one).
+	ATS    *ATSReference
 	TestID int64
 	LinkID int64 // 0: the test's default link
 	Name   string

@@ -403,6 +403,9 @@ func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, 
 	if err := indexForSearch(ctx, tx, []int64{id}); err != nil {
 		return 0, err
 	}
+	if err := insertATSReference(ctx, tx, id, n.ATS); err != nil {
+		return 0, err
+	}
 	if err := addEvent(ctx, tx, id, "invited", "", StatusInvited, n.Actor, "via "+n.Source, now); err != nil || n.ExtraTimePercent == 0 {
 		return id, err
 	}

@@ -83,19 +83,20 @@ type Assets struct {
 
 // Section names for the navigation.
 const (
-	SectionDashboard   = "dashboard"
-	SectionTests       = "tests"
-	SectionBank        = "bank"
-	SectionInvitations = "invitations"
-	SectionEmails      = "emails"
-	SectionCallbacks   = "callbacks"
-	SectionWebhooks    = "webhooks"
-	SectionUsers       = "users"
-	SectionAPIKeys     = "api-keys"
-	SectionBranding    = "branding"
-	SectionPrivacy     = "privacy"
-	SectionAudit       = "audit"
-	SectionTeams       = "teams"
+	SectionDashboard    = "dashboard"
+	SectionTests        = "tests"
+	SectionBank         = "bank"
+	SectionInvitations  = "invitations"
+	SectionEmails       = "emails"
+	SectionCallbacks    = "callbacks"
+	SectionWebhooks     = "webhooks"
+	SectionUsers        = "users"
+	SectionAPIKeys      = "api-keys"
+	SectionBranding     = "branding"
+	SectionPrivacy      = "privacy"
+	SectionAudit        = "audit"
+	SectionTeams        = "teams"
+	SectionIntegrations = "integrations"
 )
 
 // csrfHeaders is the data-hx-headers value that lets htmx requests outside a form
@@ -281,6 +282,8 @@ func sourceLabel(source string) string {
 		return "the ThinkExam API"
 	case store.SourceXobin:
 		return "the Xobin API"
+	case store.SourceGreenhouse:
+		return "Greenhouse"
 	case store.SourceTestinvite:
 		return "the Testinvite API"
 	}

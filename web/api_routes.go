@@ -6,6 +6,7 @@ import (
 	"testgate/store"
 	"testgate/web/api/apihttp"
 	"testgate/web/api/callbacks"
+	"testgate/web/api/greenhouse"
 	"testgate/web/api/imocha"
 	"testgate/web/api/native"
 	"testgate/web/api/testinvite"
@@ -20,6 +21,7 @@ type dialects struct {
 	xobin      *xobin.Handler
 	testinvite *testinvite.Handler
 	thinkexam  *thinkexam.Handler
+	greenhouse *greenhouse.Handler
 }
 
 // newDialects builds every dialect's handler and registers their callback
@@ -30,10 +32,16 @@ func (s *Server) newDialects() error {
 		return err
 	}
 	s.apis = dialects{native: &native.Handler{Base: base}, imocha: &imocha.Handler{Base: base}, xobin: &xobin.Handler{Base: base},
-		testinvite: &testinvite.Handler{Base: base}, thinkexam: &thinkexam.Handler{Base: base}}
-	return s.cfg.Callbacks.Register(s.apis.native, map[string]callbacks.CallbackBuilder{
+		testinvite: &testinvite.Handler{Base: base}, thinkexam: &thinkexam.Handler{Base: base}, greenhouse: &greenhouse.Handler{Base: base}}
+	if err := s.cfg.Callbacks.Register(s.apis.native, map[string]callbacks.CallbackBuilder{
 		store.SourceIMocha: s.apis.imocha, store.SourceXobin: s.apis.xobin,
 		store.SourceTestinvite: s.apis.testinvite, store.SourceThinkExam: s.apis.thinkexam,
+		store.SourceGreenhouse: s.apis.greenhouse,
+	}); err != nil {
+		return err
+	}
+	return s.cfg.Callbacks.RegisterProtocols(map[string]callbacks.Protocol{
+		store.ProtocolGreenhouse: greenhouse.Patcher{DB: s.db, Sealer: s.sealer()},
 	})
 }
 
@@ -137,7 +145,20 @@ func (s *Server) apiRoutes() {
 	signed.POST("/deassignTest", te.Deassign, invite)
 	signed.POST("/unifiedAuth", te.Register, invite)
 	signed.POST("/candidateList", te.CandidateList, read)
+
+	// Greenhouse: the partner endpoints its Assessment API calls, each URL
+	// given to Greenhouse as is.
+	gh := s.apis.greenhouse
+	ghg := e.Group("/api/greenhouse", apihttp.Dialect(greenhouse.WriteError), key, s.teamScope, limit(1<<20), requireAPIText)
+	ghg.GET("/list_tests", gh.ListTests, read)
+	ghg.POST("/send_test", gh.SendTest, invite)
+	ghg.GET("/test_status", gh.TestStatus, read)
+	ghg.POST("/response_error", gh.ResponseError, read)
+	e.GET("/api/greenhouse/openapi.json", s.openAPI(greenhouse.Document))
 }
+
+// sealer keeps the credentials Testgate calls ATSs back with.
+func (s *Server) sealer() apihttp.Sealer { return apihttp.NewSealer(s.cfg.SessionKey) }
 
 // openAPI serves a dialect's OpenAPI document, this installation its
 // server; it needs no key: it is a manual.

@@ -30,13 +30,14 @@ const (
 
 func routeSurface(method, path string) (surface, bool) {
 	switch {
-	case path == "/healthz" || path == "/metrics" || path == "/static/:name" || path == "/brand/logo" || path == "/api/native/openapi.json" || path == "/api/v1/openapi.json" || path == "/api/v2/openapi.json" || path == "/api/integration/rest/v1/openapi.json" || path == "/v3/openapi.json",
+	case path == "/healthz" || path == "/metrics" || path == "/static/:name" || path == "/brand/logo" || path == "/api/native/openapi.json" || path == "/api/v1/openapi.json" || path == "/api/v2/openapi.json" || path == "/api/integration/rest/v1/openapi.json" || path == "/v3/openapi.json" || path == "/api/greenhouse/openapi.json",
 		strings.HasPrefix(path, "/t/:token"), strings.HasPrefix(path, "/l/:slug"), path == "/reports/:file",
 		path == "/setup" || path == "/login" || path == "/logout", path == "/password/:token", strings.HasPrefix(path, "/login/oidc"),
 		path == "/login/forgot",
 		path == "/api/v1/generateSignature":
 		return public, true
-	case strings.HasPrefix(path, "/api/native/"), strings.HasPrefix(path, "/v3/"), strings.HasPrefix(path, "/api/integration/rest/v1/"):
+	case strings.HasPrefix(path, "/api/native/"), strings.HasPrefix(path, "/v3/"), strings.HasPrefix(path, "/api/integration/rest/v1/"),
+		strings.HasPrefix(path, "/api/greenhouse/"):
 		return apiKeyed, true
 	case strings.HasPrefix(path, "/assessments/"), strings.HasPrefix(path, "/assessment/"), strings.HasPrefix(path, "/automated-interviews/"),
 		strings.HasPrefix(path, "/ai-interviews/"), strings.HasPrefix(path, "/candidate/"), strings.HasPrefix(path, "/api/v2/"):
@@ -89,6 +90,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	anon := newBrowser(t, srv)
 	anon.get("/login") // an anonymous CSRF token, so the check reached is the sign-in one
 	key, _ := db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "matrix"})
+	enableATSs(t, db)
 	scoped := map[store.KeyScope]store.CreatedAPIKey{}
 	for _, s := range store.KeyScopes {
 		scoped[s], _ = db.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "matrix " + string(s), Scope: s})
@@ -128,6 +130,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Errorf("%s %s admin: %d, want in", r.method, r.path, code)
 			}
 		case apiKeyed, xobinKeyed, thinkExam:
+			if strings.HasPrefix(r.path, "/api/greenhouse/") {
+				enableATSs(t, db) // the admin's pass over Settings → Integrations may have switched it off
+			}
 			header := map[string]string{"X-API-Key": "tgk_wrong", "Authorization": "Bearer tgk_wrong", "apiKey": "tgk_wrong",
 				"ak": key.PublicID, "ts": strconv.FormatInt(time.Now().Unix(), 10), "sgn": "wrong"}
 			if code := send(anon, nil); code != http.StatusUnauthorized {
@@ -165,15 +170,26 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 }
 
+// enableATSs switches on every ATS integration, whose routes refuse
+// every key while it is off.
+func enableATSs(t testing.TB, db *store.DB) {
+	t.Helper()
+	if err := db.SaveATSIntegration(context.Background(), store.ATSIntegration{ATS: store.ATSGreenhouse, Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // keyScopeNeeded is what an API route needs of a key, written from the
 // scopes' definitions rather than read from the router: reading needs
 // read; creating, cancelling and re-attempting invitations needs invite
 // (each dialect's invite, bulk invite, cancel, revoke, deassign,
 // registration and reattempt calls); anything else needs full.
 func keyScopeNeeded(method, path string) store.KeyScope {
-	invitationCall := regexp.MustCompile(`(/invitations|/invitations/bulk|/invite|/cancel|/reattempt|/revoke|/assignTest|/assignTestMultiCandidates|/deassignTest|/unifiedAuth|/candidates(/:candidateId)?)$`)
+	invitationCall := regexp.MustCompile(`(/invitations|/invitations/bulk|/invite|/cancel|/reattempt|/revoke|/assignTest|/assignTestMultiCandidates|/deassignTest|/unifiedAuth|/candidates(/:candidateId)?|/send_test)$`)
 	switch {
-	case method == http.MethodGet, path == "/v3/candidates/testattempts", path == "/api/v1/candidateList": // searches, posted
+	case method == http.MethodGet, path == "/v3/candidates/testattempts", path == "/api/v1/candidateList", // searches, posted
+		path == "/api/greenhouse/response_error": // a report of an answer Greenhouse could not read
+
 		return store.ScopeRead
 	case strings.Contains(path, "/candidate/delete"): // erasing a candidate, or calling it off
 		return store.ScopeFull

@@ -132,7 +132,9 @@ func newCallbackFixture(t *testing.T, allowPrivate bool) *callbackFixture {
 // newDeliverer makes the callbacks' job as serve does, for srv's store
 // and configuration.
 func newDeliverer(srv *Server) *callbacks.Deliverer {
-	return callbacks.NewDeliverer(srv.db, srv.secrets, srv.cfg.AllowPrivateCallbacks, srv.log)
+	d := callbacks.NewDeliverer(srv.db, srv.secrets, srv.cfg.AllowPrivateCallbacks, srv.log)
+	d.Protocols = srv.cfg.Callbacks
+	return d
 }
 
 // step runs one pass of the fixture's worker, waits for the turns it

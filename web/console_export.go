@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
@@ -19,7 +20,8 @@ import (
 // Invitations export as CSV, streamed row by row.
 
 var exportHeader = []string{"invitation_id", "test", "link", "name", "email", "status", "score", "max_score", "score_percent",
-	"review", "result", "band", "extra_time_percent", "tab_switches", "invited_at", "opened_at", "started_at", "completed_at", "expires_at", "test_url"}
+	"review", "result", "band", "extra_time_percent", "tab_switches", "invited_at", "opened_at", "started_at", "completed_at", "expires_at", "test_url",
+	"source", "ats_application_id", "ats_candidate_id", "ats_profile_url"}
 
 // spreadsheetSafe defuses cells a spreadsheet would run as a formula
 // (CSV injection): they are prefixed with a quote.
@@ -129,7 +131,12 @@ func (s *Server) exportInvitations(c echo.Context, f store.InvitationFilter, tes
 		row := []string{strconv.FormatInt(inv.ID, 10), inv.TestName, inv.LinkName, inv.Name, inv.Email, string(inv.Status),
 			csvInt(inv.Score), csvInt(inv.MaxScore), csvPercent(inv.ScorePercent()), string(inv.Review), inv.Outcome(), inv.Band(),
 			strconv.Itoa(inv.ExtraTimePercent), strconv.Itoa(inv.FocusLostCount), csvTime(&inv.InvitedAt), csvTime(inv.OpenedAt),
-			csvTime(inv.StartedAt), csvTime(inv.CompletedAt), csvTime(inv.ExpiresAt), s.TestURL(inv)}
+			csvTime(inv.StartedAt), csvTime(inv.CompletedAt), csvTime(inv.ExpiresAt), s.TestURL(inv), inv.Source}
+		ref, err := s.atsReference(ctx, inv)
+		if err != nil {
+			return err
+		}
+		row = append(row, ref.ApplicationID, ref.CandidateID, ref.ProfileURL)
 		extra := map[string]any{}
 		json.Unmarshal(inv.ExternalData, &extra)
 		for _, k := range extraKeys {
@@ -293,4 +300,17 @@ func (s *Server) exportList(c echo.Context) error {
 	}
 	return s.exportInvitations(c, store.InvitationFilter{TestID: f.TestID, LinkID: f.LinkID,
 		Status: store.InvitationStatus(f.Status), Query: f.Query}, testID, "invitations.csv")
+}
+
+// atsReference is the ATS's ids of an invitation an ATS sent (a point read
+// for those rows only), else none.
+func (s *Server) atsReference(ctx context.Context, inv store.Invitation) (store.ATSReference, error) {
+	if inv.Source != store.SourceGreenhouse {
+		return store.ATSReference{}, nil
+	}
+	ref, err := s.db.ATSReferenceOf(ctx, inv.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.ATSReference{}, nil
+	}
+	return ref, err
 }

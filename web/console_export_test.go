@@ -90,7 +90,7 @@ func TestExportTheFilteredListWithExtrasAndAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	header := strings.Join(rows[0], "|")
-	if !strings.HasSuffix(header, "|test_url|campus|roll|Q1: 2+2?|Q2: Which are primes?|Q3: Why Go?") || !strings.Contains(header, "score_percent") {
+	if !strings.HasSuffix(header, "|test_url|source|ats_application_id|ats_candidate_id|ats_profile_url|campus|roll|Q1: 2+2?|Q2: Which are primes?|Q3: Why Go?") || !strings.Contains(header, "score_percent") {
 		t.Fatalf("header %q", header)
 	}
 	if len(rows) != 3 {

@@ -112,6 +112,9 @@ func (s *Server) invitationDetail(c echo.Context, id int64) (views.InvitationDet
 	if d.Attempts, err = s.db.AttemptLinksOf(ctx, id); err != nil {
 		return d, err
 	}
+	if d.ATS, err = s.atsReference(ctx, inv); err != nil {
+		return d, err
+	}
 	if u := currentUser(c); u != nil && u.IsAdmin() && inv.ErasedAt == nil {
 		if d.SameAddress, err = s.db.InvitationsOfAddress(ctx, inv.Email); err != nil {
 			return d, err

@@ -56,7 +56,7 @@ func dialectShape(path string, body map[string]any) bool {
 	case strings.HasPrefix(path, "/api/native/"):
 		e, ok := body["error"].(map[string]any)
 		return ok && e["message"] != nil && e["code"] != nil
-	case strings.HasPrefix(path, "/v3/"):
+	case strings.HasPrefix(path, "/v3/"), strings.HasPrefix(path, "/api/greenhouse/"):
 		_, ok := body["errors"].([]any)
 		return ok
 	case strings.HasPrefix(path, "/api/integration/rest/v1/"):
@@ -115,6 +115,7 @@ func TestHostileInputOnEveryAPIRoute(t *testing.T) {
 	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Hostile", Kind: store.KindAssessment, DurationMinutes: 10}, nil)
 	link, _ := db.CreateLink(ctx, tt.ID, store.LinkInput{Name: "Hostile link", SendEmail: true})
 	key, _ := db.CreateAPIKey(ctx, store.NewAPIKey{Name: "hostile"})
+	enableATSs(t, db)
 	counts := func() string {
 		var parts []string
 		for _, table := range []string{"tests", "test_links", "invitations", "invitation_events", "outbox", "callback_deliveries", "api_keys"} {

@@ -14,6 +14,7 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 
 	"testgate/store"
+	"testgate/web/api/greenhouse"
 	"testgate/web/api/imocha"
 	"testgate/web/api/native"
 	"testgate/web/api/testinvite"
@@ -40,6 +41,7 @@ var (
 	xobinSpec      = &apiSpec{doc: xobin.Document}
 	testinviteSpec = &apiSpec{doc: testinvite.Document}
 	imochaSpec     = &apiSpec{doc: imocha.Document}
+	greenhouseSpec = &apiSpec{doc: greenhouse.Document}
 )
 
 func (s *apiSpec) validator() (validator.Validator, error) {

@@ -72,6 +72,7 @@ func newTeamWorld(t *testing.T) *teamWorld {
 	w.keyA, _ = db.CreateAPIKey(ctx, store.NewAPIKey{Name: "alpha ats", TeamID: &alpha})
 	w.keyB, _ = db.CreateAPIKey(ctx, store.NewAPIKey{Name: "beta ats", TeamID: &beta})
 	w.keyAll, _ = db.CreateAPIKey(ctx, store.NewAPIKey{Name: "organisation"})
+	enableATSs(t, db)
 
 	var err error
 	w.test, err = db.CreateTest(ctx, store.TestInput{Name: "Alpha Go test", Kind: store.KindAssessment, DurationMinutes: 30, TeamID: alpha},

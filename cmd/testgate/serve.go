@@ -183,8 +183,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	outbox := &tgmail.Worker{DB: db, NewSender: newSender, Rate: cfg.MailRate, Concurrency: cfg.MailConcurrency, Log: log}
 	workers := jobs.New(log)
 	workers.Add(store.WorkMail, outbox, outbox.Schedule())
-	workers.Add(store.WorkCallbacks, callbacks.NewDeliverer(db, callbacks.Secrets{DB: db, Fixed: cfg.WebhookSecret},
-		cfg.AllowPrivateCallbacks, log), callbacks.DeliverySchedule)
+	deliverer := callbacks.NewDeliverer(db, callbacks.Secrets{DB: db, Fixed: cfg.WebhookSecret}, cfg.AllowPrivateCallbacks, log)
+	deliverer.Protocols = registry // ATSs' own ways, registered by web.New
+	workers.Add(store.WorkCallbacks, deliverer, callbacks.DeliverySchedule)
 	workers.Add(store.WorkImports, store.NewImportJob(db, log), store.ImportSchedule)
 	workers.Add(store.WorkSweep, &store.SweepJob{DB: db, Log: log}, store.SweepSchedule)
 	if db.Postgres() {

@@ -12,10 +12,14 @@ import (
 )
 
 // presentedKey reads an API key from X-API-Key (any case: Go canonicalises
-// header names) or Authorization: Bearer.
+// header names), Authorization: Bearer, or HTTP Basic with the key as the
+// user name (Greenhouse's way).
 func presentedKey(r *http.Request) string {
 	if k := strings.TrimSpace(r.Header.Get("X-API-Key")); k != "" {
 		return k
+	}
+	if user, _, ok := r.BasicAuth(); ok {
+		return strings.TrimSpace(user)
 	}
 	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
 	if ok && strings.EqualFold(scheme, "Bearer") {

@@ -3,7 +3,9 @@
 package callbacks
 
 import (
+	"context"
 	"errors"
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -28,8 +30,38 @@ type Registry struct {
 }
 
 type builders struct {
-	bySource map[string]CallbackBuilder
-	native   CallbackBuilder
+	bySource  map[string]CallbackBuilder
+	native    CallbackBuilder
+	protocols map[string]Protocol
+}
+
+// Protocol makes the request that delivers a callback of an ATS's own kind
+// (store.Delivery.Protocol), instead of the signed POST: Greenhouse's PATCH
+// with the credential kept for it.
+type Protocol interface {
+	Request(ctx context.Context, d store.Delivery) (*http.Request, error)
+}
+
+// RegisterProtocols adds the ATS protocols, after Register.
+func (r *Registry) RegisterProtocols(protocols map[string]Protocol) error {
+	bs := r.builders.Load()
+	if bs == nil {
+		return errNotRegistered
+	}
+	next := *bs
+	next.protocols = protocols
+	r.builders.Store(&next)
+	return nil
+}
+
+// protocol is the registered protocol of a name.
+func (r *Registry) protocol(name string) (Protocol, bool) {
+	bs := r.builders.Load()
+	if bs == nil {
+		return nil, false
+	}
+	p, ok := bs.protocols[name]
+	return p, ok
 }
 
 // NewRegistry makes an empty registry.

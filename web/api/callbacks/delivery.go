@@ -45,6 +45,10 @@ type Deliverer struct {
 	Hosts   int           // turns at once
 	PerHost int           // deliveries one turn posts
 
+	// Protocols delivers the callbacks of ATS protocols (nil: such a
+	// delivery fails, saying so).
+	Protocols *Registry
+
 	mu    sync.Mutex
 	busy  int // turns under way
 	turns sync.WaitGroup
@@ -173,6 +177,39 @@ func (w *Deliverer) Wait() { w.turns.Wait() }
 // Close waits for the turns under way once the worker stops (jobs.Closer).
 func (w *Deliverer) Close() { w.Wait() }
 
+// request makes a delivery's request.
+func (w *Deliverer) request(ctx context.Context, d store.Delivery) (*http.Request, error) {
+	if d.Protocol != "" {
+		if w.Protocols == nil {
+			return nil, fmt.Errorf("no sender for %s callbacks", d.Protocol)
+		}
+		p, ok := w.Protocols.protocol(d.Protocol)
+		if !ok {
+			return nil, fmt.Errorf("no sender for %s callbacks", d.Protocol)
+		}
+		return p.Request(ctx, d)
+	}
+	secrets, err := w.secrets.Current(ctx)
+	if err != nil {
+		return nil, errors.New("signing: " + err.Error())
+	}
+	ts := w.db.Now().Unix()
+	sig, err := Sign(secrets, d.WebhookID, ts, []byte(d.Payload))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader([]byte(d.Payload)))
+	if err != nil {
+		return nil, errors.New("bad URL: " + err.Error())
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "Testgate-Webhooks/1")
+	req.Header.Set("webhook-id", d.WebhookID)
+	req.Header.Set("webhook-timestamp", strconv.FormatInt(ts, 10))
+	req.Header.Set("webhook-signature", sig)
+	return req, nil
+}
+
 // responseLimit bounds how much of a receiver's answer is read and kept.
 const responseLimit = 4 << 10
 
@@ -194,26 +231,13 @@ func (w *Deliverer) deliver(ctx context.Context, d store.Delivery) {
 	}
 }
 
-// post sends one signed request; ok means a 2xx came back.
+// post sends one delivery, a signed POST or its ATS protocol's request;
+// ok means a 2xx came back.
 func (w *Deliverer) post(ctx context.Context, d store.Delivery) (store.DeliveryOutcome, bool) {
-	secrets, err := w.secrets.Current(ctx)
-	if err != nil {
-		return store.DeliveryOutcome{Error: "signing: " + err.Error()}, false
-	}
-	ts := w.db.Now().Unix()
-	sig, err := Sign(secrets, d.WebhookID, ts, []byte(d.Payload))
+	req, err := w.request(ctx, d)
 	if err != nil {
 		return store.DeliveryOutcome{Error: err.Error()}, false
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader([]byte(d.Payload)))
-	if err != nil {
-		return store.DeliveryOutcome{Error: "bad URL: " + err.Error()}, false
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "Testgate-Webhooks/1")
-	req.Header.Set("webhook-id", d.WebhookID)
-	req.Header.Set("webhook-timestamp", strconv.FormatInt(ts, 10))
-	req.Header.Set("webhook-signature", sig)
 	resp, err := w.client.Do(req)
 	if err != nil {
 		msg := err.Error()
