@@ -12,18 +12,36 @@ import (
 // Applicant tracking systems that call Testgate as an assessment partner.
 const (
 	ATSGreenhouse = "greenhouse"
+	ATSAshby      = "ashby"
 )
 
-// SourceGreenhouse is an invitation Greenhouse's send_test made.
-const SourceGreenhouse = ATSGreenhouse
+// Sources of invitations an ATS made: Greenhouse's send_test, Ashby's
+// assessment.start.
+const (
+	SourceGreenhouse = ATSGreenhouse
+	SourceAshby      = ATSAshby
+)
 
-// ProtocolGreenhouse delivers a callback as Greenhouse's "PATCH - Mark
-// Test as Completed": a PATCH of the URL send_test gave, with the
-// credential kept for it, and no body.
-const ProtocolGreenhouse = ATSGreenhouse
+// Callback protocols of ATSs. ProtocolGreenhouse is Greenhouse's "PATCH -
+// Mark Test as Completed": a PATCH of the URL send_test gave, with the
+// credential kept for it, and no body. ProtocolAshby is a call of Ashby's
+// assessment.update with the Ashby API key kept for it.
+const (
+	ProtocolGreenhouse = ATSGreenhouse
+	ProtocolAshby      = ATSAshby
+)
 
 // deliveryProtocols are the sources whose callbacks go their ATS's way.
-var deliveryProtocols = map[string]string{SourceGreenhouse: ProtocolGreenhouse}
+var deliveryProtocols = map[string]string{SourceGreenhouse: ProtocolGreenhouse, SourceAshby: ProtocolAshby}
+
+// ATSOf names the ATS that made an invitation of a source, or "".
+func ATSOf(source string) string {
+	switch source {
+	case SourceGreenhouse, SourceAshby:
+		return source
+	}
+	return ""
+}
 
 // ATSIntegration is how one ATS is plugged in: whether it may call, the
 // key it calls with, the link its invitations go through and the sealed
@@ -33,6 +51,7 @@ type ATSIntegration struct {
 	Enabled    bool
 	KeyID      int64  // 0: none made yet
 	LinkName   string // the link of that name in each test; "": its default link
+	BaseURL    string // the ATS's API, where Testgate calls it; "": its public one
 	Credential string // sealed by the caller; "": none kept
 	UpdatedAt  time.Time
 }
@@ -43,8 +62,8 @@ func (db *DB) ATSIntegration(ctx context.Context, ats string) (ATSIntegration, e
 	a := ATSIntegration{ATS: ats}
 	var key sql.NullInt64
 	var updated int64
-	err := db.queryRow(ctx, `SELECT enabled, key_id, link_name, credential, updated_at FROM ats_integrations WHERE ats = ?`, ats).
-		Scan(&a.Enabled, &key, &a.LinkName, &a.Credential, &updated)
+	err := db.queryRow(ctx, `SELECT enabled, key_id, link_name, base_url, credential, updated_at FROM ats_integrations WHERE ats = ?`, ats).
+		Scan(&a.Enabled, &key, &a.LinkName, &a.BaseURL, &a.Credential, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, nil
 	}
@@ -53,20 +72,26 @@ func (db *DB) ATSIntegration(ctx context.Context, ats string) (ATSIntegration, e
 }
 
 // SaveATSIntegration keeps an ATS's settings. A link name is at most
-// MaxNameLength characters.
+// MaxNameLength characters; an API address is an absolute http(s) URL.
 func (db *DB) SaveATSIntegration(ctx context.Context, a ATSIntegration) error {
-	a.LinkName = strings.TrimSpace(a.LinkName)
+	a.LinkName, a.BaseURL = strings.TrimSpace(a.LinkName), strings.TrimRight(strings.TrimSpace(a.BaseURL), "/")
 	fe := FieldErrors{}
 	if a.LinkName != "" {
 		requireText(fe, "linkName", a.LinkName, MaxNameLength)
 	}
+	if a.BaseURL != "" {
+		if msg := ValidWebURL(a.BaseURL); msg != "" {
+			fe["baseUrl"] = msg
+		}
+	}
 	if err := fe.orNil(); err != nil {
 		return err
 	}
-	_, err := db.exec(ctx, `INSERT INTO ats_integrations (ats, enabled, key_id, link_name, credential, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := db.exec(ctx, `INSERT INTO ats_integrations (ats, enabled, key_id, link_name, base_url, credential, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (ats) DO UPDATE SET enabled = excluded.enabled, key_id = excluded.key_id, link_name = excluded.link_name,
-			credential = excluded.credential, updated_at = excluded.updated_at`,
-		a.ATS, boolInt(a.Enabled), sql.NullInt64{Int64: a.KeyID, Valid: a.KeyID > 0}, a.LinkName, a.Credential, millis(db.Now()))
+			base_url = excluded.base_url, credential = excluded.credential, updated_at = excluded.updated_at`,
+		a.ATS, boolInt(a.Enabled), sql.NullInt64{Int64: a.KeyID, Valid: a.KeyID > 0}, a.LinkName, a.BaseURL, a.Credential, millis(db.Now()))
 	return err
 }
 

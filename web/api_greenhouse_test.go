@@ -22,6 +22,13 @@ import (
 // and decodes it.
 func greenhouseCall(t *testing.T, srv *Server, method, path, key string, body any) (int, any) {
 	t.Helper()
+	return atsCall(t, srv, greenhouseSpec, method, path, key, body)
+}
+
+// atsCall sends an ATS's request with the key as the Basic user name and
+// checks the answer against the ATS dialect's document.
+func atsCall(t *testing.T, srv *Server, spec *apiSpec, method, path, key string, body any) (int, any) {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -34,7 +41,7 @@ func greenhouseCall(t *testing.T, srv *Server, method, path, key string, body an
 	}
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
-	checkAnswer(t, greenhouseSpec, req, rec)
+	checkAnswer(t, spec, req, rec)
 	var out any
 	json.Unmarshal(rec.Body.Bytes(), &out)
 	return rec.Code, out
@@ -86,10 +93,13 @@ func TestGreenhouseAssessmentPartner(t *testing.T) {
 	if code, _ := greenhouseCall(t, f.srv, http.MethodGet, "/api/greenhouse/list_tests", "tgk_nothing", nil); code != http.StatusUnauthorized {
 		t.Fatalf("a wrong key: %d", code)
 	}
-	page := admin.get("/settings/integrations")
-	if page.text(`[data-testid="greenhouse-state"]`) != "off" || !strings.Contains(page.text(`[data-testid="greenhouse-endpoints"]`), "") ||
-		page.doc.Find(`[data-testid="greenhouse-endpoints"] input`).Length() != 4 {
+	if page := admin.get("/settings/integrations"); page.text(`[data-testid="greenhouse-state"]`) != "off" {
 		t.Fatalf("integrations page: %q", page.text("main"))
+	}
+	page := admin.get("/settings/integrations/greenhouse")
+	if url, _ := page.doc.Find(`[data-testid="greenhouse-endpoints"] input`).First().Attr("value"); page.text(`[data-testid="greenhouse-state"]`) != "off" ||
+		page.doc.Find(`[data-testid="greenhouse-endpoints"] input`).Length() != 4 || url != testBaseURL+"/api/greenhouse/list_tests" {
+		t.Fatalf("Greenhouse's page: %q", page.text("main"))
 	}
 	r := admin.post("/settings/integrations/greenhouse/key", url.Values{"team": {idStr(team.ID)}})
 	key, _ := r.doc.Find(`#greenhouse-key-value`).Attr("value")

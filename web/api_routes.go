@@ -5,6 +5,7 @@ import (
 
 	"testgate/store"
 	"testgate/web/api/apihttp"
+	"testgate/web/api/ashby"
 	"testgate/web/api/callbacks"
 	"testgate/web/api/greenhouse"
 	"testgate/web/api/imocha"
@@ -22,6 +23,7 @@ type dialects struct {
 	testinvite *testinvite.Handler
 	thinkexam  *thinkexam.Handler
 	greenhouse *greenhouse.Handler
+	ashby      *ashby.Handler
 }
 
 // newDialects builds every dialect's handler and registers their callback
@@ -32,16 +34,18 @@ func (s *Server) newDialects() error {
 		return err
 	}
 	s.apis = dialects{native: &native.Handler{Base: base}, imocha: &imocha.Handler{Base: base}, xobin: &xobin.Handler{Base: base},
-		testinvite: &testinvite.Handler{Base: base}, thinkexam: &thinkexam.Handler{Base: base}, greenhouse: &greenhouse.Handler{Base: base}}
+		testinvite: &testinvite.Handler{Base: base}, thinkexam: &thinkexam.Handler{Base: base}, greenhouse: &greenhouse.Handler{Base: base},
+		ashby: &ashby.Handler{Base: base}}
 	if err := s.cfg.Callbacks.Register(s.apis.native, map[string]callbacks.CallbackBuilder{
 		store.SourceIMocha: s.apis.imocha, store.SourceXobin: s.apis.xobin,
 		store.SourceTestinvite: s.apis.testinvite, store.SourceThinkExam: s.apis.thinkexam,
-		store.SourceGreenhouse: s.apis.greenhouse,
+		store.SourceGreenhouse: s.apis.greenhouse, store.SourceAshby: s.apis.ashby,
 	}); err != nil {
 		return err
 	}
 	return s.cfg.Callbacks.RegisterProtocols(map[string]callbacks.Protocol{
 		store.ProtocolGreenhouse: greenhouse.Patcher{DB: s.db, Sealer: s.sealer()},
+		store.ProtocolAshby:      ashby.Updater{DB: s.db, Sealer: s.sealer()},
 	})
 }
 
@@ -155,6 +159,15 @@ func (s *Server) apiRoutes() {
 	ghg.GET("/test_status", gh.TestStatus, read)
 	ghg.POST("/response_error", gh.ResponseError, read)
 	e.GET("/api/greenhouse/openapi.json", s.openAPI(greenhouse.Document))
+
+	// Ashby: the partner calls of its Assessments Partner API, under the
+	// base URL given to Ashby.
+	as := s.apis.ashby
+	asg := e.Group("/api/ashby", apihttp.Dialect(ashby.WriteError), key, s.teamScope, limit(1<<20), requireAPIText)
+	asg.POST("/assessment.list", as.List, read)
+	asg.POST("/assessment.start", as.Start, invite)
+	asg.POST("/assessment.cancel", as.Cancel, invite)
+	e.GET("/api/ashby/openapi.json", s.openAPI(ashby.Document))
 }
 
 // sealer keeps the credentials Testgate calls ATSs back with.

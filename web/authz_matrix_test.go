@@ -30,14 +30,14 @@ const (
 
 func routeSurface(method, path string) (surface, bool) {
 	switch {
-	case path == "/healthz" || path == "/metrics" || path == "/static/:name" || path == "/brand/logo" || path == "/api/native/openapi.json" || path == "/api/v1/openapi.json" || path == "/api/v2/openapi.json" || path == "/api/integration/rest/v1/openapi.json" || path == "/v3/openapi.json" || path == "/api/greenhouse/openapi.json",
+	case path == "/healthz" || path == "/metrics" || path == "/static/:name" || path == "/brand/logo" || path == "/api/native/openapi.json" || path == "/api/v1/openapi.json" || path == "/api/v2/openapi.json" || path == "/api/integration/rest/v1/openapi.json" || path == "/v3/openapi.json" || path == "/api/greenhouse/openapi.json" || path == "/api/ashby/openapi.json",
 		strings.HasPrefix(path, "/t/:token"), strings.HasPrefix(path, "/l/:slug"), path == "/reports/:file",
 		path == "/setup" || path == "/login" || path == "/logout", path == "/password/:token", strings.HasPrefix(path, "/login/oidc"),
 		path == "/login/forgot",
 		path == "/api/v1/generateSignature":
 		return public, true
 	case strings.HasPrefix(path, "/api/native/"), strings.HasPrefix(path, "/v3/"), strings.HasPrefix(path, "/api/integration/rest/v1/"),
-		strings.HasPrefix(path, "/api/greenhouse/"):
+		strings.HasPrefix(path, "/api/greenhouse/"), strings.HasPrefix(path, "/api/ashby/"):
 		return apiKeyed, true
 	case strings.HasPrefix(path, "/assessments/"), strings.HasPrefix(path, "/assessment/"), strings.HasPrefix(path, "/automated-interviews/"),
 		strings.HasPrefix(path, "/ai-interviews/"), strings.HasPrefix(path, "/candidate/"), strings.HasPrefix(path, "/api/v2/"):
@@ -130,7 +130,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Errorf("%s %s admin: %d, want in", r.method, r.path, code)
 			}
 		case apiKeyed, xobinKeyed, thinkExam:
-			if strings.HasPrefix(r.path, "/api/greenhouse/") {
+			if strings.HasPrefix(r.path, "/api/greenhouse/") || strings.HasPrefix(r.path, "/api/ashby/") {
 				enableATSs(t, db) // the admin's pass over Settings → Integrations may have switched it off
 			}
 			header := map[string]string{"X-API-Key": "tgk_wrong", "Authorization": "Bearer tgk_wrong", "apiKey": "tgk_wrong",
@@ -174,8 +174,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 // every key while it is off.
 func enableATSs(t testing.TB, db *store.DB) {
 	t.Helper()
-	if err := db.SaveATSIntegration(context.Background(), store.ATSIntegration{ATS: store.ATSGreenhouse, Enabled: true}); err != nil {
-		t.Fatal(err)
+	for _, ats := range []string{store.ATSGreenhouse, store.ATSAshby} {
+		if err := db.SaveATSIntegration(context.Background(), store.ATSIntegration{ATS: ats, Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -185,10 +187,11 @@ func enableATSs(t testing.TB, db *store.DB) {
 // (each dialect's invite, bulk invite, cancel, revoke, deassign,
 // registration and reattempt calls); anything else needs full.
 func keyScopeNeeded(method, path string) store.KeyScope {
-	invitationCall := regexp.MustCompile(`(/invitations|/invitations/bulk|/invite|/cancel|/reattempt|/revoke|/assignTest|/assignTestMultiCandidates|/deassignTest|/unifiedAuth|/candidates(/:candidateId)?|/send_test)$`)
+	invitationCall := regexp.MustCompile(`(/invitations|/invitations/bulk|/invite|/cancel|/reattempt|/revoke|/assignTest|/assignTestMultiCandidates|/deassignTest|/unifiedAuth|/candidates(/:candidateId)?|/send_test|/assessment\.start|/assessment\.cancel)$`)
 	switch {
 	case method == http.MethodGet, path == "/v3/candidates/testattempts", path == "/api/v1/candidateList", // searches, posted
-		path == "/api/greenhouse/response_error": // a report of an answer Greenhouse could not read
+		path == "/api/greenhouse/response_error", // a report of an answer Greenhouse could not read
+		path == "/api/ashby/assessment.list":
 
 		return store.ScopeRead
 	case strings.Contains(path, "/candidate/delete"): // erasing a candidate, or calling it off

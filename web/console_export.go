@@ -305,7 +305,7 @@ func (s *Server) exportList(c echo.Context) error {
 // atsReference is the ATS's ids of an invitation an ATS sent (a point read
 // for those rows only), else none.
 func (s *Server) atsReference(ctx context.Context, inv store.Invitation) (store.ATSReference, error) {
-	if inv.Source != store.SourceGreenhouse {
+	if store.ATSOf(inv.Source) == "" {
 		return store.ATSReference{}, nil
 	}
 	ref, err := s.db.ATSReferenceOf(ctx, inv.ID)

@@ -59,6 +59,10 @@ func dialectShape(path string, body map[string]any) bool {
 	case strings.HasPrefix(path, "/v3/"), strings.HasPrefix(path, "/api/greenhouse/"):
 		_, ok := body["errors"].([]any)
 		return ok
+	case strings.HasPrefix(path, "/api/ashby/"): // {success: false, errors}, or start's 422 {message}
+		_, ok := body["errors"].([]any)
+		_, shown := body["message"].(string)
+		return (ok && body["success"] == false) || shown
 	case strings.HasPrefix(path, "/api/integration/rest/v1/"):
 		e, ok := body["error"].(map[string]any)
 		return ok && e["message"] != nil
@@ -69,6 +73,14 @@ func dialectShape(path string, body map[string]any) bool {
 		_, ok := body["error"].(string)
 		return ok
 	}
+}
+
+// listsWhateverObject reports a body a route that reads no field takes:
+// Ashby's assessment.list carries an object its schema leaves open (or
+// nothing), so any JSON object lists.
+func listsWhateverObject(path, body string) bool {
+	var object map[string]any
+	return path == "/api/ashby/assessment.list" && (strings.TrimSpace(body) == "" || json.Unmarshal([]byte(body), &object) == nil && object != nil)
 }
 
 // apiPath fills an API route's parameters: tests and links with the ones
@@ -133,6 +145,9 @@ func TestHostileInputOnEveryAPIRoute(t *testing.T) {
 		path := apiPath(r.path, tt.ID, link.ID)
 		for name, body := range hostileBodies {
 			rec, out := callAPI(srv, db, key, r.method, path, body)
+			if listsWhateverObject(r.path, body) && rec.Code == http.StatusOK {
+				continue // it reads no field, so any object (or none) lists; nothing is written, as checked below
+			}
 			if rec.Code < 400 || rec.Code >= 500 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") || !dialectShape(path, out) {
 				t.Errorf("%s %s, %s: %d %s %.200s", r.method, r.path, name, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
 			}

@@ -14,6 +14,7 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 
 	"testgate/store"
+	"testgate/web/api/ashby"
 	"testgate/web/api/greenhouse"
 	"testgate/web/api/imocha"
 	"testgate/web/api/native"
@@ -42,6 +43,7 @@ var (
 	testinviteSpec = &apiSpec{doc: testinvite.Document}
 	imochaSpec     = &apiSpec{doc: imocha.Document}
 	greenhouseSpec = &apiSpec{doc: greenhouse.Document}
+	ashbySpec      = &apiSpec{doc: ashby.Document}
 )
 
 func (s *apiSpec) validator() (validator.Validator, error) {

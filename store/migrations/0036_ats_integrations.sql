@@ -1,13 +1,15 @@
 -- Applicant tracking systems that call Testgate as an assessment partner
--- (Greenhouse first). One row an ATS: whether it is on, the API key it
+-- (Greenhouse, Ashby). One row an ATS: whether it is on, the API key it
 -- calls with, the link name its invitations go through in each test (empty:
--- the test's default link) and the credential Testgate calls it back with,
--- sealed (AES-GCM under a key derived from the session key).
+-- the test's default link), the ATS's own API address where Testgate calls
+-- it (empty: its public one) and the credential Testgate calls it back
+-- with, sealed (AES-GCM under a key derived from the session key).
 CREATE TABLE ats_integrations (
     ats        TEXT    PRIMARY KEY,
     enabled    INTEGER NOT NULL DEFAULT 0,
     key_id     INTEGER REFERENCES api_keys (id),
     link_name  TEXT    NOT NULL DEFAULT '',
+    base_url   TEXT    NOT NULL DEFAULT '',
     credential TEXT    NOT NULL DEFAULT '',
     updated_at INTEGER NOT NULL
 );

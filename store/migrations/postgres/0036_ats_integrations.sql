@@ -4,6 +4,7 @@ CREATE TABLE ats_integrations (
     enabled    BIGINT NOT NULL DEFAULT 0,
     key_id     BIGINT REFERENCES api_keys (id),
     link_name  TEXT   NOT NULL DEFAULT '',
+    base_url   TEXT   NOT NULL DEFAULT '',
     credential TEXT   NOT NULL DEFAULT '',
     updated_at BIGINT NOT NULL
 );

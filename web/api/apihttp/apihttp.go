@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -167,4 +168,22 @@ func ServeOpenAPI(c echo.Context, doc []byte, base string) error {
 	d["servers"] = []map[string]string{{"url": base}}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	return c.JSON(http.StatusOK, d)
+}
+
+// LinkNamed is the link an ATS's candidate is invited through: the test's
+// link of that name (its case aside), else (0) the test's default link.
+func LinkNamed(c echo.Context, db *store.DB, testID int64, name string) (int64, error) {
+	if name == "" {
+		return 0, nil
+	}
+	links, err := db.Links(c.Request().Context(), testID)
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range links {
+		if strings.EqualFold(l.Name, name) {
+			return l.ID, nil
+		}
+	}
+	return 0, nil
 }

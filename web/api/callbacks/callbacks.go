@@ -40,6 +40,9 @@ type builders struct {
 // with the credential kept for it.
 type Protocol interface {
 	Request(ctx context.Context, d store.Delivery) (*http.Request, error)
+	// Check says whether the ATS's answer took the delivery (Ashby answers
+	// 200 with success false when it did not); nil: it did.
+	Check(code int, body []byte) error
 }
 
 // RegisterProtocols adds the ATS protocols, after Register.

@@ -102,6 +102,12 @@ func DialCheck(allowPrivate bool) func(network, address string, _ syscall.RawCon
 // callbackClient checks the address actually dialled (after DNS, so a name
 // that resolves to a private address is caught too), follows no
 // redirects, ignores proxy settings, and gives up after 10 seconds.
+// NewClient is the HTTP client callbacks go out with: no proxy, short
+// timeouts, no redirects followed, and (unless allowPrivate) no private,
+// local or special-purpose address dialled. Calls to an ATS that are not
+// deliveries (a connection test) use it too.
+func NewClient(allowPrivate bool) *http.Client { return callbackClient(allowPrivate) }
+
 func callbackClient(allowPrivate bool) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: DialCheck(allowPrivate)}
 	return &http.Client{
@@ -180,10 +186,7 @@ func (w *Deliverer) Close() { w.Wait() }
 // request makes a delivery's request.
 func (w *Deliverer) request(ctx context.Context, d store.Delivery) (*http.Request, error) {
 	if d.Protocol != "" {
-		if w.Protocols == nil {
-			return nil, fmt.Errorf("no sender for %s callbacks", d.Protocol)
-		}
-		p, ok := w.Protocols.protocol(d.Protocol)
+		p, ok := w.protocolOf(d)
 		if !ok {
 			return nil, fmt.Errorf("no sender for %s callbacks", d.Protocol)
 		}
@@ -254,5 +257,19 @@ func (w *Deliverer) post(ctx context.Context, d store.Delivery) (store.DeliveryO
 		o.Error = fmt.Sprintf("the receiver answered %d", resp.StatusCode)
 		return o, false
 	}
+	if p, ok := w.protocolOf(d); ok {
+		if err := p.Check(resp.StatusCode, body); err != nil {
+			o.Error = err.Error()
+			return o, false
+		}
+	}
 	return o, true
+}
+
+// protocolOf is the ATS protocol that delivers d, if any.
+func (w *Deliverer) protocolOf(d store.Delivery) (Protocol, bool) {
+	if d.Protocol == "" || w.Protocols == nil {
+		return nil, false
+	}
+	return w.Protocols.protocol(d.Protocol)
 }

@@ -130,7 +130,7 @@ func (h *Handler) SendTest(c echo.Context) error {
 	} else if !reached {
 		return echo.NewHTTPError(http.StatusNotFound, "No test has this partner_test_id.")
 	}
-	linkID, err := h.linkFor(c, testID, integration.LinkName)
+	linkID, err := apihttp.LinkNamed(c, h.DB, testID, integration.LinkName)
 	if err != nil {
 		return err
 	}
@@ -182,22 +182,4 @@ func atsReference(profileURL string) store.ATSReference {
 		}
 	}
 	return ref
-}
-
-// linkFor is the link a Greenhouse candidate is invited through: the
-// test's link of the integration's name, else its default link.
-func (h *Handler) linkFor(c echo.Context, testID int64, name string) (int64, error) {
-	if name == "" {
-		return 0, nil
-	}
-	links, err := h.DB.Links(c.Request().Context(), testID)
-	if err != nil {
-		return 0, err
-	}
-	for _, l := range links {
-		if strings.EqualFold(l.Name, name) {
-			return l.ID, nil
-		}
-	}
-	return 0, nil
 }
