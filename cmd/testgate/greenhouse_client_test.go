@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -38,43 +37,14 @@ func TestGreenhouseClientAgainstTheBinary(t *testing.T) {
 	defer greenhouse.Close()
 
 	// The admin: first-run setup, then Settings → Integrations.
-	jar, _ := cookiejar.New(nil)
-	console := &http.Client{Timeout: 10 * time.Second, Jar: jar, CheckRedirect: w.client.CheckRedirect}
-	form := func(path string, values url.Values) { // the page's CSRF token into values
-		t.Helper()
-		resp, err := console.Get(w.base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
-		if m == nil {
-			t.Fatalf("no form on %s: %d", path, resp.StatusCode)
-		}
-		values.Set("_csrf", string(m[1]))
-	}
-	post := func(page, action string, values url.Values) (int, string) {
-		t.Helper()
-		form(page, values)
-		resp, err := console.PostForm(w.base+action, values)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
-	if code, _ := post("/setup", "/setup", url.Values{"email": {"admin@example.com"}, "password": {"admin password"}}); code != http.StatusSeeOther {
-		t.Fatalf("setup: %d", code)
-	}
-	code, page := post("/settings/integrations", "/settings/integrations/greenhouse/key", url.Values{"team": {""}})
+	admin := newAdminConsole(t, w.base)
+	code, page := admin.post("/settings/integrations/greenhouse", "/settings/integrations/greenhouse/key", url.Values{"team": {""}})
 	m := regexp.MustCompile(`id="greenhouse-key-value" value="([^"]+)"`).FindStringSubmatch(page)
 	if code != http.StatusCreated || m == nil {
 		t.Fatalf("make Greenhouse's key: %d", code)
 	}
 	key := m[1]
-	if code, _ := post("/settings/integrations", "/settings/integrations/greenhouse", url.Values{"enabled": {"1"}}); code != http.StatusSeeOther {
+	if code, _ := admin.post("/settings/integrations/greenhouse", "/settings/integrations/greenhouse", url.Values{"enabled": {"1"}}); code != http.StatusSeeOther {
 		t.Fatalf("switch Greenhouse on: %d", code)
 	}
 
@@ -119,15 +89,10 @@ func TestGreenhouseClientAgainstTheBinary(t *testing.T) {
 
 	// The candidate: the test URL from the emailed invitation (the dev
 	// mailbox keeps it), then the test.
-	resp, err := console.Get(w.base + "/invitations/" + interview)
-	if err != nil {
-		t.Fatal(err)
-	}
-	invitationPage, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	testURL := regexp.MustCompile(`/t/[A-Za-z0-9_-]+`).FindString(string(invitationPage))
-	if testURL == "" || !strings.Contains(string(invitationPage), "application 26234709") {
-		t.Fatalf("invitation page: %d", resp.StatusCode)
+	code, invitationPage := admin.get("/invitations/" + interview)
+	testURL := regexp.MustCompile(`/t/[A-Za-z0-9_-]+`).FindString(invitationPage)
+	if testURL == "" || !strings.Contains(invitationPage, "application 26234709") {
+		t.Fatalf("invitation page: %d", code)
 	}
 	w.takeTest(t, w.base+testURL)
 
