@@ -178,6 +178,12 @@ func TestGreenhouseAssessmentPartner(t *testing.T) {
 		t.Fatalf("test_status after: %d %v", code, out)
 	}
 
+	// Sent again after a finished attempt: a new attempt, with its own id.
+	if code, out := greenhouseCall(t, f.srv, http.MethodPost, "/api/greenhouse/send_test", key, send); code != http.StatusOK ||
+		out.(map[string]any)["partner_interview_id"] == interview {
+		t.Fatalf("sent again after the attempt: %d %v", code, out)
+	}
+
 	// What Greenhouse cannot reach is not found; bad bodies say why.
 	notOurs, _ := f.db.Invite(ctx, store.NewInvitation{TestID: ours.ID, Name: "Via iMocha", Email: "imocha@example.com", Source: store.SourceIMocha})
 	frontend, _ := f.db.CreateTeam(ctx, "Frontend")

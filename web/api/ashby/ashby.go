@@ -163,7 +163,7 @@ func (h *Handler) Start(c echo.Context) error {
 	res, err := h.DB.Invite(c.Request().Context(), store.NewInvitation{TestID: testID, LinkID: linkID,
 		Name:  strings.TrimSpace(strings.TrimSpace(req.Candidate.FirstName) + " " + strings.TrimSpace(req.Candidate.LastName)),
 		Email: strings.TrimSpace(req.Candidate.Email), Source: store.SourceAshby, Actor: apihttp.Actor(c), SendEmail: &send,
-		CallbackURL: &update, ATS: &ref})
+		CallbackURL: &update, ATS: &ref, NewAfterFinish: true}) // started again after a finished one: a new attempt
 	var closed *store.ClosedError
 	switch {
 	case errors.Is(err, store.ErrTestNotFound), errors.Is(err, store.ErrNotFound):

@@ -137,7 +137,8 @@ func (h *Handler) SendTest(c echo.Context) error {
 	send := true // Greenhouse leaves emailing the test to the partner
 	name := strings.TrimSpace(strings.TrimSpace(req.Candidate.FirstName) + " " + strings.TrimSpace(req.Candidate.LastName))
 	n := store.NewInvitation{TestID: testID, LinkID: linkID, Name: name, Email: strings.TrimSpace(req.Candidate.Email),
-		Source: store.SourceGreenhouse, Actor: apihttp.Actor(c), SendEmail: &send, ATS: &ref}
+		Source: store.SourceGreenhouse, Actor: apihttp.Actor(c), SendEmail: &send, ATS: &ref,
+		NewAfterFinish: true} // a test sent again after a finished one is a new attempt
 	if req.URL != "" {
 		n.CallbackURL = &req.URL
 	}
