@@ -95,8 +95,9 @@ func (db *DB) PasswordLinkUser(ctx context.Context, token string) (User, error) 
 	return db.User(ctx, userID)
 }
 
-// UsePasswordLink sets the password of the link's user and spends the
-// link (and any other of theirs), atomically: a link works once.
+// UsePasswordLink sets the password of the link's user, spends the link
+// (and any other of theirs) and ends the user's sessions, atomically: a
+// link works once.
 func (db *DB) UsePasswordLink(ctx context.Context, token, password string) (User, error) {
 	if fe := passwordProblems(password); len(fe) > 0 {
 		return User{}, fe
@@ -119,7 +120,12 @@ func (db *DB) UsePasswordLink(ctx context.Context, token, password string) (User
 		if _, err := tx.ExecContext(ctx, `UPDATE password_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, now, userID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, string(hash), now, userID)
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, string(hash), now, userID); err != nil {
+			return err
+		}
+		// A new password signs the account out everywhere: whoever knew the
+		// old one is signed in no longer.
+		_, err = tx.ExecContext(ctx, `DELETE FROM console_sessions WHERE user_id = ?`, userID)
 		return err
 	})
 	if err != nil {

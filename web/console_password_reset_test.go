@@ -25,6 +25,12 @@ func TestForgotPasswordEmailsALinkAndRevealsNoAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Someone signed in with the old password (a shared laptop).
+	intruder := newBrowser(t, srv)
+	intruder.get("/login")
+	if r := intruder.post("/login", url.Values{"email": {"nia@reset.example"}, "password": {"the forgotten one"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("sign in with the old password: %d", r.Code)
+	}
 	b := newBrowser(t, srv)
 	if href, _ := b.get("/login").doc.Find(`[data-testid="forgot-password"]`).Attr("href"); href != "/login/forgot" {
 		t.Fatalf("no link from the sign-in page: %q", href)
@@ -64,6 +70,9 @@ func TestForgotPasswordEmailsALinkAndRevealsNoAccount(t *testing.T) {
 	nia.get(link)
 	if r := nia.post(link, url.Values{"password": {"a brand new password"}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("choose a new password: %d %s", r.Code, r.text(".error-summary"))
+	}
+	if r := intruder.get("/tests"); r.Code != http.StatusSeeOther || !strings.HasPrefix(r.Header().Get("Location"), "/login") {
+		t.Fatalf("a session of the old password outlives the new one: %d", r.Code)
 	}
 	nia.get("/login")
 	if r := nia.post("/login", url.Values{"email": {"nia@reset.example"}, "password": {"the forgotten one"}}); r.Code == http.StatusSeeOther {
