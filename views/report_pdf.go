@@ -33,26 +33,31 @@ type AttemptReport struct {
 // ReportPDF writes the PDF of one attempt.
 func ReportPDF(r AttemptReport) ([]byte, error) {
 	inv := r.Invitation
-	pdf := reportWriter{fpdf.New("P", "mm", "A4", ""), &writerState{added: map[int]bool{}}}
+	pdf := reportWriter{fpdf.New("P", "mm", "A4", ""), &writerState{added: map[int]bool{}, tags: newStructure()}}
 	pdf.AddUTF8FontFromBytes(bodyFamily, "", dejaVuSans)
 	pdf.AddUTF8FontFromBytes(bodyFamily, "B", dejaVuSansBold)
 	pdf.SetTitle(pdfText("Test report: "+inv.Name+", "+inv.TestName), true)
 	pdf.SetCreator("Testgate", true)
+	pdf.SetLang("en")
 	pdf.SetCreationDate(r.GeneratedAt)
 	pdf.SetModificationDate(r.GeneratedAt)
 	pdf.SetMargins(18, 18, 18)
 	pdf.SetAutoPageBreak(true, 18)
+	pdf.SetAcceptPageBreakFunc(pdf.pageBreaking)
+	pdf.SetHeaderFunc(pdf.pageBegun)
 	pdf.SetFooterFunc(func() {
-		pdf.SetY(-12)
-		pdf.SetFont(bodyFamily, "", 8)
-		pdf.SetTextColor(110, 110, 110)
-		pdf.CellFormat(0, 5, fmt.Sprintf("Testgate · invitation %d · generated %s · page %d", inv.ID,
-			r.GeneratedAt.UTC().Format("2 Jan 2006 15:04 UTC"), pdf.PageNo()), "", 0, "C", false, 0, "")
+		pdf.artifact(func() {
+			pdf.SetY(-12)
+			pdf.SetFont(bodyFamily, "", 8)
+			pdf.SetTextColor(110, 110, 110)
+			pdf.CellFormat(0, 5, fmt.Sprintf("Testgate · invitation %d · generated %s · page %d", inv.ID,
+				r.GeneratedAt.UTC().Format("2 Jan 2006 15:04 UTC"), pdf.PageNo()), "", 0, "C", false, 0, "")
+		})
 	})
 	pdf.AddPage()
 
 	pdf.SetFont(bodyFamily, "B", 16)
-	pdf.MultiCell(0, 8, inv.TestName, "", "L", false)
+	pdf.tagged("H1", func() { pdf.MultiCell(0, 8, inv.TestName, "", "L", false) })
 	pdf.SetFont(bodyFamily, "", 11)
 	pdf.SetTextColor(80, 80, 80)
 	pdf.MultiCell(0, 6, "Test report", "", "L", false)
@@ -74,16 +79,20 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 			[2]string{"Band", BandLabel(inv)}, [2]string{"Ended", CompletionText(r.Reason)})
 	}
 	rows = append(rows, [2]string{"Extra time", ExtraTimeText(inv)})
-	for _, row := range rows {
-		pdf.SetFont(bodyFamily, "B", 10)
-		pdf.CellFormat(34, 6.5, row[0], "", 0, "L", false, 0, "")
-		pdf.SetFont(bodyFamily, "", 10)
-		pdf.MultiCell(0, 6.5, row[1], "", "L", false)
-	}
+	pdf.group("Table", func() {
+		for _, row := range rows {
+			pdf.group("TR", func() {
+				pdf.SetFont(bodyFamily, "B", 10)
+				pdf.tagged("TH", func() { pdf.CellFormat(34, 6.5, row[0], "", 0, "L", false, 0, "") })
+				pdf.SetFont(bodyFamily, "", 10)
+				pdf.tagged("TD", func() { pdf.MultiCell(0, 6.5, row[1], "", "L", false) })
+			})
+		}
+	})
 
 	pdf.Ln(4)
 	pdf.SetFont(bodyFamily, "B", 12)
-	pdf.MultiCell(0, 7, "Sections", "", "L", false)
+	pdf.tagged("H2", func() { pdf.MultiCell(0, 7, "Sections", "", "L", false) })
 	pdf.SetFont(bodyFamily, "", 10)
 	for _, sc := range r.SectionScores() {
 		name := sc.Name
@@ -97,7 +106,7 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 
 	pdf.Ln(4)
 	pdf.SetFont(bodyFamily, "B", 12)
-	pdf.MultiCell(0, 7, "Questions", "", "L", false)
+	pdf.tagged("H2", func() { pdf.MultiCell(0, 7, "Questions", "", "L", false) })
 	for i, q := range r.Questions {
 		a, ok := r.Answers[q.ID]
 		pdf.SetFont(bodyFamily, "B", 10)
@@ -105,7 +114,7 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 		if q.SectionName != "" {
 			title += " (" + q.SectionName + ")"
 		}
-		pdf.MultiCell(0, 6, title, "", "L", false)
+		pdf.tagged("H3", func() { pdf.MultiCell(0, 6, title, "", "L", false) })
 		pdf.SetFont(bodyFamily, "", 10)
 		pdf.MultiCell(0, 6, "Answer: "+reportAnswer(q, a, ok), "", "L", false)
 		if !q.Rules().Reviewed() {
@@ -124,7 +133,7 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 
 	pdf.Ln(4)
 	pdf.SetFont(bodyFamily, "B", 12)
-	pdf.MultiCell(0, 7, "Integrity signals", "", "L", false)
+	pdf.tagged("H2", func() { pdf.MultiCell(0, 7, "Integrity signals", "", "L", false) })
 	pdf.SetFont(bodyFamily, "", 10)
 	pdf.MultiCell(0, 6, strings.Join(IntegritySummary(r.Signals), " · "), "", "L", false)
 	for _, sig := range r.Signals {
@@ -141,7 +150,7 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 	if len(r.Timeline) > 0 {
 		pdf.Ln(4)
 		pdf.SetFont(bodyFamily, "B", 12)
-		pdf.MultiCell(0, 7, "Timeline", "", "L", false)
+		pdf.tagged("H2", func() { pdf.MultiCell(0, 7, "Timeline", "", "L", false) })
 		pdf.SetFont(bodyFamily, "", 10)
 		for _, e := range r.Timeline {
 			line := reportTime(&e.OccurredAt) + "  " + EventLabel(e.Kind)
@@ -159,7 +168,7 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 	if err := pdf.Output(&b); err != nil {
 		return nil, fmt.Errorf("views: write report PDF: %w", err)
 	}
-	return tagSubsets(b.Bytes()), nil
+	return tagStructure(tagSubsets(b.Bytes()), pdf.st.tags)
 }
 
 // reportWriter is the PDF with every text passed through pdfText, drawn
@@ -170,7 +179,12 @@ type reportWriter struct {
 	st *writerState
 }
 
+// MultiCell draws a paragraph (P) unless it is part of an element already.
 func (p reportWriter) MultiCell(w, h float64, txt, border, align string, fill bool) {
+	p.tagged("P", func() { p.multiCell(w, h, txt, border, align, fill) })
+}
+
+func (p reportWriter) multiCell(w, h float64, txt, border, align string, fill bool) {
 	txt = pdfText(txt)
 	switch {
 	case hasRTL(txt):
@@ -184,7 +198,9 @@ func (p reportWriter) MultiCell(w, h float64, txt, border, align string, fill bo
 }
 
 func (p reportWriter) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
-	p.Fpdf.CellFormat(w, h, visualOrder(shapeArabic(pdfText(txt))), border, ln, align, fill, link, linkStr)
+	p.tagged("P", func() {
+		p.Fpdf.CellFormat(w, h, visualOrder(shapeArabic(pdfText(txt))), border, ln, align, fill, link, linkStr)
+	})
 }
 
 // ReportStatus words an attempt's status for the report.

@@ -132,8 +132,10 @@ func needsFallbackText(s string) bool {
 // writerState is what the report's writer remembers between calls: the
 // style set last, and which fallback fonts it added.
 type writerState struct {
-	style string
-	added map[int]bool
+	style    string
+	added    map[int]bool
+	tags     *structure // what has been drawn, as structure
+	artifact bool       // drawing a page footer
 }
 
 // SetFont sets the font, remembering its style for text drawn in the

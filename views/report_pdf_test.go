@@ -3,6 +3,9 @@ package views
 import (
 	"bytes"
 	"os"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -208,5 +211,62 @@ func BenchmarkReportPDF(b *testing.B) {
 		if _, err := ReportPDF(r); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The report is a tagged PDF whose structure poppler reads: the title, the
+// candidate's facts as a table with row headers, the parts as headings,
+// each question a heading with its answer, a paragraph that runs over a
+// page break one element, and the page footers left out as artifacts.
+func TestReportPDFIsTagged(t *testing.T) {
+	var qs []store.Question
+	answers := map[int64]store.Answer{}
+	long := strings.Repeat("An answer that goes on and on. ", 40)
+	for i := 1; i <= 12; i++ {
+		qs = append(qs, store.Question{ID: int64(i), Kind: store.QuestionText, Text: "Question " + strconv.Itoa(i) + "?", Points: 1})
+		answers[int64(i)] = store.Answer{QuestionID: int64(i), Text: long + "End of answer " + strconv.Itoa(i) + "."}
+	}
+	b, err := ReportPDF(AttemptReport{Invitation: store.Invitation{ID: 42, Name: "Ann Lee", Email: "ann@example.com", TestName: "Go backend",
+		Status: store.StatusCompleted}, Questions: qs, Answers: answers, GeneratedAt: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tagged, tree := pdftext.Structure(t, b)
+	if !tagged {
+		t.Fatal("pdfinfo does not read the report as tagged")
+	}
+	lines := strings.Split(tree, "\n")
+	if len(lines) < 4 || strings.TrimSpace(lines[0]) != "Document" || strings.TrimSpace(lines[1]) != "H1 (block)" ||
+		strings.TrimSpace(lines[2]) != `"Go backend"` {
+		t.Fatalf("the structure does not start with the title:\n%s", tree)
+	}
+	flat := strings.Join(strings.Fields(tree), " ")
+	for _, want := range []string{`TR TH: /Scope /Row "Candidate" TD "Ann Lee"`, `TH: /Scope /Row "Email" TD "ann@example.com"`,
+		`H2 (block) "Questions"`, `H3 (block) "1. Question 1?"`, `H3 (block) "12. Question 12?"`, `H2 (block) "Integrity signals"`} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the structure lacks %s:\n%s", want, tree)
+		}
+	}
+	// A paragraph cut by a page break is one element, in reading order.
+	if pages := strings.Count(pdftext.Of(t, b), "page "); pages < 3 {
+		t.Fatalf("the report is %d pages: no answer crosses a page break", pages)
+	}
+	var paragraphs []string // the text of each P, its parts joined
+	for _, line := range lines {
+		switch text := strings.TrimSpace(line); {
+		case text == "P (block)":
+			paragraphs = append(paragraphs, "")
+		case strings.HasPrefix(text, `"`) && len(paragraphs) > 0:
+			paragraphs[len(paragraphs)-1] += strings.Trim(text, `"`)
+		}
+	}
+	for i := 1; i <= 12; i++ {
+		whole := regexp.MustCompile(`^Answer: An answer that goes on.*End of answer ` + strconv.Itoa(i) + `\.$`)
+		if !slices.ContainsFunc(paragraphs, whole.MatchString) {
+			t.Errorf("answer %d is not one paragraph in the structure", i)
+		}
+	}
+	if strings.Contains(tree, "invitation 42") {
+		t.Error("the page footer is in the structure: it is an artifact")
 	}
 }

@@ -64,3 +64,27 @@ func Fonts(t testing.TB, pdf []byte) []Font {
 	}
 	return fonts
 }
+
+// Structure is the PDF's logical structure with its text, as poppler's
+// pdfinfo -struct-text prints it (one element or text a line, indented by
+// depth), and whether pdfinfo reads the document as tagged.
+func Structure(t testing.TB, pdf []byte) (tagged bool, tree string) {
+	t.Helper()
+	bin, err := exec.LookPath("pdfinfo")
+	if err != nil {
+		t.Fatal("pdfinfo is needed to read a PDF's structure: install Debian's poppler-utils (make test does)")
+	}
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	info, err := exec.Command(bin, path).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v", err)
+	}
+	out, err := exec.Command(bin, "-struct-text", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfinfo -struct-text: %v %s", err, out)
+	}
+	return strings.Contains(string(info), "Tagged:          yes"), string(out)
+}
