@@ -92,15 +92,16 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzWording$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./mail
 	$(GO) test -run '^$$' -fuzz '^FuzzReportPDF$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./views
 
-## testtools: Debian's Chromium for the chromedp tests, poppler-utils (pdftotext) to read the PDF reports and fonts-droid-fallback and fonts-nanum to print Chinese, Japanese and Korean in them, curl and openssl for the README's examples, and the Nu Html Checker (npm's vnu-jar, on Java; npm comes with the machine's Node.js) for every page the browser tests are served
+## testtools: Debian's Chromium for the chromedp tests, poppler-utils (pdftotext) to read the PDF reports and fonts-droid-fallback and fonts-nanum to print Chinese, Japanese and Korean in them and fonts-noto-color-emoji their emoji, curl and openssl for the README's examples, and the Nu Html Checker (npm's vnu-jar, on Java; npm comes with the machine's Node.js) for every page the browser tests are served
 VNU_VERSION := 26.9.27
 VNU_DIR     := $(HOME)/.cache/testgate-vnu
 testtools:
 	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && \
 	command -v openssl >/dev/null 2>&1 && command -v java >/dev/null 2>&1 && \
-	[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || { \
+	[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] && \
+	[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
 		echo "installing chromium, poppler-utils, curl, openssl, Java and the PDF reports' fallback fonts for the tests"; \
-		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium poppler-utils curl openssl default-jre-headless fonts-droid-fallback fonts-nanum; }
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium poppler-utils curl openssl default-jre-headless fonts-droid-fallback fonts-nanum fonts-noto-color-emoji; }
 	@command -v npm >/dev/null 2>&1 || { echo "npm is needed to fetch the Nu Html Checker (vnu-jar); the machine's Node.js brings it"; exit 1; }
 	@[ -f "$(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar" ] || { \
 		echo "installing the Nu Html Checker (vnu-jar $(VNU_VERSION)) into $(VNU_DIR)"; \

@@ -36,7 +36,7 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 	pdf := reportWriter{fpdf.New("P", "mm", "A4", ""), &writerState{added: map[int]bool{}, tags: newStructure()}}
 	pdf.AddUTF8FontFromBytes(bodyFamily, "", dejaVuSans)
 	pdf.AddUTF8FontFromBytes(bodyFamily, "B", dejaVuSansBold)
-	pdf.SetTitle(pdfText("Test report: "+inv.Name+", "+inv.TestName), true)
+	pdf.SetTitle(bmp(pdfText("Test report: "+inv.Name+", "+inv.TestName)), true)
 	pdf.SetCreator("Testgate", true)
 	pdf.SetLang("en")
 	pdf.SetCreationDate(r.GeneratedAt)
@@ -188,18 +188,18 @@ func (p reportWriter) multiCell(w, h float64, txt, border, align string, fill bo
 	txt = pdfText(txt)
 	switch {
 	case hasRTL(txt):
-		p.multiCellRTL(w, h, shapeArabic(txt), border, align, fill)
+		p.multiCellRTL(w, h, shapeArabic(bmp(txt)), border, align, fill)
 		return
 	case needsFallbackText(txt):
 		p.multiCellMixed(w, h, txt, fill)
 		return
 	}
-	p.Fpdf.MultiCell(w, h, txt, border, align, fill)
+	p.Fpdf.MultiCell(w, h, bmp(txt), border, align, fill)
 }
 
 func (p reportWriter) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
 	p.tagged("P", func() {
-		p.Fpdf.CellFormat(w, h, visualOrder(shapeArabic(pdfText(txt))), border, ln, align, fill, link, linkStr)
+		p.Fpdf.CellFormat(w, h, visualOrder(shapeArabic(bmp(pdfText(txt)))), border, ln, align, fill, link, linkStr)
 	})
 }
 

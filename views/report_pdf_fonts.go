@@ -62,6 +62,12 @@ func loadPDFFonts() {
 // none at all).
 func fallbackFor(r rune) int {
 	loadPDFFonts()
+	if r > 0xFFFF { // beyond what the PDF writer sets as text: a picture, or nothing
+		if isEmoji(r) {
+			return emojiRun
+		}
+		return -1
+	}
 	if r <= ' ' || holds(pdfFonts.dejaVu, r) {
 		return -1
 	}
@@ -70,8 +76,14 @@ func fallbackFor(r rune) int {
 			return i
 		}
 	}
+	if isEmoji(r) {
+		return emojiRun
+	}
 	return -1
 }
+
+// emojiRun is fallbackFor's answer for an emoji drawn as a picture.
+const emojiRun = -2
 
 // fontFamily names a font for the PDF writer.
 func fontFamily(fallback int) string {
@@ -91,29 +103,44 @@ func holds(f *sfnt.Font, r rune) bool {
 	return err == nil && i != 0
 }
 
-// needsFallback reports whether r is drawn in a fallback font.
-func needsFallback(r rune) bool { return fallbackFor(r) >= 0 }
+// needsFallback reports whether r is drawn in a fallback font, or as an
+// emoji picture.
+func needsFallback(r rune) bool { return fallbackFor(r) != -1 }
 
-// pdfText makes any text a person can type printable by the PDF writer,
-// which handles only the Basic Multilingual Plane of valid UTF-8: a
-// character beyond it (an emoji, 𠮷), a broken byte or a character no font
-// holds becomes U+FFFD, and control characters other than line breaks and
-// tabs go.
+// pdfText makes any text a person can type printable: an emoji the host's
+// emoji font has stays (it is drawn as a picture); any other character
+// beyond the Basic Multilingual Plane (𠮷), a broken byte or a character no
+// font holds becomes U+FFFD; control characters other than line breaks and
+// tabs and the emoji variation selectors go.
 func pdfText(s string) string {
 	loadPDFFonts()
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case r > 0xFFFF || r == utf8.RuneError:
+		case r == utf8.RuneError:
+			b.WriteRune(utf8.RuneError)
+		case r == 0xFE0E || r == 0xFE0F:
+		case r > 0xFFFF && !isEmoji(r):
 			b.WriteRune(utf8.RuneError)
 		case (r < 0x20 && r != '\n' && r != '\t') || r == 0x7F:
-		case r > 0x7F && !holds(pdfFonts.dejaVu, r) && fallbackFor(r) < 0 && !isMark(r):
+		case r > 0x7F && !holds(pdfFonts.dejaVu, r) && fallbackFor(r) == -1 && !isMark(r):
 			b.WriteRune(utf8.RuneError)
 		default:
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// bmp is text the PDF writer sets itself, without pictures: what lies
+// beyond the Basic Multilingual Plane becomes U+FFFD.
+func bmp(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r > 0xFFFF {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
 }
 
 // isMark reports whether r is a combining mark (kept: it sits on a letter).
@@ -188,6 +215,10 @@ func (p reportWriter) multiCellMixed(w, h float64, txt string, fill bool) {
 	width := func(line string) float64 {
 		total := 0.0
 		for _, run := range fontRuns(line) {
+			if run.fallback == emojiRun {
+				total += p.emojiWidth(run.text, size)
+				continue
+			}
 			p.Fpdf.SetFont(fontFamily(run.fallback), style, size)
 			total += p.GetStringWidth(run.text)
 		}
@@ -207,8 +238,13 @@ func (p reportWriter) multiCellMixed(w, h float64, txt string, fill bool) {
 		}
 		lines = append(lines, line)
 		for _, l := range lines {
+			p.breakPageFor(h) // a picture does not break the page as a cell does
 			p.SetX(x0)
 			for _, run := range fontRuns(l) {
+				if run.fallback == emojiRun {
+					p.drawEmoji(run.text, h, size)
+					continue
+				}
 				p.Fpdf.SetFont(fontFamily(run.fallback), style, size)
 				p.Fpdf.CellFormat(p.GetStringWidth(run.text), h, run.text, "", 0, "L", fill, 0, "")
 			}

@@ -140,27 +140,29 @@ func TestReportPDFWritesRightToLeftInReadingOrder(t *testing.T) {
 
 // Chinese, Japanese and Korean print through the host's fallback fonts
 // (Debian's fonts-droid-fallback and fonts-nanum, which make testtools
-// installs), mixed with DejaVu Sans on one line; a character no font holds
-// (an emoji) prints as U+FFFD, a visible mark, never an empty box.
+// installs), mixed with DejaVu Sans on one line; an emoji as a picture from
+// its colour emoji font (fonts-noto-color-emoji), copied as the emoji; a
+// character no font holds (𠮷) prints as U+FFFD, a visible mark, never an
+// empty box.
 func TestReportPDFPrintsCJKThroughTheFallbackFont(t *testing.T) {
 	t.Parallel()
-	for _, path := range FallbackFontPaths {
+	for _, path := range append(FallbackFontPaths, EmojiFontPath) {
 		if _, err := os.Stat(path); err != nil {
-			t.Fatalf("no fallback font at %s: run make testtools (Debian's fonts-droid-fallback, fonts-nanum)", path)
+			t.Fatalf("no fallback font at %s: run make testtools (Debian's fonts-droid-fallback, fonts-nanum, fonts-noto-color-emoji)", path)
 		}
 	}
 	r := AttemptReport{
 		Invitation: store.Invitation{ID: 5, Name: "王小明 (Wang)", Email: "wang@example.com", TestName: "Go 基础测试", Status: store.StatusCompleted},
 		Questions:  []store.Question{{ID: 1, Kind: store.QuestionText, Text: "なぜGoですか？"}},
 		Answers: map[int64]store.Answer{1: {QuestionID: 1, Text: "コンパイルが速く、コードが読みやすいからです。" +
-			"我们团队每天都写很多服务，所以需要简单的工具。한국어 😀"}},
+			"我们团队每天都写很多服务，所以需要简单的工具。한국어 😀 👍🏽 𠮷"}},
 	}
 	pdf, err := ReportPDF(r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := strings.ReplaceAll(pdftext.Of(t, pdf), " ", "")
-	for _, want := range []string{"Go基础测试", "王小明(Wang)", "なぜGoですか？", "コンパイルが速く、コードが読みやすいからです。", "我们团队每天都写很多服务", "한국어", "�"} {
+	for _, want := range []string{"Go基础测试", "王小明(Wang)", "なぜGoですか？", "コンパイルが速く、コードが読みやすいからです。", "我们团队每天都写很多服务", "한국어😀👍", "�"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF lacks %q: %s", want, text)
 		}
