@@ -297,55 +297,6 @@ func latestOnLink(ctx context.Context, tx *Tx, linkID int64, emailNorm string) (
 		WHERE i.link_id = ? AND i.email_norm = ? ORDER BY i.id DESC LIMIT 1`, linkID, emailNorm))
 }
 
-// settings merges the link's settings with the request's overrides.
-type inviteSettings struct {
-	callbackURL, redirectURL                     string
-	hideInstruction, disableMandatory, sendEmail bool
-	expiresAt, validFrom, validUntil             *time.Time
-}
-
-func mergeSettings(l TestLink, n NewInvitation, now time.Time) inviteSettings {
-	s := inviteSettings{l.CallbackURL, l.RedirectURL, l.HideInstruction, l.DisableMandatoryFields, l.SendEmail, l.deadlineFor(now), l.ValidFrom, l.ValidUntil}
-	if n.CallbackURL != nil {
-		s.callbackURL = *n.CallbackURL
-	}
-	if n.RedirectURL != nil {
-		s.redirectURL = *n.RedirectURL
-	}
-	if n.HideInstruction != nil {
-		s.hideInstruction = *n.HideInstruction
-	}
-	if n.DisableMandatoryFields != nil {
-		s.disableMandatory = *n.DisableMandatoryFields
-	}
-	if n.SendEmail != nil {
-		s.sendEmail = *n.SendEmail
-	}
-	if n.ExpiresAt != nil {
-		s.expiresAt = n.ExpiresAt
-	}
-	if n.ValidFrom != nil {
-		s.validFrom = n.ValidFrom
-	}
-	if n.ValidUntil != nil {
-		s.validUntil = n.ValidUntil
-	}
-	return s
-}
-
-// deadlineFor is when an invitation made through the link at invited
-// expires: its days after invited, or the link's date if that comes first.
-func (l TestLink) deadlineFor(invited time.Time) *time.Time {
-	if l.ExpireAfterDays == 0 {
-		return l.ExpiresAt
-	}
-	at := invited.AddDate(0, 0, l.ExpireAfterDays)
-	if l.ExpiresAt != nil && l.ExpiresAt.Before(at) {
-		return l.ExpiresAt
-	}
-	return &at
-}
-
 // candidateIdentity returns the name and email to store, generating
 // stand-ins for the ones missing when placeholders are allowed.
 func candidateIdentity(n NewInvitation) (name, email string, placeholder bool) {
