@@ -4,13 +4,14 @@ import "time"
 
 // What an invitation takes from its link, and what its request overrides.
 
-// settings merges the link's settings with the request's overrides.
+// inviteSettings are the link's settings with the request's overrides.
 type inviteSettings struct {
 	callbackURL, redirectURL                     string
 	hideInstruction, disableMandatory, sendEmail bool
 	expiresAt, validFrom, validUntil             *time.Time
 }
 
+// mergeSettings is what an invitation made (or re-opened) at now takes.
 func mergeSettings(l TestLink, n NewInvitation, now time.Time) inviteSettings {
 	s := inviteSettings{l.CallbackURL, l.RedirectURL, l.HideInstruction, l.DisableMandatoryFields, l.SendEmail, l.deadlineFor(now), l.ValidFrom, l.ValidUntil}
 	if n.CallbackURL != nil {
