@@ -1,0 +1,103 @@
+package main
+
+import (
+	"net"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// delayProxy stands for a network between Testgate and its database: it
+// forwards each TCP connection from a loopback port to the database,
+// holding every chunk delay before passing it on, in each direction, in
+// order, without slowing the chunks behind it (a link of some latency, not
+// of little bandwidth). Loopback only: the bench never dials off the
+// machine.
+type delayProxy struct {
+	ln    net.Listener
+	delay time.Duration
+	to    string
+	wg    sync.WaitGroup
+}
+
+func startDelayProxy(target string, delay time.Duration) (*delayProxy, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	p := &delayProxy{ln: ln, delay: delay, to: target}
+	p.wg.Add(1)
+	go p.accept()
+	return p, nil
+}
+
+func (p *delayProxy) accept() {
+	defer p.wg.Done()
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		up, err := net.Dial("tcp", p.to)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.wg.Add(2)
+		go p.pipe(c, up)
+		go p.pipe(up, c)
+	}
+}
+
+// chunk is bytes read at a time, due at.
+type chunk struct {
+	at   time.Time
+	data []byte
+}
+
+// pipe copies src to dst, each chunk delay after it was read.
+func (p *delayProxy) pipe(src, dst net.Conn) {
+	defer p.wg.Done()
+	queue := make(chan chunk, 4096)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for c := range queue {
+			time.Sleep(time.Until(c.at))
+			if _, err := dst.Write(c.data); err != nil {
+				for range queue { // drain, so the reader never blocks
+				}
+				return
+			}
+		}
+	}()
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			queue <- chunk{time.Now().Add(p.delay), append([]byte(nil), buf[:n]...)}
+		}
+		if err != nil {
+			break
+		}
+	}
+	close(queue)
+	<-done
+	if tc, ok := dst.(*net.TCPConn); ok {
+		tc.CloseWrite()
+	} else {
+		dst.Close()
+	}
+}
+
+func (p *delayProxy) close() { p.ln.Close() }
+
+// through is a PostgreSQL URL whose host is the proxy.
+func (p *delayProxy) through(dbURL string) (string, error) {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return "", err
+	}
+	u.Host = p.ln.Addr().String()
+	return u.String(), nil
+}
