@@ -48,8 +48,10 @@ const (
 )
 
 // openPostgres opens two pools on the database at url: writers and
-// readers, sized as SQLite's are, so that a burst of reads never waits for
-// a connection a write holds.
+// readers, so that a burst of reads never waits for a connection a write
+// holds. Readers are many (16, or 4 a CPU): a read spends most of its time
+// waiting for the database, the more so on another machine (make bench:
+// with 1 ms each way, 16 readers serve 3.1 times the landing pages 4 did).
 func openPostgres(ctx context.Context, url string, wiring Wiring) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
@@ -70,7 +72,7 @@ func openPostgres(ctx context.Context, url string, wiring Wiring) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := pool(max(4, runtime.GOMAXPROCS(0)*2))
+	r, err := pool(max(16, runtime.GOMAXPROCS(0)*4))
 	if err != nil {
 		w.Close()
 		return nil, err
