@@ -194,7 +194,37 @@ func (p reportWriter) multiCell(w, h float64, txt, border, align string, fill bo
 		p.multiCellMixed(w, h, txt, fill)
 		return
 	}
-	p.Fpdf.MultiCell(w, h, bmp(txt), border, align, fill)
+	p.multiCellPlain(w, h, bmp(txt), border, align, fill)
+}
+
+// multiCellPlain is MultiCell for text the body font holds: wrapped by the
+// writer's own rule, each line drawn keeping the space it broke at, so that
+// the text a reader extracts from the structure has its words apart (the
+// writer's MultiCell drops that space).
+func (p reportWriter) multiCellPlain(w, h float64, txt, border, align string, fill bool) {
+	left, _, right, _ := p.GetMargins()
+	x := p.GetX()
+	if w == 0 {
+		pageWidth, _ := p.GetPageSize()
+		w = pageWidth - right - x
+	}
+	lines := p.SplitText(txt, w)
+	if len(lines) == 0 {
+		lines = []string{""}
+	}
+	rest := []rune(txt)
+	for _, line := range lines {
+		rest = rest[min(len([]rune(line)), len(rest)):]
+		if len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\n') { // where the line broke
+			if rest[0] == ' ' {
+				line += " "
+			}
+			rest = rest[1:]
+		}
+		p.SetX(x)
+		p.Fpdf.CellFormat(w, h, line, border, 2, align, fill, 0, "")
+	}
+	p.SetX(left)
 }
 
 func (p reportWriter) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
