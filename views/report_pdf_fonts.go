@@ -230,7 +230,7 @@ func (p reportWriter) multiCellMixed(w, h float64, txt string, fill bool) {
 		line := ""
 		for _, tok := range breakableTokens(para) {
 			if line != "" && width(line+tok) > max {
-				lines = append(lines, strings.TrimRight(line, " "))
+				lines = append(lines, line) // the space it breaks at stays, for the text a reader extracts
 				line = strings.TrimLeft(tok, " ")
 				continue
 			}
