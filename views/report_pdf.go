@@ -34,8 +34,11 @@ type AttemptReport struct {
 func ReportPDF(r AttemptReport) ([]byte, error) {
 	inv := r.Invitation
 	pdf := reportWriter{fpdf.New("P", "mm", "A4", ""), &writerState{added: map[int]bool{}, tags: newStructure()}}
-	pdf.AddUTF8FontFromBytes(bodyFamily, "", dejaVuSans)
-	pdf.AddUTF8FontFromBytes(bodyFamily, "B", dejaVuSansBold)
+	// The writer writes into the font bytes it is given (reading a glyph's
+	// metrics appends to a slice of the file), so each report has its own
+	// copy: reports are made at once, and the fonts are shared.
+	pdf.AddUTF8FontFromBytes(bodyFamily, "", bytes.Clone(dejaVuSans))
+	pdf.AddUTF8FontFromBytes(bodyFamily, "B", bytes.Clone(dejaVuSansBold))
 	pdf.SetTitle(bmp(pdfText("Test report: "+inv.Name+", "+inv.TestName)), true)
 	pdf.SetCreator("Testgate", true)
 	pdf.SetLang("en")

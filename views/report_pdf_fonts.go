@@ -1,6 +1,7 @@
 package views
 
 import (
+	"bytes"
 	_ "embed"
 	"os"
 	"strconv"
@@ -199,8 +200,8 @@ func fontRuns(line string) []fontRun {
 func (p reportWriter) multiCellMixed(w, h float64, txt string, fill bool) {
 	for _, r := range txt {
 		if fb := fallbackFor(r); fb >= 0 && !p.st.added[fb] {
-			p.AddUTF8FontFromBytes(fontFamily(fb), "", pdfFonts.fallbacks[fb].raw)
-			p.AddUTF8FontFromBytes(fontFamily(fb), "B", pdfFonts.fallbacks[fb].raw)
+			p.AddUTF8FontFromBytes(fontFamily(fb), "", bytes.Clone(pdfFonts.fallbacks[fb].raw)) // its own copy, as the body font's
+			p.AddUTF8FontFromBytes(fontFamily(fb), "B", bytes.Clone(pdfFonts.fallbacks[fb].raw))
 			p.st.added[fb] = true
 		}
 	}

@@ -273,3 +273,34 @@ func TestReportPDFIsTagged(t *testing.T) {
 		t.Error("the page footer is in the structure: it is an artifact")
 	}
 }
+
+// Reports are made at once (half the CPUs), sharing the fonts: made side by
+// side, Chinese and Korean in the fallback fonts, they read as one made
+// alone, and the race detector (make test) finds nothing. (The PDF writer
+// writes into the font bytes it is given; shared, that raced.)
+func TestReportPDFsMadeAtOnceAreTheSame(t *testing.T) {
+	t.Parallel()
+	r := AttemptReport{
+		Invitation: store.Invitation{ID: 5, Name: "王小明 (Wang)", Email: "wang@example.com", TestName: "Go 基础测试", Status: store.StatusCompleted},
+		Questions:  []store.Question{{ID: 1, Kind: store.QuestionText, Text: "なぜGoですか？"}},
+		Answers: map[int64]store.Answer{1: {QuestionID: 1, Text: "コンパイルが速く、コードが読みやすいからです。" +
+			"我们团队每天都写很多服务，所以需要简单的工具。한국어 😀 👍🏽 𠮷"}},
+	}
+	b, err := ReportPDF(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone := pdftext.Of(t, b)
+	results := make(chan []byte, 8)
+	for range 8 {
+		go func() {
+			b, _ := ReportPDF(r)
+			results <- b
+		}()
+	}
+	for range 8 {
+		if text := pdftext.Of(t, <-results); text != alone {
+			t.Fatalf("a report made beside others reads\n%s\nnot\n%s", text, alone)
+		}
+	}
+}
