@@ -153,7 +153,8 @@ func TestBrowserConsoleAccessibility(t *testing.T) {
 	for _, page := range []string{"/", "/tests", "/tests/new", "/tests/" + idStr(tt.ID), "/links/" + idStr(link.ID),
 		"/links/" + idStr(link.ID) + "/edit", "/invitations", "/invitations/" + idStr(res.Invitation.ID),
 		"/settings/users", "/settings/api-keys", "/outbox", "/links/" + idStr(link.ID) + "/emails",
-		"/deliveries", "/settings/webhooks", "/settings/branding", "/settings/privacy", "/settings/audit", "/settings/teams"} {
+		"/deliveries", "/settings/webhooks", "/settings/branding", "/settings/privacy", "/settings/audit", "/settings/teams",
+		"/settings/integrations", "/settings/integrations/greenhouse", "/settings/integrations/ashby"} {
 		do(t, b, chromedp.Navigate(base+page), chromedp.WaitVisible(css("main")))
 		checkA11y(t, b, page)
 	}

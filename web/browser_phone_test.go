@@ -50,6 +50,7 @@ func TestBrowserConsoleFitsAPhone(t *testing.T) {
 		"/links/" + idStr(link.ID), "/links/" + idStr(private.ID), "/links/" + idStr(link.ID) + "/edit", "/links/" + idStr(link.ID) + "/emails",
 		"/links/" + idStr(link.ID) + "/import", "/invitations", "/invitations/" + idStr(res.Invitation.ID),
 		"/outbox", "/mailbox", "/deliveries", "/settings/users", "/settings/api-keys", "/settings/webhooks", "/settings/branding", "/settings/privacy", "/settings/audit", "/settings/teams",
+		"/settings/integrations", "/settings/integrations/greenhouse", "/settings/integrations/ashby",
 		"/tests/" + idStr(tt.ID) + "/preview", // the candidate pages, as a preview
 		"/invitations/" + idStr(res.Invitation.ID) + "/report", "/tests/" + idStr(tt.ID) + "/results", "/bank",
 		"/bank/" + idStr(bankIDs[0]) + "/edit", "/tests/" + idStr(drawn.ID), "/tests/" + idStr(drawn.ID) + "/preview",
