@@ -170,6 +170,9 @@ func (db *DB) UpdateCandidateDetails(ctx context.Context, invitationID int64, na
 		return Invitation{}, err
 	}
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockKeys(ctx, addressKey(email)); err != nil { // the address typed, taken as an invite would
+			return err
+		}
 		inv, err := invitationTx(ctx, tx, invitationID)
 		if err != nil {
 			return err

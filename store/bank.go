@@ -98,6 +98,9 @@ func (db *DB) AddBankQuestionsTo(ctx context.Context, team *int64, in []Question
 	}
 	ids := make([]int64, 0, len(in))
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockKeys(ctx, "bank"); err != nil { // the bank's size is counted, then added to
+			return err
+		}
 		var count int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM bank_questions`).Scan(&count); err != nil {
 			return err

@@ -38,6 +38,11 @@ func (db *DB) ScheduleCandidateDeletion(ctx context.Context, email string, teams
 	scope, _ := json.Marshal(teams)
 	var out CandidateDeletion
 	err := db.inTx(ctx, func(tx *Tx) error {
+		// One pending deletion per address and scope: asked twice at once,
+		// the second finds the first's.
+		if err := tx.lockKeys(ctx, "deletion:"+norm); err != nil {
+			return err
+		}
 		cond, targs := teamInvitations(teams)
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations i WHERE email_norm = ? AND erased_at IS NULL AND `+cond,

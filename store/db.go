@@ -3,7 +3,8 @@
 // SQLite is the embedded default: one writer connection (SQLite allows one
 // writer at a time, so a pool would only queue on the file lock) beside a pool
 // of read-only connections. PostgreSQL (postgres.go) runs the same statements,
-// its write transactions taking turns as SQLite's do.
+// its write transactions side by side, each locking only what it touches
+// (locks.go).
 package store
 
 import (
@@ -257,9 +258,6 @@ func (t *Tx) execScript(ctx context.Context, script string) error {
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	db.waiting.Add(1)
 	sqlTx, err := db.w.BeginTx(ctx, nil)
-	if err == nil && db.Postgres() {
-		err = takeWriterLock(ctx, sqlTx)
-	}
 	db.waiting.Add(-1)
 	db.noteWriter(ctx)
 	if err != nil {

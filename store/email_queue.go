@@ -126,8 +126,12 @@ func (db *DB) RemindNotStarted(ctx context.Context, linkID int64, actor string) 
 	return n, err
 }
 
+// invitationsTx reads the invitations a sweep or a bulk action goes on to
+// change, locking them; one another transaction holds is left out (its
+// status is about to move), and the where's conditions on i are checked
+// again once the lock is had.
 func invitationsTx(ctx context.Context, tx *Tx, where string, args ...any) ([]Invitation, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+` `+where, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+` `+where+tx.dialect.forUpdateSkipLocked(), args...)
 	return collect(rows, err, scanInvitation)
 }
 
@@ -143,7 +147,7 @@ func (db *DB) QueueDueReminders(ctx context.Context) (int, error) {
 		after, err := invitationsTx(ctx, tx, `JOIN test_links rl ON rl.id = i.link_id
 			WHERE i.id IN (SELECT id FROM invitations`+tx.dialect.indexedBy("invitations_link_status")+`
 				WHERE link_id IN (SELECT id FROM test_links WHERE remind_after_hours IS NOT NULL) AND status IN ('invited', 'opened'))
-			AND i.placeholder = 0 AND i.reminded_after_at IS NULL
+			AND i.status IN ('invited', 'opened') AND i.placeholder = 0 AND i.reminded_after_at IS NULL
 			AND i.invited_at + rl.remind_after_hours * 3600000 <= ? LIMIT 500`, millis(now))
 		if err != nil {
 			return err
@@ -151,7 +155,7 @@ func (db *DB) QueueDueReminders(ctx context.Context) (int, error) {
 		before, err := invitationsTx(ctx, tx, `JOIN test_links rl ON rl.id = i.link_id
 			WHERE i.id IN (SELECT id FROM invitations`+tx.dialect.indexedBy("invitations_expiring")+`
 				WHERE status IN ('invited', 'opened') AND expires_at IS NOT NULL AND expires_at > ?)
-			AND rl.remind_before_expiry_hours IS NOT NULL AND i.placeholder = 0 AND i.reminded_before_at IS NULL
+			AND rl.remind_before_expiry_hours IS NOT NULL AND i.status IN ('invited', 'opened') AND i.placeholder = 0 AND i.reminded_before_at IS NULL
 			AND i.expires_at - rl.remind_before_expiry_hours * 3600000 <= ? LIMIT 500`, millis(now), millis(now))
 		if err != nil {
 			return err

@@ -301,6 +301,13 @@ func (db *DB) importRows(ctx context.Context, tx *Tx, im Import, rows []ImportRo
 	if err != nil {
 		return c, err
 	}
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = addressKey(r.Email)
+	}
+	if err := tx.lockKeys(ctx, keys...); err != nil { // before the link's row, as every invite takes them
+		return c, err
+	}
 	if err := linkOpen(ctx, tx, link, now); err != nil {
 		return c, err
 	}

@@ -72,7 +72,7 @@ func (db *DB) setStatus(ctx context.Context, tx *Tx, inv Invitation, to Invitati
 }
 
 func invitationTx(ctx context.Context, tx *Tx, id int64) (Invitation, error) {
-	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`, id))
+	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`+tx.dialect.forUpdate(), id))
 }
 
 // CancelInvitation cancels an invitation the candidate has not started.
@@ -125,7 +125,7 @@ func (db *DB) ExtendInvitation(ctx context.Context, id int64, until time.Time, a
 		return Invitation{}, FieldErrors{"expiresAt": "must be in the future"}
 	}
 	err := db.inTx(ctx, func(tx *Tx) error {
-		inv, err := invitationTx(ctx, tx, id)
+		inv, err := invitationAndAddressTx(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func (db *DB) ExpireDue(ctx context.Context) (int, error) {
 				UNION
 				SELECT id FROM invitations`+tx.dialect.indexedBy("invitations_closing")+`
 				WHERE status IN ('invited', 'opened') AND valid_until IS NOT NULL AND valid_until <= ?)
-			LIMIT 1000`, millis(now), millis(now))
+			AND i.status IN ('invited', 'opened') LIMIT 1000`, millis(now), millis(now))
 		if err != nil {
 			return err
 		}

@@ -140,6 +140,11 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 		}
 	}
 	if !n.GeneratePlaceholders || strings.TrimSpace(n.Email) != "" {
+		// Two requests for one address take turns: the second finds what
+		// the first made.
+		if err := tx.lockKeys(ctx, addressKey(n.Email)); err != nil {
+			return 0, false, false, err
+		}
 		existing, err := latestOnLink(ctx, tx, link.ID, NormalizeEmail(n.Email))
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return 0, false, false, err
@@ -280,6 +285,11 @@ func linkOpen(ctx context.Context, tx *Tx, l TestLink, now time.Time) error {
 		return &ClosedError{"The test link has closed."}
 	}
 	if l.MaxUses > 0 {
+		// The link's row is locked while its uses are counted and one is
+		// added, so that two invitations cannot both take the last use.
+		if err := tx.lockRow(ctx, "test_links", l.ID); err != nil {
+			return err
+		}
 		var used int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations WHERE link_id = ?`, l.ID).Scan(&used); err != nil {
 			return err

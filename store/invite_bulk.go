@@ -48,6 +48,9 @@ func (db *DB) inviteBatch(ctx context.Context, tx *Tx, ns []NewInvitation, now t
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := tx.lockKeys(ctx, addressKeys(ns)...); err != nil {
+		return nil, nil, err
+	}
 	seen, err := emailsOnLink(ctx, tx, link.ID, ns)
 	if err != nil {
 		return nil, nil, err

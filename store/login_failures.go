@@ -77,7 +77,15 @@ type LoginAttempt struct {
 func (db *DB) BeginLoginAttempt(ctx context.Context, window time.Duration, limits ...LoginLimit) (a LoginAttempt, wait time.Duration, err error) {
 	now := db.Now()
 	since := millis(now.Add(-window))
+	scopes := make([]string, len(limits))
+	for i, l := range limits {
+		scopes[i] = "throttle:" + l.Scope
+	}
 	err = db.inTx(ctx, func(tx *Tx) error {
+		// Attempts under one scope take turns from the count to the insert.
+		if err := tx.lockKeys(ctx, scopes...); err != nil {
+			return err
+		}
 		for _, l := range limits {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE scope = ? AND failed_at <= ?`, l.Scope, since); err != nil {
 				return err

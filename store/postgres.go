@@ -82,24 +82,6 @@ func openPostgres(ctx context.Context, url string, wiring Wiring) (*DB, error) {
 	return db, nil
 }
 
-// writerLock is the advisory lock every write transaction takes on
-// PostgreSQL, so that writes take turns across processes as they do on
-// SQLite's one writer: the store's rules that check before they write (one
-// live invitation per address and link, a link's maximum uses, sign-in
-// throttling) hold on both without each being rewritten for concurrent
-// writers. Reads do not take it and run side by side.
-const writerLock = 7364725
-
-// takeWriterLock waits for the writers' turn; it is released at commit or
-// rollback.
-func takeWriterLock(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, writerLock); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return nil
-}
-
 // rebindConnector hands out connections that rebind placeholders.
 type rebindConnector struct{ driver.Connector }
 

@@ -133,6 +133,9 @@ func testKindTx(ctx context.Context, tx *Tx, testID int64) (TestKind, error) {
 func (db *DB) AddQuestion(ctx context.Context, testID int64, in QuestionInput) (Question, error) {
 	var id int64
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, testID); err != nil { // the test\'s structure is edited one change at a time
+			return err
+		}
 		kind, err := testKindTx(ctx, tx, testID)
 		if err != nil {
 			return err
@@ -166,6 +169,9 @@ func (db *DB) AddQuestion(ctx context.Context, testID int64, in QuestionInput) (
 // new id.
 func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionInput) (Question, error) {
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, testID); err != nil { // the test\'s structure is edited one change at a time
+			return err
+		}
 		kind, err := testKindTx(ctx, tx, testID)
 		if err != nil {
 			return err
@@ -281,6 +287,9 @@ func currentQuestion(ctx context.Context, tx *Tx, testID, id int64) (pos int, us
 // those attempts keep it, with their answers and scores.
 func (db *DB) DeleteQuestion(ctx context.Context, testID, id int64) error {
 	return db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, testID); err != nil { // the test\'s structure is edited one change at a time
+			return err
+		}
 		pos, used, err := currentQuestion(ctx, tx, testID, id)
 		if err != nil {
 			return err
@@ -303,6 +312,9 @@ func (db *DB) DeleteQuestion(ctx context.Context, testID, id int64) error {
 // Moving the first question up or the last one down changes nothing.
 func (db *DB) MoveQuestion(ctx context.Context, testID, id int64, up bool) error {
 	return db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, testID); err != nil { // the test\'s structure is edited one change at a time
+			return err
+		}
 		var pos int
 		err := tx.QueryRowContext(ctx, `SELECT position FROM questions WHERE id = ? AND test_id = ? AND retired_at IS NULL`, id, testID).Scan(&pos)
 		if errors.Is(err, sql.ErrNoRows) {

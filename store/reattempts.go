@@ -33,6 +33,11 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 	var res InviteResult
 	var latestID int64
 	err := db.inTx(ctx, func(tx *Tx) error {
+		// Two asks for a new attempt take turns: the second finds the
+		// attempt the first made.
+		if err := lockAddressOf(ctx, tx, id); err != nil {
+			return err
+		}
 		latest, err := latestAttempt(ctx, tx, id)
 		if err != nil {
 			return err

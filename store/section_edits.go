@@ -43,6 +43,9 @@ func (db *DB) AddSection(ctx context.Context, testID int64, in SectionSettings) 
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, testID); err != nil { // the test\'s structure is edited one change at a time
+			return err
+		}
 		if _, err := testKindTx(ctx, tx, testID); err != nil {
 			return err
 		}
@@ -112,6 +115,9 @@ func (db *DB) UpdateSection(ctx context.Context, testID, sectionID int64, in Sec
 		return Section{}, err
 	}
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, testID); err != nil { // the test\'s structure is edited one change at a time
+			return err
+		}
 		if err := sectionOf(ctx, tx, testID, sectionID); err != nil {
 			return err
 		}
@@ -150,6 +156,9 @@ func (db *DB) AddRule(ctx context.Context, testID, sectionID int64, r SectionRul
 		return err
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, testID); err != nil { // the test\'s structure is edited one change at a time
+			return err
+		}
 		if err := sectionOf(ctx, tx, testID, sectionID); err != nil {
 			return err
 		}
@@ -170,6 +179,9 @@ func (db *DB) AddRule(ctx context.Context, testID, sectionID int64, r SectionRul
 // RemoveRule removes a section's rule by its place in the list (1-based).
 func (db *DB) RemoveRule(ctx context.Context, testID, sectionID int64, n int) error {
 	return db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, testID); err != nil { // the test\'s structure is edited one change at a time
+			return err
+		}
 		if err := sectionOf(ctx, tx, testID, sectionID); err != nil {
 			return err
 		}
@@ -193,6 +205,9 @@ func (db *DB) RemoveRule(ctx context.Context, testID, sectionID int64, n int) er
 func (db *DB) PickBankQuestions(ctx context.Context, testID, sectionID int64, bankIDs []int64) (int, error) {
 	added := 0
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, testID); err != nil { // the test\'s structure is edited one change at a time
+			return err
+		}
 		if err := sectionOf(ctx, tx, testID, sectionID); err != nil {
 			return err
 		}
@@ -215,6 +230,9 @@ func (db *DB) PickBankQuestions(ctx context.Context, testID, sectionID int64, ba
 // UnpickBankQuestion takes a bank question out of a section.
 func (db *DB) UnpickBankQuestion(ctx context.Context, testID, sectionID, bankID int64) error {
 	return db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, testID); err != nil { // the test\'s structure is edited one change at a time
+			return err
+		}
 		if err := sectionOf(ctx, tx, testID, sectionID); err != nil {
 			return err
 		}

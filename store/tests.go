@@ -220,6 +220,9 @@ func (db *DB) UpdateTest(ctx context.Context, id int64, in TestInput) (Test, err
 		return Test{}, fe
 	}
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockTest(ctx, id); err != nil { // its questions are counted for its kind
+			return err
+		}
 		if in.Kind == KindInterview {
 			var choice int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM questions WHERE test_id = ? AND kind <> 'text' AND retired_at IS NULL`, id).Scan(&choice); err != nil {

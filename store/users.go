@@ -116,6 +116,9 @@ func (db *DB) createUser(ctx context.Context, n NewUser, onlyIfFirst bool) (User
 	var u User
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if onlyIfFirst {
+			if err := tx.lockKeys(ctx, usersKey); err != nil { // two setups at once make one admin
+				return err
+			}
 			var count int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&count); err != nil {
 				return err
@@ -176,6 +179,10 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (User, e
 	return db.User(ctx, id)
 }
 
+// usersKey is the key lock of the rules about users as a whole: the first
+// user, the last active admin.
+const usersKey = "users"
+
 // UpdateUserAccess changes a user's role and active state. The last active
 // admin can be neither demoted nor disabled: the console would be locked.
 // Disabling a user ends their sessions.
@@ -185,6 +192,11 @@ func (db *DB) UpdateUserAccess(ctx context.Context, id int64, role Role, disable
 	}
 	var u User
 	err := db.inTx(ctx, func(tx *Tx) error {
+		// Changes of access take turns, so that two admins demoting each
+		// other at once cannot both see the other still an admin.
+		if err := tx.lockKeys(ctx, usersKey); err != nil {
+			return err
+		}
 		now := millis(db.Now())
 		var disabledAt sql.NullInt64
 		if disabled {
