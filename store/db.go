@@ -54,7 +54,10 @@ type DB struct {
 	lastBulkStart atomic.Int64
 	lastBulk      atomic.Int64
 
-	// In-memory reads, dropped by the writes that change them (read_cache.go).
+	// In-memory reads, dropped by the writes that change them (read_cache.go),
+	// on PostgreSQL by other processes' too, while listener hears them
+	// (notify.go).
+	listener   *listener
 	readGen    readGenerations
 	candidates readCache[candidatePage]
 	counts     readCache[int]
@@ -149,6 +152,7 @@ func dsn(path string, readOnly bool) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stopListening()
 	db.reads.close()
 	db.writes.close()
 	return errors.Join(db.r.Close(), db.w.Close())
@@ -269,6 +273,10 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
+	}
+	if err := db.notifyChanges(ctx, tx); err != nil {
+		sqlTx.Rollback()
+		return fmt.Errorf("store: notify other processes: %w", err)
 	}
 	err = sqlTx.Commit()
 	// Even after a failed commit: what was written is then unknown.

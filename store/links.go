@@ -250,7 +250,7 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 	if err := in.Validate().orNil(); err != nil {
 		return TestLink{}, err
 	}
-	res, err := db.execUncached(ctx, `UPDATE test_links SET name = ?, slug = CASE WHEN ? = '' THEN slug ELSE ? END,
+	res, err := db.execChangingTests(ctx, `UPDATE test_links SET name = ?, slug = CASE WHEN ? = '' THEN slug ELSE ? END,
 			callback_url = ?, redirect_url = ?, hide_instruction = ?, disable_mandatory_fields = ?, send_email = ?,
 			expires_at = ?, valid_from = ?, valid_until = ?, public = ?, max_uses = ?, lang = ?, tab_switch_limit = ?,
 			expire_after_days = ?, updated_at = ? WHERE id = ?`,
@@ -258,7 +258,6 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 		boolInt(in.DisableMandatoryFields), boolInt(in.SendEmail), nullMillis(in.ExpiresAt), nullMillis(in.ValidFrom),
 		nullMillis(in.ValidUntil), boolInt(in.Public), nullPositive(in.MaxUses), in.Lang, nullPositive(in.TabSwitchLimit),
 		nullPositive(in.ExpireAfterDays), millis(db.Now()), id)
-	db.changedTests()
 	if isUniqueViolation(err, "test_links.slug") {
 		return TestLink{}, FieldErrors{"slug": "is already used by another link"}
 	}
@@ -300,8 +299,7 @@ func (db *DB) SetLinkDisabled(ctx context.Context, id int64, disabled bool) erro
 	if disabled {
 		at = sql.NullInt64{Int64: now, Valid: true}
 	}
-	res, err := db.execUncached(ctx, `UPDATE test_links SET disabled_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
-	db.changedTests()
+	res, err := db.execChangingTests(ctx, `UPDATE test_links SET disabled_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
 	if err != nil {
 		return err
 	}
@@ -323,11 +321,10 @@ func (db *DB) UpdateLinkEmails(ctx context.Context, id int64, e LinkEmails) (Tes
 	if err := (LinkInput{Name: "-", LinkEmails: e}).Validate().orNil(); err != nil {
 		return TestLink{}, err
 	}
-	res, err := db.execUncached(ctx, `UPDATE test_links SET invite_subject = ?, invite_body = ?, reminder_subject = ?,
+	res, err := db.execChangingTests(ctx, `UPDATE test_links SET invite_subject = ?, invite_body = ?, reminder_subject = ?,
 			reminder_body = ?, remind_after_hours = ?, remind_before_expiry_hours = ?, updated_at = ?
 		WHERE id = ?`, e.InviteSubject, e.InviteBody, e.ReminderSubject, e.ReminderBody,
 		nullPositive(e.RemindAfterHours), nullPositive(e.RemindBeforeExpiryHours), millis(db.Now()), id)
-	db.changedTests()
 	if err != nil {
 		return TestLink{}, err
 	}

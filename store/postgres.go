@@ -79,6 +79,10 @@ func openPostgres(ctx context.Context, url string, wiring Wiring) (*DB, error) {
 	}
 	db := newDB(w, r, "", dialectPostgres, wiring)
 	db.dsn = url
+	if err := db.startListening(ctx, cfg); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: listen for other processes' changes on PostgreSQL at %s:%d: %w", cfg.Host, cfg.Port, err)
+	}
 	return db, nil
 }
 

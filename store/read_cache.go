@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"sync"
 	"sync/atomic"
 )
@@ -18,11 +20,12 @@ import (
 // (TestEveryWriteSaysWhatItChanged) holds every statement that writes
 // these tables to a method that says so.
 
-// cachesReads is false on PostgreSQL: another process's commit would not
-// drop this one's entries, and a point read by token there costs about
-// what the cache saves (make bench compares). The landing page and the
-// list counts read the database every time.
-func (db *DB) cachesReads() bool { return !db.Postgres() }
+// cachesReads says whether cached entries may be served: always on
+// SQLite, whose one process makes every change; on PostgreSQL while the
+// process hears the others' changes (notify.go).
+func (db *DB) cachesReads() bool {
+	return !db.Postgres() || (db.listener != nil && db.listener.listening.Load())
+}
 
 // readGenerations orders reads and writes: every change takes the next
 // generation, every read notes the generation it began in, and an entry is
@@ -146,6 +149,16 @@ type candidatePage struct {
 	test Test
 }
 
-// changedTests is Tx.changedTests for a write outside a transaction,
-// called once it ran.
-func (db *DB) changedTests() { db.readGen.changed(readChanges{tests: true}) }
+// execChangingTests runs one statement that changes a test or link in a
+// transaction of its own, so that its commit drops the caches of every
+// process (notify.go) as a write method's does.
+func (db *DB) execChangingTests(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := db.inTx(ctx, func(tx *Tx) error {
+		tx.changedTests()
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
+}

@@ -301,8 +301,7 @@ func (db *DB) SetTestArchived(ctx context.Context, id int64, archived bool) erro
 	if archived {
 		at = sql.NullInt64{Int64: now, Valid: true}
 	}
-	res, err := db.execUncached(ctx, `UPDATE tests SET archived_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
-	db.changedTests()
+	res, err := db.execChangingTests(ctx, `UPDATE tests SET archived_at = ?, updated_at = ? WHERE id = ?`, at, now, id)
 	if err != nil {
 		return err
 	}

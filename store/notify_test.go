@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
+
+func TestNoticesCarryWhatChanged(t *testing.T) {
+	t.Parallel()
+	ids := map[int64]struct{}{7: {}, 12: {}}
+	for _, c := range []readChanges{{tests: true}, {newInvitations: true}, {invitations: ids}, {newInvitations: true, invitations: ids}} {
+		process, got := parseNotice(c.notice("p1"))
+		if process != "p1" || got.tests != c.tests || got.newInvitations != c.newInvitations || len(got.invitations) != len(c.invitations) {
+			t.Errorf("%+v came back as %s %+v", c, process, got)
+		}
+	}
+	many := map[int64]struct{}{}
+	for i := range maxNoticeIDs + 1 {
+		many[int64(i)] = struct{}{}
+	}
+	if _, got := parseNotice(readChanges{invitations: many}.notice("p")); !got.tests {
+		t.Error("a notice past its size does not say everything changed")
+	}
+	if _, got := parseNotice("p  1,x"); !got.tests {
+		t.Error("a notice that does not parse does not drop everything")
+	}
+}
+
+// eventually polls check for up to 5 seconds: another process's notice
+// arrives a moment after its commit.
+func eventually(t *testing.T, what string, check func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !check(); {
+		if time.Now().After(deadline) {
+			t.Fatal(what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// One process caches the landing page and the list counts; another
+// process's writes reach it through PostgreSQL's notices.
+func TestAnotherProcessesWritesDropTheCaches(t *testing.T) {
+	t.Parallel()
+	if !onPostgres {
+		t.Skip("SQLite is one process: its own commits drop its caches")
+	}
+	dbs := twoProcesses(t)
+	a, b := dbs[0], dbs[1]
+	ctx := context.Background()
+	tt, _ := a.CreateTest(ctx, sampleTest, nil)
+	res, _ := a.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "Ann", Email: "ann@example.com", Source: SourceNative})
+	token := res.Invitation.Token
+	page := func() (Invitation, Test) {
+		inv, test, err := a.InvitationAndTestByToken(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv, test
+	}
+	page()
+	raw := behindTheBack(t, a)
+	if _, err := raw.Exec(`UPDATE invitations SET name = 'Behind the back' WHERE id = ?`, res.Invitation.ID); err != nil {
+		t.Fatal(err)
+	}
+	if inv, _ := page(); inv.Name != "Ann" {
+		t.Fatalf("the page is not cached on PostgreSQL: %q", inv.Name)
+	}
+	if _, err := b.OpenInvitation(ctx, res.Invitation.ID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the other process's open never reached the page", func() bool {
+		inv, _ := page()
+		return inv.Status == StatusOpened && inv.Name == "Behind the back"
+	})
+	if _, err := b.UpdateTest(ctx, tt.ID, TestInput{Name: "Renamed", Kind: tt.Kind, DurationMinutes: 30}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the other process's test change never reached the page", func() bool { _, test := page(); return test.Name == "Renamed" })
+
+	count := func() int { _, total, _ := a.Invitations(ctx, InvitationFilter{TestID: tt.ID}); return total }
+	if count() != 1 {
+		t.Fatal("count")
+	}
+	if _, err := b.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "Bo", Email: "bo@example.com", Source: SourceNative}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the other process's invitation never reached the count", func() bool { return count() == 2 })
+}
+
+// A process that loses its listening connection stops serving cached
+// pages, since it may miss notices; once it listens again it caches again,
+// having dropped all it held.
+func TestALostListenerStopsServingCachedPages(t *testing.T) {
+	t.Parallel()
+	if !onPostgres {
+		t.Skip("PostgreSQL's listening connection")
+	}
+	dbs := twoProcesses(t)
+	a, b := dbs[0], dbs[1]
+	ctx := context.Background()
+	tt, _ := a.CreateTest(ctx, sampleTest, nil)
+	res, _ := a.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "Ann", Email: "ann@example.com", Source: SourceNative})
+	name := func() string {
+		inv, _, err := a.InvitationAndTestByToken(ctx, res.Invitation.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv.Name
+	}
+	name()
+	raw := behindTheBack(t, a)
+	rename := func(to string) {
+		if _, err := raw.Exec(`UPDATE invitations SET name = ? WHERE id = ?`, to, res.Invitation.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rename("Missed")
+	if name() != "Ann" {
+		t.Fatal("not cached")
+	}
+	old := a.listener.pid.Load()
+	if _, err := raw.Exec(`SELECT pg_terminate_backend(?)`, int64(old)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "pages cached before the listener was lost are still served", func() bool { return name() == "Missed" })
+	eventually(t, "the listener never came back", func() bool { return a.cachesReads() && a.listener.pid.Load() != old })
+	name()
+	rename("Behind again")
+	if got := name(); got != "Missed" {
+		t.Fatalf("listening again, the page is not cached: %q", got)
+	}
+	if err := b.ChooseLanguage(ctx, res.Invitation.ID, "fr"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, fmt.Sprintf("the other process's change never reached the page after the listener came back (%q)", name()),
+		func() bool { return name() == "Behind again" })
+}
