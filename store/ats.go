@@ -128,7 +128,7 @@ func insertATSReference(ctx context.Context, tx *Tx, id int64, r *ATSReference) 
 	if r == nil {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ats_references (invitation_id, ats, application_id, candidate_id, job_id, profile_url)
+	err := tx.ExecLater(ctx, `INSERT INTO ats_references (invitation_id, ats, application_id, candidate_id, job_id, profile_url)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (invitation_id) DO NOTHING`, id, r.ATS, r.ApplicationID, r.CandidateID, r.JobID, r.ProfileURL)
 	return err
 }

@@ -141,11 +141,11 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 			return nil
 		}
 		reason := ReasonSubmitted
+		var saved map[int64]Answer
 		if s.TimedOut {
 			reason = ReasonTimeRanOut // the countdown reached zero in the browser and sent what was there
 		} else if !s.Confirmed {
-			saved, err := answersTx(ctx, tx, inv.ID)
-			if err != nil {
+			if saved, err = answersTx(ctx, tx, inv.ID); err != nil {
 				return err
 			}
 			if res.Unanswered = Unanswered(section, saved); res.Unanswered > 0 {
@@ -157,7 +157,7 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 			return db.sectionEnded(ctx, tx, inv, reason, now, &res)
 		}
 		res.Outcome = Completed
-		return db.complete(ctx, tx, inv, reason, now)
+		return db.completePaper(ctx, tx, inv, paper, saved, reason, now)
 	})
 	if err != nil {
 		return SubmitResult{}, err
@@ -197,7 +197,7 @@ func saveAnswers(ctx context.Context, tx *Tx, invitationID int64, section []Ques
 		}
 		slices.Sort(choices)
 		cj, _ := json.Marshal(choices)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, choices, body, updated_at)
+		if err := tx.ExecLater(ctx, `INSERT INTO answers (invitation_id, question_id, choices, body, updated_at)
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (invitation_id, question_id) DO UPDATE SET choices = excluded.choices, body = excluded.body,
 				updated_at = excluded.updated_at`, invitationID, q.ID, string(cj), a.Text, millis(now)); err != nil {

@@ -68,33 +68,44 @@ func validLogoType(t string) bool {
 // is saved. Candidate pages ask on every request, so it is kept in memory:
 // SetBranding replaces it, and a first load only fills an empty cache, so
 // a load racing a save cannot put the old branding back. On PostgreSQL
-// another process may have saved one: its time is read (a tiny row) and a
-// newer one loaded.
+// another process may have saved one: while this process hears the
+// others' changes (notify.go) a save there drops the entry; otherwise its
+// time is read (a tiny row) and a newer one loaded.
 func (db *DB) Branding(ctx context.Context) (Branding, error) {
-	if b := db.branding.Load(); b != nil {
-		if !db.Postgres() {
-			return *b, nil
+	if e := db.branding.Load(); e != nil {
+		if !db.Postgres() || db.cachesReads() && e.gen >= db.readGen.tests.Load() {
+			return e.b, nil
 		}
+		gen := db.readGen.current()
 		var updated int64
 		err := db.queryRow(ctx, `SELECT updated_at FROM branding WHERE id = 1`).Scan(&updated)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && updated == millis(b.UpdatedAt) {
-			return *b, nil
+		if errors.Is(err, sql.ErrNoRows) || err == nil && updated == millis(e.b.UpdatedAt) {
+			db.branding.CompareAndSwap(e, &brandingEntry{e.b, gen})
+			return e.b, nil
 		}
 		if err != nil {
 			return Branding{}, err
 		}
 		fresh, err := db.loadBranding(ctx)
 		if err == nil {
-			db.branding.Store(&fresh)
+			db.branding.Store(&brandingEntry{fresh, gen})
 		}
 		return fresh, err
 	}
+	gen := db.readGen.current()
 	b, err := db.loadBranding(ctx)
 	if err != nil {
 		return Branding{}, err
 	}
-	db.branding.CompareAndSwap(nil, &b)
+	db.branding.CompareAndSwap(nil, &brandingEntry{b, gen})
 	return b, nil
+}
+
+// brandingEntry is the branding in memory and the read generation it was
+// read in.
+type brandingEntry struct {
+	b   Branding
+	gen uint64
 }
 
 func (db *DB) loadBranding(ctx context.Context) (Branding, error) {
@@ -124,6 +135,7 @@ func (db *DB) SetBranding(ctx context.Context, b Branding, keepLogo bool) (Brand
 	}
 	now := db.Now()
 	err := db.inTx(ctx, func(tx *Tx) error {
+		tx.changedTests() // every candidate page shows it: other processes drop what they hold
 		_, err := tx.ExecContext(ctx, `INSERT INTO branding (id, organisation, contact_email, logo, logo_type, updated_at)
 			VALUES (1, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET organisation = excluded.organisation, contact_email = excluded.contact_email,
@@ -136,10 +148,11 @@ func (db *DB) SetBranding(ctx context.Context, b Branding, keepLogo bool) (Brand
 	if err != nil {
 		return Branding{}, err
 	}
+	gen := db.readGen.current()
 	fresh, err := db.loadBranding(ctx)
 	if err != nil {
 		return Branding{}, err
 	}
-	db.branding.Store(&fresh)
+	db.branding.Store(&brandingEntry{fresh, gen})
 	return fresh, nil
 }

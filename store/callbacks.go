@@ -94,7 +94,7 @@ func (db *DB) notify(ctx context.Context, tx *Tx, invitationID int64, event stri
 	if err != nil || body == nil {
 		return false, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO callback_deliveries (invitation_id, event, url, host, payload, webhook_id, status,
+	err = tx.ExecLater(ctx, `INSERT INTO callback_deliveries (invitation_id, event, url, host, payload, webhook_id, status,
 			next_attempt_at, created_at, updated_at, protocol) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
 		inv.ID, event, inv.CallbackURL, receivingHost(inv.CallbackURL), string(body), webhookID, millis(now), millis(now), millis(now),
 		deliveryProtocols[inv.Source])

@@ -36,7 +36,7 @@ type DB struct {
 	writes  *stmtCache
 	now     atomic.Pointer[func() time.Time] // swapped by tests while workers read it
 
-	branding atomic.Pointer[Branding] // read by every candidate page; nil until loaded
+	branding atomic.Pointer[brandingEntry] // read by every candidate page; nil until loaded
 
 	passwords *passwords                   // hashes and checks console users' passwords
 	composer  Composer                     // renders emails for the outbox
@@ -230,6 +230,21 @@ func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Re
 		return nil, err
 	}
 	return st.ExecContext(ctx, args...)
+}
+
+// ExecLater runs a write whose outcome the caller does not read (how many
+// rows, which id): an event appended, a status moved under the lock the
+// transaction holds. On PostgreSQL it waits to go out with the
+// transaction's next statement that must answer, or with its commit, in
+// one round trip (pgconn.go); an error it meets fails that statement or
+// the commit, and the transaction with it.
+func (t *Tx) ExecLater(ctx context.Context, query string, args ...any) error {
+	if t.dialect != dialectPostgres {
+		_, err := t.ExecContext(ctx, query, args...)
+		return err
+	}
+	_, err := t.tx.ExecContext(ctx, laterMark+query, args...)
+	return err
 }
 
 // QueryRowContext runs a single-row query in the transaction.

@@ -109,7 +109,7 @@ func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64, now 
 	sections, err := sectionsTx(ctx, tx, testID)
 	if err != nil || len(sections) == 0 {
 		if err == nil {
-			_, err = tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position)
+			err = tx.ExecLater(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position)
 				SELECT ?, id, position FROM questions WHERE test_id = ? AND retired_at IS NULL`, invitationID, testID)
 		}
 		return nil, err
@@ -120,7 +120,7 @@ func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64, now 
 	}
 	seed := newSeed()
 	tx.changedInvitation(invitationID)
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET draw_seed = ? WHERE id = ?`, seed, invitationID); err != nil {
+	if err := tx.ExecLater(ctx, `UPDATE invitations SET draw_seed = ? WHERE id = ?`, seed, invitationID); err != nil {
 		return nil, err
 	}
 	// The paper in one statement: a start is a candidate waiting.
@@ -140,7 +140,7 @@ func giveQuestions(ctx context.Context, tx *Tx, invitationID, testID int64, now 
 		}
 		args = append(args, invitationID, item.Question.ID, i+1, item.Section.Position, item.Section.Name, order)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position, section_position,
+	err = tx.ExecLater(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position, section_position,
 		section_name, option_order) VALUES `+valuesList(len(paper), 6), args...)
 	return sections, err
 }

@@ -43,7 +43,7 @@ func (db *DB) enqueueEmail(ctx context.Context, tx *Tx, kind string, inv Invitat
 	} else {
 		tx.workDue(WorkMail)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (kind, invitation_id, recipient, recipient_name, subject, body_text, body_html,
+	err = tx.ExecLater(ctx, `INSERT INTO outbox (kind, invitation_id, recipient, recipient_name, subject, body_text, body_html,
 			message_id, reply_to, status, scheduled_at, next_attempt_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
 		kind, inv.ID, inv.Email, inv.Name, email.Subject, email.Text, email.HTML, db.composer.MessageID(), email.ReplyTo,
@@ -170,7 +170,7 @@ func (db *DB) QueueDueReminders(ctx context.Context) (int, error) {
 					return err
 				}
 				tx.changedInvitation(inv.ID)
-				if _, err := tx.ExecContext(ctx, `UPDATE invitations SET `+batch.column+` = ? WHERE id = ?`, millis(now), inv.ID); err != nil {
+				if err := tx.ExecLater(ctx, `UPDATE invitations SET `+batch.column+` = ? WHERE id = ?`, millis(now), inv.ID); err != nil {
 					return err
 				}
 				if err := addEvent(ctx, tx, inv.ID, "reminder_queued", inv.Status, inv.Status, "system", batch.detail, now); err != nil {

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
+
 	"errors"
 	"fmt"
 	"slices"
@@ -46,23 +46,22 @@ func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason strin
 	if err != nil {
 		return err
 	}
-	saved := map[int64][]int{}
-	rows, err := tx.QueryContext(ctx, `SELECT question_id, choices FROM answers WHERE invitation_id = ?`, inv.ID)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var qid int64
-		var choices string
-		if err := rows.Scan(&qid, &choices); err != nil {
-			rows.Close()
+	return db.completePaper(ctx, tx, inv, questions, nil, reason, now)
+}
+
+// completePaper is complete for a caller that has read the attempt's
+// questions, and perhaps its saved answers, in the transaction already.
+func (db *DB) completePaper(ctx context.Context, tx *Tx, inv Invitation, questions []Question, answers map[int64]Answer, reason string, now time.Time) error {
+	if answers == nil {
+		var err error
+		if answers, err = answersTx(ctx, tx, inv.ID); err != nil {
 			return err
 		}
-		var c []int
-		json.Unmarshal([]byte(choices), &c)
-		saved[qid] = c
 	}
-	rows.Close()
+	saved := make(map[int64][]int, len(answers))
+	for id, a := range answers {
+		saved[id] = a.Choices
+	}
 	score, maxScore, right := Grade(questions, saved)
 	review := ReviewNone
 	for _, q := range questions {
@@ -74,21 +73,21 @@ func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason strin
 		if right[q.ID] {
 			points = q.Points
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, correct, points, updated_at) VALUES (?, ?, ?, ?, ?)
+		if err := tx.ExecLater(ctx, `INSERT INTO answers (invitation_id, question_id, correct, points, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (invitation_id, question_id) DO UPDATE SET correct = excluded.correct, points = excluded.points`,
 			inv.ID, q.ID, boolInt(right[q.ID]), points, millis(now)); err != nil {
 			return err
 		}
 	}
 	// The history's first entries, one statement for the whole paper.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO score_changes (invitation_id, question_id, from_points, to_points, actor, reason, changed_at)
+	if err := tx.ExecLater(ctx, `INSERT INTO score_changes (invitation_id, question_id, from_points, to_points, actor, reason, changed_at)
 		SELECT a.invitation_id, a.question_id, NULL, a.points, ?, '', ? FROM answers a
 		JOIN attempt_questions aq ON aq.invitation_id = a.invitation_id AND aq.question_id = a.question_id
 		WHERE a.invitation_id = ? AND a.correct IS NOT NULL ORDER BY aq.position`, ActorScoring, millis(now), inv.ID); err != nil {
 		return err
 	}
 	tx.changedInvitation(inv.ID)
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET score = ?, max_score = ?, review = ? WHERE id = ?`,
+	if err := tx.ExecLater(ctx, `UPDATE invitations SET score = ?, max_score = ?, review = ? WHERE id = ?`,
 		score, maxScore, review, inv.ID); err != nil {
 		return err
 	}
@@ -96,7 +95,7 @@ func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason strin
 }
 
 func addScoreChange(ctx context.Context, tx *Tx, invitationID, questionID int64, from *int, to int, actor, reason string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO score_changes (invitation_id, question_id, from_points, to_points, actor, reason, changed_at)
+	err := tx.ExecLater(ctx, `INSERT INTO score_changes (invitation_id, question_id, from_points, to_points, actor, reason, changed_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, invitationID, questionID, from, to, actor, reason, millis(now))
 	return err
 }
@@ -152,7 +151,7 @@ func (db *DB) GradeAnswer(ctx context.Context, invitationID int64, in GradeInput
 			return nil // nothing changes
 		}
 		now := db.Now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, points, comment, updated_at) VALUES (?, ?, ?, ?, ?)
+		if err := tx.ExecLater(ctx, `INSERT INTO answers (invitation_id, question_id, points, comment, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (invitation_id, question_id) DO UPDATE SET points = excluded.points, comment = excluded.comment`,
 			inv.ID, q.ID, in.Points, in.Comment, millis(now)); err != nil {
 			return err
@@ -194,7 +193,7 @@ func (db *DB) retotal(ctx context.Context, tx *Tx, inv Invitation, detail, actor
 		review = ReviewAwaiting
 	}
 	tx.changedInvitation(inv.ID)
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET score = ?, review = ?, updated_at = ? WHERE id = ?`,
+	if err := tx.ExecLater(ctx, `UPDATE invitations SET score = ?, review = ?, updated_at = ? WHERE id = ?`,
 		score, review, millis(now), inv.ID); err != nil {
 		return err
 	}

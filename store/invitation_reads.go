@@ -111,8 +111,28 @@ func (db *DB) InvitationAndTestByToken(ctx context.Context, token string) (Invit
 }
 
 // Invitation returns one invitation by id.
+//
+// The read also refreshes the invitation's landing page in the read cache
+// (its test kept from the page cached before), so that a candidate's next
+// request, after the write their last one made and read back, needs no
+// read of its own.
 func (db *DB) Invitation(ctx context.Context, id int64) (Invitation, error) {
-	return scanInvitation(db.queryRow(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`, id))
+	gen := db.readGen.current()
+	inv, err := scanInvitation(db.queryRow(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`, id))
+	if err == nil {
+		db.refreshCandidatePage(inv, gen)
+	}
+	return inv, err
+}
+
+// refreshCandidatePage puts an invitation read in generation gen into its
+// landing page's cache entry, when the entry's test is still current.
+func (db *DB) refreshCandidatePage(inv Invitation, gen uint64) {
+	e, ok := db.candidates.get(inv.Token)
+	if !ok || e.gen < db.readGen.tests.Load() || e.v.inv.ID != inv.ID {
+		return
+	}
+	db.candidates.put(inv.Token, candidatePage{inv, e.v.test}, gen)
 }
 
 // InvitationFilter narrows and orders the invitation list.

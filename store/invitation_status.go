@@ -21,7 +21,7 @@ type Event struct {
 }
 
 func addEvent(ctx context.Context, tx *Tx, invitationID int64, kind string, from, to InvitationStatus, actor, detail string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO invitation_events (invitation_id, kind, from_status, to_status, actor, detail, occurred_at)
+	err := tx.ExecLater(ctx, `INSERT INTO invitation_events (invitation_id, kind, from_status, to_status, actor, detail, occurred_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, invitationID, kind, from, to, actor, detail, millis(now))
 	return err
 }
@@ -53,7 +53,7 @@ var statusColumn = map[InvitationStatus]string{
 func (db *DB) setStatus(ctx context.Context, tx *Tx, inv Invitation, to InvitationStatus, actor, detail string, now time.Time) error {
 	col := statusColumn[to]
 	tx.changedInvitation(inv.ID)
-	_, err := tx.ExecContext(ctx, `UPDATE invitations SET status = ?, `+col+` = ?, updated_at = ? WHERE id = ?`,
+	err := tx.ExecLater(ctx, `UPDATE invitations SET status = ?, `+col+` = ?, updated_at = ? WHERE id = ?`,
 		to, millis(now), millis(now), inv.ID)
 	if err != nil {
 		return err
@@ -64,7 +64,9 @@ func (db *DB) setStatus(ctx context.Context, tx *Tx, inv Invitation, to Invitati
 	if err := recordAccess(ctx, tx, inv.ID, to, now); err != nil {
 		return err
 	}
-	if event, ok := callbackEvents[to]; ok {
+	// An invitation without a callback address has none to record (its
+	// address is set when it is made or re-opened, never by a status move).
+	if event, ok := callbackEvents[to]; ok && inv.CallbackURL != "" {
 		_, err := db.notify(ctx, tx, inv.ID, event, now)
 		return err
 	}
@@ -239,7 +241,7 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 			return err
 		}
 		tx.changedInvitation(id)
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET deadline_at = ? WHERE id = ?`,
+		if err := tx.ExecLater(ctx, `UPDATE invitations SET deadline_at = ? WHERE id = ?`,
 			millis(now.Add(AttemptDuration(minutes, inv.ExtraTimePercent))), id); err != nil {
 			return err
 		}
@@ -272,7 +274,7 @@ func (db *DB) CheckAccessCode(ctx context.Context, id int64, code string) (bool,
 			return nil
 		}
 		tx.changedInvitation(id)
-		_, err = tx.ExecContext(ctx, `UPDATE invitations SET access_failures = access_failures + 1 WHERE id = ?`, id)
+		err = tx.ExecLater(ctx, `UPDATE invitations SET access_failures = access_failures + 1 WHERE id = ?`, id)
 		return err
 	})
 	return ok, err

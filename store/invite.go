@@ -194,7 +194,7 @@ func (db *DB) inviteAfterFinished(ctx context.Context, tx *Tx, old Invitation, l
 		return 0, false, false, err
 	}
 	tx.changedInvitation(old.ID)
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET superseded = 1, updated_at = ? WHERE id = ?`, millis(now), old.ID); err != nil {
+	if err := tx.ExecLater(ctx, `UPDATE invitations SET superseded = 1, updated_at = ? WHERE id = ?`, millis(now), old.ID); err != nil {
 		return 0, false, false, err
 	}
 	id, err := insertInvitation(ctx, tx, link, n, now)
@@ -216,7 +216,7 @@ func setAccessWindow(ctx context.Context, tx *Tx, id int64, from, until *time.Ti
 		return nil
 	}
 	tx.changedInvitation(id)
-	_, err := tx.ExecContext(ctx, `UPDATE invitations SET valid_from = COALESCE(?, valid_from), valid_until = COALESCE(?, valid_until),
+	err := tx.ExecLater(ctx, `UPDATE invitations SET valid_from = COALESCE(?, valid_from), valid_until = COALESCE(?, valid_until),
 		updated_at = ? WHERE id = ?`, nullMillis(from), nullMillis(until), millis(now), id)
 	return err
 }

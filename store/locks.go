@@ -41,13 +41,13 @@ func (t *Tx) lockKeys(ctx context.Context, keys ...string) error {
 	}
 	slices.Sort(hashes) // one order for every transaction: no deadlock between two
 	hashes = slices.Compact(hashes)
+	// Sent with the next statement (ExecLater): the server takes the lock
+	// before it runs that statement, in the same round trip.
 	if len(hashes) == 1 {
-		_, err := t.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, hashes[0])
-		return err
+		return t.ExecLater(ctx, `SELECT pg_advisory_xact_lock(?)`, hashes[0])
 	}
 	list, _ := json.Marshal(hashes)
-	_, err := t.ExecContext(ctx, `SELECT pg_advisory_xact_lock(value) FROM (`+t.dialect.jsonIDs()+`) k`, string(list))
-	return err
+	return t.ExecLater(ctx, `SELECT pg_advisory_xact_lock(value) FROM (`+t.dialect.jsonIDs()+`) k`, string(list))
 }
 
 // addressKey is the key lock of an address on any link: taken before an
@@ -73,8 +73,7 @@ func (t *Tx) lockRow(ctx context.Context, table string, id int64) error {
 	if t.dialect != dialectPostgres {
 		return nil
 	}
-	_, err := t.ExecContext(ctx, `SELECT id FROM `+table+` WHERE id = ? FOR UPDATE`, id)
-	return err
+	return t.ExecLater(ctx, `SELECT id FROM `+table+` WHERE id = ? FOR UPDATE`, id)
 }
 
 // lockTest locks a test's row: its structure (questions, sections, rules,

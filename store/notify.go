@@ -86,8 +86,7 @@ func (db *DB) notifyChanges(ctx context.Context, tx *Tx) error {
 	if !db.Postgres() || tx.changes.empty() {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `SELECT pg_notify(?, ?)`, changesChannel, tx.changes.notice(db.process))
-	return err
+	return tx.ExecLater(ctx, `SELECT pg_notify(?, ?)`, changesChannel, tx.changes.notice(db.process))
 }
 
 // listener holds the connection that listens for the other processes'

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
-	"errors"
 	"fmt"
 	"net/url"
 	"runtime"
@@ -84,38 +82,4 @@ func openPostgres(ctx context.Context, url string, wiring Wiring) (*DB, error) {
 		return nil, fmt.Errorf("store: listen for other processes' changes on PostgreSQL at %s:%d: %w", cfg.Host, cfg.Port, err)
 	}
 	return db, nil
-}
-
-// rebindConnector hands out connections that rebind placeholders.
-type rebindConnector struct{ driver.Connector }
-
-func (c rebindConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	conn, err := c.Connector.Connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pc, ok := conn.(*stdlib.Conn)
-	if !ok {
-		conn.Close()
-		return nil, errors.New("store: unexpected PostgreSQL driver connection")
-	}
-	return rebindConn{pc}, nil
-}
-
-// rebindConn is pgx's connection, every optional interface of it kept,
-// with each statement's placeholders rebound on the way in.
-type rebindConn struct{ *stdlib.Conn }
-
-func (c rebindConn) Prepare(query string) (driver.Stmt, error) { return c.Conn.Prepare(rebind(query)) }
-
-func (c rebindConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	return c.Conn.PrepareContext(ctx, rebind(query))
-}
-
-func (c rebindConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	return c.Conn.ExecContext(ctx, rebind(query), args)
-}
-
-func (c rebindConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return c.Conn.QueryContext(ctx, rebind(query), args)
 }

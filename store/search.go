@@ -11,7 +11,7 @@ import (
 // statement for the lot.
 func indexForSearch(ctx context.Context, tx *Tx, ids []int64) error {
 	list, _ := json.Marshal(ids)
-	_, err := tx.ExecContext(ctx, `INSERT INTO invitations_search (rowid, name, email_norm)
+	err := tx.ExecLater(ctx, `INSERT INTO invitations_search (rowid, name, email_norm)
 		SELECT id, name, email_norm FROM invitations WHERE id IN (`+tx.dialect.jsonIDs()+`)`, string(list))
 	return err
 }
@@ -19,7 +19,7 @@ func indexForSearch(ctx context.Context, tx *Tx, ids []int64) error {
 // reindexForSearch replaces an invitation's entry in the search index
 // after its name or address changed.
 func reindexForSearch(ctx context.Context, tx *Tx, id int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM invitations_search WHERE rowid = ?`, id); err != nil {
+	if err := tx.ExecLater(ctx, `DELETE FROM invitations_search WHERE rowid = ?`, id); err != nil {
 		return err
 	}
 	return indexForSearch(ctx, tx, []int64{id})

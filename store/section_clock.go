@@ -61,7 +61,7 @@ func enterSection(ctx context.Context, tx *Tx, inv Invitation, position int, lim
 		deadline = sql.NullInt64{Int64: millis(now.Add(AttemptDuration(minutes, inv.ExtraTimePercent))), Valid: true}
 	}
 	tx.changedInvitation(inv.ID)
-	_, err := tx.ExecContext(ctx, `UPDATE invitations SET section_at = ?, section_deadline_at = ?, updated_at = ? WHERE id = ?`,
+	err := tx.ExecLater(ctx, `UPDATE invitations SET section_at = ?, section_deadline_at = ?, updated_at = ? WHERE id = ?`,
 		position, deadline, millis(now), inv.ID)
 	return err
 }

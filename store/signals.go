@@ -67,7 +67,7 @@ func recordAccess(ctx context.Context, tx *Tx, invitationID int64, to Invitation
 }
 
 func insertSignal(ctx context.Context, tx *Tx, invitationID int64, kind, detail string, c Client, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO attempt_signals (invitation_id, kind, detail, ip, user_agent, occurred_at)
+	err := tx.ExecLater(ctx, `INSERT INTO attempt_signals (invitation_id, kind, detail, ip, user_agent, occurred_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, invitationID, kind, clip(detail, maxSignalDetail), clip(c.IP, 64), clip(c.UserAgent, 400), millis(now))
 	return err
 }
@@ -126,7 +126,7 @@ func (db *DB) RecordPageReport(ctx context.Context, invitationID int64, r PageRe
 		if r.Kind == SignalFocusLost {
 			res.FocusLost++
 			tx.changedInvitation(inv.ID)
-			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET focus_lost_count = ? WHERE id = ?`, res.FocusLost, inv.ID); err != nil {
+			if err := tx.ExecLater(ctx, `UPDATE invitations SET focus_lost_count = ? WHERE id = ?`, res.FocusLost, inv.ID); err != nil {
 				return err
 			}
 		}
@@ -150,7 +150,7 @@ func addTimeSpent(ctx context.Context, tx *Tx, invitationID int64, spent map[int
 		if secs == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, seconds_spent, updated_at)
+		if err := tx.ExecLater(ctx, `INSERT INTO answers (invitation_id, question_id, seconds_spent, updated_at)
 			SELECT ?, ?, ?, ? FROM attempt_questions WHERE invitation_id = ? AND question_id = ?
 			ON CONFLICT (invitation_id, question_id) DO UPDATE SET seconds_spent = answers.seconds_spent + excluded.seconds_spent`,
 			invitationID, qid, secs, millis(now), invitationID, qid); err != nil {

@@ -35,9 +35,12 @@ func main() {
 	bound := flag.Duration("bound", 200*time.Millisecond, "the drive's p99 bound for every candidate action")
 	modes := flag.String("alongside", "none,import,bulk", "the drive's runs: bulk work beside the candidates (none, import, bulk)")
 	scale := flag.String("scale", "", "instead of the benchmarks, compare SQLite with one and two processes on this PostgreSQL cluster (a postgres:// URL)")
+	trips := flag.String("trips", "", "instead of the benchmarks, count the round trips each candidate request makes to this PostgreSQL cluster, 1 ms away")
 	flag.Parse()
 	var err error
-	if *scale != "" {
+	if *trips != "" {
+		err = runRoundTrips(*bin, *trips)
+	} else if *scale != "" {
 		err = runScale(*bin, *scale, *duration, *conns)
 	} else if *drive {
 		var ns []int

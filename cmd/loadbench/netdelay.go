@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,6 +19,9 @@ type delayProxy struct {
 	delay time.Duration
 	to    string
 	wg    sync.WaitGroup
+	// flights counts what the clients sent the database between two
+	// answers: each is a round trip the client waited out.
+	flights atomic.Int64
 }
 
 func startDelayProxy(target string, delay time.Duration) (*delayProxy, error) {
@@ -44,8 +48,13 @@ func (p *delayProxy) accept() {
 			continue
 		}
 		p.wg.Add(2)
-		go p.pipe(c, up)
-		go p.pipe(up, c)
+		var turn atomic.Bool // the client is sending (true) or the database answering
+		go p.pipe(c, up, func() {
+			if !turn.Swap(true) {
+				p.flights.Add(1)
+			}
+		})
+		go p.pipe(up, c, func() { turn.Store(false) })
 	}
 }
 
@@ -55,8 +64,9 @@ type chunk struct {
 	data []byte
 }
 
-// pipe copies src to dst, each chunk delay after it was read.
-func (p *delayProxy) pipe(src, dst net.Conn) {
+// pipe copies src to dst, each chunk delay after it was read, calling
+// read for each chunk.
+func (p *delayProxy) pipe(src, dst net.Conn, read func()) {
 	defer p.wg.Done()
 	queue := make(chan chunk, 4096)
 	done := make(chan struct{})
@@ -75,6 +85,7 @@ func (p *delayProxy) pipe(src, dst net.Conn) {
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
+			read()
 			queue <- chunk{time.Now().Add(p.delay), append([]byte(nil), buf[:n]...)}
 		}
 		if err != nil {

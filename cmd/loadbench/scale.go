@@ -31,11 +31,13 @@ type setup struct {
 	name      string
 	db        string // file or URL
 	processes int
+	proxy     *delayProxy // the network to the database, when it is one hop away
 }
 
 // scaleResult is what one installation measured.
 type scaleResult struct {
 	invite, landing, taking loadResult
+	roundTrips              map[string]float64 // per request, one process one hop away
 }
 
 func runScale(bin, pgAdmin string, d time.Duration, conns int) error {
@@ -44,14 +46,14 @@ func runScale(bin, pgAdmin string, d time.Duration, conns int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	setups := []setup{{"SQLite, 1 process", filepath.Join(dir, "scale.db"), 1}}
+	setups := []setup{{"SQLite, 1 process", filepath.Join(dir, "scale.db"), 1, nil}}
 	for _, n := range []int{1, 2} {
 		u, drop, err := newPostgresDatabase(pgAdmin)
 		if err != nil {
 			return err
 		}
 		defer drop()
-		setups = append(setups, setup{fmt.Sprintf("PostgreSQL, %d %s", n, processes(n)), u, n})
+		setups = append(setups, setup{fmt.Sprintf("PostgreSQL, %d %s", n, processes(n)), u, n, nil})
 	}
 	// The database one network hop away: 1 ms each way, as between two
 	// machines, so each round trip a request makes costs what it would.
@@ -74,7 +76,7 @@ func runScale(bin, pgAdmin string, d time.Duration, conns int) error {
 		if err != nil {
 			return err
 		}
-		setups = append(setups, setup{fmt.Sprintf("PostgreSQL %s away, %d %s", hopDelay, n, processes(n)), far, n})
+		setups = append(setups, setup{fmt.Sprintf("PostgreSQL %s away, %d %s", hopDelay, n, processes(n)), far, n, proxy})
 	}
 	results := make([]scaleResult, len(setups))
 	for i, st := range setups {
@@ -104,6 +106,14 @@ func runScale(bin, pgAdmin string, d time.Duration, conns int) error {
 		}
 	}
 	tw.Flush()
+	for i, st := range setups {
+		if trips := results[i].roundTrips; trips != nil {
+			fmt.Printf("\nround trips to the database per request, %s (each costs %s there):\n", st.name, 2*hopDelay)
+			for _, a := range roundTripActions {
+				fmt.Printf("  %-14s %5.1f\n", a, trips[a])
+			}
+		}
+	}
 	fmt.Printf("\nrequests with errors or unexpected status: %d\n", failed)
 	if failed > 0 {
 		return fmt.Errorf("%d requests failed", failed)
@@ -141,6 +151,11 @@ func measureSetup(bin string, st setup, d time.Duration, conns int) (scaleResult
 	}
 	client := newClient(conns * len(servers))
 	on := func(i int) string { return servers[i%len(servers)].base }
+	if st.proxy != nil && st.processes == 1 {
+		if r.roundTrips, err = countRoundTrips(first, st.proxy, linkID, question, 20); err != nil {
+			return r, fmt.Errorf("round trips: %w", err)
+		}
+	}
 
 	// Invitations through the API, each a new address.
 	var n atomic.Int64
