@@ -105,8 +105,9 @@ type SubmitResult struct {
 // FieldErrors.
 func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 	var res SubmitResult
+	var unmoved *Invitation // the invitation as read, when the submission left its row as it was
 	err := db.inTx(ctx, func(tx *Tx) error {
-		res = SubmitResult{}
+		res, unmoved = SubmitResult{}, nil
 		inv, err := invitationTx(ctx, tx, s.InvitationID)
 		if err != nil {
 			return err
@@ -114,7 +115,7 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 		now := db.Now()
 		switch {
 		case inv.Status == StatusCompleted:
-			res.Outcome = Completed
+			res.Outcome, unmoved = Completed, &inv
 			return nil
 		case inv.Status != StatusStarted:
 			return ErrNotUsable
@@ -138,6 +139,7 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 			}
 		}
 		if !s.Finish {
+			unmoved = &inv // answers and their times are rows of their own
 			return nil
 		}
 		reason := ReasonSubmitted
@@ -149,7 +151,7 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 				return err
 			}
 			if res.Unanswered = Unanswered(section, saved); res.Unanswered > 0 {
-				res.Outcome = AskToConfirm
+				res.Outcome, unmoved = AskToConfirm, &inv
 				return nil
 			}
 		}
@@ -161,6 +163,10 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 	})
 	if err != nil {
 		return SubmitResult{}, err
+	}
+	if unmoved != nil { // an autosave: no read back
+		res.Invitation = *unmoved
+		return res, nil
 	}
 	res.Invitation, err = db.Invitation(ctx, s.InvitationID)
 	return res, err

@@ -66,7 +66,9 @@ func openPostgres(ctx context.Context, url string, wiring Wiring) (*DB, error) {
 		}
 		return p, nil
 	}
-	w, err := pool(8)
+	// As many writers as readers: writes run side by side (locks.go), and
+	// each spends most of its time waiting for the database.
+	w, err := pool(max(16, runtime.GOMAXPROCS(0)*4))
 	if err != nil {
 		return nil, err
 	}

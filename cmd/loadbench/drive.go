@@ -3,8 +3,10 @@ package main
 import (
 	"database/sql"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,8 +27,10 @@ import (
 // going on, and with a 20,000-address bulk assign (ThinkExam's call, two
 // requests of 10,000, emails queued). It climbs a ladder of N and reports the
 // largest N for which every candidate action keeps p99 under the bound.
-// Client and server share this machine's cores: the client is one cheap
-// goroutine per candidate on a shared connection pool.
+// Client and server share this machine's cores. Each candidate is a
+// client of its own, as a browser-less candidate would be
+// (candidateClient): since 2026-12-07; before, candidates shared one pool
+// of connections and did not fetch the page a start or submit leads to.
 
 // driveActions are the candidate actions the bound applies to.
 var driveActions = []string{"open", "start", "autosave", "submit"}
@@ -66,8 +70,10 @@ var driveAlongside = map[string]string{
 	"bulk":   "with a 20,000-address bulk assign running",
 }
 
-// runDrive climbs the ladder once per mode of bulk work alongside.
-func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bound time.Duration, modes []string) error {
+// runDrive climbs the ladder once per mode of bulk work alongside, on
+// SQLite; with pgAdmin, then on PostgreSQL one network hop away with one
+// and two processes (drive_postgres.go).
+func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bound time.Duration, modes []string, pgAdmin string, pgLadder []int) error {
 	dir, err := os.MkdirTemp("", "testgate-drive-")
 	if err != nil {
 		return err
@@ -81,50 +87,82 @@ func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bou
 	fmt.Printf("\nTestgate campus drive — N candidates arriving within %s, each opening, starting, autosaving 3 times %s apart (jittered) and submitting; p99 bound %s per action\n",
 		arrive, autosaveEvery, bound)
 	fmt.Printf("This machine: %d cores shared by client and server; SQLite single-row transactions %.0f/s\n", runtime.NumCPU(), singleTx)
+	best := map[string]int{}
 	for _, mode := range modes {
-		best := 0
-		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 		label, ok := driveAlongside[mode]
 		if !ok {
 			return fmt.Errorf("unknown drive mode %q (none, import, bulk)", mode)
 		}
-		fmt.Printf("\n%s\n\n", label)
-		fmt.Fprintln(tw, "N\topen p50/p99\tstart p50/p99\tautosave p50/p99\tsubmit p50/p99\tmax\tfailed\tp99 < bound\t")
-		for _, n := range ladder {
-			st, err := driveOnce(bin, filepath.Join(dir, fmt.Sprintf("run-%s-%d", mode, n)), n, arrive, autosaveEvery, mode)
+		sqlite := func(n int) ([]*server, func(), error) {
+			s, err := startServer(bin, filepath.Join(dir, fmt.Sprintf("run-%s-%d", mode, n)), os.Stderr)
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
-			worst := time.Duration(0)
-			cells := []string{strconv.Itoa(n)}
-			for _, a := range driveActions {
-				l := st.lat[a]
-				cells = append(cells, ms(l[(len(l)-1)/2])+" / "+ms(st.p99(a)))
-				worst = max(worst, l[len(l)-1])
-			}
-			ok := st.passes(bound)
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t\n", strings.Join(cells, "\t"), ms(worst), st.failed, verdict(ok))
-			if !ok {
-				break
-			}
-			best = n
+			return []*server{s}, s.stop, nil
 		}
-		tw.Flush()
-		fmt.Printf("\nlargest N with every candidate action under %s at p99, %s: %d\n", bound, label, best)
+		if best["SQLite, "+label], err = climb("SQLite, 1 process, "+label, ladder, arrive, autosaveEvery, bound, mode, sqlite); err != nil {
+			return err
+		}
+	}
+	if pgAdmin == "" {
+		return nil
+	}
+	far, err := drivePostgres(bin, pgAdmin, pgLadder, arrive, autosaveEvery, bound)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nlargest N with every candidate action under %s at p99, without bulk work:\n", bound)
+	fmt.Printf("  SQLite, 1 process                       %6d\n", best["SQLite, "+driveAlongside["none"]])
+	for _, f := range far {
+		fmt.Printf("  %-40s %6d\n", f.name, f.best)
 	}
 	return nil
 }
 
-// driveOnce runs one rung against a fresh server.
-func driveOnce(bin, dir string, n int, arrive, autosaveEvery time.Duration, mode string) (driveStep, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return driveStep{}, err
+// startInstallation starts a fresh installation for a rung of n
+// candidates: its processes (requests are spread over them) and how to
+// stop them.
+type startInstallation func(n int) ([]*server, func(), error)
+
+// climb climbs the ladder on one kind of installation and returns the
+// largest N that kept every action under the bound.
+func climb(label string, ladder []int, arrive, autosaveEvery, bound time.Duration, mode string, start startInstallation) (int, error) {
+	best := 0
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Printf("\n%s\n\n", label)
+	fmt.Fprintln(tw, "N\topen p50/p99\tstart p50/p99\tautosave p50/p99\tsubmit p50/p99\tmax\tfailed\tp99 < bound\t")
+	for _, n := range ladder {
+		st, err := driveOnce(start, n, arrive, autosaveEvery, mode)
+		if err != nil {
+			return 0, err
+		}
+		worst := time.Duration(0)
+		cells := []string{strconv.Itoa(n)}
+		for _, a := range driveActions {
+			l := st.lat[a]
+			cells = append(cells, ms(l[(len(l)-1)/2])+" / "+ms(st.p99(a)))
+			worst = max(worst, l[len(l)-1])
+		}
+		ok := st.passes(bound)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t\n", strings.Join(cells, "\t"), ms(worst), st.failed, verdict(ok))
+		if !ok {
+			break
+		}
+		best = n
 	}
-	s, err := startServer(bin, dir, os.Stderr)
+	tw.Flush()
+	fmt.Printf("\nlargest N with every candidate action under %s at p99, %s: %d\n", bound, label, best)
+	return best, nil
+}
+
+// driveOnce runs one rung against a fresh installation.
+func driveOnce(start startInstallation, n int, arrive, autosaveEvery time.Duration, mode string) (driveStep, error) {
+	servers, shutdown, err := start(n)
 	if err != nil {
 		return driveStep{}, err
 	}
-	defer s.stop()
+	defer shutdown()
+	s := servers[0]
 	testID, linkID, err := s.newLink("Campus drive", false)
 	if err != nil {
 		return driveStep{}, err
@@ -156,13 +194,13 @@ func driveOnce(bin, dir string, n int, arrive, autosaveEvery time.Duration, mode
 		}
 		mu.Unlock()
 	}
-	client := newClient(1024)
-	send := func(action string, req *http.Request) {
+	send := func(c *http.Client, action string, req *http.Request) {
 		start := time.Now()
-		resp, err := client.Do(req)
+		resp, err := c.Do(req)
 		failed := err != nil
 		if err == nil {
-			failed = resp.StatusCode >= 500
+			_, err = io.Copy(io.Discard, resp.Body)
+			failed = err != nil || resp.StatusCode >= 500
 			resp.Body.Close()
 		}
 		record(action, time.Since(start), failed)
@@ -215,15 +253,17 @@ func driveOnce(bin, dir string, n int, arrive, autosaveEvery time.Duration, mode
 		go func() { // a candidate, arriving at its time whatever the server is doing
 			defer cands.Done()
 			time.Sleep(time.Until(at))
-			page := s.base + "/t/" + tok
-			send("open", get(client, page))
-			send("start", form(http.MethodPost, page+"/start", nil))
+			c := candidateClient()
+			defer c.CloseIdleConnections()
+			page := servers[i%len(servers)].base + "/t/" + tok
+			send(c, "open", get(c, page))
+			send(c, "start", form(http.MethodPost, page+"/start", nil))
 			for range 3 {
 				time.Sleep(jitter(autosaveEvery))
-				send("autosave", form(http.MethodPost, page+"/answers", url.Values{"action": {"autosave"}, question: {strconv.Itoa(rand.IntN(2))}}))
+				send(c, "autosave", form(http.MethodPost, page+"/answers", url.Values{"action": {"autosave"}, question: {strconv.Itoa(rand.IntN(2))}}))
 			}
 			time.Sleep(jitter(autosaveEvery))
-			send("submit", form(http.MethodPost, page+"/answers", url.Values{"action": {"submit"}, question: {"1"}}))
+			send(c, "submit", form(http.MethodPost, page+"/answers", url.Values{"action": {"submit"}, question: {"1"}}))
 		}()
 	}
 	cands.Wait()
@@ -233,6 +273,20 @@ func driveOnce(bin, dir string, n int, arrive, autosaveEvery time.Duration, mode
 		slices.Sort(l)
 	}
 	return st, nil
+}
+
+// candidateClient is one candidate's own client, no cheaper than a
+// browser-less candidate: a connection of its own (kept alive between its
+// requests, as a browser keeps one), cookies kept, the page a start or a
+// submit redirects to fetched (a browser shows it), every body read to the
+// end. An action's time is until its page has arrived.
+func candidateClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{
+		Transport: &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1, IdleConnTimeout: time.Minute, DisableCompression: true},
+		Jar:       jar,
+		Timeout:   30 * time.Second,
+	}
 }
 
 // jitter is d give or take 30 %.

@@ -35,6 +35,8 @@ func main() {
 	bound := flag.Duration("bound", 200*time.Millisecond, "the drive's p99 bound for every candidate action")
 	modes := flag.String("alongside", "none,import,bulk", "the drive's runs: bulk work beside the candidates (none, import, bulk)")
 	scale := flag.String("scale", "", "instead of the benchmarks, compare SQLite with one and two processes on this PostgreSQL cluster (a postgres:// URL)")
+	drivePG := flag.String("drive-postgres", "", "with -drive, climb the ladder on this PostgreSQL cluster too, 1 ms away, with one and two processes")
+	pgLadder := flag.String("drive-postgres-ladder", "250,500,1000,2000,3500,5000,7500,10000", "the drive's numbers of candidates on PostgreSQL")
 	trips := flag.String("trips", "", "instead of the benchmarks, count the round trips each candidate request makes to this PostgreSQL cluster, 1 ms away")
 	flag.Parse()
 	var err error
@@ -43,16 +45,7 @@ func main() {
 	} else if *scale != "" {
 		err = runScale(*bin, *scale, *duration, *conns)
 	} else if *drive {
-		var ns []int
-		for _, f := range strings.Split(*ladder, ",") {
-			n, perr := strconv.Atoi(strings.TrimSpace(f))
-			if perr != nil || n < 1 {
-				fmt.Fprintln(os.Stderr, "loadbench: -ladder is a comma-separated list of positive numbers")
-				os.Exit(2)
-			}
-			ns = append(ns, n)
-		}
-		err = runDrive(*bin, ns, *arrive, *autosave, *bound, strings.Split(*modes, ","))
+		err = runDrive(*bin, numbers("-ladder", *ladder), *arrive, *autosave, *bound, strings.Split(*modes, ","), *drivePG, numbers("-drive-postgres-ladder", *pgLadder))
 	} else if *mixed > 0 {
 		err = runMixed(*bin, *mixed, *candidates)
 	} else {
@@ -62,6 +55,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
+}
+
+// numbers reads a flag's comma-separated list of positive numbers.
+func numbers(name, list string) []int {
+	var ns []int
+	for _, f := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "loadbench: %s is a comma-separated list of positive numbers\n", name)
+			os.Exit(2)
+		}
+		ns = append(ns, n)
+	}
+	return ns
 }
 
 type row struct{ what, measured, limit, ratio, target, verdict string }
