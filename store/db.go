@@ -61,6 +61,7 @@ type DB struct {
 	readGen    readGenerations
 	candidates readCache[candidatePage]
 	counts     readCache[int]
+	stats      readCache[TestStatistics]
 }
 
 // Wiring is what the store is given when it is opened: the composer of
@@ -125,7 +126,8 @@ func Open(ctx context.Context, path string, wiring Wiring) (*DB, error) {
 func newDB(w, r *sql.DB, path string, d dialect, wiring Wiring) *DB {
 	db := &DB{path: path, dialect: d, process: NewToken(12), w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
 		composer: wiring.Composer, payloads: wiring.Payloads, passwords: newPasswords(wiring.PasswordCost),
-		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}}
+		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000},
+		stats: readCache[TestStatistics]{max: 100}}
 	db.SetClock(time.Now)
 	return db
 }

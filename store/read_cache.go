@@ -134,6 +134,13 @@ func (c *readCache[V]) get(key string) (cached[V], bool) {
 	return e, ok
 }
 
+// drop empties the cache.
+func (c *readCache[V]) drop() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
+}
+
 func (c *readCache[V]) put(key string, v V, gen uint64) {
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= c.max {

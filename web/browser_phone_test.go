@@ -52,7 +52,7 @@ func TestBrowserConsoleFitsAPhone(t *testing.T) {
 		"/outbox", "/mailbox", "/deliveries", "/settings/users", "/settings/api-keys", "/settings/webhooks", "/settings/branding", "/settings/privacy", "/settings/audit", "/settings/teams",
 		"/settings/integrations", "/settings/integrations/greenhouse", "/settings/integrations/ashby",
 		"/tests/" + idStr(tt.ID) + "/preview", // the candidate pages, as a preview
-		"/invitations/" + idStr(res.Invitation.ID) + "/report", "/tests/" + idStr(tt.ID) + "/results", "/bank",
+		"/invitations/" + idStr(res.Invitation.ID) + "/report", "/tests/" + idStr(tt.ID) + "/results", "/tests/" + idStr(tt.ID) + "/statistics", "/bank",
 		"/bank/" + idStr(bankIDs[0]) + "/edit", "/tests/" + idStr(drawn.ID), "/tests/" + idStr(drawn.ID) + "/preview",
 		"/tests/" + idStr(drawn.ID) + "/sections/" + idStr(sections[0].ID) + "/pick"}
 	if len(msgs) > 0 {

@@ -127,4 +127,21 @@ func TestBrowserIntegrityExtraTimeAndTheReport(t *testing.T) {
 	}
 	screenshot(t, b, "attempt-report")
 	checkA11y(t, b, "attempt report")
+
+	// The test's question statistics on the phone: the charts drawn, no
+	// text under 12 px, nothing wider than the screen, axe clean.
+	do(t, b, chromedp.Navigate(base+"/tests/"+idStr(tt.ID)+"/statistics"), chromedp.WaitVisible(css(`[data-testid="histogram-chart"]`)))
+	small, err := chromedp.Run(b, chromedp.Evaluate[string](tinyText))
+	if err != nil || small != "" {
+		t.Errorf("statistics text under 12 px: %q %v", small, err)
+	}
+	width, err := chromedp.Run(b, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil || width > 390 {
+		t.Errorf("statistics %d px wide on a phone, %v", width, err)
+	}
+	if bars, _ := chromedp.Run(b, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="facility-chart"] rect').length`)); bars != 2 {
+		t.Errorf("%d facility bars for 2 questions", bars)
+	}
+	screenshot(t, b, "question-statistics")
+	checkA11y(t, b, "question statistics")
 }

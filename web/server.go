@@ -205,6 +205,8 @@ func (s *Server) routes() {
 	signedIn.POST("/invitations/:id/time", s.addTime)
 	signedIn.POST("/invitations/:id/extra-time", s.setExtraTime)
 	signedIn.GET("/tests/:id/results", s.testResults)
+	signedIn.GET("/tests/:id/statistics", s.testStatistics)
+	signedIn.GET("/tests/:id/statistics.csv", s.statisticsCSV)
 	signedIn.POST("/tests/:id/sections", s.addSection)
 	signedIn.POST("/tests/:id/sections/:sid", s.updateSection)
 	signedIn.POST("/tests/:id/sections/:sid/rules", s.addRule)

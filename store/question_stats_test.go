@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+)
+
+// Six attempts at three one-point questions, worked by hand with Moodle's
+// formulas (quiz statistics: facility, discrimination index as the
+// correlation with the rest of the test, Cronbach's alpha):
+//
+//	attempt  Q1 Q2 Q3  total   Q1 chosen
+//	A         1  1  0    2      a (right)
+//	B         1  1  1    3      a
+//	C         1  0  0    1      a
+//	D         0  1  1    2      b
+//	E         0  0  1    1      c
+//	F         0  0  0    0      (skipped)
+//
+// Scores 66.7, 100, 33.3, 66.7, 33.3, 0 %: mean 50, median 50, sample SD
+// √1.1 × 33.3 = 34.96. Item variances 0.3 each, total variance 1.1:
+// alpha = 3/2 × (1 − 0.9/1.1) = 0.2727 (KR-20: all right or wrong).
+// Upper and lower 27 % of 6 is 2 attempts each: by score, lower F and C,
+// upper D and B (ties kept in attempt order): Q1 0.5 − 0.5 = 0, Q2 1 − 0 =
+// 1, Q3 1 − 0 = 1. Correlation with the rest of the test: Q1 0, Q2
+// 1/√3 = 0.5774, Q3 0. Q1: a chosen 3 times (0.5), b and c once, skipped
+// 1/6; time 10, 20, 30 s: median 20.
+func TestQuestionStatisticsMatchAWorkedExample(t *testing.T) {
+	t.Parallel()
+	db := newTestDB(t)
+	ctx := context.Background()
+	options := []string{"a", "b", "c"}
+	tt, err := db.CreateTest(ctx, sampleTest, []QuestionInput{
+		{Text: "Q1", Kind: QuestionSingle, Options: options, Correct: []int{0}},
+		{Text: "Q2", Kind: QuestionSingle, Options: options, Correct: []int{0}},
+		{Text: "Q3", Kind: QuestionSingle, Options: options, Correct: []int{0}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, _ := db.Questions(ctx, tt.ID)
+	// The option each attempt chose per question (-1: none).
+	chosen := [][3]int{{0, 0, 1}, {0, 0, 0}, {0, 1, 1}, {1, 0, 0}, {2, 1, 0}, {-1, 1, 1}}
+	seconds := []int{10, 20, 30, 0, 0, 0}
+	for i, picks := range chosen {
+		res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: fmt.Sprintf("c%d@example.com", i), Source: SourceNative})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.StartInvitation(ctx, res.Invitation.ID); err != nil {
+			t.Fatal(err)
+		}
+		var answers []AnswerInput
+		for q, o := range picks {
+			if o >= 0 {
+				answers = append(answers, AnswerInput{QuestionID: qs[q].ID, Choices: []int{o}})
+			}
+		}
+		spent := map[int64]int{}
+		if seconds[i] > 0 {
+			spent[qs[0].ID] = seconds[i]
+		}
+		if _, err := db.Submit(ctx, Submission{InvitationID: res.Invitation.ID, Answers: answers, Spent: spent}); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := db.Submit(ctx, Submission{InvitationID: res.Invitation.ID, Finish: true, Confirmed: true}); err != nil || r.Outcome != Completed {
+			t.Fatalf("attempt %d: %+v %v", i, r.Outcome, err)
+		}
+	}
+	st, err := db.TestStatistics(ctx, tt.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(what string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 0.001 {
+			t.Errorf("%s: %.4f, want %.4f", what, got, want)
+		}
+	}
+	if st.Attempts != 6 || !st.Dichotomous || st.AlphaNote != "" {
+		t.Fatalf("%d attempts, dichotomous %v, alpha note %q", st.Attempts, st.Dichotomous, st.AlphaNote)
+	}
+	near("mean", st.Mean, 50)
+	near("median", st.Median, 50)
+	near("SD", st.SD, math.Sqrt(1.1)*100/3)
+	near("alpha", st.Alpha, 0.2727)
+	if st.Histogram != [10]int{1, 0, 0, 2, 0, 0, 2, 0, 0, 1} {
+		t.Errorf("histogram %v", st.Histogram)
+	}
+	for i, want := range []struct{ facility, discrimination, pointBiserial float64 }{{0.5, 0, 0}, {0.5, 1, 1 / math.Sqrt(3)}, {0.5, 1, 0}} {
+		q := st.Questions[i]
+		near(fmt.Sprintf("Q%d facility", i+1), q.Facility, want.facility)
+		near(fmt.Sprintf("Q%d discrimination", i+1), q.Discrimination, want.discrimination)
+		near(fmt.Sprintf("Q%d point-biserial", i+1), q.PointBiserial, want.pointBiserial)
+		if q.Given != 6 || q.Scored != 6 {
+			t.Errorf("Q%d given %d, scored %d", i+1, q.Given, q.Scored)
+		}
+	}
+	q1 := st.Questions[0]
+	near("Q1 skipped", q1.Skipped, 1.0/6)
+	near("Q1 median time", q1.MedianSeconds, 20)
+	if q1.Options[0].Chosen != 3 || q1.Options[1].Chosen != 1 || q1.Options[2].Chosen != 1 || !q1.Options[0].Correct {
+		t.Errorf("Q1 options %+v", q1.Options)
+	}
+	near("Q1 option a", q1.Options[0].Share, 0.5)
+	near("Q2 skipped", st.Questions[1].Skipped, 0)
+	if !math.IsNaN(st.Questions[1].MedianSeconds) {
+		t.Error("a question no page timed has a median time")
+	}
+
+	// Refreshed as attempts complete.
+	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "G", Email: "g@example.com", Source: SourceNative})
+	db.StartInvitation(ctx, res.Invitation.ID)
+	db.Submit(ctx, Submission{InvitationID: res.Invitation.ID, Finish: true, Confirmed: true})
+	if st, _ := db.TestStatistics(ctx, tt.ID); st.Attempts != 7 {
+		t.Fatalf("after another attempt: %d", st.Attempts)
+	}
+}
+
+func TestStatisticsOfTooLittleSayWhy(t *testing.T) {
+	t.Parallel()
+	st := computeStatistics(nil, nil, nil, nil)
+	if st.Attempts != 0 || !math.IsNaN(st.Mean) || st.AlphaNote == "" {
+		t.Fatalf("%+v", st)
+	}
+	for in, want := range map[string][]int{"[]": nil, "[0,2]": {0, 2}, "[ 1 ]": {1}, `["x"]`: nil} {
+		if got := parseChoices(in); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("parseChoices(%q) = %v", in, got)
+		}
+	}
+}
+
+// BenchmarkTestStatistics works out the statistics of 10,000 completed
+// attempts at 20 questions from the stored answers, as the statistics page
+// does when an attempt has completed since it was last shown.
+func BenchmarkTestStatistics(b *testing.B) {
+	db := newTestDB(b)
+	ctx := context.Background()
+	var in []QuestionInput
+	for i := range 20 {
+		in = append(in, QuestionInput{Text: fmt.Sprintf("Q%d", i), Kind: QuestionSingle, Options: []string{"a", "b", "c", "d"}, Correct: []int{0}})
+	}
+	tt, err := db.CreateTest(ctx, sampleTest, in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs, _ := db.Questions(ctx, tt.ID)
+	const attempts = 10_000
+	var ns []NewInvitation
+	for i := range attempts {
+		ns = append(ns, NewInvitation{TestID: tt.ID, Name: "C", Email: fmt.Sprintf("c%d@example.com", i), Source: SourceNative})
+	}
+	ids, err := db.InviteMany(ctx, ns)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The attempts' papers and answers, written as the store writes them.
+	err = db.inTx(ctx, func(tx *Tx) error {
+		for a, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET status = 'completed', completed_at = 1 WHERE id = ?`, id); err != nil {
+				return err
+			}
+			for n, q := range qs {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO attempt_questions (invitation_id, question_id, position) VALUES (?, ?, ?)`, id, q.ID, n+1); err != nil {
+					return err
+				}
+				choice := (a*7 + n*3) % 4
+				if _, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, choices, body, correct, points, seconds_spent, updated_at)
+					VALUES (?, ?, ?, '', ?, ?, ?, 1)`, id, q.ID, fmt.Sprintf("[%d]", choice), boolInt(choice == 0), boolInt(choice == 0), 5+a%40); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		db.stats.drop() // worked out afresh each time
+		st, err := db.TestStatistics(ctx, tt.ID)
+		if err != nil || st.Attempts != attempts {
+			b.Fatalf("%d attempts, %v", st.Attempts, err)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"testgate/store"
+)
+
+// A recruiter opens the question statistics from the results: the test's
+// figures, a chart with its table, a row per question with how often each
+// option was chosen, and the same as CSV.
+func TestQuestionStatisticsPage(t *testing.T) {
+	t.Parallel()
+	f, _, b := gradedFixture(t)
+	results := b.get("/tests/" + idStr(f.test.ID) + "/results")
+	link, _ := results.doc.Find(`[data-testid="statistics-link"]`).Attr("href")
+	r := b.get(link)
+	if r.Code != http.StatusOK {
+		t.Fatalf("statistics: %d", r.Code)
+	}
+	if intro := r.text(`main p.muted`); !strings.HasPrefix(intro, "From 1 completed attempt, refreshed") {
+		t.Errorf("intro %q", intro)
+	}
+	figures := r.text(`[data-testid="test-figures"]`)
+	// Ada's one attempt: 1 of 5 points scored so far, her written answer
+	// awaiting its reviewer.
+	for _, want := range []string{"Mean score20.0 %", "Median score20.0 %", "needs at least two attempts"} {
+		if !strings.Contains(strings.Join(strings.Fields(figures), ""), strings.Join(strings.Fields(want), "")) {
+			t.Errorf("test figures %q lack %q", figures, want)
+		}
+	}
+	if n := r.doc.Find(`[data-testid="histogram-chart"] rect`).Length(); n != 10 {
+		t.Errorf("%d histogram bars", n)
+	}
+	if got := r.text(`[data-testid="histogram-table"] tbody tr:nth-child(3) td`); got != "1" {
+		t.Errorf("attempts at 20–30 %%: %q", got)
+	}
+	rows := r.doc.Find(`[data-testid="question-statistics"] tbody tr`)
+	if rows.Length() != 3 {
+		t.Fatalf("%d question rows", rows.Length())
+	}
+	cells := func(row int) string {
+		var out []string
+		rows.Eq(row).Find("td").Each(func(_ int, td *goquery.Selection) { out = append(out, strings.TrimSpace(td.Text())) })
+		return strings.Join(out, " | ")
+	}
+	// 2+2? answered 4 (right): facility 100 %, one attempt: no discrimination.
+	if got := cells(0); got != "1 | 1 | 100 % | — | — | 0 % | —" {
+		t.Errorf("first question's figures: %q", got)
+	}
+	if got := strings.Join(strings.Fields(rows.Eq(0).Find(".options-chosen li").Eq(1).Text()), " "); got != "4: 100 % (1) correct" {
+		t.Errorf("the right option: %q", got)
+	}
+	if got := cells(2); got != "3 | 1 | — | — | — | 0 % | —" {
+		t.Errorf("the written question, not graded yet: %q", got)
+	}
+
+	csvResp := b.get("/tests/" + idStr(f.test.ID) + "/statistics.csv")
+	records, err := csv.NewReader(strings.NewReader(csvResp.Body.String())).ReadAll()
+	if err != nil || len(records) != 4 {
+		t.Fatalf("csv: %d records, %v", len(records), err)
+	}
+	if strings.Join(records[0][:7], ",") != "position,question,kind,points,attempts,scored,facility" ||
+		records[1][1] != "2+2?" || records[1][6] != "1.0000" || records[3][5] != "0" || records[3][6] != "" {
+		t.Fatalf("csv rows %q", records)
+	}
+}
+
+// No completed attempt yet: the page says statistics come with them.
+func TestQuestionStatisticsBeforeAnyAttempt(t *testing.T) {
+	t.Parallel()
+	f := newCandidateFixture(t, store.LinkInput{})
+	b := signIn(t, f.srv, f.db, store.RoleRecruiter)
+	r := b.get("/tests/" + idStr(f.test.ID) + "/statistics")
+	if r.Code != http.StatusOK || !strings.Contains(r.text(`[data-testid="no-statistics"]`), "No completed attempts yet") {
+		t.Fatalf("%d %q", r.Code, r.text(`[data-testid="no-statistics"]`))
+	}
+}
