@@ -68,3 +68,18 @@ func (d dialect) searchQuery(q string) string {
 	}
 	return strings.Join(words, " ") + "*"
 }
+
+// statItems is an attempt's answers summed up for the question statistics
+// (migration 0037 says the form), as a subquery of an UPDATE of
+// invitations.
+func (d dialect) statItems() string {
+	agg, points := "group_concat", "COALESCE(a.points, '')"
+	if d == dialectPostgres {
+		agg, points = "string_agg", "COALESCE(CAST(a.points AS TEXT), '')"
+	}
+	return `(SELECT ` + agg + `(aq.question_id || ':' || ` + points + ` || ':' ||
+			REPLACE(REPLACE(REPLACE(COALESCE(a.choices, '[]'), '[', ''), ']', ''), ',', '.') || ':' ||
+			CASE WHEN TRIM(COALESCE(a.body, '')) = '' THEN 0 ELSE 1 END || ':' || COALESCE(a.seconds_spent, 0), ';')
+		FROM attempt_questions aq LEFT JOIN answers a ON a.invitation_id = aq.invitation_id AND a.question_id = aq.question_id
+		WHERE aq.invitation_id = invitations.id)`
+}

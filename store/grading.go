@@ -87,7 +87,7 @@ func (db *DB) completePaper(ctx context.Context, tx *Tx, inv Invitation, questio
 		return err
 	}
 	tx.changedInvitation(inv.ID)
-	if err := tx.ExecLater(ctx, `UPDATE invitations SET score = ?, max_score = ?, review = ? WHERE id = ?`,
+	if err := tx.ExecLater(ctx, `UPDATE invitations SET score = ?, max_score = ?, review = ?, stat_items = `+tx.dialect.statItems()+` WHERE id = ?`,
 		score, maxScore, review, inv.ID); err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (db *DB) retotal(ctx context.Context, tx *Tx, inv Invitation, detail, actor
 		review = ReviewAwaiting
 	}
 	tx.changedInvitation(inv.ID)
-	if err := tx.ExecLater(ctx, `UPDATE invitations SET score = ?, review = ?, updated_at = ? WHERE id = ?`,
+	if err := tx.ExecLater(ctx, `UPDATE invitations SET score = ?, review = ?, updated_at = ?, stat_items = `+tx.dialect.statItems()+` WHERE id = ?`,
 		score, review, millis(now), inv.ID); err != nil {
 		return err
 	}

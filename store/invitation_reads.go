@@ -87,8 +87,21 @@ func scanInvitation(r row) (Invitation, error) {
 // and its test in one query: the candidate pages need both on every
 // request, and the landing page is the busiest there is.
 func (db *DB) InvitationAndTestByToken(ctx context.Context, token string) (Invitation, Test, error) {
+	return db.invitationAndTestByToken(ctx, token, true)
+}
+
+// InvitationAndTestForWrite is InvitationAndTestByToken for a request
+// that goes on to write (start, answers, submit): on PostgreSQL it reads
+// past the cache, since another process's commit (the start a moment ago,
+// behind a proxy that spread the candidate's requests) reaches this one's
+// cache only with its notice. On SQLite the cache is never behind.
+func (db *DB) InvitationAndTestForWrite(ctx context.Context, token string) (Invitation, Test, error) {
+	return db.invitationAndTestByToken(ctx, token, !db.Postgres())
+}
+
+func (db *DB) invitationAndTestByToken(ctx context.Context, token string, cached bool) (Invitation, Test, error) {
 	gen := db.readGen.current()
-	if e, ok := db.candidates.get(token); ok && db.cachesReads() && db.readGen.invitationFresh(e.v.inv.ID, e.gen) {
+	if e, ok := db.candidates.get(token); ok && cached && db.cachesReads() && db.readGen.invitationFresh(e.v.inv.ID, e.gen) {
 		return e.v.inv, e.v.test, nil
 	}
 	var is invitationScan

@@ -138,3 +138,28 @@ func TestALostListenerStopsServingCachedPages(t *testing.T) {
 	eventually(t, fmt.Sprintf("the other process's change never reached the page after the listener came back (%q)", name()),
 		func() bool { return name() == "Behind again" })
 }
+
+// A request that writes decides on what the database holds, not on a page
+// another process's notice has not reached yet.
+func TestAWriteReadsPastTheCacheOnPostgres(t *testing.T) {
+	t.Parallel()
+	if !onPostgres {
+		t.Skip("SQLite's cache is never behind: one process makes every change")
+	}
+	db := newTestDB(t)
+	ctx := context.Background()
+	tt, _ := db.CreateTest(ctx, sampleTest, nil)
+	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "Ann", Email: "ann@example.com", Source: SourceNative})
+	db.InvitationAndTestByToken(ctx, res.Invitation.Token)
+	// Another process's start, its notice not arrived: written behind the
+	// store's back.
+	if _, err := behindTheBack(t, db).Exec(`UPDATE invitations SET status = 'started' WHERE id = ?`, res.Invitation.ID); err != nil {
+		t.Fatal(err)
+	}
+	if inv, _, _ := db.InvitationAndTestByToken(ctx, res.Invitation.Token); inv.Status != StatusInvited {
+		t.Fatalf("the page is not cached: %s", inv.Status)
+	}
+	if inv, _, _ := db.InvitationAndTestForWrite(ctx, res.Invitation.Token); inv.Status != StatusStarted {
+		t.Fatalf("a write decided on the cached page: %s", inv.Status)
+	}
+}

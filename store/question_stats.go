@@ -1,11 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Question statistics of a test, from its completed attempts' stored
@@ -73,15 +74,7 @@ func (db *DB) TestStatistics(ctx context.Context, testID int64) (TestStatistics,
 	if err != nil {
 		return TestStatistics{}, err
 	}
-	groups, err := db.statAnswerGroups(ctx, testID)
-	if err != nil {
-		return TestStatistics{}, err
-	}
-	extremes, err := db.statExtremes(ctx, testID)
-	if err != nil {
-		return TestStatistics{}, err
-	}
-	st := computeStatistics(questions, attempts, groups, extremes)
+	st := computeStatistics(questions, attempts)
 	db.stats.put(key, st, gen)
 	return st, nil
 }
@@ -93,110 +86,88 @@ func (db *DB) testQuestionsForStats(ctx context.Context, testID int64) ([]Questi
 	return collect(rows, err, scanQuestion)
 }
 
-// completedOf is the condition of the attempts the statistics count.
-const completedOf = `i.test_id = ? AND i.status = 'completed' AND i.erased_at IS NULL`
-
-// statAttempt is one completed attempt's score.
+// statAttempt is one completed attempt: its score, its maximum, and its
+// answers as stat_items keeps them (migration 0037).
 type statAttempt struct {
 	score, max float64
+	items      []statItem
 }
 
+// statItem is one question of an attempt.
+type statItem struct {
+	question int64
+	points   float64
+	scored   bool
+	choices  []int
+	wrote    bool
+	seconds  int
+}
+
+// statAttempts reads the completed attempts, one row each: the answers of
+// 10,000 attempts are 10,000 rows, not 200,000.
 func (db *DB) statAttempts(ctx context.Context, testID int64) ([]statAttempt, error) {
-	rows, err := db.query(ctx, `SELECT COALESCE(i.score, 0), COALESCE(i.max_score, 0) FROM invitations i WHERE `+completedOf+` ORDER BY i.id`, testID)
+	rows, err := db.query(ctx, `SELECT COALESCE(i.score, 0), COALESCE(i.max_score, 0), COALESCE(i.stat_items, '') FROM invitations i
+		WHERE i.test_id = ? AND i.status = 'completed' AND i.erased_at IS NULL ORDER BY i.id`, testID)
 	return collect(rows, err, func(r row) (statAttempt, error) {
 		var a statAttempt
-		return a, r.Scan(&a.score, &a.max)
-	})
-}
-
-// answerGroup is the answers to one question that chose the same options,
-// wrote something or nothing alike and took the same seconds, with the
-// sums the question's figures need (x: the answer's points, t: its
-// attempt's score; over the scored answers only).
-type answerGroup struct {
-	question              int64
-	choices               string
-	wrote                 bool
-	seconds               int
-	given, scored         int
-	sx, sxx, st, stt, sxt float64
-}
-
-// statAnswerGroups reads the answers summed by question and by what they
-// were, so that the database adds up 10,000 attempts' answers rather than
-// handing each over.
-func (db *DB) statAnswerGroups(ctx context.Context, testID int64) ([]answerGroup, error) {
-	rows, err := db.query(ctx, `SELECT aq.question_id, COALESCE(a.choices, '[]'), CASE WHEN TRIM(COALESCE(a.body, '')) = '' THEN 0 ELSE 1 END,
-			COALESCE(a.seconds_spent, 0), COUNT(*), COUNT(a.points),
-			COALESCE(SUM(a.points), 0), COALESCE(SUM(a.points * a.points), 0),
-			COALESCE(SUM(CASE WHEN a.points IS NOT NULL THEN COALESCE(i.score, 0) END), 0),
-			COALESCE(SUM(CASE WHEN a.points IS NOT NULL THEN COALESCE(i.score, 0) * COALESCE(i.score, 0) END), 0),
-			COALESCE(SUM(a.points * COALESCE(i.score, 0)), 0)
-		FROM attempt_questions aq JOIN invitations i ON i.id = aq.invitation_id
-		LEFT JOIN answers a ON a.invitation_id = aq.invitation_id AND a.question_id = aq.question_id
-		WHERE `+completedOf+`
-		GROUP BY aq.question_id, COALESCE(a.choices, '[]'), CASE WHEN TRIM(COALESCE(a.body, '')) = '' THEN 0 ELSE 1 END, COALESCE(a.seconds_spent, 0)`, testID)
-	return collect(rows, err, func(r row) (answerGroup, error) {
-		var g answerGroup
-		var wrote int
-		err := r.Scan(&g.question, &g.choices, &wrote, &g.seconds, &g.given, &g.scored, &g.sx, &g.sxx, &g.st, &g.stt, &g.sxt)
-		g.wrote = wrote == 1
-		return g, err
-	})
-}
-
-// extremes are a question's points summed over the weakest and the
-// strongest 27 % of the attempts that were given it and scored on it,
-// ranked by their share of their maximum (ties by the earlier attempt).
-type extremes struct {
-	lower, upper float64
-	group        int
-}
-
-func (db *DB) statExtremes(ctx context.Context, testID int64) (map[int64]extremes, error) {
-	rows, err := db.query(ctx, `SELECT question_id, COALESCE(SUM(CASE WHEN rk <= g THEN points END), 0),
-			COALESCE(SUM(CASE WHEN rk > cnt - g THEN points END), 0), MAX(g)
-		FROM (SELECT question_id, points, rk, cnt,
-				CASE WHEN cnt / 2 < 1 THEN 0 WHEN ROUND(0.27 * cnt) < 1 THEN 1 WHEN ROUND(0.27 * cnt) > cnt / 2 THEN cnt / 2
-					ELSE ROUND(0.27 * cnt) END AS g
-			FROM (SELECT a.question_id, a.points,
-					ROW_NUMBER() OVER (PARTITION BY a.question_id
-						ORDER BY COALESCE(i.score * 1.0 / NULLIF(i.max_score, 0), 0), i.id) AS rk,
-					COUNT(*) OVER (PARTITION BY a.question_id) AS cnt
-				FROM answers a JOIN invitations i ON i.id = a.invitation_id
-				JOIN attempt_questions aq ON aq.invitation_id = a.invitation_id AND aq.question_id = a.question_id
-				WHERE `+completedOf+` AND a.points IS NOT NULL) ranked) grouped
-		GROUP BY question_id`, testID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]extremes{}
-	for rows.Next() {
-		var q int64
-		var e extremes
-		var g float64
-		if err := rows.Scan(&q, &e.lower, &e.upper, &g); err != nil {
-			return nil, err
+		var items string
+		if err := r.Scan(&a.score, &a.max, &items); err != nil {
+			return a, err
 		}
-		e.group = int(g)
-		out[q] = e
-	}
-	return out, rows.Err()
+		a.items = parseStatItems(items)
+		return a, nil
+	})
 }
 
-// parseChoices reads a stored list of option indexes ("[0,2]").
-func parseChoices(s string) []int {
-	var out []int
-	if json.Unmarshal([]byte(s), &out) != nil {
+// parseStatItems reads "question:points:choices:wrote:seconds;…"; an item
+// that does not read is left out. It allocates the items and all their
+// choices once per attempt: 10,000 attempts are read in one go.
+func parseStatItems(s string) []statItem {
+	if s == "" {
 		return nil
+	}
+	out := make([]statItem, 0, strings.Count(s, ";")+1)
+	choices := make([]int, 0, len(out)) // one backing array for every item's choices
+	for field := range strings.SplitSeq(s, ";") {
+		q, rest, ok1 := strings.Cut(field, ":")
+		points, rest, ok2 := strings.Cut(rest, ":")
+		picked, rest, ok3 := strings.Cut(rest, ":")
+		wrote, secs, ok4 := strings.Cut(rest, ":")
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			continue
+		}
+		var it statItem
+		var err error
+		if it.question, err = strconv.ParseInt(q, 10, 64); err != nil {
+			continue
+		}
+		if points != "" {
+			p, err := strconv.Atoi(points)
+			if err != nil {
+				continue
+			}
+			it.points, it.scored = float64(p), true
+		}
+		from := len(choices)
+		for picked != "" {
+			var c string
+			c, picked, _ = strings.Cut(picked, ".")
+			if n, err := strconv.Atoi(c); err == nil {
+				choices = append(choices, n)
+			}
+		}
+		if len(choices) > from {
+			it.choices = choices[from:len(choices):len(choices)]
+		}
+		it.wrote = wrote == "1"
+		it.seconds, _ = strconv.Atoi(secs)
+		out = append(out, it)
 	}
 	return out
 }
 
-// computeStatistics works the figures out of the attempts' scores and
-// the answers' sums.
-func computeStatistics(questions []Question, attempts []statAttempt, groups []answerGroup, ext map[int64]extremes) TestStatistics {
+// computeStatistics works the figures out of the attempts.
+func computeStatistics(questions []Question, attempts []statAttempt) TestStatistics {
 	st := TestStatistics{Attempts: len(attempts), Mean: math.NaN(), Median: math.NaN(), SD: math.NaN(), Alpha: math.NaN(), Dichotomous: true}
 	percents := make([]float64, len(attempts))
 	totals := make([]float64, len(attempts))
@@ -209,12 +180,22 @@ func computeStatistics(questions []Question, attempts []statAttempt, groups []an
 	}
 	if len(attempts) > 0 {
 		st.Mean, st.SD = mean(percents), math.Sqrt(variance(percents))
-		st.Median = median(percents)
+		st.Median = median(slices.Clone(percents))
 	}
+	// Attempts by their share of their maximum, ties by the earlier: the
+	// weakest and strongest 27 % are taken from this order.
+	order := make([]int, len(attempts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(percents[x], percents[y]) })
+	rank := make([]int, len(attempts))
+	for r, a := range order {
+		rank[a] = r
+	}
+
 	byID := make(map[int64]int, len(questions))
 	st.Questions = make([]QuestionStatistics, len(questions))
-	moments := make([]itemSums, len(questions))
-	seconds := make([]map[int]int, len(questions))
 	for i, q := range questions {
 		byID[q.ID] = i
 		qs := QuestionStatistics{Question: q, Facility: math.NaN(), Discrimination: math.NaN(), PointBiserial: math.NaN(),
@@ -226,37 +207,45 @@ func computeStatistics(questions []Question, attempts []statAttempt, groups []an
 			}
 		}
 		st.Questions[i] = qs
-		seconds[i] = map[int]int{}
 	}
+	moments := make([]itemSums, len(questions))
 	skipped := make([]int, len(questions))
-	for _, g := range groups {
-		i, ok := byID[g.question]
-		if !ok {
-			continue
-		}
-		qs, q := &st.Questions[i], questions[i]
-		qs.Given += g.given
-		qs.Scored += g.scored
-		a := Answer{QuestionID: g.question, Choices: parseChoices(g.choices)}
-		if g.wrote {
-			a.Text = "…" // something was written; its words do not matter here
-		}
-		if !q.Rules().Answered(q, a) {
-			skipped[i] += g.given
-		}
-		for _, o := range a.Choices {
-			if o >= 0 && o < len(qs.Options) {
-				qs.Options[o].Chosen += g.given
+	seconds := make([][]float64, len(questions))
+	ranked := make([][]rankedPoints, len(questions)) // the scored answers, by their attempt's rank
+	for a, at := range attempts {
+		for _, it := range at.items {
+			i, ok := byID[it.question]
+			if !ok {
+				continue
 			}
-		}
-		if g.seconds > 0 {
-			seconds[i][g.seconds] += g.given
-		}
-		m := &moments[i]
-		m.n += float64(g.scored)
-		m.sx, m.sxx, m.st, m.stt, m.sxt = m.sx+g.sx, m.sxx+g.sxx, m.st+g.st, m.stt+g.stt, m.sxt+g.sxt
-		if g.scored > 0 && g.sxx != g.sx*float64(q.Points) {
-			st.Dichotomous = false // some answer scored between nothing and all
+			qs, q := &st.Questions[i], questions[i]
+			qs.Given++
+			answer := Answer{QuestionID: it.question, Choices: it.choices}
+			if it.wrote {
+				answer.Text = "…" // something was written; its words do not matter here
+			}
+			if !q.Rules().Answered(q, answer) {
+				skipped[i]++
+			}
+			for _, o := range it.choices {
+				if o >= 0 && o < len(qs.Options) {
+					qs.Options[o].Chosen++
+				}
+			}
+			if it.seconds > 0 {
+				seconds[i] = append(seconds[i], float64(it.seconds))
+			}
+			if !it.scored {
+				continue
+			}
+			qs.Scored++
+			m := &moments[i]
+			x, t := it.points, totals[a]
+			m.n, m.sx, m.sxx, m.st, m.stt, m.sxt = m.n+1, m.sx+x, m.sxx+x*x, m.st+t, m.stt+t*t, m.sxt+x*t
+			if x != 0 && x != float64(q.Points) {
+				st.Dichotomous = false // scored between nothing and all
+			}
+			ranked[i] = append(ranked[i], rankedPoints{rank[a], x})
 		}
 	}
 	for i, q := range questions {
@@ -267,18 +256,46 @@ func computeStatistics(questions []Question, attempts []statAttempt, groups []an
 				qs.Options[o].Share = float64(qs.Options[o].Chosen) / float64(qs.Given)
 			}
 		}
-		qs.MedianSeconds = weightedMedian(seconds[i])
+		qs.MedianSeconds = median(seconds[i])
 		if m.n == 0 || q.Points <= 0 {
 			continue
 		}
 		qs.Facility = m.sx / (m.n * float64(q.Points))
 		qs.PointBiserial = restCorrelation(m.n, m.sx, m.sxx, m.st, m.stt, m.sxt)
-		if e, ok := ext[q.ID]; ok && e.group > 0 {
-			qs.Discrimination = (e.upper - e.lower) / (float64(e.group) * float64(q.Points))
-		}
+		qs.Discrimination = upperLower(ranked[i], q.Points)
 	}
 	st.Alpha, st.AlphaNote = testAlpha(st.Questions, moments, totals)
 	return st
+}
+
+// rankedPoints is an answer's points and its attempt's rank by score.
+type rankedPoints struct {
+	rank   int
+	points float64
+}
+
+// upperLower is the facility among the strongest 27 % of the attempts
+// scored on a question less that among the weakest 27 %.
+func upperLower(answers []rankedPoints, points int) float64 {
+	g := groupSize(len(answers))
+	if g == 0 {
+		return math.NaN()
+	}
+	slices.SortFunc(answers, func(x, y rankedPoints) int { return x.rank - y.rank })
+	sum := func(ps []rankedPoints) float64 {
+		s := 0.0
+		for _, p := range ps {
+			s += p.points
+		}
+		return s
+	}
+	return (sum(answers[len(answers)-g:]) - sum(answers[:g])) / (float64(g) * float64(points))
+}
+
+// groupSize is how many answers make the upper (or lower) 27 % of n: at
+// least one, never more than half.
+func groupSize(n int) int {
+	return min(max(1, int(math.Round(0.27*float64(n)))), n/2)
 }
 
 // itemSums are a question's scored answers summed: their number, their
@@ -306,33 +323,6 @@ func restCorrelation(n, sx, sxx, st, stt, sxt float64) float64 {
 		return math.NaN()
 	}
 	return cov / math.Sqrt(vx*vr)
-}
-
-// weightedMedian is the median of values given with how often each came.
-func weightedMedian(counts map[int]int) float64 {
-	total := 0
-	values := make([]int, 0, len(counts))
-	for v, n := range counts {
-		values = append(values, v)
-		total += n
-	}
-	if total == 0 {
-		return math.NaN()
-	}
-	slices.Sort(values)
-	at := func(k int) float64 { // the k-th value, from 0
-		for _, v := range values {
-			if k < counts[v] {
-				return float64(v)
-			}
-			k -= counts[v]
-		}
-		return math.NaN()
-	}
-	if total%2 == 1 {
-		return at(total / 2)
-	}
-	return (at(total/2-1) + at(total/2)) / 2
 }
 
 // testAlpha is Cronbach's alpha, when every attempt was given the same

@@ -55,7 +55,11 @@ func (s *Server) candidateInvitation(c echo.Context) (store.Invitation, bool, er
 	if len(token) > 64 {
 		return store.Invitation{}, false, s.unknownToken(c)
 	}
-	inv, t, err := s.db.InvitationAndTestByToken(c.Request().Context(), token)
+	read := s.db.InvitationAndTestByToken
+	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+		read = s.db.InvitationAndTestForWrite // decides on what the database holds
+	}
+	inv, t, err := read(c.Request().Context(), token)
 	if errors.Is(err, store.ErrNotFound) {
 		return inv, false, s.unknownToken(c)
 	}

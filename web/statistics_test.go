@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/csv"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 // option was chosen, and the same as CSV.
 func TestQuestionStatisticsPage(t *testing.T) {
 	t.Parallel()
-	f, _, b := gradedFixture(t)
+	f, inv, b := gradedFixture(t)
 	results := b.get("/tests/" + idStr(f.test.ID) + "/results")
 	link, _ := results.doc.Find(`[data-testid="statistics-link"]`).Attr("href")
 	r := b.get(link)
@@ -60,13 +61,23 @@ func TestQuestionStatisticsPage(t *testing.T) {
 		t.Errorf("the written question, not graded yet: %q", got)
 	}
 
+	// A reviewer's grade reaches the statistics.
+	if g := b.post(invitationPath(inv.ID)+"/grades", url.Values{"questionId": {idStr(f.qs[2].ID)}, "points": {"2"}, "comment": {"Fair"}}); g.Code >= 400 {
+		t.Fatalf("grade: %d", g.Code)
+	}
+	r = b.get(link)
+	rows = r.doc.Find(`[data-testid="question-statistics"] tbody tr`)
+	if got := cells(2); got != "3 | 1 | 67 % | — | — | 0 % | —" {
+		t.Errorf("the written question, graded 2 of 3: %q", got)
+	}
+
 	csvResp := b.get("/tests/" + idStr(f.test.ID) + "/statistics.csv")
 	records, err := csv.NewReader(strings.NewReader(csvResp.Body.String())).ReadAll()
 	if err != nil || len(records) != 4 {
 		t.Fatalf("csv: %d records, %v", len(records), err)
 	}
 	if strings.Join(records[0][:7], ",") != "position,question,kind,points,attempts,scored,facility" ||
-		records[1][1] != "2+2?" || records[1][6] != "1.0000" || records[3][5] != "0" || records[3][6] != "" {
+		records[1][1] != "2+2?" || records[1][6] != "1.0000" || records[3][5] != "1" || records[3][6] != "0.6667" {
 		t.Fatalf("csv rows %q", records)
 	}
 }
