@@ -62,6 +62,7 @@ type DB struct {
 	candidates readCache[candidatePage]
 	counts     readCache[int]
 	stats      readCache[TestStatistics]
+	bankStats  readCache[BankStatistics]
 }
 
 // Wiring is what the store is given when it is opened: the composer of
@@ -127,7 +128,7 @@ func newDB(w, r *sql.DB, path string, d dialect, wiring Wiring) *DB {
 	db := &DB{path: path, dialect: d, process: NewToken(12), w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
 		composer: wiring.Composer, payloads: wiring.Payloads, passwords: newPasswords(wiring.PasswordCost),
 		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000},
-		stats: readCache[TestStatistics]{max: 100}}
+		stats: readCache[TestStatistics]{max: 100}, bankStats: readCache[BankStatistics]{max: 1_000}}
 	db.SetClock(time.Now)
 	return db
 }

@@ -108,15 +108,18 @@ type statItem struct {
 func (db *DB) statAttempts(ctx context.Context, testID int64) ([]statAttempt, error) {
 	rows, err := db.query(ctx, `SELECT COALESCE(i.score, 0), COALESCE(i.max_score, 0), COALESCE(i.stat_items, '') FROM invitations i
 		WHERE i.test_id = ? AND i.status = 'completed' AND i.erased_at IS NULL ORDER BY i.id`, testID)
-	return collect(rows, err, func(r row) (statAttempt, error) {
-		var a statAttempt
-		var items string
-		if err := r.Scan(&a.score, &a.max, &items); err != nil {
-			return a, err
-		}
-		a.items = parseStatItems(items)
-		return a, nil
-	})
+	return collect(rows, err, scanStatAttempt)
+}
+
+// scanStatAttempt reads an attempt's score, maximum and stat_items.
+func scanStatAttempt(r row) (statAttempt, error) {
+	var a statAttempt
+	var items string
+	if err := r.Scan(&a.score, &a.max, &items); err != nil {
+		return a, err
+	}
+	a.items = parseStatItems(items)
+	return a, nil
 }
 
 // parseStatItems reads "question:points:choices:wrote:seconds;…"; an item

@@ -242,3 +242,48 @@ func TestStatItemsMigrationSumsUpEarlierAttempts(t *testing.T) {
 		t.Fatalf("migrated %q, at completion %q", migrated, atCompletion)
 	}
 }
+
+// A bank question picked for two tests keeps one set of figures across
+// both; an edit starts its figures afresh.
+func TestBankQuestionStatisticsAcrossTests(t *testing.T) {
+	t.Parallel()
+	db := newTestDB(t)
+	ctx := context.Background()
+	ids, err := db.AddBankQuestions(ctx, []QuestionInput{{Text: "Capital of France?", Kind: QuestionSingle, Options: []string{"Paris", "Lyon"}, Correct: []int{0}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, picks := range [][]int{{0, 1}, {0}} { // the choices of each test's candidates
+		tt, err := db.CreateSectionedTest(ctx, TestInput{Name: fmt.Sprintf("Test %d", n), Kind: KindAssessment, DurationMinutes: 10},
+			[]SectionInput{{Name: "Geography", Picks: ids}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, pick := range picks {
+			res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: fmt.Sprintf("c%d-%d@example.com", n, i), Source: SourceNative})
+			inv, _ := db.StartInvitation(ctx, res.Invitation.ID)
+			paper, _ := db.AttemptQuestions(ctx, inv)
+			db.Submit(ctx, Submission{InvitationID: inv.ID, Answers: []AnswerInput{{QuestionID: paper[0].ID, Choices: []int{pick}}}})
+			if r, err := db.Submit(ctx, Submission{InvitationID: inv.ID, Finish: true, Confirmed: true}); err != nil || r.Outcome != Completed {
+				t.Fatalf("test %d attempt %d: %v", n, i, err)
+			}
+		}
+	}
+	b, _ := db.BankQuestion(ctx, ids[0])
+	st, err := db.BankQuestionStatistics(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := st.Question
+	if st.Tests != 2 || q.Given != 3 || math.Abs(q.Facility-2.0/3) > 0.001 || q.Options[0].Chosen != 2 || q.Options[1].Chosen != 1 {
+		t.Fatalf("%d tests, %d given, facility %.3f, options %+v", st.Tests, q.Given, q.Facility, q.Options)
+	}
+	b.Text = "Capital of France (2027)?"
+	if _, err := db.UpdateBankQuestion(ctx, b.ID, QuestionInput{Text: b.Text, Kind: QuestionSingle, Options: b.Options, Correct: b.Correct}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = db.BankQuestion(ctx, ids[0])
+	if st, _ := db.BankQuestionStatistics(ctx, b); st.Question.Given != 0 {
+		t.Fatalf("the edited question has %d answers already", st.Question.Given)
+	}
+}

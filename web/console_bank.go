@@ -107,7 +107,11 @@ func (s *Server) editBankQuestionForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.BankEditPage(s.page(c, "Edit bank question", views.SectionBank), id, bankForm(b), b.UsedBy))
+	stats, err := s.db.BankQuestionStatistics(c.Request().Context(), b)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.BankEditPage(s.page(c, "Edit bank question", views.SectionBank), id, bankForm(b), b.UsedBy, stats))
 }
 
 // updateBankQuestion: POST /bank/{id}.
@@ -130,7 +134,11 @@ func (s *Server) updateBankQuestion(c echo.Context) error {
 	}
 	if fe, bad := asFieldErrors(err); bad {
 		f.Errors = fe
-		return render(c, http.StatusUnprocessableEntity, views.BankEditPage(s.page(c, "Edit bank question", views.SectionBank), id, f, b.UsedBy))
+		stats, err := s.db.BankQuestionStatistics(ctx, b)
+		if err != nil {
+			return err
+		}
+		return render(c, http.StatusUnprocessableEntity, views.BankEditPage(s.page(c, "Edit bank question", views.SectionBank), id, f, b.UsedBy, stats))
 	}
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"net/http"
 	"net/url"
@@ -90,5 +91,29 @@ func TestQuestionStatisticsBeforeAnyAttempt(t *testing.T) {
 	r := b.get("/tests/" + idStr(f.test.ID) + "/statistics")
 	if r.Code != http.StatusOK || !strings.Contains(r.text(`[data-testid="no-statistics"]`), "No completed attempts yet") {
 		t.Fatalf("%d %q", r.Code, r.text(`[data-testid="no-statistics"]`))
+	}
+}
+
+// A bank question's page shows its figures across the tests that gave it.
+func TestBankQuestionPageShowsItsStatistics(t *testing.T) {
+	t.Parallel()
+	srv, db := newTestServer(t)
+	ctx := context.Background()
+	ids, _ := db.AddBankQuestions(ctx, []store.QuestionInput{{Text: "Capital of Peru?", Kind: store.QuestionSingle, Options: []string{"Lima", "Cusco"}, Correct: []int{0}}})
+	b := signIn(t, srv, db, store.RoleAdmin)
+	if r := b.get("/bank/" + idStr(ids[0]) + "/edit"); !strings.Contains(r.text(`[data-testid="bank-statistics"]`), "No completed attempt") {
+		t.Fatalf("before any attempt: %q", r.text(`[data-testid="bank-statistics"]`))
+	}
+	tt, _ := db.CreateSectionedTest(ctx, store.TestInput{Name: "Geography", Kind: store.KindAssessment, DurationMinutes: 10},
+		[]store.SectionInput{{Name: "Americas", Picks: ids}})
+	res, _ := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, Name: "C", Email: "c@example.com", Source: store.SourceNative})
+	inv, _ := db.StartInvitation(ctx, res.Invitation.ID)
+	paper, _ := db.AttemptQuestions(ctx, inv)
+	db.Submit(ctx, store.Submission{InvitationID: inv.ID, Answers: []store.AnswerInput{{QuestionID: paper[0].ID, Choices: []int{1}}}, Finish: true})
+	got := strings.Join(strings.Fields(b.get("/bank/"+idStr(ids[0])+"/edit").text(`[data-testid="bank-statistics"]`)), " ")
+	for _, want := range []string{"This version, in 1 completed attempt of 1 test.", "Facility0 %", "Cusco: 100 % (1)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("bank statistics %q lack %q", got, want)
+		}
 	}
 }
