@@ -65,7 +65,12 @@ type Submission struct {
 	// Answers read from the form, with the seconds the page saw spent on
 	// each question since its last save.
 	Answers []AnswerInput
-	Spent   map[int64]int
+	// Form is the attempt page's form instead of Answers: each question's
+	// answer under q<id>, read for the questions of the section the
+	// attempt is in when the submission is written (a problem in it is a
+	// FormProblem, and nothing is written).
+	Form  map[string][]string
+	Spent map[int64]int
 	// Finish submits the test (or ends the section); Confirmed says the
 	// candidate chose to finish with questions unanswered ("submit
 	// anyway", whose form carries no answers: they were saved when it
@@ -131,7 +136,13 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 		}
 		section := SectionOf(inv, paper) // answers to other sections are not taken
 		if !s.Confirmed {
-			if err := saveAnswers(ctx, tx, inv.ID, section, s.Answers, now); err != nil {
+			answers := s.Answers
+			if s.Form != nil {
+				if answers, err = AnswersFromForm(section, s.Form); err != nil {
+					return err
+				}
+			}
+			if err := saveAnswers(ctx, tx, inv.ID, section, answers, now); err != nil {
 				return err
 			}
 			if err := addTimeSpent(ctx, tx, inv.ID, s.Spent, now); err != nil {
@@ -170,6 +181,30 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 	}
 	res.Invitation, err = db.Invitation(ctx, s.InvitationID)
 	return res, err
+}
+
+// FormProblem is an attempt form's answer that its question's kind cannot
+// read, in words a candidate can be shown.
+type FormProblem struct{ Problem string }
+
+func (e *FormProblem) Error() string { return e.Problem }
+
+// AnswersFromForm reads each question's answer from the attempt form
+// (q<id>: option indexes, or the written answer); a question the form
+// has no field for keeps what was saved.
+func AnswersFromForm(qs []Question, form map[string][]string) ([]AnswerInput, error) {
+	var out []AnswerInput
+	for _, q := range qs {
+		values, sent := form[answerField(q)]
+		a, keep, problem := q.Rules().FromForm(q, values, sent)
+		if problem != "" {
+			return nil, &FormProblem{problem}
+		}
+		if !keep {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // sectionEnded moves the attempt on from its section and says where to.

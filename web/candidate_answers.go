@@ -1,34 +1,28 @@
 package web
 
 import (
+	"errors"
 	"html"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"testgate/store"
 )
 
-// answersFromForm reads every question's answer from the attempt form:
-// q<id> holds option indexes (radio, checkboxes) or the written answer.
+// answersFromForm reads every question's answer from the attempt form
+// (the preview's; a candidate's form is read by the store as it writes).
 func answersFromForm(c echo.Context, qs []store.Question) ([]store.AnswerInput, error) {
 	form, err := c.FormParams()
 	if err != nil {
 		return nil, echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
-	var out []store.AnswerInput
-	for _, q := range qs {
-		values, sent := form["q"+strconv.FormatInt(q.ID, 10)]
-		a, keep, problem := q.Rules().FromForm(q, values, sent)
-		if problem != "" {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, problem)
-		}
-		if !keep {
-			out = append(out, a)
-		}
+	answers, err := store.AnswersFromForm(qs, form)
+	var problem *store.FormProblem
+	if errors.As(err, &problem) {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, problem.Problem)
 	}
-	return out, nil
+	return answers, err
 }
 
 // saveAnswers is POST /t/{token}/answers: autosave (htmx), "Save answers"
@@ -57,21 +51,23 @@ func (s *Server) saveAnswers(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, tokenPath(inv))
 	}
-	paper, err := s.db.AttemptQuestions(ctx, inv)
-	if err != nil {
-		return err
-	}
 	sub := store.Submission{InvitationID: inv.ID, Finish: action == "submit" || action == "next",
 		Confirmed: c.FormValue("unanswered") == "ok", TimedOut: c.FormValue("timeout") == "1"}
 	// "Submit anyway" carries no answers: they were saved by the submit
-	// that asked, and reading its empty form would clear them.
+	// that asked, and reading its empty form would clear them. The store
+	// reads the answers for the section the attempt is in as it writes.
 	if !sub.Confirmed {
-		if sub.Answers, err = answersFromForm(c, store.SectionOf(inv, paper)); err != nil {
-			return err
+		form, err := c.FormParams()
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 		}
-		sub.Spent = spentFromForm(c)
+		sub.Form, sub.Spent = form, spentFromForm(c)
 	}
 	res, err := s.db.Submit(ctx, sub)
+	var problem *store.FormProblem
+	if errors.As(err, &problem) {
+		return echo.NewHTTPError(http.StatusBadRequest, problem.Problem)
+	}
 	if _, bad := asFieldErrors(err); bad {
 		return echo.NewHTTPError(http.StatusBadRequest, "An answer is not one of the options.")
 	}
