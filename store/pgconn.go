@@ -58,6 +58,7 @@ type queued struct {
 type rebindConn struct {
 	*stdlib.Conn
 	txCtx   context.Context
+	inPipe  bool     // a pipelined transaction is open (BeginTx below)
 	pending []queued // BEGIN and deferred writes not sent yet
 }
 
@@ -90,14 +91,14 @@ func (c *rebindConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 	if c.Conn.Conn().IsClosed() {
 		return nil, driver.ErrBadConn
 	}
-	c.txCtx = ctx
+	c.txCtx, c.inPipe = ctx, true
 	c.pending = append(c.pending[:0], queued{sql: "BEGIN"})
 	return pipelineTx{c}, nil
 }
 
 func (c *rebindConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	if later, ok := strings.CutPrefix(query, laterMark); ok {
-		if len(c.pending) > 0 || c.inTx() {
+		if c.inPipe { // outside one, nothing would send it: run it now
 			c.pending = append(c.pending, queued{rebindCached(later), values(args)})
 			return deferredResult{}, nil
 		}
@@ -190,6 +191,7 @@ type pipelineTx struct{ c *rebindConn }
 
 func (t pipelineTx) Commit() error {
 	c := t.c
+	c.inPipe = false
 	if len(c.pending) == 1 && !c.inTx() { // nothing was sent: nothing to commit
 		c.pending = c.pending[:0]
 		return nil
@@ -206,6 +208,7 @@ func (t pipelineTx) Commit() error {
 
 func (t pipelineTx) Rollback() error {
 	c := t.c
+	c.inPipe = false
 	c.pending = c.pending[:0]
 	if !c.inTx() {
 		return nil
