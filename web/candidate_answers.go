@@ -74,6 +74,7 @@ func (s *Server) saveAnswers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.noteWrite(c, res.Invitation)
 	switch res.Outcome {
 	case store.Completed:
 		return s.afterSubmit(c, res.Invitation, action)

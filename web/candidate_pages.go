@@ -60,6 +60,9 @@ func (s *Server) candidateInvitation(c echo.Context) (store.Invitation, bool, er
 		read = s.db.InvitationAndTestForWrite // decides on what the database holds
 	}
 	inv, t, err := read(c.Request().Context(), token)
+	if err == nil && behindTheirWrite(c, inv) {
+		inv, t, err = s.db.InvitationAndTestForWrite(c.Request().Context(), token)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return inv, false, s.unknownToken(c)
 	}
@@ -279,8 +282,10 @@ func (s *Server) startAttempt(c echo.Context) error {
 	if inv.Placeholder || !s.hasAccess(c, inv) {
 		return c.Redirect(http.StatusSeeOther, tokenPath(inv)) // details or access code first
 	}
-	if _, err := s.db.StartInvitation(c.Request().Context(), inv.ID); err != nil && !errors.Is(err, store.ErrNotUsable) {
+	started, err := s.db.StartInvitation(c.Request().Context(), inv.ID)
+	if err != nil && !errors.Is(err, store.ErrNotUsable) {
 		return err
 	}
+	s.noteWrite(c, started)
 	return c.Redirect(http.StatusSeeOther, tokenPath(inv))
 }
