@@ -78,8 +78,6 @@ func parseNotice(payload string) (process string, c readChanges) {
 	return process, c
 }
 
-func (c readChanges) empty() bool { return !c.tests && !c.newInvitations && len(c.invitations) == 0 }
-
 // notifyChanges sends the transaction's changes to the other processes,
 // from inside it (PostgreSQL delivers the notice at commit, or never).
 func (db *DB) notifyChanges(ctx context.Context, tx *Tx) error {

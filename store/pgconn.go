@@ -62,7 +62,9 @@ type rebindConn struct {
 	pending []queued // BEGIN and deferred writes not sent yet
 }
 
-// rebound caches each statement's rebound text.
+// rebound caches each statement's rebound text. The store's statements
+// are written in its code (the few built at run time vary by a bounded
+// count of placeholders), so the cache holds a bounded set.
 var rebound sync.Map
 
 func rebindCached(query string) string {

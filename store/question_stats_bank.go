@@ -26,11 +26,7 @@ func (db *DB) BankQuestionStatistics(ctx context.Context, b BankQuestion) (BankS
 	if err != nil || len(copies) == 0 {
 		return BankStatistics{}, err
 	}
-	attempts, err := db.query(ctx, `SELECT COALESCE(i.score, 0), COALESCE(i.max_score, 0), COALESCE(i.stat_items, '') FROM invitations i
-		WHERE i.status = 'completed' AND i.erased_at IS NULL
-			AND i.test_id IN (SELECT test_id FROM questions WHERE bank_question_id = ? AND bank_version = ?)
-		ORDER BY i.id`, b.ID, b.Version)
-	all, err := collect(attempts, err, scanStatAttempt)
+	all, err := db.statAttempts(ctx, `i.test_id IN (SELECT test_id FROM questions WHERE bank_question_id = ? AND bank_version = ?)`, b.ID, b.Version)
 	if err != nil {
 		return BankStatistics{}, err
 	}

@@ -50,7 +50,7 @@ func (g *readGenerations) current() uint64 { return g.n.Load() }
 
 // changed records a committed (or possibly committed) change.
 func (g *readGenerations) changed(c readChanges) {
-	if !c.tests && len(c.invitations) == 0 && !c.newInvitations {
+	if c.empty() {
 		return
 	}
 	gen := g.n.Add(1)
@@ -97,6 +97,9 @@ type readChanges struct {
 	newInvitations bool               // invitations added (counts change)
 	tests          bool               // tests, links, questions or sections
 }
+
+// empty reports whether nothing the caches hold changed.
+func (c readChanges) empty() bool { return !c.tests && !c.newInvitations && len(c.invitations) == 0 }
 
 // changedInvitation notes that the transaction changed an invitation.
 func (t *Tx) changedInvitation(id int64) {

@@ -74,7 +74,9 @@ func (s *Server) saveAnswers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.noteWrite(c, res.Invitation)
+	if res.Outcome != store.Saved { // a plain save leaves the invitation's row as it was
+		s.noteWrite(c, res.Invitation)
+	}
 	switch res.Outcome {
 	case store.Completed:
 		return s.afterSubmit(c, res.Invitation, action)
