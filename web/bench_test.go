@@ -135,7 +135,8 @@ func BenchmarkIMochaInvite(b *testing.B) {
 
 // BenchmarkGreenhouseSendTest is Greenhouse's send_test beside iMocha's
 // invite: the same invitation (emailed), with Greenhouse's ids kept and its
-// PATCH URL, authenticated by HTTP Basic.
+// PATCH URL (a loopback address: no worker runs here, and none may dial
+// off the machine), authenticated by HTTP Basic.
 func BenchmarkGreenhouseSendTest(b *testing.B) {
 	srv, db, tt, key := benchFixture(b)
 	if err := db.SaveATSIntegration(context.Background(), store.ATSIntegration{ATS: store.ATSGreenhouse, Enabled: true}); err != nil {
@@ -145,7 +146,7 @@ func BenchmarkGreenhouseSendTest(b *testing.B) {
 		func(n int64) string {
 			return fmt.Sprintf(`{"partner_test_id":"%d","candidate":{"first_name":"Candidate","last_name":"%d","email":"cand%d@example.com",`+
 				`"greenhouse_profile_url":"https://app.greenhouse.io/people/%d?application_id=%d"},`+
-				`"url":"https://app.greenhouse.io/integrations/testing_partners/take_home_tests/%d"}`, tt.ID, n, n, n, n, n)
+				`"url":"http://127.0.0.1:9/integrations/testing_partners/take_home_tests/%d"}`, tt.ID, n, n, n, n, n)
 		})
 }
 
