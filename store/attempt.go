@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -232,12 +231,11 @@ func saveAnswers(ctx context.Context, tx *Tx, invitationID int64, section []Ques
 		if err := validateAnswer(q, a); err != nil {
 			return err
 		}
-		choices := slices.Clone(a.Choices)
-		if choices == nil {
-			choices = []int{}
+		a = q.Rules().stored(a)
+		if a.Choices == nil {
+			a.Choices = []int{}
 		}
-		slices.Sort(choices)
-		cj, _ := json.Marshal(choices)
+		cj, _ := json.Marshal(a.Choices)
 		if err := tx.ExecLater(ctx, `INSERT INTO answers (invitation_id, question_id, choices, body, updated_at)
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (invitation_id, question_id) DO UPDATE SET choices = excluded.choices, body = excluded.body,

@@ -23,6 +23,7 @@ type BankQuestion struct {
 	Options    []string
 	Correct    []int
 	Points     int
+	Spec       QuestionSpec
 	Topic      string
 	Difficulty Difficulty
 	Version    int // counts the edits; attempts keep the version they were given
@@ -34,12 +35,12 @@ type BankQuestion struct {
 
 // asQuestion is the bank question as a test's question, for the draw.
 func (b BankQuestion) asQuestion() Question {
-	return Question{Kind: b.Kind, Text: b.Text, Options: b.Options, Correct: b.Correct, Points: b.Points, Topic: b.Topic,
+	return Question{Kind: b.Kind, Text: b.Text, Options: b.Options, Correct: b.Correct, Points: b.Points, Spec: b.Spec, Topic: b.Topic,
 		Difficulty: b.Difficulty, BankQuestionID: b.ID, BankVersion: b.Version}
 }
 
 const bankColumns = `b.id, b.team_id, COALESCE((SELECT m.name FROM teams m WHERE m.id = b.team_id), ''), b.kind, b.body, b.options,
-	b.correct, b.points, b.topic, b.difficulty, b.version, b.archived_at, b.created_at, b.updated_at`
+	b.correct, b.points, b.topic, b.difficulty, b.version, b.archived_at, b.created_at, b.updated_at, b.spec`
 
 // bankOfSection keeps, in a query over "bank_questions b", the questions a
 // section's test may use: its team's and the organisation's. Its one
@@ -48,10 +49,11 @@ const bankOfSection = `(b.team_id IS NULL OR b.team_id = (SELECT t.team_id FROM 
 
 func scanBankQuestion(r row) (BankQuestion, error) {
 	var b BankQuestion
-	var opts, correct string
+	var opts, correct, spec string
 	var archived, team sql.NullInt64
 	var created, updated int64
-	err := r.Scan(&b.ID, &team, &b.TeamName, &b.Kind, &b.Text, &opts, &correct, &b.Points, &b.Topic, &b.Difficulty, &b.Version, &archived, &created, &updated)
+	err := r.Scan(&b.ID, &team, &b.TeamName, &b.Kind, &b.Text, &opts, &correct, &b.Points, &b.Topic, &b.Difficulty, &b.Version, &archived, &created, &updated,
+		&spec)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, ErrNotFound
 	}
@@ -63,6 +65,9 @@ func scanBankQuestion(r row) (BankQuestion, error) {
 	}
 	if err := json.Unmarshal([]byte(correct), &b.Correct); err != nil {
 		return b, fmt.Errorf("store: bank question %d correct: %w", b.ID, err)
+	}
+	if err := parseSpec(b.ID, spec, &b.Spec); err != nil {
+		return b, err
 	}
 	b.ArchivedAt, b.CreatedAt, b.UpdatedAt = timePtr(archived), fromMillis(created), fromMillis(updated)
 	if team.Valid {
@@ -124,8 +129,8 @@ func (db *DB) AddBankQuestionsTo(ctx context.Context, team *int64, in []Question
 			correct, _ := json.Marshal(q.Correct)
 			var id int64
 			if err := tx.QueryRowContext(ctx, `INSERT INTO bank_questions (kind, body, options, correct, points, topic, difficulty,
-					created_at, updated_at, team_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				q.Kind, q.Text, string(opts), string(correct), q.Points, q.Topic, q.Difficulty, now, now, nullID(team)).Scan(&id); err != nil {
+					created_at, updated_at, team_id, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				q.Kind, q.Text, string(opts), string(correct), q.Points, q.Topic, q.Difficulty, now, now, nullID(team), q.Spec.json()).Scan(&id); err != nil {
 				return err
 			}
 			ids = append(ids, id)
@@ -145,8 +150,8 @@ func (db *DB) UpdateBankQuestion(ctx context.Context, id int64, in QuestionInput
 	opts, _ := json.Marshal(in.Options)
 	correct, _ := json.Marshal(in.Correct)
 	res, err := db.execUncached(ctx, `UPDATE bank_questions SET kind = ?, body = ?, options = ?, correct = ?, points = ?, topic = ?,
-		difficulty = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-		in.Kind, in.Text, string(opts), string(correct), in.Points, in.Topic, in.Difficulty, millis(db.Now()), id)
+		difficulty = ?, version = version + 1, updated_at = ?, spec = ? WHERE id = ?`,
+		in.Kind, in.Text, string(opts), string(correct), in.Points, in.Topic, in.Difficulty, millis(db.Now()), in.Spec.json(), id)
 	if err != nil {
 		return BankQuestion{}, err
 	}

@@ -70,13 +70,31 @@ func Draw(seed int64, sections []SectionDraw) []PaperItem {
 		}
 		for _, q := range chosen {
 			item := PaperItem{Question: q, Section: s}
-			if s.ShuffleOptions && q.Rules().HasOptions() && len(q.Options) > 1 {
-				item.OptionOrder = rng.Perm(len(q.Options))
+			if q.Rules().shuffles(s.ShuffleOptions) && len(q.Options) > 1 {
+				item.OptionOrder = optionOrder(rng, q)
 			}
 			paper = append(paper, item)
 		}
 	}
 	return paper
+}
+
+// optionOrder shuffles a question's options for a paper. A kind that is
+// always shuffled (put in order) is never shown in its right order.
+func optionOrder(rng *rand.Rand, q Question) []int {
+	for {
+		order := rng.Perm(len(q.Options))
+		if !q.Rules().shuffles(false) || !slices.IsSorted(order) {
+			return order
+		}
+	}
+}
+
+// seededOrder is the order of a question that is always shuffled on a
+// paper that stored none (a test without sections gives its questions in
+// one statement): the same for the attempt on every page.
+func seededOrder(invitationID int64, q Question) []int {
+	return optionOrder(rand.New(rand.NewPCG(uint64(invitationID), uint64(q.ID))), q)
 }
 
 // pick chooses n of the pool at random, kept in the pool's order; n of 0
@@ -205,10 +223,10 @@ func snapshotBankQuestions(ctx context.Context, tx *Tx, testID int64, paper []Pa
 		// Cached reads unchanged: a snapshot is retired from the start, so no
 		// page counts it, and marking it would drop every page at every start.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO questions (test_id, position, kind, body, options, correct, points, topic, difficulty,
-				bank_question_id, bank_version, retired_at, created_at, updated_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				bank_question_id, bank_version, retired_at, created_at, updated_at, spec) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (test_id, bank_question_id, bank_version) WHERE bank_question_id IS NOT NULL DO NOTHING`,
 			testID, q.Kind, q.Text, string(opts), string(correct), q.Points, q.Topic, q.Difficulty, q.BankQuestionID, q.BankVersion,
-			now, now, now); err != nil {
+			now, now, now, q.Spec.json()); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM questions WHERE test_id = ? AND bank_question_id = ? AND bank_version = ?`,

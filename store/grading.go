@@ -19,23 +19,21 @@ const EventGraded = "invitation.graded"
 // Actor of automatic scoring in the score history.
 const ActorScoring = "automatic scoring"
 
-// Grade scores choices against their questions: a choice question scores
-// its points when the options chosen are exactly the correct ones; written
-// answers wait for a reviewer and score nothing yet, but count in the
-// maximum. It writes nothing, so a recruiter's preview scores with the
-// rule attempts are scored with.
-func Grade(questions []Question, choices map[int64][]int) (score, maxScore int, right map[int64]bool) {
-	right = make(map[int64]bool, len(questions))
+// Grade marks an attempt's answers against their questions (see
+// question_marking.go): written answers wait for a reviewer and score
+// nothing yet, but count in the maximum. It writes nothing, so a
+// recruiter's preview scores with the rule attempts are scored with.
+func Grade(questions []Question, answers map[int64]Answer) (score, maxScore int, marks map[int64]Marking) {
+	marks = make(map[int64]Marking, len(questions))
 	for _, q := range questions {
 		maxScore += q.Points
 		if q.Rules().Reviewed() {
 			continue
 		}
-		if right[q.ID] = q.Rules().right(q, choices[q.ID]); right[q.ID] {
-			score += q.Points
-		}
+		marks[q.ID] = q.Marked(answers[q.ID])
+		score += marks[q.ID].Points
 	}
-	return score, maxScore, right
+	return score, maxScore, marks
 }
 
 // complete scores the attempt's choice questions, keeps each score in the
@@ -58,24 +56,17 @@ func (db *DB) completePaper(ctx context.Context, tx *Tx, inv Invitation, questio
 			return err
 		}
 	}
-	saved := make(map[int64][]int, len(answers))
-	for id, a := range answers {
-		saved[id] = a.Choices
-	}
-	score, maxScore, right := Grade(questions, saved)
+	score, maxScore, marks := Grade(questions, answers)
 	review := ReviewNone
 	for _, q := range questions {
 		if q.Rules().Reviewed() {
 			review = ReviewAwaiting
 			continue
 		}
-		points := 0
-		if right[q.ID] {
-			points = q.Points
-		}
+		m := marks[q.ID]
 		if err := tx.ExecLater(ctx, `INSERT INTO answers (invitation_id, question_id, correct, points, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (invitation_id, question_id) DO UPDATE SET correct = excluded.correct, points = excluded.points`,
-			inv.ID, q.ID, boolInt(right[q.ID]), points, millis(now)); err != nil {
+			inv.ID, q.ID, boolInt(m.Right), m.Points, millis(now)); err != nil {
 			return err
 		}
 	}
@@ -137,8 +128,8 @@ func (db *DB) GradeAnswer(ctx context.Context, invitationID int64, in GradeInput
 			return FieldErrors{"questionId": "is not a question of this attempt"}
 		}
 		q := questions[i]
-		if in.Points < 0 || in.Points > q.Points {
-			return FieldErrors{"points": fmt.Sprintf("must be between 0 and %d", q.Points)}
+		if least := min(0, q.Spec.Floor); in.Points < least || in.Points > q.Points {
+			return FieldErrors{"points": fmt.Sprintf("must be between %d and %d", least, q.Points)}
 		}
 		var from *int
 		var comment string
@@ -181,11 +172,12 @@ func pointsText(p *int) string {
 // that changed.
 func (db *DB) retotal(ctx context.Context, tx *Tx, inv Invitation, detail, actor string, now time.Time) error {
 	var score, ungraded int
+	reviewed := reviewedKinds()
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.points), 0),
-			COUNT(CASE WHEN q.kind = 'text' AND a.points IS NULL THEN 1 END)
+			COUNT(CASE WHEN q.kind IN (?`+strings.Repeat(", ?", len(reviewed)-1)+`) AND a.points IS NULL THEN 1 END)
 		FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id
 		LEFT JOIN answers a ON a.invitation_id = aq.invitation_id AND a.question_id = aq.question_id
-		WHERE aq.invitation_id = ?`, inv.ID).Scan(&score, &ungraded); err != nil {
+		WHERE aq.invitation_id = ?`, append(reviewed, inv.ID)...).Scan(&score, &ungraded); err != nil {
 		return err
 	}
 	review := ReviewGraded

@@ -22,6 +22,7 @@ type QuestionInput struct {
 	SectionID  int64
 	Topic      string
 	Difficulty Difficulty
+	Spec       QuestionSpec
 }
 
 // Limits on questions.
@@ -50,21 +51,22 @@ func (in QuestionInput) Validate(testKind TestKind) FieldErrors {
 		fe["points"] = fmt.Sprintf("must be between 1 and %d", MaxPoints)
 	}
 	if !in.Kind.Valid() {
-		fe["kind"] = "must be single, multiple or text"
+		fe["kind"] = "must be one of " + kindNames()
 		return fe
 	}
-	if testKind == KindInterview && in.Kind != QuestionText {
-		fe["kind"] = "must be text in an interview"
+	if testKind == KindInterview && !in.Kind.Rules().Reviewed() {
+		fe["kind"] = "must be text, essay or code in an interview"
 		return fe
 	}
 	in.Kind.Rules().validate(in, fe)
+	validateMarking(in, fe)
 	return fe
 }
 
 // normalized trims options and sorts the correct indexes.
 func (in QuestionInput) normalized() QuestionInput {
 	out := QuestionInput{Text: strings.TrimSpace(in.Text), Kind: in.Kind, Options: []string{}, Correct: []int{}, Points: in.Points,
-		SectionID: in.SectionID, Topic: strings.TrimSpace(in.Topic), Difficulty: in.Difficulty}
+		SectionID: in.SectionID, Topic: strings.TrimSpace(in.Topic), Difficulty: in.Difficulty, Spec: in.Spec.normalized()}
 	if out.Points == 0 {
 		out.Points = DefaultPoints
 	}

@@ -1,15 +1,14 @@
 package store
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 )
 
 // choiceKind is a question answered by choosing among options: one (single
-// choice) or any number (multiple choice). It is scored at submission:
-// right when exactly the correct options are chosen.
+// choice) or any number (multiple choice). Scored at submission, part by
+// part: each correct option is a part, each other option chosen is wrong.
 type choiceKind struct{ many bool }
 
 func (k choiceKind) Label() string {
@@ -21,6 +20,9 @@ func (k choiceKind) Label() string {
 
 func (choiceKind) HasOptions() bool { return true }
 func (choiceKind) Reviewed() bool   { return false }
+func (choiceKind) partName() string { return "option" }
+
+func (choiceKind) shuffles(section bool) bool { return section }
 
 func (choiceKind) FromForm(q Question, values []string, _ bool) (AnswerInput, bool, string) {
 	a := AnswerInput{QuestionID: q.ID, Choices: []int{}}
@@ -34,13 +36,7 @@ func (choiceKind) FromForm(q Question, values []string, _ bool) (AnswerInput, bo
 	return a, false, ""
 }
 
-func (choiceKind) FormValues(_ Question, a Answer) []string {
-	values := make([]string, 0, len(a.Choices))
-	for _, i := range a.Choices {
-		values = append(values, strconv.Itoa(i))
-	}
-	return values
-}
+func (choiceKind) FormValues(_ Question, a Answer) []string { return intValues(a.Choices) }
 
 func (choiceKind) Answered(_ Question, a Answer) bool { return len(a.Choices) > 0 }
 
@@ -55,32 +51,14 @@ func (choiceKind) Words(q Question, a Answer) string {
 }
 
 func (k choiceKind) validate(in QuestionInput, fe FieldErrors) {
-	switch {
-	case len(in.Options) < 2:
-		fe["options"] = "must list at least 2 options"
-	case len(in.Options) > MaxOptions:
-		fe["options"] = fmt.Sprintf("must list at most %d options", MaxOptions)
-	default:
-		seen := map[string]bool{}
-		for i, o := range in.Options {
-			o = strings.TrimSpace(o)
-			switch {
-			case o == "":
-				fe["options"] = fmt.Sprintf("option %d is empty", i+1)
-			case len(o) > MaxOptionLength:
-				fe["options"] = fmt.Sprintf("option %d must be at most %d characters", i+1, MaxOptionLength)
-			case seen[strings.ToLower(o)]:
-				fe["options"] = fmt.Sprintf("option %d repeats an earlier option", i+1)
-			}
-			seen[strings.ToLower(o)] = true
-		}
-	}
+	onlyFields(in, fe)
+	checkItems(fe, "options", "option", in.Options, 2)
 	seen := map[int]bool{}
 	for _, c := range in.Correct {
 		if c < 0 || c >= len(in.Options) {
-			fe["correct"] = fmt.Sprintf("index %d is not an option", c)
+			fe["correct"] = "index " + strconv.Itoa(c) + " is not an option"
 		} else if seen[c] {
-			fe["correct"] = fmt.Sprintf("index %d is listed twice", c)
+			fe["correct"] = "index " + strconv.Itoa(c) + " is listed twice"
 		}
 		seen[c] = true
 	}
@@ -108,8 +86,29 @@ func (k choiceKind) checkAnswer(q Question, a AnswerInput) string {
 	return ""
 }
 
-func (choiceKind) right(q Question, choices []int) bool {
-	chosen := slices.Clone(choices)
-	slices.Sort(chosen)
-	return slices.Equal(chosen, q.Correct)
+func (choiceKind) stored(a AnswerInput) AnswerInput {
+	a.Choices = slices.Clone(a.Choices)
+	slices.Sort(a.Choices)
+	return a
+}
+
+func (choiceKind) mark(q Question, a Answer) Mark {
+	m := Mark{Parts: len(q.Correct)}
+	for _, c := range a.Choices {
+		if q.IsCorrect(c) {
+			m.Right++
+		} else {
+			m.Wrong++
+		}
+	}
+	return m
+}
+
+// intValues are indexes as form values.
+func intValues(ints []int) []string {
+	values := make([]string, 0, len(ints))
+	for _, i := range ints {
+		values = append(values, strconv.Itoa(i))
+	}
+	return values
 }

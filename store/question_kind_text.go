@@ -7,12 +7,16 @@ import (
 )
 
 // textKind is a written answer (and every interview question), scored by a
-// reviewer up to the question's points.
+// reviewer up to the question's points. The essay and code kinds are
+// written answers too, with settings of their own.
 type textKind struct{}
 
 func (textKind) Label() string    { return "written answer" }
 func (textKind) HasOptions() bool { return false }
 func (textKind) Reviewed() bool   { return true }
+func (textKind) partName() string { return "answer" }
+
+func (textKind) shuffles(bool) bool { return false }
 
 func (textKind) FromForm(q Question, values []string, sent bool) (AnswerInput, bool, string) {
 	if !sent || len(values) == 0 {
@@ -28,22 +32,23 @@ func (textKind) Answered(_ Question, a Answer) bool { return strings.TrimSpace(a
 func (textKind) Words(_ Question, a Answer) string { return a.Text }
 
 func (textKind) validate(in QuestionInput, fe FieldErrors) {
-	if len(in.Options) > 0 {
-		fe["options"] = "must be empty for a text question"
-	}
-	if len(in.Correct) > 0 {
-		fe["correct"] = "must be empty for a text question"
-	}
+	noOptions(in, fe)
+	onlyFields(in, fe)
 }
 
-func (textKind) checkAnswer(_ Question, a AnswerInput) string {
-	if utf8.RuneCountInString(a.Text) > MaxAnswerLength {
+func (textKind) checkAnswer(_ Question, a AnswerInput) string { return checkWritten(a.Text) }
+
+func (textKind) stored(a AnswerInput) AnswerInput { return a }
+
+func (textKind) mark(Question, Answer) Mark { return Mark{} }
+
+// checkWritten is what is wrong with a written answer's text, or "".
+func checkWritten(text string) string {
+	if utf8.RuneCountInString(text) > MaxAnswerLength {
 		return fmt.Sprintf("must be at most %d characters", MaxAnswerLength)
 	}
-	if strings.ContainsRune(a.Text, 0) {
+	if strings.ContainsRune(text, 0) {
 		return "must not contain NUL characters"
 	}
 	return ""
 }
-
-func (textKind) right(Question, []int) bool { return false }

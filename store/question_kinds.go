@@ -1,6 +1,9 @@
 package store
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // QuestionRules is everything one kind of question does, in one place: how
 // a question of the kind is checked, how a candidate's answer is read,
@@ -11,7 +14,8 @@ import "strconv"
 type QuestionRules interface {
 	// Label is the kind as people say it ("one answer").
 	Label() string
-	// HasOptions says the question lists options to choose from.
+	// HasOptions says the candidate chooses among the question's options
+	// (which have right ones to tick, and a share chosen each).
 	HasOptions() bool
 	// Reviewed says a person scores its answers; until then they score
 	// nothing but count in the maximum.
@@ -32,9 +36,16 @@ type QuestionRules interface {
 	validate(in QuestionInput, fe FieldErrors)
 	// checkAnswer says what is wrong with an answer to q, or "".
 	checkAnswer(q Question, a AnswerInput) string
-	// right reports whether the chosen options answer q (kinds scored at
-	// submission; never asked of a reviewed kind).
-	right(q Question, choices []int) bool
+	// stored is an answer as it is kept (a choice's options in order).
+	stored(a AnswerInput) AnswerInput
+	// shuffles says whether a paper shows the options in an order of its
+	// own, given whether the section asks for it.
+	shuffles(section bool) bool
+	// mark compares an answer with the question's key part by part (kinds
+	// scored at submission; never asked of a reviewed kind).
+	mark(q Question, a Answer) Mark
+	// partName names one part of an answer: "option", "pair".
+	partName() string
 }
 
 // questionKinds registers every kind's rules.
@@ -42,6 +53,29 @@ var questionKinds = map[QuestionKind]QuestionRules{
 	QuestionSingle:   choiceKind{many: false},
 	QuestionMultiple: choiceKind{many: true},
 	QuestionText:     textKind{},
+	QuestionTrueFalse: trueFalseKind{},
+	QuestionNumeric:   numericKind{},
+	QuestionOrdering:  orderingKind{},
+	QuestionMatching:  matchingKind{},
+	QuestionBlanks:    blanksKind{},
+	QuestionEssay:     essayKind{},
+	QuestionCode:      codeKind{},
+}
+
+// QuestionKinds lists the kinds in the order forms offer them.
+var QuestionKinds = []QuestionKind{QuestionSingle, QuestionMultiple, QuestionTrueFalse, QuestionNumeric, QuestionOrdering,
+	QuestionMatching, QuestionBlanks, QuestionText, QuestionEssay, QuestionCode}
+
+// reviewedKinds are the kinds a reviewer grades, for SQL that counts what
+// awaits review.
+func reviewedKinds() []any {
+	var out []any
+	for _, k := range QuestionKinds {
+		if k.Rules().Reviewed() {
+			out = append(out, string(k))
+		}
+	}
+	return out
 }
 
 // Rules are the kind's rules; an unknown kind has none (check Valid).
@@ -52,3 +86,12 @@ func (q Question) Rules() QuestionRules { return q.Kind.Rules() }
 
 // answerField names a question's answer in a form and in field errors.
 func answerField(q Question) string { return "q" + strconv.FormatInt(q.ID, 10) }
+
+// kindNames lists the kinds as an error names them: "single, …, or code".
+func kindNames() string {
+	names := make([]string, len(QuestionKinds))
+	for i, k := range QuestionKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}

@@ -17,6 +17,13 @@ const (
 	QuestionSingle   QuestionKind = "single"   // one option is correct
 	QuestionMultiple QuestionKind = "multiple" // one or more options are correct
 	QuestionText     QuestionKind = "text"     // a written answer, graded by a reviewer
+	QuestionTrueFalse QuestionKind = "truefalse" // true or false
+	QuestionNumeric   QuestionKind = "numeric"   // a number, give or take a tolerance
+	QuestionOrdering  QuestionKind = "ordering"  // the options put in order
+	QuestionMatching  QuestionKind = "matching"  // each option paired with its match
+	QuestionBlanks    QuestionKind = "blanks"    // blanks in the text filled in
+	QuestionEssay     QuestionKind = "essay"     // a long written answer, graded by a reviewer
+	QuestionCode      QuestionKind = "code"      // code written in a named language, graded by a reviewer
 )
 
 // Valid reports whether k is a known question kind.
@@ -32,6 +39,7 @@ type Question struct {
 	Options    []string
 	Correct    []int // zero-based indexes into Options
 	Points     int   // what a right answer scores; a written one is graded up to it
+	Spec       QuestionSpec
 	SectionID  int64 // 0: the test has no sections
 	Topic      string
 	Difficulty Difficulty
@@ -80,35 +88,38 @@ func insertQuestion(ctx context.Context, tx *Tx, testID int64, position int, in 
 	var id int64
 	tx.changedTests()
 	err := tx.QueryRowContext(ctx, `INSERT INTO questions (test_id, position, kind, body, options, correct, points, section_id, topic, difficulty,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			created_at, updated_at, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		testID, position, in.Kind, in.Text, string(opts), string(correct), in.Points, sql.NullInt64{Int64: in.SectionID, Valid: in.SectionID > 0},
-		in.Topic, in.Difficulty, now, now).Scan(&id)
+		in.Topic, in.Difficulty, now, now, in.Spec.json()).Scan(&id)
 	return id, mapError(err)
 }
 
 const questionColumns = `id, test_id, position, kind, body, options, correct, points, COALESCE(section_id, 0), topic, difficulty,
-	created_at, updated_at`
+	created_at, updated_at, spec`
 
 // qualifiedQuestionColumns are questionColumns of "questions q" in a join.
 const qualifiedQuestionColumns = `q.id, q.test_id, q.position, q.kind, q.body, q.options, q.correct, q.points, COALESCE(q.section_id, 0), q.topic,
-	q.difficulty, q.created_at, q.updated_at`
+	q.difficulty, q.created_at, q.updated_at, q.spec`
 
 func scanQuestion(r row) (Question, error) {
 	var q Question
-	var opts, correct string
+	var opts, correct, spec string
 	var created, updated int64
 	err := r.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &q.Points, &q.SectionID, &q.Topic, &q.Difficulty,
-		&created, &updated)
+		&created, &updated, &spec)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Question{}, ErrNotFound
 	}
 	if err != nil {
 		return Question{}, err
 	}
-	return q, finishQuestion(&q, opts, correct, created, updated)
+	return q, finishQuestion(&q, opts, correct, spec, created, updated)
 }
 
-func finishQuestion(q *Question, opts, correct string, created, updated int64) error {
+func finishQuestion(q *Question, opts, correct, spec string, created, updated int64) error {
+	if err := parseSpec(q.ID, spec, &q.Spec); err != nil {
+		return err
+	}
 	if err := json.Unmarshal([]byte(opts), &q.Options); err != nil {
 		return fmt.Errorf("store: question %d options: %w", q.ID, err)
 	}
@@ -199,8 +210,8 @@ func (db *DB) UpdateQuestion(ctx context.Context, testID, id int64, in QuestionI
 		opts, _ := json.Marshal(in.Options)
 		correct, _ := json.Marshal(in.Correct)
 		res, err := tx.ExecContext(ctx, `UPDATE questions SET kind = ?, body = ?, options = ?, correct = ?, points = ?, section_id = ?,
-			topic = ?, difficulty = ?, updated_at = ? WHERE id = ? AND test_id = ?`, in.Kind, in.Text, string(opts), string(correct),
-			in.Points, sql.NullInt64{Int64: in.SectionID, Valid: in.SectionID > 0}, in.Topic, in.Difficulty, now, id, testID)
+			topic = ?, difficulty = ?, updated_at = ?, spec = ? WHERE id = ? AND test_id = ?`, in.Kind, in.Text, string(opts), string(correct),
+			in.Points, sql.NullInt64{Int64: in.SectionID, Valid: in.SectionID > 0}, in.Topic, in.Difficulty, now, in.Spec.json(), id, testID)
 		if err != nil {
 			return err
 		}
@@ -249,24 +260,26 @@ func attemptQuestionsTx(ctx context.Context, tx *Tx, invitationID int64) ([]Ques
 
 // attemptQuestionColumns are a paper's questions with where and how the
 // attempt was given each.
-const attemptQuestionColumns = qualifiedQuestionColumns + `, aq.section_position, aq.section_name, aq.option_order`
+const attemptQuestionColumns = qualifiedQuestionColumns + `, aq.section_position, aq.section_name, aq.option_order, aq.invitation_id`
 
 func scanAttemptQuestion(r row) (Question, error) {
 	var q Question
-	var opts, correct, order string
-	var created, updated int64
+	var opts, correct, spec, order string
+	var created, updated, invitationID int64
 	err := r.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &q.Points, &q.SectionID, &q.Topic, &q.Difficulty,
-		&created, &updated, &q.SectionPosition, &q.SectionName, &order)
+		&created, &updated, &spec, &q.SectionPosition, &q.SectionName, &order, &invitationID)
 	if err != nil {
 		return Question{}, err
 	}
-	if err := finishQuestion(&q, opts, correct, created, updated); err != nil {
+	if err := finishQuestion(&q, opts, correct, spec, created, updated); err != nil {
 		return Question{}, err
 	}
 	if order != "" {
 		if err := json.Unmarshal([]byte(order), &q.OptionOrder); err != nil {
 			return Question{}, fmt.Errorf("store: question %d option order: %w", q.ID, err)
 		}
+	} else if q.Rules().shuffles(false) && len(q.Options) > 1 {
+		q.OptionOrder = seededOrder(invitationID, q)
 	}
 	return q, nil
 }

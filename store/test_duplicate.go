@@ -63,7 +63,7 @@ func (db *DB) DuplicateTest(ctx context.Context, id int64, name string) (Test, e
 // input is what a question was written as, to write it again.
 func (q Question) input() QuestionInput {
 	return QuestionInput{Text: q.Text, Kind: q.Kind, Options: q.Options, Correct: q.Correct, Points: q.Points, Topic: q.Topic,
-		Difficulty: q.Difficulty}
+		Difficulty: q.Difficulty, Spec: q.Spec}
 }
 
 // copyName is a duplicate's name, within the longest a name may be.

@@ -48,7 +48,7 @@ func TestQuestionValidation(t *testing.T) {
 		field    string
 	}{
 		{"text missing", KindAssessment, QuestionInput{Kind: QuestionText}, "text"},
-		{"kind unknown", KindAssessment, QuestionInput{Text: "q", Kind: "essay"}, "kind"},
+		{"kind unknown", KindAssessment, QuestionInput{Text: "q", Kind: "poll"}, "kind"},
 		{"choice in interview", KindInterview, QuestionInput{Text: "q", Kind: QuestionSingle, Options: []string{"a", "b"}, Correct: []int{0}}, "kind"},
 		{"one option", KindAssessment, QuestionInput{Text: "q", Kind: QuestionSingle, Options: []string{"a"}, Correct: []int{0}}, "options"},
 		{"blank option", KindAssessment, QuestionInput{Text: "q", Kind: QuestionSingle, Options: []string{"a", " "}, Correct: []int{0}}, "options"},

@@ -160,14 +160,14 @@ func TestNativeCreateTestErrors(t *testing.T) {
 		{"duration zero", map[string]any{"name": "x", "durationMinutes": 0}, "durationMinutes", "must be between 1 and 1440 minutes"},
 		{"passing over", map[string]any{"name": "x", "durationMinutes": 5, "passingScore": 120}, "passingScore", "must be between 0 and 100 (percent)"},
 		{"questions not array", map[string]any{"name": "x", "durationMinutes": 5, "questions": "a"}, "questions", "must be an array"},
-		{"question kind", map[string]any{"name": "x", "durationMinutes": 5, "questions": []any{map[string]any{"text": "q"}}}, "questions[0].kind", "must be single, multiple or text"},
+		{"question kind", map[string]any{"name": "x", "durationMinutes": 5, "questions": []any{map[string]any{"text": "q"}}}, "questions[0].kind", "must be one of single, multiple, truefalse, numeric, ordering, matching, blanks, text, essay or code"},
 		{"question options", map[string]any{"name": "x", "durationMinutes": 5, "questions": []any{
 			map[string]any{"text": "q", "kind": "text"},
 			map[string]any{"text": "q", "kind": "single", "options": []string{"a"}, "correct": []int{0}}}}, "questions[1].options", "must list at least 2 options"},
 		{"question correct", map[string]any{"name": "x", "durationMinutes": 5, "questions": []any{
 			map[string]any{"text": "q", "kind": "single", "options": []string{"a", "b"}, "correct": []int{5}}}}, "questions[0].correct", "index 5 is not an option"},
 		{"interview choice", map[string]any{"name": "x", "kind": "interview", "durationMinutes": 5, "questions": []any{
-			map[string]any{"text": "q", "kind": "single", "options": []string{"a", "b"}, "correct": []int{0}}}}, "questions[0].kind", "must be text in an interview"},
+			map[string]any{"text": "q", "kind": "single", "options": []string{"a", "b"}, "correct": []int{0}}}}, "questions[0].kind", "must be text, essay or code in an interview"},
 		{"correct wrong type", map[string]any{"name": "x", "durationMinutes": 5, "questions": []any{
 			map[string]any{"text": "q", "kind": "single", "options": []string{"a", "b"}, "correct": "0"}}}, "questions.correct", "must be an array"},
 	}

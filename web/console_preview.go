@@ -181,10 +181,8 @@ func (s *Server) previewAnswers(c echo.Context) error {
 		return err
 	}
 	answers := make(map[int64]store.Answer, len(inputs))
-	choices := make(map[int64][]int, len(inputs))
 	for _, a := range inputs {
 		answers[a.QuestionID] = store.Answer{QuestionID: a.QuestionID, Choices: a.Choices, Text: a.Text}
-		choices[a.QuestionID] = a.Choices
 	}
 	action := c.FormValue("action")
 	walked, section := d.walked(qs)
@@ -218,7 +216,7 @@ func (s *Server) previewAnswers(c echo.Context) error {
 			return s.previewAttempt(c, v, d, qs, answers, "", n, section)
 		}
 		n = store.Unanswered(qs, answers)
-		score, maxScore, _ := store.Grade(qs, choices)
+		score, maxScore, _ := store.Grade(qs, answers)
 		done := views.DoneView{CandidateView: v, TimedOut: timedOut, Total: len(qs), Answered: len(qs) - n}
 		scored := store.Invitation{Score: &score, MaxScore: &maxScore}
 		done.PreviewScore = views.ScoreText(scored)

@@ -235,7 +235,7 @@ func TestInterviewOffersOnlyTextQuestions(t *testing.T) {
 		t.Fatalf("interview offers %d answer types", n)
 	}
 	r = b.post(testPath(tt.ID)+"/questions", url.Values{"text": {"Pick"}, "kind": {"single"}, "option0": {"a"}, "option1": {"b"}, "correct": {"0"}})
-	if r.text(`[data-testid="error-kind"]`) != "Answer type must be text in an interview" {
+	if r.text(`[data-testid="error-kind"]`) != "Answer type must be text, essay or code in an interview" {
 		t.Fatalf("choice in interview: %q", r.text(`[data-testid="error-kind"]`))
 	}
 }
