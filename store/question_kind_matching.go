@@ -31,7 +31,9 @@ func (matchingKind) FromForm(q Question, values []string, sent bool) (AnswerInpu
 
 func (matchingKind) FormValues(_ Question, a Answer) []string { return pairValues(a.Choices) }
 
-func (matchingKind) Answered(_ Question, a Answer) bool { return slices.ContainsFunc(a.Choices, func(m int) bool { return m > 0 }) }
+func (matchingKind) Answered(_ Question, a Answer) bool {
+	return slices.ContainsFunc(a.Choices, func(m int) bool { return m > 0 })
+}
 
 func (matchingKind) Words(q Question, a Answer) string {
 	var pairs []string

@@ -35,7 +35,9 @@ func (orderingKind) FromForm(q Question, values []string, sent bool) (AnswerInpu
 
 func (orderingKind) FormValues(_ Question, a Answer) []string { return pairValues(a.Choices) }
 
-func (orderingKind) Answered(_ Question, a Answer) bool { return slices.ContainsFunc(a.Choices, func(p int) bool { return p > 0 }) }
+func (orderingKind) Answered(_ Question, a Answer) bool {
+	return slices.ContainsFunc(a.Choices, func(p int) bool { return p > 0 })
+}
 
 func (orderingKind) Words(q Question, a Answer) string {
 	type placed struct{ place, item int }

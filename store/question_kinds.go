@@ -50,9 +50,9 @@ type QuestionRules interface {
 
 // questionKinds registers every kind's rules.
 var questionKinds = map[QuestionKind]QuestionRules{
-	QuestionSingle:   choiceKind{many: false},
-	QuestionMultiple: choiceKind{many: true},
-	QuestionText:     textKind{},
+	QuestionSingle:    choiceKind{many: false},
+	QuestionMultiple:  choiceKind{many: true},
+	QuestionText:      textKind{},
 	QuestionTrueFalse: trueFalseKind{},
 	QuestionNumeric:   numericKind{},
 	QuestionOrdering:  orderingKind{},

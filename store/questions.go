@@ -14,9 +14,9 @@ import (
 type QuestionKind string
 
 const (
-	QuestionSingle   QuestionKind = "single"   // one option is correct
-	QuestionMultiple QuestionKind = "multiple" // one or more options are correct
-	QuestionText     QuestionKind = "text"     // a written answer, graded by a reviewer
+	QuestionSingle    QuestionKind = "single"    // one option is correct
+	QuestionMultiple  QuestionKind = "multiple"  // one or more options are correct
+	QuestionText      QuestionKind = "text"      // a written answer, graded by a reviewer
 	QuestionTrueFalse QuestionKind = "truefalse" // true or false
 	QuestionNumeric   QuestionKind = "numeric"   // a number, give or take a tolerance
 	QuestionOrdering  QuestionKind = "ordering"  // the options put in order
