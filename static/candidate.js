@@ -150,3 +150,25 @@
     });
   }
 })();
+
+// An essay's word count follows the typing. The server wrote the count in
+// the page's language for a few numbers (data-w1, data-w2…); the one whose
+// plural form is the count's is used with the count put in.
+(() => {
+  const rules = new Intl.PluralRules(document.documentElement.lang || "en");
+  document.querySelectorAll("textarea[data-word-count]").forEach((box) => {
+    const out = document.getElementById(box.dataset.wordCount);
+    if (!out) return;
+    const say = () => {
+      const n = box.value.trim() === "" ? 0 : box.value.trim().split(/\s+/).length;
+      for (const r of [1, 2, 5, 1000000]) {
+        const said = out.dataset["w" + r];
+        if (said && rules.select(r) === rules.select(n)) {
+          out.textContent = said.replace(String(r), String(n));
+          return;
+        }
+      }
+    };
+    box.addEventListener("input", say);
+  });
+})();

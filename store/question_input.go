@@ -59,6 +59,7 @@ func (in QuestionInput) Validate(testKind TestKind) FieldErrors {
 		return fe
 	}
 	in.Kind.Rules().validate(in, fe)
+	onlyFields(in, fe, in.Kind.Rules().SpecFields()...)
 	validateMarking(in, fe)
 	return fe
 }

@@ -25,7 +25,7 @@ func BlankCount(text string) int { return len(blankMark.FindAllStringIndex(text,
 func (blanksKind) Label() string    { return "fill in the blanks" }
 func (blanksKind) HasOptions() bool { return false }
 func (blanksKind) Reviewed() bool   { return false }
-func (blanksKind) partName() string { return "blank" }
+func (blanksKind) PartName() string { return "blank" }
 
 func (blanksKind) shuffles(bool) bool { return false }
 
@@ -81,7 +81,6 @@ func (blanksKind) Words(q Question, a Answer) string {
 
 func (blanksKind) validate(in QuestionInput, fe FieldErrors) {
 	noOptions(in, fe)
-	onlyFields(in, fe, "blanks", "caseSensitive")
 	n := BlankCount(in.Text)
 	switch {
 	case n == 0:
@@ -152,3 +151,25 @@ func (q Question) blankAccepts(i int, s string) bool {
 	}
 	return false
 }
+
+func (blanksKind) Key(q Question) string {
+	words := make([]string, len(q.Spec.Blanks))
+	for i, accepted := range q.Spec.Blanks {
+		words[i] = fmt.Sprintf("(%d) %s", i+1, strings.Join(accepted, " or "))
+	}
+	return strings.Join(words, "; ")
+}
+
+func (blanksKind) Lines(q Question, a Answer) []AnswerLine {
+	lines := make([]AnswerLine, len(q.Spec.Blanks))
+	for i, given := range q.BlankAnswers(a) {
+		lines[i] = AnswerLine{Part: fmt.Sprintf("Blank %d", i+1), Given: strings.TrimSpace(given), Right: strings.Join(q.Spec.Blanks[i], " or ")}
+		lines[i].OK = lines[i].Given != "" && q.blankAccepts(i, given)
+	}
+	return lines
+}
+
+func (blanksKind) Preformatted() bool { return false }
+
+func (blanksKind) SpecFields() []string { return []string{"blanks", "caseSensitive"} }
+func (blanksKind) ListsOptions() bool   { return false }

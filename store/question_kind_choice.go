@@ -20,7 +20,7 @@ func (k choiceKind) Label() string {
 
 func (choiceKind) HasOptions() bool { return true }
 func (choiceKind) Reviewed() bool   { return false }
-func (choiceKind) partName() string { return "option" }
+func (choiceKind) PartName() string { return "option" }
 
 func (choiceKind) shuffles(section bool) bool { return section }
 
@@ -51,7 +51,6 @@ func (choiceKind) Words(q Question, a Answer) string {
 }
 
 func (k choiceKind) validate(in QuestionInput, fe FieldErrors) {
-	onlyFields(in, fe)
 	checkItems(fe, "options", "option", in.Options, 2)
 	seen := map[int]bool{}
 	for _, c := range in.Correct {
@@ -112,3 +111,21 @@ func intValues(ints []int) []string {
 	}
 	return values
 }
+
+func (choiceKind) Key(q Question) string               { return q.optionTexts(q.Correct) }
+func (choiceKind) Lines(Question, Answer) []AnswerLine { return nil }
+func (choiceKind) Preformatted() bool                  { return false }
+
+// optionTexts are the texts of options by index, joined.
+func (q Question) optionTexts(idx []int) string {
+	var parts []string
+	for _, i := range idx {
+		if i >= 0 && i < len(q.Options) {
+			parts = append(parts, q.Options[i])
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (choiceKind) SpecFields() []string { return []string{} }
+func (choiceKind) ListsOptions() bool   { return true }

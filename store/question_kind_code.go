@@ -9,8 +9,11 @@ func (codeKind) Label() string { return "code" }
 
 func (codeKind) validate(in QuestionInput, fe FieldErrors) {
 	noOptions(in, fe)
-	onlyFields(in, fe, "language")
 	checkShortText(fe, "language", in.Spec.Language, MaxLanguageLength)
 }
 
 func (codeKind) checkAnswer(_ Question, a AnswerInput) string { return checkLongWritten(a.Text) }
+
+func (codeKind) Preformatted() bool { return true }
+
+func (codeKind) SpecFields() []string { return []string{"language"} }

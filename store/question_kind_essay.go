@@ -19,7 +19,6 @@ func (essayKind) Label() string { return "essay" }
 
 func (essayKind) validate(in QuestionInput, fe FieldErrors) {
 	noOptions(in, fe)
-	onlyFields(in, fe, "minWords", "maxWords")
 	s := in.Spec
 	switch {
 	case s.MinWords < 0 || s.MinWords > MaxWordLimit:
@@ -60,3 +59,5 @@ func checkLongWritten(text string) string {
 	}
 	return ""
 }
+
+func (essayKind) SpecFields() []string { return []string{"minWords", "maxWords"} }

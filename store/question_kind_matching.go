@@ -14,7 +14,7 @@ type matchingKind struct{}
 func (matchingKind) Label() string    { return "matching" }
 func (matchingKind) HasOptions() bool { return false }
 func (matchingKind) Reviewed() bool   { return false }
-func (matchingKind) partName() string { return "pair" }
+func (matchingKind) PartName() string { return "pair" }
 
 func (matchingKind) shuffles(section bool) bool { return section }
 
@@ -46,7 +46,6 @@ func (matchingKind) Words(q Question, a Answer) string {
 }
 
 func (matchingKind) validate(in QuestionInput, fe FieldErrors) {
-	onlyFields(in, fe, "matches")
 	checkItems(fe, "options", "prompt", in.Options, 2)
 	checkItems(fe, "matches", "match", in.Spec.Matches, max(2, len(in.Options)))
 	if len(in.Correct) > 0 {
@@ -86,3 +85,31 @@ func (q Question) MatchOrder() []int {
 	})
 	return order
 }
+
+func (matchingKind) Key(q Question) string {
+	right := make([]int, len(q.Options))
+	for i := range right {
+		right[i] = i + 1
+	}
+	return matchingKind{}.Words(q, Answer{Choices: right})
+}
+
+func (matchingKind) Lines(q Question, a Answer) []AnswerLine {
+	lines := make([]AnswerLine, len(q.Options))
+	for i, prompt := range q.Options {
+		lines[i] = AnswerLine{Part: prompt}
+		if i < len(q.Spec.Matches) {
+			lines[i].Right = q.Spec.Matches[i]
+		}
+		if i < len(a.Choices) && a.Choices[i] > 0 && a.Choices[i] <= len(q.Spec.Matches) {
+			lines[i].Given = q.Spec.Matches[a.Choices[i]-1]
+			lines[i].OK = a.Choices[i] == i+1
+		}
+	}
+	return lines
+}
+
+func (matchingKind) Preformatted() bool { return false }
+
+func (matchingKind) SpecFields() []string { return []string{"matches"} }
+func (matchingKind) ListsOptions() bool   { return true }

@@ -19,7 +19,7 @@ const maxNumberLength = 100
 func (numericKind) Label() string    { return "number" }
 func (numericKind) HasOptions() bool { return false }
 func (numericKind) Reviewed() bool   { return false }
-func (numericKind) partName() string { return "answer" }
+func (numericKind) PartName() string { return "answer" }
 
 func (numericKind) shuffles(bool) bool { return false }
 
@@ -41,7 +41,6 @@ func (numericKind) Words(q Question, a Answer) string {
 
 func (numericKind) validate(in QuestionInput, fe FieldErrors) {
 	noOptions(in, fe)
-	onlyFields(in, fe, "answer", "tolerance", "unit")
 	s := in.Spec
 	switch {
 	case s.Answer == nil:
@@ -110,3 +109,22 @@ func ParseNumber(text, unit string) (float64, bool) {
 	}
 	return n, true
 }
+
+func (numericKind) Key(q Question) string {
+	if q.Spec.Answer == nil {
+		return ""
+	}
+	key := strconv.FormatFloat(*q.Spec.Answer, 'f', -1, 64)
+	if q.Spec.Tolerance > 0 {
+		key += " ± " + strconv.FormatFloat(q.Spec.Tolerance, 'f', -1, 64)
+	}
+	if q.Spec.Unit != "" {
+		key += " " + q.Spec.Unit
+	}
+	return key
+}
+func (numericKind) Lines(Question, Answer) []AnswerLine { return nil }
+func (numericKind) Preformatted() bool                  { return false }
+
+func (numericKind) SpecFields() []string { return []string{"answer", "tolerance", "unit"} }
+func (numericKind) ListsOptions() bool   { return false }

@@ -18,7 +18,7 @@ type orderingKind struct{}
 func (orderingKind) Label() string    { return "put in order" }
 func (orderingKind) HasOptions() bool { return false }
 func (orderingKind) Reviewed() bool   { return false }
-func (orderingKind) partName() string { return "item" }
+func (orderingKind) PartName() string { return "item" }
 
 func (orderingKind) shuffles(bool) bool { return true }
 
@@ -56,7 +56,6 @@ func (orderingKind) Words(q Question, a Answer) string {
 }
 
 func (orderingKind) validate(in QuestionInput, fe FieldErrors) {
-	onlyFields(in, fe)
 	checkItems(fe, "options", "item", in.Options, 2)
 	if len(in.Correct) > 0 {
 		fe["correct"] = "must be empty: the options are listed in the right order"
@@ -125,3 +124,28 @@ func checkPairs(list []int, n, max int, what string) string {
 	}
 	return ""
 }
+
+func (orderingKind) Key(q Question) string {
+	places := make([]int, len(q.Options))
+	for i := range places {
+		places[i] = i + 1
+	}
+	return orderingKind{}.Words(q, Answer{Choices: places})
+}
+
+func (orderingKind) Lines(q Question, a Answer) []AnswerLine {
+	lines := make([]AnswerLine, len(q.Options))
+	for i, item := range q.Options {
+		lines[i] = AnswerLine{Part: item, Right: strconv.Itoa(i + 1)}
+		if i < len(a.Choices) && a.Choices[i] > 0 {
+			lines[i].Given = strconv.Itoa(a.Choices[i])
+			lines[i].OK = a.Choices[i] == i+1
+		}
+	}
+	return lines
+}
+
+func (orderingKind) Preformatted() bool { return false }
+
+func (orderingKind) SpecFields() []string { return []string{} }
+func (orderingKind) ListsOptions() bool   { return true }

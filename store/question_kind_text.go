@@ -14,7 +14,7 @@ type textKind struct{}
 func (textKind) Label() string    { return "written answer" }
 func (textKind) HasOptions() bool { return false }
 func (textKind) Reviewed() bool   { return true }
-func (textKind) partName() string { return "answer" }
+func (textKind) PartName() string { return "answer" }
 
 func (textKind) shuffles(bool) bool { return false }
 
@@ -33,7 +33,6 @@ func (textKind) Words(_ Question, a Answer) string { return a.Text }
 
 func (textKind) validate(in QuestionInput, fe FieldErrors) {
 	noOptions(in, fe)
-	onlyFields(in, fe)
 }
 
 func (textKind) checkAnswer(_ Question, a AnswerInput) string { return checkWritten(a.Text) }
@@ -52,3 +51,10 @@ func checkWritten(text string) string {
 	}
 	return ""
 }
+
+func (textKind) Key(Question) string                 { return "" }
+func (textKind) Lines(Question, Answer) []AnswerLine { return nil }
+func (textKind) Preformatted() bool                  { return false }
+
+func (textKind) SpecFields() []string { return []string{} }
+func (textKind) ListsOptions() bool   { return false }

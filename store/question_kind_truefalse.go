@@ -11,7 +11,7 @@ var TrueFalseChoices = []int{0, 1}
 func (trueFalseKind) Label() string    { return "true or false" }
 func (trueFalseKind) HasOptions() bool { return false }
 func (trueFalseKind) Reviewed() bool   { return false }
-func (trueFalseKind) partName() string { return "answer" }
+func (trueFalseKind) PartName() string { return "answer" }
 
 func (trueFalseKind) shuffles(bool) bool { return false }
 
@@ -31,7 +31,6 @@ func (trueFalseKind) Words(_ Question, a Answer) string {
 }
 
 func (trueFalseKind) validate(in QuestionInput, fe FieldErrors) {
-	onlyFields(in, fe)
 	if len(in.Options) > 0 {
 		fe["options"] = "must be empty for a true-or-false question (its choices are true and false)"
 	}
@@ -52,3 +51,12 @@ func (trueFalseKind) stored(a AnswerInput) AnswerInput { return a }
 func (trueFalseKind) mark(q Question, a Answer) Mark {
 	return choiceKind{}.mark(q, a)
 }
+
+func (trueFalseKind) Key(q Question) string {
+	return trueFalseKind{}.Words(q, Answer{Choices: q.Correct})
+}
+func (trueFalseKind) Lines(Question, Answer) []AnswerLine { return nil }
+func (trueFalseKind) Preformatted() bool                  { return false }
+
+func (trueFalseKind) SpecFields() []string { return []string{} }
+func (trueFalseKind) ListsOptions() bool   { return false }

@@ -17,6 +17,12 @@ type QuestionRules interface {
 	// HasOptions says the candidate chooses among the question's options
 	// (which have right ones to tick, and a share chosen each).
 	HasOptions() bool
+	// ListsOptions says the question's options are part of it (choices,
+	// items to order, prompts to match).
+	ListsOptions() bool
+	// SpecFields names the settings of QuestionSpec the kind reads (by the
+	// names of the API), beside the marking.
+	SpecFields() []string
 	// Reviewed says a person scores its answers; until then they score
 	// nothing but count in the maximum.
 	Reviewed() bool
@@ -31,6 +37,13 @@ type QuestionRules interface {
 	// Words is an answer as text: the chosen options' texts, or what was
 	// written ("" for none).
 	Words(q Question, a Answer) string
+	// Key is the right answer as text ("" for a reviewed kind).
+	Key(q Question) string
+	// Lines are an answer part by part beside what is right, for a report
+	// to set out as a table (nil: the kind's answer is one thing).
+	Lines(q Question, a Answer) []AnswerLine
+	// Preformatted says the answer keeps its spacing as typed (code).
+	Preformatted() bool
 
 	// validate checks what is particular to the kind in a question.
 	validate(in QuestionInput, fe FieldErrors)
@@ -44,8 +57,17 @@ type QuestionRules interface {
 	// mark compares an answer with the question's key part by part (kinds
 	// scored at submission; never asked of a reviewed kind).
 	mark(q Question, a Answer) Mark
-	// partName names one part of an answer: "option", "pair".
-	partName() string
+	// PartName names one part of an answer: "option", "pair".
+	PartName() string
+}
+
+// AnswerLine is one part of an answer (an item, a pair, a blank) beside
+// what is right.
+type AnswerLine struct {
+	Part  string // the item, the prompt, "Blank 2"
+	Given string // what the candidate gave ("" for nothing)
+	Right string // what is right
+	OK    bool   // given right
 }
 
 // questionKinds registers every kind's rules.

@@ -50,7 +50,7 @@ func (q Question) Marked(a Answer) Marking {
 	if s.Partial && m.Parts > 1 {
 		credit := q.Points * m.Right / m.Parts
 		out.Points = credit - s.Penalty*m.Wrong
-		out.How = fmt.Sprintf("%d of %d %s right: %d of %s", m.Right, m.Parts, plural(m.Parts, rules.partName()), credit, Count(q.Points, "point"))
+		out.How = fmt.Sprintf("%d of %d %s right: %d of %s", m.Right, m.Parts, plural(m.Parts, rules.PartName()), credit, Count(q.Points, "point"))
 		if s.Penalty > 0 && m.Wrong > 0 {
 			out.How += fmt.Sprintf(", %d wrong: −%d", m.Wrong, s.Penalty*m.Wrong)
 		}

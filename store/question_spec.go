@@ -127,6 +127,72 @@ func (s QuestionSpec) kindFields() []string {
 	return out
 }
 
+// Only is the spec with the settings of other kinds than k left out, for
+// a form that kept what was typed before the kind was switched.
+func (s QuestionSpec) Only(k QuestionKind) QuestionSpec {
+	rules := k.Rules()
+	if rules == nil {
+		return s
+	}
+	keep := rules.SpecFields()
+	out := QuestionSpec{Partial: s.Partial, Penalty: s.Penalty, Floor: s.Floor}
+	for _, f := range keep {
+		switch f {
+		case "answer":
+			out.Answer = s.Answer
+		case "tolerance":
+			out.Tolerance = s.Tolerance
+		case "unit":
+			out.Unit = s.Unit
+		case "matches":
+			out.Matches = s.Matches
+		case "blanks":
+			out.Blanks = s.Blanks
+		case "caseSensitive":
+			out.CaseSensitive = s.CaseSensitive
+		case "minWords":
+			out.MinWords = s.MinWords
+		case "maxWords":
+			out.MaxWords = s.MaxWords
+		case "language":
+			out.Language = s.Language
+		}
+	}
+	if rules.Reviewed() {
+		out.Partial, out.Penalty, out.Floor = false, 0, 0
+	}
+	return out
+}
+
+// ParseBlanks reads each blank's accepted answers as a form or a file
+// gives them: blanks one a line (or separated by ";"), a blank's answers
+// separated by "|".
+func ParseBlanks(text string) [][]string {
+	var out [][]string
+	for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == ';' }) {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var accepted []string
+		for _, a := range strings.Split(line, "|") {
+			if a = strings.TrimSpace(a); a != "" {
+				accepted = append(accepted, a)
+			}
+		}
+		out = append(out, accepted)
+	}
+	return out
+}
+
+// BlanksText is the blanks' accepted answers as ParseBlanks reads them.
+func BlanksText(blanks [][]string) string {
+	lines := make([]string, len(blanks))
+	for i, accepted := range blanks {
+		lines[i] = strings.Join(accepted, " | ")
+	}
+	return strings.Join(lines, "\n")
+}
+
 // onlyFields reports settings of other kinds given to a question, so a
 // client that sent the wrong kind hears about it rather than losing them.
 func onlyFields(in QuestionInput, fe FieldErrors, allowed ...string) {

@@ -168,6 +168,7 @@ const (
 	markCorrect           // answered right
 	markWrong             // answered, not right
 	markUnanswered        // no answer given: said so, as the PDF does, not "wrong"
+	markPartly            // answered in part right: part marks above nothing
 )
 
 // answerMark is how a question's answer reads on the report.
@@ -183,8 +184,33 @@ func answerMark(q store.Question, answers map[int64]store.Answer) int {
 		return markNone
 	case *a.Correct:
 		return markCorrect
+	case a.Points != nil && *a.Points > 0:
+		return markPartly
 	}
 	return markWrong
+}
+
+// LinesPartName heads the first column of an answer set out part by part.
+func LinesPartName(q store.Question) string {
+	name := q.Rules().PartName()
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// WrittenSettings words what a written answer was asked to be, and how it
+// stands: "Go · 312 words, over the limit of 300 words".
+func WrittenSettings(q store.Question, a store.Answer) string {
+	var parts []string
+	if q.Spec.Language != "" {
+		parts = append(parts, "Written in "+q.Spec.Language)
+	}
+	if q.Spec.MinWords > 0 || q.Spec.MaxWords > 0 {
+		words := plural(store.WordCount(a.Text), "word", "words")
+		if against := q.WordsAgainstLimits(a.Text); against != "" {
+			words += ", " + against
+		}
+		parts = append(parts, words)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // PercentileText words a percentile.

@@ -120,10 +120,17 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 		pdf.tagged("H3", func() { pdf.MultiCell(0, 6, title, "", "L", false) })
 		pdf.SetFont(bodyFamily, "", 10)
 		pdf.MultiCell(0, 6, "Answer: "+reportAnswer(q, a, ok), "", "L", false)
-		if !q.Rules().Reviewed() {
-			pdf.MultiCell(0, 6, "Right answer: "+optionList(q, q.Correct), "", "L", false)
+		if settings := WrittenSettings(q, a); settings != "" {
+			pdf.MultiCell(0, 6, settings, "", "L", false)
 		}
-		pdf.MultiCell(0, 6, "Points: "+AnswerPoints(q, a)+" · time on it: "+SpentText(a.SecondsSpent), "", "L", false)
+		if !q.Rules().Reviewed() {
+			pdf.MultiCell(0, 6, "Right answer: "+orDash(q.Rules().Key(q)), "", "L", false)
+		}
+		points := "Points: " + AnswerPoints(q, a)
+		if !q.Rules().Reviewed() {
+			points += " (marked " + q.Marked(a).How + ")"
+		}
+		pdf.MultiCell(0, 6, points+" · time on it: "+SpentText(a.SecondsSpent), "", "L", false)
 		if a.Comment != "" {
 			pdf.MultiCell(0, 6, "Reviewer: "+a.Comment, "", "L", false)
 		}
@@ -288,15 +295,3 @@ func reportAnswer(q store.Question, a store.Answer, ok bool) string {
 	return orDash(q.Rules().Words(q, a))
 }
 
-func optionList(q store.Question, idx []int) string {
-	var parts []string
-	for _, i := range idx {
-		if i >= 0 && i < len(q.Options) {
-			parts = append(parts, q.Options[i])
-		}
-	}
-	if len(parts) == 0 {
-		return "—"
-	}
-	return strings.Join(parts, "; ")
-}

@@ -13,7 +13,8 @@ import (
 )
 
 // bankCSVColumns are the bank import's columns, in the header's words.
-var bankCSVColumns = []string{"question", "kind", "options", "correct", "points", "topic", "difficulty"}
+var bankCSVColumns = []string{"question", "kind", "options", "correct", "points", "topic", "difficulty",
+	"answer", "tolerance", "unit", "matches", "blanks", "case sensitive", "min words", "max words", "language", "partial", "penalty", "floor"}
 
 // maxBankImportRows bounds one import.
 const maxBankImportRows = 5000
@@ -93,6 +94,7 @@ func parseBankCSV(r io.Reader) ([]store.QuestionInput, []string, error) {
 				fe["points"] = "must be a whole number"
 			}
 		}
+		q.Spec = bankCSVSettings(cell, fe)
 		for field, msg := range q.Validate(store.KindAssessment).With(fe) {
 			if field == "correct" {
 				msg = oneBasedOption(msg)
@@ -105,6 +107,56 @@ func parseBankCSV(r io.Reader) ([]store.QuestionInput, []string, error) {
 		problems = append(problems, "there are no questions under the header")
 	}
 	return out, problems, nil
+}
+
+// bankCSVSettings reads the columns of the kinds' settings and the
+// marking (matches split by |; blanks split by ;, a blank's answers by |).
+func bankCSVSettings(cell func(string) string, fe store.FieldErrors) store.QuestionSpec {
+	var s store.QuestionSpec
+	number := func(col, field string) (float64, bool) {
+		if cell(col) == "" {
+			return 0, false
+		}
+		n, ok := store.ParseNumber(cell(col), "")
+		if !ok {
+			fe[field] = "must be a number"
+		}
+		return n, ok
+	}
+	whole := func(col, field string) int {
+		if cell(col) == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(cell(col))
+		if err != nil {
+			fe[field] = "must be a whole number"
+		}
+		return n
+	}
+	yes := func(col, field string) bool {
+		switch strings.ToLower(cell(col)) {
+		case "", "no", "false", "0":
+			return false
+		case "yes", "true", "1":
+			return true
+		}
+		fe[field] = "must be yes or no"
+		return false
+	}
+	if n, ok := number("answer", "answer"); ok {
+		s.Answer = &n
+	}
+	s.Tolerance, _ = number("tolerance", "tolerance")
+	s.Unit, s.Language = cell("unit"), cell("language")
+	if m := cell("matches"); m != "" {
+		s.Matches = strings.Split(m, "|")
+	}
+	s.Blanks = store.ParseBlanks(cell("blanks"))
+	s.CaseSensitive = yes("case sensitive", "caseSensitive")
+	s.MinWords, s.MaxWords = whole("min words", "minWords"), whole("max words", "maxWords")
+	s.Partial = yes("partial", "partial")
+	s.Penalty, s.Floor = whole("penalty", "penalty"), whole("floor", "floor")
+	return s
 }
 
 // zeroBasedIndex finds the option index the store's messages name,

@@ -26,11 +26,16 @@ func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput,
 	}
 	in := store.QuestionInput{Text: f.Text, Kind: store.QuestionKind(f.Kind), Points: formInt(parsed, "points", f.Points, 0),
 		SectionID: int64(formInt(parsed, "sectionId", f.SectionID, 0)), Topic: f.Topic, Difficulty: store.Difficulty(f.Difficulty)}
+	var distractors []string
 	for i := range views.QuestionSlots {
 		f.Options[i] = c.FormValue("option" + strconv.Itoa(i))
+		f.Matches[i] = c.FormValue("match" + strconv.Itoa(i))
 		if strings.TrimSpace(f.Options[i]) == "" {
 			if f.Correct[i] && in.Kind.Valid() && in.Kind.Rules().HasOptions() {
 				parsed["correct"] = fmt.Sprintf("option %d is ticked but empty", i+1)
+			}
+			if strings.TrimSpace(f.Matches[i]) != "" {
+				distractors = append(distractors, f.Matches[i])
 			}
 			continue
 		}
@@ -38,12 +43,56 @@ func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput,
 			in.Correct = append(in.Correct, len(in.Options))
 		}
 		in.Options = append(in.Options, f.Options[i])
+		in.Spec.Matches = append(in.Spec.Matches, f.Matches[i])
 	}
-	if in.Kind.Valid() && !in.Kind.Rules().HasOptions() {
-		// Options typed before switching to a kind without options are not kept.
+	in.Spec.Matches = append(in.Spec.Matches, distractors...)
+	if strings.TrimSpace(strings.Join(in.Spec.Matches, "")) == "" {
+		in.Spec.Matches = nil
+	}
+	parseKindSettings(c, &f, &in, parsed)
+	if in.Kind.Valid() && !in.Kind.Rules().ListsOptions() {
+		// Options typed before switching to a kind without options are not
+		// kept; a tick is the row's number (true or false: row 1 or 2).
 		in.Options, in.Correct = nil, nil
+		for i, ticked := range f.Correct {
+			if ticked {
+				in.Correct = append(in.Correct, i)
+			}
+		}
+	}
+	if in.Kind.Valid() {
+		in.Spec = in.Spec.Only(in.Kind) // what was typed for another kind is not kept
 	}
 	return f, in, parsed
+}
+
+// parseKindSettings reads the settings of the kinds and the marking.
+func parseKindSettings(c echo.Context, f *views.QuestionForm, in *store.QuestionInput, parsed store.FieldErrors) {
+	f.Answer, f.Tolerance, f.Unit = c.FormValue("answer"), c.FormValue("tolerance"), c.FormValue("unit")
+	f.Blanks, f.CaseSensitive = c.FormValue("blanks"), c.FormValue("caseSensitive") == "1"
+	f.MinWords, f.MaxWords, f.Language = c.FormValue("minWords"), c.FormValue("maxWords"), c.FormValue("language")
+	f.Partial, f.Penalty, f.Floor = c.FormValue("partial") == "1", c.FormValue("penalty"), c.FormValue("floor")
+	s := &in.Spec
+	if strings.TrimSpace(f.Answer) != "" {
+		if n, ok := store.ParseNumber(f.Answer, ""); ok {
+			s.Answer = &n
+		} else {
+			parsed["answer"] = "must be a number"
+		}
+	}
+	if strings.TrimSpace(f.Tolerance) != "" {
+		if n, ok := store.ParseNumber(f.Tolerance, ""); ok {
+			s.Tolerance = n
+		} else {
+			parsed["tolerance"] = "must be a number"
+		}
+	}
+	s.Unit, s.Language, s.CaseSensitive, s.Partial = f.Unit, f.Language, f.CaseSensitive, f.Partial
+	s.Blanks = store.ParseBlanks(f.Blanks)
+	s.MinWords = formInt(parsed, "minWords", f.MinWords, 0)
+	s.MaxWords = formInt(parsed, "maxWords", f.MaxWords, 0)
+	s.Penalty = formInt(parsed, "penalty", f.Penalty, 0)
+	s.Floor = formInt(parsed, "floor", f.Floor, 0)
 }
 
 // questionIDs reads the test and question ids of a question's URL.
@@ -63,7 +112,37 @@ func questionForm(q store.Question) views.QuestionForm {
 			f.Correct[i] = q.IsCorrect(i)
 		}
 	}
+	if !q.Rules().ListsOptions() {
+		for _, i := range q.Correct {
+			if i >= 0 && i < views.QuestionSlots {
+				f.Correct[i] = true
+			}
+		}
+	}
+	// A matching question's distractors fill the rows after its prompts.
+	for i, m := range q.Spec.Matches {
+		if i < views.QuestionSlots {
+			f.Matches[i] = m
+		}
+	}
+	s := q.Spec
+	if s.Answer != nil {
+		f.Answer = strconv.FormatFloat(*s.Answer, 'f', -1, 64)
+	}
+	if s.Tolerance != 0 {
+		f.Tolerance = strconv.FormatFloat(s.Tolerance, 'f', -1, 64)
+	}
+	f.Unit, f.Blanks, f.CaseSensitive, f.Language, f.Partial = s.Unit, store.BlanksText(s.Blanks), s.CaseSensitive, s.Language, s.Partial
+	f.MinWords, f.MaxWords, f.Penalty, f.Floor = optionalInt(s.MinWords), optionalInt(s.MaxWords), optionalInt(s.Penalty), optionalInt(s.Floor)
 	return f
+}
+
+// optionalInt is a number for a form field that is empty when 0.
+func optionalInt(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 // renderQuestions answers a question change: the questions section for

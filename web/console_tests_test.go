@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"testgate/store"
 )
 
@@ -225,14 +227,16 @@ func TestQuestionsThroughTheConsole(t *testing.T) {
 	}
 }
 
-func TestInterviewOffersOnlyTextQuestions(t *testing.T) {
+func TestInterviewOffersOnlyWrittenQuestions(t *testing.T) {
 	t.Parallel()
 	srv, db := newTestServer(t)
 	b := signIn(t, srv, db, store.RoleRecruiter)
 	tt, _ := db.CreateTest(context.Background(), store.TestInput{Name: "Screen", Kind: store.KindInterview, DurationMinutes: 15}, nil)
 	r := b.get(testPath(tt.ID))
-	if n := r.doc.Find(`#f-kind option`).Length(); n != 1 {
-		t.Fatalf("interview offers %d answer types", n)
+	var offered []string
+	r.doc.Find(`#f-kind option`).Each(func(_ int, o *goquery.Selection) { offered = append(offered, o.AttrOr("value", "")) })
+	if strings.Join(offered, " ") != "text essay code" {
+		t.Fatalf("interview offers %v", offered)
 	}
 	r = b.post(testPath(tt.ID)+"/questions", url.Values{"text": {"Pick"}, "kind": {"single"}, "option0": {"a"}, "option1": {"b"}, "correct": {"0"}})
 	if r.text(`[data-testid="error-kind"]`) != "Answer type must be text, essay or code in an interview" {

@@ -227,6 +227,9 @@ func FuzzBankCSV(f *testing.F) {
 		"kind,question\ntext,Why?\n", "question\nQ?\n", "\ufeffQuestion,Kind,Options,Correct\nQ?,MULTIPLE,a|b|c,1|3\n",
 		"question,kind,correct\nQ?,single,0\n", "question,kind,options,correct\n\"unterminated,single\n",
 		"question,kind,options,correct,points\nQ?,single,a|a,1,99999999999999999999\n", "", "\n\n\n",
+		"question,kind,answer,tolerance,unit\ng?,numeric,\"9,81\",0.05,m/s²\n", "question,kind,blanks,case sensitive\nGo ___ in ___,blanks,Google;2009|2007,yes\n",
+		"question,kind,options,matches,partial,penalty,floor\nPair,matching,a|b,x|y|z,yes,1,-1\n", "question,kind,correct\nGo is typed.,truefalse,1\n",
+		"question,kind,min words,max words\nWhy?,essay,10,5\n", "question,kind,language,penalty\nCode,code,Go,1\n",
 	} {
 		f.Add([]byte(s))
 	}

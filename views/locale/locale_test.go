@@ -26,7 +26,7 @@ func catalogIDs(t *testing.T, code string) map[string]any {
 
 // sample fills every placeholder the catalogs use.
 var sample = map[string]any{"Name": "Ada", "Time": "14:05 CET", "N": 2, "Total": 5, "Test": "Go", "Answered": 3,
-	"Duration": "30", "Email": "ada@example.com", "Max": 200, "Count": 2}
+	"Duration": "30", "Email": "ada@example.com", "Max": 200, "Count": 2, "Min": 100, "Language": "Go", "Unit": "m/s"}
 
 // Every message is in every catalog, no catalog has one English lacks,
 // each fills in, and each plural message has the forms its language's

@@ -33,12 +33,13 @@ type nativeBankQuestion struct {
 	UsedBy     *int      `json:"usedByTests,omitempty"`
 	CreatedAt  time.Time `json:"createdAt"`
 	UpdatedAt  time.Time `json:"updatedAt"`
+	store.QuestionSpec
 }
 
 func toNativeBankQuestion(b store.BankQuestion) nativeBankQuestion {
 	return nativeBankQuestion{ID: b.ID, Text: b.Text, Kind: string(b.Kind), Options: b.Options, Correct: b.Correct, Points: b.Points,
 		Topic: b.Topic, Difficulty: string(b.Difficulty), Version: b.Version, Archived: b.ArchivedAt != nil, Team: b.TeamID,
-		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt}
+		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, QuestionSpec: b.Spec}
 }
 
 // nativeBankRequest adds one question, or many at once ({questions: […]}).

@@ -69,16 +69,20 @@ type nativeQuestion struct {
 	// BankQuestionID, in a section of a request, picks a bank question
 	// instead of writing one.
 	BankQuestionID int64 `json:"bankQuestionId,omitempty"`
+	// The kind's settings and the marking, as fields of the question:
+	// answer, tolerance, unit, matches, blanks, caseSensitive, minWords,
+	// maxWords, language, partial, penalty, floor.
+	store.QuestionSpec
 }
 
 func (q nativeQuestion) input() store.QuestionInput {
 	return store.QuestionInput{Text: q.Text, Kind: store.QuestionKind(q.Kind), Options: q.Options, Correct: q.Correct,
-		Points: q.Points, Topic: q.Topic, Difficulty: store.Difficulty(q.Difficulty)}
+		Points: q.Points, Topic: q.Topic, Difficulty: store.Difficulty(q.Difficulty), Spec: q.QuestionSpec}
 }
 
 func toNativeQuestion(q store.Question) nativeQuestion {
 	return nativeQuestion{ID: q.ID, Position: q.Position, Text: q.Text, Kind: string(q.Kind), Options: q.Options,
-		Correct: q.Correct, Points: q.Points, Topic: q.Topic, Difficulty: string(q.Difficulty), SectionID: q.SectionID}
+		Correct: q.Correct, Points: q.Points, Topic: q.Topic, Difficulty: string(q.Difficulty), SectionID: q.SectionID, QuestionSpec: q.Spec}
 }
 
 // nativeBand is a performance band: a final score of minPercent or more.
