@@ -294,4 +294,3 @@ func reportAnswer(q store.Question, a store.Answer, ok bool) string {
 	}
 	return orDash(q.Rules().Words(q, a))
 }
-
