@@ -2,51 +2,26 @@ package web
 
 import (
 	"context"
-	_ "embed"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"testgate/web/browsertest"
 )
-
-// axe-core (MPL-2.0), vendored from npm for the accessibility checks.
-//
-//go:embed testdata/axe.min.js
-var axeSource string
-
-// axeRun checks WCAG 2 A and AA rules (labels, contrast, names, language)
-// and the heading rules, and returns one line per violated node.
-const axeRun = `axe.run(document, {
-  runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-  rules: {"page-has-heading-one": {enabled: true}, "heading-order": {enabled: true}, "empty-heading": {enabled: true}}
-}).then(r => JSON.stringify(r.violations.flatMap(v => v.nodes.map(n => v.id + ": " + n.target.join(" ") + " — " + n.failureSummary.split("\n").slice(1).join(" ")))))`
 
 // axeViolations runs axe-core on the page the browser shows.
 func axeViolations(t *testing.T, ctx context.Context, page string) []string {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
-		t.Fatalf("%s: load axe: %v", page, err)
-	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("%s: run axe: %v", page, err)
-	}
-	var violations []string
-	if err := json.Unmarshal([]byte(raw), &violations); err != nil {
-		t.Fatalf("%s: axe result %q: %v", page, raw, err)
-	}
-	return violations
+	return browsertest.AxeViolations(t, ctx, page)
 }
 
 // checkA11y fails the test with every violation, rule and element named.
 func checkA11y(t *testing.T, ctx context.Context, page string) {
 	t.Helper()
-	if violations := axeViolations(t, ctx, page); len(violations) > 0 {
-		t.Errorf("%s: %d accessibility violations:\n%s", page, len(violations), strings.Join(violations, "\n"))
-	}
+	browsertest.CheckA11y(t, ctx, page)
 }
 
 // TestAxeFindsViolations shows the check can fail: a page with an unlabelled

@@ -11,10 +11,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"testgate/store"
+	"testgate/web/browsertest"
 )
 
 // phone is the 390×844 viewport of the candidate tests.
-var phone = chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3))
+var phone = browsertest.Phone
 
 // atsThanks is the integrator's page candidates are sent to afterwards.
 func atsThanks(t *testing.T) string {

@@ -2,16 +2,13 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,63 +17,15 @@ import (
 
 	"testgate/mail"
 	"testgate/store"
+	"testgate/web/browsertest"
 )
 
-// sharedBrowser is the package's one headless Chromium: each browser test
-// gets a tab of its own in a browser context of its own (its own cookies
-// and storage), so tests run side by side without starting a browser each.
-var sharedBrowser struct {
-	once sync.Once
-	ctx  context.Context
-	stop func()
-	err  error
-}
-
-// startBrowser opens a tab for the test, in a fresh browser context of the
-// package's headless Debian Chromium, closed when the test ends. A missing
-// browser fails the test: `make test` installs it.
-func startBrowser(t *testing.T) context.Context {
-	t.Helper()
-	sharedBrowser.once.Do(func() {
-		path, err := exec.LookPath("chromium")
-		if err != nil {
-			sharedBrowser.err = errors.New("chromium is not installed; run `make testtools` (apt-get install chromium)")
-			return
-		}
-		opts := append(chromedp.DefaultExecAllocatorOptions[:],
-			chromedp.ExecPath(path),
-			chromedp.NoSandbox,
-			chromedp.DisableGPU,
-			chromedp.NoFirstRun,
-			chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-sync", true),
-			chromedp.WindowSize(1280, 900),
-		)
-		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-		ctx, cancelCtx := chromedp.NewContext(allocCtx)
-		sharedBrowser.ctx, sharedBrowser.stop = ctx, func() { cancelCtx(); cancelAlloc() }
-		if err := chromedp.Do(ctx); err != nil { // start the browser without a deadline
-			sharedBrowser.err = fmt.Errorf("start chromium: %w", err)
-		}
-	})
-	if sharedBrowser.err != nil {
-		t.Fatal(sharedBrowser.err)
-	}
-	tab, closeTab := chromedp.NewContext(sharedBrowser.ctx, chromedp.WithNewBrowserContext())
-	t.Cleanup(closeTab)
-	if err := chromedp.Do(tab); err != nil {
-		t.Fatalf("open a tab: %v", err)
-	}
-	return tab
-}
+// startBrowser opens a tab for the test in the shared headless Chromium
+// (browsertest.Tab), closed when the test ends.
+func startBrowser(t *testing.T) context.Context { return browsertest.Tab(t) }
 
 // stopSharedBrowser ends the package's Chromium, if a test started it.
-func stopSharedBrowser() {
-	if sharedBrowser.stop != nil {
-		sharedBrowser.stop()
-	}
-}
+func stopSharedBrowser() { browsertest.Stop() }
 
 // startHTTPServer serves a fresh Testgate over real HTTP on loopback, its
 // import worker running.

@@ -3,11 +3,15 @@ package main
 import (
 	"os"
 	"testing"
+
+	"testgate/web/browsertest"
 )
 
-// TestMain runs the package's tests, then removes the binary they shared.
+// TestMain runs the package's tests, then stops the Chromium and removes
+// the binary they shared.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	browsertest.Stop()
 	if testBinary.dir != "" {
 		os.RemoveAll(testBinary.dir)
 	}

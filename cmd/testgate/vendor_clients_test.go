@@ -39,6 +39,7 @@ func TestVendorClients(t *testing.T) {
 	t.Run("Results", w.resultsClient)
 	t.Run("Sections", w.sectionsClient)
 	t.Run("NewCalls", w.newCalls)
+	t.Run("QuestionKinds", w.questionKindsClient)
 }
 
 type vendorWorld struct {
