@@ -274,3 +274,62 @@ func TestAnswersTheirKindCannotTakeAreRefused(t *testing.T) {
 		t.Error("blanks took three answers for two blanks")
 	}
 }
+
+// A section's negative marking reaches each of its questions that sets
+// none of its own, within the question's points; a question's own marking
+// wins; a section without keeps its questions' marks at nothing or more.
+func TestSectionNegativeMarking(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := newTestDB(t)
+	pick := func(text string, spec QuestionSpec) QuestionInput {
+		return QuestionInput{Text: text, Kind: QuestionSingle, Options: []string{"right", "wrong"}, Correct: []int{0}, Spec: spec}
+	}
+	tt, err := db.CreateSectionedTest(ctx, TestInput{Name: "Marked", Kind: KindAssessment, DurationMinutes: 20}, []SectionInput{
+		{Name: "Penalised", Marking: SectionMarking{Penalty: 2, Floor: -5}, Questions: []QuestionInput{
+			pick("A", QuestionSpec{}), pick("B", QuestionSpec{Penalty: 1}),
+			{Text: "Why?", Kind: QuestionEssay}}},
+		{Name: "Plain", Questions: []QuestionInput{pick("C", QuestionSpec{})}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections, _ := db.Sections(ctx, tt.ID)
+	if sections[0].Marking != (SectionMarking{Penalty: 2, Floor: -5}) {
+		t.Fatalf("section marking read back as %+v", sections[0].Marking)
+	}
+	link, _ := db.DefaultLink(ctx, tt.ID)
+	res, _ := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "Bo", Email: "bo@example.com", Source: SourceConsole})
+	inv, err := db.StartInvitation(ctx, res.Invitation.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, _ := db.AttemptQuestions(ctx, inv)
+	byText := map[string]Question{}
+	var answers []AnswerInput
+	for _, q := range qs {
+		byText[q.Text] = q
+		if q.Kind == QuestionSingle {
+			answers = append(answers, AnswerInput{QuestionID: q.ID, Choices: []int{1}}) // every choice wrong
+		}
+	}
+	// A: the section's −2 held at its own points (1): −1. B: its own −1, floor 0: 0. C: 0.
+	if a := byText["A"].Spec; a.Penalty != 1 || a.Floor != -1 {
+		t.Fatalf("A's marking on the paper %+v", a)
+	}
+	if b := byText["B"].Spec; b.Penalty != 1 || b.Floor != 0 || byText["Why?"].Spec.Penalty != 0 || byText["C"].Spec.Penalty != 0 {
+		t.Fatalf("markings on the paper: B %+v, essay %+v, C %+v", b, byText["Why?"].Spec, byText["C"].Spec)
+	}
+	if err := db.SaveAnswers(ctx, inv.ID, answers, nil); err != nil {
+		t.Fatal(err)
+	}
+	inv, err = db.CompleteInvitation(ctx, inv.ID, ReasonSubmitted)
+	if err != nil || *inv.Score != -1 {
+		t.Fatalf("score %v, %v; want -1", inv.Score, err)
+	}
+	fe := FieldErrors{}
+	validateSections(fe, KindAssessment, []SectionInput{{Marking: SectionMarking{Penalty: -1}, Questions: []QuestionInput{pick("D", QuestionSpec{})}}})
+	mustField(t, fe.orNil(), "sections[0].penalty")
+	_, err = db.UpdateSection(ctx, tt.ID, sections[1].ID, SectionSettings{Name: "Plain", Marking: SectionMarking{Floor: 3}})
+	mustField(t, err, "floor")
+}

@@ -84,3 +84,29 @@ func plural(n int, name string) string {
 func withinTolerance(got, want, tolerance float64) bool {
 	return math.Abs(got-want) <= tolerance+1e-9*math.Max(1, math.Abs(want))
 }
+
+// SectionMarking is negative marking set on a section: the penalty for a
+// wrong answer (or each wrong part) and the floor, for each of its
+// questions scored at submission that sets neither itself.
+type SectionMarking struct {
+	Penalty int // points; 0: none
+	Floor   int // 0 or below
+}
+
+func (m SectionMarking) validate(fe FieldErrors, prefix string) {
+	if m.Penalty < 0 || m.Penalty > MaxPoints {
+		fe[prefix+"penalty"] = fmt.Sprintf("must be between 0 and %d", MaxPoints)
+	}
+	if m.Floor > 0 || m.Floor < -MaxPoints {
+		fe[prefix+"floor"] = fmt.Sprintf("must be between -%d and 0", MaxPoints)
+	}
+}
+
+// apply gives a question of a paper its section's marking when it sets
+// none of its own, within its points.
+func (m SectionMarking) apply(q *Question) {
+	if (m.Penalty == 0 && m.Floor == 0) || q.Rules().Reviewed() || q.Spec.Penalty != 0 || q.Spec.Floor != 0 {
+		return
+	}
+	q.Spec.Penalty, q.Spec.Floor = min(m.Penalty, q.Points), max(m.Floor, -q.Points)
+}

@@ -260,14 +260,17 @@ func attemptQuestionsTx(ctx context.Context, tx *Tx, invitationID int64) ([]Ques
 
 // attemptQuestionColumns are a paper's questions with where and how the
 // attempt was given each.
-const attemptQuestionColumns = qualifiedQuestionColumns + `, aq.section_position, aq.section_name, aq.option_order, aq.invitation_id`
+const attemptQuestionColumns = qualifiedQuestionColumns + `, aq.section_position, aq.section_name, aq.option_order, aq.invitation_id,
+	COALESCE((SELECT s.penalty FROM test_sections s WHERE s.test_id = q.test_id AND s.position = aq.section_position), 0),
+	COALESCE((SELECT s.mark_floor FROM test_sections s WHERE s.test_id = q.test_id AND s.position = aq.section_position), 0)`
 
 func scanAttemptQuestion(r row) (Question, error) {
 	var q Question
 	var opts, correct, spec, order string
 	var created, updated, invitationID int64
+	var section SectionMarking
 	err := r.Scan(&q.ID, &q.TestID, &q.Position, &q.Kind, &q.Text, &opts, &correct, &q.Points, &q.SectionID, &q.Topic, &q.Difficulty,
-		&created, &updated, &spec, &q.SectionPosition, &q.SectionName, &order, &invitationID)
+		&created, &updated, &spec, &q.SectionPosition, &q.SectionName, &order, &invitationID, &section.Penalty, &section.Floor)
 	if err != nil {
 		return Question{}, err
 	}
@@ -281,6 +284,7 @@ func scanAttemptQuestion(r row) (Question, error) {
 	} else if q.Rules().shuffles(false) && len(q.Options) > 1 {
 		q.OptionOrder = seededOrder(invitationID, q)
 	}
+	section.apply(&q)
 	return q, nil
 }
 

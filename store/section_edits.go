@@ -19,6 +19,7 @@ type SectionSettings struct {
 	ShuffleQuestions bool
 	ShuffleOptions   bool
 	TimeLimit        int // minutes; 0: none
+	Marking          SectionMarking
 }
 
 func (in SectionSettings) validate() FieldErrors {
@@ -32,6 +33,7 @@ func (in SectionSettings) validate() FieldErrors {
 	if in.Draw < 0 {
 		fe["draw"] = "must be a positive number of questions"
 	}
+	in.Marking.validate(fe, "")
 	return fe
 }
 
@@ -66,9 +68,9 @@ func (db *DB) AddSection(ctx context.Context, testID int64, in SectionSettings) 
 		now := millis(db.Now())
 		tx.changedTests()
 		if err := tx.QueryRowContext(ctx, `INSERT INTO test_sections (test_id, position, name, draw_count, shuffle_questions,
-				shuffle_options, time_limit_minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				shuffle_options, time_limit_minutes, created_at, updated_at, penalty, mark_floor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			testID, count+1, strings.TrimSpace(in.Name), nullPositive(in.Draw), boolInt(in.ShuffleQuestions), boolInt(in.ShuffleOptions),
-			nullPositive(in.TimeLimit), now, now).Scan(&id); err != nil {
+			nullPositive(in.TimeLimit), now, now, in.Marking.Penalty, in.Marking.Floor).Scan(&id); err != nil {
 			return err
 		}
 		if count == 0 {
@@ -132,8 +134,9 @@ func (db *DB) UpdateSection(ctx context.Context, testID, sectionID int64, in Sec
 		}
 		tx.changedTests()
 		_, err := tx.ExecContext(ctx, `UPDATE test_sections SET name = ?, draw_count = ?, shuffle_questions = ?, shuffle_options = ?,
-			time_limit_minutes = ?, updated_at = ? WHERE id = ?`, strings.TrimSpace(in.Name), nullPositive(in.Draw),
-			boolInt(in.ShuffleQuestions), boolInt(in.ShuffleOptions), nullPositive(in.TimeLimit), millis(db.Now()), sectionID)
+			time_limit_minutes = ?, updated_at = ?, penalty = ?, mark_floor = ? WHERE id = ?`, strings.TrimSpace(in.Name), nullPositive(in.Draw),
+			boolInt(in.ShuffleQuestions), boolInt(in.ShuffleOptions), nullPositive(in.TimeLimit), millis(db.Now()), in.Marking.Penalty,
+			in.Marking.Floor, sectionID)
 		return err
 	})
 	if err != nil {

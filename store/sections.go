@@ -21,6 +21,7 @@ type Section struct {
 	ShuffleQuestions bool
 	ShuffleOptions   bool
 	TimeLimit        int // minutes of its own (0: none); the test then goes section by section
+	Marking          SectionMarking
 	QuestionCount    int // current questions written in the section
 	PickCount        int // bank questions picked into it (not archived)
 	Rules            []SectionRule
@@ -64,6 +65,7 @@ type SectionInput struct {
 	ShuffleQuestions bool
 	ShuffleOptions   bool
 	TimeLimit        int
+	Marking          SectionMarking
 	Questions        []QuestionInput
 	Picks            []int64 // bank questions picked into the section
 	Rules            []SectionRule
@@ -89,6 +91,7 @@ func validateSections(fe FieldErrors, kind TestKind, sections []SectionInput) {
 		if s.TimeLimit < 0 || s.TimeLimit > MaxDurationMinutes {
 			fe[key+".timeLimitMinutes"] = fmt.Sprintf("must be between 1 and %d minutes, or none", MaxDurationMinutes)
 		}
+		s.Marking.validate(fe, key+".")
 		fixed := len(s.Questions) + len(s.Picks)
 		switch {
 		case fixed == 0 && len(s.Rules) == 0:
@@ -124,9 +127,9 @@ func insertSections(ctx context.Context, tx *Tx, testID int64, sections []Sectio
 		var id int64
 		tx.changedTests()
 		if err := tx.QueryRowContext(ctx, `INSERT INTO test_sections (test_id, position, name, draw_count, shuffle_questions,
-				shuffle_options, time_limit_minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				shuffle_options, time_limit_minutes, created_at, updated_at, penalty, mark_floor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			testID, i+1, strings.TrimSpace(s.Name), nullPositive(s.Draw), boolInt(s.ShuffleQuestions), boolInt(s.ShuffleOptions),
-			nullPositive(s.TimeLimit), now, now).Scan(&id); err != nil {
+			nullPositive(s.TimeLimit), now, now, s.Marking.Penalty, s.Marking.Floor).Scan(&id); err != nil {
 			return err
 		}
 		for _, q := range s.Questions {
@@ -206,7 +209,7 @@ func RuleWords(r SectionRule) string {
 }
 
 const sectionColumns = `s.id, s.test_id, s.position, s.name, COALESCE(s.draw_count, 0), s.shuffle_questions, s.shuffle_options,
-	COALESCE(s.time_limit_minutes, 0),
+	COALESCE(s.time_limit_minutes, 0), s.penalty, s.mark_floor,
 	(SELECT COUNT(*) FROM questions q WHERE q.section_id = s.id AND q.retired_at IS NULL),
 	(SELECT COUNT(*) FROM section_picks p JOIN bank_questions b ON b.id = p.bank_question_id
 		WHERE p.section_id = s.id AND b.archived_at IS NULL)`
@@ -214,7 +217,7 @@ const sectionColumns = `s.id, s.test_id, s.position, s.name, COALESCE(s.draw_cou
 func scanSection(r row) (Section, error) {
 	var s Section
 	err := r.Scan(&s.ID, &s.TestID, &s.Position, &s.Name, &s.Draw, &s.ShuffleQuestions, &s.ShuffleOptions, &s.TimeLimit,
-		&s.QuestionCount, &s.PickCount)
+		&s.Marking.Penalty, &s.Marking.Floor, &s.QuestionCount, &s.PickCount)
 	return s, err
 }
 

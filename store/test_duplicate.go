@@ -40,7 +40,7 @@ func (db *DB) DuplicateTest(ctx context.Context, id int64, name string) (Test, e
 	copies := make([]SectionInput, len(sections))
 	for i, s := range sections {
 		c := SectionInput{Name: s.Name, Draw: s.Draw, ShuffleQuestions: s.ShuffleQuestions, ShuffleOptions: s.ShuffleOptions,
-			TimeLimit: s.TimeLimit, Rules: s.Rules}
+			TimeLimit: s.TimeLimit, Marking: s.Marking, Rules: s.Rules}
 		for _, q := range questions {
 			if q.SectionID == s.ID {
 				c.Questions = append(c.Questions, q.input())

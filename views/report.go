@@ -190,6 +190,20 @@ func answerMark(q store.Question, answers map[int64]store.Answer) int {
 	return markWrong
 }
 
+// MarkingDetail is how an answer's mark was made when there is more to it
+// than right or wrong (part marks, a penalty, the floor); "" otherwise.
+func MarkingDetail(q store.Question, a store.Answer) string {
+	if q.Rules().Reviewed() {
+		return ""
+	}
+	switch how := q.Marked(a).How; how {
+	case "right", "wrong", "not answered":
+		return ""
+	default:
+		return how
+	}
+}
+
 // LinesPartName heads the first column of an answer set out part by part.
 func LinesPartName(q store.Question) string {
 	name := q.Rules().PartName()

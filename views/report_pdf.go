@@ -126,11 +126,10 @@ func ReportPDF(r AttemptReport) ([]byte, error) {
 		if !q.Rules().Reviewed() {
 			pdf.MultiCell(0, 6, "Right answer: "+orDash(q.Rules().Key(q)), "", "L", false)
 		}
-		points := "Points: " + AnswerPoints(q, a)
-		if !q.Rules().Reviewed() {
-			points += " (marked " + q.Marked(a).How + ")"
+		pdf.MultiCell(0, 6, "Points: "+AnswerPoints(q, a)+" · time on it: "+SpentText(a.SecondsSpent), "", "L", false)
+		if how := MarkingDetail(q, a); how != "" {
+			pdf.MultiCell(0, 6, "Marked: "+how, "", "L", false)
 		}
-		pdf.MultiCell(0, 6, points+" · time on it: "+SpentText(a.SecondsSpent), "", "L", false)
 		if a.Comment != "" {
 			pdf.MultiCell(0, 6, "Reviewer: "+a.Comment, "", "L", false)
 		}

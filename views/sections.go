@@ -40,6 +40,14 @@ func questionsIn(qs []store.Question, sectionID int64) []store.Question {
 // Count words a number with its noun: Count(1, "test", "tests") is "1 test".
 func Count(n int, one, many string) string { return plural(n, one, many) }
 
+// nonZero is a number for a form field, empty when 0 (a floor is below).
+func nonZero(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return itoa(n)
+}
+
 func drawValue(n int) string {
 	if n <= 0 {
 		return ""

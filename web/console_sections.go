@@ -27,7 +27,8 @@ func parseSectionSettings(c echo.Context) (store.SectionSettings, store.FieldErr
 	fe := store.FieldErrors{}
 	in := store.SectionSettings{Name: c.FormValue("name"), ShuffleQuestions: checked(c, "shuffleQuestions"),
 		ShuffleOptions: checked(c, "shuffleOptions"), Draw: formInt(fe, "draw", c.FormValue("draw"), 0),
-		TimeLimit: formInt(fe, "timeLimitMinutes", c.FormValue("timeLimitMinutes"), 0)}
+		TimeLimit: formInt(fe, "timeLimitMinutes", c.FormValue("timeLimitMinutes"), 0),
+		Marking:   store.SectionMarking{Penalty: formInt(fe, "penalty", c.FormValue("penalty"), 0), Floor: formInt(fe, "floor", c.FormValue("floor"), 0)}}
 	return in, fe
 }
 

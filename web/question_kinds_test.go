@@ -168,7 +168,7 @@ func TestEveryNewKindThroughTheConsoleAndAPageWithoutJavaScript(t *testing.T) {
 	text := strings.Join(strings.Fields(pdftext.Of(t, pdf.Body.Bytes())), " ")
 	for _, want := range []string{"Answer: False", "Right answer: True", "Right answer: 9.81 ± 0.05 m/s²",
 		"Answer: 1. byte; 2. megabyte; 3. kilobyte", "Right answer: 1. byte; 2. kilobyte; 3. megabyte",
-		"marked 1 of 2 pairs right: 1 of 2 points", "Right answer: (1) Google; (2) 2009 or 2007", "6 words, over the limit of 5 words",
+		"Marked: 1 of 2 pairs right: 1 of 2 points", "Right answer: (1) Google; (2) 2009 or 2007", "6 words, over the limit of 5 words",
 		"Written in Go"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF does not say %q:\n%s", want, text)
@@ -279,5 +279,41 @@ func TestBankImportReadsEveryKind(t *testing.T) {
 	_, problems, _ = parseBankCSV(strings.NewReader("question,kind,answer,partial\ng?,numeric,ten,maybe\n"))
 	if strings.Join(problems, "; ") != "line 2: answer must be a number; line 2: partial must be yes or no" {
 		t.Fatalf("problems %q", problems)
+	}
+}
+
+// A section's negative marking is written through the API and the console
+// and read back.
+func TestSectionMarkingThroughTheAPIAndTheConsole(t *testing.T) {
+	t.Parallel()
+	srv, db := newTestServer(t)
+	key := newAPIKey(t, db)
+	code, body := api(t, srv, http.MethodPost, "/api/native/tests", key, map[string]any{"name": "Sections", "durationMinutes": 30,
+		"sections": []map[string]any{{"name": "Maths", "penalty": 1, "floor": -1, "questions": []map[string]any{
+			{"text": "2+2?", "kind": "single", "options": []string{"3", "4"}, "correct": []int{1}}}}}})
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %v", code, body)
+	}
+	testID := int64(body["id"].(float64))
+	sec := body["sections"].([]any)[0].(map[string]any)
+	if sec["penalty"] != 1.0 || sec["floor"] != -1.0 {
+		t.Fatalf("section %v", sec)
+	}
+	code, body = api(t, srv, http.MethodPost, "/api/native/tests", key, map[string]any{"name": "Bad", "durationMinutes": 30,
+		"sections": []map[string]any{{"name": "Maths", "floor": 2, "questions": []map[string]any{{"text": "Why?", "kind": "text"}}}}})
+	if _, _, fields := errorOf(body); fields["sections[0].floor"] == nil {
+		t.Fatalf("a floor above 0: %d %v", code, body)
+	}
+
+	rec := signIn(t, srv, db, store.RoleAdmin)
+	id := int64(sec["id"].(float64))
+	rec.get(testPath(testID))
+	r := rec.post(testPath(testID)+"/sections/"+idStr(id), url.Values{"name": {"Maths"}, "penalty": {"2"}, "floor": {"-2"}})
+	if r.Code >= 400 {
+		t.Fatalf("update: %d", r.Code)
+	}
+	page := rec.get(testPath(testID))
+	if v, _ := page.doc.Find(`#f-floor-\/tests\/` + idStr(testID) + `\/sections\/` + idStr(id)).Attr("value"); v != "-2" {
+		t.Fatalf("the section form shows the floor as %q", v)
 	}
 }

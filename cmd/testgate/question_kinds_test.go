@@ -153,7 +153,7 @@ func (w *vendorWorld) questionKindsClient(t *testing.T) {
 		t.Fatalf("iMocha report: %v", report)
 	}
 	text := strings.Join(strings.Fields(w.pdfText(t, report["pdfReportUrl"].(string))), " ")
-	for _, want := range []string{"Answer: 2; 4", "marked 1 of 2 options right: 1 of 2 points, 1 wrong: −1", "Right answer: 9.81 ± 0.05 m/s²",
+	for _, want := range []string{"Answer: 2; 4", "Marked: 1 of 2 options right: 1 of 2 points, 1 wrong: −1", "Right answer: 9.81 ± 0.05 m/s²",
 		"Answer: 1. byte; 2. megabyte; 3. kilobyte", "Answer: France → Paris; Japan → Tokyo", "Right answer: (1) Google; (2) 2009",
 		"Written in Go", "Points: 3 / 4"} {
 		if !strings.Contains(text, want) {

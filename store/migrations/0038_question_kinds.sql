@@ -19,3 +19,8 @@ WHERE type = 'table' AND name IN ('questions', 'bank_questions');
 PRAGMA writable_schema = RESET;
 CREATE INDEX questions_kind_reload ON questions (kind);
 DROP INDEX questions_kind_reload;
+
+-- Negative marking set on a section: a penalty for a wrong answer and the
+-- floor a mark stays above, for each of its questions that sets neither.
+ALTER TABLE test_sections ADD COLUMN penalty INTEGER NOT NULL DEFAULT 0 CHECK (penalty BETWEEN 0 AND 1000);
+ALTER TABLE test_sections ADD COLUMN mark_floor INTEGER NOT NULL DEFAULT 0 CHECK (mark_floor BETWEEN -1000 AND 0);

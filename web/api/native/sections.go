@@ -13,6 +13,8 @@ type nativeSectionRequest struct {
 	ShuffleQuestions bool             `json:"shuffleQuestions"`
 	ShuffleOptions   bool             `json:"shuffleOptions"`
 	TimeLimitMinutes int              `json:"timeLimitMinutes"`
+	Penalty          int              `json:"penalty"`
+	Floor            int              `json:"floor"`
 	Questions        []nativeQuestion `json:"questions"`
 	Rules            []nativeRule     `json:"rules"`
 }
@@ -30,7 +32,7 @@ func sectionInputs(req []nativeSectionRequest) []store.SectionInput {
 	out := make([]store.SectionInput, 0, len(req))
 	for _, s := range req {
 		in := store.SectionInput{Name: s.Name, Draw: s.Draw, ShuffleQuestions: s.ShuffleQuestions, ShuffleOptions: s.ShuffleOptions,
-			TimeLimit: s.TimeLimitMinutes}
+			TimeLimit: s.TimeLimitMinutes, Marking: store.SectionMarking{Penalty: s.Penalty, Floor: s.Floor}}
 		for _, q := range s.Questions {
 			if q.BankQuestionID > 0 {
 				in.Picks = append(in.Picks, q.BankQuestionID)
@@ -55,6 +57,8 @@ type nativeSection struct {
 	ShuffleQuestions bool         `json:"shuffleQuestions"`
 	ShuffleOptions   bool         `json:"shuffleOptions"`
 	TimeLimitMinutes *int         `json:"timeLimitMinutes"`
+	Penalty          int          `json:"penalty"`
+	Floor            int          `json:"floor"`
 	QuestionIDs      []int64      `json:"questionIds"`
 	PickCount        int          `json:"pickedFromBank"`
 	Rules            []nativeRule `json:"rules"`
@@ -65,7 +69,8 @@ func toNativeSections(sections []store.Section, qs []store.Question) []nativeSec
 	var out []nativeSection
 	for _, s := range sections {
 		ns := nativeSection{ID: s.ID, Name: s.Name, ShuffleQuestions: s.ShuffleQuestions, ShuffleOptions: s.ShuffleOptions,
-			QuestionIDs: []int64{}, PickCount: s.PickCount, Rules: []nativeRule{}, CandidateGets: s.Gets()}
+			QuestionIDs: []int64{}, PickCount: s.PickCount, Rules: []nativeRule{}, CandidateGets: s.Gets(), Penalty: s.Marking.Penalty,
+			Floor: s.Marking.Floor}
 		for _, r := range s.Rules {
 			ns.Rules = append(ns.Rules, nativeRule{Topic: r.Topic, Difficulty: string(r.Difficulty), Count: r.Count, Matching: &r.Matching})
 		}
