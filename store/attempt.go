@@ -196,6 +196,11 @@ func AnswersFromForm(qs []Question, form map[string][]string) ([]AnswerInput, er
 	for _, q := range qs {
 		values, sent := form[answerField(q)]
 		a, keep, problem := q.Rules().FromForm(q, values, sent)
+		if problem == "" && !keep {
+			if p := q.Rules().checkAnswer(q, a); p != "" {
+				problem = "An answer " + p + "."
+			}
+		}
 		if problem != "" {
 			return nil, &FormProblem{problem}
 		}

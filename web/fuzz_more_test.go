@@ -60,6 +60,9 @@ func FuzzConsoleForms(f *testing.F) {
 	f.Add("Go", "assessment", "30", "70", "https://example.com/cb", "2027-01-01T10:00", "5", "a@example.com")
 	f.Add("", "interview", "-1", "1e9", "javascript:alert(1)", "yesterday", "99999999999999999999", "not an email")
 	f.Add("\x00", "\u202e", "0x10", "NaN", "http://[::1", "2027-02-30T25:61", "-0", "a@b.co\r\nBcc: x@y.z")
+	f.Add("Made at ___ in ___", "blanks", "3", "-1", "Google | google", "", "1", "2009;2007")
+	f.Add("Order", "ordering", "9", "Inf", "b", "", "-9223372036854775808", "c")
+	f.Add("g?", "numeric", "1e308", "9,81", "m/s²", "", "0.05", "kg")
 	srv, db := newTestServer(f)
 	var b *browser
 	f.Fuzz(func(t *testing.T, name, kind, duration, score, u, when, number, email string) {
@@ -83,7 +86,9 @@ func FuzzConsoleForms(f *testing.F) {
 				"bandName0": {name}, "bandMin0": {number}, "bandName1": {kind}, "bandMin1": {score}},
 			"/tests/" + testID: {"name": {name}, "kind": {kind}, "durationMinutes": {duration}, "passingScore": {score}},
 			"/tests/" + testID + "/questions": {"text": {name}, "kind": {kind}, "option0": {name}, "option1": {u}, "correct": {number, score},
-				"points": {number}},
+				"points": {number}, "match0": {u}, "match2": {email}, "answer": {score}, "tolerance": {number}, "unit": {email},
+				"blanks": {name + "\n" + u}, "minWords": {duration}, "maxWords": {number}, "language": {kind}, "partial": {"1"},
+				"penalty": {number}, "floor": {score}},
 			"/tests/" + testID + "/links": {"name": {name}, "slug": {kind}, "callbackUrl": {u}, "redirectUrl": {u}, "expiresAt": {when},
 				"validFrom": {when}, "validUntil": {when}, "maxUses": {number}, "tabSwitchLimit": {score}},
 			"/links/" + linkID + "/invitations": {"name": {name}, "email": {email}, "sendEmail": {number}, "extraTimePercent": {score}},

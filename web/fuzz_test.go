@@ -59,6 +59,10 @@ func FuzzDecodeNativeTest(f *testing.F) {
 		`{"questions":[{"correct":[99999999999]}]}`,
 		`{"name":"x","durationMinutes":5,"questions":[{"text":"q","kind":"multiple","options":["a","A "],"correct":[0,0]}]}`,
 		`[`, `null`, `{"name":{}}`, strings.Repeat(`[`, 10000),
+		`{"name":"k","durationMinutes":5,"questions":[{"text":"g?","kind":"numeric","answer":1e308,"tolerance":-0,"unit":"\u0000"}]}`,
+		`{"name":"k","durationMinutes":5,"questions":[{"text":"a ___ b","kind":"blanks","blanks":[[""],[]],"caseSensitive":"yes"}]}`,
+		`{"name":"k","durationMinutes":5,"questions":[{"text":"p","kind":"matching","options":["a"],"matches":null,"partial":true,"penalty":-1,"floor":9}]}`,
+		`{"name":"k","durationMinutes":5,"sections":[{"name":"s","penalty":1001,"floor":-1001,"questions":[{"text":"t","kind":"truefalse","correct":[1]}]}]}`,
 	)
 }
 
