@@ -77,6 +77,16 @@ func TestEveryNewKindThroughTheConsoleAndAPageWithoutJavaScript(t *testing.T) {
 		t.Fatalf("edit form answer %q", v)
 	}
 
+	// The recruiter's preview scores every kind as an attempt would.
+	preview := testPath(tt.ID) + "/preview"
+	rec.post(preview+"/start", nil)
+	pq := func(i int) string { return "q" + idStr(qs[i].ID) }
+	done := rec.post(preview+"/answers", url.Values{"action": {"submit"}, "unanswered": {"ok"}, pq(0): {"0"}, pq(1): {"9.81"},
+		pq(2): {"0:1", "1:2", "2:3"}, pq(3): {"0:1", "1:2"}, pq(4): {"Google", "2009"}})
+	if got := done.text(`[data-testid="preview-score"]`); !strings.Contains(got, "would score 11 / 19") {
+		t.Fatalf("preview score %q", got)
+	}
+
 	// The candidate's page, without JavaScript.
 	link, _ := db.DefaultLink(ctx, tt.ID)
 	res, err := db.Invite(ctx, store.NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: "Ada", Email: "ada@example.com", Source: store.SourceConsole})
