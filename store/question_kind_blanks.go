@@ -36,8 +36,12 @@ func (blanksKind) FromForm(q Question, values []string, sent bool) (AnswerInput,
 	return AnswerInput{QuestionID: q.ID, Choices: []int{}, Text: blanksText(values)}, false, ""
 }
 
-// blanksText is the blanks' texts as an answer keeps them.
+// blanksText is the blanks' texts as an answer keeps them: "" when every
+// blank is empty, so that an answer with nothing in it reads as none.
 func blanksText(values []string) string {
+	if strings.TrimSpace(strings.Join(values, "")) == "" {
+		return ""
+	}
 	b, _ := json.Marshal(values)
 	return string(b)
 }

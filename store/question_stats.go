@@ -224,11 +224,9 @@ func computeStatistics(questions []Question, attempts []statAttempt) TestStatist
 			}
 			qs, q := &st.Questions[i], questions[i]
 			qs.Given++
-			answer := Answer{QuestionID: it.question, Choices: it.choices}
-			if it.wrote {
-				answer.Text = "…" // something was written; its words do not matter here
-			}
-			if !q.Rules().Answered(q, answer) {
+			// Something written (words, a number, a blank filled) is an
+			// answer; else the kind says whether its choices are one.
+			if !it.wrote && !q.Rules().Answered(q, Answer{QuestionID: it.question, Choices: it.choices}) {
 				skipped[i]++
 			}
 			for _, o := range it.choices {
