@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -95,7 +97,9 @@ func parseBankCSV(r io.Reader) ([]store.QuestionInput, []string, error) {
 			}
 		}
 		q.Spec = bankCSVSettings(cell, fe)
-		for field, msg := range q.Validate(store.KindAssessment).With(fe) {
+		lineProblems := q.Validate(store.KindAssessment).With(fe)
+		for _, field := range slices.Sorted(maps.Keys(lineProblems)) { // a line's problems in one order every time
+			msg := lineProblems[field]
 			if field == "correct" {
 				msg = oneBasedOption(msg)
 			}
