@@ -204,6 +204,22 @@ func MarkingDetail(q store.Question, a store.Answer) string {
 	}
 }
 
+// MarkingSummary words a question's own marking rules for the console's
+// list: "part marks, −1 a wrong answer, floor −1"; "" for none.
+func MarkingSummary(q store.Question) string {
+	var parts []string
+	if q.Spec.Partial {
+		parts = append(parts, "part marks")
+	}
+	if q.Spec.Penalty > 0 {
+		parts = append(parts, fmt.Sprintf("−%d a wrong answer", q.Spec.Penalty))
+	}
+	if q.Spec.Floor < 0 {
+		parts = append(parts, fmt.Sprintf("floor %d", q.Spec.Floor))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // LinesPartName heads the first column of an answer set out part by part.
 func LinesPartName(q store.Question) string {
 	name := q.Rules().PartName()

@@ -71,6 +71,17 @@ func TestEveryNewKindThroughTheConsoleAndAPageWithoutJavaScript(t *testing.T) {
 	if a := qs[1].Spec.Answer; a == nil || *a != 9.81 || qs[4].Spec.Blanks[1][1] != "2007" || qs[3].Spec.Matches[2] != "Quito" {
 		t.Fatalf("settings kept as %+v / %+v / %+v", qs[1].Spec, qs[4].Spec, qs[3].Spec)
 	}
+	// The list says each question's right answer and its marking.
+	list := rec.get(testPath(tt.ID))
+	var keys []string
+	list.doc.Find(`[data-testid="question-key"]`).Each(func(_ int, s *goquery.Selection) { keys = append(keys, s.Text()) })
+	if strings.Join(keys, " / ") != "Right answer: True / Right answer: 9.81 ± 0.05 m/s² / Right answer: 1. byte; 2. kilobyte; 3. megabyte / "+
+		"Right answer: France → Paris; Japan → Tokyo / Right answer: (1) Google; (2) 2009 or 2007" {
+		t.Errorf("the list's right answers: %q", keys)
+	}
+	if got := list.doc.Find(`[data-testid="question-marking"]`).First().Text(); got != "−1 a wrong answer, floor -1" {
+		t.Errorf("the list's marking %q", got)
+	}
 	// The edit form shows what was written.
 	edit := rec.get(testPath(tt.ID) + "/questions/" + idStr(qs[1].ID) + "/edit")
 	if v, _ := edit.doc.Find(`#f-answer`).Attr("value"); v != "9.81" {
