@@ -94,7 +94,7 @@ func (s *Server) addBankQuestion(c echo.Context) error {
 
 func bankForm(b store.BankQuestion) views.QuestionForm {
 	return questionForm(store.Question{ID: b.ID, Kind: b.Kind, Text: b.Text, Options: b.Options, Correct: b.Correct,
-		Points: b.Points, Topic: b.Topic, Difficulty: b.Difficulty})
+		Points: b.Points, Topic: b.Topic, Difficulty: b.Difficulty, Spec: b.Spec})
 }
 
 // editBankQuestionForm: GET /bank/{id}/edit.

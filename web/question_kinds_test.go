@@ -275,6 +275,21 @@ func TestNativeAPIWritesEveryKind(t *testing.T) {
 	if b := bank["questions"].([]any)[1].(map[string]any); b["answer"] != 9.81 || b["tolerance"] != 0.05 {
 		t.Fatalf("bank question %v", b)
 	}
+	// The bank's edit form keeps the settings, and saving it changes nothing else.
+	admin := signIn(t, srv, db, store.RoleAdmin)
+	numeric := idStr(int64(bank["questions"].([]any)[1].(map[string]any)["id"].(float64)))
+	edit := admin.get("/bank/" + numeric + "/edit")
+	if v, _ := edit.doc.Find(`#f-answer`).Attr("value"); v != "9.81" {
+		t.Fatalf("the bank's edit form shows the answer as %q", v)
+	}
+	if r := admin.post("/bank/"+numeric, url.Values{"text": {"g on Earth?"}, "kind": {"numeric"}, "answer": {"9.81"}, "tolerance": {"0.1"},
+		"unit": {"m/s²"}, "points": {"2"}}); r.Code >= 400 {
+		t.Fatalf("save the bank question: %d", r.Code)
+	}
+	if code, b := api(t, srv, http.MethodGet, "/api/native/bank/questions/"+numeric, key, nil); code != http.StatusOK || b["tolerance"] != 0.1 ||
+		b["answer"] != 9.81 || b["version"] != 2.0 {
+		t.Fatalf("after the console's edit: %d %v", code, b)
+	}
 }
 
 // The bank's CSV import reads the kinds' columns; a wrong one names its
