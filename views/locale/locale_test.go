@@ -143,3 +143,41 @@ func TestSpanishKeepsOneFormOfAddress(t *testing.T) {
 		}
 	}
 }
+
+// F fills a plain message itself: for every message of every catalog it
+// says what go-i18n's text/template says, with every placeholder given,
+// with none, and with values of other types.
+func TestFillIsGoI18n(t *testing.T) {
+	datas := []map[string]any{sample, nil, {"Count": 1.5, "Name": 42, "Time": true}}
+	n := 0
+	for _, code := range Codes {
+		loc := For(code).localizer()
+		for id, msg := range written[code] {
+			for _, data := range datas {
+				want, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+				if err != nil {
+					t.Fatalf("%s %s: %v", code, id, err)
+				}
+				if got := fill(msg, data); got != want {
+					t.Errorf("%s %s with %v: %q, go-i18n %q", code, id, data, got, want)
+				}
+				n++
+			}
+		}
+	}
+	if n < 12*50 {
+		t.Fatalf("only %d messages compared", n)
+	}
+	if fillable("{{if .X}}a{{end}}") || fillable("{{test name}}") || !fillable("a {{.N}} b {{.Max}}") {
+		t.Fatal("fillable misjudges a template")
+	}
+}
+
+// BenchmarkF is one placeholder message filled in, as candidate pages do
+// many times each.
+func BenchmarkF(b *testing.B) {
+	de := For("de")
+	for b.Loop() {
+		de.F("QuestionNofM", map[string]any{"N": 3, "Total": 20})
+	}
+}
