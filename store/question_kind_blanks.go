@@ -177,3 +177,5 @@ func (blanksKind) Preformatted() bool { return false }
 
 func (blanksKind) SpecFields() []string { return []string{"blanks", "caseSensitive"} }
 func (blanksKind) ListsOptions() bool   { return false }
+
+func (blanksKind) ChoiceLabels(Question) []string { return nil }

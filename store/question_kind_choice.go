@@ -129,3 +129,5 @@ func (q Question) optionTexts(idx []int) string {
 
 func (choiceKind) SpecFields() []string { return []string{} }
 func (choiceKind) ListsOptions() bool   { return true }
+
+func (choiceKind) ChoiceLabels(q Question) []string { return q.Options }

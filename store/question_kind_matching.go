@@ -113,3 +113,5 @@ func (matchingKind) Preformatted() bool { return false }
 
 func (matchingKind) SpecFields() []string { return []string{"matches"} }
 func (matchingKind) ListsOptions() bool   { return true }
+
+func (matchingKind) ChoiceLabels(Question) []string { return nil }

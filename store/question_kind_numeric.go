@@ -128,3 +128,5 @@ func (numericKind) Preformatted() bool                  { return false }
 
 func (numericKind) SpecFields() []string { return []string{"answer", "tolerance", "unit"} }
 func (numericKind) ListsOptions() bool   { return false }
+
+func (numericKind) ChoiceLabels(Question) []string { return nil }

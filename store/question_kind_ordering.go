@@ -149,3 +149,5 @@ func (orderingKind) Preformatted() bool { return false }
 
 func (orderingKind) SpecFields() []string { return []string{} }
 func (orderingKind) ListsOptions() bool   { return true }
+
+func (orderingKind) ChoiceLabels(Question) []string { return nil }

@@ -58,3 +58,5 @@ func (textKind) Preformatted() bool                  { return false }
 
 func (textKind) SpecFields() []string { return []string{} }
 func (textKind) ListsOptions() bool   { return false }
+
+func (textKind) ChoiceLabels(Question) []string { return nil }

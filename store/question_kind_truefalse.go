@@ -60,3 +60,5 @@ func (trueFalseKind) Preformatted() bool                  { return false }
 
 func (trueFalseKind) SpecFields() []string { return []string{} }
 func (trueFalseKind) ListsOptions() bool   { return false }
+
+func (trueFalseKind) ChoiceLabels(Question) []string { return []string{"True", "False"} }

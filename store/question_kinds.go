@@ -37,6 +37,10 @@ type QuestionRules interface {
 	// Words is an answer as text: the chosen options' texts, or what was
 	// written ("" for none).
 	Words(q Question, a Answer) string
+	// ChoiceLabels name the choices a candidate picks from, by the index an
+	// answer keeps (nil when the answer is not a pick), for the share of
+	// attempts that picked each.
+	ChoiceLabels(q Question) []string
 	// Key is the right answer as text ("" for a reviewed kind).
 	Key(q Question) string
 	// Lines are an answer part by part beside what is right, for a report

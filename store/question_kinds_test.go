@@ -392,4 +392,12 @@ func TestStatisticsOfEveryKind(t *testing.T) {
 	if st.Dichotomous {
 		t.Fatal("part marks counted as all-or-nothing (KR-20)")
 	}
+	// True or false: how many said each, the right one marked.
+	if o := st.Questions[1].Options; len(o) != 2 || o[0] != (OptionChoice{Text: "True", Correct: true, Chosen: 1, Share: 0.5}) ||
+		o[1].Chosen != 1 || o[1].Correct {
+		t.Fatalf("true/false choices %+v", o)
+	}
+	if st.Questions[2].Options != nil || st.Questions[3].Options != nil {
+		t.Fatal("a number or an ordering has choices in the statistics")
+	}
 }

@@ -204,9 +204,9 @@ func computeStatistics(questions []Question, attempts []statAttempt) TestStatist
 		byID[q.ID] = i
 		qs := QuestionStatistics{Question: q, Facility: math.NaN(), Discrimination: math.NaN(), PointBiserial: math.NaN(),
 			MedianSeconds: math.NaN(), Skipped: math.NaN()}
-		if q.Rules().HasOptions() {
-			qs.Options = make([]OptionChoice, len(q.Options))
-			for o, text := range q.Options {
+		if labels := q.Rules().ChoiceLabels(q); labels != nil {
+			qs.Options = make([]OptionChoice, len(labels))
+			for o, text := range labels {
 				qs.Options[o] = OptionChoice{Text: text, Correct: q.IsCorrect(o)}
 			}
 		}
