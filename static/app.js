@@ -31,3 +31,21 @@ document.addEventListener("click", async (event) => {
   clearTimeout(button._reset);
   button._reset = setTimeout(() => { button.textContent = label; }, 2000);
 });
+
+// The question form shows, with JavaScript, only the parts the chosen kind
+// of question uses ([data-kinds] lists them); without it every part shows.
+(() => {
+  const show = (select) => {
+    const form = select.form;
+    if (!form) return;
+    form.querySelectorAll("[data-kinds]").forEach((part) => {
+      part.hidden = !part.dataset.kinds.split(" ").includes(select.value);
+    });
+  };
+  document.addEventListener("change", (event) => {
+    if (event.target.matches?.("select[name=kind]")) show(event.target);
+  });
+  const kinds = () => document.querySelectorAll("select[name=kind]").forEach(show);
+  kinds();
+  document.addEventListener("htmx:afterSettle", kinds);
+})();

@@ -85,3 +85,47 @@ func TestBrowserEveryNewKindOnAPhoneInRussian(t *testing.T) {
 		t.Fatalf("code answer kept as %q", got)
 	}
 }
+
+// The question form shows, with JavaScript, only the parts the chosen
+// kind uses; what it shows stays accessible.
+func TestBrowserQuestionFormFollowsTheKind(t *testing.T) {
+	t.Parallel()
+	base, db := startHTTPServer(t)
+	ctx := context.Background()
+	db.CreateFirstAdmin(ctx, store.NewUser{Email: "admin@example.com", Password: "admin password"})
+	tt, _ := db.CreateTest(ctx, store.TestInput{Name: "Kinds", Kind: store.KindAssessment, DurationMinutes: 30}, nil)
+	b := startBrowser(t)
+	do(t, b, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css("#f-email")),
+		chromedp.SendKeys(css("#f-email"), "admin@example.com"), chromedp.SendKeys(css("#f-password"), "admin password"),
+		chromedp.Submit(css("#f-password")), chromedp.WaitVisible(css("nav")),
+		chromedp.Navigate(base+"/tests/"+idStr(tt.ID)), chromedp.WaitVisible(css("#f-kind")))
+	shown := func() string {
+		t.Helper()
+		legends, err := chromedp.Run(b, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#f-kind")[0].form.querySelectorAll("fieldset")]
+			.filter((f) => f.offsetParent !== null).map((f) => f.querySelector("legend").firstChild.textContent.trim())`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(legends, ", ")
+	}
+	for kind, want := range map[string]string{
+		"single":    "Options, Marking",
+		"truefalse": "Options, Marking",
+		"numeric":   "Number, Marking",
+		"matching":  "Options, Marking",
+		"blanks":    "Fill in the blanks, Marking",
+		"essay":     "Essay and code",
+		"text":      "",
+	} {
+		do(t, b, chromedp.SetValue(css("#f-kind"), kind), chromedp.Evaluate[chromedp.Void](
+			`document.querySelector("#f-kind").dispatchEvent(new Event("change", {bubbles: true}))`))
+		if got := shown(); got != want {
+			t.Errorf("%s shows %q, want %q", kind, got, want)
+		}
+	}
+	matchVisible, _ := chromedp.Run(b, chromedp.Evaluate[bool](`document.querySelector("input[name=match0]").offsetParent !== null`))
+	if matchVisible {
+		t.Error("the match inputs show for a kind that is not matching")
+	}
+	checkA11y(t, b, "question form for a written answer")
+}
