@@ -51,11 +51,12 @@ func parseQuestionForm(c echo.Context) (views.QuestionForm, store.QuestionInput,
 	}
 	parseKindSettings(c, &f, &in, parsed)
 	if in.Kind.Valid() && !in.Kind.Rules().ListsOptions() {
-		// Options typed before switching to a kind without options are not
-		// kept; a tick is the row's number (true or false: row 1 or 2).
+		// Options typed (and boxes ticked) before switching to a kind that
+		// has none are not kept; a kind picked by a tick alone takes the
+		// row's number (true or false: row 1 or 2).
 		in.Options, in.Correct = nil, nil
 		for i, ticked := range f.Correct {
-			if ticked {
+			if ticked && in.Kind.Rules().ChoiceLabels(store.Question{Kind: in.Kind}) != nil {
 				in.Correct = append(in.Correct, i)
 			}
 		}

@@ -19,7 +19,8 @@ import (
 // kind, as a recruiter without JavaScript fills it in.
 var kindsForm = []url.Values{
 	{"text": {"Go has generics."}, "kind": {"truefalse"}, "correct": {"0"}, "points": {"2"}, "penalty": {"1"}, "floor": {"-1"}},
-	{"text": {"g on Earth?"}, "kind": {"numeric"}, "answer": {"9,81"}, "tolerance": {"0.05"}, "unit": {"m/s²"}, "points": {"2"}},
+	{"text": {"g on Earth?"}, "kind": {"numeric"}, "answer": {"9,81"}, "tolerance": {"0.05"}, "unit": {"m/s²"}, "points": {"2"},
+		"correct": {"0"}, "option0": {"typed before switching to a number"}},
 	{"text": {"Order by size"}, "kind": {"ordering"}, "option0": {"byte"}, "option1": {"kilobyte"}, "option2": {"megabyte"},
 		"points": {"3"}, "partial": {"1"}},
 	{"text": {"Capitals"}, "kind": {"matching"}, "option0": {"France"}, "match0": {"Paris"}, "option1": {"Japan"}, "match1": {"Tokyo"},
