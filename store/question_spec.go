@@ -49,7 +49,7 @@ func (s QuestionSpec) json() string {
 }
 
 func parseSpec(q int64, text string, into *QuestionSpec) error {
-	if text == "" {
+	if text == "" || text == "{}" { // most questions: no JSON to read on a candidate's page
 		return nil
 	}
 	if err := json.Unmarshal([]byte(text), into); err != nil {
@@ -106,25 +106,22 @@ func validateMarking(in QuestionInput, fe FieldErrors) {
 	}
 }
 
-// kindFields are the settings particular to a kind that s gives, by the
-// names the API and the forms use.
-func (s QuestionSpec) kindFields() []string {
-	var out []string
-	add := func(name string, given bool) {
-		if given {
-			out = append(out, name)
-		}
-	}
-	add("answer", s.Answer != nil)
-	add("tolerance", s.Tolerance != 0)
-	add("unit", s.Unit != "")
-	add("matches", len(s.Matches) > 0)
-	add("blanks", len(s.Blanks) > 0)
-	add("caseSensitive", s.CaseSensitive)
-	add("minWords", s.MinWords != 0)
-	add("maxWords", s.MaxWords != 0)
-	add("language", s.Language != "")
-	return out
+// specFields are the settings particular to a kind, by the names the API
+// and the forms use: whether a spec gives each, and how to keep it.
+var specFields = []struct {
+	name  string
+	given func(s QuestionSpec) bool
+	keep  func(to *QuestionSpec, from QuestionSpec)
+}{
+	{"answer", func(s QuestionSpec) bool { return s.Answer != nil }, func(t *QuestionSpec, f QuestionSpec) { t.Answer = f.Answer }},
+	{"tolerance", func(s QuestionSpec) bool { return s.Tolerance != 0 }, func(t *QuestionSpec, f QuestionSpec) { t.Tolerance = f.Tolerance }},
+	{"unit", func(s QuestionSpec) bool { return s.Unit != "" }, func(t *QuestionSpec, f QuestionSpec) { t.Unit = f.Unit }},
+	{"matches", func(s QuestionSpec) bool { return len(s.Matches) > 0 }, func(t *QuestionSpec, f QuestionSpec) { t.Matches = f.Matches }},
+	{"blanks", func(s QuestionSpec) bool { return len(s.Blanks) > 0 }, func(t *QuestionSpec, f QuestionSpec) { t.Blanks = f.Blanks }},
+	{"caseSensitive", func(s QuestionSpec) bool { return s.CaseSensitive }, func(t *QuestionSpec, f QuestionSpec) { t.CaseSensitive = f.CaseSensitive }},
+	{"minWords", func(s QuestionSpec) bool { return s.MinWords != 0 }, func(t *QuestionSpec, f QuestionSpec) { t.MinWords = f.MinWords }},
+	{"maxWords", func(s QuestionSpec) bool { return s.MaxWords != 0 }, func(t *QuestionSpec, f QuestionSpec) { t.MaxWords = f.MaxWords }},
+	{"language", func(s QuestionSpec) bool { return s.Language != "" }, func(t *QuestionSpec, f QuestionSpec) { t.Language = f.Language }},
 }
 
 // Only is the spec with the settings of other kinds than k left out, for
@@ -134,28 +131,10 @@ func (s QuestionSpec) Only(k QuestionKind) QuestionSpec {
 	if rules == nil {
 		return s
 	}
-	keep := rules.SpecFields()
 	out := QuestionSpec{Partial: s.Partial, Penalty: s.Penalty, Floor: s.Floor}
-	for _, f := range keep {
-		switch f {
-		case "answer":
-			out.Answer = s.Answer
-		case "tolerance":
-			out.Tolerance = s.Tolerance
-		case "unit":
-			out.Unit = s.Unit
-		case "matches":
-			out.Matches = s.Matches
-		case "blanks":
-			out.Blanks = s.Blanks
-		case "caseSensitive":
-			out.CaseSensitive = s.CaseSensitive
-		case "minWords":
-			out.MinWords = s.MinWords
-		case "maxWords":
-			out.MaxWords = s.MaxWords
-		case "language":
-			out.Language = s.Language
+	for _, f := range specFields {
+		if slices.Contains(rules.SpecFields(), f.name) {
+			f.keep(&out, s)
 		}
 	}
 	if rules.Reviewed() {
@@ -196,9 +175,9 @@ func BlanksText(blanks [][]string) string {
 // onlyFields reports settings of other kinds given to a question, so a
 // client that sent the wrong kind hears about it rather than losing them.
 func onlyFields(in QuestionInput, fe FieldErrors, allowed ...string) {
-	for _, f := range in.Spec.kindFields() {
-		if !slices.Contains(allowed, f) {
-			fe[f] = "does not apply to this kind of question"
+	for _, f := range specFields {
+		if f.given(in.Spec) && !slices.Contains(allowed, f.name) {
+			fe[f.name] = "does not apply to this kind of question"
 		}
 	}
 }

@@ -242,8 +242,7 @@ func (db *DB) Questions(ctx context.Context, testID int64) ([]Question, error) {
 // them, even those edited or deleted since; before it starts, the test's
 // current questions.
 func (db *DB) AttemptQuestions(ctx context.Context, inv Invitation) ([]Question, error) {
-	rows, err := db.query(ctx, `SELECT `+attemptQuestionColumns+` FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id
-		WHERE aq.invitation_id = ? ORDER BY aq.position, q.id`, inv.ID)
+	rows, err := db.query(ctx, paperQuery, inv.ID)
 	qs, err := collect(rows, err, scanAttemptQuestion)
 	if err != nil || len(qs) > 0 || inv.StartedAt != nil {
 		return qs, err
@@ -253,16 +252,18 @@ func (db *DB) AttemptQuestions(ctx context.Context, inv Invitation) ([]Question,
 
 // attemptQuestionsTx is an attempt's paper inside a transaction.
 func attemptQuestionsTx(ctx context.Context, tx *Tx, invitationID int64) ([]Question, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+attemptQuestionColumns+` FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id
-		WHERE aq.invitation_id = ? ORDER BY aq.position, q.id`, invitationID)
+	rows, err := tx.QueryContext(ctx, paperQuery, invitationID)
 	return collect(rows, err, scanAttemptQuestion)
 }
 
-// attemptQuestionColumns are a paper's questions with where and how the
-// attempt was given each.
-const attemptQuestionColumns = qualifiedQuestionColumns + `, aq.section_position, aq.section_name, aq.option_order, aq.invitation_id,
-	COALESCE((SELECT s.penalty FROM test_sections s WHERE s.test_id = q.test_id AND s.position = aq.section_position), 0),
-	COALESCE((SELECT s.mark_floor FROM test_sections s WHERE s.test_id = q.test_id AND s.position = aq.section_position), 0)`
+// paperQuery reads an attempt's paper (its one argument): its questions
+// in order, with where and how the attempt was given each and the marking
+// of the section it came in.
+const paperQuery = `SELECT ` + qualifiedQuestionColumns + `, aq.section_position, aq.section_name, aq.option_order, aq.invitation_id,
+	COALESCE(s.penalty, 0), COALESCE(s.mark_floor, 0)
+	FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id
+	LEFT JOIN test_sections s ON s.test_id = q.test_id AND s.position = aq.section_position
+	WHERE aq.invitation_id = ? ORDER BY aq.position, q.id`
 
 func scanAttemptQuestion(r row) (Question, error) {
 	var q Question

@@ -123,6 +123,17 @@ func TestEveryNewKindThroughTheConsoleAndAPageWithoutJavaScript(t *testing.T) {
 	if sc, _ := page.doc.Find(`#` + q(6)).Attr("spellcheck"); sc != "false" || page.text(`#`+q(6)+`-hint`) != "Write your code in Go. A reviewer reads it; it is not run." {
 		t.Fatalf("code box spellcheck %q hint %q", sc, page.text(`#`+q(6)+`-hint`))
 	}
+	// An answer its kind cannot take is a 400 and nothing is written.
+	for _, bad := range []url.Values{{q(2): {"9:1"}}, {q(3): {"0:7"}}, {q(0): {"0", "1"}}, {q(4): {strings.Repeat("x", 1001)}}} {
+		bad.Set("action", "save")
+		bad.Set(q(5), "words that must not be kept")
+		if r := cand.post(token+"/answers", bad); r.Code != http.StatusBadRequest {
+			t.Errorf("%v: %d", bad, r.Code)
+		}
+	}
+	if kept, _ := db.Answers(ctx, res.Invitation.ID); len(kept) != 0 {
+		t.Fatalf("refused answers wrote %d rows", len(kept))
+	}
 	answers := url.Values{
 		q(0): {"1"},                 // false: wrong, −1
 		q(1): {"9.8 m/s²"},          // within 0.05: 2
