@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -193,8 +194,15 @@ func TestEveryKindThroughAnAttempt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ordering := qs[3]; len(ordering.OptionOrder) != 4 {
+	if ordering := qs[3]; len(ordering.OptionOrder) != 4 || slices.IsSorted(ordering.OptionOrder) {
 		t.Fatalf("an ordering question's items were not shuffled for the paper: %v", ordering.OptionOrder)
+	}
+	// Never in the right order, on any paper: even two items are swapped.
+	two := question(QuestionInput{Text: "Order", Kind: QuestionOrdering, Options: []string{"a", "b"}})
+	for id := range int64(50) {
+		if order := seededOrder(id, two); !slices.Equal(order, []int{1, 0}) {
+			t.Fatalf("paper %d shows two items as %v", id, order)
+		}
 	}
 	field := func(i int) string { return "q" + strconv.FormatInt(qs[i].ID, 10) }
 	form := map[string][]string{
