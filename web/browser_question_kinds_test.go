@@ -108,19 +108,21 @@ func TestBrowserQuestionFormFollowsTheKind(t *testing.T) {
 		}
 		return strings.Join(legends, ", ")
 	}
-	for kind, want := range map[string]string{
-		"single":    "Options, Marking",
-		"truefalse": "Options, Marking",
-		"numeric":   "Number, Marking",
-		"matching":  "Options, Marking",
-		"blanks":    "Fill in the blanks, Marking",
-		"essay":     "Essay and code",
-		"text":      "",
+	// In order, ending on a written answer: the match inputs are checked
+	// hidden after matching showed them.
+	for _, c := range []struct{ kind, want string }{
+		{"single", "Options, Marking"},
+		{"truefalse", "Options, Marking"},
+		{"numeric", "Number, Marking"},
+		{"matching", "Options, Marking"},
+		{"blanks", "Fill in the blanks, Marking"},
+		{"essay", "Essay and code"},
+		{"text", ""},
 	} {
-		do(t, b, chromedp.SetValue(css("#f-kind"), kind), chromedp.Evaluate[chromedp.Void](
+		do(t, b, chromedp.SetValue(css("#f-kind"), c.kind), chromedp.Evaluate[chromedp.Void](
 			`document.querySelector("#f-kind").dispatchEvent(new Event("change", {bubbles: true}))`))
-		if got := shown(); got != want {
-			t.Errorf("%s shows %q, want %q", kind, got, want)
+		if got := shown(); got != c.want {
+			t.Errorf("%s shows %q, want %q", c.kind, got, c.want)
 		}
 	}
 	matchVisible, _ := chromedp.Run(b, chromedp.Evaluate[bool](`document.querySelector("input[name=match0]").offsetParent !== null`))
