@@ -46,6 +46,9 @@ type DB struct {
 	// waiting counts the transactions waiting for the writer, so bulk work
 	// can let them go first.
 	waiting atomic.Int64
+	// group is SQLite's queue of writes sharing commits; nil on PostgreSQL,
+	// whose writers do not take turns.
+	group *groupCommit
 	// lastOthers is when a transaction other than background work last
 	// began, lastBulkStart when bulk work's last transaction began (unix
 	// nanoseconds), lastBulk how long it took. Bulk work paces itself by
@@ -60,6 +63,7 @@ type DB struct {
 	listener   *listener
 	readGen    readGenerations
 	candidates readCache[candidatePage]
+	papers     readCache[[]Question] // started attempts' papers, for their saves (papers.go)
 	counts     readCache[int]
 	stats      readCache[TestStatistics]
 	bankStats  readCache[BankStatistics]
@@ -121,13 +125,15 @@ func Open(ctx context.Context, path string, wiring Wiring) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: open readers on %s: %w", path, err)
 	}
-	return newDB(w, r, path, dialectSQLite, wiring), nil
+	db := newDB(w, r, path, dialectSQLite, wiring)
+	db.group = newGroupCommit()
+	return db, nil
 }
 
 func newDB(w, r *sql.DB, path string, d dialect, wiring Wiring) *DB {
 	db := &DB{path: path, dialect: d, process: NewToken(12), w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
 		composer: wiring.Composer, payloads: wiring.Payloads, passwords: newPasswords(wiring.PasswordCost),
-		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000},
+		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}, papers: readCache[[]Question]{max: 4_096},
 		stats: readCache[TestStatistics]{max: 100}, bankStats: readCache[BankStatistics]{max: 1_000}}
 	db.SetClock(time.Now)
 	return db
@@ -199,6 +205,21 @@ type Tx struct {
 	// due names the workers whose work the transaction made due now: the
 	// commit wakes them.
 	due []string
+	// after runs once the transaction has committed (caches filled with
+	// what it read: they must not hold what a rollback took back).
+	after []func()
+	// detached: the transaction is shared with other callers' writes, so
+	// a caller's cancelled context must not interrupt its statements
+	// (group_commit.go).
+	detached bool
+}
+
+// stmtContext is the context a statement of the transaction runs under.
+func (t *Tx) stmtContext(ctx context.Context) context.Context {
+	if t.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // stmt returns a prepared statement for the transaction: from the writer
@@ -228,6 +249,7 @@ func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 // ExecContext runs a statement in the transaction, prepared from the cache
 // when it is there.
 func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = t.stmtContext(ctx)
 	st, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -252,6 +274,7 @@ func (t *Tx) ExecLater(ctx context.Context, query string, args ...any) error {
 
 // QueryRowContext runs a single-row query in the transaction.
 func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) row {
+	ctx = t.stmtContext(ctx)
 	st, err := t.stmt(ctx, query)
 	if err != nil {
 		return errRow{err}
@@ -261,6 +284,7 @@ func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) row
 
 // QueryContext runs a query in the transaction.
 func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = t.stmtContext(ctx)
 	st, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -272,15 +296,25 @@ func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.
 // is not cached, since a prepared statement holds only the first.
 func (t *Tx) execScript(ctx context.Context, script string) error {
 	t.changedTests() // a schema change may change anything
-	_, err := t.tx.ExecContext(ctx, script)
+	_, err := t.tx.ExecContext(t.stmtContext(ctx), script)
 	return err
 }
 
-// inTx runs fn in a write transaction, committing when it returns nil.
+// inTx runs fn in a write transaction, committing when it returns nil:
+// on SQLite in one shared with other writes waiting for the writer
+// (group_commit.go).
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.group != nil {
+		return db.inTxGrouped(ctx, fn)
+	}
 	db.waiting.Add(1)
+	defer db.waiting.Add(-1)
+	return db.runTx(ctx, fn)
+}
+
+// runTx runs fn in a write transaction of its own.
+func (db *DB) runTx(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := db.w.BeginTx(ctx, nil)
-	db.waiting.Add(-1)
 	db.noteWriter(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -302,8 +336,17 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))
 	}
-	db.wake(tx.due)
+	tx.committed(db)
 	return nil
+}
+
+// committed does what waits for the transaction's commit: wake the
+// workers it made work for, fill the caches it read for.
+func (t *Tx) committed(db *DB) {
+	db.wake(t.due)
+	for _, fn := range t.after {
+		fn()
+	}
 }
 
 // link reads a link once per transaction.
