@@ -92,7 +92,9 @@ const (
 	Completed
 )
 
-// SubmitResult is a submission's outcome and the invitation after it.
+// SubmitResult is a submission's outcome and the invitation after it
+// (left zero after a save, which leaves the invitation's row as the
+// caller read it).
 type SubmitResult struct {
 	Outcome    SubmitOutcome
 	Unanswered int
@@ -112,11 +114,18 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 	var unmoved *Invitation // the invitation as read, when the submission left its row as it was
 	err := db.inTx(ctx, func(tx *Tx) error {
 		res, unmoved = SubmitResult{}, nil
-		inv, err := invitationTx(ctx, tx, s.InvitationID)
+		now := db.Now()
+		read := invitationTx
+		if !s.Finish { // a save: its row's state decides it, unless its time is up
+			read = attemptStateTx
+		}
+		inv, err := read(ctx, tx, s.InvitationID)
+		if err == nil && !s.Finish && (inv.Status != StatusStarted || inv.TimeUp(now) || inv.SectionTimeUp(now)) {
+			inv, err = invitationTx(ctx, tx, s.InvitationID)
+		}
 		if err != nil {
 			return err
 		}
-		now := db.Now()
 		switch {
 		case inv.Status == StatusCompleted:
 			res.Outcome, unmoved = Completed, &inv
@@ -129,7 +138,7 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 		case inv.SectionTimeUp(now):
 			return db.sectionEnded(ctx, tx, inv, ReasonTimeRanOut, now, &res)
 		}
-		paper, err := attemptQuestionsTx(ctx, tx, inv.ID)
+		paper, err := db.startedPaperTx(ctx, tx, inv.ID)
 		if err != nil {
 			return err
 		}
@@ -149,7 +158,7 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 			}
 		}
 		if !s.Finish {
-			unmoved = &inv // answers and their times are rows of their own
+			res.Outcome = Saved // answers and their times are rows of their own; inv is its state alone
 			return nil
 		}
 		reason := ReasonSubmitted
@@ -174,7 +183,10 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 	if err != nil {
 		return SubmitResult{}, err
 	}
-	if unmoved != nil { // an autosave: no read back
+	if res.Outcome == Saved { // the caller has the invitation: a save leaves its row as it was
+		return res, nil
+	}
+	if unmoved != nil {
 		res.Invitation = *unmoved
 		return res, nil
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 )
 
@@ -148,6 +149,40 @@ func BenchmarkStartBankRules(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		if _, err := db.StartInvitation(ctx, ids[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAutosave is a candidate's autosave: the attempt page's form of
+// a 20-question test, one answer changed, written in a transaction of its
+// own (one candidate alone; group commit shares commits only when writes
+// queue).
+func BenchmarkAutosave(b *testing.B) {
+	db := newTestDB(b)
+	ctx := context.Background()
+	var qs []QuestionInput
+	for i := range 20 {
+		qs = append(qs, QuestionInput{Text: fmt.Sprintf("Q%d?", i), Kind: QuestionSingle, Options: []string{"a", "b"}, Correct: []int{i % 2}})
+	}
+	tt, err := db.CreateTest(ctx, TestInput{Name: "Bench", Kind: KindAssessment, DurationMinutes: 30}, qs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: "c@example.com", Source: SourceNative})
+	if err != nil {
+		b.Fatal(err)
+	}
+	inv, err := db.StartInvitation(ctx, res.Invitation.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	paper, _ := db.AttemptQuestions(ctx, inv)
+	field := "q" + strconv.FormatInt(paper[0].ID, 10)
+	b.ResetTimer()
+	for i := range b.N {
+		form := map[string][]string{field: {strconv.Itoa(i % 2)}}
+		if _, err := db.Submit(ctx, Submission{InvitationID: inv.ID, Form: form}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -77,6 +77,23 @@ func invitationTx(ctx context.Context, tx *Tx, id int64) (Invitation, error) {
 	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`+tx.dialect.forUpdate(), id))
 }
 
+// attemptStateTx reads, and on PostgreSQL locks, what decides a save of
+// answers — the status and the clocks — of the invitation's row alone: an
+// autosave, most of a candidate's writes, needs no more than that, where
+// invitationTx joins its test and link and looks up the candidate's other
+// invitations. The other fields are left zero.
+func attemptStateTx(ctx context.Context, tx *Tx, id int64) (Invitation, error) {
+	inv := Invitation{ID: id}
+	var deadline, sectionDeadline sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT i.status, i.deadline_at, COALESCE(i.section_at, 0), i.section_deadline_at
+		FROM invitations i WHERE i.id = ?`+tx.dialect.forUpdate(), id).Scan(&inv.Status, &deadline, &inv.SectionAt, &sectionDeadline)
+	if errors.Is(err, sql.ErrNoRows) {
+		return inv, ErrNotFound
+	}
+	inv.DeadlineAt, inv.SectionDeadlineAt = timePtr(deadline), timePtr(sectionDeadline)
+	return inv, err
+}
+
 // CancelInvitation cancels an invitation the candidate has not started.
 // Cancelling a cancelled one changes nothing.
 func (db *DB) CancelInvitation(ctx context.Context, id int64, actor string) (Invitation, error) {
