@@ -166,6 +166,12 @@ func TestCandidateLanguageOrder(t *testing.T) {
 		r.doc.Find(`#f-lang option[value="sr"][selected]`).Length() != 1 {
 		t.Fatalf("chosen language: %q %q", lang(r), r.text(`[data-testid="start"]`))
 	}
+	// The menu lists every language once, each named in itself, one selected.
+	if r := get("de-DE"); r.doc.Find(`#f-lang option`).Length() != len(store.Languages) ||
+		r.doc.Find(`#f-lang option[selected]`).Length() != 1 || r.text(`#f-lang option[lang="ru"][value="ru"]`) != "Русский" {
+		t.Fatalf("language menu: %d options, %d selected, Russian %q", r.doc.Find(`#f-lang option`).Length(),
+			r.doc.Find(`#f-lang option[selected]`).Length(), r.text(`#f-lang option[lang="ru"][value="ru"]`))
+	}
 	if inv := f.reload(t); inv.ChosenLang != "sr" || inv.Lang != "ru" {
 		t.Fatalf("stored: chosen %q, lang %q", inv.ChosenLang, inv.Lang)
 	}

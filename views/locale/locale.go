@@ -8,6 +8,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -143,8 +144,22 @@ func (t T) F(id string, data map[string]any) string {
 	return s
 }
 
+// counted keeps the plural messages whose one placeholder is the count,
+// by language, id and count: every landing page says its test's minutes.
+var counted sync.Map
+
+// maxCounted bounds the counts kept, so that the cache stays small.
+const maxCounted = 1000
+
 // N is a message in the plural form for n; data's Count is n.
 func (t T) N(id string, n int, data map[string]any) string {
+	keep := data == nil && n >= 0 && n < maxCounted
+	key := t.Lang() + "\x00" + id + "\x00" + strconv.Itoa(n)
+	if keep {
+		if s, ok := counted.Load(key); ok {
+			return s.(string)
+		}
+	}
 	if data == nil {
 		data = map[string]any{}
 	}
@@ -152,6 +167,9 @@ func (t T) N(id string, n int, data map[string]any) string {
 	s, err := t.localizer().Localize(&i18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: data})
 	if err != nil {
 		return id
+	}
+	if keep {
+		counted.Store(key, s)
 	}
 	return s
 }
