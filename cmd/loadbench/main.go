@@ -29,7 +29,7 @@ func main() {
 	mixed := flag.Duration("mixed", 0, "instead of the benchmarks, a mixed load for this long (make load)")
 	candidates := flag.Int("candidates", 200, "concurrent candidates in the mixed load")
 	drive := flag.Bool("drive", false, "instead of the benchmarks, the campus drive (make drive)")
-	ladder := flag.String("ladder", "1000,2000,3500,5000,7500,10000", "the drive's numbers of candidates, climbed until one fails")
+	ladder := flag.String("ladder", "1000,2000,3500,5000,7500,10000,12500", "the drive's numbers of candidates, climbed until one fails")
 	arrive := flag.Duration("arrive", 30*time.Second, "the drive's arrival window")
 	autosave := flag.Duration("autosave", time.Second, "the drive's time between autosaves (10 s compressed)")
 	bound := flag.Duration("bound", 200*time.Millisecond, "the drive's p99 bound for every candidate action")
@@ -38,9 +38,14 @@ func main() {
 	drivePG := flag.String("drive-postgres", "", "with -drive, climb the ladder on this PostgreSQL cluster too, 1 ms away, with one and two processes")
 	pgLadder := flag.String("drive-postgres-ladder", "250,500,1000,2000,3500,5000,7500,10000", "the drive's numbers of candidates on PostgreSQL")
 	trips := flag.String("trips", "", "instead of the benchmarks, count the round trips each candidate request makes to this PostgreSQL cluster, 1 ms away")
+	bareFile := flag.String("serve-bare", "", "internal: serve this file's bytes at /t/{token} as the bare handler the landing page is compared with, until killed")
+	bareType := flag.String("bare-type", "text/html; charset=UTF-8", "internal: with -serve-bare, the Content-Type")
+	bareAddr := flag.String("bare-addr", "127.0.0.1:0", "internal: with -serve-bare, the loopback address to listen on")
 	flag.Parse()
 	var err error
-	if *trips != "" {
+	if *bareFile != "" {
+		err = serveBare(*bareFile, *bareType, *bareAddr)
+	} else if *trips != "" {
 		err = runRoundTrips(*bin, *trips)
 	} else if *scale != "" {
 		err = runScale(*bin, *scale, *duration, *conns)
@@ -163,13 +168,22 @@ func run(bin string, small, large int, duration time.Duration, conns int) error 
 	if err != nil {
 		return err
 	}
-	bareBase, stopBare, err := bareServer(body, ctype)
+	// The bare handler in a process of its own, as the server runs; and,
+	// for comparison with earlier runs, in the client's process.
+	bareBase, stopBare, err := bareProcess(body, ctype)
 	if err != nil {
 		return err
 	}
 	bare := runLoad(client, conns, duration, 0, http.StatusOK, func(int) *http.Request { return get(client, bareBase+"/t/"+pick()) })
 	stopBare()
-	note("bare echo, same %d bytes: %s", len(body), bare)
+	note("bare echo in its own process, same %d bytes: %s", len(body), bare)
+	inBase, stopIn, err := bareServer(body, ctype)
+	if err != nil {
+		return err
+	}
+	inClient := runLoad(client, conns, duration, 0, http.StatusOK, func(int) *http.Request { return get(client, inBase+"/t/"+pick()) })
+	stopIn()
+	note("bare echo in the client's process (before 2026-12-07 the ratio's base): %s; landing / it %.2f", inClient, landing.PerSecond()/inClient.PerSecond())
 	ratio := landing.PerSecond() / bare.PerSecond()
 	rows = append(rows,
 		row{fmt.Sprintf("GET /t/{token}, %d conns, %d invitations", conns, total), fmt.Sprintf("%.0f req/s, p99 %s", landing.PerSecond(), ms(landing.Percentile(99))),

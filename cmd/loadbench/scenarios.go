@@ -11,6 +11,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"strconv"
 	"testgate/store"
 	"time"
@@ -136,17 +138,78 @@ func openRead(dsn string) (*store.DB, error) {
 	return store.Open(context.Background(), dsn, store.Offline)
 }
 
-func bareServer(body []byte, contentType string) (base string, stop func(), err error) {
+// bareEcho is a bare echo handler serving body at /t/{token}: what the
+// landing page is compared with.
+func bareEcho(body []byte, contentType string) http.Handler {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.GET("/t/:token", func(c echo.Context) error { return c.Blob(http.StatusOK, contentType, body) })
+	return e
+}
+
+// bareServer serves the bare handler in this process, beside the client.
+func bareServer(body []byte, contentType string) (base string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: e}
+	srv := &http.Server{Handler: bareEcho(body, contentType)}
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// bareProcess serves the bare handler from a process of its own (this
+// program again, -serve-bare), as the server under test runs: client and
+// server then pay the same costs of two processes sharing the cores.
+func bareProcess(body []byte, contentType string) (base string, stop func(), err error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := os.CreateTemp("", "testgate-bare-")
+	if err != nil {
+		return "", nil, err
+	}
+	defer os.Remove(f.Name()) // read once the child answers
+	if _, err := f.Write(body); err != nil {
+		f.Close()
+		return "", nil, err
+	}
+	f.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(self, "-serve-bare", f.Name(), "-bare-type", contentType, "-bare-addr", addr)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop = func() { cmd.Process.Kill(); cmd.Wait() }
+	base = "http://" + addr
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		resp, err := http.Get(base + "/t/ready")
+		if err == nil {
+			resp.Body.Close()
+			return base, stop, nil
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return "", nil, fmt.Errorf("the bare handler's process did not answer: %w", err)
+		}
+	}
+}
+
+// serveBare is the bare handler's process: the bytes of file at
+// /t/{token} on addr, until killed.
+func serveBare(file, contentType, addr string) error {
+	body, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	return http.ListenAndServe(addr, bareEcho(body, contentType))
 }
 
 func get(client *http.Client, url string) *http.Request {
