@@ -58,18 +58,48 @@ func (db *DB) inTxGrouped(ctx context.Context, fn func(tx *Tx) error) error {
 	for {
 		select {
 		case err := <-w.done:
-			return err
+			return ownOutcome(err)
 		case g.lead <- struct{}{}:
 			select { // a leader before took it
 			case err := <-w.done:
 				<-g.lead
-				return err
+				return ownOutcome(err)
 			default:
 			}
-			db.runGroup(g.take())
-			<-g.lead
+			db.lead(g)
 		}
 	}
+}
+
+// lead runs the next transaction's writes, then lets go of the lead.
+func (db *DB) lead(g *groupCommit) {
+	defer func() { <-g.lead }()
+	db.runGroup(g.take())
+}
+
+// writePanic is a write that panicked while another caller's goroutine
+// ran it: its own caller panics with it, as it would have run it itself.
+type writePanic struct{ value any }
+
+func (p *writePanic) Error() string { return fmt.Sprintf("store: a write panicked: %v", p.value) }
+
+// ownOutcome is a write's outcome as its caller meets it.
+func ownOutcome(err error) error {
+	var p *writePanic
+	if errors.As(err, &p) {
+		panic(p.value)
+	}
+	return err
+}
+
+// runWrite runs one caller's write, a panic in it its error.
+func runWrite(fn func(tx *Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &writePanic{v}
+		}
+	}()
+	return fn(tx)
 }
 
 // take takes the next transaction's writes: a background write alone, or
@@ -113,7 +143,7 @@ func (db *DB) runGroup(group []*pendingWrite) {
 		return
 	case 1:
 		w := group[0]
-		w.done <- db.runTx(w.ctx, w.fn)
+		w.done <- db.runTx(w.ctx, func(tx *Tx) error { return runWrite(w.fn, tx) })
 		return
 	}
 	errs := db.runShared(group)
@@ -123,8 +153,8 @@ func (db *DB) runGroup(group []*pendingWrite) {
 }
 
 // runShared runs several writes in one transaction, each in a savepoint,
-// and commits once: a write's error is its own; a failed commit, or a
-// transaction SQLite rolled back, is everyone's.
+// and commits once: a write's error (or panic) is its own; a failed
+// commit, or a transaction SQLite rolled back, is everyone's.
 func (db *DB) runShared(group []*pendingWrite) []error {
 	errs := make([]error, len(group))
 	all := func(err error) []error {
@@ -155,7 +185,7 @@ func (db *DB) runShared(group []*pendingWrite) []error {
 			sqlTx.Rollback()
 			return all(fmt.Errorf("store: savepoint: %w", err))
 		}
-		errs[i] = w.fn(tx)
+		errs[i] = runWrite(w.fn, tx)
 		if errs[i] != nil {
 			txs[i] = nil
 			if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO write`); err != nil {

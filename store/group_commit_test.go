@@ -193,3 +193,69 @@ func TestGroupCommitTakesBackgroundWorkAlone(t *testing.T) {
 		t.Fatalf("a turn took %d of %d writes, want %d", len(got), maxGroup+5, maxGroup)
 	}
 }
+
+// A write that panics panics in its own caller, not in the goroutine that
+// ran it for the group; the others commit and the writer is free after.
+func TestGroupCommitPanicsInTheCallerItsOwn(t *testing.T) {
+	sqliteOnly(t, "group commit at the one writer")
+	t.Parallel()
+	db := newTestDB(t)
+	const n = 4
+	wait := holdWriter(t, db, n)
+	recovered := make([]any, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			defer func() { recovered[i] = recover() }()
+			errs[i] = db.inTx(context.Background(), func(tx *Tx) error {
+				if _, err := tx.ExecContext(context.Background(), `INSERT INTO settings (name, value, updated_at) VALUES (?, 'x', 0)`,
+					fmt.Sprintf("panic-%d", i)); err != nil {
+					return err
+				}
+				if i == 2 {
+					panic("write 2 broke")
+				}
+				return nil
+			})
+		})
+	}
+	wait()
+	wg.Wait()
+	for i := range n {
+		if i == 2 {
+			if recovered[i] != "write 2 broke" {
+				t.Fatalf("write 2's caller recovered %v, want its own panic", recovered[i])
+			}
+			continue
+		}
+		if recovered[i] != nil || errs[i] != nil {
+			t.Fatalf("write %d: panic %v, error %v", i, recovered[i], errs[i])
+		}
+	}
+	var kept int
+	if err := db.r.QueryRow(`SELECT COUNT(*) FROM settings WHERE name LIKE 'panic-%'`).Scan(&kept); err != nil || kept != n-1 {
+		t.Fatalf("%d rows kept (%v), want the %d of the writes that did not panic", kept, err, n-1)
+	}
+	func() { // a write alone that panics is rolled back too
+		defer func() {
+			if v := recover(); v != "alone" {
+				t.Fatalf("a lone write's caller recovered %v", v)
+			}
+		}()
+		db.inTx(context.Background(), func(tx *Tx) error {
+			tx.ExecContext(context.Background(), `INSERT INTO settings (name, value, updated_at) VALUES ('panic-alone', 'x', 0)`)
+			panic("alone")
+		})
+	}()
+	done := make(chan error, 1)
+	go func() { done <- db.inTx(context.Background(), func(*Tx) error { return nil }) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the writer is stuck after a write panicked")
+	}
+}
