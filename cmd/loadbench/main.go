@@ -36,7 +36,7 @@ func main() {
 	modes := flag.String("alongside", "none,import,bulk", "the drive's runs: bulk work beside the candidates (none, import, bulk)")
 	scale := flag.String("scale", "", "instead of the benchmarks, compare SQLite with one and two processes on this PostgreSQL cluster (a postgres:// URL)")
 	drivePG := flag.String("drive-postgres", "", "with -drive, climb the ladder on this PostgreSQL cluster too, 1 ms away, with one and two processes")
-	pgLadder := flag.String("drive-postgres-ladder", "250,500,1000,2000,3500,5000,7500,10000", "the drive's numbers of candidates on PostgreSQL")
+	pgLadder := flag.String("drive-postgres-ladder", "250,500,1000,2000,2500,3000,3500,5000,7500,10000", "the drive's numbers of candidates on PostgreSQL")
 	trips := flag.String("trips", "", "instead of the benchmarks, count the round trips each candidate request makes to this PostgreSQL cluster, 1 ms away")
 	bareFile := flag.String("serve-bare", "", "internal: serve this file's bytes at /t/{token} as the bare handler the landing page is compared with, until killed")
 	bareType := flag.String("bare-type", "text/html; charset=UTF-8", "internal: with -serve-bare, the Content-Type")
