@@ -35,19 +35,25 @@ func BenchmarkSessionUser(b *testing.B) {
 
 func newBenchDB(b *testing.B) *DB { return newTestDB(b) }
 
+// twentyQuestionTest is a test of 20 single-choice questions.
+func twentyQuestionTest(b *testing.B, db *DB) Test {
+	var qs []QuestionInput
+	for i := range 20 {
+		qs = append(qs, QuestionInput{Text: fmt.Sprintf("Q%d?", i), Kind: QuestionSingle, Options: []string{"a", "b"}, Correct: []int{i % 2}})
+	}
+	tt, err := db.CreateTest(context.Background(), TestInput{Name: "Bench", Kind: KindAssessment, DurationMinutes: 30}, qs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tt
+}
+
 // BenchmarkCompleteInvitation is a submit of a 20-question attempt:
 // scoring every answer, its score history and the completion event.
 func BenchmarkCompleteInvitation(b *testing.B) {
 	db := newTestDB(b)
 	ctx := context.Background()
-	var qs []QuestionInput
-	for i := range 20 {
-		qs = append(qs, QuestionInput{Text: fmt.Sprintf("Q%d?", i), Kind: QuestionSingle, Options: []string{"a", "b"}, Correct: []int{i % 2}})
-	}
-	tt, err := db.CreateTest(ctx, TestInput{Name: "Bench", Kind: KindAssessment, DurationMinutes: 30}, qs)
-	if err != nil {
-		b.Fatal(err)
-	}
+	tt := twentyQuestionTest(b, db)
 	ids := make([]int64, b.N)
 	for i := range b.N {
 		res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: fmt.Sprintf("c%d@example.com", i), Source: SourceNative})
@@ -161,14 +167,7 @@ func BenchmarkStartBankRules(b *testing.B) {
 func BenchmarkAutosave(b *testing.B) {
 	db := newTestDB(b)
 	ctx := context.Background()
-	var qs []QuestionInput
-	for i := range 20 {
-		qs = append(qs, QuestionInput{Text: fmt.Sprintf("Q%d?", i), Kind: QuestionSingle, Options: []string{"a", "b"}, Correct: []int{i % 2}})
-	}
-	tt, err := db.CreateTest(ctx, TestInput{Name: "Bench", Kind: KindAssessment, DurationMinutes: 30}, qs)
-	if err != nil {
-		b.Fatal(err)
-	}
+	tt := twentyQuestionTest(b, db)
 	res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: "c@example.com", Source: SourceNative})
 	if err != nil {
 		b.Fatal(err)

@@ -259,3 +259,49 @@ func TestGroupCommitPanicsInTheCallerItsOwn(t *testing.T) {
 		t.Fatal("the writer is stuck after a write panicked")
 	}
 }
+
+// A caller that gives up while its write's statement runs does not take
+// the others down: SQLite answers an interrupted INSERT inside a
+// transaction by rolling back the whole transaction, so inside a shared
+// one the statement runs on, detached from its caller's context.
+func TestGroupCommitOutlivesACallerThatGivesUp(t *testing.T) {
+	sqliteOnly(t, "group commit at the one writer")
+	t.Parallel()
+	db := newTestDB(t)
+	const n = 3
+	wait := holdWriter(t, db, n)
+	giveUp, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		ctx := context.Background()
+		if i == n-1 {
+			ctx = giveUp
+		}
+		wg.Go(func() {
+			errs[i] = db.inTx(ctx, func(tx *Tx) error {
+				if i == n-1 { // the last in the group: a long INSERT its caller abandons
+					time.AfterFunc(10*time.Millisecond, cancel)
+					_, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_at)
+						WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 300000)
+						SELECT 'long-' || x, 'x', 0 FROM n WHERE x < 0`)
+					return err
+				}
+				_, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_at) VALUES (?, 'x', 0)`, fmt.Sprintf("kept-%d", i))
+				return err
+			})
+		})
+	}
+	wait()
+	wg.Wait()
+	for i, err := range errs[:n-1] {
+		if err != nil {
+			t.Fatalf("write %d, beside a caller that gave up: %v", i, err)
+		}
+	}
+	var kept int
+	if err := db.r.QueryRow(`SELECT COUNT(*) FROM settings WHERE name LIKE 'kept-%'`).Scan(&kept); err != nil || kept != n-1 {
+		t.Fatalf("%d rows kept (%v), want %d", kept, err, n-1)
+	}
+}
