@@ -49,6 +49,9 @@ type DB struct {
 	// group is SQLite's queue of writes sharing commits; nil on PostgreSQL,
 	// whose writers do not take turns.
 	group *groupCommit
+	// checkpoints copies SQLite's WAL into the file off the writer's path
+	// (checkpoint.go); nil on PostgreSQL.
+	checkpoints *checkpointer
 	// lastOthers is when a transaction other than background work last
 	// began, lastBulkStart when bulk work's last transaction began (unix
 	// nanoseconds), lastBulk how long it took. Bulk work paces itself by
@@ -125,8 +128,15 @@ func Open(ctx context.Context, path string, wiring Wiring) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: open readers on %s: %w", path, err)
 	}
+	cp, err := startCheckpointer(ctx, path)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("store: open checkpointer on %s: %w", path, err)
+	}
 	db := newDB(w, r, path, dialectSQLite, wiring)
 	db.group = newGroupCommit()
+	db.checkpoints = cp
 	return db, nil
 }
 
@@ -155,6 +165,8 @@ func dsn(path string, readOnly bool) string {
 		// Freed space is zeroed, so an erased candidate's bytes do not
 		// linger in the file (erase.go).
 		q.Add("_pragma", "secure_delete(1)")
+		// Commits do not checkpoint; the checkpointer does (checkpoint.go).
+		q.Add("_pragma", "wal_autocheckpoint(0)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -164,7 +176,7 @@ func (db *DB) Close() error {
 	db.stopListening()
 	db.reads.close()
 	db.writes.close()
-	return errors.Join(db.r.Close(), db.w.Close())
+	return errors.Join(db.checkpoints.close(), db.r.Close(), db.w.Close())
 }
 
 // SetClock replaces the clock; tests use it to move time.
@@ -343,6 +355,7 @@ func (db *DB) runTx(ctx context.Context, fn func(tx *Tx) error) error {
 // committed does what waits for the transaction's commit: wake the
 // workers it made work for, fill the caches it read for.
 func (t *Tx) committed(db *DB) {
+	db.checkpoints.committed()
 	db.wake(t.due)
 	for _, fn := range t.after {
 		fn()
