@@ -174,6 +174,7 @@ func render(subject, body, action string, data TemplateData, b brand) (store.Ema
 		return store.Email{}, err
 	}
 	var html strings.Builder
+	html.Grow(2048 + 2*len(text)) // the frame and styles, and the text escaped: written without growing
 	writeHTML(&html, htmlData{Subject: oneLine(s), Paragraphs: paragraphs(text, data.TestURL), Action: action, URL: data.TestURL, Brand: b})
 	return store.Email{Subject: oneLine(s), Text: strings.TrimSpace(text) + "\n", HTML: html.String()}, nil
 }
@@ -198,8 +199,10 @@ func execute(text string, data TemplateData) (string, error) {
 // oneLine makes a header value of s: line breaks become spaces, so no
 // name or wording can add a header.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.NewReplacer("\r", " ", "\n", " ").Replace(s)), " ")
+	return strings.Join(strings.Fields(lineBreaks.Replace(s)), " ")
 }
+
+var lineBreaks = strings.NewReplacer("\r", " ", "\n", " ")
 
 // paragraph is a run of text with the test URL, if present, linked.
 type paragraph struct {

@@ -230,7 +230,7 @@ var errTooLong = errors.New("is too long once filled in")
 // fill writes the wording with data's values in place of its placeholders,
 // leaving out each line whose placeholders are all empty.
 func (w wording) fill(data TemplateData) (string, error) {
-	var f filler
+	f := filler{out: make([]byte, 0, 512)} // most wordings fit: the buffer is not grown a few times over
 	if err := f.nodes(w, data); err != nil {
 		return "", err
 	}

@@ -55,8 +55,8 @@ func (db *DB) inviteBatch(ctx context.Context, tx *Tx, ns []NewInvitation, now t
 	if err != nil {
 		return nil, nil, err
 	}
-	var news []fresh
-	firstOf := map[string]int{} // an address repeated in the batch gets the first one's invitation
+	news := make([]fresh, 0, len(ns)) // a fresh is large: grown once, not copied over and over
+	firstOf := map[string]int{}       // an address repeated in the batch gets the first one's invitation
 	slow := func(i int) error {
 		id, created, reopened, err := db.inviteTx(ctx, tx, ns[i], now)
 		ids[i] = id
@@ -206,21 +206,21 @@ func (db *DB) insertFresh(ctx context.Context, tx *Tx, l TestLink, news []fresh,
 		}
 	}
 	ids := make([]int64, len(news))
-	for i, f := range news {
+	var mailed []*fresh
+	var mailedIDs []int64
+	for i := range news {
+		f := &news[i]
 		ids[i] = f.inv.ID
+		if f.inv.SendEmail && !IsPlaceholderEmail(f.inv.Email) {
+			mailed, mailedIDs = append(mailed, f), append(mailedIDs, f.inv.ID)
+		}
 	}
 	if err := indexForSearch(ctx, tx, ids); err != nil {
 		return err
 	}
 	n0 := news[0].n
-	if err := addEvents(ctx, tx, news, "invited", "", n0.Actor, "via "+n0.Source, now); err != nil {
+	if err := addEvents(ctx, tx, ids, "invited", "", n0.Actor, "via "+n0.Source, now); err != nil {
 		return err
-	}
-	var mailed []fresh
-	for _, f := range news {
-		if f.inv.SendEmail && !IsPlaceholderEmail(f.inv.Email) {
-			mailed = append(mailed, f)
-		}
 	}
 	if len(mailed) == 0 {
 		return nil
@@ -228,16 +228,12 @@ func (db *DB) insertFresh(ctx context.Context, tx *Tx, l TestLink, news []fresh,
 	if err := db.enqueueInvitationEmails(ctx, tx, l, mailed, now); err != nil {
 		return err
 	}
-	return addEvents(ctx, tx, mailed, "invitation_queued", StatusInvited, n0.Actor, "", now)
+	return addEvents(ctx, tx, mailedIDs, "invitation_queued", StatusInvited, n0.Actor, "", now)
 }
 
 // addEvents appends the same event to many new invitations' timelines; an
 // empty detail names each one's address.
-func addEvents(ctx context.Context, tx *Tx, fs []fresh, kind string, from InvitationStatus, actor, detail string, now time.Time) error {
-	ids := make([]int64, len(fs))
-	for i, f := range fs {
-		ids[i] = f.inv.ID
-	}
+func addEvents(ctx context.Context, tx *Tx, ids []int64, kind string, from InvitationStatus, actor, detail string, now time.Time) error {
 	list, _ := json.Marshal(ids)
 	_, err := tx.ExecContext(ctx, `INSERT INTO invitation_events (invitation_id, kind, from_status, to_status, actor, detail, occurred_at)
 		SELECT i.id, ?, ?, i.status, ?, CASE WHEN ? = '' THEN 'to ' || i.email ELSE ? END, ?
@@ -247,7 +243,7 @@ func addEvents(ctx context.Context, tx *Tx, fs []fresh, kind string, from Invita
 
 // enqueueInvitationEmails composes and queues the invitation emails of new
 // invitations, a statement per group.
-func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, fs []fresh, now time.Time) error {
+func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, fs []*fresh, now time.Time) error {
 	t, err := tx.test(ctx, l.TestID)
 	if err != nil {
 		return err

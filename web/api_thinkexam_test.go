@@ -35,6 +35,20 @@ func newThinkExamFixture(t testing.TB) *thinkExamFixture {
 
 // call posts in ThinkExam's style; headers nil means correctly signed now.
 func (f *thinkExamFixture) call(t testing.TB, path, body string, headers map[string]string) (int, map[string]any) {
+	req := f.request(path, body, headers)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	checkAnswer(t, thinkExamSpec, req, rec) // as the dialect's OpenAPI document says
+	var out map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatalf("%s: not JSON: %s", path, rec.Body)
+	}
+	return rec.Code, out
+}
+
+// request is a ThinkExam call signed with the fixture's key, unless
+// headers are given.
+func (f *thinkExamFixture) request(path, body string, headers map[string]string) *http.Request {
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if headers == nil {
@@ -44,14 +58,7 @@ func (f *thinkExamFixture) call(t testing.TB, path, body string, headers map[str
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	rec := httptest.NewRecorder()
-	f.srv.ServeHTTP(rec, req)
-	checkAnswer(t, thinkExamSpec, req, rec) // as the dialect's OpenAPI document says
-	var out map[string]any
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-		t.Fatalf("%s: not JSON: %s", path, rec.Body)
-	}
-	return rec.Code, out
+	return req
 }
 
 func teCode(out map[string]any) (string, string) {
