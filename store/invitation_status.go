@@ -77,6 +77,23 @@ func invitationTx(ctx context.Context, tx *Tx, id int64) (Invitation, error) {
 	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.id = ?`+tx.dialect.forUpdate(), id))
 }
 
+// invitationToStartTx is invitationTx with the minutes its test allows,
+// read with it: on PostgreSQL every read is a round trip.
+func invitationToStartTx(ctx context.Context, tx *Tx, id int64) (Invitation, int, error) {
+	var s invitationScan
+	var minutes int
+	err := tx.QueryRowContext(ctx, `SELECT `+invitationColumns+`, t.duration_minutes`+invitationFrom+` WHERE i.id = ?`+tx.dialect.forUpdate(), id).
+		Scan(append(s.dest(), &minutes)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Invitation{}, 0, ErrNotFound
+	}
+	if err != nil {
+		return Invitation{}, 0, err
+	}
+	inv, err := s.finish()
+	return inv, minutes, err
+}
+
 // attemptStateTx reads, and on PostgreSQL locks, what decides a save of
 // answers — the status and the clocks — of the invitation's row alone: an
 // autosave, most of a candidate's writes, needs no more than that, where
@@ -231,7 +248,7 @@ func (db *DB) OpenInvitation(ctx context.Context, id int64) (Invitation, error) 
 // extra time is never cut off by them.
 func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error) {
 	err := db.inTx(ctx, func(tx *Tx) error {
-		inv, err := invitationTx(ctx, tx, id)
+		inv, minutes, err := invitationToStartTx(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -240,10 +257,6 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 		}
 		if !inv.Status.NotStarted() {
 			return ErrNotUsable
-		}
-		var minutes int
-		if err := tx.QueryRowContext(ctx, `SELECT duration_minutes FROM tests WHERE id = ?`, inv.TestID).Scan(&minutes); err != nil {
-			return err
 		}
 		now := db.Now()
 		if err := db.setStatus(ctx, tx, inv, StatusStarted, "candidate", "", now); err != nil {

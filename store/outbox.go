@@ -279,10 +279,11 @@ func (f OutboxFilter) where() (string, []any) {
 
 // cancelQueuedFor withdraws the queued emails of an invitation, of one kind
 // or ("") all.
+// Its outcome is not read, so PostgreSQL gets it with the next statement
+// (ExecLater).
 func cancelQueuedFor(ctx context.Context, tx *Tx, invitationID int64, kind string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', updated_at = ?
+	return tx.ExecLater(ctx, `UPDATE outbox SET status = 'cancelled', updated_at = ?
 		WHERE invitation_id = ? AND status = 'queued' AND (? = '' OR kind = ?)`, millis(now), invitationID, kind, kind)
-	return err
 }
 
 // ReleaseOutbox hands leased messages back unsent (a worker stopping),

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"net"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"testgate/store/testkit"
+)
+
+// flightCounter stands between the store and PostgreSQL on loopback and
+// counts the round trips the store waits out: each time a connection's
+// client sends after the server last spoke (or first).
+type flightCounter struct {
+	ln      net.Listener
+	flights atomic.Int64
+	wg      sync.WaitGroup
+}
+
+func newFlightCounter(t *testing.T, dsn string) (*flightCounter, string) {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := &flightCounter{ln: ln}
+	target := u.Host
+	fc.wg.Go(func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			server, err := net.Dial("tcp", target)
+			if err != nil {
+				client.Close()
+				continue
+			}
+			var sending atomic.Bool
+			fc.wg.Go(func() { fc.pipe(server, client, func() { sending.Store(false) }) })
+			fc.wg.Go(func() {
+				fc.pipe(client, server, func() {
+					if !sending.Swap(true) {
+						fc.flights.Add(1)
+					}
+				})
+			})
+		}
+	})
+	t.Cleanup(func() { ln.Close() })
+	u.Host = ln.Addr().String()
+	return fc, u.String()
+}
+
+// pipe copies src to dst, calling read for each chunk before passing it on.
+func (fc *flightCounter) pipe(dst, src net.Conn, read func()) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			read()
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil { // io.EOF or closed: the other side sees dst close
+			return
+		}
+	}
+}
+
+// A start is the heaviest write a candidate makes: on PostgreSQL, one
+// network hop away, its round trips are its latency. It reads the
+// invitation with its test's minutes, sends its writes with the read of
+// the test's sections, then the rest with the commit, and reads the
+// invitation back: four.
+func TestStartOnPostgresTakesFourRoundTrips(t *testing.T) {
+	t.Parallel()
+	fc, dsn := newFlightCounter(t, testkit.Postgres(t, migrateTemplate))
+	db, err := Open(context.Background(), dsn, testWiring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	tt, err := db.CreateTest(ctx, TestInput{Name: "Trips", Kind: KindAssessment, DurationMinutes: 30},
+		[]QuestionInput{{Text: "1+1?", Kind: QuestionSingle, Options: []string{"2", "3"}, Correct: []int{0}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, email := range []string{"first@example.com", "second@example.com"} {
+		res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: email, Source: SourceNative})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.Invitation.ID)
+	}
+	if _, err := db.StartInvitation(ctx, ids[0]); err != nil { // the statements' first use
+		t.Fatal(err)
+	}
+	before := fc.flights.Load()
+	inv, err := db.StartInvitation(ctx, ids[1])
+	if err != nil || inv.Status != StatusStarted || inv.DeadlineAt == nil {
+		t.Fatalf("started: %v %v, %v", inv.Status, inv.DeadlineAt, err)
+	}
+	if trips := fc.flights.Load() - before; trips > 4 {
+		t.Fatalf("a start took %d round trips to PostgreSQL, want at most 4", trips)
+	}
+	if want := inv.StartedAt.Add(30 * time.Minute); !inv.DeadlineAt.Equal(want) {
+		t.Fatalf("deadline %v, want the test's 30 minutes after the start, %v", inv.DeadlineAt, want)
+	}
+}
