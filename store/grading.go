@@ -77,12 +77,8 @@ func (db *DB) completePaper(ctx context.Context, tx *Tx, inv Invitation, questio
 		WHERE a.invitation_id = ? AND a.correct IS NOT NULL ORDER BY aq.position`, ActorScoring, millis(now), inv.ID); err != nil {
 		return err
 	}
-	tx.changedInvitation(inv.ID)
-	if err := tx.ExecLater(ctx, `UPDATE invitations SET score = ?, max_score = ?, review = ?, stat_items = `+tx.dialect.statItems()+` WHERE id = ?`,
-		score, maxScore, review, inv.ID); err != nil {
-		return err
-	}
-	return db.setStatus(ctx, tx, inv, StatusCompleted, "candidate", reason, now)
+	return db.setStatusAnd(ctx, tx, inv, StatusCompleted, "candidate", reason, now,
+		`score = ?, max_score = ?, review = ?, stat_items = `+tx.dialect.statItems(), score, maxScore, review)
 }
 
 func addScoreChange(ctx context.Context, tx *Tx, invitationID, questionID int64, from *int, to int, actor, reason string, now time.Time) error {

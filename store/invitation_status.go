@@ -51,10 +51,23 @@ var statusColumn = map[InvitationStatus]string{
 // setStatus moves an invitation to a status, stamps its time and records
 // the event, inside the caller's transaction.
 func (db *DB) setStatus(ctx context.Context, tx *Tx, inv Invitation, to InvitationStatus, actor, detail string, now time.Time) error {
+	return db.setStatusAnd(ctx, tx, inv, to, actor, detail, now, "")
+}
+
+// setStatusAnd is setStatus that sets more of the row in the same UPDATE
+// (also: "deadline_at = ?", its arguments after it). On PostgreSQL a
+// status move cannot update the row in place (the status is in its
+// indexes): each UPDATE of it writes a new version of the row and an
+// entry in every index, so a start or a completion makes one, not two.
+func (db *DB) setStatusAnd(ctx context.Context, tx *Tx, inv Invitation, to InvitationStatus, actor, detail string, now time.Time, also string, alsoArgs ...any) error {
 	col := statusColumn[to]
 	tx.changedInvitation(inv.ID)
-	err := tx.ExecLater(ctx, `UPDATE invitations SET status = ?, `+col+` = ?, updated_at = ? WHERE id = ?`,
-		to, millis(now), millis(now), inv.ID)
+	set := `status = ?, ` + col + ` = ?, updated_at = ?`
+	if also != "" {
+		set += ", " + also
+	}
+	args := append([]any{to, millis(now), millis(now)}, alsoArgs...)
+	err := tx.ExecLater(ctx, `UPDATE invitations SET `+set+` WHERE id = ?`, append(args, inv.ID)...)
 	if err != nil {
 		return err
 	}
@@ -259,7 +272,8 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 			return ErrNotUsable
 		}
 		now := db.Now()
-		if err := db.setStatus(ctx, tx, inv, StatusStarted, "candidate", "", now); err != nil {
+		deadline := millis(now.Add(AttemptDuration(minutes, inv.ExtraTimePercent)))
+		if err := db.setStatusAnd(ctx, tx, inv, StatusStarted, "candidate", "", now, "deadline_at = ?", deadline); err != nil {
 			return err
 		}
 		sections, err := giveQuestions(ctx, tx, inv.ID, inv.TestID, now)
@@ -268,11 +282,6 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 		}
 		// Reminders not sent yet are pointless once the candidate started.
 		if err := cancelQueuedFor(ctx, tx, inv.ID, EmailReminder, now); err != nil {
-			return err
-		}
-		tx.changedInvitation(id)
-		if err := tx.ExecLater(ctx, `UPDATE invitations SET deadline_at = ? WHERE id = ?`,
-			millis(now.Add(AttemptDuration(minutes, inv.ExtraTimePercent))), id); err != nil {
 			return err
 		}
 		return startSections(ctx, tx, inv, sections, now)
