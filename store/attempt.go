@@ -35,7 +35,9 @@ func (db *DB) VisitAttempt(ctx context.Context, seen Invitation, peek bool) (Inv
 	if peek || !(seen.TimeUp(now) || seen.SectionTimeUp(now) || seen.Status == StatusInvited) {
 		return seen, nil
 	}
+	var opened *Invitation // as the opening left it
 	err := db.inTx(ctx, func(tx *Tx) error {
+		opened = nil
 		inv, err := invitationTx(ctx, tx, seen.ID)
 		if err != nil {
 			return err
@@ -47,12 +49,18 @@ func (db *DB) VisitAttempt(ctx context.Context, seen Invitation, peek bool) (Inv
 		case inv.SectionTimeUp(now):
 			return db.advanceSection(ctx, tx, inv, ReasonTimeRanOut, now)
 		case inv.Status == StatusInvited:
-			return db.setStatus(ctx, tx, inv, StatusOpened, "candidate", "", now)
+			if err := db.setStatus(ctx, tx, inv, StatusOpened, "candidate", "", now); err != nil {
+				return err
+			}
+			db.keepWritten(tx, inv.moved(StatusOpened, now), &opened)
 		}
 		return nil
 	})
 	if err != nil {
 		return Invitation{}, err
+	}
+	if opened != nil {
+		return *opened, nil
 	}
 	return db.Invitation(ctx, seen.ID)
 }

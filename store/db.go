@@ -220,6 +220,9 @@ type Tx struct {
 	// after runs once the transaction has committed (caches filled with
 	// what it read: they must not hold what a rollback took back).
 	after []func()
+	// gen is the read caches' generation its commit made: an entry of what
+	// the transaction wrote, kept at it, is fresh until the next change.
+	gen uint64
 	// detached: the transaction is shared with other callers' writes, so
 	// a caller's cancelled context must not interrupt its statements
 	// (group_commit.go).
@@ -344,7 +347,7 @@ func (db *DB) runTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	err = sqlTx.Commit()
 	// Even after a failed commit: what was written is then unknown.
-	db.readGen.changed(tx.changes)
+	tx.gen = db.readGen.changed(tx.changes)
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))
 	}

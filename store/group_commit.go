@@ -201,7 +201,7 @@ func (db *DB) runShared(group []*pendingWrite) []error {
 	err = sqlTx.Commit()
 	for _, tx := range txs {
 		if tx != nil {
-			db.readGen.changed(tx.changes) // even after a failed commit: what was written is then unknown
+			tx.gen = db.readGen.changed(tx.changes) // even after a failed commit: what was written is then unknown
 		}
 	}
 	if err != nil {

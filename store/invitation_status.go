@@ -48,6 +48,35 @@ var statusColumn = map[InvitationStatus]string{
 	StatusCancelled: "cancelled_at",
 }
 
+// moved is the invitation as setStatus leaves its row: the status, its
+// time and the row's updated time; the rest as read (under the row's lock).
+func (inv Invitation) moved(to InvitationStatus, now time.Time) Invitation {
+	at := now
+	switch to {
+	case StatusOpened:
+		inv.OpenedAt = &at
+	case StatusStarted:
+		inv.StartedAt = &at
+	case StatusCompleted:
+		inv.CompletedAt = &at
+	case StatusExpired:
+		inv.ExpiredAt = &at
+	case StatusCancelled:
+		inv.CancelledAt = &at
+	}
+	inv.Status, inv.UpdatedAt = to, now
+	return inv
+}
+
+// keepWritten answers a write with the invitation as the transaction left
+// it rather than a read after the commit (a round trip on PostgreSQL), and
+// puts it in its landing page's cache entry once committed, at the
+// generation the commit made.
+func (db *DB) keepWritten(tx *Tx, inv Invitation, into **Invitation) {
+	*into = &inv
+	tx.after = append(tx.after, func() { db.refreshCandidatePage(inv, tx.gen) })
+}
+
 // setStatus moves an invitation to a status, stamps its time and records
 // the event, inside the caller's transaction.
 func (db *DB) setStatus(ctx context.Context, tx *Tx, inv Invitation, to InvitationStatus, actor, detail string, now time.Time) error {
@@ -260,7 +289,9 @@ func (db *DB) OpenInvitation(ctx context.Context, id int64) (Invitation, error) 
 // extra time. The invitation's expiry and window bound only the start, so
 // extra time is never cut off by them.
 func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error) {
+	var started *Invitation // as the start left it, when no section clock moved too
 	err := db.inTx(ctx, func(tx *Tx) error {
+		started = nil
 		inv, minutes, err := invitationToStartTx(ctx, tx, id)
 		if err != nil {
 			return err
@@ -284,10 +315,20 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 		if err := cancelQueuedFor(ctx, tx, inv.ID, EmailReminder, now); err != nil {
 			return err
 		}
+		if len(sections) == 0 {
+			after := inv.moved(StatusStarted, now)
+			at := fromMillis(deadline)
+			after.DeadlineAt = &at
+			db.keepWritten(tx, after, &started)
+			return nil
+		}
 		return startSections(ctx, tx, inv, sections, now)
 	})
 	if err != nil {
 		return Invitation{}, err
+	}
+	if started != nil {
+		return *started, nil
 	}
 	return db.Invitation(ctx, id)
 }

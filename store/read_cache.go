@@ -48,19 +48,20 @@ const maxTrackedInvitations = 100_000
 // database, so that a write committed meanwhile makes the value stale.
 func (g *readGenerations) current() uint64 { return g.n.Load() }
 
-// changed records a committed (or possibly committed) change.
-func (g *readGenerations) changed(c readChanges) {
+// changed records a committed (or possibly committed) change and returns
+// the generation it made (0 when nothing cached changed).
+func (g *readGenerations) changed(c readChanges) uint64 {
 	if c.empty() {
-		return
+		return 0
 	}
 	gen := g.n.Add(1)
 	g.invitations.Store(gen)
 	if c.tests {
 		g.tests.Store(gen)
-		return
+		return gen
 	}
 	if len(c.invitations) == 0 {
-		return
+		return gen
 	}
 	g.mu.Lock()
 	if len(g.byID)+len(c.invitations) > maxTrackedInvitations {
@@ -74,6 +75,7 @@ func (g *readGenerations) changed(c readChanges) {
 		g.byID[id] = gen
 	}
 	g.mu.Unlock()
+	return gen
 }
 
 // invitationFresh reports whether a page read in generation gen still
