@@ -119,9 +119,9 @@ type SubmitResult struct {
 // FieldErrors.
 func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 	var res SubmitResult
-	var unmoved *Invitation // the invitation as read, when the submission left its row as it was
+	var known *Invitation // the invitation after the submission, when the transaction knows it: as read (the row left as it was) or as its completion wrote it
 	err := db.inTx(ctx, func(tx *Tx) error {
-		res, unmoved = SubmitResult{}, nil
+		res, known = SubmitResult{}, nil
 		now := db.Now()
 		read := invitationTx
 		if !s.Finish { // a save: its row's state decides it, unless its time is up
@@ -136,7 +136,7 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 		}
 		switch {
 		case inv.Status == StatusCompleted:
-			res.Outcome, unmoved = Completed, &inv
+			res.Outcome, known = Completed, &inv
 			return nil
 		case inv.Status != StatusStarted:
 			return ErrNotUsable
@@ -178,7 +178,7 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 				return err
 			}
 			if res.Unanswered = Unanswered(section, saved); res.Unanswered > 0 {
-				res.Outcome, unmoved = AskToConfirm, &inv
+				res.Outcome, known = AskToConfirm, &inv
 				return nil
 			}
 		}
@@ -186,7 +186,11 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 			return db.sectionEnded(ctx, tx, inv, reason, now, &res)
 		}
 		res.Outcome = Completed
-		return db.completePaper(ctx, tx, inv, paper, saved, reason, now)
+		done, err := db.completePaper(ctx, tx, inv, paper, saved, reason, now)
+		if err == nil {
+			db.keepWritten(tx, done, &known) // what the transaction wrote: no read after the commit
+		}
+		return err
 	})
 	if err != nil {
 		return SubmitResult{}, err
@@ -194,8 +198,8 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 	if res.Outcome == Saved { // the caller has the invitation: a save leaves its row as it was
 		return res, nil
 	}
-	if unmoved != nil {
-		res.Invitation = *unmoved
+	if known != nil {
+		res.Invitation = *known
 		return res, nil
 	}
 	res.Invitation, err = db.Invitation(ctx, s.InvitationID)

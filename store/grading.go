@@ -44,16 +44,18 @@ func (db *DB) complete(ctx context.Context, tx *Tx, inv Invitation, reason strin
 	if err != nil {
 		return err
 	}
-	return db.completePaper(ctx, tx, inv, questions, nil, reason, now)
+	_, err = db.completePaper(ctx, tx, inv, questions, nil, reason, now)
+	return err
 }
 
 // completePaper is complete for a caller that has read the attempt's
-// questions, and perhaps its saved answers, in the transaction already.
-func (db *DB) completePaper(ctx context.Context, tx *Tx, inv Invitation, questions []Question, answers map[int64]Answer, reason string, now time.Time) error {
+// questions, and perhaps its saved answers, in the transaction already. It
+// returns the invitation as it leaves the row.
+func (db *DB) completePaper(ctx context.Context, tx *Tx, inv Invitation, questions []Question, answers map[int64]Answer, reason string, now time.Time) (Invitation, error) {
 	if answers == nil {
 		var err error
 		if answers, err = answersTx(ctx, tx, inv.ID); err != nil {
-			return err
+			return Invitation{}, err
 		}
 	}
 	score, maxScore, marks := Grade(questions, answers)
@@ -67,7 +69,7 @@ func (db *DB) completePaper(ctx context.Context, tx *Tx, inv Invitation, questio
 		if err := tx.ExecLater(ctx, `INSERT INTO answers (invitation_id, question_id, correct, points, updated_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (invitation_id, question_id) DO UPDATE SET correct = excluded.correct, points = excluded.points`,
 			inv.ID, q.ID, boolInt(m.Right), m.Points, millis(now)); err != nil {
-			return err
+			return Invitation{}, err
 		}
 	}
 	// The history's first entries, one statement for the whole paper.
@@ -75,10 +77,15 @@ func (db *DB) completePaper(ctx context.Context, tx *Tx, inv Invitation, questio
 		SELECT a.invitation_id, a.question_id, NULL, a.points, ?, '', ? FROM answers a
 		JOIN attempt_questions aq ON aq.invitation_id = a.invitation_id AND aq.question_id = a.question_id
 		WHERE a.invitation_id = ? AND a.correct IS NOT NULL ORDER BY aq.position`, ActorScoring, millis(now), inv.ID); err != nil {
-		return err
+		return Invitation{}, err
 	}
-	return db.setStatusAnd(ctx, tx, inv, StatusCompleted, "candidate", reason, now,
-		`score = ?, max_score = ?, review = ?, stat_items = `+tx.dialect.statItems(), score, maxScore, review)
+	if err := db.setStatusAnd(ctx, tx, inv, StatusCompleted, "candidate", reason, now,
+		`score = ?, max_score = ?, review = ?, stat_items = `+tx.dialect.statItems(), score, maxScore, review); err != nil {
+		return Invitation{}, err
+	}
+	done := inv.moved(StatusCompleted, now)
+	done.Score, done.MaxScore, done.Review = &score, &maxScore, review
+	return done, nil
 }
 
 func addScoreChange(ctx context.Context, tx *Tx, invitationID, questionID int64, from *int, to int, actor, reason string, now time.Time) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -82,8 +83,10 @@ func (fc *flightCounter) pipe(dst, src net.Conn, read func()) {
 // trips. An opening reads and locks the invitation, then sends its writes
 // with the commit: two. A start reads the invitation with its test's
 // minutes, sends its writes with the read of the test's sections, then the
-// rest with the commit: three. Neither reads the invitation back.
-func TestOpenAndStartOnPostgresRoundTrips(t *testing.T) {
+// rest with the commit: three. A completion reads the invitation, the
+// paper, what the answers were and are, then grades with the commit:
+// seven. None reads the invitation back.
+func TestCandidateWritesOnPostgresRoundTrips(t *testing.T) {
 	t.Parallel()
 	fc, dsn := newFlightCounter(t, testkit.Postgres(t, migrateTemplate))
 	db, err := Open(context.Background(), dsn, testWiring)
@@ -133,6 +136,19 @@ func TestOpenAndStartOnPostgresRoundTrips(t *testing.T) {
 	}
 	if trips := fc.flights.Load() - before; trips > 3 {
 		t.Fatalf("a start took %d round trips to PostgreSQL, want at most 3", trips)
+	}
+	paper, err := db.AttemptQuestions(ctx, inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before = fc.flights.Load()
+	done, err := db.Submit(ctx, Submission{InvitationID: inv.ID, Finish: true,
+		Form: map[string][]string{"q" + strconv.FormatInt(paper[0].ID, 10): {"0"}}})
+	if err != nil || done.Outcome != Completed || done.Invitation.Status != StatusCompleted {
+		t.Fatalf("completed: %v %v, %v", done.Outcome, done.Invitation.Status, err)
+	}
+	if trips := fc.flights.Load() - before; trips > 7 {
+		t.Fatalf("a completion took %d round trips to PostgreSQL, want at most 7", trips)
 	}
 	if want := inv.StartedAt.Add(30 * time.Minute); !inv.DeadlineAt.Equal(want) {
 		t.Fatalf("deadline %v, want the test's 30 minutes after the start, %v", inv.DeadlineAt, want)

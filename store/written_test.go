@@ -3,14 +3,15 @@ package store
 import (
 	"context"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 )
 
-// An opening and a start answer with the invitation as their transaction
-// left it, not a read after the commit: it must be what a read says, and
-// the landing page's cache must show it too.
-func TestOpenAndStartAnswerWhatTheyWrote(t *testing.T) {
+// An opening, a start and a completion answer with the invitation as their
+// transaction left it, not a read after the commit: it must be what a read
+// says, and the landing page's cache must show it too.
+func TestOpenStartAndCompletionAnswerWhatTheyWrote(t *testing.T) {
 	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
@@ -55,4 +56,14 @@ func TestOpenAndStartAnswerWhatTheyWrote(t *testing.T) {
 		t.Fatalf("deadline %v, want 45 minutes and half again after the start, %v", started.DeadlineAt, want)
 	}
 	same("the start", started)
+	paper, err := db.AttemptQuestions(ctx, started)
+	if err != nil || len(paper) != 1 {
+		t.Fatalf("paper: %d questions, %v", len(paper), err)
+	}
+	done, err := db.Submit(ctx, Submission{InvitationID: started.ID, Finish: true,
+		Form: map[string][]string{"q" + strconv.FormatInt(paper[0].ID, 10): {"0"}}})
+	if err != nil || done.Outcome != Completed || done.Invitation.Score == nil || *done.Invitation.Score != 1 {
+		t.Fatalf("completed: %v, score %v, %v", done.Outcome, done.Invitation.Score, err)
+	}
+	same("the completion", done.Invitation)
 }
