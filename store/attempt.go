@@ -52,7 +52,7 @@ func (db *DB) VisitAttempt(ctx context.Context, seen Invitation, peek bool) (Inv
 			if err := db.setStatus(ctx, tx, inv, StatusOpened, "candidate", "", now); err != nil {
 				return err
 			}
-			db.keepWritten(tx, inv.moved(StatusOpened, now), &opened)
+			opened = db.keepWritten(tx, inv.moved(StatusOpened, now))
 		}
 		return nil
 	})
@@ -188,7 +188,7 @@ func (db *DB) Submit(ctx context.Context, s Submission) (SubmitResult, error) {
 		res.Outcome = Completed
 		done, err := db.completePaper(ctx, tx, inv, paper, saved, reason, now)
 		if err == nil {
-			db.keepWritten(tx, done, &known) // what the transaction wrote: no read after the commit
+			known = db.keepWritten(tx, done) // what the transaction wrote: no read after the commit
 		}
 		return err
 	})

@@ -10,7 +10,7 @@ import (
 
 // Checkpoints off the writer's path. SQLite by default copies the WAL back
 // into the database file inside the commit that takes the WAL past 1,000
-// pages, so now and then one write waits for that copy: a tenth of a
+// pages, so now and then one write waits for that copy: 7 % of a
 // 10,000-address bulk assign, and the slow tail of the candidates' saves
 // that shared the writer with it. The writer's connection does not
 // checkpoint (wal_autocheckpoint 0, in dsn); a goroutine with a connection

@@ -72,9 +72,9 @@ func (inv Invitation) moved(to InvitationStatus, now time.Time) Invitation {
 // it rather than a read after the commit (a round trip on PostgreSQL), and
 // puts it in its landing page's cache entry once committed, at the
 // generation the commit made.
-func (db *DB) keepWritten(tx *Tx, inv Invitation, into **Invitation) {
-	*into = &inv
+func (db *DB) keepWritten(tx *Tx, inv Invitation) *Invitation {
 	tx.after = append(tx.after, func() { db.refreshCandidatePage(inv, tx.gen) })
+	return &inv
 }
 
 // setStatus moves an invitation to a status, stamps its time and records
@@ -319,7 +319,7 @@ func (db *DB) StartInvitation(ctx context.Context, id int64) (Invitation, error)
 			after := inv.moved(StatusStarted, now)
 			at := fromMillis(deadline)
 			after.DeadlineAt = &at
-			db.keepWritten(tx, after, &started)
+			started = db.keepWritten(tx, after)
 			return nil
 		}
 		return startSections(ctx, tx, inv, sections, now)

@@ -95,33 +95,14 @@ func TestCandidateWritesOnPostgresRoundTrips(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	tt, err := db.CreateTest(ctx, TestInput{Name: "Trips", Kind: KindAssessment, DurationMinutes: 30},
-		[]QuestionInput{{Text: "1+1?", Kind: QuestionSingle, Options: []string{"2", "3"}, Correct: []int{0}}})
-	if err != nil {
+	invs := oneQuestionTest(t, db, NewInvitation{Name: "C", Email: "first@example.com"}, NewInvitation{Name: "C", Email: "second@example.com"})
+	if _, err := db.VisitAttempt(ctx, invs[0], false); err != nil { // the statements' first use
 		t.Fatal(err)
 	}
-	var ids []int64
-	for _, email := range []string{"first@example.com", "second@example.com"} {
-		res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: email, Source: SourceNative})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, res.Invitation.ID)
-	}
-	first, err := db.Invitation(ctx, ids[0])
-	if err != nil {
+	if _, err := db.StartInvitation(ctx, invs[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.VisitAttempt(ctx, first, false); err != nil { // the statements' first use
-		t.Fatal(err)
-	}
-	if _, err := db.StartInvitation(ctx, ids[0]); err != nil {
-		t.Fatal(err)
-	}
-	seen, err := db.Invitation(ctx, ids[1])
-	if err != nil {
-		t.Fatal(err)
-	}
+	seen := invs[1]
 	before := fc.flights.Load()
 	if opened, err := db.VisitAttempt(ctx, seen, false); err != nil || opened.Status != StatusOpened {
 		t.Fatalf("opened: %v, %v", opened.Status, err)
@@ -130,7 +111,7 @@ func TestCandidateWritesOnPostgresRoundTrips(t *testing.T) {
 		t.Fatalf("an opening took %d round trips to PostgreSQL, want at most 2", trips)
 	}
 	before = fc.flights.Load()
-	inv, err := db.StartInvitation(ctx, ids[1])
+	inv, err := db.StartInvitation(ctx, seen.ID)
 	if err != nil || inv.Status != StatusStarted || inv.DeadlineAt == nil {
 		t.Fatalf("started: %v %v, %v", inv.Status, inv.DeadlineAt, err)
 	}
@@ -150,7 +131,7 @@ func TestCandidateWritesOnPostgresRoundTrips(t *testing.T) {
 	if trips := fc.flights.Load() - before; trips > 7 {
 		t.Fatalf("a completion took %d round trips to PostgreSQL, want at most 7", trips)
 	}
-	if want := inv.StartedAt.Add(30 * time.Minute); !inv.DeadlineAt.Equal(want) {
-		t.Fatalf("deadline %v, want the test's 30 minutes after the start, %v", inv.DeadlineAt, want)
+	if want := inv.StartedAt.Add(45 * time.Minute); !inv.DeadlineAt.Equal(want) {
+		t.Fatalf("deadline %v, want the test's 45 minutes after the start, %v", inv.DeadlineAt, want)
 	}
 }

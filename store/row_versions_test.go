@@ -37,17 +37,9 @@ func TestStartAndCompletionUpdateTheInvitationOnce(t *testing.T) {
 		}
 		return n
 	}
-	tt, err := db.CreateTest(ctx, TestInput{Name: "Once", Kind: KindAssessment, DurationMinutes: 30},
-		[]QuestionInput{{Text: "1+1?", Kind: QuestionSingle, Options: []string{"2", "3"}, Correct: []int{0}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "C", Email: "c@example.com", Source: SourceNative})
-	if err != nil {
-		t.Fatal(err)
-	}
+	invited := oneQuestionTest(t, db, NewInvitation{Name: "C", Email: "c@example.com"})[0]
 	before := updates()
-	inv, err := db.StartInvitation(ctx, res.Invitation.ID)
+	inv, err := db.StartInvitation(ctx, invited.ID)
 	if err != nil || inv.DeadlineAt == nil {
 		t.Fatalf("start: deadline %v, %v", inv.DeadlineAt, err)
 	}

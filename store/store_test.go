@@ -413,3 +413,24 @@ func TestAPIKeys(t *testing.T) {
 		t.Fatalf("revoke missing: %v", err)
 	}
 }
+
+// oneQuestionTest makes sampleTest (45 minutes) with one question whose
+// first option is right, and invites n to it; it returns the invitations.
+func oneQuestionTest(t *testing.T, db *DB, n ...NewInvitation) []Invitation {
+	t.Helper()
+	ctx := context.Background()
+	tt, err := db.CreateTest(ctx, sampleTest, []QuestionInput{{Text: "1+1?", Kind: QuestionSingle, Options: []string{"2", "3"}, Correct: []int{0}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]Invitation, 0, len(n))
+	for _, in := range n {
+		in.TestID, in.Source = tt.ID, SourceNative
+		res, err := db.Invite(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, res.Invitation)
+	}
+	return out
+}

@@ -15,17 +15,8 @@ func TestOpenStartAndCompletionAnswerWhatTheyWrote(t *testing.T) {
 	t.Parallel()
 	db := newTestDB(t)
 	ctx := context.Background()
-	tt, err := db.CreateTest(ctx, TestInput{Name: "Written", Kind: KindAssessment, DurationMinutes: 45},
-		[]QuestionInput{{Text: "1+1?", Kind: QuestionSingle, Options: []string{"2", "3"}, Correct: []int{0}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "Ada", Email: "ada@example.com", Source: SourceNative,
-		ExtraTimePercent: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen, _, err := db.InvitationAndTestByToken(ctx, res.Invitation.Token) // the landing page, cached
+	invited := oneQuestionTest(t, db, NewInvitation{Name: "Ada", Email: "ada@example.com", ExtraTimePercent: 50})[0]
+	seen, _, err := db.InvitationAndTestByToken(ctx, invited.Token) // the landing page, cached
 	if err != nil {
 		t.Fatal(err)
 	}
