@@ -2,82 +2,12 @@ package store
 
 import (
 	"context"
-	"net"
-	"net/url"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"testgate/store/testkit"
 )
-
-// flightCounter stands between the store and PostgreSQL on loopback and
-// counts the round trips the store waits out: each time a connection's
-// client sends after the server last spoke (or first).
-type flightCounter struct {
-	ln      net.Listener
-	flights atomic.Int64
-	wg      sync.WaitGroup
-}
-
-func newFlightCounter(t *testing.T, dsn string) (*flightCounter, string) {
-	t.Helper()
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc := &flightCounter{ln: ln}
-	target := u.Host
-	fc.wg.Go(func() {
-		for {
-			client, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			server, err := net.Dial("tcp", target)
-			if err != nil {
-				client.Close()
-				continue
-			}
-			var sending atomic.Bool
-			fc.wg.Go(func() { fc.pipe(server, client, func() { sending.Store(false) }) })
-			fc.wg.Go(func() {
-				fc.pipe(client, server, func() {
-					if !sending.Swap(true) {
-						fc.flights.Add(1)
-					}
-				})
-			})
-		}
-	})
-	t.Cleanup(func() { ln.Close() })
-	u.Host = ln.Addr().String()
-	return fc, u.String()
-}
-
-// pipe copies src to dst, calling read for each chunk before passing it on.
-func (fc *flightCounter) pipe(dst, src net.Conn, read func()) {
-	defer dst.Close()
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := src.Read(buf)
-		if n > 0 {
-			read()
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				return
-			}
-		}
-		if err != nil { // io.EOF or closed: the other side sees dst close
-			return
-		}
-	}
-}
 
 // On PostgreSQL one network hop away a candidate's write costs its round
 // trips. An opening reads and locks the invitation, then sends its writes
@@ -88,7 +18,7 @@ func (fc *flightCounter) pipe(dst, src net.Conn, read func()) {
 // seven. None reads the invitation back.
 func TestCandidateWritesOnPostgresRoundTrips(t *testing.T) {
 	t.Parallel()
-	fc, dsn := newFlightCounter(t, testkit.Postgres(t, migrateTemplate))
+	fc, dsn := testkit.CountRoundTrips(t, testkit.Postgres(t, migrateTemplate))
 	db, err := Open(context.Background(), dsn, testWiring)
 	if err != nil {
 		t.Fatal(err)
@@ -103,32 +33,32 @@ func TestCandidateWritesOnPostgresRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := invs[1]
-	before := fc.flights.Load()
+	before := fc.Count()
 	if opened, err := db.VisitAttempt(ctx, seen, false); err != nil || opened.Status != StatusOpened {
 		t.Fatalf("opened: %v, %v", opened.Status, err)
 	}
-	if trips := fc.flights.Load() - before; trips > 2 {
+	if trips := fc.Count() - before; trips > 2 {
 		t.Fatalf("an opening took %d round trips to PostgreSQL, want at most 2", trips)
 	}
-	before = fc.flights.Load()
+	before = fc.Count()
 	inv, err := db.StartInvitation(ctx, seen.ID)
 	if err != nil || inv.Status != StatusStarted || inv.DeadlineAt == nil {
 		t.Fatalf("started: %v %v, %v", inv.Status, inv.DeadlineAt, err)
 	}
-	if trips := fc.flights.Load() - before; trips > 3 {
+	if trips := fc.Count() - before; trips > 3 {
 		t.Fatalf("a start took %d round trips to PostgreSQL, want at most 3", trips)
 	}
 	paper, err := db.AttemptQuestions(ctx, inv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	before = fc.flights.Load()
+	before = fc.Count()
 	done, err := db.Submit(ctx, Submission{InvitationID: inv.ID, Finish: true,
 		Form: map[string][]string{"q" + strconv.FormatInt(paper[0].ID, 10): {"0"}}})
 	if err != nil || done.Outcome != Completed || done.Invitation.Status != StatusCompleted {
 		t.Fatalf("completed: %v %v, %v", done.Outcome, done.Invitation.Status, err)
 	}
-	if trips := fc.flights.Load() - before; trips > 7 {
+	if trips := fc.Count() - before; trips > 7 {
 		t.Fatalf("a completion took %d round trips to PostgreSQL, want at most 7", trips)
 	}
 	if want := inv.StartedAt.Add(45 * time.Minute); !inv.DeadlineAt.Equal(want) {

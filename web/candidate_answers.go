@@ -30,7 +30,7 @@ func answersFromForm(c echo.Context, qs []store.Question) ([]store.AnswerInput, 
 // refused and the attempt is submitted with what was saved.
 func (s *Server) saveAnswers(c echo.Context) error {
 	ctx := c.Request().Context()
-	inv, ok, err := s.candidateInvitation(c)
+	inv, ok, err := s.candidateToWrite(c, attemptRechecked)
 	if !ok {
 		return err
 	}
@@ -70,6 +70,9 @@ func (s *Server) saveAnswers(c echo.Context) error {
 	}
 	if _, bad := asFieldErrors(err); bad {
 		return echo.NewHTTPError(http.StatusBadRequest, "An answer is not one of the options.")
+	}
+	if errors.Is(err, store.ErrNotUsable) { // the attempt closed since the page was read: its page says how
+		return goTo(c, tokenPath(inv))
 	}
 	if err != nil {
 		return err
@@ -132,9 +135,20 @@ func (s *Server) afterSection(c echo.Context, inv store.Invitation, action strin
 	if inv.Status == store.StatusCompleted {
 		return s.afterSubmit(c, inv, action)
 	}
+	return goTo(c, tokenPath(inv))
+}
+
+// goTo sends the candidate to a page: htmx's autosave is told to go there,
+// a form post is redirected.
+func goTo(c echo.Context, url string) error {
 	if isHTMX(c) {
-		c.Response().Header().Set("HX-Redirect", tokenPath(inv))
+		c.Response().Header().Set("HX-Redirect", url)
 		return c.NoContent(http.StatusNoContent)
 	}
-	return c.Redirect(http.StatusSeeOther, tokenPath(inv))
+	return c.Redirect(http.StatusSeeOther, url)
 }
+
+// attemptRechecked: answers to a started attempt go to Submit, which
+// decides again under the row lock (a completion another process made
+// first answers as completed; a deadline moved is read there).
+func attemptRechecked(inv store.Invitation) bool { return inv.Status == store.StatusStarted }

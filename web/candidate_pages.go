@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -49,15 +50,29 @@ func tokenPath(inv store.Invitation) string { return "/t/" + inv.Token }
 const ctxCandidateTest = "testgate.candidateTest"
 
 // candidateInvitation loads the invitation a token names; an unknown token
-// is answered with its page and ok=false.
+// is answered with its page and ok=false. A request that writes decides on
+// what the database holds (see candidateToWrite for the hot writes).
 func (s *Server) candidateInvitation(c echo.Context) (store.Invitation, bool, error) {
+	read := s.db.InvitationAndTestByToken
+	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+		read = s.db.InvitationAndTestForWrite
+	}
+	return s.loadCandidate(c, read)
+}
+
+// candidateToWrite is candidateInvitation for a write whose store method
+// decides again under the invitation's row lock in the states rechecked
+// accepts: there a cached page is enough to send the request on.
+func (s *Server) candidateToWrite(c echo.Context, rechecked func(store.Invitation) bool) (store.Invitation, bool, error) {
+	return s.loadCandidate(c, func(ctx context.Context, token string) (store.Invitation, store.Test, error) {
+		return s.db.InvitationAndTestToWrite(ctx, token, rechecked)
+	})
+}
+
+func (s *Server) loadCandidate(c echo.Context, read func(context.Context, string) (store.Invitation, store.Test, error)) (store.Invitation, bool, error) {
 	token := c.Param("token")
 	if len(token) > 64 {
 		return store.Invitation{}, false, s.unknownToken(c)
-	}
-	read := s.db.InvitationAndTestByToken
-	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
-		read = s.db.InvitationAndTestForWrite // decides on what the database holds
 	}
 	inv, t, err := read(c.Request().Context(), token)
 	if err == nil && behindTheirWrite(c, inv) {
@@ -78,19 +93,40 @@ func (s *Server) unknownToken(c echo.Context) error {
 // refusal answers the states in which a candidate cannot go on, or returns
 // false when they can.
 func (s *Server) refusal(c echo.Context, inv store.Invitation) (bool, error) {
-	now := s.db.Now()
+	r, refused := refusalOf(inv, s.db.Now())
+	if !refused {
+		return false, nil
+	}
+	var data map[string]any
+	if r.at != nil {
+		data = when(c, *r.at)
+	}
+	return true, s.candidateMessage(c, r.status, r.title, r.text, data)
+}
+
+// refusalPage is the page a refused candidate meets: its status, the
+// catalog's heading and text, and the moment the text names.
+type refusalPage struct {
+	status      int
+	title, text string
+	at          *time.Time
+}
+
+// refusalOf says whether, and how, an invitation's state at now turns its
+// candidate away.
+func refusalOf(inv store.Invitation, now time.Time) (refusalPage, bool) {
 	switch {
 	case inv.Status == store.StatusCancelled:
-		return true, s.candidateMessage(c, http.StatusGone, "CancelledTitle", "CancelledText", nil)
+		return refusalPage{http.StatusGone, "CancelledTitle", "CancelledText", nil}, true
 	case inv.Status == store.StatusExpired,
 		inv.Status.NotStarted() && inv.ExpiresAt != nil && !inv.ExpiresAt.After(now):
-		return true, s.candidateMessage(c, http.StatusGone, "ExpiredTitle", "ExpiredText", nil)
+		return refusalPage{http.StatusGone, "ExpiredTitle", "ExpiredText", nil}, true
 	case inv.Status.NotStarted() && inv.ValidUntil != nil && !inv.ValidUntil.After(now):
-		return true, s.candidateMessage(c, http.StatusGone, "ClosedTitle", "ClosedText", when(c, *inv.ValidUntil))
+		return refusalPage{http.StatusGone, "ClosedTitle", "ClosedText", inv.ValidUntil}, true
 	case inv.Status.NotStarted() && inv.ValidFrom != nil && inv.ValidFrom.After(now):
-		return true, s.candidateMessage(c, http.StatusForbidden, "NotOpenTitle", "NotOpenText", when(c, *inv.ValidFrom))
+		return refusalPage{http.StatusForbidden, "NotOpenTitle", "NotOpenText", inv.ValidFrom}, true
 	}
-	return false, nil
+	return refusalPage{}, false
 }
 
 func (s *Server) candidateView(c echo.Context, inv store.Invitation) (views.CandidateView, error) {
@@ -272,7 +308,7 @@ func (s *Server) saveDetails(c echo.Context) error {
 
 // startAttempt begins the timed test.
 func (s *Server) startAttempt(c echo.Context) error {
-	inv, ok, err := s.candidateInvitation(c)
+	inv, ok, err := s.candidateToWrite(c, s.startRechecked)
 	if !ok {
 		return err
 	}
@@ -288,4 +324,13 @@ func (s *Server) startAttempt(c echo.Context) error {
 	}
 	s.noteWrite(c, started)
 	return c.Redirect(http.StatusSeeOther, tokenPath(inv))
+}
+
+// startRechecked: a start of an attempt not started, by a candidate whose
+// page neither turns them away nor asks for their details first, is
+// decided again by StartInvitation under the row lock (a start another
+// process made already is kept, an ended invitation is not started).
+func (s *Server) startRechecked(inv store.Invitation) bool {
+	_, refused := refusalOf(inv, s.db.Now())
+	return inv.Status.NotStarted() && !inv.Placeholder && !refused
 }

@@ -27,7 +27,13 @@ type candidateFixture struct {
 
 func newCandidateFixture(t *testing.T, link store.LinkInput) *candidateFixture {
 	t.Helper()
-	srv, db := newTestServer(t)
+	return newCandidateFixtureOn(t, migratedDatabase(t), link)
+}
+
+// newCandidateFixtureOn is newCandidateFixture on the migrated database at dsn.
+func newCandidateFixtureOn(t *testing.T, dsn string, link store.LinkInput) *candidateFixture {
+	t.Helper()
+	srv, db := newTestServerOn(t, dsn, testBaseURL)
 	now := time.Date(2027, 5, 3, 10, 0, 0, 0, time.UTC)
 	f := &candidateFixture{srv: srv, db: db, now: &now, b: newBrowser(t, srv)}
 	db.SetClock(func() time.Time { return *f.now })

@@ -39,7 +39,13 @@ func newTestServer(t testing.TB, options ...func(*Config)) (*Server, *store.DB) 
 // newTestServerAt is newTestServer with the public origin base.
 func newTestServerAt(t testing.TB, base string, options ...func(*Config)) (*Server, *store.DB) {
 	t.Helper()
-	db, registry := openTestStore(t, migratedDatabase(t), base)
+	return newTestServerOn(t, migratedDatabase(t), base, options...)
+}
+
+// newTestServerOn is newTestServerAt on the migrated database at dsn.
+func newTestServerOn(t testing.TB, dsn, base string, options ...func(*Config)) (*Server, *store.DB) {
+	t.Helper()
+	db, registry := openTestStore(t, dsn, base)
 	cfg := Config{
 		BaseURL:    base,
 		SessionKey: []byte("0123456789abcdef0123456789abcdef"),
