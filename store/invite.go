@@ -23,12 +23,16 @@ func (db *DB) Invite(ctx context.Context, n NewInvitation) (InviteResult, error)
 	}
 	var res InviteResult
 	err := db.inTx(ctx, func(tx *Tx) error {
-		id, created, reopened, err := db.inviteTx(ctx, tx, n, db.Now())
+		out, err := db.inviteTx(ctx, tx, n, db.Now())
 		if err != nil {
 			return err
 		}
-		res.Created, res.Reopened = created, reopened
-		res.Invitation, err = invitationTx(ctx, tx, id) // the one read of the row, in the transaction that wrote it
+		res.Created, res.Reopened = out.created, out.reopened
+		if out.written != nil { // a new invitation, as its insert wrote it
+			res.Invitation = *out.written
+			return nil
+		}
+		res.Invitation, err = invitationTx(ctx, tx, out.id) // the one read of the row, in the transaction that wrote it
 		return err
 	})
 	if err != nil {
@@ -69,11 +73,11 @@ func (db *DB) InviteMany(ctx context.Context, ns []NewInvitation) ([]int64, erro
 			}
 			ids = make([]int64, len(ns))
 			for i, n := range ns {
-				id, _, _, err := db.inviteTx(ctx, tx, n, now)
+				out, err := db.inviteTx(ctx, tx, n, now)
 				if err != nil {
 					return err
 				}
-				ids[i] = id
+				ids[i] = out.id
 			}
 			return nil
 		})
@@ -124,33 +128,33 @@ func uniformBatch(ns []NewInvitation) bool {
 }
 
 // inviteTx finds or makes one invitation inside the caller's transaction.
-func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Time) (id int64, created, reopened bool, err error) {
+func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Time) (inviteOutcome, error) {
 	link, err := inviteLink(ctx, tx, n)
 	if err != nil {
-		return 0, false, false, err
+		return inviteOutcome{}, err
 	}
 	if n.TrackingUniqID != "" {
 		var taken int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations WHERE tracking_key = ? AND tracking_uniq_id = ?`,
 			n.TrackingKey, n.TrackingUniqID).Scan(&taken); err != nil {
-			return 0, false, false, err
+			return inviteOutcome{}, err
 		}
 		if taken > 0 {
-			return 0, false, false, ErrDuplicateTracking
+			return inviteOutcome{}, ErrDuplicateTracking
 		}
 	}
 	if !n.GeneratePlaceholders || strings.TrimSpace(n.Email) != "" {
 		// Two requests for one address take turns: the second finds what
 		// the first made.
 		if err := tx.lockKeys(ctx, addressKey(n.Email)); err != nil {
-			return 0, false, false, err
+			return inviteOutcome{}, err
 		}
 		existing, err := latestOnLink(ctx, tx, link.ID, NormalizeEmail(n.Email))
 		if err != nil && !errors.Is(err, ErrNotFound) {
-			return 0, false, false, err
+			return inviteOutcome{}, err
 		}
 		if err == nil && n.Source == SourcePublic {
-			return 0, false, false, ErrAlreadyRegistered
+			return inviteOutcome{}, ErrAlreadyRegistered
 		}
 		if err == nil && n.NewAfterFinish && existing.Status.Finished() {
 			return db.inviteAfterFinished(ctx, tx, existing, link, n, now)
@@ -158,54 +162,70 @@ func (db *DB) inviteTx(ctx context.Context, tx *Tx, n NewInvitation, now time.Ti
 		if err == nil {
 			if existing.Status.NotStarted() && existing.ExpiresAt != nil && !existing.ExpiresAt.After(now) {
 				if err := db.setStatus(ctx, tx, existing, StatusExpired, "system", "expiry passed", now); err != nil {
-					return 0, false, false, err
+					return inviteOutcome{}, err
 				}
 				existing.Status = StatusExpired
 			}
 			if existing.Status.Live() {
 				if existing.Status.NotStarted() {
-					return existing.ID, false, false, setAccessWindow(ctx, tx, existing.ID, n.ValidFrom, n.ValidUntil, now)
+					return inviteOutcome{id: existing.ID}, setAccessWindow(ctx, tx, existing.ID, n.ValidFrom, n.ValidUntil, now)
 				}
-				return existing.ID, false, false, nil
+				return inviteOutcome{id: existing.ID}, nil
 			}
 			if err := linkOpen(ctx, tx, link, now); err != nil {
-				return 0, false, false, err
+				return inviteOutcome{}, err
 			}
 			if err := reopen(ctx, tx, existing, link, n, now); err != nil {
-				return 0, false, false, err
+				return inviteOutcome{}, err
 			}
-			return existing.ID, false, true, db.emailIfAsked(ctx, tx, existing.ID, mergeSettings(link, n, now).sendEmail, n, now)
+			return inviteOutcome{id: existing.ID, reopened: true}, db.emailIfAsked(ctx, tx, existing.ID, mergeSettings(link, n, now).sendEmail, n, now)
 		}
 	}
 	if err := linkOpen(ctx, tx, link, now); err != nil {
-		return 0, false, false, err
+		return inviteOutcome{}, err
 	}
-	if id, err = insertInvitation(ctx, tx, link, n, now); err != nil {
-		return 0, false, false, err
+	return db.insertAndEmail(ctx, tx, link, n, now)
+}
+
+// inviteOutcome is what inviteTx came to: the invitation's id, whether it
+// is new or re-opened, and a new one as its insert wrote it.
+type inviteOutcome struct {
+	id                int64
+	created, reopened bool
+	written           *Invitation
+}
+
+// insertAndEmail makes a new invitation and queues its email if asked.
+func (db *DB) insertAndEmail(ctx context.Context, tx *Tx, link TestLink, n NewInvitation, now time.Time) (inviteOutcome, error) {
+	inv, err := insertInvitation(ctx, tx, link, n, now)
+	if err != nil {
+		return inviteOutcome{}, err
 	}
-	return id, true, false, db.emailIfAsked(ctx, tx, id, mergeSettings(link, n, now).sendEmail, n, now)
+	if inv.SendEmail {
+		if err := db.queueInvitationEmail(ctx, tx, inv, n, now); err != nil {
+			return inviteOutcome{}, err
+		}
+	}
+	return inviteOutcome{id: inv.ID, created: true, written: &inv}, nil
 }
 
 // inviteAfterFinished makes a new invitation for an address whose last
 // one on the link is finished, which stays in the candidate's history
 // (a completed one superseded, as after a reattempt).
-func (db *DB) inviteAfterFinished(ctx context.Context, tx *Tx, old Invitation, link TestLink, n NewInvitation, now time.Time) (int64, bool, bool, error) {
+func (db *DB) inviteAfterFinished(ctx context.Context, tx *Tx, old Invitation, link TestLink, n NewInvitation, now time.Time) (inviteOutcome, error) {
 	if err := linkOpen(ctx, tx, link, now); err != nil {
-		return 0, false, false, err
+		return inviteOutcome{}, err
 	}
 	tx.changedInvitation(old.ID)
 	if err := tx.ExecLater(ctx, `UPDATE invitations SET superseded = 1, updated_at = ? WHERE id = ?`, millis(now), old.ID); err != nil {
-		return 0, false, false, err
+		return inviteOutcome{}, err
 	}
-	id, err := insertInvitation(ctx, tx, link, n, now)
+	out, err := db.insertAndEmail(ctx, tx, link, n, now)
 	if err != nil {
-		return 0, false, false, err
+		return inviteOutcome{}, err
 	}
-	if err := addEvent(ctx, tx, old.ID, "reattempted", old.Status, old.Status, n.Actor,
-		fmt.Sprintf("invited again via %s: invitation %d", n.Source, id), now); err != nil {
-		return 0, false, false, err
-	}
-	return id, true, false, db.emailIfAsked(ctx, tx, id, mergeSettings(link, n, now).sendEmail, n, now)
+	return out, addEvent(ctx, tx, old.ID, "reattempted", old.Status, old.Status, n.Actor,
+		fmt.Sprintf("invited again via %s: invitation %d", n.Source, out.id), now)
 }
 
 // setAccessWindow replaces the access window of an invitation not taken
@@ -233,10 +253,15 @@ func (db *DB) emailIfAsked(ctx context.Context, tx *Tx, id int64, send bool, n N
 	if err != nil {
 		return err
 	}
+	return db.queueInvitationEmail(ctx, tx, inv, n, now)
+}
+
+// queueInvitationEmail queues inv's invitation email and records it.
+func (db *DB) queueInvitationEmail(ctx context.Context, tx *Tx, inv Invitation, n NewInvitation, now time.Time) error {
 	if err := db.enqueueEmail(ctx, tx, EmailInvitation, inv, n.SendEmailAt, now); err != nil {
 		return err
 	}
-	return addEvent(ctx, tx, id, "invitation_queued", inv.Status, inv.Status, n.Actor, "to "+inv.Email, now)
+	return addEvent(ctx, tx, inv.ID, "invitation_queued", inv.Status, inv.Status, n.Actor, "to "+inv.Email, now)
 }
 
 // inviteLink loads the link a request names (or the test's default) and
@@ -336,41 +361,63 @@ func labelsJSON(labels []string) string {
 	return string(b)
 }
 
-func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, now time.Time) (int64, error) {
-	s := mergeSettings(l, n, now)
-	if n.Lang == "" {
-		n.Lang = l.Lang // an invitation that names no language speaks its link's
+// insertInvitation writes a new invitation through l and returns it as a
+// read of it would: a caller answering with it needs no read. Its person
+// is the first invitation to the address in the test's team, this one if
+// none came before.
+func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, now time.Time) (Invitation, error) {
+	t, err := tx.test(ctx, l.TestID) // read once per transaction: linkOpen has read it
+	if err != nil {
+		return Invitation{}, err
 	}
-	name, email, placeholder := candidateIdentity(n)
-	var id int64
+	inv := newInvitationRow(l, n, now)
+	inv.ExtraTimePercent = n.ExtraTimePercent
 	tx.addedInvitations()
-	err := tx.QueryRowContext(ctx, `INSERT INTO invitations (test_id, link_id, token, name, email, email_norm, placeholder, status, source,
-			callback_url, redirect_url, hide_instruction, disable_mandatory_fields, send_email, expires_at, valid_from, valid_until,
-			tags, labels, group_name, external_id, external_data, lang, invited_at, created_at, updated_at, access_code,
-			tracking_uniq_id, tracking_key, candidate_kind, callback_resource, callback_params, extra_time_percent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		l.TestID, l.ID, NewInvitationToken(), name, email, NormalizeEmail(email), boolInt(placeholder), n.Source,
-		s.callbackURL, s.redirectURL, boolInt(s.hideInstruction), boolInt(s.disableMandatory), boolInt(s.sendEmail),
-		nullMillis(s.expiresAt), nullMillis(s.validFrom), nullMillis(s.validUntil),
-		jsonOr(n.Tags, "{}"), labelsJSON(n.Labels), n.Group, n.ExternalID, jsonOr(n.ExternalData, "{}"), n.Lang,
-		millis(now), millis(now), millis(now), accessCode(n.RequireAccessCode),
-		n.TrackingUniqID, n.TrackingKey, n.CandidateKind, n.CallbackResource, jsonOr(n.CallbackParams, "{}"), n.ExtraTimePercent).Scan(&id)
+	args := append(invitationInsertArgs(inv), inv.ExtraTimePercent, NormalizeEmail(inv.Email), t.TeamID)
+	err = tx.QueryRowContext(ctx, `INSERT INTO invitations (`+invitationInsertColumns+`, extra_time_percent) VALUES `+valuesList(1, 33)+`
+		RETURNING id, COALESCE((SELECT MIN(p.id) FROM invitations p JOIN tests pt ON pt.id = p.test_id
+			WHERE p.email_norm = ? AND pt.team_id = ?), id)`, args...).Scan(&inv.ID, &inv.PersonID)
 	if isUniqueViolation(err, "invitations.tracking_key") {
-		return 0, ErrDuplicateTracking
+		return Invitation{}, ErrDuplicateTracking
 	}
 	if err != nil {
-		return 0, mapError(err)
+		return Invitation{}, mapError(err)
 	}
-	if err := indexForSearch(ctx, tx, []int64{id}); err != nil {
-		return 0, err
+	if err := indexForSearch(ctx, tx, []int64{inv.ID}); err != nil {
+		return Invitation{}, err
 	}
-	if err := insertATSReference(ctx, tx, id, n.ATS); err != nil {
-		return 0, err
+	if err := insertATSReference(ctx, tx, inv.ID, n.ATS); err != nil {
+		return Invitation{}, err
 	}
-	if err := addEvent(ctx, tx, id, "invited", "", StatusInvited, n.Actor, "via "+n.Source, now); err != nil || n.ExtraTimePercent == 0 {
-		return id, err
+	if err := addEvent(ctx, tx, inv.ID, "invited", "", StatusInvited, n.Actor, "via "+n.Source, now); err != nil {
+		return Invitation{}, err
 	}
-	return id, addEvent(ctx, tx, id, "extra_time_set", StatusInvited, StatusInvited, n.Actor, fmt.Sprintf("%d %% extra time", n.ExtraTimePercent), now)
+	if n.ExtraTimePercent != 0 {
+		if err := addEvent(ctx, tx, inv.ID, "extra_time_set", StatusInvited, StatusInvited, n.Actor, fmt.Sprintf("%d %% extra time", n.ExtraTimePercent), now); err != nil {
+			return Invitation{}, err
+		}
+	}
+	return inv.asStored(t, l), nil
+}
+
+// asStored is a new invitation as a read of its row says it: times to the
+// millisecond in UTC, empty JSON as stored, and what the read joins from
+// its test and link.
+func (inv Invitation) asStored(t Test, l TestLink) Invitation {
+	stored := func(at *time.Time) *time.Time { return timePtr(nullMillis(at)) }
+	inv.ExpiresAt, inv.ValidFrom, inv.ValidUntil = stored(inv.ExpiresAt), stored(inv.ValidFrom), stored(inv.ValidUntil)
+	inv.InvitedAt, inv.CreatedAt, inv.UpdatedAt = fromMillis(millis(inv.InvitedAt)), fromMillis(millis(inv.CreatedAt)), fromMillis(millis(inv.UpdatedAt))
+	inv.Tags = json.RawMessage(jsonOr(inv.Tags, "{}"))
+	inv.ExternalData = json.RawMessage(jsonOr(inv.ExternalData, "{}"))
+	inv.CallbackParams = json.RawMessage(jsonOr(inv.CallbackParams, "{}"))
+	if inv.Labels == nil {
+		inv.Labels = []string{}
+	}
+	inv.TestName, inv.PassingScore, inv.LinkName, inv.TabSwitchLimit = t.Name, t.PassingScore, l.Name, l.TabSwitchLimit
+	if len(t.Bands) > 0 {
+		inv.Bands = t.Bands
+	}
+	return inv
 }
 
 // accessCode makes a six-digit one-time code, or none.

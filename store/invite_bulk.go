@@ -58,12 +58,12 @@ func (db *DB) inviteBatch(ctx context.Context, tx *Tx, ns []NewInvitation, now t
 	news := make([]fresh, 0, len(ns)) // a fresh is large: grown once, not copied over and over
 	firstOf := map[string]int{}       // an address repeated in the batch gets the first one's invitation
 	slow := func(i int) error {
-		id, created, reopened, err := db.inviteTx(ctx, tx, ns[i], now)
-		ids[i] = id
+		out, err := db.inviteTx(ctx, tx, ns[i], now)
+		ids[i] = out.id
 		switch {
-		case reopened:
+		case out.reopened:
 			outcomes[i] = BulkReopened
-		case !created:
+		case !out.created:
 			outcomes[i] = BulkExisting
 		}
 		return err
@@ -152,7 +152,8 @@ func newInvitationRow(l TestLink, n NewInvitation, now time.Time) Invitation {
 		HideInstruction: s.hideInstruction, DisableMandatoryFields: s.disableMandatory, SendEmail: s.sendEmail,
 		ExpiresAt: s.expiresAt, ValidFrom: s.validFrom, ValidUntil: s.validUntil, Tags: n.Tags, Labels: n.Labels,
 		Group: n.Group, ExternalID: n.ExternalID, ExternalData: n.ExternalData, Lang: n.Lang,
-		AccessCode: accessCode(n.RequireAccessCode), CandidateKind: n.CandidateKind, CallbackResource: n.CallbackResource,
+		AccessCode: accessCode(n.RequireAccessCode), TrackingUniqID: n.TrackingUniqID, TrackingKey: n.TrackingKey,
+		CandidateKind: n.CandidateKind, CallbackResource: n.CallbackResource,
 		CallbackParams: n.CallbackParams, InvitedAt: now, CreatedAt: now, UpdatedAt: now}
 }
 

@@ -72,10 +72,11 @@ func (db *DB) Reattempt(ctx context.Context, id int64, in ReattemptInput) (Invit
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET superseded = 1, updated_at = ? WHERE id = ?`, millis(now), latest.ID); err != nil {
 			return err
 		}
-		newID, err := insertInvitation(ctx, tx, link, n, now)
+		inserted, err := insertInvitation(ctx, tx, link, n, now)
 		if err != nil {
 			return err
 		}
+		newID := inserted.ID
 		tx.changedInvitation(newID)
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET reattempt_of = ? WHERE id = ?`, latest.ID, newID); err != nil {
 			return err

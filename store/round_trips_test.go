@@ -18,12 +18,7 @@ import (
 // seven. None reads the invitation back.
 func TestCandidateWritesOnPostgresRoundTrips(t *testing.T) {
 	t.Parallel()
-	fc, dsn := testkit.CountRoundTrips(t, testkit.Postgres(t, migrateTemplate))
-	db, err := Open(context.Background(), dsn, testWiring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, fc := openCountingRoundTrips(t)
 	ctx := context.Background()
 	invs := oneQuestionTest(t, db, NewInvitation{Name: "C", Email: "first@example.com"}, NewInvitation{Name: "C", Email: "second@example.com"})
 	if _, err := db.VisitAttempt(ctx, invs[0], false); err != nil { // the statements' first use
@@ -64,4 +59,35 @@ func TestCandidateWritesOnPostgresRoundTrips(t *testing.T) {
 	if want := inv.StartedAt.Add(45 * time.Minute); !inv.DeadlineAt.Equal(want) {
 		t.Fatalf("deadline %v, want the test's 45 minutes after the start, %v", inv.DeadlineAt, want)
 	}
+}
+
+// A new invitation takes five round trips: its link, its address's lock,
+// the address's invitation on the link, its test, then the insert, with
+// the rest sent at the commit. It does not read the new row back (six).
+func TestInviteOnPostgresRoundTrips(t *testing.T) {
+	t.Parallel()
+	db, fc := openCountingRoundTrips(t)
+	ctx := context.Background()
+	first := oneQuestionTest(t, db, NewInvitation{Name: "C", Email: "first@example.com"})[0] // the statements' first use
+	before := fc.Count()
+	res, err := db.Invite(ctx, NewInvitation{TestID: first.TestID, Name: "D", Email: "second@example.com", Source: SourceNative})
+	if err != nil || !res.Created {
+		t.Fatalf("invite: %v, %v", res.Created, err)
+	}
+	if trips := fc.Count() - before; trips > 5 {
+		t.Fatalf("an invitation took %d round trips to PostgreSQL, want at most 5", trips)
+	}
+}
+
+// openCountingRoundTrips opens a store on a PostgreSQL database of the
+// test's own through a round-trip counter.
+func openCountingRoundTrips(t *testing.T) (*DB, *testkit.RoundTrips) {
+	t.Helper()
+	fc, dsn := testkit.CountRoundTrips(t, testkit.Postgres(t, migrateTemplate))
+	db, err := Open(context.Background(), dsn, testWiring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, fc
 }
