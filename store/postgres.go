@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
-	"runtime"
 	"strings"
 	"time"
 
@@ -66,13 +66,23 @@ func openPostgres(ctx context.Context, url string, wiring Wiring) (*DB, error) {
 		}
 		return p, nil
 	}
-	// As many writers as readers: writes run side by side (locks.go), and
-	// each spends most of its time waiting for the database.
-	w, err := pool(max(16, runtime.GOMAXPROCS(0)*4))
+	// At least as many writers as readers: writes run side by side
+	// (locks.go), and each spends most of its time waiting for the
+	// database, the longer the farther it is (pool_size.go).
+	w, err := pool(basePool())
 	if err != nil {
 		return nil, err
 	}
-	r, err := pool(max(16, runtime.GOMAXPROCS(0)*4))
+	rtt, err := roundTrip(ctx, w)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: connect to PostgreSQL at %s:%d: %w", cfg.Host, cfg.Port, err)
+	}
+	writers := writerPoolSize(rtt)
+	w.SetMaxOpenConns(writers)
+	w.SetMaxIdleConns(writers)
+	slog.Debug("store: PostgreSQL's writer pool sized for its round trip", "round_trip", rtt.Round(time.Microsecond), "writers", writers)
+	r, err := pool(basePool())
 	if err != nil {
 		w.Close()
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // RoundTrips stands between a store and PostgreSQL on loopback and counts
@@ -22,6 +23,14 @@ type RoundTrips struct {
 // dsn and returns it with the URL that reaches the database through it.
 // It stops when the test ends.
 func CountRoundTrips(t testing.TB, dsn string) (*RoundTrips, string) {
+	t.Helper()
+	return HopAway(t, dsn, 0)
+}
+
+// HopAway is CountRoundTrips with the network delay one way between two
+// machines: each chunk either side sends waits delay before it is passed
+// on, so a round trip costs twice delay more.
+func HopAway(t testing.TB, dsn string, delay time.Duration) (*RoundTrips, string) {
 	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -45,9 +54,9 @@ func CountRoundTrips(t testing.TB, dsn string) (*RoundTrips, string) {
 				continue
 			}
 			var sending atomic.Bool
-			rt.wg.Go(func() { pipe(server, client, func() { sending.Store(false) }) })
+			rt.wg.Go(func() { pipe(server, client, delay, func() { sending.Store(false) }) })
 			rt.wg.Go(func() {
-				pipe(client, server, func() {
+				pipe(client, server, delay, func() {
 					if !sending.Swap(true) {
 						rt.flights.Add(1)
 					}
@@ -64,14 +73,16 @@ func CountRoundTrips(t testing.TB, dsn string) (*RoundTrips, string) {
 // made so far.
 func (rt *RoundTrips) Count() int64 { return rt.flights.Load() }
 
-// pipe copies src to dst, calling read for each chunk before passing it on.
-func pipe(dst, src net.Conn, read func()) {
+// pipe copies src to dst, calling read for each chunk and waiting delay
+// before passing it on.
+func pipe(dst, src net.Conn, delay time.Duration, read func()) {
 	defer dst.Close()
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
 			read()
+			time.Sleep(delay)
 			if _, werr := dst.Write(buf[:n]); werr != nil {
 				return
 			}
