@@ -16,12 +16,13 @@ import (
 // of round trip, at most maxWriterPool. On the same 2 cores as the
 // database more writers only queue there, so the near pool stays small
 // (make bench: one process 1 ms away carries a drive of 5,000 candidates
-// with 32 writers, 3,500 with 16).
+// with 28 or 32 writers, 3,500 with 16).
 
-// maxWriterPool bounds the writer pool: two processes, each with its
-// readers and its listening connection, stay under PostgreSQL's default
-// of 100 connections.
-const maxWriterPool = 32
+// maxWriterPool bounds the writer pool: two processes, each with its 16
+// readers and its listening connection, hold 90 connections at most, under
+// the 97 PostgreSQL's default max_connections leaves to other roles than
+// superusers, with room for a migration or an operator's psql.
+const maxWriterPool = 28
 
 // basePool is a pool's size next to the database.
 func basePool() int { return max(16, runtime.GOMAXPROCS(0)*4) }
