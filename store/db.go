@@ -67,6 +67,7 @@ type DB struct {
 	readGen    readGenerations
 	candidates readCache[candidatePage]
 	papers     readCache[[]Question] // started attempts' papers, for their saves (papers.go)
+	links      readCache[TestLink]   // links by id, for the requests that name one (the API's invites)
 	counts     readCache[int]
 	stats      readCache[TestStatistics]
 	bankStats  readCache[BankStatistics]
@@ -144,6 +145,7 @@ func newDB(w, r *sql.DB, path string, d dialect, wiring Wiring) *DB {
 	db := &DB{path: path, dialect: d, process: NewToken(12), w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
 		composer: wiring.Composer, payloads: wiring.Payloads, passwords: newPasswords(wiring.PasswordCost),
 		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}, papers: readCache[[]Question]{max: 4_096},
+		links: readCache[TestLink]{max: 1_000},
 		stats: readCache[TestStatistics]{max: 100}, bankStats: readCache[BankStatistics]{max: 1_000}}
 	db.SetClock(time.Now)
 	return db

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -271,8 +272,21 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 }
 
 // Link returns one link.
+//
+// It is cached until a test or link changes: every invitation an API
+// client makes through a link reads it first (the transaction that makes
+// it reads the link again, under its own snapshot, to decide).
 func (db *DB) Link(ctx context.Context, id int64) (TestLink, error) {
-	return scanLink(db.queryRow(ctx, `SELECT `+linkColumns+` FROM test_links WHERE id = ?`, id))
+	key := strconv.FormatInt(id, 10)
+	if e, ok := db.links.get(key); ok && db.cachesReads() && e.gen >= db.readGen.tests.Load() {
+		return e.v, nil
+	}
+	gen := db.readGen.current()
+	l, err := scanLink(db.queryRow(ctx, `SELECT `+linkColumns+` FROM test_links WHERE id = ?`, id))
+	if err == nil {
+		db.links.put(key, l, gen)
+	}
+	return l, err
 }
 
 // LinkBySlug returns the link with this slug.

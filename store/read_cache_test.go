@@ -233,3 +233,34 @@ func TestListCountsAreCachedUntilAWrite(t *testing.T) {
 		t.Fatalf("after a write: %d", total)
 	}
 }
+
+// A link read by id is cached until a test or link changes through the
+// store: a change behind its back is not seen, one through it is.
+func TestALinkIsCachedUntilALinkChanges(t *testing.T) {
+	t.Parallel()
+	db := newTestDB(t)
+	ctx := context.Background()
+	tt, err := db.CreateTest(ctx, sampleTest, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := db.CreateLink(ctx, tt.ID, LinkInput{Name: "Campus"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Link(ctx, l.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.ExecContext(ctx, `UPDATE test_links SET name = 'Behind its back' WHERE id = `+fmt.Sprint(l.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Link(ctx, l.ID); got.Name != "Campus" {
+		t.Fatalf("the link was read again: %q", got.Name)
+	}
+	if err := db.SetLinkDisabled(ctx, l.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Link(ctx, l.ID); got.Name != "Behind its back" || !got.Disabled() {
+		t.Fatalf("after a change through the store the link reads %q, disabled %v", got.Name, got.Disabled())
+	}
+}
