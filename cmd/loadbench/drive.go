@@ -111,12 +111,30 @@ func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bou
 	if err != nil {
 		return err
 	}
+	sqliteBest := best["SQLite, "+driveAlongside["none"]]
 	fmt.Printf("\nlargest N with every candidate action under %s at p99, without bulk work:\n", bound)
-	fmt.Printf("  SQLite, 1 process                       %6d\n", best["SQLite, "+driveAlongside["none"]])
+	fmt.Printf("  SQLite, 1 process                       %6d\n", sqliteBest)
 	for _, f := range far {
 		fmt.Printf("  %-40s %6d\n", f.name, f.best)
 	}
+	if len(far) == 2 { // one process, then two
+		printScaleOutTargets(sqliteBest, far[0].best, far[1].best)
+	}
 	return nil
+}
+
+// printScaleOutTargets compares the drive's N one hop from PostgreSQL with
+// what the scale-out asks: one process at least half of SQLite's N, two at
+// least 1.7 times one.
+func printScaleOutTargets(sqlite, one, two int) {
+	ratio := func(a, b int) float64 {
+		if b == 0 {
+			return 0
+		}
+		return float64(a) / float64(b)
+	}
+	fmt.Printf("  one process ÷ SQLite                     %6.2f  ≥ 0.50 %s\n", ratio(one, sqlite), verdict(ratio(one, sqlite) >= 0.5))
+	fmt.Printf("  two processes ÷ one                      %6.2f  ≥ 1.70 %s\n", ratio(two, one), verdict(ratio(two, one) >= 1.7))
 }
 
 // startInstallation starts a fresh installation for a rung of n
