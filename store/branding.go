@@ -73,7 +73,7 @@ func validLogoType(t string) bool {
 // time is read (a tiny row) and a newer one loaded.
 func (db *DB) Branding(ctx context.Context) (Branding, error) {
 	if e := db.branding.Load(); e != nil {
-		if !db.Postgres() || db.cachesReads() && e.gen >= db.readGen.tests.Load() {
+		if !db.Postgres() || db.cachesReads() && db.readGen.testsFresh(e.gen) {
 			return e.b, nil
 		}
 		gen := db.readGen.current()

@@ -102,7 +102,7 @@ func (db *DB) Invitation(ctx context.Context, id int64) (Invitation, error) {
 // landing page's cache entry, when the entry's test is still current.
 func (db *DB) refreshCandidatePage(inv Invitation, gen uint64) {
 	e, ok := db.candidates.get(inv.Token)
-	if !ok || e.gen < db.readGen.tests.Load() || e.v.inv.ID != inv.ID {
+	if !ok || !db.readGen.testsFresh(e.gen) || e.v.inv.ID != inv.ID {
 		return
 	}
 	db.candidates.put(inv.Token, candidatePage{inv, e.v.test}, gen)

@@ -81,13 +81,13 @@ func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, 
 	return inv.asStored(t, l), nil
 }
 
-// asStored is a new invitation as a read of its row says it: times to the
-// millisecond in UTC, empty JSON as stored, and what the read joins from
-// its test and link.
+// asStored is a new invitation as a read of its row says it: the times a
+// request gave to the millisecond in UTC (its own come from db.Now, which
+// are so already), empty JSON as stored, and what the read joins from its
+// test and link.
 func (inv Invitation) asStored(t Test, l TestLink) Invitation {
 	stored := func(at *time.Time) *time.Time { return timePtr(nullMillis(at)) }
 	inv.ExpiresAt, inv.ValidFrom, inv.ValidUntil = stored(inv.ExpiresAt), stored(inv.ValidFrom), stored(inv.ValidUntil)
-	inv.InvitedAt, inv.CreatedAt, inv.UpdatedAt = fromMillis(millis(inv.InvitedAt)), fromMillis(millis(inv.CreatedAt)), fromMillis(millis(inv.UpdatedAt))
 	inv.Tags = json.RawMessage(jsonOr(inv.Tags, "{}"))
 	inv.ExternalData = json.RawMessage(jsonOr(inv.ExternalData, "{}"))
 	inv.CallbackParams = json.RawMessage(jsonOr(inv.CallbackParams, "{}"))

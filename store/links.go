@@ -278,7 +278,7 @@ func (db *DB) UpdateLink(ctx context.Context, id int64, in LinkInput) (TestLink,
 // it reads the link again, under its own snapshot, to decide).
 func (db *DB) Link(ctx context.Context, id int64) (TestLink, error) {
 	key := strconv.FormatInt(id, 10)
-	if e, ok := db.links.get(key); ok && db.cachesReads() && e.gen >= db.readGen.tests.Load() {
+	if e, ok := db.links.get(key); ok && db.cachesReads() && db.readGen.testsFresh(e.gen) {
 		return e.v, nil
 	}
 	gen := db.readGen.current()

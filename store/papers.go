@@ -21,7 +21,7 @@ import (
 func (db *DB) startedPaperTx(ctx context.Context, tx *Tx, invitationID int64) ([]Question, error) {
 	key := strconv.FormatInt(invitationID, 10)
 	if db.cachesReads() {
-		if e, ok := db.papers.get(key); ok && e.gen >= db.readGen.tests.Load() {
+		if e, ok := db.papers.get(key); ok && db.readGen.testsFresh(e.gen) {
 			return e.v, nil
 		}
 	}

@@ -81,7 +81,7 @@ func (g *readGenerations) changed(c readChanges) uint64 {
 // invitationFresh reports whether a page read in generation gen still
 // holds for the invitation.
 func (g *readGenerations) invitationFresh(id int64, gen uint64) bool {
-	if gen < g.tests.Load() {
+	if !g.testsFresh(gen) {
 		return false
 	}
 	g.mu.RLock()
@@ -89,6 +89,10 @@ func (g *readGenerations) invitationFresh(id int64, gen uint64) bool {
 	g.mu.RUnlock()
 	return gen >= last
 }
+
+// testsFresh reports whether a value read in generation gen from tests,
+// links, questions or sections still holds.
+func (g *readGenerations) testsFresh(gen uint64) bool { return gen >= g.tests.Load() }
 
 // countFresh reports whether a count read in generation gen still holds.
 func (g *readGenerations) countFresh(gen uint64) bool { return gen >= g.invitations.Load() }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"testgate/store/dbproxy"
 	"testgate/store/testkit"
 )
 
@@ -28,32 +29,32 @@ func TestCandidateWritesOnPostgresRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := invs[1]
-	before := fc.Count()
+	before := fc.RoundTrips()
 	if opened, err := db.VisitAttempt(ctx, seen, false); err != nil || opened.Status != StatusOpened {
 		t.Fatalf("opened: %v, %v", opened.Status, err)
 	}
-	if trips := fc.Count() - before; trips > 2 {
+	if trips := fc.RoundTrips() - before; trips > 2 {
 		t.Fatalf("an opening took %d round trips to PostgreSQL, want at most 2", trips)
 	}
-	before = fc.Count()
+	before = fc.RoundTrips()
 	inv, err := db.StartInvitation(ctx, seen.ID)
 	if err != nil || inv.Status != StatusStarted || inv.DeadlineAt == nil {
 		t.Fatalf("started: %v %v, %v", inv.Status, inv.DeadlineAt, err)
 	}
-	if trips := fc.Count() - before; trips > 3 {
+	if trips := fc.RoundTrips() - before; trips > 3 {
 		t.Fatalf("a start took %d round trips to PostgreSQL, want at most 3", trips)
 	}
 	paper, err := db.AttemptQuestions(ctx, inv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	before = fc.Count()
+	before = fc.RoundTrips()
 	done, err := db.Submit(ctx, Submission{InvitationID: inv.ID, Finish: true,
 		Form: map[string][]string{"q" + strconv.FormatInt(paper[0].ID, 10): {"0"}}})
 	if err != nil || done.Outcome != Completed || done.Invitation.Status != StatusCompleted {
 		t.Fatalf("completed: %v %v, %v", done.Outcome, done.Invitation.Status, err)
 	}
-	if trips := fc.Count() - before; trips > 7 {
+	if trips := fc.RoundTrips() - before; trips > 7 {
 		t.Fatalf("a completion took %d round trips to PostgreSQL, want at most 7", trips)
 	}
 	if want := inv.StartedAt.Add(45 * time.Minute); !inv.DeadlineAt.Equal(want) {
@@ -69,19 +70,19 @@ func TestInviteOnPostgresRoundTrips(t *testing.T) {
 	db, fc := openCountingRoundTrips(t)
 	ctx := context.Background()
 	first := oneQuestionTest(t, db, NewInvitation{Name: "C", Email: "first@example.com"})[0] // the statements' first use
-	before := fc.Count()
+	before := fc.RoundTrips()
 	res, err := db.Invite(ctx, NewInvitation{TestID: first.TestID, Name: "D", Email: "second@example.com", Source: SourceNative})
 	if err != nil || !res.Created {
 		t.Fatalf("invite: %v, %v", res.Created, err)
 	}
-	if trips := fc.Count() - before; trips > 5 {
+	if trips := fc.RoundTrips() - before; trips > 5 {
 		t.Fatalf("an invitation took %d round trips to PostgreSQL, want at most 5", trips)
 	}
 }
 
 // openCountingRoundTrips opens a store on a PostgreSQL database of the
 // test's own through a round-trip counter.
-func openCountingRoundTrips(t *testing.T) (*DB, *testkit.RoundTrips) {
+func openCountingRoundTrips(t *testing.T) (*DB, *dbproxy.Proxy) {
 	t.Helper()
 	fc, dsn := testkit.CountRoundTrips(t, testkit.Postgres(t, migrateTemplate))
 	db, err := Open(context.Background(), dsn, testWiring)

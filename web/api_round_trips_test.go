@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"testgate/store"
-	"testgate/store/testkit"
 )
 
 // On PostgreSQL an invitation through the native API costs its round
@@ -15,10 +14,7 @@ import (
 // invitation is not read back.
 func TestNativeInviteOnPostgresRoundTrips(t *testing.T) {
 	t.Parallel()
-	if !onPostgres {
-		t.Skip("round trips to a database server: PostgreSQL's")
-	}
-	trips, dsn := testkit.CountRoundTrips(t, migratedDatabase(t))
+	trips, dsn := countedDatabase(t)
 	srv, db := newTestServerOn(t, dsn, testBaseURL)
 	key := newAPIKey(t, db)
 	ctx := context.Background()
@@ -34,11 +30,11 @@ func TestNativeInviteOnPostgresRoundTrips(t *testing.T) {
 	if code, _ := api(t, srv, http.MethodPost, path, key, map[string]any{"email": "warm@example.com", "name": "Warm"}); code != http.StatusCreated {
 		t.Fatalf("first invite: %d", code) // each statement's first use prepares it
 	}
-	before := trips.Count()
+	before := trips.RoundTrips()
 	if code, inv := api(t, srv, http.MethodPost, path, key, map[string]any{"email": "kim@example.com", "name": "Kim"}); code != http.StatusCreated {
 		t.Fatalf("invite: %d %v", code, inv)
 	}
-	if n := trips.Count() - before; n > 7 {
+	if n := trips.RoundTrips() - before; n > 7 {
 		t.Fatalf("an invitation through the API took %d round trips to PostgreSQL, want at most 7", n)
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"testgate/mail"
 	"testgate/store"
+	"testgate/store/dbproxy"
 	"testgate/store/jobs"
 	"testgate/store/testkit"
 	"testgate/web/api/callbacks"
@@ -71,6 +72,17 @@ func migratedDatabase(t testing.TB) string {
 		return testkit.Postgres(t, migrateTemplate)
 	}
 	return testkit.SQLite(t, migrateTemplate)
+}
+
+// countedDatabase is migratedDatabase reached through a proxy that counts
+// the round trips to it, for the tests that bound a request's; they run
+// where round trips cross a network, on PostgreSQL.
+func countedDatabase(t *testing.T) (*dbproxy.Proxy, string) {
+	t.Helper()
+	if !onPostgres {
+		t.Skip("round trips to a database server: PostgreSQL's (SQLite's are calls in the process)")
+	}
+	return testkit.CountRoundTrips(t, migratedDatabase(t))
 }
 
 // migrateTemplate migrates testkit's template database.

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"os"
 	"time"
+
+	"testgate/store/dbproxy"
 )
 
 // The campus drive on PostgreSQL one network hop away (make bench): every
@@ -23,11 +25,11 @@ func drivePostgres(bin, pgAdmin string, ladder []int, arrive, autosaveEvery, bou
 	if err != nil {
 		return nil, err
 	}
-	proxy, err := startDelayProxy(target.Host, hopDelay)
+	proxy, err := dbproxy.Start(target.Host, hopDelay)
 	if err != nil {
 		return nil, err
 	}
-	defer proxy.close()
+	defer proxy.Close()
 	var out []farResult
 	for _, processes := range []int{1, 2} {
 		start := func(int) ([]*server, func(), error) {
@@ -35,7 +37,7 @@ func drivePostgres(bin, pgAdmin string, ladder []int, arrive, autosaveEvery, bou
 			if err != nil {
 				return nil, nil, err
 			}
-			far, err := proxy.through(u)
+			far, err := proxy.Through(u)
 			if err != nil {
 				drop()
 				return nil, nil, err

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"testgate/store/dbproxy"
 )
 
 // Round trips to the database per request: through the delay proxy each
@@ -22,16 +24,16 @@ var roundTripActions = []string{"invite (API)", "open", "start", "autosave", "su
 
 // countRoundTrips invites n candidates through s one by one and takes each
 // through the test, and returns the mean round trips of each action.
-func countRoundTrips(s *server, p *delayProxy, linkID int64, question string, n int) (map[string]float64, error) {
+func countRoundTrips(s *server, p *dbproxy.Proxy, linkID int64, question string, n int) (map[string]float64, error) {
 	client := newClient(1)
 	idleFor := 2 * time.Second
-	before := p.flights.Load()
+	before := p.RoundTrips()
 	time.Sleep(idleFor)
-	idlePerSecond := float64(p.flights.Load()-before) / idleFor.Seconds()
+	idlePerSecond := float64(p.RoundTrips()-before) / idleFor.Seconds()
 
 	totals := map[string]float64{}
 	measure := func(action string, req *http.Request) error {
-		start, began := p.flights.Load(), time.Now()
+		start, began := p.RoundTrips(), time.Now()
 		resp, err := client.Do(req)
 		if err != nil {
 			return err
@@ -41,7 +43,7 @@ func countRoundTrips(s *server, p *delayProxy, linkID int64, question string, n 
 			return fmt.Errorf("%s: status %d", action, resp.StatusCode)
 		}
 		time.Sleep(20 * time.Millisecond) // work the request left to the workers counts too
-		totals[action] += float64(p.flights.Load()-start) - idlePerSecond*time.Since(began).Seconds()
+		totals[action] += float64(p.RoundTrips()-start) - idlePerSecond*time.Since(began).Seconds()
 		return nil
 	}
 	for i := range n {
@@ -90,12 +92,12 @@ func runRoundTrips(bin, pgAdmin string) error {
 	if err != nil {
 		return err
 	}
-	proxy, err := startDelayProxy(target.Host, hopDelay)
+	proxy, err := dbproxy.Start(target.Host, hopDelay)
 	if err != nil {
 		return err
 	}
-	defer proxy.close()
-	far, err := proxy.through(u)
+	defer proxy.Close()
+	far, err := proxy.Through(u)
 	if err != nil {
 		return err
 	}

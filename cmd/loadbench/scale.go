@@ -18,6 +18,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make the bench's databases
+
+	"testgate/store/dbproxy"
 )
 
 // The scale-out comparison (make bench): the same three loads against one
@@ -31,7 +33,7 @@ type setup struct {
 	name      string
 	db        string // file or URL
 	processes int
-	proxy     *delayProxy // the network to the database, when it is one hop away
+	proxy     *dbproxy.Proxy // the network to the database, when it is one hop away
 }
 
 // scaleResult is what one installation measured.
@@ -61,18 +63,18 @@ func runScale(bin, pgAdmin string, d time.Duration, conns int) error {
 	if err != nil {
 		return err
 	}
-	proxy, err := startDelayProxy(target.Host, hopDelay)
+	proxy, err := dbproxy.Start(target.Host, hopDelay)
 	if err != nil {
 		return err
 	}
-	defer proxy.close()
+	defer proxy.Close()
 	for _, n := range []int{1, 2} {
 		u, drop, err := newPostgresDatabase(pgAdmin)
 		if err != nil {
 			return err
 		}
 		defer drop()
-		far, err := proxy.through(u)
+		far, err := proxy.Through(u)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,9 @@
-package main
+// Package dbproxy stands between Testgate and its database on loopback:
+// it adds the latency of a network between two machines and counts the
+// round trips the clients wait out. The benchmark (cmd/loadbench) puts the
+// database one hop away with it, and tests bound a request's round trips
+// (store/testkit).
+package dbproxy
 
 import (
 	"net"
@@ -8,13 +13,13 @@ import (
 	"time"
 )
 
-// delayProxy stands for a network between Testgate and its database: it
+// Proxy stands for a network between Testgate and its database: it
 // forwards each TCP connection from a loopback port to the database,
 // holding every chunk delay before passing it on, in each direction, in
 // order, without slowing the chunks behind it (a link of some latency, not
-// of little bandwidth). Loopback only: the bench never dials off the
-// machine.
-type delayProxy struct {
+// of little bandwidth). It listens on loopback only and dials only the
+// target it is given.
+type Proxy struct {
 	ln    net.Listener
 	delay time.Duration
 	to    string
@@ -24,18 +29,20 @@ type delayProxy struct {
 	flights atomic.Int64
 }
 
-func startDelayProxy(target string, delay time.Duration) (*delayProxy, error) {
+// Start listens on a loopback port and forwards to target (host:port),
+// delay each way; a delay of 0 only counts.
+func Start(target string, delay time.Duration) (*Proxy, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	p := &delayProxy{ln: ln, delay: delay, to: target}
+	p := &Proxy{ln: ln, delay: delay, to: target}
 	p.wg.Add(1)
 	go p.accept()
 	return p, nil
 }
 
-func (p *delayProxy) accept() {
+func (p *Proxy) accept() {
 	defer p.wg.Done()
 	for {
 		c, err := p.ln.Accept()
@@ -66,7 +73,7 @@ type chunk struct {
 
 // pipe copies src to dst, each chunk delay after it was read, calling
 // read for each chunk.
-func (p *delayProxy) pipe(src, dst net.Conn, read func()) {
+func (p *Proxy) pipe(src, dst net.Conn, read func()) {
 	defer p.wg.Done()
 	queue := make(chan chunk, 4096)
 	done := make(chan struct{})
@@ -101,10 +108,15 @@ func (p *delayProxy) pipe(src, dst net.Conn, read func()) {
 	}
 }
 
-func (p *delayProxy) close() { p.ln.Close() }
+// RoundTrips is how many round trips the connections through the proxy
+// have waited out so far.
+func (p *Proxy) RoundTrips() int64 { return p.flights.Load() }
 
-// through is a PostgreSQL URL whose host is the proxy.
-func (p *delayProxy) through(dbURL string) (string, error) {
+// Close stops taking connections; those open end as their sides close.
+func (p *Proxy) Close() { p.ln.Close() }
+
+// Through is a PostgreSQL URL whose host is the proxy.
+func (p *Proxy) Through(dbURL string) (string, error) {
 	u, err := url.Parse(dbURL)
 	if err != nil {
 		return "", err
