@@ -41,6 +41,7 @@ type driveStep struct {
 	n      int
 	lat    map[string][]time.Duration
 	failed int
+	cores  cpuUse // while the candidates came: cores busy by part
 }
 
 func (st driveStep) p99(action string) time.Duration {
@@ -73,12 +74,19 @@ var driveAlongside = map[string]string{
 // runDrive climbs the ladder once per mode of bulk work alongside, on
 // SQLite; with pgAdmin, then on PostgreSQL one network hop away with one
 // and two processes (drive_postgres.go).
-func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bound time.Duration, modes []string, pgAdmin string, pgLadder []int) error {
+func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bound time.Duration, modes []string, pgAdmin string, pgLadder []int, serverCPUs float64) error {
 	dir, err := os.MkdirTemp("", "testgate-drive-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	if serverCPUs > 0 { // before the SQLite runs: confining needs root
+		q, err := newCPUQuota(cgroupRoot, fmt.Sprintf("testgate-bench-%d", os.Getpid()), serverCPUs)
+		if err != nil {
+			return err
+		}
+		q.remove()
+	}
 	fmt.Fprintf(os.Stderr, "  this machine's limits, measured now\n")
 	singleTx, err := singleRowTxRate(dir, 3000)
 	if err != nil {
@@ -107,7 +115,7 @@ func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bou
 	if pgAdmin == "" {
 		return nil
 	}
-	far, err := drivePostgres(bin, pgAdmin, pgLadder, arrive, autosaveEvery, bound)
+	far, err := drivePostgres(bin, pgAdmin, pgLadder, arrive, autosaveEvery, bound, serverCPUs)
 	if err != nil {
 		return err
 	}
@@ -117,8 +125,12 @@ func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bou
 	for _, f := range far {
 		fmt.Printf("  %-40s %6d\n", f.name, f.best)
 	}
-	if len(far) == 2 { // one process, then two
+	if len(far) >= 2 { // one process, then two
 		printScaleOutTargets(sqliteBest, far[0].best, far[1].best)
+	}
+	if len(far) == 4 { // and again, each process confined to its share of the CPUs
+		fmt.Printf("  each process confined to %g CPU, as if on a machine of its own:\n", serverCPUs)
+		printScaleOutTargets(sqliteBest, far[2].best, far[3].best)
 	}
 	return nil
 }
@@ -148,7 +160,7 @@ func climb(label string, ladder []int, arrive, autosaveEvery, bound time.Duratio
 	best := 0
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Printf("\n%s\n\n", label)
-	fmt.Fprintln(tw, "N\topen p50/p99\tstart p50/p99\tautosave p50/p99\tsubmit p50/p99\tmax\tfailed\tp99 < bound\t")
+	fmt.Fprintln(tw, "N\topen p50/p99\tstart p50/p99\tautosave p50/p99\tsubmit p50/p99\tmax\tfailed\tp99 < bound\tcores: server / client / PostgreSQL\t")
 	for _, n := range ladder {
 		st, err := driveOnce(start, n, arrive, autosaveEvery, mode)
 		if err != nil {
@@ -162,7 +174,7 @@ func climb(label string, ladder []int, arrive, autosaveEvery, bound time.Duratio
 			worst = max(worst, l[len(l)-1])
 		}
 		ok := st.passes(bound)
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t\n", strings.Join(cells, "\t"), ms(worst), st.failed, verdict(ok))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t\n", strings.Join(cells, "\t"), ms(worst), st.failed, verdict(ok), st.cores)
 		if !ok {
 			break
 		}
@@ -264,6 +276,7 @@ func driveOnce(start startInstallation, n int, arrive, autosaveEvery time.Durati
 		}()
 	}
 	var cands sync.WaitGroup
+	cpuBefore := cpuNow(servers)
 	began := time.Now()
 	for i, tok := range toks {
 		at := began.Add(time.Duration(int64(arrive) * int64(i) / int64(n)))
@@ -285,6 +298,7 @@ func driveOnce(start startInstallation, n int, arrive, autosaveEvery time.Durati
 		}()
 	}
 	cands.Wait()
+	st.cores = cpuNow(servers).since(cpuBefore, time.Since(began))
 	close(stop)
 	side.Wait()
 	for _, l := range st.lat {

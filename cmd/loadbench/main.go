@@ -36,7 +36,8 @@ func main() {
 	modes := flag.String("alongside", "none,import,bulk", "the drive's runs: bulk work beside the candidates (none, import, bulk)")
 	scale := flag.String("scale", "", "instead of the benchmarks, compare SQLite with one and two processes on this PostgreSQL cluster (a postgres:// URL)")
 	drivePG := flag.String("drive-postgres", "", "with -drive, climb the ladder on this PostgreSQL cluster too, 1 ms away, with one and two processes")
-	pgLadder := flag.String("drive-postgres-ladder", "250,500,1000,2000,2500,3000,3500,5000,7500,10000", "the drive's numbers of candidates on PostgreSQL")
+	pgLadder := flag.String("drive-postgres-ladder", "250,500,1000,1500,2000,2500,3000,3500,4000,5000,7500,10000", "the drive's numbers of candidates on PostgreSQL")
+	serverCPUs := flag.Float64("server-cpus", 0, "with -drive-postgres, climb again with each server process confined to this many CPUs (0.25: a quarter of one) through a cgroup of its own, as if on a machine of its own; needs root")
 	trips := flag.String("trips", "", "instead of the benchmarks, count the round trips each candidate request makes to this PostgreSQL cluster, 1 ms away")
 	bareFile := flag.String("serve-bare", "", "internal: serve this file's bytes at /t/{token} as the bare handler the landing page is compared with, until killed")
 	bareType := flag.String("bare-type", "text/html; charset=UTF-8", "internal: with -serve-bare, the Content-Type")
@@ -50,7 +51,7 @@ func main() {
 	} else if *scale != "" {
 		err = runScale(*bin, *scale, *duration, *conns)
 	} else if *drive {
-		err = runDrive(*bin, numbers("-ladder", *ladder), *arrive, *autosave, *bound, strings.Split(*modes, ","), *drivePG, numbers("-drive-postgres-ladder", *pgLadder))
+		err = runDrive(*bin, numbers("-ladder", *ladder), *arrive, *autosave, *bound, strings.Split(*modes, ","), *drivePG, numbers("-drive-postgres-ladder", *pgLadder), *serverCPUs)
 	} else if *mixed > 0 {
 		err = runMixed(*bin, *mixed, *candidates)
 	} else {

@@ -29,6 +29,8 @@ type server struct {
 	cmd           *exec.Cmd
 	key, ak, sec  string
 	console       *http.Client // signed in, cookies kept
+	quota         *cpuQuota    // when confined to a share of the CPUs
+	env           []string     // added to the server's environment
 }
 
 const (
@@ -44,8 +46,8 @@ func startServer(bin, dir string, logs io.Writer) (*server, error) {
 
 // startServerOn starts the binary on a new database: a file or a
 // postgres:// URL of an empty database.
-func startServerOn(bin, db string, logs io.Writer) (*server, error) {
-	s := &server{bin: bin, db: db}
+func startServerOn(bin, db string, logs io.Writer, env ...string) (*server, error) {
+	s := &server{bin: bin, db: db, env: env}
 	if _, err := s.admin("migrate", "--db", s.db); err != nil {
 		return nil, err
 	}
@@ -67,7 +69,7 @@ func startServerOn(bin, db string, logs io.Writer) (*server, error) {
 // another starts a second process on the same (PostgreSQL) database, with
 // the same key, signed in.
 func (s *server) another(logs io.Writer) (*server, error) {
-	t := &server{bin: s.bin, db: s.db, key: s.key, ak: s.ak, sec: s.sec}
+	t := &server{bin: s.bin, db: s.db, key: s.key, ak: s.ak, sec: s.sec, env: s.env}
 	return t, t.listen(logs)
 }
 
@@ -82,6 +84,9 @@ func (s *server) listen(logs io.Writer) error {
 	s.base = "http://" + addr
 	s.cmd = exec.Command(s.bin, "serve", "--addr", addr, "--db", s.db, "--log-level", "warn")
 	s.cmd.Stdout, s.cmd.Stderr = logs, logs
+	if len(s.env) > 0 {
+		s.cmd.Env = append(os.Environ(), s.env...)
+	}
 	if err := s.cmd.Start(); err != nil {
 		return err
 	}
@@ -112,6 +117,25 @@ func (s *server) admin(args ...string) (string, error) {
 func (s *server) stop() {
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	s.cmd.Wait()
+	if s.quota != nil {
+		s.quota.remove()
+	}
+}
+
+// confine limits the running server to cpus CPUs, as if on a machine of
+// its own, until it stops.
+func (s *server) confine(cpus float64) error {
+	pid := s.cmd.Process.Pid
+	q, err := newCPUQuota(cgroupRoot, fmt.Sprintf("testgate-bench-%d", pid), cpus)
+	if err != nil {
+		return err
+	}
+	if err := q.add(pid); err != nil {
+		q.remove()
+		return fmt.Errorf("confining the server: %w", err)
+	}
+	s.quota = q
+	return nil
 }
 
 // rss returns the server's resident memory now and its peak, in bytes.
