@@ -121,9 +121,9 @@ func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bou
 	}
 	sqliteBest := best["SQLite, "+driveAlongside["none"]]
 	fmt.Printf("\nlargest N with every candidate action under %s at p99, without bulk work:\n", bound)
-	fmt.Printf("  SQLite, 1 process                       %6d\n", sqliteBest)
+	fmt.Printf("  %-52s %6d\n", "SQLite, 1 process", sqliteBest)
 	for _, f := range far {
-		fmt.Printf("  %-40s %6d\n", f.name, f.best)
+		fmt.Printf("  %-52s %6d\n", f.name, f.best)
 	}
 	if len(far) >= 2 { // one process, then two
 		printScaleOutTargets(sqliteBest, far[0].best, far[1].best)
@@ -145,8 +145,8 @@ func printScaleOutTargets(sqlite, one, two int) {
 		}
 		return float64(a) / float64(b)
 	}
-	fmt.Printf("  one process ÷ SQLite                     %6.2f  ≥ 0.50 %s\n", ratio(one, sqlite), verdict(ratio(one, sqlite) >= 0.5))
-	fmt.Printf("  two processes ÷ one                      %6.2f  ≥ 1.70 %s\n", ratio(two, one), verdict(ratio(two, one) >= 1.7))
+	fmt.Printf("  %-52s %6.2f  ≥ 0.50 %s\n", "one process ÷ SQLite", ratio(one, sqlite), verdict(ratio(one, sqlite) >= 0.5))
+	fmt.Printf("  %-52s %6.2f  ≥ 1.70 %s\n", "two processes ÷ one", ratio(two, one), verdict(ratio(two, one) >= 1.7))
 }
 
 // startInstallation starts a fresh installation for a rung of n
