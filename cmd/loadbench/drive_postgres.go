@@ -101,7 +101,10 @@ func driveFar(bin, pgAdmin string, proxy *dbproxy.Proxy, processes int, cpus flo
 	}
 	name := fmt.Sprintf("PostgreSQL %s away, %d %s", hopDelay, processes, map[bool]string{true: "process", false: "processes"}[processes == 1])
 	if cpus > 0 {
-		name += fmt.Sprintf(" of %g CPU each", cpus)
+		name += fmt.Sprintf(" of %g CPU", cpus)
+		if processes > 1 {
+			name += " each"
+		}
 	}
 	best, err := climb(name+", "+driveAlongside["none"], ladder, arrive, autosaveEvery, bound, "none", start)
 	return best, name, err
