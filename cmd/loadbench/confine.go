@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,14 +17,21 @@ import (
 // cgroupRoot is where the kernel's cgroups are mounted.
 const cgroupRoot = "/sys/fs/cgroup"
 
-// cpuPeriod is the cgroup's accounting period in microseconds for a share
-// of cpus: as short as the kernel's 1 ms least quota allows, so a process
-// that used its share waits a few milliseconds for the next, not the 100
-// ms of the kernel's default period, which alone would break a 200 ms
-// bound over a request's several round trips.
-func cpuPeriod(cpus float64) int {
-	return min(max(int(1000/cpus), 1000), 100_000)
+// cpuLimit is the cgroup's quota and accounting period in microseconds for
+// a share of cpus: the period as short as the kernel's 1 ms least quota
+// allows, so a process that used its share waits a few milliseconds for the
+// next, not the 100 ms of the kernel's default period, which alone would
+// break a 200 ms bound over a request's several round trips. The period is
+// rounded up, so a share that does not divide 1 ms evenly (0.15) still gets
+// a quota the kernel takes.
+func cpuLimit(cpus float64) (quota, period int) {
+	period = min(max(int(math.Ceil(1000/cpus)), 1000), 100_000)
+	return int(math.Round(cpus * float64(period))), period
 }
+
+// leastShare is the smallest share the longest period (100 ms) holds a 1 ms
+// quota for.
+const leastShare = 0.01
 
 // cpuQuota is a cgroup of the cpu controller that limits its processes to
 // a share of the CPUs.
@@ -33,11 +41,11 @@ type cpuQuota struct{ dir string }
 // cpus CPUs (0.5 is half of one), on cgroup v2 or on v1's cpu controller.
 // It needs root.
 func newCPUQuota(root, name string, cpus float64) (*cpuQuota, error) {
-	if cpus <= 0 {
-		return nil, fmt.Errorf("a CPU share must be positive, not %v", cpus)
+	if cpus < leastShare {
+		return nil, fmt.Errorf("a CPU share must be at least %v, not %v", leastShare, cpus)
 	}
-	period := cpuPeriod(cpus)
-	quota := strconv.Itoa(int(cpus * float64(period)))
+	q, p := cpuLimit(cpus)
+	quota, period := strconv.Itoa(q), strconv.Itoa(p)
 	v2 := fileExists(filepath.Join(root, "cgroup.controllers"))
 	dir := filepath.Join(root, "cpu", name)
 	if v2 {
@@ -49,21 +57,21 @@ func newCPUQuota(root, name string, cpus float64) (*cpuQuota, error) {
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
 		return nil, fmt.Errorf("confining a server to %v CPUs needs a cgroup (root, cgroups mounted at %s): %w", cpus, root, err)
 	}
-	q := &cpuQuota{dir: dir}
+	cg := &cpuQuota{dir: dir}
 	var err error
 	if v2 {
-		err = q.write("cpu.max", quota+" "+strconv.Itoa(period))
+		err = cg.write("cpu.max", quota+" "+period)
 	} else {
 		// The period first: the quota must fit in it.
-		if err = q.write("cpu.cfs_period_us", strconv.Itoa(period)); err == nil {
-			err = q.write("cpu.cfs_quota_us", quota)
+		if err = cg.write("cpu.cfs_period_us", period); err == nil {
+			err = cg.write("cpu.cfs_quota_us", quota)
 		}
 	}
 	if err != nil {
-		q.remove()
+		cg.remove()
 		return nil, fmt.Errorf("confining a server to %v CPUs: %w", cpus, err)
 	}
-	return q, nil
+	return cg, nil
 }
 
 // add moves a process, all its threads, into the cgroup.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,18 +51,35 @@ func TestCPUQuotaConfinesAProcess(t *testing.T) {
 	}
 }
 
-func TestCPUQuotaRefusesNoShare(t *testing.T) {
-	if _, err := newCPUQuota(t.TempDir(), "testgate-bench-none", 0); err == nil {
-		t.Fatal("a share of 0 CPUs was taken")
+// A share too small for a 1 ms quota in the longest period is refused
+// before any cgroup is made.
+func TestCPUQuotaRefusesTooSmallAShare(t *testing.T) {
+	for _, cpus := range []float64{0, -1, 0.005} {
+		root := t.TempDir()
+		if _, err := newCPUQuota(root, "testgate-bench-none", cpus); err == nil {
+			t.Errorf("a share of %v CPUs was taken", cpus)
+		}
+		if entries, _ := os.ReadDir(root); len(entries) != 0 {
+			t.Errorf("a share of %v CPUs left %d entries in the hierarchy", cpus, len(entries))
+		}
 	}
 }
 
-// The period is as short as a quota of at least 1 ms allows, and a share of
-// a whole CPU or more keeps the shortest period.
-func TestCPUPeriod(t *testing.T) {
-	for cpus, want := range map[float64]int{0.25: 4_000, 0.5: 2_000, 1: 1_000, 2: 1_000, 0.001: 100_000} {
-		if got := cpuPeriod(cpus); got != want {
-			t.Errorf("cpuPeriod(%v) = %d µs, want %d", cpus, got, want)
+// The period is as short as a quota of at least 1 ms allows (the kernel
+// refuses less), a share of a whole CPU or more keeps the shortest period,
+// and a share that does not divide 1 ms evenly still gets a quota of 1 ms or
+// more that holds it to its share.
+func TestCPULimit(t *testing.T) {
+	for cpus, want := range map[float64]int{0.25: 4_000, 0.5: 2_000, 1: 1_000, 2: 1_000, 0.15: 6_667, 0.3: 3_334, 0.7: 1_429, 0.01: 100_000} {
+		quota, period := cpuLimit(cpus)
+		if period != want {
+			t.Errorf("cpuLimit(%v): period %d µs, want %d", cpus, period, want)
+		}
+		if quota < 1_000 {
+			t.Errorf("cpuLimit(%v): quota %d µs per %d µs, under the kernel's least 1,000", cpus, quota, period)
+		}
+		if share := float64(quota) / float64(period); math.Abs(share-cpus) > 0.01*cpus {
+			t.Errorf("cpuLimit(%v): %d µs per %d µs is %.4f of a CPU", cpus, quota, period, share)
 		}
 	}
 }
