@@ -33,6 +33,20 @@ func (d dialect) jsonIDs() string {
 	return `SELECT value FROM json_each(?)`
 }
 
+// inJSONIDs is the condition that a column is one of a JSON array of
+// integers bound as one parameter. On PostgreSQL it is "= ANY" of the array,
+// which is looked up through the column's index whatever the table's size.
+// "IN (jsonIDs)" is planned for the 100 elements PostgreSQL guesses a JSON
+// array holds, so while a table has fewer than some ten thousand rows it
+// was read whole and hashed to find one id: every invitation made through
+// the API read every invitation to index it for search.
+func (d dialect) inJSONIDs() string {
+	if d == dialectPostgres {
+		return `= ANY (ARRAY(` + d.jsonIDs() + `))`
+	}
+	return `IN (` + d.jsonIDs() + `)`
+}
+
 // jsonTexts is jsonIDs for a JSON array of strings.
 func (d dialect) jsonTexts() string {
 	if d == dialectPostgres {

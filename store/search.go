@@ -11,9 +11,14 @@ import (
 // statement for the lot.
 func indexForSearch(ctx context.Context, tx *Tx, ids []int64) error {
 	list, _ := json.Marshal(ids)
-	err := tx.ExecLater(ctx, `INSERT INTO invitations_search (rowid, name, email_norm)
-		SELECT id, name, email_norm FROM invitations WHERE id IN (`+tx.dialect.jsonIDs()+`)`, string(list))
-	return err
+	return tx.ExecLater(ctx, tx.dialect.indexForSearch(), string(list))
+}
+
+// indexForSearch is the statement that indexes the invitations whose ids
+// are bound as a JSON array.
+func (d dialect) indexForSearch() string {
+	return `INSERT INTO invitations_search (rowid, name, email_norm)
+		SELECT id, name, email_norm FROM invitations WHERE id ` + d.inJSONIDs()
 }
 
 // reindexForSearch replaces an invitation's entry in the search index
