@@ -83,6 +83,9 @@ type Wiring struct {
 	// PasswordCost is bcrypt's cost for console users' passwords (0: the
 	// default, 10). Tests use the lowest, 4.
 	PasswordCost int
+	// process names the process in its leases and notices: a new token
+	// when empty (tests name one).
+	process string
 }
 
 // Open opens the database path names: a SQLite file (created, with its
@@ -142,7 +145,11 @@ func Open(ctx context.Context, path string, wiring Wiring) (*DB, error) {
 }
 
 func newDB(w, r *sql.DB, path string, d dialect, wiring Wiring) *DB {
-	db := &DB{path: path, dialect: d, process: NewToken(12), w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
+	process := wiring.process
+	if process == "" {
+		process = NewToken(12)
+	}
+	db := &DB{path: path, dialect: d, process: process, w: w, r: r, reads: newStmtCache(r), writes: newStmtCache(w),
 		composer: wiring.Composer, payloads: wiring.Payloads, passwords: newPasswords(wiring.PasswordCost),
 		candidates: readCache[candidatePage]{max: 20_000}, counts: readCache[int]{max: 1_000}, papers: readCache[[]Question]{max: 4_096},
 		links: readCache[TestLink]{max: 1_000},
@@ -286,6 +293,19 @@ func (t *Tx) ExecLater(ctx context.Context, query string, args ...any) error {
 		return err
 	}
 	_, err := t.tx.ExecContext(ctx, laterMark+query, args...)
+	return err
+}
+
+// ExecAfterCommit runs a statement of its own right after the
+// transaction commits, whose outcome nobody waits for: on PostgreSQL it
+// goes out behind the COMMIT in the same round trip (pgconn.go), runs only
+// if the COMMIT did, and an error it meets is logged, not the commit's.
+// Only on PostgreSQL; it must be the transaction's last statement.
+func (t *Tx) ExecAfterCommit(ctx context.Context, query string, args ...any) error {
+	if t.dialect != dialectPostgres {
+		return errors.New("store: ExecAfterCommit is for PostgreSQL")
+	}
+	_, err := t.tx.ExecContext(ctx, afterCommitMark+query, args...)
 	return err
 }
 

@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"testgate/store/testkit"
 )
 
 func TestNoticesCarryWhatChanged(t *testing.T) {
@@ -101,19 +104,10 @@ func TestALostListenerStopsServingCachedPages(t *testing.T) {
 	dbs := twoProcesses(t)
 	a, b := dbs[0], dbs[1]
 	ctx := context.Background()
-	tt, _ := a.CreateTest(ctx, sampleTest, nil)
-	res, _ := a.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "Ann", Email: "ann@example.com", Source: SourceNative})
-	name := func() string {
-		inv, _, err := a.InvitationAndTestByToken(ctx, res.Invitation.Token)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return inv.Name
-	}
-	name()
+	ann, name := annsPage(t, a)
 	raw := behindTheBack(t, a)
 	rename := func(to string) {
-		if _, err := raw.Exec(`UPDATE invitations SET name = ? WHERE id = ?`, to, res.Invitation.ID); err != nil {
+		if _, err := raw.Exec(`UPDATE invitations SET name = ? WHERE id = ?`, to, ann.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -132,7 +126,7 @@ func TestALostListenerStopsServingCachedPages(t *testing.T) {
 	if got := name(); got != "Missed" {
 		t.Fatalf("listening again, the page is not cached: %q", got)
 	}
-	if err := b.ChooseLanguage(ctx, res.Invitation.ID, "fr"); err != nil {
+	if err := b.ChooseLanguage(ctx, ann.ID, "fr"); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, fmt.Sprintf("the other process's change never reached the page after the listener came back (%q)", name()),
@@ -162,4 +156,72 @@ func TestAWriteReadsPastTheCacheOnPostgres(t *testing.T) {
 	if inv, _, _ := db.InvitationAndTestForWrite(ctx, res.Invitation.Token); inv.Status != StatusStarted {
 		t.Fatalf("a write decided on the cached page: %s", inv.Status)
 	}
+}
+
+// A write's notice goes out behind its commit, as a transaction of its
+// own: one that fails leaves the write done. (Inside the write, as it
+// was, every write took the lock PostgreSQL serialises notifying commits
+// with, and a notice that failed failed the write.) Its payload here is
+// past what PostgreSQL takes.
+func TestAWriteIsDoneWhenItsNoticeFails(t *testing.T) {
+	t.Parallel()
+	if !onPostgres {
+		t.Skip("PostgreSQL's notices")
+	}
+	wiring := testWiring
+	wiring.process = strings.Repeat("p", 8000)
+	db, err := Open(context.Background(), testkit.Postgres(t, migrateTemplate), wiring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	tt, err := db.CreateTest(ctx, sampleTest, nil)
+	if err != nil {
+		t.Fatalf("a write whose notice failed: %v", err)
+	}
+	if _, err := db.Test(ctx, tt.ID); err != nil {
+		t.Fatalf("the write whose notice failed was not kept: %v", err)
+	}
+}
+
+// A notice lost after its write committed leaves another process's pages
+// stale for forgetEvery at most: each listening process drops everything
+// that often.
+func TestAListeningProcessForgetsWhatNoNoticeReached(t *testing.T) {
+	t.Parallel()
+	if !onPostgres {
+		t.Skip("PostgreSQL's listening connection")
+	}
+	db := newTestDB(t)
+	ann, name := annsPage(t, db)
+	if _, err := behindTheBack(t, db).Exec(`UPDATE invitations SET name = 'Unannounced' WHERE id = ?`, ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	if name() != "Ann" {
+		t.Fatal("not cached")
+	}
+	db.listener.forget.Store(int64(200 * time.Millisecond))
+	eventually(t, "a change no notice reached is still not seen", func() bool { return name() == "Unannounced" })
+}
+
+// annsPage invites Ann to a new test, and returns her invitation and the
+// name her landing page shows, read through the cache (once already).
+func annsPage(t *testing.T, db *DB) (Invitation, func() string) {
+	t.Helper()
+	ctx := context.Background()
+	tt, _ := db.CreateTest(ctx, sampleTest, nil)
+	res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, Name: "Ann", Email: "ann@example.com", Source: SourceNative})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := func() string {
+		inv, _, err := db.InvitationAndTestByToken(ctx, res.Invitation.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv.Name
+	}
+	name()
+	return res.Invitation, name
 }

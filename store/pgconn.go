@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -21,14 +22,20 @@ import (
 //   - statements are prepared by pgx's own cache on first use, with no
 //     round trip of their own;
 //   - a write transaction's BEGIN, and the writes whose outcome the store
-//     does not read (Tx.ExecLater: events, signals, status moves, the
-//     notice to other processes), wait on the connection and go out in one
-//     pipeline with the next statement that must answer, or with COMMIT.
+//     does not read (Tx.ExecLater: events, signals, status moves), wait on
+//     the connection and go out in one pipeline with the next statement
+//     that must answer, or with COMMIT;
+//   - the notice to other processes goes behind the COMMIT, in the same
+//     pipeline, as a transaction of its own (Tx.ExecAfterCommit).
 // A transaction thus costs one round trip per read that decides something
 // and one for all its writes and the commit.
 
 // laterMark starts a statement the transaction may send later (ExecLater).
 const laterMark = "/*later*/"
+
+// afterCommitMark starts a statement sent behind the COMMIT
+// (ExecAfterCommit).
+const afterCommitMark = "/*aftercommit*/"
 
 // rebindConnector hands out pipelining connections.
 type rebindConnector struct{ driver.Connector }
@@ -60,6 +67,7 @@ type rebindConn struct {
 	txCtx   context.Context
 	inPipe  bool     // a pipelined transaction is open (BeginTx below)
 	pending []queued // BEGIN and deferred writes not sent yet
+	after   []queued // statements to send behind the COMMIT
 }
 
 // rebound caches each statement's rebound text. The store's statements
@@ -95,10 +103,18 @@ func (c *rebindConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 	}
 	c.txCtx, c.inPipe = ctx, true
 	c.pending = append(c.pending[:0], queued{sql: "BEGIN"})
+	c.after = c.after[:0]
 	return pipelineTx{c}, nil
 }
 
 func (c *rebindConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if after, ok := strings.CutPrefix(query, afterCommitMark); ok {
+		if !c.inPipe {
+			return nil, errors.New("store: a statement for after the commit outside a transaction")
+		}
+		c.after = append(c.after, queued{rebindCached(after), values(args)})
+		return deferredResult{}, nil
+	}
 	if later, ok := strings.CutPrefix(query, laterMark); ok {
 		if c.inPipe { // outside one, nothing would send it: run it now
 			c.pending = append(c.pending, queued{rebindCached(later), values(args)})
@@ -134,7 +150,7 @@ func (c *rebindConn) QueryContext(ctx context.Context, query string, args []driv
 
 // ResetSession refuses a connection left with statements waiting.
 func (c *rebindConn) ResetSession(ctx context.Context) error {
-	if len(c.pending) > 0 {
+	if len(c.pending) > 0 || len(c.after) > 0 {
 		return driver.ErrBadConn
 	}
 	return c.Conn.ResetSession(ctx)
@@ -156,15 +172,32 @@ func (c *rebindConn) batch() *pgx.Batch {
 // flush sends the waiting statements and last in one round trip and
 // returns last's outcome, or the first error.
 func (c *rebindConn) flush(ctx context.Context, last queued) (pgconn.CommandTag, error) {
+	return c.flushThen(ctx, last, nil)
+}
+
+// flushThen is flush with statements behind last, in the same round trip,
+// whose errors are logged: they are not last's.
+func (c *rebindConn) flushThen(ctx context.Context, last queued, then []queued) (pgconn.CommandTag, error) {
 	b := c.batch()
 	b.Queue(last.sql, last.args...)
+	for _, q := range then {
+		b.Queue(q.sql, q.args...)
+	}
 	br := c.Conn.Conn().SendBatch(ctx, b)
-	if err := execAll(br, len(b.QueuedQueries)-1); err != nil {
+	if err := execAll(br, len(b.QueuedQueries)-1-len(then)); err != nil {
 		br.Close()
 		return pgconn.CommandTag{}, err
 	}
 	tag, err := br.Exec()
-	if cerr := br.Close(); err == nil {
+	if err == nil {
+		for _, q := range then {
+			if _, terr := br.Exec(); terr != nil {
+				slog.Warn("store: a statement behind a commit failed", "statement", q.sql, "err", terr)
+				break
+			}
+		}
+	}
+	if cerr := br.Close(); err == nil && cerr != nil && len(then) == 0 {
 		err = cerr
 	}
 	return tag, err
@@ -195,10 +228,11 @@ func (t pipelineTx) Commit() error {
 	c := t.c
 	c.inPipe = false
 	if len(c.pending) == 1 && !c.inTx() { // nothing was sent: nothing to commit
-		c.pending = c.pending[:0]
+		c.pending, c.after = c.pending[:0], c.after[:0]
 		return nil
 	}
-	tag, err := c.flush(c.txCtx, queued{sql: "COMMIT"})
+	tag, err := c.flushThen(c.txCtx, queued{sql: "COMMIT"}, c.after)
+	c.after = c.after[:0]
 	if err == nil && tag.String() == "ROLLBACK" {
 		err = errors.New("store: the transaction was rolled back at commit")
 	}
@@ -211,7 +245,7 @@ func (t pipelineTx) Commit() error {
 func (t pipelineTx) Rollback() error {
 	c := t.c
 	c.inPipe = false
-	c.pending = c.pending[:0]
+	c.pending, c.after = c.pending[:0], c.after[:0]
 	if !c.inTx() {
 		return nil
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 )
 
@@ -74,5 +75,68 @@ func TestAPipelinedWriteThatFailsFailsTheTransaction(t *testing.T) {
 		if err := db.SetSettings(ctx, map[string]string{"after": "ok"}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// A statement behind the commit (the notice to other processes) goes out
+// with the COMMIT but runs in a transaction of its own, only once the
+// COMMIT is done, and fails nothing of the transaction before it.
+func TestAStatementBehindTheCommitRunsInATransactionOfItsOwn(t *testing.T) {
+	t.Parallel()
+	if !onPostgres {
+		t.Skip("PostgreSQL's pipeline")
+	}
+	db := newTestDB(t)
+	ctx := context.Background()
+	var writer int64
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT CAST(txid_current() AS BIGINT)`).Scan(&writer); err != nil {
+			return err
+		}
+		if err := tx.ExecLater(ctx, `INSERT INTO settings (name, value, updated_at) VALUES ('written', 'yes', 1)`); err != nil {
+			return err
+		}
+		return tx.ExecAfterCommit(ctx, `INSERT INTO settings (name, value, updated_at) VALUES ('behind', CAST(txid_current() AS TEXT), 2)`)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	behind, err := db.Setting(ctx, "behind")
+	if err != nil || behind == "" || behind == strconv.FormatInt(writer, 10) {
+		t.Fatalf("the statement behind the commit ran in transaction %q (%v), the writer's was %d", behind, err, writer)
+	}
+
+	// Not after a commit that failed.
+	db.SetSettings(ctx, map[string]string{"taken": "yes"})
+	err = db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.ExecLater(ctx, `INSERT INTO settings (name, value, updated_at) VALUES ('taken', 'again', 1)`); err != nil {
+			return err
+		}
+		return tx.ExecAfterCommit(ctx, `INSERT INTO settings (name, value, updated_at) VALUES ('after a failure', 'yes', 1)`)
+	})
+	if !errors.Is(mapError(err), ErrConflict) {
+		t.Fatalf("commit: %v", err)
+	}
+	if _, err := db.Setting(ctx, "after a failure"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the statement behind a failed commit ran: %v", err)
+	}
+
+	// Its own failure is not the commit's.
+	err = db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.ExecLater(ctx, `INSERT INTO settings (name, value, updated_at) VALUES ('committed', 'yes', 1)`); err != nil {
+			return err
+		}
+		return tx.ExecAfterCommit(ctx, `INSERT INTO settings (name, value, updated_at) VALUES ('taken', 'a third time', 1)`)
+	})
+	if err != nil {
+		t.Fatalf("a failure behind the commit failed the commit: %v", err)
+	}
+	if v, err := db.Setting(ctx, "committed"); err != nil || v != "yes" {
+		t.Fatalf("the transaction before a failure behind its commit: %q %v", v, err)
+	}
+	if err := db.inTx(ctx, func(tx *Tx) error {
+		return tx.ExecLater(ctx, `UPDATE settings SET value = 'next' WHERE name = 'committed'`)
+	}); err != nil {
+		t.Fatalf("the connection after a failure behind a commit: %v", err)
 	}
 }
