@@ -298,9 +298,11 @@ func (t *Tx) ExecLater(ctx context.Context, query string, args ...any) error {
 
 // ExecAfterCommit runs a statement of its own right after the
 // transaction commits, whose outcome nobody waits for: on PostgreSQL it
-// goes out behind the COMMIT in the same round trip (pgconn.go), runs only
-// if the COMMIT did, and an error it meets is logged, not the commit's.
-// Only on PostgreSQL; it must be the transaction's last statement.
+// goes out behind the COMMIT in the same round trip (pgconn.go), does not
+// run after a COMMIT that raised an error (after one that rolled back a
+// transaction already failed it does, needlessly), and an error it meets
+// is logged, not the commit's. Only on PostgreSQL; it must be the
+// transaction's last statement.
 func (t *Tx) ExecAfterCommit(ctx context.Context, query string, args ...any) error {
 	if t.dialect != dialectPostgres {
 		return errors.New("store: ExecAfterCommit is for PostgreSQL")

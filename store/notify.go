@@ -93,7 +93,7 @@ func parseNotice(payload string) (process string, c readChanges) {
 
 // notifyChanges sends the transaction's changes to the other processes
 // behind its commit (PostgreSQL runs it once the COMMIT before it is done,
-// and not after a COMMIT that failed).
+// and not after a COMMIT that raised an error).
 func (db *DB) notifyChanges(ctx context.Context, tx *Tx) error {
 	if !db.Postgres() || tx.changes.empty() {
 		return nil
