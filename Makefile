@@ -49,12 +49,13 @@ generate:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/testgate ./cmd/testgate
 
-## bench: Go benchmarks, then the real binary against this machine's limits (a table with ratios), the campus drive (also on PostgreSQL 1 ms away, and again with each server process confined to a quarter of a CPU, which needs root), and SQLite against one and two processes on PostgreSQL, near and 1 ms away, with round trips per request (a throwaway cluster, .ci/postgres)
+## bench: Go benchmarks, then the real binary against this machine's limits (a table with ratios), the campus drive (also on PostgreSQL 1 ms away, and again with each server process confined to a quarter of a CPU, which needs root), and SQLite against one and two processes on PostgreSQL, near and 1 ms away, with round trips per request (a throwaway cluster, .ci/postgres), then again on a cluster that commits durably as in production (fsync on)
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
 	$(GO) run ./cmd/loadbench -bin bin/testgate
 	$(GO) run ./cmd/loadbench -bin bin/testgate -drive -drive-postgres "$$(bash .ci/postgres)" -server-cpus 0.25
 	$(GO) run ./cmd/loadbench -bin bin/testgate -scale "$$(bash .ci/postgres)"
+	$(GO) run ./cmd/loadbench -bin bin/testgate -scale "$$(TESTGATE_PG_PORT=55433 TESTGATE_PG_DURABLE=1 bash .ci/postgres)"
 
 ## drive: the campus drive, an open-loop start of N candidates within 30 s, climbing N until an action's p99 passes 200 ms
 drive: build

@@ -119,8 +119,12 @@ func runDrive(bin string, ladder []int, arrive, autosaveEvery time.Duration, bou
 	if err != nil {
 		return err
 	}
+	durability, err := commitDurability(pgAdmin)
+	if err != nil {
+		return err
+	}
 	sqliteBest := best["SQLite, "+driveAlongside["none"]]
-	fmt.Printf("\nlargest N with every candidate action under %s at p99, without bulk work:\n", bound)
+	fmt.Printf("\nlargest N with every candidate action under %s at p99, without bulk work (PostgreSQL: %s):\n", bound, durability)
 	fmt.Printf("  %-52s %6d\n", "SQLite, 1 process", sqliteBest)
 	for _, f := range far {
 		fmt.Printf("  %-52s %6d\n", f.name, f.best)

@@ -88,7 +88,12 @@ func runScale(bin, pgAdmin string, d time.Duration, conns int) error {
 		}
 	}
 
-	fmt.Printf("\nTestgate scale-out — the same loads on SQLite and PostgreSQL (%s each, %d connections)\n\n", d, conns)
+	durability, err := commitDurability(pgAdmin)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nTestgate scale-out — the same loads on SQLite and PostgreSQL (%s each, %d connections)\n", d, conns)
+	fmt.Printf("PostgreSQL: %s\n\n", durability)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "load\tinstallation\treq/s\tp50\tp99\tratio to SQLite\t")
 	var failed int
