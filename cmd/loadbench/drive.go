@@ -165,10 +165,10 @@ func climb(label string, ladder []int, arrive, autosaveEvery, bound time.Duratio
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Printf("\n%s\n\n", label)
 	fmt.Fprintln(tw, "N\topen p50/p99\tstart p50/p99\tautosave p50/p99\tsubmit p50/p99\tmax\tfailed\tp99 < bound\tcores: server / client / PostgreSQL\t")
-	for _, n := range ladder {
+	rung := func(n int) (bool, error) {
 		st, err := driveOnce(start, n, arrive, autosaveEvery, mode)
 		if err != nil {
-			return 0, err
+			return false, err
 		}
 		worst := time.Duration(0)
 		cells := []string{strconv.Itoa(n)}
@@ -179,7 +179,23 @@ func climb(label string, ladder []int, arrive, autosaveEvery, bound time.Duratio
 		}
 		ok := st.passes(bound)
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t\n", strings.Join(cells, "\t"), ms(worst), st.failed, verdict(ok), st.cores)
+		return ok, nil
+	}
+	for _, n := range ladder {
+		ok, err := rung(n)
+		if err != nil {
+			return 0, err
+		}
 		if !ok {
+			// Once more halfway to the rung that failed: the ladder's steps
+			// are coarse near the knee (500 of 2,500 is a fifth).
+			if m, between := halfway(best, n); between {
+				if ok, err := rung(m); err != nil {
+					return 0, err
+				} else if ok {
+					best = m
+				}
+			}
 			break
 		}
 		best = n
@@ -187,6 +203,13 @@ func climb(label string, ladder []int, arrive, autosaveEvery, bound time.Duratio
 	tw.Flush()
 	fmt.Printf("\nlargest N with every candidate action under %s at p99, %s: %d\n", bound, label, best)
 	return best, nil
+}
+
+// halfway is the rung between the last that held and the first that
+// failed, to the nearest 50, if there is one between them.
+func halfway(held, failed int) (int, bool) {
+	m := ((held+failed)/2 + 25) / 50 * 50
+	return m, m > held && m < failed
 }
 
 // driveOnce runs one rung against a fresh installation.
