@@ -20,16 +20,7 @@ import (
 func twoProcesses(t *testing.T) [2]*DB {
 	t.Helper()
 	first := newTestDB(t)
-	dsn := first.path
-	if onPostgres {
-		dsn = first.dsn
-	}
-	second, err := Open(context.Background(), dsn, testWiring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { second.Close() })
-	return [2]*DB{first, second}
+	return [2]*DB{first, sameDatabase(t, first)}
 }
 
 // atOnce runs fn n times at once, alternating between the processes, and

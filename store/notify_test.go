@@ -170,11 +170,7 @@ func TestAWriteIsDoneWhenItsNoticeFails(t *testing.T) {
 	}
 	wiring := testWiring
 	wiring.process = strings.Repeat("p", 8000)
-	db, err := Open(context.Background(), testkit.Postgres(t, migrateTemplate), wiring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestDB(t, testkit.Postgres(t, migrateTemplate), wiring)
 	ctx := context.Background()
 	tt, err := db.CreateTest(ctx, sampleTest, nil)
 	if err != nil {

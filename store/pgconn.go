@@ -197,7 +197,8 @@ func (c *rebindConn) flushThen(ctx context.Context, last queued, then []queued) 
 			}
 		}
 	}
-	if cerr := br.Close(); err == nil && cerr != nil && len(then) == 0 {
+	// Behind last, what Close reports is the statements behind it, logged.
+	if cerr := br.Close(); err == nil && len(then) == 0 {
 		err = cerr
 	}
 	return tag, err

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -15,11 +14,7 @@ import (
 func TestWriterPoolIsSizedForTheNetwork(t *testing.T) {
 	t.Parallel()
 	_, dsn := testkit.HopAway(t, testkit.Postgres(t, migrateTemplate), time.Millisecond)
-	db, err := Open(context.Background(), dsn, testWiring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t, dsn, testWiring)
 	if got := db.w.Stats().MaxOpenConnections; got != maxWriterPool {
 		t.Fatalf("one hop away the store holds %d writers, want %d", got, maxWriterPool)
 	}

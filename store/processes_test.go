@@ -15,12 +15,7 @@ func sameDatabase(t *testing.T, db *DB) *DB {
 	if db.Postgres() {
 		dsn = db.dsn
 	}
-	other, err := Open(context.Background(), dsn, testWiring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Close() })
-	return other
+	return openTestDB(t, dsn, testWiring)
 }
 
 // A process that stops being seen loses its leases to another at once; a

@@ -85,10 +85,5 @@ func TestInviteOnPostgresRoundTrips(t *testing.T) {
 func openCountingRoundTrips(t *testing.T) (*DB, *dbproxy.Proxy) {
 	t.Helper()
 	fc, dsn := testkit.CountRoundTrips(t, testkit.Postgres(t, migrateTemplate))
-	db, err := Open(context.Background(), dsn, testWiring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db, fc
+	return openTestDB(t, dsn, testWiring), fc
 }

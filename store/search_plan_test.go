@@ -18,11 +18,7 @@ import (
 func TestIndexingForSearchLooksUpItsInvitationsOnPostgres(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, testkit.Postgres(t, migrateTemplate), testWiring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestDB(t, testkit.Postgres(t, migrateTemplate), testWiring)
 	invs := oneQuestionTest(t, db, NewInvitation{Name: "Jana Novak", Email: "jana@example.com"})
 	// 3,000 more on the link, as after a team's first drives, and the
 	// statistics that say so.

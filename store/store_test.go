@@ -57,7 +57,13 @@ func newTestDB(t testing.TB) *DB {
 	if onPostgres {
 		dsn = testkit.Postgres(t, migrateTemplate)
 	}
-	db, err := Open(context.Background(), dsn, testWiring)
+	return openTestDB(t, dsn, testWiring)
+}
+
+// openTestDB opens the store at dsn, closed when the test ends.
+func openTestDB(t testing.TB, dsn string, wiring Wiring) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), dsn, wiring)
 	if err != nil {
 		t.Fatal(err)
 	}

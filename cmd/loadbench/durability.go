@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"fmt"
 )
 
 // commitDurability says how the cluster at pgAdmin commits, as the
@@ -16,13 +15,19 @@ func commitDurability(pgAdmin string) (string, error) {
 	}
 	defer db.Close()
 	var fsync, sync string
-	ctx := context.Background()
-	if err := db.QueryRowContext(ctx, `SELECT current_setting('fsync'), current_setting('synchronous_commit')`).Scan(&fsync, &sync); err != nil {
+	if err := db.QueryRowContext(context.Background(), `SELECT current_setting('fsync'), current_setting('synchronous_commit')`).Scan(&fsync, &sync); err != nil {
 		return "", err
 	}
-	durable := "durable commits"
+	return durability(fsync, sync), nil
+}
+
+// durability names what the settings fsync and synchronous_commit make of
+// a commit: durable only with fsync on and a commit that waits for its
+// flush (synchronous_commit on, local, remote_write or remote_apply).
+func durability(fsync, sync string) string {
+	kind := "durable commits"
 	if fsync != "on" || sync == "off" {
-		durable = "commits not durable"
+		kind = "commits not durable"
 	}
-	return fmt.Sprintf("%s (fsync %s, synchronous_commit %s)", durable, fsync, sync), nil
+	return kind + " (fsync " + fsync + ", synchronous_commit " + sync + ")"
 }
