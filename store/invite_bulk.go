@@ -179,8 +179,19 @@ func valuesList(rows, cols int) string {
 }
 
 // insertFresh writes new invitations, their "invited" events and, where
-// asked, their emails, a statement per group of rows.
+// asked, their emails, a statement per group of rows. The emails are
+// composed beside the inserts (invite_bulk_emails.go).
 func (db *DB) insertFresh(ctx context.Context, tx *Tx, l TestLink, news []fresh, now time.Time) error {
+	var mailed []*fresh
+	for i := range news {
+		if f := &news[i]; f.inv.SendEmail && !IsPlaceholderEmail(f.inv.Email) {
+			mailed = append(mailed, f)
+		}
+	}
+	emails, err := db.composeInvitationEmails(ctx, tx, l, mailed)
+	if err != nil {
+		return err
+	}
 	const cols = 32
 	args := make([]any, 0, insertRowsPerStatement*cols)
 	for start := 0; start < len(news); start += insertRowsPerStatement {
@@ -207,14 +218,12 @@ func (db *DB) insertFresh(ctx context.Context, tx *Tx, l TestLink, news []fresh,
 		}
 	}
 	ids := make([]int64, len(news))
-	var mailed []*fresh
-	var mailedIDs []int64
+	mailedIDs := make([]int64, 0, len(mailed))
 	for i := range news {
-		f := &news[i]
-		ids[i] = f.inv.ID
-		if f.inv.SendEmail && !IsPlaceholderEmail(f.inv.Email) {
-			mailed, mailedIDs = append(mailed, f), append(mailedIDs, f.inv.ID)
-		}
+		ids[i] = news[i].inv.ID
+	}
+	for _, f := range mailed {
+		mailedIDs = append(mailedIDs, f.inv.ID)
 	}
 	if err := indexForSearch(ctx, tx, ids); err != nil {
 		return err
@@ -226,7 +235,7 @@ func (db *DB) insertFresh(ctx context.Context, tx *Tx, l TestLink, news []fresh,
 	if len(mailed) == 0 {
 		return nil
 	}
-	if err := db.enqueueInvitationEmails(ctx, tx, l, mailed, now); err != nil {
+	if err := db.enqueueInvitationEmails(ctx, tx, mailed, emails, now); err != nil {
 		return err
 	}
 	return addEvents(ctx, tx, mailedIDs, "invitation_queued", StatusInvited, n0.Actor, "", now)
@@ -240,53 +249,4 @@ func addEvents(ctx context.Context, tx *Tx, ids []int64, kind string, from Invit
 		SELECT i.id, ?, ?, i.status, ?, CASE WHEN ? = '' THEN 'to ' || i.email ELSE ? END, ?
 		FROM (`+tx.dialect.jsonIDs()+`) j JOIN invitations i ON i.id = j.value`, kind, string(from), actor, detail, detail, millis(now), string(list))
 	return err
-}
-
-// enqueueInvitationEmails composes and queues the invitation emails of new
-// invitations, a statement per group.
-func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, l TestLink, fs []*fresh, now time.Time) error {
-	t, err := tx.test(ctx, l.TestID)
-	if err != nil {
-		return err
-	}
-	brand, err := db.Branding(ctx)
-	if err != nil {
-		return err
-	}
-	wordings := map[string]Wording{} // by language, read once per import chunk
-	const cols = 14
-	args := make([]any, 0, insertRowsPerStatement*cols)
-	for start := 0; start < len(fs); start += insertRowsPerStatement {
-		group := fs[start:min(start+insertRowsPerStatement, len(fs))]
-		args = args[:0]
-		for _, f := range group {
-			lang := CandidateLanguage(f.inv)
-			wording, ok := wordings[lang]
-			if !ok {
-				if wording, err = tx.linkWording(ctx, l, lang); err != nil {
-					return err
-				}
-				wordings[lang] = wording
-			}
-			email, err := db.composer.Compose(EmailData{Kind: EmailInvitation, Invitation: f.inv, Link: l, Test: t, Brand: brand,
-				Lang: lang, Wording: wording})
-			if err != nil {
-				return fmt.Errorf("store: compose invitation email: %w", err)
-			}
-			at := now
-			if f.n.SendEmailAt != nil && f.n.SendEmailAt.After(now) {
-				at = *f.n.SendEmailAt
-			} else {
-				tx.workDue(WorkMail)
-			}
-			args = append(args, f.inv.ID, f.inv.Email, f.inv.Name, email.Subject, email.Text, email.HTML,
-				db.composer.MessageID(), millis(at), millis(at), millis(now), email.ReplyTo, EmailInvitation, OutboxQueued, millis(now))
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (invitation_id, recipient, recipient_name, subject, body_text, body_html,
-				message_id, scheduled_at, next_attempt_at, created_at, reply_to, kind, status, updated_at)
-			VALUES `+valuesList(len(group), cols), args...); err != nil {
-			return err
-		}
-	}
-	return nil
 }
