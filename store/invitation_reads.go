@@ -336,10 +336,13 @@ func (db *DB) count(ctx context.Context, query string, args ...any) (int, error)
 	return n, nil
 }
 
+// invitationOnLink picks the newest invitation of an address (bound
+// second, normalized) on a link (bound first).
+const invitationOnLink = ` WHERE i.link_id = ? AND i.email_norm = ? ORDER BY i.id DESC LIMIT 1`
+
 // InvitationOnLink returns the newest invitation of an address on a link.
 func (db *DB) InvitationOnLink(ctx context.Context, linkID int64, email string) (Invitation, error) {
-	return scanInvitation(db.queryRow(ctx, `SELECT `+invitationColumns+invitationFrom+`
-		WHERE i.link_id = ? AND i.email_norm = ? ORDER BY i.id DESC LIMIT 1`, linkID, NormalizeEmail(email)))
+	return scanInvitation(db.queryRow(ctx, `SELECT `+invitationColumns+invitationFrom+invitationOnLink, linkID, NormalizeEmail(email)))
 }
 
 // EachInvitation calls fn for every invitation matching the filter, oldest

@@ -324,9 +324,7 @@ func linkOpen(ctx context.Context, tx *Tx, l TestLink, now time.Time) error {
 }
 
 func latestOnLink(ctx context.Context, tx *Tx, linkID int64, emailNorm string) (Invitation, error) {
-	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+` FROM invitations i
-		JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id
-		WHERE i.link_id = ? AND i.email_norm = ? ORDER BY i.id DESC LIMIT 1`, linkID, emailNorm))
+	return scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+invitationOnLink, linkID, emailNorm))
 }
 
 // reopen makes a cancelled or expired invitation pending again, with the
