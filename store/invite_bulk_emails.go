@@ -47,7 +47,14 @@ func (db *DB) composeInvitationEmails(ctx context.Context, tx *Tx, l TestLink, f
 	}
 	c := &composedEmails{done: make(chan struct{}), emails: make([]Email, len(fs))}
 	go func() {
-		defer close(c.done)
+		defer func() {
+			// A panic here is outside the request's recovery: it fails
+			// the batch instead of the process.
+			if r := recover(); r != nil {
+				c.err = fmt.Errorf("store: compose invitation email: %v", r)
+			}
+			close(c.done)
+		}()
 		for i, inv := range invs {
 			lang := CandidateLanguage(inv)
 			email, err := db.composer.Compose(EmailData{Kind: EmailInvitation, Invitation: inv, Link: l, Test: t, Brand: brand,
