@@ -51,6 +51,8 @@ type EmailData struct {
 
 // Composer renders emails. The mail package provides it; the store calls
 // it inside the transaction that enqueues, so the row holds what is sent.
+// It must be safe for concurrent use: a bulk invite composes on a
+// goroutine of its own beside its inserts (invite_bulk_emails.go).
 type Composer interface {
 	Compose(EmailData) (Email, error)
 	ComposeAccount(AccountEmailData) (Email, error) // the set-password email of a new console user
