@@ -17,7 +17,7 @@ const invitationColumns = `i.id, i.test_id, i.link_id, i.token, i.name, i.email,
 	i.cancelled_at, i.created_at, i.updated_at, i.access_code, i.access_failures, i.tracking_uniq_id, i.tracking_key, i.candidate_kind, i.callback_resource,
 	i.callback_params, t.name, t.passing_score, COALESCE(l.name, ''), i.chosen_lang, i.review, i.extra_time_percent, t.bands,
 	COALESCE(l.tab_switch_limit, 0), i.focus_lost_count, COALESCE(i.section_at, 0), i.section_deadline_at, i.erased_at,
-	` + personOf + `i.email_norm AND pt.team_id = t.team_id)`
+	` + personOfInvitation
 
 const invitationFrom = ` FROM invitations i JOIN tests t ON t.id = i.test_id LEFT JOIN test_links l ON l.id = i.link_id`
 

@@ -56,7 +56,7 @@ func insertInvitation(ctx context.Context, tx *Tx, l TestLink, n NewInvitation, 
 	tx.addedInvitations()
 	args := append(invitationInsertArgs(inv), inv.ExtraTimePercent, NormalizeEmail(inv.Email), t.TeamID)
 	err = tx.QueryRowContext(ctx, `INSERT INTO invitations (`+invitationInsertColumns+`, extra_time_percent) VALUES `+valuesList(1, 33)+`
-		RETURNING id, COALESCE(`+personOf+`? AND pt.team_id = ?), id)`, args...).Scan(&inv.ID, &inv.PersonID)
+		RETURNING id, COALESCE(`+personOfAddress+`, id)`, args...).Scan(&inv.ID, &inv.PersonID)
 	if isUniqueViolation(err, "invitations.tracking_key") {
 		return Invitation{}, ErrDuplicateTracking
 	}
