@@ -56,6 +56,7 @@ bench: build
 	$(GO) run ./cmd/loadbench -bin bin/testgate -drive -drive-postgres "$$(bash .ci/postgres)" -server-cpus 0.25
 	$(GO) run ./cmd/loadbench -bin bin/testgate -scale "$$(bash .ci/postgres)"
 	$(GO) run ./cmd/loadbench -bin bin/testgate -scale "$$(TESTGATE_PG_PORT=55433 TESTGATE_PG_DURABLE=1 bash .ci/postgres)"
+	TESTGATE_PG_PORT=55433 bash .ci/postgres stop
 
 ## drive: the campus drive, an open-loop start of N candidates within 30 s, climbing N until an action's p99 passes 200 ms
 drive: build
