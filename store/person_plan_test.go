@@ -53,7 +53,11 @@ func TestAPersonIsFoundByTheAddressInAStalePlanOnPostgres(t *testing.T) {
 	if err := rows.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(plan.String(), "using invitations_email on invitations p") || strings.Contains(plan.String(), "invitations_test") {
+	// By the address's index, as an index scan or a bitmap one; never
+	// by the test's, nor the whole table.
+	byAddress := strings.Contains(plan.String(), "using invitations_email on invitations p") ||
+		strings.Contains(plan.String(), "Bitmap Index Scan on invitations_email")
+	if !byAddress || strings.Contains(plan.String(), "invitations_test") || strings.Contains(plan.String(), "Seq Scan on invitations p") {
 		t.Fatalf("the person is not found by the address:\n%s", plan.String())
 	}
 }
