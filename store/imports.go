@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -175,8 +176,7 @@ func (db *DB) CreateImport(ctx context.Context, n NewImport) (Import, error) {
 // addRejections records rows not invited, a statement per group.
 func addRejections(ctx context.Context, tx *Tx, importID int64, rs []ImportRejection) error {
 	const cols = 6
-	for start := 0; start < len(rs); start += insertRowsPerStatement {
-		group := rs[start:min(start+insertRowsPerStatement, len(rs))]
+	for group := range slices.Chunk(rs, insertRowsPerStatement) {
 		args := make([]any, 0, len(group)*cols)
 		for _, r := range group {
 			args = append(args, importID, r.Line, r.Name, r.Email, r.Reason, jsonStrings(r.Record))

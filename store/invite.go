@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -81,9 +82,9 @@ func (db *DB) InviteMany(ctx context.Context, ns []NewInvitation) ([]int64, erro
 		return ids, err
 	}
 	ids := make([]int64, 0, len(ns))
-	for start := 0; start < len(ns); start += BulkChunk {
+	for batch := range slices.Chunk(ns, BulkChunk) {
 		err := db.bulkTx(ctx, func(tx *Tx) error {
-			chunk, _, err := db.inviteBatch(ctx, tx, ns[start:min(start+BulkChunk, len(ns))], now)
+			chunk, _, err := db.inviteBatch(ctx, tx, batch, now)
 			ids = append(ids, chunk...)
 			return err
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -194,8 +195,7 @@ func (db *DB) insertFresh(ctx context.Context, tx *Tx, l TestLink, news []fresh,
 	}
 	const cols = 32
 	args := make([]any, 0, insertRowsPerStatement*cols)
-	for start := 0; start < len(news); start += insertRowsPerStatement {
-		group := news[start:min(start+insertRowsPerStatement, len(news))]
+	for group := range slices.Chunk(news, insertRowsPerStatement) {
 		args = args[:0]
 		byToken := make(map[string]*fresh, len(group))
 		for i := range group {

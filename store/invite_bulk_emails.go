@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -84,11 +85,11 @@ func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, fs []*fresh, 
 	}
 	const cols = 14
 	args := make([]any, 0, insertRowsPerStatement*cols)
-	for start := 0; start < len(fs); start += insertRowsPerStatement {
-		group := fs[start:min(start+insertRowsPerStatement, len(fs))]
+	for group := range slices.Chunk(fs, insertRowsPerStatement) {
 		args = args[:0]
-		for i, f := range group {
-			email := emails[start+i]
+		for _, f := range group {
+			email := emails[0]
+			emails = emails[1:] // in the order of fs
 			at := now
 			if f.n.SendEmailAt != nil && f.n.SendEmailAt.After(now) {
 				at = *f.n.SendEmailAt
