@@ -133,13 +133,22 @@ func (db *DB) CompleteInvitation(ctx context.Context, invitationID int64, reason
 	return db.Invitation(ctx, invitationID)
 }
 
+// overdueAttempts lists up to 500 started attempts whose deadline has
+// passed. Without statistics SQLite's planner prefers the status index and
+// reads every started attempt; the deadline index holds only those, by
+// deadline.
+func (d dialect) overdueAttempts() string {
+	return `SELECT id FROM invitations` + d.indexedBy("invitations_deadline") + `
+		WHERE status = 'started' AND deadline_at <= ? LIMIT 500`
+}
+
 // CompleteOverdue submits started attempts whose deadline has passed, with
 // the answers saved so far, and returns how many it submitted.
 func (db *DB) CompleteOverdue(ctx context.Context) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
 		now := db.Now()
-		due, err := invitationsTx(ctx, tx, `WHERE i.status = 'started' AND i.deadline_at <= ? LIMIT 500`, millis(now))
+		due, err := invitationsTx(ctx, tx, `WHERE i.id IN (`+tx.dialect.overdueAttempts()+`)`, millis(now))
 		if err != nil {
 			return err
 		}

@@ -71,20 +71,9 @@ func TestRetentionErasesWhatEndedLongAgo(t *testing.T) {
 	if onPostgres {
 		return
 	}
-	var plan strings.Builder
-	rows, err := db.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+dialectSQLite.retentionDue(), 0, DefaultTeamID, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		rows.Scan(&id, &parent, &unused, &detail)
-		plan.WriteString(detail + "; ")
-	}
-	rows.Close()
-	if !strings.Contains(plan.String(), "invitations_retention") || strings.Contains(plan.String(), "TEMP B-TREE") {
-		t.Fatalf("plan: %s", plan.String())
+	plan := sqlitePlan(t, db, dialectSQLite.retentionDue(), 0, DefaultTeamID, 10)
+	if !strings.Contains(plan, "invitations_retention") || strings.Contains(plan, "TEMP B-TREE") {
+		t.Fatalf("plan: %s", plan)
 	}
 }
 
