@@ -167,9 +167,6 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	// Statement journals (a multi-row insert inside a transaction keeps
-	// one) and sorts stay in memory instead of a temporary file.
-	q.Add("_pragma", "temp_store(MEMORY)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -177,6 +174,10 @@ func dsn(path string, readOnly bool) string {
 		// Freed space is zeroed, so an erased candidate's bytes do not
 		// linger in the file (erase.go).
 		q.Add("_pragma", "secure_delete(1)")
+		// Statement journals (a multi-row insert inside a transaction
+		// keeps one) stay in memory instead of a temporary file. Readers
+		// keep the default, so a large DISTINCT or GROUP BY may spill.
+		q.Add("_pragma", "temp_store(MEMORY)")
 		// Commits do not checkpoint; the checkpointer does (checkpoint.go).
 		q.Add("_pragma", "wal_autocheckpoint(0)")
 	}
