@@ -64,21 +64,33 @@ func (s *server) importAndWait(linkID int64, file []byte, sendEmail bool) (took 
 	}
 }
 
-// thinkExamRun assigns n candidates through ThinkExam's multi-candidate
-// call, 10,000 (its maximum) per request, emails on.
+// thinkExamRun assigns n candidates to a new test through ThinkExam's
+// multi-candidate call, emails on.
 func thinkExamRun(s *server, prefix string, n int) (time.Duration, error) {
 	testID, _, err := s.newLink("ThinkExam "+prefix, true)
 	if err != nil {
 		return 0, err
 	}
 	start := time.Now()
+	err = assignMany(s, testID, prefix, n, true)
+	return time.Since(start), err
+}
+
+// assignMany assigns n candidates (<prefix><i>@campus.example) to a test
+// through ThinkExam's multi-candidate call, 10,000 (its maximum) per
+// request.
+func assignMany(s *server, testID int64, prefix string, n int, mail bool) error {
+	mailEnable := "0"
+	if mail {
+		mailEnable = "1"
+	}
 	for from := 0; from < n; from += 10_000 {
 		emails := make([]string, 0, 10_000)
 		for i := from; i < min(from+10_000, n); i++ {
 			emails = append(emails, fmt.Sprintf("%s%d@campus.example", prefix, i))
 		}
 		body, _ := json.Marshal(map[string]any{"email": emails, "testId": strconv.FormatInt(testID, 10),
-			"isMailEnable": "1", "isPasswordSkip": "1"})
+			"isMailEnable": mailEnable, "isPasswordSkip": "1"})
 		req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/assignTestMultiCandidates", bytes.NewReader(body))
 		ts := strconv.FormatInt(time.Now().Unix(), 10)
 		mac := hmac.New(sha256.New, []byte(s.sec))
@@ -89,15 +101,15 @@ func thinkExamRun(s *server, prefix string, n int) (time.Duration, error) {
 		req.Header.Set("sgn", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		raw, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			return 0, fmt.Errorf("assignTestMultiCandidates: %d %.300s", resp.StatusCode, raw)
+			return fmt.Errorf("assignTestMultiCandidates: %d %.300s", resp.StatusCode, raw)
 		}
 	}
-	return time.Since(start), nil
+	return nil
 }
 
 // tokens reads candidate tokens of a link straight from the database file.
