@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -175,18 +174,10 @@ func (db *DB) CreateImport(ctx context.Context, n NewImport) (Import, error) {
 
 // addRejections records rows not invited, a statement per group.
 func addRejections(ctx context.Context, tx *Tx, importID int64, rs []ImportRejection) error {
-	const cols = 6
-	for group := range slices.Chunk(rs, insertRowsPerStatement) {
-		args := make([]any, 0, len(group)*cols)
-		for _, r := range group {
-			args = append(args, importID, r.Line, r.Name, r.Email, r.Reason, jsonStrings(r.Record))
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO import_rejections (import_id, line, name, email, reason, record) VALUES `+
-			valuesList(len(group), cols), args...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return insertInGroups(ctx, tx, `INSERT INTO import_rejections (import_id, line, name, email, reason, record) VALUES `, 6, rs,
+		func(args []any, r ImportRejection) []any {
+			return append(args, importID, r.Line, r.Name, r.Email, r.Reason, jsonStrings(r.Record))
+		})
 }
 
 // Import returns one import job.

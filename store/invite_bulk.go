@@ -179,6 +179,22 @@ func valuesList(rows, cols int) string {
 	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
+// insertInGroups runs insert (its columns, up to "VALUES ") once per group
+// of rows, each row's cols values appended by rowArgs in the rows' order.
+func insertInGroups[T any](ctx context.Context, tx *Tx, insert string, cols int, rows []T, rowArgs func(args []any, row T) []any) error {
+	args := make([]any, 0, min(len(rows), insertRowsPerStatement)*cols)
+	for group := range slices.Chunk(rows, insertRowsPerStatement) {
+		args = args[:0]
+		for _, row := range group {
+			args = rowArgs(args, row)
+		}
+		if _, err := tx.ExecContext(ctx, insert+valuesList(len(group), cols), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // insertFresh writes new invitations, their "invited" events and, where
 // asked, their emails, a statement per group of rows. The emails are
 // composed beside the inserts (invite_bulk_emails.go).

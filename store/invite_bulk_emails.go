@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -77,17 +76,15 @@ func (c *composedEmails) wait() ([]Email, error) {
 }
 
 // enqueueInvitationEmails queues the composed emails of new invitations, a
-// statement per group.
+// statement per group of rows.
 func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, fs []*fresh, composed *composedEmails, now time.Time) error {
 	emails, err := composed.wait()
 	if err != nil {
 		return err
 	}
-	const cols = 14
-	args := make([]any, 0, insertRowsPerStatement*cols)
-	for group := range slices.Chunk(fs, insertRowsPerStatement) {
-		args = args[:0]
-		for _, f := range group {
+	return insertInGroups(ctx, tx, `INSERT INTO outbox (invitation_id, recipient, recipient_name, subject, body_text, body_html,
+			message_id, scheduled_at, next_attempt_at, created_at, reply_to, kind, status, updated_at) VALUES `, 14, fs,
+		func(args []any, f *fresh) []any {
 			email := emails[0]
 			emails = emails[1:] // in the order of fs
 			at := now
@@ -96,14 +93,7 @@ func (db *DB) enqueueInvitationEmails(ctx context.Context, tx *Tx, fs []*fresh, 
 			} else {
 				tx.workDue(WorkMail)
 			}
-			args = append(args, f.inv.ID, f.inv.Email, f.inv.Name, email.Subject, email.Text, email.HTML,
+			return append(args, f.inv.ID, f.inv.Email, f.inv.Name, email.Subject, email.Text, email.HTML,
 				db.composer.MessageID(), millis(at), millis(at), millis(now), email.ReplyTo, EmailInvitation, OutboxQueued, millis(now))
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (invitation_id, recipient, recipient_name, subject, body_text, body_html,
-				message_id, scheduled_at, next_attempt_at, created_at, reply_to, kind, status, updated_at)
-			VALUES `+valuesList(len(group), cols), args...); err != nil {
-			return err
-		}
-	}
-	return nil
+		})
 }
