@@ -148,7 +148,11 @@ func (db *DB) CompleteOverdue(ctx context.Context) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
 		now := db.Now()
-		due, err := invitationsTx(ctx, tx, `WHERE i.id IN (`+tx.dialect.overdueAttempts()+`)`, millis(now))
+		// The condition is asked again of the locked row: PostgreSQL
+		// rechecks only the outer query's own conditions on a row that a
+		// candidate's submit changed after the subquery read it.
+		due, err := invitationsTx(ctx, tx, `WHERE i.id IN (`+tx.dialect.overdueAttempts()+`)
+			AND i.status = 'started' AND i.deadline_at <= ?`, millis(now), millis(now))
 		if err != nil {
 			return err
 		}

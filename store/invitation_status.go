@@ -247,13 +247,17 @@ func (db *DB) ExpireDue(ctx context.Context) (int, error) {
 	now := db.Now()
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
+		// The outer conditions are asked again of each locked row, so an
+		// expiry extended while the subquery read is kept (PostgreSQL
+		// rechecks only those on a row changed since).
 		due, err := invitationsTx(ctx, tx, `WHERE i.id IN (
 				SELECT id FROM invitations`+tx.dialect.indexedBy("invitations_expiring")+`
 				WHERE status IN ('invited', 'opened') AND expires_at IS NOT NULL AND expires_at <= ?
 				UNION
 				SELECT id FROM invitations`+tx.dialect.indexedBy("invitations_closing")+`
 				WHERE status IN ('invited', 'opened') AND valid_until IS NOT NULL AND valid_until <= ?)
-			AND i.status IN ('invited', 'opened') LIMIT 1000`, millis(now), millis(now))
+			AND i.status IN ('invited', 'opened') AND (i.expires_at <= ? OR i.valid_until <= ?)
+			LIMIT 1000`, millis(now), millis(now), millis(now), millis(now))
 		if err != nil {
 			return err
 		}
