@@ -284,7 +284,7 @@ func TestGroupCommitOutlivesACallerThatGivesUp(t *testing.T) {
 				if i == n-1 { // the last in the group: a long INSERT its caller abandons
 					time.AfterFunc(10*time.Millisecond, cancel)
 					_, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_at)
-						WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 300000)
+						WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100000)
 						SELECT 'long-' || x, 'x', 0 FROM n WHERE x < 0`)
 					return err
 				}

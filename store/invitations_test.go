@@ -353,17 +353,20 @@ func TestSearchFromTheFullTextIndex(t *testing.T) {
 	t.Parallel()
 	db, tt, def, campus, _ := inviteFixture(t)
 	ctx := context.Background()
-	var ns []NewInvitation
+	// Every other student through the campus link, in one batch per link
+	// (a batch mixing links is written row by row): ids rise with the
+	// students' numbers within each link, and the last student is newest.
+	byLink := map[int64][]NewInvitation{}
 	for i := range selectiveMatches + 50 {
 		link := def.ID
 		if i%2 == 0 {
 			link = campus.ID
 		}
-		ns = append(ns, NewInvitation{TestID: tt.ID, LinkID: link, Name: fmt.Sprintf("Student %04d", i),
+		byLink[link] = append(byLink[link], NewInvitation{TestID: tt.ID, LinkID: link, Name: fmt.Sprintf("Student %04d", i),
 			Email: fmt.Sprintf("s%04d@campus.example", i), Source: SourceImport, Actor: "t"})
 	}
-	for _, n := range ns {
-		if _, err := db.Invite(ctx, n); err != nil {
+	for _, link := range []int64{campus.ID, def.ID} {
+		if _, err := db.InviteMany(ctx, byLink[link]); err != nil {
 			t.Fatal(err)
 		}
 	}
