@@ -36,18 +36,24 @@ func TestDeadProcessesLeasesAreTakenOver(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, db := range []*DB{a, b} {
-		if err := db.Heartbeat(ctx); err != nil {
-			t.Fatal(err)
-		}
+	// a says it is alive every minute, b every ten seconds: each is judged
+	// by its own heartbeat.
+	if err := a.Heartbeat(ctx, time.Minute); err != nil {
+		t.Fatal(err)
 	}
+	if err := b.Heartbeat(ctx, DefaultHeartbeat); err != nil {
+		t.Fatal(err)
+	}
+	aStale := missedHeartbeats * time.Minute
 	held, err := a.ClaimOutbox(ctx, 10, time.Hour)
 	if err != nil || len(held) != 3 {
 		t.Fatalf("a claimed %d: %v", len(held), err)
 	}
 
-	// a is alive: b takes nothing, however long a's sending takes.
-	b.SetClock(clock(processStale - time.Second))
+	// a is alive: b takes nothing, however long a's sending takes, though
+	// b would have been taken for dead three of its own heartbeats ago.
+	b.SetClock(clock(aStale - time.Second))
+	b.Heartbeat(ctx, DefaultHeartbeat)
 	if e, c, i, err := b.TakeOverLeases(ctx); err != nil || e+c+i != 0 {
 		t.Fatalf("b took %d leases of a live process: %v", e+c+i, err)
 	}
@@ -55,10 +61,10 @@ func TestDeadProcessesLeasesAreTakenOver(t *testing.T) {
 		t.Fatalf("b claimed %d held by a live process", len(got))
 	}
 
-	// a is not seen for processStale: b takes its leases over, and the
-	// emails go out with the Message-IDs a gave them.
-	b.SetClock(clock(processStale + time.Second))
-	b.Heartbeat(ctx)
+	// a is not seen for three of its heartbeats: b takes its leases over,
+	// and the emails go out with the Message-IDs a gave them.
+	b.SetClock(clock(aStale + time.Second))
+	b.Heartbeat(ctx, DefaultHeartbeat)
 	if e, _, _, err := b.TakeOverLeases(ctx); err != nil || e != 3 {
 		t.Fatalf("b took %d of a dead process's 3 leases: %v", e, err)
 	}

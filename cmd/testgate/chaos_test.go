@@ -415,7 +415,9 @@ func runChaos(t *testing.T, dir, dsn string, processes int) {
 		}
 	}))
 	defer receiver.Close()
-	c.env = "TESTGATE_SMTP_URL=smtp://" + smtpAddr + "?tls=none TESTGATE_MAIL_RATE=5000 TESTGATE_MAIL_CONCURRENCY=2 " +
+	// A one-second heartbeat: a killed process's leases are taken over
+	// after 3 s instead of the default 30.
+	c.env = "TESTGATE_SMTP_URL=smtp://" + smtpAddr + "?tls=none TESTGATE_MAIL_RATE=5000 TESTGATE_MAIL_CONCURRENCY=2 TESTGATE_HEARTBEAT=1s " +
 		"TESTGATE_ALLOW_PRIVATE_CALLBACKS=true TESTGATE_BASE_URL=" + c.base
 
 	for _, args := range [][]string{{"migrate", "--db", c.db},

@@ -187,6 +187,8 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		"--session-key":    {"--session-key", "short"},
 		"--addr":           {"--addr", "nonsense"},
 		"--log-format":     {"--log-format", "xml"},
+		"--heartbeat":      {"--heartbeat", "100ms"},
+		"not \"often\"":    {"--heartbeat", "often"},
 		"--oidc-client-id": {"--oidc-issuer", "https://login.example.com"},
 		"--oidc-issuer":    {"--oidc-issuer", "login.example.com", "--oidc-client-id", "testgate"},
 	}

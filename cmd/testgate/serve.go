@@ -31,6 +31,7 @@ type serveConfig struct {
 	MailFrom              string
 	MailRate              float64
 	MailConcurrency       int
+	Heartbeat             time.Duration
 	AllowPrivateCallbacks bool
 	WebhookSecret         string
 	SessionKey            string
@@ -125,7 +126,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// taken over (now, and by the heartbeat from then on).
 	recoverLeases := db.ExpireLeases
 	if db.Postgres() {
-		if err := db.Heartbeat(ctx); err != nil {
+		if err := db.Heartbeat(ctx, cfg.Heartbeat); err != nil {
 			return fmt.Errorf("heartbeat: %w", err)
 		}
 		recoverLeases = db.TakeOverLeases
@@ -189,7 +190,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	workers.Add(store.WorkImports, store.NewImportJob(db, log), store.ImportSchedule)
 	workers.Add(store.WorkSweep, &store.SweepJob{DB: db, Log: log}, store.SweepSchedule)
 	if db.Postgres() {
-		workers.Add(store.WorkHeartbeat, &store.HeartbeatJob{DB: db, Log: log}, store.HeartbeatSchedule)
+		heartbeat := &store.HeartbeatJob{DB: db, Log: log, Every: cfg.Heartbeat}
+		workers.Add(store.WorkHeartbeat, heartbeat, heartbeat.Schedule())
 	}
 	log.Info("testgate listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", store.Redacted(cfg.DB),
 		"mail", mailMode, "startup", time.Since(started).Round(time.Millisecond))

@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"time"
 
 	tgmail "testgate/mail"
 	"testgate/store"
@@ -84,6 +85,16 @@ var serveSettings = []setting{
 				return fmt.Errorf("must be between 1 and 64, not %q", v)
 			}
 			c.MailConcurrency = n
+			return nil
+		}},
+	{Flag: "heartbeat", Env: "TESTGATE_HEARTBEAT", Default: store.DefaultHeartbeat.String(),
+		Doc: "on PostgreSQL, how often each process says it is alive; one not seen for three of its heartbeats is taken for dead, and the others take up its emails, callbacks and imports",
+		Set: func(c *serveConfig, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second || d > 10*time.Minute {
+				return fmt.Errorf("must be a duration between 1s and 10m, not %q", v)
+			}
+			c.Heartbeat = d
 			return nil
 		}},
 	{Flag: "allow-private-callbacks", Env: "TESTGATE_ALLOW_PRIVATE_CALLBACKS", Default: "false", Bool: true,
