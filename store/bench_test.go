@@ -186,3 +186,33 @@ func BenchmarkAutosave(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkInviteAcrossLinks invites through two links in turn, the first
+// link of the installation (id 1) and another, as integrations inviting to
+// several tests do. SQLite plans a "col = ?" term of an ORDER BY query
+// differently for 0 and 1, so a statement bound to 1 and then to another
+// value is parsed and planned again on each switch unless the value is
+// kept out of the planner's sight.
+func BenchmarkInviteAcrossLinks(b *testing.B) {
+	db := newBenchDB(b)
+	ctx := context.Background()
+	tt, err := db.CreateTest(ctx, sampleTest, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	first, _ := db.DefaultLink(ctx, tt.ID)
+	other, err := db.CreateLink(ctx, tt.ID, LinkInput{Name: "Campus"})
+	if err != nil || first.ID != 1 {
+		b.Fatalf("links %d and %d: %v", first.ID, other.ID, err)
+	}
+	links := [2]int64{first.ID, other.ID}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: links[i%2], Name: "C",
+			Email: fmt.Sprintf("c%d@example.com", i), Source: SourceNative}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
