@@ -69,26 +69,3 @@ func deadlineIndexEntries(t *testing.T, db *DB) int {
 	}
 	return int(n)
 }
-
-// sqlitePlan is SQLite's EXPLAIN QUERY PLAN of query, its steps one a line.
-func sqlitePlan(t *testing.T, db *DB, query string, args ...any) string {
-	t.Helper()
-	rows, err := db.r.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan strings.Builder
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(detail + "\n")
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return plan.String()
-}

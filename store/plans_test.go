@@ -10,8 +10,9 @@ import (
 	"testgate/store/testkit"
 )
 
-// PostgreSQL's plans of the statements every invitation and every
-// candidate page run, checked with EXPLAIN on a database of their own.
+// The plans of the statements every invitation and every candidate page
+// run, checked with EXPLAIN (PostgreSQL) and EXPLAIN QUERY PLAN (SQLite),
+// and the helpers that read them.
 
 // Indexing a new invitation for search looks that invitation up by its
 // key, not by reading every invitation. On PostgreSQL "id IN (the rows of
@@ -21,16 +22,9 @@ import (
 // through the API read all the others.
 func TestIndexingForSearchLooksUpItsInvitationsOnPostgres(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	db := openTestDB(t, testkit.Postgres(t, migrateTemplate), testWiring)
 	invs := oneQuestionTest(t, db, NewInvitation{Name: "Jana Novak", Email: "jana@example.com"})
-	// 3,000 more on the link, as after a team's first drives, and the
-	// statistics that say so.
-	for _, stmt := range []string{copiesOfInvitation(invs[0], 3000), `ANALYZE invitations`} {
-		if _, err := db.w.ExecContext(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+	growAndAnalyze(t, db, invs[0], 3000)
 	plan := explain(t, db.w, `EXPLAIN `+dialectPostgres.indexForSearch(), "["+strconv.FormatInt(invs[0].ID, 10)+"]")
 	if !strings.Contains(plan, "invitations_pkey") || strings.Contains(plan, "Seq Scan on invitations ") {
 		t.Fatalf("indexing one invitation for search does not look it up by its key:\n%s", plan)
@@ -81,6 +75,17 @@ func copiesOfInvitation(inv Invitation, n int) string {
 		FROM invitations, generate_series(1, ` + strconv.Itoa(n) + `) g WHERE id = ` + strconv.FormatInt(inv.ID, 10)
 }
 
+// growAndAnalyze copies inv n times onto its link, as after a team's first
+// drives, and has PostgreSQL's statistics say so.
+func growAndAnalyze(t *testing.T, db *DB, inv Invitation, n int) {
+	t.Helper()
+	for _, stmt := range []string{copiesOfInvitation(inv, n), `ANALYZE invitations`} {
+		if _, err := db.w.ExecContext(context.Background(), stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // explain runs an EXPLAIN and returns its plan.
 func explain(t *testing.T, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
@@ -110,17 +115,12 @@ func explain(t *testing.T, q interface {
 // between 1 and another (BenchmarkInviteAcrossLinks).
 func TestTheAddressOnALinkIsLookedUpByItsIndex(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	db := newTestDB(t)
 	invs := oneQuestionTest(t, db, NewInvitation{Name: "Jana Novak", Email: "jana@example.com"})
 	query := `SELECT ` + invitationColumns + invitationFrom + invitationOnLink
 	var plan string
 	if db.Postgres() {
-		for _, stmt := range []string{copiesOfInvitation(invs[0], 3000), `ANALYZE invitations`} {
-			if _, err := db.w.ExecContext(ctx, stmt); err != nil {
-				t.Fatal(err)
-			}
-		}
+		growAndAnalyze(t, db, invs[0], 3000)
 		plan = explain(t, db.w, `EXPLAIN `+query, invs[0].LinkID, "jana@example.com")
 	} else {
 		plan = sqlitePlan(t, db, query, invs[0].LinkID, "jana@example.com")
@@ -133,4 +133,27 @@ func TestTheAddressOnALinkIsLookedUpByItsIndex(t *testing.T) {
 	if !byAddress || strings.Contains(plan, "Seq Scan on invitations i ") || strings.Contains(plan, "SCAN i") {
 		t.Fatalf("the address on a link is not looked up by its index:\n%s", plan)
 	}
+}
+
+// sqlitePlan is SQLite's EXPLAIN QUERY PLAN of query, its steps one a line.
+func sqlitePlan(t *testing.T, db *DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.r.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(detail + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan.String()
 }
