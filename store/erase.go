@@ -108,6 +108,12 @@ func (db *DB) eraseTx(ctx context.Context, tx *Tx, id int64, actor string, now t
 	if err != nil || inv.ErasedAt != nil {
 		return err
 	}
+	return db.eraseLocked(ctx, tx, inv, actor, now)
+}
+
+// eraseLocked erases an invitation read and locked in tx, not yet erased.
+func (db *DB) eraseLocked(ctx context.Context, tx *Tx, inv Invitation, actor string, now time.Time) error {
+	id := inv.ID
 	at := millis(now)
 	scrub := []struct {
 		query string

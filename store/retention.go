@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -75,42 +76,84 @@ func (db *DB) ApplyRetention(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	now := db.Now()
-	var ids []int64
+	var due []dueErasure
 	for _, t := range teams {
 		days := installation
 		if t.RetentionDays != nil {
 			days = *t.RetentionDays
 		}
-		if days == 0 || len(ids) >= retentionBatch {
+		if days == 0 || len(due) >= retentionBatch {
 			continue
 		}
 		cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
-		rows, err := db.query(ctx, db.dialect.retentionDue(), millis(cutoff), t.ID, retentionBatch-len(ids))
-		due, err := collect(rows, err, func(r row) (int64, error) {
-			var id int64
-			return id, r.Scan(&id)
+		rows, err := db.query(ctx, db.dialect.retentionDue(), millis(cutoff), t.ID, retentionBatch-len(due))
+		team, err := collect(rows, err, func(r row) (dueErasure, error) {
+			d := dueErasure{cutoff: cutoff}
+			return d, r.Scan(&d.id)
 		})
 		if err != nil {
 			return 0, err
 		}
-		ids = append(ids, due...)
+		due = append(due, team...)
 	}
-	if len(ids) == 0 {
+	if len(due) == 0 {
 		return 0, nil
 	}
-	for start := 0; start < len(ids); start += retentionChunk {
-		chunk := ids[start:min(start+retentionChunk, len(ids))]
+	var n int
+	for chunk := range slices.Chunk(due, retentionChunk) {
+		var inChunk int // counted once its transaction commits
 		if err := db.bulkTx(ctx, func(tx *Tx) error {
-			for _, id := range chunk {
-				if err := db.eraseTx(ctx, tx, id, RetentionActor, now); err != nil {
+			inChunk = 0
+			for _, d := range chunk {
+				erased, err := db.eraseIfEnded(ctx, tx, d, now)
+				if err != nil {
 					return err
+				}
+				if erased {
+					inChunk++
 				}
 			}
 			return nil
 		}); err != nil {
-			return start, err
+			return n, err
 		}
+		n += inChunk
 	}
 	db.checkpoint(ctx)
-	return len(ids), nil
+	return n, nil
+}
+
+// dueErasure is an invitation the retention read found ended before its
+// team's cutoff.
+type dueErasure struct {
+	id     int64
+	cutoff time.Time
+}
+
+// eraseIfEnded erases the invitation if, locked, it is still ended before
+// the cutoff: the retention read is outside the transaction, and meanwhile
+// a recruiter may have reopened or extended it, or the candidate erased.
+func (db *DB) eraseIfEnded(ctx context.Context, tx *Tx, d dueErasure, now time.Time) (bool, error) {
+	inv, err := invitationTx(ctx, tx, d.id)
+	if err != nil || inv.ErasedAt != nil {
+		return false, err
+	}
+	if end := endedAt(inv); end == nil || end.After(d.cutoff) {
+		return false, nil
+	}
+	return true, db.eraseLocked(ctx, tx, inv, RetentionActor, now)
+}
+
+// endedAt is when an invitation ended (retentionEnd in Go); nil while it
+// has not.
+func endedAt(inv Invitation) *time.Time {
+	switch inv.Status {
+	case StatusCompleted:
+		return inv.CompletedAt
+	case StatusExpired:
+		return inv.ExpiredAt
+	case StatusCancelled:
+		return inv.CancelledAt
+	}
+	return nil
 }

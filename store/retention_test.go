@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,64 @@ func TestRetentionErasesWhatEndedLongAgo(t *testing.T) {
 
 // A team's own retention overrides the installation's: a team may keep
 // its candidates longer, shorter, or for good.
+// The retention read runs outside the erasing transaction. An invitation
+// it found due that a recruiter brought back meanwhile (an expired one
+// extended) is left alone, and one erased meanwhile is not counted again;
+// what is still due is erased.
+func TestRetentionSparesWhatCameBackMeanwhile(t *testing.T) {
+	t.Parallel()
+	db, tt, link, clock := resultsFixture(t)
+	ctx := context.Background()
+	start := *clock
+	day := 24 * time.Hour
+	expires := start.Add(day)
+	var ids []int64
+	for _, who := range []string{"back", "gone", "due"} {
+		res, err := db.Invite(ctx, NewInvitation{TestID: tt.ID, LinkID: link.ID, Name: who, Email: who + "@example.com",
+			Source: SourceConsole, ExpiresAt: &expires})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.Invitation.ID)
+	}
+	*clock = start.Add(day + time.Hour)
+	if n, err := db.ExpireDue(ctx); err != nil || n != 3 {
+		t.Fatalf("expire: %d %v", n, err)
+	}
+	*clock = start.Add(40 * day)
+	cutoff := clock.Add(-30 * day) // all three ended before it, as the read saw them
+
+	// Meanwhile: one is extended, one is erased at the candidate's request.
+	if _, err := db.ExtendInvitation(ctx, ids[0], clock.Add(7*day), "user:rita"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.EraseInvitation(ctx, ids[1], "user:rita"); err != nil {
+		t.Fatal(err)
+	}
+	var erased []bool
+	if err := db.inTx(ctx, func(tx *Tx) error {
+		for _, id := range ids {
+			ok, err := db.eraseIfEnded(ctx, tx, dueErasure{id: id, cutoff: cutoff}, db.Now())
+			if err != nil {
+				return err
+			}
+			erased = append(erased, ok)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(erased, []bool{false, false, true}) {
+		t.Fatalf("erased by retention (extended, erased already, due): %v", erased)
+	}
+	if inv, _ := db.Invitation(ctx, ids[0]); inv.ErasedAt != nil || inv.Status != StatusInvited || inv.Name != "back" {
+		t.Fatalf("the extended invitation: %s, %q, erased at %v", inv.Status, inv.Name, inv.ErasedAt)
+	}
+	if inv, _ := db.Invitation(ctx, ids[2]); inv.ErasedAt == nil {
+		t.Fatal("the invitation still due was not erased")
+	}
+}
+
 func TestRetentionPerTeam(t *testing.T) {
 	t.Parallel()
 	db, tt, link, clock := resultsFixture(t)
